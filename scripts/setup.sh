@@ -1,0 +1,34 @@
+# Sourced by the quick-start scripts: installs what is missing (Debian 12 / Raspberry Pi OS),
+# then configures and builds Portier into $PORTIER_BUILD (default: build/).
+# Set PORTIER_CMAKE_ARGS for extra configure options (e.g. -DPORTIER_SANITIZE=ON).
+
+PORTIER_DEB_PACKAGES=(
+    build-essential cmake pkg-config git
+    libzbar-dev libqrencode-dev libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libpq-dev libsodium-dev
+    libcairo2-dev libpango1.0-dev
+    fonts-dejavu-core fonts-noto-core tzdata
+    postgresql sqlite3 zbar-tools
+)
+
+portier_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PORTIER_BUILD=${PORTIER_BUILD:-$portier_root/build}
+
+portier_install_packages() {
+    local missing=()
+    for p in "${PORTIER_DEB_PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$p")
+    done
+    ((${#missing[@]})) || return 0
+    echo "portier: installing missing packages: ${missing[*]}" >&2
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+portier_build() {
+    local werror=ON
+    cmake -S "$portier_root" -B "$PORTIER_BUILD" -DPORTIER_WERROR=$werror ${PORTIER_CMAKE_ARGS:-} >/dev/null &&
+        cmake --build "$PORTIER_BUILD" -j"$(nproc)"
+}

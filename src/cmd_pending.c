@@ -1,0 +1,67 @@
+/* Subcommands whose issues have not landed yet: each says so plainly. A subcommand moves out of
+ * this file when it is implemented. */
+#include <stdio.h>
+
+#include "cli.h"
+
+static int pending(int argc, char **argv, const char *what)
+{
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: portier %s ...\n%s: not yet available in this version of Portier.\n",
+               argv[0], what);
+        return CLI_OK;
+    }
+    fprintf(stderr, "portier: %s: not yet available in this version of Portier (%s)\n", argv[0],
+            what);
+    return CLI_FAILURE;
+}
+
+int cmd_init(int argc, char **argv)
+{
+    return pending(argc, argv, "creating an event");
+}
+
+int cmd_import(int argc, char **argv)
+{
+    return pending(argc, argv, "importing attendees");
+}
+
+int cmd_revoke(int argc, char **argv)
+{
+    return pending(argc, argv, "revoking badges");
+}
+
+int cmd_badges(int argc, char **argv)
+{
+    return pending(argc, argv, "printing badges");
+}
+
+int cmd_bundle(int argc, char **argv)
+{
+    return pending(argc, argv, "kiosk bundles");
+}
+
+int cmd_kiosk(int argc, char **argv)
+{
+    return pending(argc, argv, "the kiosk");
+}
+
+int cmd_sync(int argc, char **argv)
+{
+    return pending(argc, argv, "the sync daemon");
+}
+
+int cmd_central(int argc, char **argv)
+{
+    return pending(argc, argv, "the central database");
+}
+
+int cmd_report(int argc, char **argv)
+{
+    return pending(argc, argv, "organiser reports");
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    return pending(argc, argv, "the demo");
+}

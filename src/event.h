@@ -1,0 +1,109 @@
+/* The event model: rooms, sessions, attendees, revocations; stored in EVENT_DIR/event.db.
+ *
+ * event.db (SQLite, user_version = EVENT_DB_VERSION) holds:
+ *   meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
+ *       keys: format ('portier-event'), event_id (decimal uint32), name, timezone,
+ *             key_id (decimal uint16), created (ISO 8601)
+ *   rooms(id TEXT PRIMARY KEY, name TEXT NOT NULL, capacity INTEGER NOT NULL CHECK(capacity > 0))
+ *   sessions(id TEXT PRIMARY KEY, room TEXT NOT NULL REFERENCES rooms(id), title TEXT NOT NULL,
+ *            start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+ *            start_text TEXT NOT NULL, end_text TEXT NOT NULL)   -- as written in sessions.csv
+ *   attendees(id TEXT PRIMARY KEY, num INTEGER NOT NULL UNIQUE, name TEXT NOT NULL,
+ *             organisation TEXT NOT NULL DEFAULT '', email TEXT, language TEXT NOT NULL,
+ *             category TEXT NOT NULL, serial INTEGER NOT NULL DEFAULT 0)
+ *   registrations(attendee TEXT NOT NULL REFERENCES attendees(id),
+ *                 session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session))
+ *   revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL, revoked_at TEXT NOT NULL,
+ *               PRIMARY KEY(num, serial))
+ *
+ * `num` is the attendee's compact number (1, 2, 3, ... in import order, never reused): the badge
+ * token carries it rather than the textual id so that the QR code stays at version 5.
+ * `serial` is the attendee's current badge serial; revoking a badge records (num, serial) in
+ * revocations and increments serial, so the next `portier badges` issues a new token.
+ * A kiosk bundle is the same file with e-mail addresses removed.
+ */
+#ifndef PORTIER_EVENT_H
+#define PORTIER_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EVENT_DB_VERSION 1
+#define EVENT_DB_NAME "event.db"
+#define EVENT_SIGNING_KEY_NAME "signing.key"
+#define EVENT_VERIFY_KEY_NAME "verify.pub"
+
+enum language { LANG_NL, LANG_FR, LANG_EN };
+#define LANG_COUNT 3
+enum category { CATEGORY_ATTENDEE, CATEGORY_SPEAKER, CATEGORY_STAFF, CATEGORY_PRESS };
+
+struct room {
+    char *id;
+    char *name;
+    int capacity;
+};
+
+struct session {
+    char *id;
+    size_t room; /* index into event.rooms */
+    char *title;
+    int64_t start_ms, end_ms;
+};
+
+struct attendee {
+    char *id;
+    uint32_t num;
+    char *name;
+    char *organisation;
+    char *email; /* NULL in kiosk bundles */
+    enum language language;
+    enum category category;
+    uint32_t serial;
+    size_t *sessions; /* indexes into event.sessions, sorted */
+    size_t n_sessions;
+};
+
+struct revocation {
+    uint32_t num;
+    uint32_t serial;
+};
+
+struct event {
+    uint32_t event_id;
+    uint16_t key_id;
+    char *name;
+    char *timezone;
+    struct room *rooms;
+    size_t n_rooms;
+    struct session *sessions; /* sorted by (room, start) */
+    size_t n_sessions;
+    struct attendee *attendees; /* sorted by num */
+    size_t n_attendees;
+    struct revocation *revocations; /* sorted by (num, serial) */
+    size_t n_revocations;
+};
+
+/* Loads the model from an event.db file (read-only). Returns NULL after logging why. The
+ * event is owned by the caller. */
+struct event *event_load(const char *db_path);
+/* Frees an event; NULL is a no-op. */
+void event_destroy(struct event *ev);
+
+/* Lookups; return NULL (or SIZE_MAX for indexes) when absent. Pointers are borrowed from ev. */
+const struct attendee *event_attendee_by_num(const struct event *ev, uint32_t num);
+const struct attendee *event_attendee_by_id(const struct event *ev, const char *id);
+size_t event_room_index(const struct event *ev, const char *room_id);
+size_t event_session_index(const struct event *ev, const char *session_id);
+/* True when the attendee registered for the session. */
+bool event_is_registered(const struct attendee *a, size_t session);
+/* True when the badge (num, serial) has been revoked. */
+bool event_is_revoked(const struct event *ev, uint32_t num, uint32_t serial);
+
+/* Names as written in CSV files and in the database ("nl", "speaker", ...). */
+const char *language_name(enum language lang);
+bool language_parse(const char *s, enum language *out);
+const char *category_name(enum category cat);
+bool category_parse(const char *s, enum category *out);
+
+#endif
