@@ -5,9 +5,9 @@
 
 #include <stdbool.h>
 
-#define CLI_OK 0
+#define CLI_OK      0
 #define CLI_FAILURE 1
-#define CLI_USAGE 2
+#define CLI_USAGE   2
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_init(int argc, char **argv);

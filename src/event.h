@@ -29,10 +29,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EVENT_DB_VERSION 1
-#define EVENT_DB_NAME "event.db"
+#define EVENT_DB_VERSION       1
+#define EVENT_DB_NAME          "event.db"
 #define EVENT_SIGNING_KEY_NAME "signing.key"
-#define EVENT_VERIFY_KEY_NAME "verify.pub"
+#define EVENT_VERIFY_KEY_NAME  "verify.pub"
 
 enum language { LANG_NL, LANG_FR, LANG_EN };
 #define LANG_COUNT 3
