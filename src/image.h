@@ -1,0 +1,30 @@
+/* 8-bit greyscale images: what cameras deliver to the decoder, and what tests load and save. */
+#ifndef PORTIER_IMAGE_H
+#define PORTIER_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IMAGE_MAX_SIDE 8192
+
+struct image {
+    int width, height;
+    int stride; /* bytes per row, >= width */
+    uint8_t *pixels; /* owned by the image */
+};
+
+/* Allocates a width x height image (stride = width), pixels zeroed. Returns false when a side
+ * is not in 1..IMAGE_MAX_SIDE. */
+bool image_init(struct image *img, int width, int height);
+/* Frees the pixels; the struct may be reused with image_init. A zeroed image is a no-op. */
+void image_finish(struct image *img);
+/* Loads a PNG or a binary PGM (P5), chosen by the file's content, into img (converted to
+ * greyscale). On failure logs "portier: <path>: <why>" and returns false with img zeroed. */
+bool image_load(const char *path, struct image *img);
+/* Same, from bytes in memory (name is used in messages only). */
+bool image_load_memory(const char *name, const uint8_t *data, size_t len, struct image *img);
+/* Saves img as an 8-bit greyscale PNG. */
+bool image_save_png(const struct image *img, const char *path);
+
+#endif
