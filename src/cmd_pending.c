@@ -16,31 +16,6 @@ static int pending(int argc, char **argv, const char *what)
     return CLI_FAILURE;
 }
 
-int cmd_init(int argc, char **argv)
-{
-    return pending(argc, argv, "creating an event");
-}
-
-int cmd_import(int argc, char **argv)
-{
-    return pending(argc, argv, "importing attendees");
-}
-
-int cmd_revoke(int argc, char **argv)
-{
-    return pending(argc, argv, "revoking badges");
-}
-
-int cmd_badges(int argc, char **argv)
-{
-    return pending(argc, argv, "printing badges");
-}
-
-int cmd_bundle(int argc, char **argv)
-{
-    return pending(argc, argv, "kiosk bundles");
-}
-
 int cmd_kiosk(int argc, char **argv)
 {
     return pending(argc, argv, "the kiosk");
@@ -51,17 +26,7 @@ int cmd_sync(int argc, char **argv)
     return pending(argc, argv, "the sync daemon");
 }
 
-int cmd_central(int argc, char **argv)
-{
-    return pending(argc, argv, "the central database");
-}
-
 int cmd_report(int argc, char **argv)
 {
     return pending(argc, argv, "organiser reports");
-}
-
-int cmd_demo(int argc, char **argv)
-{
-    return pending(argc, argv, "the demo");
 }

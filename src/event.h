@@ -3,8 +3,11 @@
  * event.db (SQLite, user_version = EVENT_DB_VERSION) holds:
  *   meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
  *       keys: format ('portier-event'), event_id (decimal uint32), name, timezone,
- *             key_id (decimal uint16), created (ISO 8601)
- *   rooms(id TEXT PRIMARY KEY, name TEXT NOT NULL, capacity INTEGER NOT NULL CHECK(capacity > 0))
+ *             key_id (decimal uint16), created (ISO 8601),
+ *             next_num (decimal: the num the next imported attendee gets; nums are never reused),
+ *             bundle ('1' in a kiosk bundle, absent in an EVENT_DIR)
+ *   rooms(id TEXT PRIMARY KEY, name TEXT NOT NULL, capacity INTEGER NOT NULL CHECK(capacity > 0),
+ *         pos INTEGER NOT NULL DEFAULT 0)   -- order of rooms.csv; event_load sorts by (pos, id)
  *   sessions(id TEXT PRIMARY KEY, room TEXT NOT NULL REFERENCES rooms(id), title TEXT NOT NULL,
  *            start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
  *            start_text TEXT NOT NULL, end_text TEXT NOT NULL)   -- as written in sessions.csv
@@ -105,5 +108,33 @@ const char *language_name(enum language lang);
 bool language_parse(const char *s, enum language *out);
 const char *category_name(enum category cat);
 bool category_parse(const char *s, enum category *out);
+
+/* The SQL that creates an empty event.db (tables above and user_version). */
+const char *event_db_schema_sql(void);
+/* Reads the event id from an event.db's meta table without loading the model. Logs why on
+ * failure. */
+bool event_read_id(const char *db_path, uint32_t *event_id);
+
+/* Key files. EVENT_DIR/signing.key holds the lowercase hex of the 64-byte libsodium Ed25519
+ * secret key and a newline, mode 0600; verify.pub (in an EVENT_DIR and in a kiosk bundle) the
+ * hex of the 32-byte public key and a newline. */
+/* Reads dir/verify.pub. Logs why on failure. */
+bool event_read_public_key(const char *dir, uint8_t pk[32]);
+/* Reads event_dir/signing.key; refuses (with a message saying how to fix it) a file that group
+ * or others may read. Logs why on failure. */
+bool event_read_secret_key(const char *event_dir, uint8_t sk[64]);
+/* Creates event_dir/signing.key (mode 0600 from the start) and verify.pub; fails when
+ * signing.key exists. Logs why on failure. */
+bool event_write_keys(const char *event_dir, const uint8_t pk[32], const uint8_t sk[64]);
+
+/* Revokes the current badge of an attendee in event.db: records (num, serial) in revocations
+ * and increments serial (refused past 255). Returns the revoked badge's num and serial. Logs
+ * why on failure (unknown id included). */
+bool event_revoke(const char *db_path, const char *attendee_id, uint32_t *num,
+                  uint32_t *revoked_serial);
+/* Writes kiosk_dir/event.db (a copy of event_dir's without e-mail addresses) and
+ * kiosk_dir/verify.pub, each replaced atomically; never the signing key. Refuses a kiosk_dir
+ * that holds another event's bundle, or a signing key. Logs why on failure. */
+bool event_bundle(const char *event_dir, const char *kiosk_dir);
 
 #endif
