@@ -1,0 +1,77 @@
+/* The kiosk's local store: one SQLite file (DESIGN.md §5) holding the append-only scan log and a
+ * little key/value metadata. Two processes share the file: the kiosk appends its own scans and
+ * the sync daemon inserts other devices' scans; both read. Knows nothing of kiosk rules.
+ *
+ * Ownership and threads: store_open returns a struct store owned by the caller and released with
+ * store_close. A struct store is one SQLite connection: use it from one thread at a time (one
+ * per process or thread is the intended use; SQLite's file locks serialise the processes).
+ * Strings returned by store_device_id are borrowed until store_close.
+ *
+ * Durability: WAL, synchronous=FULL, every write in its own BEGIN IMMEDIATE transaction: when a
+ * write function returns true its rows are on disk. The scans table refuses UPDATE and DELETE
+ * (triggers), so the log can only grow. */
+#ifndef PORTIER_STORE_H
+#define PORTIER_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scan.h"
+
+/* PRAGMA application_id of a Portier kiosk database: "PKSD" (Portier KioSk Database). */
+#define STORE_APPLICATION_ID 0x504B5344
+/* How long a write waits for the other process's transaction before giving up, in ms. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+struct store;
+
+/* Opens the store at path for device_id, creating the file (and its random db_epoch) when it
+ * does not exist or is empty, else checking it and migrating its schema forward. Refuses,
+ * without writing a byte to it, a file that is not SQLite, another application's SQLite file, a
+ * corrupt one (PRAGMA quick_check), one with a newer schema than this build knows, or another
+ * device's; the message says what to do. Returns NULL after logging the reason. */
+struct store *store_open(const char *path, const char *device_id);
+/* Closes the store. NULL is a no-op. */
+void store_close(struct store *st);
+
+/* The random positive 63-bit id made when the file was created. */
+int64_t store_db_epoch(const struct store *st);
+/* The device this file belongs to; borrowed until store_close. */
+const char *store_device_id(const struct store *st);
+/* The schema version this build creates and migrates to (PRAGMA user_version). */
+int store_schema_version(void);
+
+/* Appends one of this device's scans: fills s->device_id, s->db_epoch and s->seq (the next of
+ * this epoch: 1, 2, 3...) and commits. Returns true only once the commit is durable; on false
+ * nothing was stored and s->seq is 0. The other fields are the caller's (enums must be valid,
+ * strings NUL-terminated). */
+bool store_append_scan(struct store *st, struct scan *s);
+
+/* Inserts scans of other devices (from the sync daemon) in one transaction, ignoring those
+ * already present (same device_id, db_epoch, seq) and this file's own (device_id, db_epoch),
+ * which are already here. All or nothing: returns false, storing none, when a scan is invalid
+ * or the database fails. n may be 0. */
+bool store_insert_remote_scans(struct store *st, const struct scan *scans, size_t n);
+
+/* Calls cb for every scan (local and remote) inserted after the local row id after_rowid, in
+ * insertion order. Pass 0 to read everything, then the returned *last_rowid to read only what
+ * was added since (by either process). *last_rowid is the row id of the last scan cb accepted
+ * (after_rowid when none). cb returns false to stop; store_read_scans then returns false, as it
+ * does on a database error. cb may call other store functions: rows are read in batches. */
+bool store_read_scans(struct store *st, int64_t after_rowid,
+                      bool (*cb)(const struct scan *s, void *ctx), void *ctx, int64_t *last_rowid);
+
+/* The seq of this device's last scan in this epoch, 0 when none, -1 on error. */
+int64_t store_last_seq(struct store *st);
+/* The number of scans (local and remote), -1 on error. */
+int64_t store_scan_count(struct store *st);
+
+/* Reads a metadata value: true with *value (owned by the caller) set, or NULL when the key is
+ * absent; false on a database error. */
+bool store_get_meta(struct store *st, const char *key, char **value);
+/* Sets a metadata value durably. The keys the store keeps itself ("db_epoch", "device_id",
+ * "created") cannot be set. */
+bool store_set_meta(struct store *st, const char *key, const char *value);
+
+#endif

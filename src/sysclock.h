@@ -1,0 +1,21 @@
+/* Facts about the system clock that go into every scan record (DESIGN.md §5): which boot the
+ * monotonic clock belongs to, and whether the wall clock was synchronised. Thin I/O shell: reads
+ * /proc and asks the kernel; keeps no state. */
+#ifndef PORTIER_SYSCLOCK_H
+#define PORTIER_SYSCLOCK_H
+
+#include <stdbool.h>
+
+#include "scan.h"
+
+/* Writes the kernel's boot id (a UUID, 36 characters, from /proc/sys/kernel/random/boot_id)
+ * into out. Monotonic times are only comparable between scans of the same boot id. Returns
+ * false (and out = "") when it cannot be read; logs the failure. */
+bool sysclock_boot_id(char out[SCAN_BOOT_ID_MAX]);
+
+/* Returns true when the kernel considers the wall clock synchronised (by NTP, chrony or
+ * systemd-timesyncd): ntp_adjtime() does not report STA_UNSYNC or TIME_ERROR. False also when
+ * the kernel cannot be asked. */
+bool sysclock_is_synchronised(void);
+
+#endif
