@@ -16,11 +16,6 @@ static int pending(int argc, char **argv, const char *what)
     return CLI_FAILURE;
 }
 
-int cmd_kiosk(int argc, char **argv)
-{
-    return pending(argc, argv, "the kiosk");
-}
-
 int cmd_sync(int argc, char **argv)
 {
     return pending(argc, argv, "the sync daemon");
