@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-static int pending(int argc, char **argv, const char *what)
+__attribute__((unused)) static int pending(int argc, char **argv, const char *what)
 {
     if (cli_wants_help(argc, argv)) {
         printf("usage: portier %s ...\n%s: not yet available in this version of Portier.\n",
@@ -14,14 +14,4 @@ static int pending(int argc, char **argv, const char *what)
     fprintf(stderr, "portier: %s: not yet available in this version of Portier (%s)\n", argv[0],
             what);
     return CLI_FAILURE;
-}
-
-int cmd_sync(int argc, char **argv)
-{
-    return pending(argc, argv, "the sync daemon");
-}
-
-int cmd_report(int argc, char **argv)
-{
-    return pending(argc, argv, "organiser reports");
 }

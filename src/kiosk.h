@@ -1,0 +1,58 @@
+/* The kiosk: the top-level object that owns every subsystem of one door (event, scan log,
+ * occupancy, rules, camera, decode thread, scanner) and runs the main loop. This is the
+ * headless kiosk; the screen (issue 4) is a layer over the same loop.
+ *
+ * The main loop polls the scanner, the decode thread's results and a signal pipe; hands the
+ * newest camera frame to the decode thread; decides each code; stores the decision durably;
+ * only then folds it into the occupancy and reports it. One periodic tick (1 s) folds scans
+ * other processes added to the log (the sync daemon) and records session ends. */
+#ifndef PORTIER_KIOSK_H
+#define PORTIER_KIOSK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rules.h"
+#include "scan.h"
+
+struct kiosk_settings {
+    const char *kiosk_dir; /* holds event.db and verify.pub (a bundle or an event dir) */
+    const char *device_id;
+    const char *room_id; /* a room of the event, or "entrance" */
+    enum kiosk_mode mode;
+    const char *db_path;      /* the scan log */
+    const char *camera;       /* camera spec (camera.h) */
+    const char *scanner;      /* scanner spec (hid.h) */
+    const char *synth_tokens; /* tokens.csv whose tokens the synth camera shows, or NULL */
+    int64_t clock_start_ms;   /* 0: the real clock; else the wall clock starts there */
+    struct rules_config rules;
+    FILE *out; /* JSON lines, one per decision */
+};
+
+struct kiosk;
+
+/* Opens everything the settings name. Returns NULL after logging what is wrong (unknown room,
+ * unreadable bundle, refused database, bad camera spec...). Owned by the caller. */
+struct kiosk *kiosk_create(const struct kiosk_settings *settings);
+/* Runs the main loop until a stop is requested (kiosk_request_stop, SIGTERM, SIGINT) or every
+ * source has ended (stdin at EOF and no camera, or a replay that ended); everything decided is
+ * committed when it returns. Returns true on a clean stop, false when the scan log failed. */
+bool kiosk_run(struct kiosk *k);
+/* Asks the loop to stop; async-signal-safe. */
+void kiosk_request_stop(struct kiosk *k);
+/* Frees everything; NULL is a no-op. */
+void kiosk_destroy(struct kiosk *k);
+
+/* Decides one scanned payload at wall time wall_ms (read at mono_ns), stores the decision and
+ * reports it: the path every code takes, from the camera or a scanner. Returns false when the
+ * decision could not be stored (nothing is reported as decided then). */
+bool kiosk_handle_payload(struct kiosk *k, const uint8_t *payload, size_t len, int64_t wall_ms,
+                          int64_t mono_ns);
+
+/* Formats a decision as the JSON line of DESIGN.md §4 (without the newline) into sb. */
+struct strbuf;
+void kiosk_format_json(struct strbuf *sb, const struct scan *s, const char *name, int occupancy,
+                       int capacity);
+
+#endif
