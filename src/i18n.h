@@ -1,0 +1,110 @@
+/* The kiosk screen's messages in Dutch, French and English. Pure: no I/O.
+ *
+ * The catalogue is compiled in (src/i18n.c) rather than read from gettext .po files at run
+ * time: a kiosk must show its screens even when its assets directory is missing or damaged,
+ * and a table keyed by an enum cannot fall out of step with the code that uses it. Messages
+ * that take arguments use printf conversions, the same ones in the same order in every
+ * language (the ui tests check this). Language names are shown as endonyms ("Nederlands",
+ * "Français", "English") and are not translated. */
+#ifndef PORTIER_I18N_H
+#define PORTIER_I18N_H
+
+#include "event.h"
+
+enum i18n_msg {
+    /* Scan screen */
+    MSG_SCAN_BADGE,
+    MSG_HOLD_IN_FRAME,
+    MSG_USE_SCANNER,
+    MSG_NOW,
+    MSG_NEXT,
+    MSG_NO_SESSION,
+    MSG_IN_ROOM,
+    MSG_IN_VENUE,
+    MSG_FULL,
+    MSG_ROOM_CLOSED,
+    MSG_ENTRANCE,
+    MSG_MODE_ENTRY,
+    MSG_MODE_EXIT,
+    MSG_MODE_TOGGLE,
+    MSG_MODE_OVERVIEW,
+    MSG_SYNC_ONLINE,
+    MSG_SYNC_OFFLINE_SINCE,
+    MSG_SYNC_OFFLINE,
+    MSG_SYNC_WAITING,
+    /* Answer screen */
+    MSG_WELCOME,
+    MSG_WELCOME_BACK,
+    MSG_GOODBYE,
+    MSG_ENJOY_SESSION,
+    MSG_REENTRY_DETAIL,
+    MSG_OVERRIDE_DETAIL,
+    MSG_ALREADY_IN,
+    MSG_ALREADY_OUT,
+    MSG_BADGE_INVALID,
+    MSG_BADGE_REVOKED,
+    MSG_BADGE_WRONG_EVENT,
+    MSG_BADGE_UNKNOWN,
+    MSG_ROOM_FULL,
+    MSG_NOT_ADMITTED,
+    MSG_SEE_DESK,
+    MSG_SEE_DESK_NEW_BADGE,
+    MSG_SEE_DESK_EVENT,
+    MSG_TRY_ROOM,
+    MSG_WAIT_OR_ASK,
+    MSG_SEATS_RESERVED,
+    MSG_RESERVED_UNTIL,
+    MSG_RESERVED_DETAIL,
+    MSG_ASK_STAFF,
+    /* Staff */
+    MSG_STAFF_BADGE,
+    MSG_STAFF_CONFIRM,
+    MSG_STAFF_OVERRIDE_ARMED,
+    MSG_STAFF_MENU,
+    MSG_STAFF_MODE,
+    MSG_STAFF_COUNT,
+    MSG_STAFF_ROOM,
+    MSG_STAFF_CLOSE_ROOM,
+    MSG_STAFF_OPEN_ROOM,
+    MSG_STAFF_LANGUAGE,
+    MSG_STAFF_DIAGNOSTICS,
+    MSG_STAFF_CLOSE,
+    MSG_STAFF_AUTOCLOSE,
+    MSG_DIAG_CAMERA,
+    MSG_DIAG_DECODE,
+    MSG_DIAG_PENDING,
+    MSG_DIAG_DISK,
+    MSG_DIAG_VERSION,
+    MSG_DIAG_DEVICE,
+    MSG_DIAG_UNKNOWN,
+    /* Trouble */
+    MSG_OUT_OF_ORDER,
+    MSG_TROUBLE_CAMERA,
+    MSG_TROUBLE_CAMERA_DO,
+    MSG_TROUBLE_DATABASE,
+    MSG_TROUBLE_DATABASE_DO,
+    MSG_TROUBLE_CLOCK,
+    MSG_TROUBLE_CLOCK_DO,
+    MSG_STAFF_PREFIX,
+    /* Overview */
+    MSG_OV_CHECKED_IN,
+    MSG_OV_INSIDE,
+    MSG_OV_JUST_NOW,
+    MSG_OV_MIN_AGO,
+    MSG_OV_HOURS_AGO,
+    MSG_OV_NO_SCANS,
+    MSG_COUNT
+};
+#define I18N_MSG_COUNT MSG_COUNT
+
+/* The message in lang (borrowed, static). An out-of-range lang gives English. */
+const char *i18n(enum language lang, enum i18n_msg msg);
+/* The message as the catalogue holds it, NULL when missing (for the tests that check that
+ * every message has every language). */
+const char *i18n_raw(enum language lang, enum i18n_msg msg);
+/* The message's stable name ("scan_badge"), for tests and logs (borrowed, static). */
+const char *i18n_name(enum i18n_msg msg);
+/* The language's own name ("Nederlands", "Français", "English"). */
+const char *i18n_language_endonym(enum language lang);
+
+#endif

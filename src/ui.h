@@ -1,0 +1,285 @@
+/* The kiosk screen (issue 4): a rendering layer that the kiosk's main loop drives.
+ *
+ * The kiosk owns the state and fills a struct ui_view (names, counts, sync state, the camera
+ * frame, ...) every pass; ui_frame draws it. Transient presentation belongs to the ui: an
+ * answer pushed with ui_show_answer stays on screen for UI_ANSWER_MS (a new one replaces it at
+ * once) and plays its sound; the staff menu opened with ui_staff_badge closes by itself after
+ * UI_STAFF_TIMEOUT_MS without a touch. Taps come back from ui_poll as semantic actions (staff
+ * menu buttons); keys never end a full-screen kiosk.
+ *
+ * Screens, chosen in this order: staff menu (so staff can act whatever is wrong), trouble
+ * (database unwritable or clock not set), staff confirmation, answer, overview (view.mode ==
+ * MODE_OVERVIEW), scan. A missing camera is not a full-screen trouble (the hand scanner still
+ * works): the scan screen says so in place of the preview.
+ *
+ * Nothing here waits on the database, the decoder or the network: ui_frame only reads the view
+ * and the ui's own caches. Text is rasterised once per (string, size, box) and kept as a
+ * texture while it is in use. */
+#ifndef PORTIER_UI_H
+#define PORTIER_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "image.h"
+#include "scan.h"
+
+#define UI_ANSWER_MS        1500
+#define UI_STAFF_CONFIRM_MS 10000
+#define UI_STAFF_TIMEOUT_MS 30000
+
+enum ui_display {
+    UI_FULLSCREEN, /* the kiosk: full screen (KMSDRM or a desktop), cursor hidden, no way out */
+    UI_WINDOW,     /* a desktop window; Escape or closing it asks to quit */
+    UI_OFFSCREEN,  /* no display (SDL's offscreen driver): tests, screenshots, benchmarks */
+};
+
+struct ui_options {
+    enum ui_display display;
+    int width, height; /* window/offscreen size; 0: 1280x720 (window, offscreen) or the
+                        * display's size (full screen) */
+    int volume;        /* 0..100 */
+    bool mute;
+    bool vsync; /* present in step with the display (60 fps without busy-waiting) */
+};
+
+/* One room of the overview. Strings are borrowed for the duration of the call. */
+struct ui_room_tile {
+    const char *name;
+    const char *session_title; /* the session running or next, NULL or "" for none */
+    int64_t session_start_ms, session_end_ms;
+    int count, capacity;
+    bool closed;
+    int64_t updated_ms; /* wall time of the last scan that changed the count, 0: none */
+};
+
+enum ui_sync_state {
+    UI_SYNC_NONE,    /* no sync configured: nothing shown */
+    UI_SYNC_ONLINE,  /* the sync daemon reached the central database recently */
+    UI_SYNC_OFFLINE, /* it did not since offline_since_ms */
+};
+
+struct ui_sync {
+    enum ui_sync_state state;
+    int64_t offline_since_ms; /* wall time; 0: unknown */
+    int pending;              /* scans of this kiosk not yet uploaded */
+};
+
+/* What the staff menu's diagnostics show; negative numbers are "unknown". */
+struct ui_diagnostics {
+    double camera_fps;
+    double decode_ms;
+    int pending_sync;
+    int64_t disk_free_bytes;
+    const char *version; /* NULL: PORTIER_VERSION */
+    const char *device_id;
+};
+
+enum ui_trouble {
+    UI_TROUBLE_CAMERA = 1 << 0,   /* camera missing/unplugged (scanning by hand still works) */
+    UI_TROUBLE_DATABASE = 1 << 1, /* the scan log cannot be written: no decisions possible */
+    UI_TROUBLE_CLOCK = 1 << 2,    /* the wall clock was never set (no NTP, no RTC) */
+};
+
+/* Everything a frame shows that the kiosk knows. All pointers are borrowed for the duration
+ * of ui_frame/ui_screenshot only. Zero-initialise, then fill what is known. */
+struct ui_view {
+    enum language lang; /* the screen's language (the kiosk's --lang, or staff's choice) */
+    enum kiosk_mode mode;
+    int64_t wall_ms; /* the clock shown */
+    const char *event_name;
+    const char *room_name;     /* NULL at the entrance: "Entrance" in the screen's language */
+    bool entrance;             /* the count is the venue total; no capacity */
+    const char *session_title; /* the running session (or the next, see session_next) */
+    int64_t session_start_ms, session_end_ms;
+    bool session_next; /* session_title is the next session, not the running one */
+    int count, capacity;
+    bool room_closed;
+    struct ui_sync sync;
+    /* Camera preview: the newest frame (8-bit grey) and a number that changes with each new
+     * frame, so the ui uploads a frame once. NULL: no camera (scanner only). */
+    const struct image *frame;
+    uint64_t frame_serial;
+    unsigned trouble;        /* enum ui_trouble bits */
+    const char *camera_text; /* camera_status_text, shown to staff under a camera trouble */
+    /* Overview */
+    const struct ui_room_tile *tiles;
+    size_t n_tiles;
+    int venue_checked_in, venue_inside;
+    /* Staff menu */
+    struct ui_diagnostics diag;
+};
+
+/* A decision to show. Strings are copied. */
+struct ui_answer {
+    enum scan_result result;
+    enum scan_reason reason;
+    bool override;    /* admitted past capacity on a staff override */
+    const char *name; /* attendee's name, NULL when unknown */
+    bool lang_known;  /* lang is the attendee's language; else the screen's is used and
+                       * the headline is repeated in the other two */
+    enum language lang;
+    const char *room_name; /* the room entered (for "Enjoy your time in ..."), may be NULL */
+    const char *alt_room;  /* room_full/room_closed: a room with free seats, NULL: none */
+    int alt_free;          /* its free seats */
+    int64_t release_ms;    /* not_registered: wall time the reserved seats are released, 0 */
+};
+
+enum ui_sound { UI_SOUND_ADMITTED, UI_SOUND_WARNING, UI_SOUND_DENIED, UI_SOUND_STAFF };
+#define UI_SOUND_COUNT 4
+
+enum ui_action {
+    UI_ACTION_NONE,
+    UI_ACTION_QUIT,         /* window mode only: Escape or the window was closed */
+    UI_ACTION_STAFF_OPEN,   /* the staff menu was opened (tap on the confirmation) */
+    UI_ACTION_STAFF_CLOSE,  /* closed by its button or by the timeout */
+    UI_ACTION_SET_MODE,     /* value: enum kiosk_mode */
+    UI_ACTION_COUNT_ADJUST, /* value: +1 or -1 (record a SCAN_MANUAL) */
+    UI_ACTION_ROOM_CLOSE,
+    UI_ACTION_ROOM_OPEN,
+    UI_ACTION_SET_LANG, /* value: enum language */
+};
+
+struct ui_input {
+    enum ui_action action;
+    int value;
+};
+
+enum ui_screen {
+    UI_SCREEN_SCAN,
+    UI_SCREEN_ANSWER,
+    UI_SCREEN_OVERVIEW,
+    UI_SCREEN_STAFF_CONFIRM,
+    UI_SCREEN_STAFF_MENU,
+    UI_SCREEN_TROUBLE,
+};
+
+/* Named boxes of the last frame drawn, for tests and touch targets. */
+enum ui_element {
+    UI_EL_OCCUPANCY_BAR,  /* the bar's full extent (scan screen) */
+    UI_EL_OCCUPANCY_FILL, /* its filled part */
+    UI_EL_PREVIEW,        /* the camera preview */
+    UI_EL_TILE0,          /* the first overview tile; UI_EL_TILE0 + i for tile i */
+};
+#define UI_MAX_TILES 64
+
+struct ui_rect {
+    int x, y, w, h;
+};
+
+struct ui;
+
+struct occupancy;
+struct rules_verdict;
+
+/* Fills *out for a decision the kiosk took at time t (the caller then calls ui_show_answer):
+ * the attendee's name and language from verdict->attendee, the room entered, for room_full
+ * and room_closed the open room of ev with the most free seats at t (none when no room has
+ * one), and for not_registered when the reserved seats are released (the session's start +
+ * reserve_release_ms). Strings in *out are borrowed from ev until ui_show_answer copies them.
+ * Reads occ only. */
+void ui_answer_for_decision(struct ui_answer *out, const struct event *ev,
+                            const struct occupancy *occ, const struct scan *s,
+                            const struct rules_verdict *verdict, int64_t t,
+                            int64_t reserve_release_ms);
+
+/* Opens the display (SDL video, renderer, fonts, audio). Returns NULL after logging why (no
+ * display, no font). Owned by the caller. */
+struct ui *ui_create(const struct ui_options *opts);
+/* Closes everything; NULL is a no-op. */
+void ui_destroy(struct ui *ui);
+
+/* Draws one frame of view at now_ms (a monotonic clock in ms, used for timeouts and
+ * animation) and presents it. */
+void ui_frame(struct ui *ui, const struct ui_view *view, int64_t now_ms);
+/* Draws view like ui_frame and also saves the frame as a PNG at path. */
+bool ui_screenshot(struct ui *ui, const struct ui_view *view, int64_t now_ms, const char *path);
+
+/* Shows a decision for UI_ANSWER_MS from now_ms (replacing one on screen) and plays its
+ * sound. */
+void ui_show_answer(struct ui *ui, const struct ui_answer *answer, int64_t now_ms);
+/* A staff badge was scanned: the first one asks for confirmation (a tap, or this called again
+ * within UI_STAFF_CONFIRM_MS), which opens the staff menu. name is copied. Returns true when
+ * the menu opened. */
+bool ui_staff_badge(struct ui *ui, const char *name, int64_t now_ms);
+/* Closes the staff menu or its confirmation. */
+void ui_staff_close(struct ui *ui);
+/* The screen ui_frame would draw for view at now_ms. */
+enum ui_screen ui_current_screen(const struct ui *ui, const struct ui_view *view, int64_t now_ms);
+
+/* Takes the next input as a semantic action; returns false when there is none left. Handles
+ * the staff menu's own timeouts (UI_ACTION_STAFF_CLOSE). Call it every pass of the loop. */
+bool ui_poll(struct ui *ui, int64_t now_ms, struct ui_input *out);
+/* Simulates a tap at (x, y) in window pixels, as if it came from the touch screen (tests). */
+void ui_inject_tap(struct ui *ui, int x, int y);
+
+/* Plays a sound (replacing one that plays). */
+void ui_play(struct ui *ui, enum ui_sound sound);
+/* Sets the volume (0..100) and mute. */
+void ui_set_volume(struct ui *ui, int volume, bool mute);
+
+/* The size of the drawing area in pixels. */
+void ui_size(const struct ui *ui, int *w, int *h);
+/* The box of a named element in the last frame; false when it was not drawn. */
+bool ui_element_rect(const struct ui *ui, int element, struct ui_rect *out);
+/* Text drawn in the last frame whose pixels left their box (should stay 0), and text that
+ * had to be ellipsized. */
+int ui_text_overflows(const struct ui *ui);
+int ui_text_ellipsized(const struct ui *ui);
+/* Text textures in the cache, for tests of the cache. */
+size_t ui_text_cache_size(const struct ui *ui);
+/* Code points of text that no font has (in both weights): drawn as boxes. For tests and for
+ * checking a roster's names before an event. */
+int ui_missing_glyphs(const struct ui *ui, const char *text);
+
+/* Internal to ui_*.c: the text layer (ui_text.c) and sounds (ui_sound.c). */
+struct SDL_Renderer;
+struct SDL_Texture;
+struct ui_text;
+struct ui_sound_player;
+
+enum ui_weight { UI_REGULAR, UI_BOLD };
+enum ui_align { UI_ALIGN_LEFT, UI_ALIGN_CENTER, UI_ALIGN_RIGHT };
+
+struct ui_text_style {
+    int px;     /* wanted pixel size; shrunk down to min_px to fit */
+    int min_px; /* 0: px * 6 / 10 */
+    enum ui_weight weight;
+    enum ui_align align;
+    int max_lines;   /* 0: 1 */
+    uint32_t colour; /* 0xRRGGBB: rasterised in its colour (a colour mod would make every
+                      * frame's blit three times slower in the software renderer) */
+};
+
+/* A rasterised text block: borrowed from the cache until the next ui_text_end_frame. */
+struct ui_text_block {
+    struct SDL_Texture *texture;
+    int w, h;
+    int px; /* the size chosen */
+    bool ellipsized;
+};
+
+/* Opens the fonts (DejaVu Sans, then Noto Sans, Noto Sans Arabic, Noto Sans Symbols2) from
+ * the Debian font packages. NULL after logging when none is found. */
+struct ui_text *ui_text_create(struct SDL_Renderer *renderer);
+void ui_text_destroy(struct ui_text *t);
+/* Lays text out in a box of w x h pixels with style; returns false for empty text. */
+bool ui_text_layout(struct ui_text *t, const char *text, int w, int h,
+                    const struct ui_text_style *style, struct ui_text_block *out);
+/* Ends a frame: frees textures unused for a while. */
+void ui_text_end_frame(struct ui_text *t);
+size_t ui_text_count(const struct ui_text *t);
+int ui_text_missing_glyphs(const struct ui_text *t, const char *text);
+
+/* Opens the audio device and generates the tones; never fails (no audio: silent). */
+struct ui_sound_player *ui_sound_create(int volume, bool mute);
+void ui_sound_destroy(struct ui_sound_player *p);
+void ui_sound_play(struct ui_sound_player *p, enum ui_sound sound);
+void ui_sound_set_volume(struct ui_sound_player *p, int volume, bool mute);
+/* The samples of a sound (mono, signed 16-bit, UI_SOUND_RATE Hz), for tests. */
+#define UI_SOUND_RATE 48000
+const int16_t *ui_sound_samples(struct ui_sound_player *p, enum ui_sound sound, size_t *n);
+
+#endif
