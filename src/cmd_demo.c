@@ -19,10 +19,12 @@
 #define DEMO_KIOSK_DEVICE "demo-door-1"
 #define DEMO_KIOSK_ROOM   "room-2.14"
 #define DEMO_KIOSK_MODE   "entry"
+/* Badges an unattended (off-screen) demo scans. */
+#define DEMO_OFFSCREEN_SCANS 40
 
 static const char demo_usage[] =
     "usage: portier demo [--dir DIR] [--seed N] [--attendees N] [--date YYYY-MM-DD | --today]\n"
-    "                    [--csv-only] [--no-kiosk]\n"
+    "                    [--csv-only] [--no-kiosk] [--offscreen]\n"
     "Makes a demo event: a one-day symposium in Brussels (about 900 people, a plenary hall and\n"
     "14 break-out rooms, 30 sessions) with its badges and a kiosk bundle, then runs a kiosk on\n"
     "a synthetic camera. DIR receives rooms.csv, sessions.csv and attendees.csv, event/ (the\n"
@@ -37,7 +39,9 @@ static const char demo_usage[] =
     "  --today            hold the symposium today (Brussels time), so that a kiosk sees its\n"
     "                     sessions live\n"
     "  --csv-only         write the three CSV files and stop\n"
-    "  --no-kiosk         make everything, but do not start the kiosk\n";
+    "  --no-kiosk         make everything, but do not start the kiosk\n"
+    "  --offscreen        run the kiosk without a display (the default when there is none):\n"
+    "                     it scans 40 badges, prints its decisions and saves the answer screens\n";
 
 /* Where everything of one demo lives; all strings owned. */
 struct demo_paths {
@@ -180,10 +184,10 @@ static int kiosk_argv(const struct demo_paths *p, char **argv)
 {
     static char kiosk[] = "kiosk", device_opt[] = "--device", device[] = DEMO_KIOSK_DEVICE,
                 room_opt[] = "--room", room[] = DEMO_KIOSK_ROOM, mode_opt[] = "--mode",
-                mode[] = DEMO_KIOSK_MODE, camera_opt[] = "--camera", camera[] = "synth",
-                window[] = "--window";
-    char *args[] = {kiosk,    p->kiosk_dir, device_opt, device, room_opt, room,
-                    mode_opt, mode,         camera_opt, camera, window};
+                mode[] = DEMO_KIOSK_MODE, camera_opt[] = "--camera", camera[] = "synth:fps=6,loop",
+                tokens_opt[] = "--synth-tokens", window[] = "--window";
+    char *args[] = {kiosk, p->kiosk_dir, device_opt, device,     room_opt,  room,  mode_opt,
+                    mode,  camera_opt,   camera,     tokens_opt, p->tokens, window};
     int argc = 0;
     for (size_t i = 0; i < ARRAY_LEN(args); i++)
         argv[argc++] = args[i];
@@ -217,26 +221,123 @@ static void print_summary(const struct demo_paths *p, const struct demo_options 
     free(pdf);
 }
 
-/*
- * KIOSK HOOK (issue 2, item 9 — for the lead to wire): start the demo kiosk here, on the
- * bundle in p->kiosk_dir with the synthetic camera, e.g.
- *     char *argv[16];
- *     kiosk_argv(p, argv);
- *     return run_subcommand(cmd_kiosk, argv);
- * The synthetic camera shows built-in payloads unless given tokens: the demo's real badge
- * tokens are in p->tokens (demo_load_tokens reads them). Until the kiosk lands this only says
- * so (print_summary printed the command).
- */
-static int run_kiosk(const struct demo_paths *p)
+/* The kiosk's clock for a demo held on a fixed day: ten minutes before the first session of
+ * the demo room, when its reserved seats are still held. Returns false (use the real clock)
+ * when the event has no session there. */
+static bool demo_clock(const struct demo_paths *p, char *out)
 {
-    (void)p;
-    printf("(The kiosk is not part of this version yet: 'portier demo' stops here.)\n");
-    return CLI_OK;
+    struct event *ev = event_load(p->kiosk_db);
+    if (ev == NULL)
+        return false;
+    size_t room = event_room_index(ev, DEMO_KIOSK_ROOM);
+    int64_t first = INT64_MAX;
+    for (size_t i = 0; i < ev->n_sessions; i++) {
+        if (ev->sessions[i].room == room && ev->sessions[i].start_ms < first)
+            first = ev->sessions[i].start_ms;
+    }
+    bool ok = first != INT64_MAX && time_set_zone(ev->timezone);
+    if (ok)
+        time_format_iso8601(first - 10 * 60 * 1000, out);
+    event_destroy(ev);
+    return ok;
+}
+
+/* Writes the first n badges of tokens.csv to path: what an unattended demo scans. */
+static bool write_first_tokens(const char *tokens, const char *path, int n)
+{
+    size_t len;
+    char *text = file_read_all(tokens, &len);
+    if (text == NULL) {
+        log_warn("demo: %s", tokens);
+        return false;
+    }
+    /* tokens.csv may quote names but never breaks a row over lines (names have no newline). */
+    size_t cut = 0;
+    for (int lines = 0; cut < len && lines <= n; cut++)
+        lines += text[cut] == '\n';
+    bool ok = file_write_atomic(path, text, cut, 0600);
+    if (!ok)
+        log_warn("demo: %s", path);
+    free(text);
+    return ok;
+}
+
+/* Runs the demo kiosk on the bundle with the synthetic camera showing the demo's badges: in a
+ * window when there is a display, else drawn off screen with a screenshot of every answer. */
+static int run_kiosk(const struct demo_paths *p, bool today, bool offscreen)
+{
+    if (!offscreen && getenv("DISPLAY") == NULL && getenv("WAYLAND_DISPLAY") == NULL)
+        offscreen = true;
+    char clock[TIME_ISO_LEN] = "";
+    if (!today && !demo_clock(p, clock))
+        clock[0] = '\0';
+    char *scans = path_join(p->badges_dir, "demo-scans.csv");
+    char *shots = path_join(p->dir, "screenshots");
+    char *db = path_join(p->dir, "kiosk-scans.db");
+    const char *tokens = p->tokens;
+    int rc = CLI_FAILURE;
+    if (offscreen) {
+        if (!write_first_tokens(p->tokens, scans, DEMO_OFFSCREEN_SCANS))
+            goto out;
+        tokens = scans;
+    }
+    char *argv[32];
+    int argc = 0;
+    argv[argc++] = "kiosk";
+    argv[argc++] = p->kiosk_dir;
+    argv[argc++] = "--device";
+    argv[argc++] = DEMO_KIOSK_DEVICE;
+    argv[argc++] = "--room";
+    argv[argc++] = DEMO_KIOSK_ROOM;
+    argv[argc++] = "--mode";
+    argv[argc++] = DEMO_KIOSK_MODE;
+    argv[argc++] = "--db";
+    argv[argc++] = db;
+    argv[argc++] = "--synth-tokens";
+    argv[argc++] = (char *)tokens;
+    if (clock[0] != '\0') {
+        argv[argc++] = "--clock";
+        argv[argc++] = clock;
+    }
+    if (offscreen) {
+        argv[argc++] = "--camera";
+        argv[argc++] = "synth";
+        argv[argc++] = "--offscreen";
+        argv[argc++] = "--print";
+        argv[argc++] = "--screenshots";
+        argv[argc++] = shots;
+        printf("\nNo display: the demo kiosk scans %d badges off screen, prints its decisions "
+               "and saves every answer screen in %s\n\n",
+               DEMO_OFFSCREEN_SCANS, shots);
+    } else {
+        argv[argc++] = "--camera";
+        argv[argc++] = "synth:fps=6,loop";
+        argv[argc++] = "--window";
+        printf("\nThe demo kiosk opens in a window (close it or press Escape to stop).\n");
+    }
+    argv[argc] = NULL;
+    rc = run_subcommand(cmd_kiosk, argv);
+    if (rc == CLI_OK && offscreen)
+        printf("\nAnswer screens: %s\n", shots);
+out:
+    free(scans);
+    free(shots);
+    free(db);
+    return rc;
 }
 
 int cmd_demo(int argc, char **argv)
 {
-    enum { OPT_DIR, OPT_SEED, OPT_ATTENDEES, OPT_DATE, OPT_TODAY, OPT_CSV_ONLY, OPT_NO_KIOSK };
+    enum {
+        OPT_DIR,
+        OPT_SEED,
+        OPT_ATTENDEES,
+        OPT_DATE,
+        OPT_TODAY,
+        OPT_CSV_ONLY,
+        OPT_NO_KIOSK,
+        OPT_OFFSCREEN
+    };
     static const struct option options[] = {
         {"dir", required_argument, NULL, OPT_DIR},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -245,11 +346,12 @@ int cmd_demo(int argc, char **argv)
         {"today", no_argument, NULL, OPT_TODAY},
         {"csv-only", no_argument, NULL, OPT_CSV_ONLY},
         {"no-kiosk", no_argument, NULL, OPT_NO_KIOSK},
+        {"offscreen", no_argument, NULL, OPT_OFFSCREEN},
         {NULL, 0, NULL, 0},
     };
     struct demo_options opts;
     const char *dir_arg = NULL, *date_arg = NULL;
-    bool today = false, csv_only = false, no_kiosk = false;
+    bool today = false, csv_only = false, no_kiosk = false, offscreen = false;
     uint64_t n;
     int c, index;
 
@@ -282,6 +384,9 @@ int cmd_demo(int argc, char **argv)
             break;
         case OPT_CSV_ONLY:
             csv_only = true;
+            break;
+        case OPT_OFFSCREEN:
+            offscreen = true;
             break;
         case OPT_NO_KIOSK:
             no_kiosk = true;
@@ -355,7 +460,9 @@ int cmd_demo(int argc, char **argv)
     if (reused_event && path_exists(p.tokens)) {
         printf("portier demo: reusing the badges in %s\n", p.badges_dir);
     } else {
-        char *args[] = {"badges", p.event_dir, "--out", p.badges_dir, NULL};
+        /* The PDF sheet holds every badge; a PNG per attendee takes minutes for 900 people,
+         * so the demo leaves those to 'portier badges --format png'. */
+        char *args[] = {"badges", p.event_dir, "--out", p.badges_dir, "--format", "pdf,csv", NULL};
         if (run_subcommand(cmd_badges, args) != CLI_OK) {
             log_warnx("demo: could not make the badges in %s", p.badges_dir);
             goto out;
@@ -372,7 +479,7 @@ int cmd_demo(int argc, char **argv)
     }
 
     print_summary(&p, &opts, reused_event);
-    rc = no_kiosk ? CLI_OK : run_kiosk(&p);
+    rc = no_kiosk ? CLI_OK : run_kiosk(&p, today, offscreen);
 out:
     paths_finish(&p);
     free(dir);

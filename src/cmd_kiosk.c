@@ -34,7 +34,14 @@ static const struct config_option options[] = {
      "no screen: print one JSON line per decision"},
     {"window", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "run in a window"},
     {"fullscreen", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "run full-screen (the default)"},
+    {"offscreen", CONFIG_BOOL, "false", 0, 0, NULL, NULL,
+     "draw the screen without a display (with --screenshots: demos, tests)"},
+    {"screenshots", CONFIG_STRING, NULL, 0, 0, NULL, "DIR", "save a PNG of every answer screen"},
+    {"print", CONFIG_BOOL, "false", 0, 0, NULL, NULL,
+     "with a screen, also print the JSON line of every decision"},
     {"lang", CONFIG_CHOICE, "nl", 0, 0, "nl|fr|en", NULL, "the screen's default language"},
+    {"volume", CONFIG_INT, "80", 0, 100, NULL, "PERCENT", "sound volume"},
+    {"mute", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "no sound"},
     {"clock", CONFIG_STRING, NULL, 0, 0, NULL, "TIME",
      "start the kiosk's clock at this ISO 8601 time (replays, demos)"},
     {"reserve-release", CONFIG_INT, "10", 0, 240, NULL, "MINUTES",
@@ -130,11 +137,15 @@ int cmd_kiosk(int argc, char **argv)
         rc = cli_usage_error("kiosk", usage, "%s", why);
         goto end;
     }
-    if (config_get_bool(&cfg, "window") && config_get_bool(&cfg, "fullscreen")) {
-        rc = cli_usage_error("kiosk", usage, "--window and --fullscreen exclude each other");
+    int displays = config_get_bool(&cfg, "window") + config_get_bool(&cfg, "fullscreen") +
+                   config_get_bool(&cfg, "offscreen");
+    if (displays > 1) {
+        rc = cli_usage_error("kiosk", usage,
+                             "--window, --fullscreen and --offscreen exclude each other");
         goto end;
     }
     const char *clock = config_get(&cfg, "clock");
+    s.clock_fixed = clock != NULL;
     if (clock != NULL && !time_parse_iso8601(clock, &s.clock_start_ms)) {
         rc = cli_usage_error("kiosk", usage,
                              "--clock '%s' is not an ISO 8601 time with an offset "
@@ -142,9 +153,18 @@ int cmd_kiosk(int argc, char **argv)
                              clock);
         goto end;
     }
-    if (!config_get_bool(&cfg, "headless")) {
-        fprintf(stderr, "portier: kiosk: the kiosk screen is not available in this version; "
-                        "run with --headless\n");
+    s.headless = config_get_bool(&cfg, "headless");
+    s.display = config_get_bool(&cfg, "window")      ? UI_WINDOW
+                : config_get_bool(&cfg, "offscreen") ? UI_OFFSCREEN
+                                                     : UI_FULLSCREEN;
+    if (s.display == UI_OFFSCREEN && !s.headless)
+        setenv("SDL_VIDEODRIVER", "offscreen", 0);
+    language_parse(config_get(&cfg, "lang"), &s.lang);
+    s.volume = (int)config_get_int(&cfg, "volume");
+    s.mute = config_get_bool(&cfg, "mute");
+    s.screenshots = config_get(&cfg, "screenshots");
+    if (s.screenshots != NULL && !mkdir_p(s.screenshots)) {
+        log_warn("kiosk: %s", s.screenshots);
         rc = CLI_FAILURE;
         goto end;
     }
@@ -158,7 +178,7 @@ int cmd_kiosk(int argc, char **argv)
     s.synth_tokens = config_get(&cfg, "synth-tokens");
     rules_config_default(&s.rules);
     s.rules.reserve_release_ms = config_get_int(&cfg, "reserve-release") * 60 * 1000;
-    s.out = stdout;
+    s.out = s.headless || config_get_bool(&cfg, "print") ? stdout : NULL;
 
     rc = CLI_FAILURE;
     k = kiosk_create(&s);

@@ -2,10 +2,16 @@
  * occupancy, rules, camera, decode thread, scanner) and runs the main loop. This is the
  * headless kiosk; the screen (issue 4) is a layer over the same loop.
  *
- * The main loop polls the scanner, the decode thread's results and a signal pipe; hands the
- * newest camera frame to the decode thread; decides each code; stores the decision durably;
- * only then folds it into the occupancy and reports it. One periodic tick (1 s) folds scans
- * other processes added to the log (the sync daemon) and records session ends. */
+ * The main loop polls the scanner, the decode thread's results, the screen's input and a
+ * signal pipe; hands the newest camera frame to the decode thread; decides each code; stores
+ * the decision durably; only then folds it into the occupancy and reports it (JSON line,
+ * answer screen). One periodic tick (1 s) folds scans other processes added to the log (the
+ * sync daemon), records session ends and reads the slow facts the screen shows (sync state,
+ * free disk, frame rates), so that drawing a frame never waits on the disk or the network.
+ *
+ * A failed commit is never confirmed. Headless, the kiosk then stops (exit 1) so that its
+ * supervisor sees it; with a screen it shows the database trouble screen, refuses every scan,
+ * and recovers by itself once a commit succeeds again (disk space returned). */
 #ifndef PORTIER_KIOSK_H
 #define PORTIER_KIOSK_H
 
@@ -15,6 +21,7 @@
 
 #include "rules.h"
 #include "scan.h"
+#include "ui.h"
 
 struct kiosk_settings {
     const char *kiosk_dir; /* holds event.db and verify.pub (a bundle or an event dir) */
@@ -25,9 +32,17 @@ struct kiosk_settings {
     const char *camera;       /* camera spec (camera.h) */
     const char *scanner;      /* scanner spec (hid.h) */
     const char *synth_tokens; /* tokens.csv whose tokens the synth camera shows, or NULL */
-    int64_t clock_start_ms;   /* 0: the real clock; else the wall clock starts there */
+    bool clock_fixed;         /* the wall clock starts at clock_start_ms (replays, demos) */
+    int64_t clock_start_ms;
     struct rules_config rules;
-    FILE *out; /* JSON lines, one per decision */
+    FILE *out; /* JSON lines, one per decision; NULL: none (a kiosk with a screen) */
+    /* The screen: none when headless. */
+    bool headless;
+    enum ui_display display;
+    enum language lang; /* the screen's language until staff change it */
+    int volume;         /* 0..100 */
+    bool mute;
+    const char *screenshots; /* a folder for a PNG of every answer screen, or NULL */
 };
 
 struct kiosk;

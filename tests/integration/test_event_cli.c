@@ -324,7 +324,8 @@ static void test_bad_files(void)
     size_t n = 0;
     struct dirent *de;
     while (d && (de = readdir(d)) != NULL && n < ARRAY_LEN(names)) {
-        if (de->d_name[0] != '.')
+        /* Cases are folders (README explains them). */
+        if (de->d_name[0] != '.' && strncmp(de->d_name, "README", 6) != 0)
             names[n++] = xstrdup(de->d_name);
     }
     if (d)
