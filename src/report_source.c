@@ -1,0 +1,204 @@
+/* Where a report's scans come from: kiosk databases collected after the event, or the
+ * central PostgreSQL database. */
+#include <errno.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "report.h"
+#include "store.h"
+#include "util.h"
+
+/* Rows per FETCH from the central cursor. */
+#define CENTRAL_FETCH     20000
+#define CENTRAL_FETCH_SQL "FETCH 20000 FROM report_scans"
+
+/* Copies a text column into a fixed-size id field; false when it does not fit. */
+static bool column_id(sqlite3_stmt *q, int col, char *dst, size_t size)
+{
+    const unsigned char *v = sqlite3_column_text(q, col);
+    size_t len = (size_t)sqlite3_column_bytes(q, col);
+    if (v == NULL || len >= size)
+        return false;
+    memcpy(dst, v, len + 1);
+    return true;
+}
+
+/* Decodes a row of the scans query below; false when a field is invalid. */
+static bool sqlite_row(sqlite3_stmt *q, struct scan *s)
+{
+    memset(s, 0, sizeof *s);
+    s->db_epoch = sqlite3_column_int64(q, 1);
+    s->seq = sqlite3_column_int64(q, 2);
+    s->wall_ms = sqlite3_column_int64(q, 3);
+    s->override = sqlite3_column_int(q, 11) != 0;
+    s->clock_synced = sqlite3_column_int(q, 12) != 0;
+    const char *mode = (const char *)sqlite3_column_text(q, 7);
+    const char *kind = (const char *)sqlite3_column_text(q, 8);
+    const char *result = (const char *)sqlite3_column_text(q, 9);
+    const char *reason = (const char *)sqlite3_column_text(q, 10);
+    return column_id(q, 0, s->device_id, sizeof s->device_id) &&
+           column_id(q, 4, s->room, sizeof s->room) &&
+           column_id(q, 5, s->session, sizeof s->session) &&
+           column_id(q, 6, s->attendee, sizeof s->attendee) && mode != NULL &&
+           kiosk_mode_parse(mode, &s->mode) && kind != NULL && scan_kind_parse(kind, &s->kind) &&
+           result != NULL && scan_result_parse(result, &s->result) && reason != NULL &&
+           scan_reason_parse(reason, &s->reason);
+}
+
+/* Reads one integer PRAGMA; -1 on error. */
+static int64_t pragma_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* Adds a kiosk database's scans. */
+bool report_log_add_kiosk_db(struct report_log *log, const char *path)
+{
+    /* The collected file is evidence: it is read through a read-only connection (in one read
+     * transaction, so one consistent snapshot, the WAL's content included) and never written.
+     * Opening it through the store would migrate it and switch its journal, and copying it
+     * first costs more than the whole report at a million scans. The table is the store's
+     * scans log (store.h), whose columns only ever grow. */
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    bool ok = false;
+    if (!path_exists(path)) {
+        log_warnx("report: %s: %s", path, strerror(ENOENT));
+        return false;
+    }
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        log_warnx("report: %s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        goto out;
+    }
+    sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    int64_t app = pragma_int(db, "PRAGMA application_id");
+    int64_t version = pragma_int(db, "PRAGMA user_version");
+    if (app != STORE_APPLICATION_ID || version < 1) {
+        log_warnx("report: %s: not a Portier kiosk database", path);
+        goto out;
+    }
+    if (version > store_schema_version()) {
+        log_warnx("report: %s: made by a newer Portier (schema %" PRId64 ", this one reads up "
+                  "to %d): use a newer portier",
+                  path, version, store_schema_version());
+        goto out;
+    }
+    if (sqlite3_prepare_v2(db,
+                           "SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee,"
+                           " mode, kind, result, reason, override, clock_synced FROM scans",
+                           -1, &q, NULL) != SQLITE_OK) {
+        log_warnx("report: %s: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct scan s;
+        if (!sqlite_row(q, &s)) {
+            log_warnx("report: %s: a scan (%s) has an invalid field", path,
+                      (const char *)sqlite3_column_text(q, 0));
+            goto out;
+        }
+        report_log_add(log, &s, s.wall_ms);
+    }
+    if (rc != SQLITE_DONE) {
+        log_warnx("report: %s: reading scans: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    ok = true;
+out:
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return ok;
+}
+
+/* Runs a command on the central database; logs and returns false on error. */
+static bool pg_ok(PGconn *conn, const char *sql)
+{
+    PGresult *res = PQexec(conn, sql);
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        log_warnx("report: central: %s", PQresultErrorMessage(res));
+    PQclear(res);
+    return ok;
+}
+
+/* Decodes one row of the cursor into s; false when a field is invalid. */
+static bool row_to_scan(const PGresult *res, int i, struct scan *s, int64_t *time_ms)
+{
+    memset(s, 0, sizeof *s);
+    const char *text[] = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),
+                          PQgetvalue(res, i, 6)};
+    char *fields[] = {s->device_id, s->room, s->session, s->attendee};
+    for (size_t k = 0; k < 4; k++) {
+        if (strlen(text[k]) >= SCAN_ID_MAX)
+            return false;
+        strcpy(fields[k], text[k]);
+    }
+    s->db_epoch = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+    s->seq = strtoll(PQgetvalue(res, i, 2), NULL, 10);
+    s->wall_ms = strtoll(PQgetvalue(res, i, 3), NULL, 10);
+    *time_ms = PQgetisnull(res, i, 11) ? s->wall_ms : strtoll(PQgetvalue(res, i, 11), NULL, 10);
+    s->override = PQgetvalue(res, i, 10)[0] == 't';
+    s->clock_synced = true;
+    return kiosk_mode_parse(PQgetvalue(res, i, 7), &s->mode) &&
+           scan_kind_parse(PQgetvalue(res, i, 8), &s->kind) &&
+           scan_result_parse(PQgetvalue(res, i, 9), &s->result) &&
+           scan_reason_parse(PQgetvalue(res, i, 12), &s->reason);
+}
+
+/* Adds the central database's scans at their corrected times. */
+bool report_log_add_central(struct report_log *log, PGconn *conn)
+{
+    /* A cursor keeps memory flat: a whole result of a million rows would take hundreds of
+     * megabytes in libpq. One read-only transaction: one consistent snapshot. */
+    if (!pg_ok(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+        return false;
+    /* scans_timed's corrected time of a scan taken with a synchronised clock is its wall
+     * time; asking the view only for the others spares the server its per-scan lookups for
+     * the great majority (the predicate reaches into the view). Same rows, same times. */
+    if (!pg_ok(conn, "DECLARE report_scans NO SCROLL CURSOR FOR"
+                     " SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee, mode,"
+                     " kind, result, override, wall_ms, reason FROM portier.scans"
+                     " WHERE clock_synced"
+                     " UNION ALL"
+                     " SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee, mode,"
+                     " kind, result, override, corrected_ms, reason FROM portier.scans_timed"
+                     " WHERE NOT clock_synced"))
+        goto fail;
+    for (;;) {
+        PGresult *res = PQexec(conn, CENTRAL_FETCH_SQL);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            log_warnx("report: central: reading scans: %s", PQresultErrorMessage(res));
+            PQclear(res);
+            goto fail;
+        }
+        int n = PQntuples(res);
+        for (int i = 0; i < n; i++) {
+            struct scan s;
+            int64_t t;
+            if (!row_to_scan(res, i, &s, &t)) {
+                log_warnx("report: central: scan %s/%s/%s has an invalid field",
+                          PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2));
+                PQclear(res);
+                goto fail;
+            }
+            report_log_add(log, &s, t);
+        }
+        PQclear(res);
+        if (n < CENTRAL_FETCH)
+            break;
+    }
+    return pg_ok(conn, "COMMIT");
+fail:
+    PQclear(PQexec(conn, "ROLLBACK"));
+    return false;
+}
