@@ -8,6 +8,7 @@ PORTIER_DEB_PACKAGES=(
     libcairo2-dev libpango1.0-dev
     fonts-dejavu-core fonts-noto-core tzdata
     postgresql sqlite3 zbar-tools
+    chromium
 )
 
 portier_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -21,6 +21,8 @@ static const struct command commands[] = {
     {"sync", cmd_sync, "run the sync daemon for one kiosk database"},
     {"central", cmd_central, "set up the central PostgreSQL database"},
     {"report", cmd_report, "attendance reports for organisers"},
+    {"forget", cmd_forget, "erase an attendee's personal data, keeping the counts"},
+    {"purge", cmd_purge, "after the event: erase everyone's personal data"},
     {"demo", cmd_demo, "make a demo event and run a kiosk on a synthetic camera"},
 };
 

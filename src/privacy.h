@@ -36,9 +36,8 @@ bool privacy_forget_badges(const char *dir, const char *attendee_id, const char 
                            size_t n_ids, size_t *n);
 
 /* portier forget [EVENT_DIR] [--central CONNINFO] [--bundle KIOSK_DIR]... [--badges DIR] ID */
-int cmd_forget(int argc, char **argv);
+
 /* portier purge EVENT_DIR [--central CONNINFO] [--bundle KIOSK_DIR]... [--badges DIR]
  * [--force] */
-int cmd_purge(int argc, char **argv);
 
 #endif

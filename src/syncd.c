@@ -662,6 +662,9 @@ static sqlite3 *open_bundle(struct syncd *d)
         return NULL;
     }
     sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    /* A pulled change may be a 'portier forget': overwrite what it replaces, so the old name
+     * does not linger in free pages of the bundle. */
+    sqlite3_exec(db, "PRAGMA secure_delete=ON", NULL, NULL, NULL);
     return db;
 }
 

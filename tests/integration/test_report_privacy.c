@@ -10,6 +10,7 @@
 #include "central.h"
 #include "check.h"
 #include "pg_harness.h"
+#include "cli.h"
 #include "privacy.h"
 #include "report.h"
 #include "store.h"
