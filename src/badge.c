@@ -305,20 +305,7 @@ bool badge_write_png(const struct badge_info *b, const char *path)
     cairo_surface_t *s = render_surface(b, BADGE_PNG_WIDTH);
     if (s == NULL)
         return false;
-    struct strbuf png = {0};
-    bool ok = false;
-    cairo_status_t status = cairo_surface_write_to_png_stream(s, append_stream, &png);
-    if (status != CAIRO_STATUS_SUCCESS) {
-        log_warnx("%s: cannot encode PNG: %s", path, cairo_status_to_string(status));
-        goto out;
-    }
-    if (!file_write_atomic(path, png.data, png.len, 0644)) {
-        log_warn("%s", path);
-        goto out;
-    }
-    ok = true;
-out:
-    strbuf_finish(&png);
+    bool ok = image_save_surface_png(s, path);
     cairo_surface_destroy(s);
     return ok;
 }

@@ -252,8 +252,7 @@ bool central_migrate(PGconn *conn, const struct central_migration *steps, size_t
     return true;
 }
 
-/* Appends s to a COPY text-format row, escaped (\N for NULL). */
-static void copy_field(struct strbuf *sb, const char *s)
+void central_copy_field(struct strbuf *sb, const char *s)
 {
     if (s == NULL) {
         strbuf_puts(sb, "\\N");
@@ -309,7 +308,7 @@ static long copy_rows(sqlite3 *db, PGconn *conn, const char *select_sql, const c
         for (int c = 0; c < ncols; c++) {
             if (c > 0)
                 strbuf_putc(&sb, '\t');
-            copy_field(&sb, (const char *)sqlite3_column_text(stmt, c));
+            central_copy_field(&sb, (const char *)sqlite3_column_text(stmt, c));
         }
         strbuf_putc(&sb, '\n');
         if (PQputCopyData(conn, sb.data, (int)sb.len) != 1) {

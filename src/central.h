@@ -99,6 +99,9 @@ char *central_add_login(PGconn *conn, enum central_role role, const char *name,
  * the number of rows that were new, or -1 after logging why. */
 long central_upload_scans(PGconn *conn, const struct scan *scans, size_t n);
 
+/* Appends s to a COPY text-format row, escaped (\N for NULL); the caller adds the separator. */
+void central_copy_field(struct strbuf *sb, const char *s);
+
 /* Appends " key=value" to a conninfo string, quoting value as libpq requires. */
 void central_conninfo_append(struct strbuf *sb, const char *key, const char *value);
 

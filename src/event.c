@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "sqlutil.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -606,17 +607,6 @@ out:
     return ok;
 }
 
-/* Runs SQL without results; logs and returns false on error. */
-static bool exec_sql(sqlite3 *db, const char *what, const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
-        return true;
-    log_warnx("%s: %s", what, msg ? msg : sqlite3_errmsg(db));
-    sqlite3_free(msg);
-    return false;
-}
-
 bool event_revoke(const char *db_path, const char *attendee_id, uint32_t *num,
                   uint32_t *revoked_serial)
 {
@@ -635,8 +625,8 @@ bool event_revoke(const char *db_path, const char *attendee_id, uint32_t *num,
     if (tz != NULL)
         time_set_zone(tz);
     free(tz);
-    if (!exec_sql(db, db_path, "PRAGMA synchronous=FULL") ||
-        !exec_sql(db, db_path, "BEGIN IMMEDIATE"))
+    if (!sql_exec(db, db_path, "PRAGMA synchronous=FULL") ||
+        !sql_exec(db, db_path, "BEGIN IMMEDIATE"))
         goto out;
     in_tx = true;
     if ((st = query(db, db_path, "SELECT num, serial FROM attendees WHERE id = ?")) == NULL)
@@ -680,7 +670,7 @@ bool event_revoke(const char *db_path, const char *attendee_id, uint32_t *num,
         log_warnx("%s: %s", db_path, sqlite3_errmsg(db));
         goto out;
     }
-    if (!exec_sql(db, db_path, "COMMIT"))
+    if (!sql_exec(db, db_path, "COMMIT"))
         goto out;
     in_tx = false;
     *num = (uint32_t)n;
@@ -719,7 +709,7 @@ static bool make_bundle_db(const char *src_path, const char *tmp)
         log_warnx("%s: cannot open: %s", tmp, db ? sqlite3_errmsg(db) : "out of memory");
         goto out;
     }
-    if (!exec_sql(db, tmp,
+    if (!sql_exec(db, tmp,
                   "PRAGMA secure_delete = ON;"
                   "BEGIN;"
                   "UPDATE attendees SET email = NULL;"

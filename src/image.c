@@ -288,6 +288,21 @@ static cairo_status_t write_mem(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
+bool image_save_surface_png(struct _cairo_surface *s, const char *path)
+{
+    struct strbuf png = {0};
+    bool ok = false;
+    cairo_status_t status = cairo_surface_write_to_png_stream(s, write_mem, &png);
+    if (status != CAIRO_STATUS_SUCCESS)
+        log_warnx("%s: cannot encode PNG: %s", path, cairo_status_to_string(status));
+    else if (!file_write_atomic(path, png.data, png.len, 0644))
+        log_warn("%s", path);
+    else
+        ok = true;
+    strbuf_finish(&png);
+    return ok;
+}
+
 bool image_save_png(const struct image *img, const char *path)
 {
     if (img->pixels == NULL || img->width < 1 || img->height < 1) {
@@ -296,7 +311,6 @@ bool image_save_png(const struct image *img, const char *path)
     }
     /* cairo writes an A8 surface as an 8-bit greyscale PNG. */
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, img->width, img->height);
-    struct strbuf png = {0};
     bool ok = false;
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         log_warnx("%s: %s", path, cairo_status_to_string(cairo_surface_status(s)));
@@ -309,18 +323,8 @@ bool image_save_png(const struct image *img, const char *path)
         memcpy(dst + (size_t)y * (size_t)stride, img->pixels + (size_t)y * (size_t)img->stride,
                (size_t)img->width);
     cairo_surface_mark_dirty(s);
-    cairo_status_t status = cairo_surface_write_to_png_stream(s, write_mem, &png);
-    if (status != CAIRO_STATUS_SUCCESS) {
-        log_warnx("%s: cannot encode PNG: %s", path, cairo_status_to_string(status));
-        goto out;
-    }
-    if (!file_write_atomic(path, png.data, png.len, 0644)) {
-        log_warn("%s", path);
-        goto out;
-    }
-    ok = true;
+    ok = image_save_surface_png(s, path);
 out:
-    strbuf_finish(&png);
     cairo_surface_destroy(s);
     return ok;
 }

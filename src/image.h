@@ -10,7 +10,7 @@
 
 struct image {
     int width, height;
-    int stride; /* bytes per row, >= width */
+    int stride;      /* bytes per row, >= width */
     uint8_t *pixels; /* owned by the image */
 };
 
@@ -24,6 +24,9 @@ void image_finish(struct image *img);
 bool image_load(const char *path, struct image *img);
 /* Same, from bytes in memory (name is used in messages only). */
 bool image_load_memory(const char *name, const uint8_t *data, size_t len, struct image *img);
+/* Writes a cairo image surface (cairo_surface_t) as a PNG, atomically. Logs on failure. */
+struct _cairo_surface;
+bool image_save_surface_png(struct _cairo_surface *surface, const char *path);
 /* Saves img as an 8-bit greyscale PNG. */
 bool image_save_png(const struct image *img, const char *path);
 

@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "log.h"
+#include "sqlutil.h"
 #include "util.h"
 
 /* The advisory lock `central publish` holds (src/central.c LOCK_PUBLISH): attendee versions
@@ -17,17 +18,6 @@
  * reverse. */
 #define PUBLISH_LOCK_SQL "SELECT pg_advisory_xact_lock(31647734761612659)"
 _Static_assert(31647734761612659LL == 0x706f7274696573LL, "the key of central.c");
-
-/* Runs SQL without results; logs and returns false on error. */
-static bool exec_sql(sqlite3 *db, const char *path, const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
-        return true;
-    log_warnx("%s: %s", path, msg ? msg : sqlite3_errmsg(db));
-    sqlite3_free(msg);
-    return false;
-}
 
 /* Erases in an event.db. */
 bool privacy_forget_event_db(const char *db_path, const char *attendee_id, size_t *n)
@@ -46,8 +36,8 @@ bool privacy_forget_event_db(const char *db_path, const char *attendee_id, size_
     sqlite3_busy_timeout(db, 5000);
     /* secure_delete zeroes freed space; VACUUM then rewrites the file, so that no page (free
      * or in the journal) still holds the old text. */
-    if (!exec_sql(db, db_path, "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL") ||
-        !exec_sql(db, db_path, "BEGIN IMMEDIATE"))
+    if (!sql_exec(db, db_path, "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL") ||
+        !sql_exec(db, db_path, "BEGIN IMMEDIATE"))
         goto out;
     in_tx = true;
     const char *sql =
@@ -72,10 +62,10 @@ bool privacy_forget_event_db(const char *db_path, const char *attendee_id, size_
     }
     sqlite3_finalize(st);
     st = NULL;
-    if (!exec_sql(db, db_path, "COMMIT"))
+    if (!sql_exec(db, db_path, "COMMIT"))
         goto out;
     in_tx = false;
-    if (!exec_sql(db, db_path, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE)"))
+    if (!sql_exec(db, db_path, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE)"))
         goto out;
     if (n != NULL)
         *n = (size_t)changed;

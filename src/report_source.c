@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "sqlutil.h"
 #include "report.h"
 #include "store.h"
 #include "util.h"
@@ -15,17 +16,6 @@
 /* Rows per FETCH from the central cursor. */
 #define CENTRAL_FETCH     20000
 #define CENTRAL_FETCH_SQL "FETCH 20000 FROM report_scans"
-
-/* Copies a text column into a fixed-size id field; false when it does not fit. */
-static bool column_id(sqlite3_stmt *q, int col, char *dst, size_t size)
-{
-    const unsigned char *v = sqlite3_column_text(q, col);
-    size_t len = (size_t)sqlite3_column_bytes(q, col);
-    if (v == NULL || len >= size)
-        return false;
-    memcpy(dst, v, len + 1);
-    return true;
-}
 
 /* Decodes a row of the scans query below; false when a field is invalid. */
 static bool sqlite_row(sqlite3_stmt *q, struct scan *s)
@@ -40,10 +30,10 @@ static bool sqlite_row(sqlite3_stmt *q, struct scan *s)
     const char *kind = (const char *)sqlite3_column_text(q, 8);
     const char *result = (const char *)sqlite3_column_text(q, 9);
     const char *reason = (const char *)sqlite3_column_text(q, 10);
-    return column_id(q, 0, s->device_id, sizeof s->device_id) &&
-           column_id(q, 4, s->room, sizeof s->room) &&
-           column_id(q, 5, s->session, sizeof s->session) &&
-           column_id(q, 6, s->attendee, sizeof s->attendee) && mode != NULL &&
+    return sql_column_copy(q, 0, s->device_id, sizeof s->device_id) &&
+           sql_column_copy(q, 4, s->room, sizeof s->room) &&
+           sql_column_copy(q, 5, s->session, sizeof s->session) &&
+           sql_column_copy(q, 6, s->attendee, sizeof s->attendee) && mode != NULL &&
            kiosk_mode_parse(mode, &s->mode) && kind != NULL && scan_kind_parse(kind, &s->kind) &&
            result != NULL && scan_result_parse(result, &s->result) && reason != NULL &&
            scan_reason_parse(reason, &s->reason);

@@ -1,6 +1,7 @@
 /* rooms.csv, sessions.csv and attendees.csv: validation and writing into event.db (see roster.h).
  */
 #include "roster.h"
+#include "sqlutil.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -695,17 +696,6 @@ bool roster_load_attendees(struct roster *r, const char *path, const struct even
     return ok;
 }
 
-/* Runs one SQL statement without results; logs and returns false on error. */
-static bool exec_sql(sqlite3 *db, const char *what, const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
-        return true;
-    log_warnx("%s: %s", what, msg ? msg : sqlite3_errmsg(db));
-    sqlite3_free(msg);
-    return false;
-}
-
 /* Prepares a statement; logs and returns NULL on error. */
 static sqlite3_stmt *prepare(sqlite3 *db, const char *what, const char *sql)
 {
@@ -796,7 +786,7 @@ bool roster_create_db(const struct roster *r, const char *db_path, uint32_t even
         log_warnx("%s: cannot create: %s", tmp, db ? sqlite3_errmsg(db) : "out of memory");
         goto out;
     }
-    if (!exec_sql(db, what, event_db_schema_sql()) || !exec_sql(db, what, "BEGIN"))
+    if (!sql_exec(db, what, event_db_schema_sql()) || !sql_exec(db, what, "BEGIN"))
         goto out;
     char created[TIME_ISO_LEN];
     time_format_iso8601(time_now_ms(), created);
@@ -859,7 +849,7 @@ bool roster_create_db(const struct roster *r, const char *db_path, uint32_t even
         if (!step_done(db, what, st) || !insert_registrations(db, what, reg, a))
             goto out;
     }
-    if (!exec_sql(db, what, "COMMIT"))
+    if (!sql_exec(db, what, "COMMIT"))
         goto out;
     sqlite3_finalize(st);
     sqlite3_finalize(reg);
@@ -955,8 +945,8 @@ bool roster_import(const struct roster *r, const char *db_path, struct roster_im
         goto out;
     }
     sqlite3_busy_timeout(db, 5000);
-    if (!exec_sql(db, what, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON") ||
-        !exec_sql(db, what, "BEGIN IMMEDIATE"))
+    if (!sql_exec(db, what, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON") ||
+        !sql_exec(db, what, "BEGIN IMMEDIATE"))
         goto out;
     in_tx = true;
     find = prepare(db, what,
@@ -1033,7 +1023,7 @@ bool roster_import(const struct roster *r, const char *db_path, struct roster_im
     }
     char num[32];
     snprintf(num, sizeof num, "%lld", next_num);
-    if (!set_meta(db, what, "next_num", num) || !exec_sql(db, what, "COMMIT"))
+    if (!set_meta(db, what, "next_num", num) || !sql_exec(db, what, "COMMIT"))
         goto out;
     in_tx = false;
     ok = true;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sqlutil.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -707,17 +708,6 @@ fail:
     return false;
 }
 
-/* Copies a text column into a fixed-size field; false when it does not fit. */
-static bool copy_text(sqlite3_stmt *q, int col, char *dst, size_t size)
-{
-    const unsigned char *v = sqlite3_column_text(q, col);
-    size_t len = (size_t)sqlite3_column_bytes(q, col);
-    if (v == NULL || len >= size)
-        return false;
-    memcpy(dst, v, len + 1);
-    return true;
-}
-
 /* Decodes the current row of the read statement; false when a field is invalid. */
 static bool row_to_scan(sqlite3_stmt *q, struct scan *s)
 {
@@ -732,11 +722,11 @@ static bool row_to_scan(sqlite3_stmt *q, struct scan *s)
     const char *kind = (const char *)sqlite3_column_text(q, 12);
     const char *result = (const char *)sqlite3_column_text(q, 13);
     const char *reason = (const char *)sqlite3_column_text(q, 14);
-    return copy_text(q, 1, s->device_id, sizeof s->device_id) &&
-           copy_text(q, 6, s->boot_id, sizeof s->boot_id) &&
-           copy_text(q, 8, s->room, sizeof s->room) &&
-           copy_text(q, 9, s->session, sizeof s->session) &&
-           copy_text(q, 10, s->attendee, sizeof s->attendee) && mode != NULL &&
+    return sql_column_copy(q, 1, s->device_id, sizeof s->device_id) &&
+           sql_column_copy(q, 6, s->boot_id, sizeof s->boot_id) &&
+           sql_column_copy(q, 8, s->room, sizeof s->room) &&
+           sql_column_copy(q, 9, s->session, sizeof s->session) &&
+           sql_column_copy(q, 10, s->attendee, sizeof s->attendee) && mode != NULL &&
            kiosk_mode_parse(mode, &s->mode) && kind != NULL && scan_kind_parse(kind, &s->kind) &&
            result != NULL && scan_result_parse(result, &s->result) && reason != NULL &&
            scan_reason_parse(reason, &s->reason);

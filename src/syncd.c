@@ -352,27 +352,10 @@ static bool verify_batch(struct syncd *d, const struct scan *batch, size_t n)
     return ok;
 }
 
-/* Appends one COPY text-format field (tab-separated, backslash escapes). */
+/* Appends one COPY text-format field and its separator (a tab, or a newline after the last). */
 static void copy_field(struct strbuf *sb, const char *s, bool last)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '\\':
-            strbuf_puts(sb, "\\\\");
-            break;
-        case '\t':
-            strbuf_puts(sb, "\\t");
-            break;
-        case '\n':
-            strbuf_puts(sb, "\\n");
-            break;
-        case '\r':
-            strbuf_puts(sb, "\\r");
-            break;
-        default:
-            strbuf_putc(sb, *s);
-        }
-    }
+    central_copy_field(sb, s);
     strbuf_putc(sb, last ? '\n' : '\t');
 }
 
