@@ -22,6 +22,7 @@ int cmd_report(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_forget(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 /* Prints "portier <cmd>: <message>" and the usage text to stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)

@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"report", cmd_report, "attendance reports for organisers"},
     {"forget", cmd_forget, "erase an attendee's personal data, keeping the counts"},
     {"purge", cmd_purge, "after the event: erase everyone's personal data"},
+    {"doctor", cmd_doctor, "check a kiosk's set-up and say how to fix what is wrong"},
     {"demo", cmd_demo, "make a demo event and run a kiosk on a synthetic camera"},
 };
 

@@ -181,8 +181,12 @@ static void test_memory_flat(void)
     long after = rss_bytes();
     CHECK_MSG(hits == 20500, "%zu of 20500 decodes found the code", hits);
 #ifndef __SANITIZE_ADDRESS__
-    /* (AddressSanitizer's quarantine holds freed memory, so RSS means nothing there.) */
-    CHECK_MSG(before > 0 && after - before < 1024 * 1024, "RSS grew by %ld bytes", after - before);
+    /* (AddressSanitizer's quarantine holds freed memory, so RSS means nothing there; nor does
+     * it under qemu-user, which counts its own translation buffers: the arm64 tests run there.)
+     * The leak itself is checked by the native run of this same test. */
+    if (getenv("PORTIER_EMULATOR") == NULL)
+        CHECK_MSG(before > 0 && after - before < 1024 * 1024, "RSS grew by %ld bytes",
+                  after - before);
 #endif
     printf("RSS before %ld KiB, after 20,000 decodes %ld KiB\n", before / 1024, after / 1024);
     free(f.px);

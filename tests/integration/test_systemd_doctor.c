@@ -1,0 +1,221 @@
+/* portier doctor (doctor.h) on a real kiosk set-up in a temp dir: a bundle, a kiosk.conf, a
+ * scan log, a synthetic camera and a stand-in /sys/class/drm; then each thing broken in turn
+ * must turn its check to FAIL (or WARN) with a fix. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "doctor.h"
+#include "store.h"
+#include "util.h"
+
+static char *dir;
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *cmd = NULL;
+    if (vasprintf(&cmd, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    int rc = system(cmd);
+    free(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Writes dir/name with text. */
+static char *put(const char *name, const char *text)
+{
+    char *path = path_join(dir, name);
+    CHECK(file_write_atomic(path, text, strlen(text), 0644));
+    return path;
+}
+
+/* The status of the first result of check, or -1 when there is none. */
+static int status_of(const struct doctor_report *r, const char *check)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->results[i].check, check) == 0)
+            return (int)r->results[i].status;
+    }
+    return -1;
+}
+
+/* The worst status of check (several database/disk lines may be present). */
+static int worst_of(const struct doctor_report *r, const char *check)
+{
+    int worst = -1;
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->results[i].check, check) == 0 && (int)r->results[i].status > worst)
+            worst = (int)r->results[i].status;
+    }
+    return worst;
+}
+
+/* Runs the doctor with s and returns the report (caller finishes it). */
+static struct doctor_report doctor(const struct doctor_settings *s, bool *ok)
+{
+    struct doctor_report r = {0};
+    *ok = doctor_run(s, &r);
+    for (size_t i = 0; i < r.n; i++) {
+        /* Every problem comes with a fix. */
+        if (r.results[i].status >= DOCTOR_WARN)
+            CHECK_MSG(r.results[i].fix != NULL, "%s has no fix", r.results[i].check);
+    }
+    return r;
+}
+
+int main(void)
+{
+    const char *bin = getenv("PORTIER_BIN");
+    const char *data = getenv("PORTIER_TEST_DATA");
+    char tmpl[] = "/tmp/portier-doctor-XXXXXX";
+    dir = xstrdup(mkdtemp(tmpl));
+    CHECK(run("cd %s && %s init ev --name Doctor --timezone Europe/Brussels --rooms "
+              "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
+              "%s/event/attendees.csv >/dev/null && %s bundle ev --out kiosk >/dev/null",
+              dir, bin, data, data, data, bin) == 0);
+
+    char *conf = xasprintf("[kiosk]\n# a comment\ndevice = door-1\nroom = aula\n"
+                           "db = %s/scans.db\ncamera = synth\nheadless = false\n"
+                           "[other]\ndevice = not-this-one\n",
+                           dir);
+    char *conf_path = put("kiosk.conf", conf);
+    free(conf);
+    char *kiosk_dir = path_join(dir, "kiosk");
+    char *drm = path_join(dir, "drm");
+    char *connector = path_join(drm, "card1-HDMI-A-1");
+    CHECK(mkdir_p(connector));
+    char *status = path_join(connector, "status");
+    CHECK(file_write_atomic(status, "connected\n", 10, 0644));
+    char *env_path = path_join(dir, "sync.env");
+
+    struct doctor_settings s;
+    doctor_settings_default(&s);
+    s.config_path = conf_path;
+    s.kiosk_dir = kiosk_dir;
+    s.sync_env_path = env_path;
+    s.drm_dir = drm;
+    s.camera_seconds = 5;
+    s.check_central = false;
+
+    /* A good set-up, before the first start: no scan log yet, no central. */
+    bool ok;
+    struct doctor_report r = doctor(&s, &ok);
+    CHECK(status_of(&r, "config") == DOCTOR_OK);
+    CHECK(status_of(&r, "bundle") == DOCTOR_OK);
+    CHECK(worst_of(&r, "database") == DOCTOR_OK);
+    CHECK(status_of(&r, "disk") != DOCTOR_FAIL);
+    CHECK(status_of(&r, "camera") == DOCTOR_OK);
+    CHECK(status_of(&r, "display") == DOCTOR_OK);
+    CHECK(status_of(&r, "clock") != -1);
+    CHECK(status_of(&r, "central") == DOCTOR_WARN);
+    CHECK(doctor_count(&r, DOCTOR_FAIL) == 0 || status_of(&r, "clock") == DOCTOR_FAIL);
+    FILE *out = tmpfile();
+    doctor_print(&r, out, true);
+    rewind(out);
+    char line[2048];
+    CHECK(fgets(line, sizeof line, out) != NULL && strncmp(line, "{\"check\":", 9) == 0);
+    fclose(out);
+    doctor_report_finish(&r);
+
+    /* With a scan log: healthy, with its counts. */
+    char *db = path_join(dir, "scans.db");
+    struct store *st = store_open(db, "door-1");
+    CHECK(st != NULL);
+    store_close(st);
+    r = doctor(&s, &ok);
+    CHECK(worst_of(&r, "database") == DOCTOR_OK);
+    bool counted = false;
+    for (size_t i = 0; i < r.n; i++)
+        counted |= strcmp(r.results[i].check, "database") == 0 &&
+                   strstr(r.results[i].what, "healthy, 0 scans") != NULL;
+    CHECK(counted);
+    doctor_report_finish(&r);
+
+    /* Another device's scan log is refused. */
+    conf = xasprintf("[kiosk]\ndevice = door-2\nroom = aula\ndb = %s\ncamera = none\n", db);
+    free(put("kiosk.conf", conf));
+    free(conf);
+    r = doctor(&s, &ok);
+    CHECK(!ok);
+    CHECK(worst_of(&r, "database") == DOCTOR_FAIL);
+    CHECK(status_of(&r, "camera") == DOCTOR_SKIP);
+    doctor_report_finish(&r);
+
+    /* Not a database at all. */
+    char *junk = put("junk.db", "this is not SQLite, it is a shopping list\n");
+    conf = xasprintf("[kiosk]\ndevice = door-1\nroom = aula\ndb = %s\ncamera = none\n", junk);
+    free(put("kiosk.conf", conf));
+    free(conf);
+    r = doctor(&s, &ok);
+    CHECK(!ok && worst_of(&r, "database") == DOCTOR_FAIL);
+    doctor_report_finish(&r);
+
+    /* A room the event does not have; a camera that is not there; no screen connected. */
+    conf = xasprintf("[kiosk]\ndevice = door-1\nroom = no-such-room\ndb = %s\n"
+                     "camera = v4l2:/dev/video-portier-missing\n",
+                     db);
+    free(put("kiosk.conf", conf));
+    free(conf);
+    CHECK(file_write_atomic(status, "disconnected\n", 13, 0644));
+    r = doctor(&s, &ok);
+    CHECK(!ok);
+    CHECK(status_of(&r, "bundle") == DOCTOR_FAIL);
+    CHECK(status_of(&r, "camera") == DOCTOR_FAIL);
+    CHECK(status_of(&r, "display") == DOCTOR_FAIL);
+    doctor_report_finish(&r);
+
+    /* Headless: no display needed. sync.env for another device: refused. */
+    conf = xasprintf("[kiosk]\ndevice = door-1\nroom = aula\ndb = %s\ncamera = none\n"
+                     "headless = true\n",
+                     db);
+    free(put("kiosk.conf", conf));
+    free(conf);
+    free(put("sync.env", "# comment\nPORTIER_DEVICE=door-9\nPORTIER_CENTRAL='host=x'\n"));
+    r = doctor(&s, &ok);
+    CHECK(status_of(&r, "display") == DOCTOR_SKIP);
+    CHECK(status_of(&r, "central") == DOCTOR_FAIL);
+    doctor_report_finish(&r);
+    free(put("sync.env", "PORTIER_DEVICE=door-1\nPORTIER_CENTRAL=\"host=x\"\n"));
+    r = doctor(&s, &ok);
+    CHECK(status_of(&r, "central") == DOCTOR_SKIP);
+    doctor_report_finish(&r);
+
+    /* No configuration, or one without a device. */
+    free(put("kiosk.conf", "[kiosk]\nroom = aula\n"));
+    r = doctor(&s, &ok);
+    CHECK(!ok && status_of(&r, "config") == DOCTOR_FAIL);
+    doctor_report_finish(&r);
+    s.config_path = "/nonexistent/kiosk.conf";
+    r = doctor(&s, &ok);
+    CHECK(!ok && status_of(&r, "config") == DOCTOR_FAIL);
+    doctor_report_finish(&r);
+
+    /* The pure readers. */
+    char *v = doctor_ini_value("[a]\nk=1\n[kiosk]\n  k = two words  \n;k=3\n", "kiosk", "k");
+    CHECK_STR(v, "two words");
+    free(v);
+    CHECK(doctor_ini_value("[kiosk]\nother=1\n", "kiosk", "k") == NULL);
+    v = doctor_env_value("A=1\nPGPASSWORD='s3cret'\n", "PGPASSWORD");
+    CHECK_STR(v, "s3cret");
+    free(v);
+
+    free(junk);
+    free(db);
+    free(env_path);
+    free(status);
+    free(connector);
+    free(drm);
+    free(kiosk_dir);
+    free(conf_path);
+    CHECK(run("rm -rf %s", dir) == 0);
+    free(dir);
+    return check_done();
+}
