@@ -9,6 +9,7 @@
 
 #include "camera.h"
 #include "check.h"
+#include "shell.h"
 #include "csv.h"
 #include "store.h"
 #include "timeutil.h"
@@ -21,31 +22,17 @@ static char *tokens[64];
 static char *ids[64];
 static size_t n_tokens;
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *cmd = NULL;
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    int rc = system(cmd);
-    free(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static void setup(void)
 {
     bin = getenv("PORTIER_BIN");
     data = getenv("PORTIER_TEST_DATA");
     char tmpl[] = "/tmp/portier-kiosk-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    int rc = run("cd %s && %s init ev --name Test --timezone Europe/Brussels --rooms "
-                 "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
-                 "%s/event/attendees.csv >/dev/null && %s badges ev --out badges --format csv "
-                 ">/dev/null && %s bundle ev --out kiosk >/dev/null",
-                 dir, bin, data, data, data, bin, bin);
+    int rc = test_sh("cd %s && %s init ev --name Test --timezone Europe/Brussels --rooms "
+                     "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
+                     "%s/event/attendees.csv >/dev/null && %s badges ev --out badges --format csv "
+                     ">/dev/null && %s bundle ev --out kiosk >/dev/null",
+                     dir, bin, data, data, data, bin, bin);
     CHECK(rc == 0);
     char *path = path_join(dir, "badges/tokens.csv");
     size_t len;
@@ -80,7 +67,7 @@ static char *kiosk(const char *args, const char *input, int *rc_out)
     char *in = path_join(dir, "input.txt");
     char *out = path_join(dir, "output.txt");
     CHECK(file_write_atomic(in, input, strlen(input), 0644));
-    *rc_out = run("cd %s && %s kiosk kiosk --headless %s < %s > %s", dir, bin, args, in, out);
+    *rc_out = test_sh("cd %s && %s kiosk kiosk --headless %s < %s > %s", dir, bin, args, in, out);
     char *text = file_read_all(out, NULL);
     free(in);
     free(out);
@@ -278,29 +265,29 @@ static void test_sigterm(void)
 
 static void test_usage(void)
 {
-    CHECK(run("%s kiosk --help >/dev/null", bin) == 0);
-    CHECK(run("%s kiosk 2>/dev/null", bin) == 2);
-    CHECK(run("cd %s && %s kiosk kiosk --headless --room aula 2>/dev/null", dir, bin) == 2);
-    CHECK(run("cd %s && %s kiosk kiosk --headless --device d --room aula --camera bogus "
-              "2>/dev/null",
-              dir, bin) == 2);
-    CHECK(run("cd %s && %s kiosk kiosk --headless --device d --room nowhere --camera none "
-              "--db u.db 2>/dev/null",
-              dir, bin) == 1);
+    CHECK(test_sh("%s kiosk --help >/dev/null", bin) == 0);
+    CHECK(test_sh("%s kiosk 2>/dev/null", bin) == 2);
+    CHECK(test_sh("cd %s && %s kiosk kiosk --headless --room aula 2>/dev/null", dir, bin) == 2);
+    CHECK(test_sh("cd %s && %s kiosk kiosk --headless --device d --room aula --camera bogus "
+                  "2>/dev/null",
+                  dir, bin) == 2);
+    CHECK(test_sh("cd %s && %s kiosk kiosk --headless --device d --room nowhere --camera none "
+                  "--db u.db 2>/dev/null",
+                  dir, bin) == 1);
     /* --config: the file's options, the command line winning. */
     char *conf = path_join(dir, "kiosk.conf");
     const char *text = "[kiosk]\ndevice = door-conf\nroom = aula\nmode = exit\ncamera = none\n"
                        "scanner = stdin\nheadless = true\n";
     CHECK(file_write_atomic(conf, text, strlen(text), 0644));
-    CHECK(run("cd %s && printf '2024-04-22T09:00:00+02:00\\t%s\\n' | %s kiosk kiosk --config "
-              "kiosk.conf --mode entry --db conf.db | grep -q '\"device\":\"door-conf\".*"
-              "\"result\":\"admitted\"'",
-              dir, tokens[0], bin) == 0);
+    CHECK(test_sh("cd %s && printf '2024-04-22T09:00:00+02:00\\t%s\\n' | %s kiosk kiosk --config "
+                  "kiosk.conf --mode entry --db conf.db | grep -q '\"device\":\"door-conf\".*"
+                  "\"result\":\"admitted\"'",
+                  dir, tokens[0], bin) == 0);
     const char *bad = "[kiosk]\nmode = sideways\n";
     CHECK(file_write_atomic(conf, bad, strlen(bad), 0644));
-    CHECK(run("cd %s && %s kiosk kiosk --config kiosk.conf 2>&1 | grep -q "
-              "\"kiosk.conf:2: option 'mode'\"",
-              dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s kiosk kiosk --config kiosk.conf 2>&1 | grep -q "
+                  "\"kiosk.conf:2: option 'mode'\"",
+                  dir, bin) == 0);
     free(conf);
 }
 
@@ -312,7 +299,7 @@ int main(void)
     test_camera_frames();
     test_sigterm();
     test_usage();
-    run("rm -rf %s", dir);
+    test_sh("rm -rf %s", dir);
     for (size_t i = 0; i < n_tokens; i++) {
         free(tokens[i]);
         free(ids[i]);

@@ -13,6 +13,7 @@
 
 #include "central.h"
 #include "check.h"
+#include "shell.h"
 #include "csv.h"
 #include "pg_harness.h"
 #include "report.h"
@@ -366,20 +367,6 @@ static char *iso(int64_t ms)
 
 /* --- files and commands ------------------------------------------------------------------ */
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *cmd = NULL;
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    int rc = system(cmd);
-    free(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static struct csv *load_csv(const char *sub, const char *name)
 {
     char *path = xasprintf("%s/%s/%s", dir, sub, name);
@@ -452,9 +439,9 @@ static void write_event(void)
     CHECK(file_write_atomic(p, sb.data, sb.len, 0644));
     free(p);
     strbuf_finish(&sb);
-    CHECK(run("cd %s && %s init ev --name 'Known day' --timezone Europe/Brussels --rooms "
-              "rooms.csv --sessions sessions.csv --attendees attendees.csv >/dev/null",
-              dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s init ev --name 'Known day' --timezone Europe/Brussels --rooms "
+                  "rooms.csv --sessions sessions.csv --attendees attendees.csv >/dev/null",
+                  dir, bin) == 0);
 }
 
 /* Three kiosk databases that together hold every scan, each some twice or thrice. */
@@ -707,9 +694,9 @@ static void test_central_identical(void)
 
 static void test_formats(void)
 {
-    CHECK(run("cd %s && %s report --db k1.db --db k2.db --db k3.db --event ev --out semi "
-              "--csv-sep ';' --bom >/dev/null",
-              dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s report --db k1.db --db k2.db --db k3.db --event ev --out semi "
+                  "--csv-sep ';' --bom >/dev/null",
+                  dir, bin) == 0);
     char *p = xasprintf("%s/semi/%s", dir, REPORT_ATTENDANCE_CSV);
     char *text = file_read_all(p, NULL);
     free(p);
@@ -719,11 +706,12 @@ static void test_formats(void)
     CHECK(text != NULL && strstr(text, ".") == NULL);
     free(text);
     /* usage errors */
-    CHECK(run("%s report --event x --out y 2>/dev/null", bin) == 2);
-    CHECK(run("%s report --db a --central b --event x --out y 2>/dev/null", bin) == 2);
-    CHECK(run("%s report --db a --event x --out y --csv-sep '|' 2>/dev/null", bin) == 2);
-    CHECK(run("cd %s && %s report --db missing.db --event ev --out z 2>/dev/null", dir, bin) == 1);
-    CHECK(run("%s report --help | grep -q csv-sep", bin) == 0);
+    CHECK(test_sh("%s report --event x --out y 2>/dev/null", bin) == 2);
+    CHECK(test_sh("%s report --db a --central b --event x --out y 2>/dev/null", bin) == 2);
+    CHECK(test_sh("%s report --db a --event x --out y --csv-sep '|' 2>/dev/null", bin) == 2);
+    CHECK(test_sh("cd %s && %s report --db missing.db --event ev --out z 2>/dev/null", dir, bin) ==
+          1);
+    CHECK(test_sh("%s report --help | grep -q csv-sep", bin) == 0);
 }
 
 int main(void)
@@ -736,15 +724,15 @@ int main(void)
     make_scans();
     write_event();
     write_kiosk_dbs();
-    CHECK(run("cd %s && %s report --db k1.db --db k2.db --db k3.db --event ev --out kiosks "
-              ">/dev/null",
-              dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s report --db k1.db --db k2.db --db k3.db --event ev --out kiosks "
+                  ">/dev/null",
+                  dir, bin) == 0);
     check_attendance("kiosks");
     check_occupancy("kiosks");
     check_attendees("kiosks");
     test_formats();
     test_central_identical();
-    run("rm -rf %s", dir);
+    test_sh("rm -rf %s", dir);
     free(dir);
     free(scans);
     return check_done();

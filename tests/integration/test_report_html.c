@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "shell.h"
 #include "event.h"
 #include "image.h"
 #include "report.h"
@@ -15,20 +16,6 @@
 #include "util.h"
 
 static char *dir;
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *cmd = NULL;
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    int rc = system(cmd);
-    free(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 /* A report of the fixture event with a morning of scans, written into dir/out. */
 static void make_report(void)
@@ -87,18 +74,18 @@ static void make_report(void)
 /* Runs Chromium headless on the page with extra arguments; stderr into dir/chromium.log. */
 static int chromium(const char *args)
 {
-    return run("cd %s && chromium --headless --no-sandbox --disable-gpu --disable-quic "
-               "--no-first-run --disable-background-networking --disable-component-update "
-               "--disable-sync --enable-logging=stderr --v=0 --user-data-dir=%s/profile %s "
-               "file://%s/out/report.html >>chromium.log 2>&1",
-               dir, dir, args, dir);
+    return test_sh("cd %s && chromium --headless --no-sandbox --disable-gpu --disable-quic "
+                   "--no-first-run --disable-background-networking --disable-component-update "
+                   "--disable-sync --enable-logging=stderr --v=0 --user-data-dir=%s/profile %s "
+                   "file://%s/out/report.html >>chromium.log 2>&1",
+                   dir, dir, args, dir);
 }
 
 int main(void)
 {
     char tmpl[] = "/tmp/portier-report-html-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    CHECK_MSG(run("command -v chromium >/dev/null") == 0,
+    CHECK_MSG(test_sh("command -v chromium >/dev/null") == 0,
               "chromium is not installed: apt-get install chromium");
     make_report();
 
@@ -150,7 +137,7 @@ int main(void)
                   "%s", log);
         CHECK(strstr(log, "bytes written to file") != NULL);
     }
-    run("rm -rf %s", dir);
+    test_sh("rm -rf %s", dir);
     free(log);
     free(log_path);
     free(pdf);

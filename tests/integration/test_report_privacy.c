@@ -9,6 +9,7 @@
 
 #include "central.h"
 #include "check.h"
+#include "shell.h"
 #include "pg_harness.h"
 #include "cli.h"
 #include "privacy.h"
@@ -20,20 +21,6 @@
 static char *dir;
 static const char *bin;
 static char conninfo[1024];
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *cmd = NULL;
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    int rc = system(cmd);
-    free(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 /* True when the file (and its -wal and -journal, when present) holds needle's bytes. */
 static bool file_holds(const char *name, const char *needle)
@@ -125,11 +112,12 @@ static void make_scans(void)
 /* Writes the report into out; true when the counts files equal those of "before". */
 static bool same_counts(const char *out)
 {
-    CHECK(run("cd %s && %s report --db k.db --event ev --out %s >/dev/null", dir, bin, out) == 0);
+    CHECK(test_sh("cd %s && %s report --db k.db --event ev --out %s >/dev/null", dir, bin, out) ==
+          0);
     const char *files[] = {REPORT_ATTENDANCE_CSV, REPORT_OCCUPANCY_CSV, REPORT_ARRIVALS_CSV};
     bool same = true;
     for (size_t i = 0; i < ARRAY_LEN(files); i++) {
-        same &= run("cmp -s %s/before/%s %s/%s/%s", dir, files[i], dir, out, files[i]) == 0;
+        same &= test_sh("cmp -s %s/before/%s %s/%s/%s", dir, files[i], dir, out, files[i]) == 0;
     }
     return same;
 }
@@ -156,11 +144,11 @@ int main(void)
     const char *data = getenv("PORTIER_TEST_DATA");
     char tmpl[] = "/tmp/portier-privacy-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    CHECK(run("cd %s && %s init ev --name Test --timezone Europe/Brussels --rooms "
-              "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
-              "%s/event/attendees.csv >/dev/null && %s badges ev --out badges --format png,csv "
-              "--only A0001 --only A0002 >/dev/null && %s bundle ev --out kiosk >/dev/null",
-              dir, bin, data, data, data, bin, bin) == 0);
+    CHECK(test_sh("cd %s && %s init ev --name Test --timezone Europe/Brussels --rooms "
+                  "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
+                  "%s/event/attendees.csv >/dev/null && %s badges ev --out badges --format png,csv "
+                  "--only A0001 --only A0002 >/dev/null && %s bundle ev --out kiosk >/dev/null",
+                  dir, bin, data, data, data, bin, bin) == 0);
     struct pg_harness *pg = pg_harness_start(NULL);
     CHECK(pg != NULL);
     if (pg == NULL)
@@ -172,7 +160,8 @@ int main(void)
     CHECK(central_publish(conn, evdb, NULL));
     PQfinish(conn);
     make_scans();
-    CHECK(run("cd %s && %s report --db k.db --event ev --out before >/dev/null", dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s report --db k.db --event ev --out before >/dev/null", dir, bin) ==
+          0);
 
     /* Before: the name is everywhere we look (the checks below can fail). */
     CHECK(file_holds("ev/event.db", "Dieudonn"));
@@ -240,7 +229,7 @@ int main(void)
 
     PQfinish(conn);
     pg_harness_destroy(pg);
-    run("rm -rf %s", dir);
+    test_sh("rm -rf %s", dir);
     free(tokens);
     free(png);
     free(png2);

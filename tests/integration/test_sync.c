@@ -31,6 +31,7 @@
 
 #include "central.h"
 #include "check.h"
+#include "shell.h"
 #include "csv.h"
 #include "event.h"
 #include "pg_harness.h"
@@ -64,20 +65,6 @@ static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
-}
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *cmd = NULL;
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    int rc = system(cmd);
-    free(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
 /* Starts argv with a stdin pipe (when feed) and a stdout pipe (when capture); stderr (and
@@ -245,8 +232,9 @@ static void start_sync(struct proc *p, const char *kdir, const char *device, con
 /* Runs `portier sync --once`; returns its exit status. */
 static int sync_once(const char *kdir, const char *device, const char *conninfo)
 {
-    return run("%s sync %s/%s --device %s --db %s/%s.db --central '%s' --once 2>>%s/once-%s.log",
-               bin, dir, kdir, device, dir, device, conninfo, dir, device);
+    return test_sh(
+        "%s sync %s/%s --device %s --db %s/%s.db --central '%s' --once 2>>%s/once-%s.log", bin, dir,
+        kdir, device, dir, device, conninfo, dir, device);
 }
 
 /* Opens a connection as the superuser, or NULL. */
@@ -438,13 +426,13 @@ static bool setup(void)
         strbuf_printf(&att, "P%03d,Person %d,Org,p%d@example.org,en,attendee,\n", i, i, i);
     write_file("attendees.csv", att.data);
     strbuf_finish(&att);
-    int rc = run("cd %s && %s init ev --name Sync --timezone Europe/Brussels --rooms rooms.csv "
-                 "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
-                 "%s badges ev --out badges --format csv >/dev/null",
-                 dir, bin, bin);
+    int rc = test_sh("cd %s && %s init ev --name Sync --timezone Europe/Brussels --rooms rooms.csv "
+                     "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
+                     "%s badges ev --out badges --format csv >/dev/null",
+                     dir, bin, bin);
     CHECK(rc == 0);
     for (int k = 1; k <= 5; k++)
-        CHECK(run("cd %s && %s bundle ev --out k%d >/dev/null", dir, bin, k) == 0);
+        CHECK(test_sh("cd %s && %s bundle ev --out k%d >/dev/null", dir, bin, k) == 0);
     load_tokens("badges");
     CHECK(n_tokens == N_ATTENDEES);
 
@@ -479,9 +467,9 @@ static bool setup(void)
 static char *kiosk_overview(const char *kdir, const char *device)
 {
     char *out = xasprintf("%s/overview-%s.txt", dir, device);
-    int rc = run("%s kiosk %s/%s --device %s --room entrance --mode overview --db %s/%s.db "
-                 "--camera none --scanner stdin --headless </dev/null >%s 2>>%s/overview.log",
-                 bin, dir, kdir, device, dir, device, out, dir);
+    int rc = test_sh("%s kiosk %s/%s --device %s --room entrance --mode overview --db %s/%s.db "
+                     "--camera none --scanner stdin --headless </dev/null >%s 2>>%s/overview.log",
+                     bin, dir, kdir, device, dir, device, out, dir);
     CHECK(rc == 0);
     char *text = file_read_all(out, NULL);
     free(out);
@@ -716,12 +704,12 @@ static void test_two_doors(void)
 /* On-site registration: imported, badged and published centrally, admitted after a sync. */
 static void test_registration(void)
 {
-    CHECK(run("cd %s && %s bundle ev --out k6 >/dev/null", dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s bundle ev --out k6 >/dev/null", dir, bin) == 0);
     write_file("new.csv", "id,name,organisation,email,language,category,sessions\n"
                           "N001,Ngọc Anh,Walk-in,ngoc@example.org,fr,attendee,\n");
-    CHECK(run("cd %s && %s import ev --attendees new.csv >/dev/null && %s badges ev --out "
-              "badges2 --format csv --only N001 >/dev/null",
-              dir, bin, bin) == 0);
+    CHECK(test_sh("cd %s && %s import ev --attendees new.csv >/dev/null && %s badges ev --out "
+                  "badges2 --format csv --only N001 >/dev/null",
+                  dir, bin, bin) == 0);
     load_tokens("badges2");
     const char *token = token_of("N001");
     PGconn *c = central_connect(admin);
@@ -778,7 +766,7 @@ static void test_registration(void)
 /* A kiosk whose clock starts at 1970: synced later, the central times are the true ones. */
 static void test_clock(void)
 {
-    CHECK(run("cd %s && %s bundle ev --out k7 >/dev/null", dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s bundle ev --out k7 >/dev/null", dir, bin) == 0);
     struct proc k;
     start_kiosk(&k, "k7", "clock", "entrance", "toggle", "1970-01-01T00:00:01Z");
     int64_t truth[4];
@@ -847,7 +835,7 @@ static void test_alarm(void)
                        "VALUES ('alarm', %" PRId64 ", 2, 1713805200000, 1000, 'boot', false, "
                        "'entrance', 'P001', 'entry', 'badge', 'admitted', 'ok') RETURNING 1",
                        epoch) == 1);
-    CHECK(run("cd %s && %s bundle ev --out k8 >/dev/null", dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s bundle ev --out k8 >/dev/null", dir, bin) == 0);
     CHECK(sync_once("k8", "alarm", conninfo_of("alarm")) == 0);
     char *log = xasprintf("%s/once-alarm.log", dir);
     char *text = file_read_all(log, NULL);
@@ -879,8 +867,8 @@ static void test_unreachable(void)
     CHECK(err[0] != '\0');
     free(state);
     free(err);
-    CHECK(run("%s sync >/dev/null 2>&1", bin) == 2);
-    CHECK(run("%s sync --help >/dev/null", bin) == 0);
+    CHECK(test_sh("%s sync >/dev/null 2>&1", bin) == 2);
+    CHECK(test_sh("%s sync --help >/dev/null", bin) == 0);
 }
 
 /* systemd: READY=1 then WATCHDOG=1 on $NOTIFY_SOCKET. */
@@ -938,7 +926,7 @@ int main(void)
         test_notify();
     }
     /* Sanitizer builds: the children's reports land in their logs. */
-    CHECK(run("grep -l Sanitizer %s/*.log >&2", dir) == 1);
+    CHECK(test_sh("grep -l Sanitizer %s/*.log >&2", dir) == 1);
     pg_harness_destroy(pg);
     for (size_t i = 0; i < ARRAY_LEN(devices); i++)
         free(device_conninfo[i]);
@@ -947,7 +935,7 @@ int main(void)
         free(ids[i]);
     }
     if (check_failed == 0 && getenv("PORTIER_TEST_KEEP") == NULL)
-        run("rm -rf %s", dir);
+        test_sh("rm -rf %s", dir);
     else
         fprintf(stderr, "kept %s for inspection\n", dir);
     free(dir);

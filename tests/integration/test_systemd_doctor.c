@@ -9,25 +9,12 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "shell.h"
 #include "doctor.h"
 #include "store.h"
 #include "util.h"
 
 static char *dir;
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *cmd = NULL;
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    int rc = system(cmd);
-    free(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 /* Writes dir/name with text. */
 static char *put(const char *name, const char *text)
@@ -77,10 +64,10 @@ int main(void)
     const char *data = getenv("PORTIER_TEST_DATA");
     char tmpl[] = "/tmp/portier-doctor-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    CHECK(run("cd %s && %s init ev --name Doctor --timezone Europe/Brussels --rooms "
-              "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
-              "%s/event/attendees.csv >/dev/null && %s bundle ev --out kiosk >/dev/null",
-              dir, bin, data, data, data, bin) == 0);
+    CHECK(test_sh("cd %s && %s init ev --name Doctor --timezone Europe/Brussels --rooms "
+                  "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
+                  "%s/event/attendees.csv >/dev/null && %s bundle ev --out kiosk >/dev/null",
+                  dir, bin, data, data, data, bin) == 0);
 
     char *conf = xasprintf("[kiosk]\n# a comment\ndevice = door-1\nroom = aula\n"
                            "db = %s/scans.db\ncamera = synth\nheadless = false\n"
@@ -215,7 +202,7 @@ int main(void)
     free(drm);
     free(kiosk_dir);
     free(conf_path);
-    CHECK(run("rm -rf %s", dir) == 0);
+    CHECK(test_sh("rm -rf %s", dir) == 0);
     free(dir);
     return check_done();
 }

@@ -15,26 +15,13 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "shell.h"
 #include "csv.h"
 #include "store.h"
 #include "timeutil.h"
 #include "util.h"
 
 static char *dir;
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *cmd = NULL;
-    if (vasprintf(&cmd, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    int rc = system(cmd);
-    free(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 /* Waits up to timeout_ms for a datagram on fd containing want; true when one came. Other
  * messages are consumed on the way. */
@@ -73,11 +60,11 @@ int main(void)
     const char *data = getenv("PORTIER_TEST_DATA");
     char tmpl[] = "/tmp/portier-sdkiosk-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    CHECK(run("cd %s && %s init ev --name Notify --timezone Europe/Brussels --rooms "
-              "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
-              "%s/event/attendees.csv >/dev/null && %s badges ev --out badges --format csv "
-              ">/dev/null && %s bundle ev --out kiosk >/dev/null",
-              dir, bin, data, data, data, bin, bin) == 0);
+    CHECK(test_sh("cd %s && %s init ev --name Notify --timezone Europe/Brussels --rooms "
+                  "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
+                  "%s/event/attendees.csv >/dev/null && %s badges ev --out badges --format csv "
+                  ">/dev/null && %s bundle ev --out kiosk >/dev/null",
+                  dir, bin, data, data, data, bin, bin) == 0);
     char *tokens_path = path_join(dir, "badges/tokens.csv");
     size_t len;
     char *text = file_read_all(tokens_path, &len);
@@ -161,7 +148,7 @@ int main(void)
     free(out_path);
     free(sock_path);
     free(tokens_path);
-    CHECK(run("rm -rf %s", dir) == 0);
+    CHECK(test_sh("rm -rf %s", dir) == 0);
     free(dir);
     return check_done();
 }
