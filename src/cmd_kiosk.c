@@ -46,6 +46,8 @@ static const struct config_option options[] = {
      "start the kiosk's clock at this ISO 8601 time (replays, demos)"},
     {"reserve-release", CONFIG_INT, "10", 0, 240, NULL, "MINUTES",
      "reserved seats are released this long after a session's start"},
+    {"frames", CONFIG_INT, "0", 0, 2000000000, NULL, "N",
+     "stop after N camera frames (tests, soak runs); 0: never"},
     {"verbose", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "log more"},
 };
 
@@ -176,6 +178,7 @@ int cmd_kiosk(int argc, char **argv)
         s.db_path = db_default;
     }
     s.synth_tokens = config_get(&cfg, "synth-tokens");
+    s.max_frames = (uint64_t)config_get_int(&cfg, "frames");
     rules_config_default(&s.rules);
     s.rules.reserve_release_ms = config_get_int(&cfg, "reserve-release") * 60 * 1000;
     s.out = s.headless || config_get_bool(&cfg, "print") ? stdout : NULL;

@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "event.h"
 #include "hid.h"
+#include "histogram.h"
 #include "log.h"
 #include "occupancy.h"
 #include "reader.h"
@@ -71,6 +72,10 @@ struct kiosk {
     double camera_fps, decode_ms;
     uint64_t fps_frames;
     int64_t fps_since_ns;
+    bool frames_done; /* settings.max_frames reached */
+    /* Screen timings: drawing a frame, and a camera frame's capture to its answer drawn. */
+    struct histogram *frame_times, *scan_to_pixels;
+    int64_t answer_pending_ns; /* capture time of the code whose answer is not drawn yet */
 };
 
 static struct kiosk *running; /* for the signal handler */
@@ -284,6 +289,8 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
         k->ui = ui_create(&uo);
         if (k->ui == NULL)
             goto fail;
+        k->frame_times = xcalloc(1, sizeof *k->frame_times);
+        k->scan_to_pixels = xcalloc(1, sizeof *k->scan_to_pixels);
     }
     if (pipe(k->stop_pipe) != 0) {
         log_warn("kiosk: pipe");
@@ -304,6 +311,8 @@ void kiosk_destroy(struct kiosk *k)
     if (k == NULL)
         return;
     ui_destroy(k->ui);
+    free(k->frame_times);
+    free(k->scan_to_pixels);
     reader_destroy(k->reader);
     camera_close(k->camera);
     hid_close(k->hid);
@@ -519,6 +528,7 @@ static void show_answer(struct kiosk *k, const struct scan *s, const struct rule
     ui_answer_for_decision(&answer, k->event, k->occupancy, s, verdict, s->wall_ms,
                            k->settings.rules.reserve_release_ms);
     ui_show_answer(k->ui, &answer, mono_ms);
+    k->answer_pending_ns = s->mono_ns;
     if (k->settings.screenshots != NULL) {
         struct ui_view v;
         fill_view(k, &v, s->wall_ms);
@@ -600,7 +610,28 @@ static void handle_ui(struct kiosk *k)
     }
     struct ui_view v;
     fill_view(k, &v, wall_now(k));
+    int64_t t0 = time_mono_ns();
     ui_frame(k->ui, &v, mono_ms);
+    int64_t t1 = time_mono_ns();
+    histogram_add(k->frame_times, (double)(t1 - t0) / 1e6);
+    if (k->answer_pending_ns != 0) {
+        histogram_add(k->scan_to_pixels, (double)(t1 - k->answer_pending_ns) / 1e6);
+        k->answer_pending_ns = 0;
+    }
+}
+
+void kiosk_screen_stats(const struct kiosk *k, struct kiosk_screen_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (k->ui == NULL)
+        return;
+    out->frames = k->frame_times->n;
+    out->frame_median_ms = histogram_quantile(k->frame_times, 0.5);
+    out->frame_p99_ms = histogram_quantile(k->frame_times, 0.99);
+    out->frame_worst_ms = k->frame_times->max_ms;
+    out->answers = k->scan_to_pixels->n;
+    out->scan_to_pixels_median_ms = histogram_quantile(k->scan_to_pixels, 0.5);
+    out->scan_to_pixels_p99_ms = histogram_quantile(k->scan_to_pixels, 0.99);
 }
 
 /* Reads the sync daemon's status from the scan log's metadata (syncd.h documents the keys). */
@@ -744,9 +775,11 @@ static bool camera_is_replay(const struct kiosk *k)
 static void feed_camera(struct kiosk *k)
 {
     int64_t mono;
-    if (k->reader == NULL || !camera_grab(k->camera, &k->frame, &mono))
+    if (k->reader == NULL || k->frames_done || !camera_grab(k->camera, &k->frame, &mono))
         return;
     k->frame_serial++;
+    if (k->settings.max_frames != 0 && k->frame_serial >= k->settings.max_frames)
+        k->frames_done = true;
     if (camera_is_replay(k))
         reader_wait_idle(k->reader, 10000);
     reader_submit(k->reader, &k->frame, mono);
@@ -762,7 +795,7 @@ static bool sources_ended(const struct kiosk *k)
     enum hid_status hs = hid_status(k->hid);
     enum camera_status cs = camera_status(k->camera);
     bool hid_done = hs == HID_EOF || hs == HID_NONE;
-    bool camera_done = cs == CAMERA_ENDED || cs == CAMERA_NONE;
+    bool camera_done = cs == CAMERA_ENDED || cs == CAMERA_NONE || k->frames_done;
     return hid_done && camera_done && !(hs == HID_NONE && cs == CAMERA_NONE);
 }
 
@@ -836,6 +869,15 @@ bool kiosk_run(struct kiosk *k)
     sdnotify_stopping();
     if (k->reader != NULL)
         handle_reader(k);
+    if (k->ui != NULL) {
+        struct kiosk_screen_stats st;
+        kiosk_screen_stats(k, &st);
+        log_info("kiosk: screen: %llu frames drawn, frame time median %.2f ms, p99 %.2f ms, "
+                 "worst %.2f ms; scan to pixels median %.2f ms, p99 %.2f ms (%llu answers)",
+                 (unsigned long long)st.frames, st.frame_median_ms, st.frame_p99_ms,
+                 st.frame_worst_ms, st.scan_to_pixels_median_ms, st.scan_to_pixels_p99_ms,
+                 (unsigned long long)st.answers);
+    }
     /* The handlers stay: a SIGTERM that comes while the process is on its way out must not
      * kill it before it exits cleanly. */
     running = NULL;

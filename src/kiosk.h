@@ -43,6 +43,15 @@ struct kiosk_settings {
     int volume;         /* 0..100 */
     bool mute;
     const char *screenshots; /* a folder for a PNG of every answer screen, or NULL */
+    uint64_t max_frames;     /* stop after this many camera frames (tests, soaks); 0: never */
+};
+
+/* What the screen did, for tests and benchmarks. */
+struct kiosk_screen_stats {
+    uint64_t frames;                                        /* frames drawn */
+    double frame_median_ms, frame_p99_ms, frame_worst_ms;   /* time to draw and present one */
+    uint64_t answers;                                       /* answers shown after a camera code */
+    double scan_to_pixels_median_ms, scan_to_pixels_p99_ms; /* code captured -> its answer drawn */
 };
 
 struct kiosk;
@@ -58,6 +67,8 @@ bool kiosk_run(struct kiosk *k);
 void kiosk_request_stop(struct kiosk *k);
 /* Frees everything; NULL is a no-op. */
 void kiosk_destroy(struct kiosk *k);
+/* Fills *out with what the screen did so far (zeros when headless). */
+void kiosk_screen_stats(const struct kiosk *k, struct kiosk_screen_stats *out);
 
 /* Decides one scanned payload at wall time wall_ms (read at mono_ns), stores the decision and
  * reports it: the path every code takes, from the camera or a scanner. Returns false when the
