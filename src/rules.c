@@ -92,12 +92,14 @@ void rules_destroy(struct rules *r)
     free(r);
 }
 
-/* FNV-1a over bytes. */
+/* FNV-1a over bytes, ASCII letters folded to upper case: tokens verify in either case (a
+ * keyboard-wedge scanner with caps lock types lower case), so a badge read once by the camera
+ * and once by such a scanner is the same badge for the repeat window. */
 static uint64_t hash_bytes(const uint8_t *p, size_t len)
 {
     uint64_t h = 1469598103934665603u;
     for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
+        h ^= p[i] >= 'a' && p[i] <= 'z' ? p[i] - ('a' - 'A') : p[i];
         h *= 1099511628211u;
     }
     return h;

@@ -2,6 +2,7 @@
  * with offsets) at given kiosks, with the expected decision and the occupancy after it. Every
  * scenario starts from an empty log; all kiosks of a scenario share one merged log. */
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -375,6 +376,9 @@ static const struct scenario scenarios[] = {
     {"repeat after exactly 3 s is a new decision",
      {{"entrance/toggle", DAY "09:00:00" TZ, "A3", "admitted/ok", 1, NULL},
       {"entrance/toggle", DAY "09:00:03" TZ, "A3", "exited/ok", 0, NULL}}},
+    {"the same badge in lower case is a repeat (a scanner with caps lock)",
+     {{"aula/entry", DAY "10:20:00" TZ, "A3", "admitted/ok", 1, NULL},
+      {"aula/entry", DAY "10:20:01" TZ, "!lower3", "ignored", 1, NULL}}},
     {"garbage repeats are ignored too",
      {{"aula/entry", DAY "10:20:00" TZ, "!garbage", "denied/invalid", 0, NULL},
       {"aula/entry", DAY "10:20:01" TZ, "!garbage", "ignored", 0, NULL}}},
@@ -498,6 +502,10 @@ static size_t payload_of(const char *badge, char *buf)
         buf[40] = buf[40] == 'A' ? 'B' : 'A';
     } else if (strcmp(badge, "!empty") == 0) {
         return 0;
+    } else if (strcmp(badge, "!lower3") == 0) { /* A3's badge typed with caps lock on */
+        strcpy(buf, tokens[2]);
+        for (char *c = buf; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
     } else if (strcmp(badge, "!short") == 0) {
         strcpy(buf, tokens[2]);
         return TOKEN_TEXT_LEN - 8;
