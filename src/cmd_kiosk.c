@@ -36,6 +36,8 @@ static const struct config_option options[] = {
     {"fullscreen", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "run full-screen (the default)"},
     {"offscreen", CONFIG_BOOL, "false", 0, 0, NULL, NULL,
      "draw the screen without a display (with --screenshots: demos, tests)"},
+    {"size", CONFIG_STRING, NULL, 0, 0, NULL, "WxH",
+     "window or offscreen size, e.g. 800x480 (full screen uses the display's)"},
     {"screenshots", CONFIG_STRING, NULL, 0, 0, NULL, "DIR", "save a PNG of every answer screen"},
     {"print", CONFIG_BOOL, "false", 0, 0, NULL, NULL,
      "with a screen, also print the JSON line of every decision"},
@@ -161,6 +163,14 @@ int cmd_kiosk(int argc, char **argv)
                                                      : UI_FULLSCREEN;
     if (s.display == UI_OFFSCREEN && !s.headless)
         setenv("SDL_VIDEODRIVER", "offscreen", 0);
+    const char *size = config_get(&cfg, "size");
+    char tail;
+    if (size != NULL && (sscanf(size, "%dx%d%c", &s.width, &s.height, &tail) != 2 ||
+                         s.width < 320 || s.height < 240 || s.width > 7680 || s.height > 4320)) {
+        rc =
+            cli_usage_error("kiosk", usage, "--size '%s' is not WIDTHxHEIGHT (e.g. 800x480)", size);
+        goto end;
+    }
     language_parse(config_get(&cfg, "lang"), &s.lang);
     s.volume = (int)config_get_int(&cfg, "volume");
     s.mute = config_get_bool(&cfg, "mute");

@@ -782,7 +782,10 @@ static void feed_camera(struct kiosk *k)
         k->frames_done = true;
     if (camera_is_replay(k))
         reader_wait_idle(k->reader, 10000);
-    reader_submit(k->reader, &k->frame, mono);
+    /* The frame is stamped when it is handed over: decisions and the scan-to-pixels figure
+     * count from there (a synthetic frame's capture time would include drawing it). */
+    (void)mono;
+    reader_submit(k->reader, &k->frame, time_mono_ns());
     if (camera_is_replay(k)) {
         reader_wait_idle(k->reader, 10000);
         handle_reader(k);

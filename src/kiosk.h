@@ -40,6 +40,7 @@ struct kiosk_settings {
     bool headless;
     enum ui_display display;
     enum language lang; /* the screen's language until staff change it */
+    int width, height;  /* window or offscreen size; 0: the default */
     int volume;         /* 0..100 */
     bool mute;
     const char *screenshots; /* a folder for a PNG of every answer screen, or NULL */
