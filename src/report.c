@@ -399,6 +399,28 @@ static void leave(struct pass *p, size_t a, int64_t t)
     p->in_room[a] = OCCUPANCY_NONE;
 }
 
+/* Records an admission that left its room above capacity. */
+static void note_overflow(struct pass *p, const struct scan *s, size_t room, size_t a)
+{
+    struct report *r = p->r;
+    int count = occupancy_room_count(p->occ, room, s->wall_ms);
+    int capacity = p->ev->rooms[room].capacity;
+    if (count <= capacity)
+        return;
+    if ((r->n_overflows & (r->n_overflows + 1)) == 0) /* 0, 1, 3, 7...: full */
+        r->overflows = xrealloc(r->overflows, (r->n_overflows * 2 + 1) * sizeof *r->overflows);
+    struct report_overflow *o = &r->overflows[r->n_overflows++];
+    memset(o, 0, sizeof *o);
+    o->time_ms = s->wall_ms;
+    o->room = room;
+    o->session = running_session(p->ev, &p->rooms[room], s->wall_ms);
+    o->count = count;
+    o->capacity = capacity;
+    o->attendee = a;
+    o->override = s->override;
+    memcpy(o->device, s->device_id, sizeof o->device);
+}
+
 /* Folds one scan and updates the per-attendee and per-session figures; adds the rooms whose
  * count it may change to touched (a bitmap over n_rooms + 1). */
 static void fold(struct pass *p, const struct report_log *log, const struct rscan *rs,
@@ -461,6 +483,8 @@ static void fold(struct pass *p, const struct report_log *log, const struct rsca
         p->since[a] = rs->time_ms;
         p->until[a] = place.until_ms;
         touched[place.room] = true;
+        if (rs->result == RESULT_ADMITTED && place.room == room && !staff)
+            note_overflow(p, &s, room, a);
     }
     touched[ev->n_rooms] = true;
 }
@@ -619,6 +643,7 @@ void report_destroy(struct report *r)
     free(r->present_ms);
     free(r->occupancy);
     free(r->arrivals);
+    free(r->overflows);
     free(r);
 }
 
@@ -813,6 +838,31 @@ char *report_arrivals_csv(const struct report *r, const struct report_csv_format
     return strbuf_take(&sb);
 }
 
+/* over_capacity.csv: every admission that left a room above its capacity, and why it could. */
+char *report_over_capacity_csv(const struct report *r, const struct report_csv_format *f)
+{
+    static const char *const head[] = {"time",     "room",     "session", "occupancy", "capacity",
+                                       "attendee", "category", "device",  "override",  NULL};
+    const struct event *ev = r->ev;
+    struct strbuf sb = {0};
+    csv_begin(&sb, f);
+    csv_header(&sb, f, head);
+    for (size_t i = 0; i < r->n_overflows; i++) {
+        const struct report_overflow *o = &r->overflows[i];
+        const struct attendee *a = &ev->attendees[o->attendee];
+        csv_time(&sb, f, o->time_ms, false);
+        csv_field(&sb, f, ev->rooms[o->room].id, false);
+        csv_field(&sb, f, o->session != SIZE_MAX ? ev->sessions[o->session].id : "", false);
+        csv_int(&sb, f, o->count, false);
+        csv_int(&sb, f, o->capacity, false);
+        csv_field(&sb, f, a->id, false);
+        csv_field(&sb, f, category_name(a->category), false);
+        csv_field(&sb, f, o->device, false);
+        csv_field(&sb, f, o->override ? "yes" : "no", true);
+    }
+    return strbuf_take(&sb);
+}
+
 /* Writes one file of the report. */
 static bool write_one(const char *dir, const char *name, char *text)
 {
@@ -825,7 +875,7 @@ static bool write_one(const char *dir, const char *name, char *text)
     return ok;
 }
 
-/* Writes the five files. */
+/* Writes the six files. */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f)
 {
     if (!mkdir_p(dir)) {
@@ -836,5 +886,6 @@ bool report_write_dir(const struct report *r, const char *dir, const struct repo
            write_one(dir, REPORT_ATTENDEES_CSV, report_attendees_csv(r, f)) &&
            write_one(dir, REPORT_OCCUPANCY_CSV, report_occupancy_csv(r, f)) &&
            write_one(dir, REPORT_ARRIVALS_CSV, report_arrivals_csv(r, f)) &&
+           write_one(dir, REPORT_OVER_CAPACITY_CSV, report_over_capacity_csv(r, f)) &&
            write_one(dir, REPORT_HTML, report_html(r));
 }

@@ -42,12 +42,13 @@
 #include "event.h"
 #include "scan.h"
 
-#define REPORT_SLOT_MS        (5 * 60 * 1000)
-#define REPORT_ATTENDANCE_CSV "attendance.csv"
-#define REPORT_ATTENDEES_CSV  "attendees.csv"
-#define REPORT_OCCUPANCY_CSV  "occupancy.csv"
-#define REPORT_ARRIVALS_CSV   "arrivals.csv"
-#define REPORT_HTML           "report.html"
+#define REPORT_SLOT_MS           (5 * 60 * 1000)
+#define REPORT_ATTENDANCE_CSV    "attendance.csv"
+#define REPORT_ATTENDEES_CSV     "attendees.csv"
+#define REPORT_OCCUPANCY_CSV     "occupancy.csv"
+#define REPORT_ARRIVALS_CSV      "arrivals.csv"
+#define REPORT_OVER_CAPACITY_CSV "over_capacity.csv"
+#define REPORT_HTML              "report.html"
 /* Scans further than this from the sessions are outside the charts and CSV time slots. */
 #define REPORT_WINDOW_MARGIN_MS (24 * 3600 * 1000LL)
 
@@ -91,6 +92,17 @@ struct report_attendee {
     int sessions_attended;
 };
 
+/* An admission that took a room past its capacity: a staff override, a speaker (never
+ * refused), or doors that could not see each other's scans while the network was away. */
+struct report_overflow {
+    int64_t time_ms;
+    size_t room, session; /* session: SIZE_MAX when none ran */
+    int count, capacity;  /* the room's count after the admission */
+    size_t attendee;
+    bool override;
+    char device[SCAN_ID_MAX];
+};
+
 struct report {
     const struct event *ev;            /* borrowed */
     struct report_session *sessions;   /* [ev->n_sessions] */
@@ -110,7 +122,9 @@ struct report {
     int checked_in; /* of them */
     int venue_peak; /* people inside the venue */
     int64_t venue_peak_ms;
-    int64_t first_ms, last_ms; /* first and last scan (0 when none) */
+    int64_t first_ms, last_ms;         /* first and last scan (0 when none) */
+    struct report_overflow *overflows; /* in time order */
+    size_t n_overflows;
 };
 
 /* Computes the report of ev from log (which it sorts and deduplicates). ev is borrowed and
@@ -131,6 +145,7 @@ char *report_attendance_csv(const struct report *r, const struct report_csv_form
 char *report_attendees_csv(const struct report *r, const struct report_csv_format *f);
 char *report_occupancy_csv(const struct report *r, const struct report_csv_format *f);
 char *report_arrivals_csv(const struct report *r, const struct report_csv_format *f);
+char *report_over_capacity_csv(const struct report *r, const struct report_csv_format *f);
 /* The HTML page (report_html.c): inline CSS and SVG, no script, no network. */
 char *report_html(const struct report *r);
 /* Writes the five files into dir (created when missing), each atomically. Returns false after

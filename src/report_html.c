@@ -457,6 +457,44 @@ static void arrivals_table(struct strbuf *sb, const struct report *r)
     strbuf_puts(sb, "</tbody></table>");
 }
 
+/* The admissions that took a room past its capacity, and why they could. */
+static void over_capacity_table(struct strbuf *sb, const struct report *r)
+{
+    const struct event *ev = r->ev;
+    strbuf_puts(sb, "<h2>Over capacity</h2>");
+    if (r->n_overflows == 0) {
+        strbuf_puts(sb, "<p>No room went over its capacity.</p>\n");
+        return;
+    }
+    strbuf_puts(sb, "<p>Admissions after which a room held more people than its capacity: "
+                    "a staff override, a speaker (never refused), or doors of one room that "
+                    "could not see each other's scans while the network was away.</p>"
+                    "<table><thead><tr><th>Time</th><th>Room</th><th>Session</th>"
+                    "<th class=\"num\">Inside</th><th class=\"num\">Capacity</th>"
+                    "<th>Attendee</th><th>Door</th><th>Why</th></tr></thead><tbody>");
+    for (size_t i = 0; i < r->n_overflows; i++) {
+        const struct report_overflow *o = &r->overflows[i];
+        const struct attendee *a = &ev->attendees[o->attendee];
+        strbuf_puts(sb, "<tr><td>");
+        put_hhmm(sb, o->time_ms);
+        strbuf_puts(sb, "</td><td>");
+        report_html_escape(sb, ev->rooms[o->room].name);
+        strbuf_puts(sb, "</td><td>");
+        if (o->session != SIZE_MAX)
+            report_html_escape(sb, ev->sessions[o->session].title);
+        strbuf_printf(sb, "</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td>", o->count,
+                      o->capacity);
+        report_html_escape(sb, a->id);
+        strbuf_puts(sb, "</td><td>");
+        report_html_escape(sb, o->device);
+        strbuf_printf(sb, "</td><td>%s</td></tr>",
+                      o->override                       ? "staff override"
+                      : a->category == CATEGORY_SPEAKER ? "speaker"
+                                                        : "doors out of touch");
+    }
+    strbuf_puts(sb, "</tbody></table>\n");
+}
+
 /* The page. */
 char *report_html(const struct report *r)
 {
@@ -531,6 +569,8 @@ char *report_html(const struct report *r)
 
     strbuf_puts(&sb, "<h2>Sessions</h2>");
     sessions_table(&sb, r);
+
+    over_capacity_table(&sb, r);
 
     strbuf_puts(&sb, "<ul class=\"notes\">"
                      "<li>Staff are not counted. Speakers and press are.</li>"

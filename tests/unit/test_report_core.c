@@ -120,6 +120,43 @@ static void test_semantics(void)
     report_destroy(r);
 }
 
+/* Admissions that take a room past its capacity are listed, with the door that let them in. */
+static void test_over_capacity(void)
+{
+    n = 0;
+    size_t lab = event_room_index(ev, "lab.1"); /* 12 seats, no session in the morning */
+    int admitted = 0;
+    for (int i = 1; admitted < ev->rooms[lab].capacity + 1; i++) {
+        char who[16];
+        snprintf(who, sizeof who, "A%04d", i);
+        const struct attendee *a = event_attendee_by_id(ev, who);
+        if (a == NULL || a->category == CATEGORY_STAFF)
+            continue;
+        admitted++;
+        /* the last one at the other door, which had not seen the others */
+        const char *door = admitted > ev->rooms[lab].capacity ? "d2" : "d1";
+        add(badge(door, i, "lab.1", who, RESULT_ADMITTED, REASON_OK), t9 + i * MIN);
+    }
+    struct report *r;
+    char *all = render(false, 1, &r);
+    free(all);
+    CHECK(r->n_overflows == 1);
+    if (r->n_overflows == 1) {
+        CHECK(r->overflows[0].count == ev->rooms[lab].capacity + 1);
+        CHECK_STR(r->overflows[0].device, "d2");
+        CHECK(!r->overflows[0].override);
+    }
+    struct report_csv_format f = {',', false};
+    char *csv = report_over_capacity_csv(r, &f);
+    CHECK(strstr(csv, ",lab.1,,13,12,") != NULL && strstr(csv, ",d2,no\r\n") != NULL);
+    char *html = report_html(r);
+    CHECK(strstr(html, "doors out of touch") != NULL);
+    free(html);
+    free(csv);
+    report_destroy(r);
+    n = 0;
+}
+
 static void test_csv_format(void)
 {
     struct report_log *log = report_log_create();
@@ -174,6 +211,7 @@ int main(void)
     CHECK(time_parse_iso8601("2024-04-22T09:00:00+02:00", &t9));
     if (ev != NULL) {
         test_semantics();
+        test_over_capacity();
         test_csv_format();
     }
     event_destroy(ev);
