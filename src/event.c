@@ -87,6 +87,18 @@ static char *column_dup(sqlite3_stmt *st, int i)
 static sqlite3 *open_readonly(const char *db_path)
 {
     sqlite3 *db = NULL;
+    /* A writer (the sync daemon applying pulled attendees) killed mid-transaction leaves a
+     * hot journal that a read-only connection cannot roll back: every read would fail, on
+     * every restart. Roll it back first through a read-write connection when we may write. */
+    char *journal = xasprintf("%s-journal", db_path);
+    if (path_exists(journal) && access(db_path, W_OK) == 0 &&
+        sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+    db = NULL;
+    free(journal);
     if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         log_warnx("%s: cannot open: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
