@@ -59,8 +59,8 @@ static void test_args(void)
     config_init(&cfg, options, ARRAY_LEN(options));
     const char *ini = "[kiosk]\ndevice = from-file\nmode = exit\n";
     CHECK(config_parse_ini(&cfg, ini, strlen(ini), "kiosk", "k.conf", &err));
-    char *argv[] = {"kiosk", "bundle-dir", "--device", "door-2", "--headless", "--volume=0",
-                    "extra", "--", "--not-an-option", NULL};
+    char *argv[] = {"kiosk",      "bundle-dir", "--device", "door-2",          "--headless",
+                    "--volume=0", "extra",      "--",       "--not-an-option", NULL};
     int np = 0;
     CHECK(config_parse_args(&cfg, 9, argv, &np, &err));
     CHECK(np == 3);
