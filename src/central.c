@@ -335,54 +335,6 @@ static long copy_rows(sqlite3 *db, PGconn *conn, const char *select_sql, const c
     return failure ? -1 : rows;
 }
 
-/* Reads one meta value of event.db into an owned string, or NULL when absent. */
-static char *meta_value(sqlite3 *db, const char *key)
-{
-    sqlite3_stmt *stmt = NULL;
-    char *value = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) !=
-        SQLITE_OK)
-        return NULL;
-    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != NULL)
-        value = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
-    return value;
-}
-
-/* Opens event.db read-only and checks that it is an event database this program reads. */
-static sqlite3 *open_event_db(const char *path)
-{
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        log_warnx("central: %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt *stmt = NULL;
-    int user_version = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-        user_version = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
-    if (user_version > EVENT_DB_VERSION) {
-        log_warnx("central: %s: made by a newer Portier (format %d, this one reads up to %d)", path,
-                  user_version, EVENT_DB_VERSION);
-        sqlite3_close(db);
-        return NULL;
-    }
-    char *format = meta_value(db, "format");
-    bool ok = format != NULL && strcmp(format, "portier-event") == 0;
-    free(format);
-    if (!ok) {
-        log_warnx("central: %s: not a Portier event database", path);
-        sqlite3_close(db);
-        return NULL;
-    }
-    return db;
-}
-
 /* Temporary tables that receive event.db's rows before they are merged. */
 static const char publish_tables_sql[] =
     "CREATE TEMP TABLE pub_rooms (id text, name text, capacity integer) ON COMMIT DROP;"
@@ -455,11 +407,11 @@ static long merge(PGconn *conn, const char *sql, const char *what)
 static bool publish_event_row(PGconn *conn, sqlite3 *db)
 {
     bool ok = false;
-    char *event_id = meta_value(db, "event_id");
-    char *name = meta_value(db, "name");
-    char *timezone = meta_value(db, "timezone");
-    char *key_id = meta_value(db, "key_id");
-    char *created = meta_value(db, "created");
+    char *event_id = event_db_meta(db, "event_id");
+    char *name = event_db_meta(db, "name");
+    char *timezone = event_db_meta(db, "timezone");
+    char *key_id = event_db_meta(db, "key_id");
+    char *created = event_db_meta(db, "created");
     PGresult *res = NULL;
     if (event_id == NULL || name == NULL || timezone == NULL || key_id == NULL) {
         log_warnx("central: event.db lacks the event's id, name, time zone or key id");
@@ -500,16 +452,11 @@ bool central_publish(PGconn *conn, const char *event_db_path, struct central_pub
     long n;
     char lock_sql[80];
     PGresult *res = NULL;
-    sqlite3 *db = open_event_db(event_db_path);
-    if (db == NULL)
-        return false;
     /* One read transaction on event.db, so that a concurrent `portier import` is seen whole
      * or not at all. */
-    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        log_warnx("central: %s: %s", event_db_path, sqlite3_errmsg(db));
-        sqlite3_close(db);
+    sqlite3 *db = event_db_open(event_db_path);
+    if (db == NULL)
         return false;
-    }
     if (!exec_ok(conn, "BEGIN", "starting a transaction"))
         goto fail;
     /* Publishes are serialised, so that the versions kiosks pull by become visible in order. */

@@ -83,33 +83,52 @@ static char *column_dup(sqlite3_stmt *st, int i)
     return xstrdup(s ? (const char *)s : "");
 }
 
-/* Opens an event.db read-only; logs why on failure. */
-static sqlite3 *open_readonly(const char *db_path)
+/* A writer (the sync daemon applying pulled attendees) killed mid-transaction leaves a hot
+ * journal that a read-only connection cannot roll back: every read would fail, on every
+ * restart. Rolls it back through a read-write connection, when we may write. */
+static void rollback_hot_journal(const char *db_path)
 {
-    sqlite3 *db = NULL;
-    /* A writer (the sync daemon applying pulled attendees) killed mid-transaction leaves a
-     * hot journal that a read-only connection cannot roll back: every read would fail, on
-     * every restart. Roll it back first through a read-write connection when we may write. */
     char *journal = xasprintf("%s-journal", db_path);
+    sqlite3 *db = NULL;
     if (path_exists(journal) && access(db_path, W_OK) == 0 &&
         sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
         sqlite3_busy_timeout(db, 5000);
         sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
     }
     sqlite3_close(db);
-    db = NULL;
     free(journal);
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        log_warnx("%s: cannot open: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+/* Opens an event.db read-only, inside one read transaction: every later read sees the same
+ * snapshot, and the daemon cannot leave a hot journal between two of them. A journal left
+ * between the check and the first read (the daemon killed just then) is rolled back and the
+ * open tried again. Logs why on failure. */
+static sqlite3 *open_readonly(const char *db_path)
+{
+    for (int attempt = 0;; attempt++) {
+        rollback_hot_journal(db_path);
+        sqlite3 *db = NULL;
+        if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+            log_warnx("%s: cannot open: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
+            sqlite3_close(db);
+            return NULL;
+        }
+        sqlite3_extended_result_codes(db, 1);
+        sqlite3_busy_timeout(db, 5000);
+        int rc = sqlite3_exec(db, "BEGIN; PRAGMA schema_version", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return db;
+        if (rc == SQLITE_READONLY_ROLLBACK && attempt < 3) {
+            sqlite3_close(db);
+            continue;
+        }
+        log_warnx("%s: cannot read: %s", db_path, sqlite3_errmsg(db));
         sqlite3_close(db);
         return NULL;
     }
-    sqlite3_busy_timeout(db, 5000);
-    return db;
 }
 
-/* Reads one meta value (owned by the caller), or NULL when absent. */
-static char *meta_get(sqlite3 *db, const char *key)
+char *event_db_meta(sqlite3 *db, const char *key)
 {
     sqlite3_stmt *st = NULL;
     char *value = NULL;
@@ -145,7 +164,12 @@ static bool check_header(sqlite3 *db, const char *db_path, uint32_t *event_id, u
         sqlite3_step(st) == SQLITE_ROW)
         version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    char *format = meta_get(db, "format");
+    if (version < 0) {
+        /* Not a verdict on the file: locked, unreadable, or a journal we cannot roll back. */
+        log_warnx("%s: cannot read: %s", db_path, sqlite3_errmsg(db));
+        return false;
+    }
+    char *format = event_db_meta(db, "format");
     bool ok = false;
     if (format == NULL || strcmp(format, "portier-event") != 0) {
         log_warnx("%s: not a Portier event database", db_path);
@@ -156,8 +180,8 @@ static bool check_header(sqlite3 *db, const char *db_path, uint32_t *event_id, u
                   EVENT_DB_VERSION);
         goto out;
     }
-    char *id_text = meta_get(db, "event_id");
-    char *key_text = meta_get(db, "key_id");
+    char *id_text = event_db_meta(db, "event_id");
+    char *key_text = event_db_meta(db, "key_id");
     unsigned long id = 0, key = 0;
     ok = parse_uint(id_text, UINT32_MAX, &id) && parse_uint(key_text, UINT16_MAX, &key);
     free(id_text);
@@ -182,6 +206,17 @@ bool event_read_id(const char *db_path, uint32_t *event_id)
     bool ok = check_header(db, db_path, event_id, NULL);
     sqlite3_close(db);
     return ok;
+}
+
+sqlite3 *event_db_open(const char *db_path)
+{
+    uint32_t event_id;
+    sqlite3 *db = open_readonly(db_path);
+    if (db != NULL && !check_header(db, db_path, &event_id, NULL)) {
+        sqlite3_close(db);
+        db = NULL;
+    }
+    return db;
 }
 
 /* Context for sorting sessions by (room index, start, id). */
@@ -383,16 +418,13 @@ struct event *event_load(const char *db_path)
     bool ok = false;
     if (!check_header(db, db_path, &ev->event_id, &ev->key_id))
         goto out;
-    ev->name = meta_get(db, "name");
-    ev->timezone = meta_get(db, "timezone");
+    ev->name = event_db_meta(db, "name");
+    ev->timezone = event_db_meta(db, "timezone");
     if (ev->name == NULL || ev->timezone == NULL) {
         log_warnx("%s: corrupt meta: no name or timezone", db_path);
         goto out;
     }
-    /* One read transaction, so that the tables are a consistent snapshot. */
-    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-    ok = load_tables(db, db_path, ev);
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    ok = load_tables(db, db_path, ev); /* in open_readonly's read transaction */
 out:
     sqlite3_close(db);
     if (!ok) {
@@ -633,7 +665,7 @@ bool event_revoke(const char *db_path, const char *attendee_id, uint32_t *num,
     uint32_t event_id;
     if (!check_header(db, db_path, &event_id, NULL))
         goto out;
-    char *tz = meta_get(db, "timezone");
+    char *tz = event_db_meta(db, "timezone");
     if (tz != NULL)
         time_set_zone(tz);
     free(tz);
@@ -704,9 +736,10 @@ static bool make_bundle_db(const char *src_path, const char *tmp)
     sqlite3_stmt *st = NULL;
     if (db == NULL)
         return false;
-    /* VACUUM INTO writes a consistent, compact snapshot; the e-mail addresses are then
-     * removed and the copy vacuumed again so that no old page still holds them. */
-    if ((st = query(db, src_path, "VACUUM INTO ?")) == NULL)
+    /* VACUUM INTO writes a consistent, compact snapshot (it runs outside a transaction, so
+     * open_readonly's ends first); the e-mail addresses are then removed and the copy
+     * vacuumed again so that no old page still holds them. */
+    if (!sql_exec(db, src_path, "COMMIT") || (st = query(db, src_path, "VACUUM INTO ?")) == NULL)
         goto out;
     sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) {

@@ -114,6 +114,13 @@ const char *event_db_schema_sql(void);
 /* Reads the event id from an event.db's meta table without loading the model. Logs why on
  * failure. */
 bool event_read_id(const char *db_path, uint32_t *event_id);
+struct sqlite3;
+/* Opens an event.db read-only inside one read transaction (every read sees one snapshot),
+ * after checking that it is an event database this program reads. NULL after logging why.
+ * Close it with sqlite3_close. */
+struct sqlite3 *event_db_open(const char *db_path);
+/* One meta value of an open event.db (owned by the caller), or NULL when absent. */
+char *event_db_meta(struct sqlite3 *db, const char *key);
 
 /* Key files. EVENT_DIR/signing.key holds the lowercase hex of the 64-byte libsodium Ed25519
  * secret key and a newline, mode 0600; verify.pub (in an EVENT_DIR and in a kiosk bundle) the

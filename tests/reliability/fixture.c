@@ -3,6 +3,7 @@
 #include "fixture.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -107,6 +109,39 @@ uint64_t fixture_seed(void)
     const char *s = getenv("PORTIER_SEED");
     uint64_t seed = s != NULL ? strtoull(s, NULL, 0) : 1;
     return seed != 0 ? seed : 1;
+}
+
+pid_t fixture_spawn_kiosk(const struct fixture *fx, const char *device, const char *db, int *in,
+                          int *out)
+{
+    int ip[2], op[2];
+    if (pipe2(ip, O_CLOEXEC) != 0 || pipe2(op, O_CLOEXEC) != 0)
+        abort();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(ip[0], 0);
+        dup2(op[1], 1);
+        execl(fx->bin, "portier", "kiosk", fx->kiosk_dir, "--headless", "--device", device,
+              "--room", "entrance", "--mode", "toggle", "--camera", "none", "--scanner", "stdin",
+              "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    close(ip[0]);
+    close(op[1]);
+    *in = ip[1];
+    *out = op[0];
+    return pid;
+}
+
+void fixture_scan_line(const struct fixture *fx, struct strbuf *sb, int64_t idx)
+{
+    time_t t = (time_t)1713765600 + (time_t)idx * 5;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strbuf_printf(sb, "%s\t%s\n", when, fx->tokens[idx % (int64_t)fx->n_tokens]);
 }
 
 /* True for the full counts. */
@@ -300,6 +335,9 @@ bool db_integrity_ok(const char *db)
     bool ok = false;
     if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, "unix") != SQLITE_OK)
         goto out;
+    /* A sync daemon may be reading the log at the same time (and a first opener after a
+     * kill -9 recovers the WAL under an exclusive lock): wait as the kiosk would. */
+    sqlite3_busy_timeout(h, STORE_BUSY_TIMEOUT_MS);
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &stmt, NULL) != SQLITE_OK)
         goto out;
@@ -312,7 +350,8 @@ bool db_integrity_ok(const char *db)
     sqlite3_finalize(stmt);
 out:
     if (!ok && h != NULL)
-        fprintf(stderr, "%s: %s\n", db, sqlite3_errmsg(h));
+        fprintf(stderr, "%s: %s (code %d, errno %d)\n", db, sqlite3_errmsg(h),
+                sqlite3_extended_errcode(h), sqlite3_system_errno(h));
     sqlite3_close(h);
     return ok;
 }

@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include "util.h" /* struct strbuf */
 
 struct fixture {
     char *dir;       /* the temp dir, removed by fixture_teardown */
@@ -33,6 +36,14 @@ uint64_t fixture_seed(void);
 bool fixture_full(void);
 /* A xorshift64* step on *state. */
 uint64_t fixture_rand(uint64_t *state);
+/* Appends "TIMESTAMP<TAB>TOKEN\n", the kiosk's stdin scanner line for scan number idx: token
+ * idx modulo the fixture's tokens, one scan every 5 s from 2024-04-22 06:00 UTC. */
+/* Starts `portier kiosk --headless` in toggle mode at the entrance, scanner on stdin, on log db;
+ * *in and *out get the parent's ends of its stdin and stdout (close-on-exec, so that no other
+ * child holds them open). */
+pid_t fixture_spawn_kiosk(const struct fixture *fx, const char *device, const char *db, int *in,
+                          int *out);
+void fixture_scan_line(const struct fixture *fx, struct strbuf *sb, int64_t idx);
 /* Prints a figure line "figures: <text>" on stdout (ctest -V shows it), and appends it to
  * $PORTIER_FIGURES_DIR/<name>.txt when that is set (the suite's summary reads them). */
 void fixture_figures(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

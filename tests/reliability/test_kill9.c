@@ -20,44 +20,6 @@
 
 static struct fixture fx;
 
-/* Starts the kiosk on db with stdin/stdout on pipes; *in and *out get the parent's ends. */
-static pid_t spawn(const char *db, int *in, int *out)
-{
-    int ip[2], op[2];
-    if (pipe(ip) != 0 || pipe(op) != 0)
-        abort();
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(ip[0], 0);
-        dup2(op[1], 1);
-        close(ip[0]);
-        close(ip[1]);
-        close(op[0]);
-        close(op[1]);
-        execl(fx.bin, "portier", "kiosk", fx.kiosk_dir, "--headless", "--device", DEVICE, "--room",
-              "entrance", "--mode", "toggle", "--camera", "none", "--scanner", "stdin", "--db", db,
-              (char *)NULL);
-        _exit(127);
-    }
-    close(ip[0]);
-    close(op[1]);
-    *in = ip[1];
-    *out = op[0];
-    return pid;
-}
-
-/* "TIMESTAMP<TAB>TOKEN\n" for scan number idx: one scan every 5 s from 2024-04-22 06:00 UTC. */
-static void scan_line(struct strbuf *sb, int64_t idx)
-{
-    time_t t = (time_t)1713765600 + (time_t)idx * 5;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char when[32];
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    strbuf_printf(sb, "%s\t%s\n", when, fx.tokens[idx % (int64_t)fx.n_tokens]);
-}
-
 /* Reads from fd into sb until it holds n lines or EOF. */
 static void read_lines(int fd, struct strbuf *sb, size_t n)
 {
@@ -90,11 +52,11 @@ int main(void)
     size_t confirmed = 0;
     for (int round = 0; round < rounds; round++) {
         int in, out;
-        pid_t pid = spawn(db, &in, &out);
+        pid_t pid = fixture_spawn_kiosk(&fx, DEVICE, db, &in, &out);
         size_t burst = 1 + fixture_rand(&rng) % MAX_BURST;
         struct strbuf sb = {0};
         for (size_t i = 0; i < burst; i++)
-            scan_line(&sb, idx++);
+            fixture_scan_line(&fx, &sb, idx++);
         ssize_t w = write(in, sb.data, sb.len);
         (void)w;
         strbuf_reset(&sb);
@@ -128,9 +90,9 @@ int main(void)
     }
     /* The kiosk starts again after the last kill and ends cleanly at the end of its input. */
     int in, out;
-    pid_t pid = spawn(db, &in, &out);
+    pid_t pid = fixture_spawn_kiosk(&fx, DEVICE, db, &in, &out);
     struct strbuf sb = {0};
-    scan_line(&sb, idx++);
+    fixture_scan_line(&fx, &sb, idx++);
     ssize_t w = write(in, sb.data, sb.len);
     (void)w;
     close(in);
