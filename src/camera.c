@@ -22,6 +22,7 @@ struct spec {
     double fps;
     bool loop;
     uint64_t seed;
+    unsigned idle_frames; /* synth: 0 = the default */
 };
 
 /* Parses one ",key[=value]" option of a spec; false when it is not one. */
@@ -44,6 +45,15 @@ static bool parse_option(const char *opt, size_t len, struct spec *sp)
             return false;
         sp->fps = fps;
         sp->fps_set = true;
+        return true;
+    }
+    if (strncmp(buf, "idle=", 5) == 0) {
+        errno = 0;
+        unsigned long idle = strtoul(buf + 5, &end, 10);
+        if (errno != 0 || end == buf + 5 || *end != '\0' || buf[5] == '-' || idle < 1 ||
+            idle > CAMERA_SYNTH_IDLE_MAX)
+            return false;
+        sp->idle_frames = (unsigned)idle;
         return true;
     }
     if (strncmp(buf, "seed=", 5) == 0) {
@@ -136,8 +146,9 @@ static bool spec_parse(const char *spec, struct spec *sp, char *why, size_t why_
             const char *comma = strchr(p, ',');
             size_t n = comma ? (size_t)(comma - p) : strlen(p);
             if (!parse_option(p, n, sp)) {
-                snprintf(why, why_size, "bad synth option '%.*s' (expected seed=N, fps=N, loop)",
-                         (int)n, p);
+                snprintf(why, why_size,
+                         "bad synth option '%.*s' (expected seed=N, fps=N, idle=N (1-%d), loop)",
+                         (int)n, p, CAMERA_SYNTH_IDLE_MAX);
                 return false;
             }
             p += n + (comma ? 1 : 0);
@@ -244,6 +255,8 @@ struct camera *camera_open(const char *spec, const struct camera_options *opts)
         o.loop = sp.loop;
     if (sp.seed_set)
         o.seed = sp.seed;
+    if (sp.idle_frames > 0)
+        o.idle_frames = sp.idle_frames;
     switch (sp.kind) {
     case SPEC_NONE:
         return none_create();

@@ -2,7 +2,8 @@
  *   v4l2:/dev/video0[@640x480][,fps=N]   a USB/UVC camera (or a Raspberry Pi CSI camera run
  *                                         under libcamerify), see camera_v4l2.c
  *   dir:PATH[,fps=N][,loop]              PNG/PGM files in name order, for tests and replays
- *   synth[:seed=N][,fps=N][,loop]        synthetic frames showing badges (camera_synth.c)
+ *   synth[:seed=N][,fps=N][,idle=N][,loop]  synthetic frames showing badges (camera_synth.c);
+ *                                        idle: empty frames before each badge (default 4)
  *   none                                 no camera (scanner-only kiosks)
  * Options in the spec override the matching fields of struct camera_options.
  *
@@ -19,10 +20,12 @@
 
 #include "image.h"
 
-#define CAMERA_RETRY_MS     3000
-#define CAMERA_STATUS_TEXT  160 /* bytes of camera_status_text, NUL included */
-#define CAMERA_SYNTH_WIDTH  640 /* synth's default frame size */
-#define CAMERA_SYNTH_HEIGHT 480
+#define CAMERA_RETRY_MS       3000
+#define CAMERA_STATUS_TEXT    160 /* bytes of camera_status_text, NUL included */
+#define CAMERA_SYNTH_WIDTH    640 /* synth's default frame size */
+#define CAMERA_SYNTH_HEIGHT   480
+#define CAMERA_SYNTH_IDLE     4 /* synth's default empty frames before each badge */
+#define CAMERA_SYNTH_IDLE_MAX 10000
 
 enum camera_status {
     CAMERA_OK,          /* streaming; a grab may still find no new frame yet */
@@ -40,7 +43,8 @@ struct camera_options {
      * none = built-in demo payloads. */
     const char *const *payloads;
     size_t payload_count;
-    uint64_t seed; /* synth: same seed, same frames */
+    uint64_t seed;        /* synth: same seed, same frames */
+    unsigned idle_frames; /* synth: empty frames before each badge; 0 = CAMERA_SYNTH_IDLE */
 };
 
 struct camera;

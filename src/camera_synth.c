@@ -2,7 +2,9 @@
  * the demo. Deterministic: frame k of a given seed is always the same image.
  *
  * The sequence is made of cycles, one per payload (in order, then round again when looping):
- * SYNTH_EMPTY_FRAMES frames of the empty scene, then SYNTH_BADGE_FRAMES frames in which the badge
+ * idle frames of the empty scene (CAMERA_SYNTH_IDLE unless the idle option says otherwise: a
+ * long run imitating a real day, when most frames show nobody, sets more), then
+ * SYNTH_BADGE_FRAMES frames in which the badge
  * moves across the view, its rotation drifting. Each cycle draws its own degradation (rotation
  * up to 45 degrees, perspective tilt, blur, noise, low contrast). Without the loop option the
  * camera ends after one cycle per payload.
@@ -21,9 +23,9 @@
 #include "timeutil.h"
 #include "util.h"
 
-#define SYNTH_EMPTY_FRAMES 4
 #define SYNTH_BADGE_FRAMES 8
-#define SYNTH_CYCLE        (SYNTH_EMPTY_FRAMES + SYNTH_BADGE_FRAMES)
+#define SYNTH_EMPTY_BLUR   0.3 /* sigma of the empty scene's blur */
+#define SYNTH_EMPTY_NOISE  1.5 /* and of its noise */
 #define SYNTH_DEMO_COUNT   3
 #define QUIET_ZONE         4 /* modules */
 #define CARD_WHITE         232.0
@@ -195,7 +197,10 @@ static void draw_badge(struct image *img, const QRcode *qr, const struct camera_
     }
 }
 
-/* Blurs img in place with a separable Gaussian of the given sigma. */
+/* Blurs img in place with a separable Gaussian of the given sigma (edges replicated). Both
+ * passes walk rows, so that the vertical one does not stride down columns: a 640x480 frame
+ * takes about a millisecond, which keeps a long synthetic run bound by the kiosk, not by
+ * drawing its frames. */
 static void blur_image(struct image *img, double sigma)
 {
     if (sigma < 0.2)
@@ -208,34 +213,48 @@ static void blur_image(struct image *img, double sigma)
         kern[i + r] = (int)(1024 * exp(-(i * i) / (2 * sigma * sigma)) + 0.5);
         ksum += kern[i + r];
     }
+    /* (acc + ksum / 2) / ksum as a multiply and shift, exact: acc + ksum / 2 < 2^23 and
+     * ksum < 2^15, so their product stays below the 2^40 of the shift. */
+    uint64_t recip = ((1ull << 40) + (uint64_t)ksum - 1) / (uint64_t)ksum;
+    uint32_t half = (uint32_t)ksum / 2;
+#define BLUR_DIV(acc) ((uint8_t)((((uint64_t)(uint32_t)(acc) + half) * recip) >> 40))
     int w = img->width, h = img->height;
-    int n = w > h ? w : h;
-    uint8_t *line = xmalloc((size_t)n);
+    /* Horizontal: each row through a copy padded with r replicated pixels on both sides. */
+    uint8_t *line = xmalloc((size_t)w + 2 * (size_t)r);
     for (int y = 0; y < h; y++) {
         uint8_t *row = img->pixels + (size_t)y * img->stride;
-        memcpy(line, row, (size_t)w);
+        memset(line, row[0], (size_t)r);
+        memcpy(line + r, row, (size_t)w);
+        memset(line + r + w, row[w - 1], (size_t)r);
         for (int x = 0; x < w; x++) {
             int acc = 0;
-            for (int i = -r; i <= r; i++) {
-                int xx = x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i;
-                acc += kern[i + r] * line[xx];
-            }
-            row[x] = (uint8_t)((acc + ksum / 2) / ksum);
-        }
-    }
-    for (int x = 0; x < w; x++) {
-        for (int y = 0; y < h; y++)
-            line[y] = img->pixels[(size_t)y * img->stride + x];
-        for (int y = 0; y < h; y++) {
-            int acc = 0;
-            for (int i = -r; i <= r; i++) {
-                int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
-                acc += kern[i + r] * line[yy];
-            }
-            img->pixels[(size_t)y * img->stride + x] = (uint8_t)((acc + ksum / 2) / ksum);
+            for (int i = 0; i <= 2 * r; i++)
+                acc += kern[i] * line[x + i];
+            row[x] = BLUR_DIV(acc);
         }
     }
     free(line);
+    /* Vertical: each output row sums whole input rows (of a copy) into an accumulator row. */
+    uint8_t *src = xmalloc((size_t)w * (size_t)h);
+    for (int y = 0; y < h; y++)
+        memcpy(src + (size_t)y * w, img->pixels + (size_t)y * img->stride, (size_t)w);
+    int *acc = xmalloc((size_t)w * sizeof *acc);
+    for (int y = 0; y < h; y++) {
+        memset(acc, 0, (size_t)w * sizeof *acc);
+        for (int i = -r; i <= r; i++) {
+            int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
+            const uint8_t *in = src + (size_t)yy * w;
+            int k = kern[i + r];
+            for (int x = 0; x < w; x++)
+                acc[x] += k * in[x];
+        }
+        uint8_t *row = img->pixels + (size_t)y * img->stride;
+        for (int x = 0; x < w; x++)
+            row[x] = BLUR_DIV(acc[x]);
+    }
+    free(acc);
+    free(src);
+#undef BLUR_DIV
 }
 
 /* Adds sensor noise to img. */
@@ -272,10 +291,8 @@ static QRcode *encode(const char *payload)
 static void render(struct image *frame, const struct image *bg, const QRcode *qr,
                    const struct camera_synth_params *p, uint64_t noise_seed)
 {
-    for (int y = 0; y < bg->height; y++)
-        memcpy(frame->pixels + (size_t)y * frame->stride, bg->pixels + (size_t)y * bg->stride,
-               (size_t)bg->width);
-    double blur = 0.3, noise = 1.5;
+    image_copy_pixels(frame, bg);
+    double blur = SYNTH_EMPTY_BLUR, noise = SYNTH_EMPTY_NOISE;
     if (qr != NULL && p != NULL) {
         draw_badge(frame, qr, p);
         blur = p->blur;
@@ -336,6 +353,7 @@ struct synth_camera {
     struct camera base;
     int width, height;
     struct image background;
+    struct image empty; /* the background blurred as an empty frame is */
     const char *const *payloads;
     size_t count;
     char demo[SYNTH_DEMO_COUNT][121];
@@ -343,7 +361,9 @@ struct synth_camera {
     uint64_t seed;
     double fps;
     bool loop;
-    uint64_t next; /* the next frame index */
+    unsigned idle;  /* empty frames per cycle */
+    unsigned cycle; /* frames per cycle: idle + SYNTH_BADGE_FRAMES */
+    uint64_t next;  /* the next frame index */
     int64_t start_ns;
     QRcode *qr; /* the code of qr_cycle */
     uint64_t qr_cycle;
@@ -387,8 +407,8 @@ static bool synth_grab(struct camera *cam, struct image *frame, int64_t *mono_ns
         k = sc->next;
         when = time_mono_ns();
     }
-    uint64_t cycle = k / SYNTH_CYCLE;
-    int pos = (int)(k % SYNTH_CYCLE);
+    uint64_t cycle = k / sc->cycle;
+    unsigned pos = (unsigned)(k % sc->cycle);
     if (!sc->loop && cycle >= sc->count) {
         camera_set_status(cam, CAMERA_ENDED, "synthetic camera: end of the %zu badges", sc->count);
         return false;
@@ -397,8 +417,11 @@ static bool synth_grab(struct camera *cam, struct image *frame, int64_t *mono_ns
     if (!camera_frame_reserve(frame, sc->width, sc->height))
         return false;
     const char *payload = sc->payloads[cycle % sc->count];
-    if (pos < SYNTH_EMPTY_FRAMES) {
-        render(frame, &sc->background, NULL, NULL, sc->seed ^ (k * 0x9E37ull));
+    if (pos < sc->idle) {
+        /* The empty scene is the background as blurred once (blur_image is deterministic),
+         * plus this frame's noise: the same pixels as render(), without the blur per frame. */
+        image_copy_pixels(frame, &sc->empty);
+        finish_frame(frame, SYNTH_EMPTY_NOISE, sc->seed ^ (k * 0x9E37ull));
         cam->payload = NULL;
     } else {
         if (sc->qr == NULL || sc->qr_cycle != cycle) {
@@ -409,7 +432,7 @@ static bool synth_grab(struct camera *cam, struct image *frame, int64_t *mono_ns
                 return false;
         }
         struct camera_synth_params p;
-        cycle_params(sc, cycle, pos - SYNTH_EMPTY_FRAMES, &p);
+        cycle_params(sc, cycle, (int)(pos - sc->idle), &p);
         render(frame, &sc->background, sc->qr, &p, sc->seed ^ (k * 0x9E37ull));
         cam->payload = payload;
     }
@@ -423,6 +446,7 @@ static void synth_destroy(struct camera *cam)
     struct synth_camera *sc = (struct synth_camera *)cam;
     QRcode_free(sc->qr);
     image_finish(&sc->background);
+    image_finish(&sc->empty);
     free(sc);
 }
 
@@ -442,12 +466,21 @@ struct camera *camera_synth_create(const struct camera_options *opts)
     sc->seed = opts->seed;
     sc->fps = opts->fps;
     sc->loop = opts->loop;
+    sc->idle = opts->idle_frames > 0 ? opts->idle_frames : CAMERA_SYNTH_IDLE;
+    sc->cycle = sc->idle + SYNTH_BADGE_FRAMES;
     if (!image_init(&sc->background, sc->width, sc->height)) {
         log_warnx("synthetic camera: bad frame size %dx%d", sc->width, sc->height);
         free(sc);
         return NULL;
     }
     render_background(&sc->background, sc->seed);
+    if (!image_init(&sc->empty, sc->width, sc->height)) {
+        image_finish(&sc->background);
+        free(sc);
+        return NULL;
+    }
+    image_copy_pixels(&sc->empty, &sc->background);
+    blur_image(&sc->empty, SYNTH_EMPTY_BLUR);
     if (opts->payload_count > 0) {
         sc->payloads = opts->payloads;
         sc->count = opts->payload_count;

@@ -38,6 +38,13 @@ void image_finish(struct image *img)
     memset(img, 0, sizeof *img);
 }
 
+void image_copy_pixels(struct image *dst, const struct image *src)
+{
+    for (int y = 0; y < src->height; y++)
+        memcpy(dst->pixels + (size_t)y * dst->stride, src->pixels + (size_t)y * src->stride,
+               (size_t)src->width);
+}
+
 /* BT.601 luma with weights summing to 256, so that grey (r == g == b) maps to itself. */
 static uint8_t luma(unsigned r, unsigned g, unsigned b)
 {

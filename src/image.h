@@ -19,6 +19,8 @@ struct image {
 bool image_init(struct image *img, int width, int height);
 /* Frees the pixels; the struct may be reused with image_init. A zeroed image is a no-op. */
 void image_finish(struct image *img);
+/* Copies src's pixels into dst, an image of the same size (strides may differ). */
+void image_copy_pixels(struct image *dst, const struct image *src);
 /* Loads a PNG or a binary PGM (P5), chosen by the file's content, into img (converted to
  * greyscale). On failure logs "portier: <path>: <why>" and returns false with img zeroed. */
 bool image_load(const char *path, struct image *img);

@@ -412,9 +412,7 @@ void reader_submit(struct reader *r, const struct image *frame, int64_t mono_ns)
             return;
         }
     }
-    for (int y = 0; y < frame->height; y++)
-        memcpy(r->slot.pixels + (size_t)y * r->slot.stride,
-               frame->pixels + (size_t)y * frame->stride, (size_t)frame->width);
+    image_copy_pixels(&r->slot, frame);
     r->stats.frames_in++;
     if (r->slot_full)
         r->stats.frames_dropped++;

@@ -256,6 +256,29 @@ static void test_synth(void)
     CHECK(shown_count == 5 * 8);
     CHECK(camera_status(cam) == CAMERA_OK);
 
+    /* idle=N: N empty frames before each badge's 8; an empty frame is the same picture as
+     * camera_synth_render draws for an empty scene of that seed. */
+    camera_close(cam);
+    cam = camera_open("synth:seed=5,idle=30", &o);
+    CHECK(cam != NULL);
+    int badge_frames = 0, first_badge = -1;
+    char why_buf[256];
+    for (int i = 0; camera_grab(cam, &frame, &ns); i++) {
+        if (camera_frame_payload(cam) != NULL) {
+            badge_frames++;
+            if (first_badge < 0)
+                first_badge = i;
+        } else if (i == 3) {
+            CHECK(camera_synth_render(&frame2, frame.width, frame.height, 5, NULL, NULL,
+                                      5 ^ (3 * 0x9E37ull)));
+            CHECK(memcmp(frame.pixels, frame2.pixels, (size_t)frame.stride * frame.height) == 0);
+        }
+    }
+    CHECK(first_badge == 30);
+    CHECK(badge_frames == 4 * 8);
+    CHECK(!camera_spec_check("synth:idle=0", why_buf, sizeof why_buf));
+    CHECK(camera_spec_check("synth:idle=10000,loop", why_buf, sizeof why_buf));
+
     camera_close(cam);
     camera_close(twin);
     camera_close(other);
