@@ -3,13 +3,16 @@
 # (compressed), with its sync daemon pushing to a central PostgreSQL cluster that goes away now
 # and then (stopped with -m immediate, as a crash, and started again).
 #   bench/soak.sh [FRAMES] [BUILD_DIR]
-# FRAMES defaults to 1,000,000 (the full day: a badge cycle is 12 synth frames, so that is
-# some 80,000 scans). Environment: SOAK_OUTAGE_EVERY (s between central outages, default 20),
+# FRAMES defaults to 1,000,000 (the full day). As on a real day most frames show nobody: a
+# badge cycle is SOAK_IDLE empty frames (default 36) then the 8 frames of a badge held up, so
+# 1,000,000 frames are some 22,700 scans. Environment: SOAK_IDLE, SOAK_OUTAGE_EVERY (s between
+# central outages, default 20),
 # SOAK_OUTAGE_FOR (s each lasts, default 5), SOAK_WARMUP_SCANS (decisions before the first
 # RSS sample, default 200), PORTIER_PG_BINDIR (default /usr/lib/postgresql/15/bin).
 # Prints frames, scans, frames/s, the kiosk's RSS after warm-up and at the end (VmRSS from
 # /proc/PID/status), the scan log's and its WAL's sizes, the central row count, and the error
-# count of the kiosk's and the daemon's logs. Target: RSS growth < 2 MB.
+# count of the kiosk's and the daemon's logs, and every SOAK_REPORT_EVERY s (default 300) a
+# progress line with the RSS so far. Target: RSS growth < 2 MB.
 # As root (CI), PostgreSQL runs as the unprivileged user portier-test, as tests/pg_harness.h.
 set -euo pipefail
 
@@ -22,6 +25,8 @@ pgbin=${PORTIER_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 outage_every=${SOAK_OUTAGE_EVERY:-20}
 outage_for=${SOAK_OUTAGE_FOR:-5}
 warmup_scans=${SOAK_WARMUP_SCANS:-200}
+idle=${SOAK_IDLE:-36}
+report_every=${SOAK_REPORT_EVERY:-300}
 device=soak-1
 
 die() {
@@ -94,7 +99,7 @@ conninfo=$("$bin" central add-device "$admin" "$device" --password --host 127.0.
 
 db=$tmp/scans.db
 "$bin" kiosk "$tmp/kiosk" --headless --device "$device" --room entrance --mode toggle \
-    --camera synth:seed=1,loop --synth-tokens "$tmp/badges/tokens.csv" --scanner none \
+    --camera "synth:seed=1,loop,idle=$idle" --synth-tokens "$tmp/badges/tokens.csv" --scanner none \
     --frames "$frames" --db "$db" >"$tmp/decisions.jsonl" 2>"$tmp/kiosk.log" &
 kiosk_pid=$!
 "$bin" sync "$tmp/kiosk" --device "$device" --db "$db" --central "$conninfo" \
@@ -108,11 +113,17 @@ done
 rss_start=$(rss_kb "$kiosk_pid")
 scans_start=$(wc -l <"$tmp/decisions.jsonl")
 rss_end=$rss_start rss_max=$rss_start outages=0 next_outage=$((SECONDS + outage_every))
+next_report=$((SECONDS + report_every))
 while kill -0 "$kiosk_pid" 2>/dev/null; do
     sleep 1
     r=$(rss_kb "$kiosk_pid")
     ((r > 0)) && rss_end=$r
     ((r > rss_max)) && rss_max=$r
+    if ((SECONDS >= next_report)); then
+        echo "soak: ${SECONDS} s, $(wc -l <"$tmp/decisions.jsonl") scans, kiosk RSS" \
+            "$((r / 1024)).$((r % 1024 * 10 / 1024)) MB, $outages central outages" >&2
+        next_report=$((SECONDS + report_every))
+    fi
     if ((SECONDS >= next_outage)); then
         pg_crash
         outages=$((outages + 1))

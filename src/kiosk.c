@@ -763,8 +763,10 @@ static void handle_hid(struct kiosk *k)
 }
 
 /* A replay (dir: or synth without a frame rate) hands over every frame and waits for it to be
- * decoded: nothing is dropped, so a replay gives the same decisions on any machine. A live
- * camera hands over the newest frame and never waits. */
+ * decoded: nothing is dropped, so a replay gives the same decisions on any machine. The next
+ * frame is drawn (or loaded) while the previous one decodes, and that one's results are
+ * handled before the next is handed over. A live camera hands over the newest frame and never
+ * waits. */
 static bool camera_is_replay(const struct kiosk *k)
 {
     const char *spec = k->settings.camera;
@@ -780,16 +782,14 @@ static void feed_camera(struct kiosk *k)
     k->frame_serial++;
     if (k->settings.max_frames != 0 && k->frame_serial >= k->settings.max_frames)
         k->frames_done = true;
-    if (camera_is_replay(k))
-        reader_wait_idle(k->reader, 10000);
-    /* The frame is stamped when it is handed over: decisions and the scan-to-pixels figure
-     * count from there (a synthetic frame's capture time would include drawing it). */
-    (void)mono;
-    reader_submit(k->reader, &k->frame, time_mono_ns());
     if (camera_is_replay(k)) {
         reader_wait_idle(k->reader, 10000);
         handle_reader(k);
     }
+    /* The frame is stamped when it is handed over: decisions and the scan-to-pixels figure
+     * count from there (a synthetic frame's capture time would include drawing it). */
+    (void)mono;
+    reader_submit(k->reader, &k->frame, time_mono_ns());
 }
 
 /* True when no source can deliver another scan. */
@@ -855,6 +855,10 @@ bool kiosk_run(struct kiosk *k)
             timeout = timeout < FRAME_POLL_MS ? timeout : FRAME_POLL_MS;
         if (k->ui != NULL)
             timeout = timeout < UI_FRAME_MS ? timeout : UI_FRAME_MS;
+        /* A headless replay has its next frame now: waiting would only slow it down. */
+        if (k->ui == NULL && k->reader != NULL && camera_is_replay(k) && !k->frames_done &&
+            camera_status(k->camera) == CAMERA_OK)
+            timeout = 0;
         if (timeout < 0)
             timeout = 0;
         if (poll(fds, n, timeout) < 0 && errno != EINTR) {
