@@ -798,6 +798,28 @@ static void test_clock(void)
     /* The daemon measures the system clock (the kiosk's was faked in its own process). */
     CHECK(offset[0] != '\0' && llabs(strtoll(offset, NULL, 10)) < 1000);
     free(offset);
+    /* The report from central dates them by the corrected times too: checked in this year,
+     * not in 1970 (the earliest scan wins, so one 1970 time would show). */
+    CHECK(test_sh("cd %s && %s report --central \"%s\" --event ev --out rep-clock >/dev/null", dir,
+                  bin, admin) == 0);
+    char *csv = xasprintf("%s/rep-clock/attendees.csv", dir);
+    char *text = file_read_all(csv, NULL);
+    char year[8];
+    time_t now = time(NULL);
+    strftime(year, sizeof year, "%Y", gmtime(&now));
+    for (int i = 0; i < 4 && text != NULL; i++) {
+        char *key = xasprintf("\n%s,", ids[40 + i]);
+        char *row = strstr(text, key);
+        char *nl = row ? strchr(row + 1, '\n') : NULL;
+        char *at = row ? strstr(row, year) : NULL;
+        CHECK_MSG(row != NULL && at != NULL && (nl == NULL || at < nl) &&
+                      (strstr(row, ",1970-") == NULL || strstr(row, ",1970-") > nl),
+                  "%s: not checked in this year in the central report", ids[40 + i]);
+        free(key);
+    }
+    CHECK(text != NULL);
+    free(text);
+    free(csv);
 }
 
 /* A key the server holds with other content: the alarm, not a silent drop. */
