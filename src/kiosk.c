@@ -820,8 +820,13 @@ bool kiosk_run(struct kiosk *k)
     while (!k->stop && !(k->store_failed && k->ui == NULL)) {
         int64_t now = time_mono_ns();
         if (now >= k->next_fold_ns) {
+            int64_t last = k->last_rowid;
             if (!fold_new_scans(k))
                 log_warnx("kiosk: could not read new scans from the log; retrying");
+            /* Headless overview: a count that other doors' scans changed is told now, not at
+             * the next tick. */
+            else if (k->last_rowid != last && k->rules == NULL && k->settings.out != NULL)
+                report_overview(k, wall_now(k));
             k->next_fold_ns = now + (int64_t)FOLD_MS * 1000000;
         }
         if (now >= k->next_tick_ns) {
