@@ -47,7 +47,7 @@ static bool parse_option(const char *opt, size_t len, struct spec *sp)
         sp->fps_set = true;
         return true;
     }
-    if (strncmp(buf, "idle=", 5) == 0) {
+    if (strncmp(buf, "idle=", 5) == 0 && sp->kind == SPEC_SYNTH) {
         errno = 0;
         unsigned long idle = strtoul(buf + 5, &end, 10);
         if (errno != 0 || end == buf + 5 || *end != '\0' || buf[5] == '-' || idle < 1 ||

@@ -452,11 +452,7 @@ bool central_publish(PGconn *conn, const char *event_db_path, struct central_pub
     long n;
     char lock_sql[80];
     PGresult *res = NULL;
-    /* One read transaction on event.db, so that a concurrent `portier import` is seen whole
-     * or not at all. */
-    sqlite3 *db = event_db_open(event_db_path);
-    if (db == NULL)
-        return false;
+    sqlite3 *db = NULL;
     if (!exec_ok(conn, "BEGIN", "starting a transaction"))
         goto fail;
     /* Publishes are serialised, so that the versions kiosks pull by become visible in order. */
@@ -479,6 +475,11 @@ bool central_publish(PGconn *conn, const char *event_db_path, struct central_pub
                  "locking the attendees"))
         goto fail;
     if (!exec_ok(conn, publish_tables_sql, "preparing the upload"))
+        goto fail;
+    /* One read transaction on event.db, so that a concurrent `portier import` is seen whole
+     * or not at all; taken only now, so that a publish waiting for another's lock does not
+     * hold up writers of event.db meanwhile. */
+    if ((db = event_db_open(event_db_path)) == NULL)
         goto fail;
     if (!publish_event_row(conn, db))
         goto fail;
@@ -529,7 +530,8 @@ bool central_publish(PGconn *conn, const char *event_db_path, struct central_pub
 fail:
     PQclear(res);
     rollback(conn);
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (db != NULL)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
     return false;
 }

@@ -774,11 +774,12 @@ static bool camera_is_replay(const struct kiosk *k)
            strstr(spec, "fps=") == NULL;
 }
 
-static void feed_camera(struct kiosk *k)
+/* Grabs a frame and hands it over; false when there was none. */
+static bool feed_camera(struct kiosk *k)
 {
     int64_t mono;
     if (k->reader == NULL || k->frames_done || !camera_grab(k->camera, &k->frame, &mono))
-        return;
+        return false;
     k->frame_serial++;
     if (k->settings.max_frames != 0 && k->frame_serial >= k->settings.max_frames)
         k->frames_done = true;
@@ -790,6 +791,7 @@ static void feed_camera(struct kiosk *k)
      * count from there (a synthetic frame's capture time would include drawing it). */
     (void)mono;
     reader_submit(k->reader, &k->frame, time_mono_ns());
+    return true;
 }
 
 /* True when no source can deliver another scan. */
@@ -833,7 +835,7 @@ bool kiosk_run(struct kiosk *k)
             tick(k);
             k->next_tick_ns = now + (int64_t)TICK_MS * 1000000;
         }
-        feed_camera(k);
+        bool fed = feed_camera(k);
         /* A screen stays up when the sources end, unless nobody can see it. */
         if (sources_ended(k) && (k->ui == NULL || k->settings.display == UI_OFFSCREEN)) {
             if (k->reader != NULL)
@@ -860,9 +862,9 @@ bool kiosk_run(struct kiosk *k)
             timeout = timeout < FRAME_POLL_MS ? timeout : FRAME_POLL_MS;
         if (k->ui != NULL)
             timeout = timeout < UI_FRAME_MS ? timeout : UI_FRAME_MS;
-        /* A headless replay has its next frame now: waiting would only slow it down. */
-        if (k->ui == NULL && k->reader != NULL && camera_is_replay(k) && !k->frames_done &&
-            camera_status(k->camera) == CAMERA_OK)
+        /* A headless replay that just gave a frame has the next one now: waiting would only
+         * slow it down. (One that gave none, say a folder of unreadable files, waits.) */
+        if (fed && k->ui == NULL && camera_is_replay(k) && !k->frames_done)
             timeout = 0;
         if (timeout < 0)
             timeout = 0;
@@ -879,8 +881,21 @@ bool kiosk_run(struct kiosk *k)
             handle_ui(k);
     }
     sdnotify_stopping();
-    if (k->reader != NULL)
+    if (k->reader != NULL) {
+        /* A replay's last frame may still be decoding (a stop asked for mid-replay): its
+         * codes are decided too. A live camera's waits at most one decode. */
+        reader_wait_idle(k->reader, 2000);
         handle_reader(k);
+        struct reader_stats rs;
+        reader_stats(k->reader, &rs);
+        log_info("kiosk: camera: %llu frames handed over, %llu decoded (%llu at full "
+                 "resolution), %llu skipped as unchanged, %llu dropped for newer ones, %llu "
+                 "codes found, %llu results lost",
+                 (unsigned long long)rs.frames_in, (unsigned long long)rs.frames_decoded,
+                 (unsigned long long)rs.frames_full, (unsigned long long)rs.frames_skipped,
+                 (unsigned long long)rs.frames_dropped, (unsigned long long)rs.codes_found,
+                 (unsigned long long)rs.results_lost);
+    }
     if (k->ui != NULL) {
         struct kiosk_screen_stats st;
         kiosk_screen_stats(k, &st);

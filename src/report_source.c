@@ -13,10 +13,6 @@
 #include "store.h"
 #include "util.h"
 
-/* Rows per FETCH from the central cursor. */
-#define CENTRAL_FETCH     20000
-#define CENTRAL_FETCH_SQL "FETCH 20000 FROM report_scans"
-
 /* Decodes a row of the scans query below; false when a field is invalid. */
 static bool sqlite_row(sqlite3_stmt *q, struct scan *s)
 {
