@@ -6,13 +6,14 @@
 # FRAMES defaults to 1,000,000 (the full day). As on a real day most frames show nobody: a
 # badge cycle is SOAK_IDLE empty frames (default 36) then the 8 frames of a badge held up, so
 # 1,000,000 frames are some 22,700 scans. Environment: SOAK_IDLE, SOAK_OUTAGE_EVERY (s between
-# central outages, default 20),
-# SOAK_OUTAGE_FOR (s each lasts, default 5), SOAK_WARMUP_SCANS (decisions before the first
-# RSS sample, default 200), PORTIER_PG_BINDIR (default /usr/lib/postgresql/15/bin).
-# Prints frames, scans, frames/s, the kiosk's RSS after warm-up and at the end (VmRSS from
-# /proc/PID/status), the scan log's and its WAL's sizes, the central row count, and the error
-# count of the kiosk's and the daemon's logs, and every SOAK_REPORT_EVERY s (default 300) a
-# progress line with the RSS so far. Target: RSS growth < 2 MB.
+# central outages, default 20), SOAK_OUTAGE_FOR (s each lasts, default 5), SOAK_WARMUP_SCANS
+# (decisions before the first RSS sample, default 200), PORTIER_PG_BINDIR (default
+# /usr/lib/postgresql/15/bin).
+# Prints frames (as the kiosk counted them), scans, frames/s, the kiosk's RSS after warm-up and
+# at the end (VmRSS from /proc/PID/status), the scan log's and its WAL's sizes, the central row
+# count, the error count of the kiosk's and the daemon's logs (kept with SOAK_KEEP=1), and every
+# SOAK_REPORT_EVERY s (default 300) a progress line with the RSS so far. Target: RSS growth
+# < 2 MB.
 # As root (CI), PostgreSQL runs as the unprivileged user portier-test, as tests/pg_harness.h.
 set -euo pipefail
 
@@ -161,11 +162,13 @@ wait "$sync_pid" || sync_rc=$?
 sync_pid=
 
 scans=$(wc -l <"$tmp/decisions.jsonl")
+# The frames the kiosk really took (its last log line), not the ones asked for.
+handed=$(grep -o '[0-9]* frames handed over' "$tmp/kiosk.log" | tail -n 1 | cut -d' ' -f1)
 db_size=$(stat -c %s "$db")
 wal_size=$(stat -c %s "$db-wal" 2>/dev/null || echo 0)
 kiosk_errors=$(grep -ci 'error\|fail' "$tmp/kiosk.log" || true)
 sync_errors=$(grep -ci 'error\|fail' "$tmp/sync.log" || true)
-awk -v f="$frames" -v s="$scans" -v s0="$scans_start" -v t0="$t0" -v t1="$t1" \
+awk -v f="${handed:-0}" -v s="$scans" -v s0="$scans_start" -v t0="$t0" -v t1="$t1" \
     -v r0="$rss_start" -v r1="$rss_end" -v rm="$rss_max" -v db="$db_size" -v wal="$wal_size" \
     -v ln="$local_n" -v cn="$central_n" -v o="$outages" -v ke="$kiosk_errors" \
     -v se="$sync_errors" -v krc="$kiosk_rc" -v src="$sync_rc" 'BEGIN {
@@ -180,4 +183,4 @@ awk -v f="$frames" -v s="$scans" -v s0="$scans_start" -v t0="$t0" -v t1="$t1" \
         ke, se
     printf "soak: a full 1,000,000-frame day at this rate takes %.0f min\n", 1e6 / (f / secs) / 60
 }'
-[[ $kiosk_rc == 0 && $central_n == "$local_n" ]]
+[[ $kiosk_rc == 0 && $central_n == "$local_n" && ${handed:-0} == "$frames" ]]
