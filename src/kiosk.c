@@ -763,10 +763,10 @@ static void handle_hid(struct kiosk *k)
 }
 
 /* A replay (dir: or synth without a frame rate) hands over every frame and waits for it to be
- * decoded: nothing is dropped, so a replay gives the same decisions on any machine. The next
- * frame is drawn (or loaded) while the previous one decodes, and that one's results are
- * handled before the next is handed over. A live camera hands over the newest frame and never
- * waits. */
+ * decoded: nothing is dropped, so a replay gives the same decisions on any machine. Headless,
+ * the next frame is drawn (or loaded) while the previous one decodes, and that one's results
+ * are handled before the next is handed over. A live camera hands over the newest frame and
+ * never waits. */
 static bool camera_is_replay(const struct kiosk *k)
 {
     const char *spec = k->settings.camera;
@@ -791,6 +791,12 @@ static bool feed_camera(struct kiosk *k)
      * count from there (a synthetic frame's capture time would include drawing it). */
     (void)mono;
     reader_submit(k->reader, &k->frame, time_mono_ns());
+    if (camera_is_replay(k) && k->ui != NULL) {
+        /* With a screen, a frame's answer is drawn before the next frame: scan to pixels
+         * does not include drawing a synthetic frame. */
+        reader_wait_idle(k->reader, 10000);
+        handle_reader(k);
+    }
     return true;
 }
 
