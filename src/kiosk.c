@@ -73,6 +73,7 @@ struct kiosk {
     uint64_t fps_frames;
     int64_t fps_since_ns;
     bool frames_done; /* settings.max_frames reached */
+    bool replay;      /* the camera is a replay (camera_is_replay) */
     /* Screen timings: drawing a frame, and a camera frame's capture to its answer drawn. */
     struct histogram *frame_times, *scan_to_pixels;
     int64_t answer_pending_ns; /* capture time of the code whose answer is not drawn yet */
@@ -231,10 +232,22 @@ static void reload_model(struct kiosk *k)
              ev->n_revocations);
 }
 
+/* A replay (dir: or synth without a frame rate) hands over every frame and waits for it to be
+ * decoded: nothing is dropped, so a replay gives the same decisions on any machine. Headless,
+ * the next frame is drawn (or loaded) while the previous one decodes, and that one's results
+ * are handled before the next is handed over. A live camera hands over the newest frame and
+ * never waits. */
+static bool camera_is_replay(const char *spec)
+{
+    return spec != NULL && (strncmp(spec, "dir:", 4) == 0 || strncmp(spec, "synth", 5) == 0) &&
+           strstr(spec, "fps=") == NULL;
+}
+
 struct kiosk *kiosk_create(const struct kiosk_settings *settings)
 {
     struct kiosk *k = xcalloc(1, sizeof *k);
     k->settings = *settings;
+    k->replay = camera_is_replay(settings->camera);
     k->stop_pipe[0] = k->stop_pipe[1] = -1;
     k->mono_start_ns = time_mono_ns();
 
@@ -762,18 +775,6 @@ static void handle_hid(struct kiosk *k)
     }
 }
 
-/* A replay (dir: or synth without a frame rate) hands over every frame and waits for it to be
- * decoded: nothing is dropped, so a replay gives the same decisions on any machine. Headless,
- * the next frame is drawn (or loaded) while the previous one decodes, and that one's results
- * are handled before the next is handed over. A live camera hands over the newest frame and
- * never waits. */
-static bool camera_is_replay(const struct kiosk *k)
-{
-    const char *spec = k->settings.camera;
-    return (strncmp(spec, "dir:", 4) == 0 || strncmp(spec, "synth", 5) == 0) &&
-           strstr(spec, "fps=") == NULL;
-}
-
 /* Grabs a frame and hands it over; false when there was none. */
 static bool feed_camera(struct kiosk *k)
 {
@@ -783,7 +784,7 @@ static bool feed_camera(struct kiosk *k)
     k->frame_serial++;
     if (k->settings.max_frames != 0 && k->frame_serial >= k->settings.max_frames)
         k->frames_done = true;
-    if (camera_is_replay(k)) {
+    if (k->replay) {
         reader_wait_idle(k->reader, 10000);
         handle_reader(k);
     }
@@ -791,7 +792,7 @@ static bool feed_camera(struct kiosk *k)
      * count from there (a synthetic frame's capture time would include drawing it). */
     (void)mono;
     reader_submit(k->reader, &k->frame, time_mono_ns());
-    if (camera_is_replay(k) && k->ui != NULL) {
+    if (k->replay && k->ui != NULL) {
         /* With a screen, a frame's answer is drawn before the next frame: scan to pixels
          * does not include drawing a synthetic frame. */
         reader_wait_idle(k->reader, 10000);
@@ -870,7 +871,7 @@ bool kiosk_run(struct kiosk *k)
             timeout = timeout < UI_FRAME_MS ? timeout : UI_FRAME_MS;
         /* A headless replay that just gave a frame has the next one now: waiting would only
          * slow it down. (One that gave none, say a folder of unreadable files, waits.) */
-        if (fed && k->ui == NULL && camera_is_replay(k) && !k->frames_done)
+        if (fed && k->ui == NULL && k->replay && !k->frames_done)
             timeout = 0;
         if (timeout < 0)
             timeout = 0;

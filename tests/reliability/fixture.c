@@ -134,6 +134,23 @@ pid_t fixture_spawn_kiosk(const struct fixture *fx, const char *device, const ch
     return pid;
 }
 
+struct kiosk_settings fixture_kiosk_settings(const struct fixture *fx, const char *device,
+                                             const char *db, FILE *out)
+{
+    struct kiosk_settings s = {0};
+    s.kiosk_dir = fx->kiosk_dir;
+    s.device_id = device;
+    s.room_id = "entrance";
+    s.mode = MODE_TOGGLE;
+    s.db_path = db;
+    s.camera = "none";
+    s.scanner = "none";
+    rules_config_default(&s.rules);
+    s.out = out;
+    s.headless = true;
+    return s;
+}
+
 void fixture_scan_line(const struct fixture *fx, struct strbuf *sb, int64_t idx)
 {
     time_t t = (time_t)1713765600 + (time_t)idx * 5;

@@ -10,8 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
+#include "kiosk.h"
 #include "util.h" /* struct strbuf */
 
 struct fixture {
@@ -36,6 +38,10 @@ uint64_t fixture_seed(void);
 bool fixture_full(void);
 /* A xorshift64* step on *state. */
 uint64_t fixture_rand(uint64_t *state);
+/* Kiosk settings for the fixture's bundle: the entrance in toggle mode, default rules, headless,
+ * no camera or scanner, on log db, decisions to out. */
+struct kiosk_settings fixture_kiosk_settings(const struct fixture *fx, const char *device,
+                                             const char *db, FILE *out);
 /* Appends "TIMESTAMP<TAB>TOKEN\n", the kiosk's stdin scanner line for scan number idx: token
  * idx modulo the fixture's tokens, one scan every 5 s from 2024-04-22 06:00 UTC. */
 /* Starts `portier kiosk --headless` in toggle mode at the entrance, scanner on stdin, on log db;

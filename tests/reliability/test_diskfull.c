@@ -40,23 +40,6 @@ static struct fixture fx;
 static int64_t base_ms;
 static int64_t next_idx;
 
-/* Kiosk settings for the entrance in toggle mode on db, decisions to out. */
-static struct kiosk_settings settings(const char *db, FILE *out)
-{
-    struct kiosk_settings s = {0};
-    s.kiosk_dir = fx.kiosk_dir;
-    s.device_id = DEVICE;
-    s.room_id = "entrance";
-    s.mode = MODE_TOGGLE;
-    s.db_path = db;
-    s.camera = "none";
-    s.scanner = "none";
-    rules_config_default(&s.rules);
-    s.out = out;
-    s.headless = true;
-    return s;
-}
-
 /* Scans the next badge (each scan its own time). */
 static bool scan(struct kiosk *k)
 {
@@ -81,7 +64,7 @@ static void vfs_faults(const char *db, int err, int max_k, struct ledger *ledger
         char *text = NULL;
         size_t len = 0;
         FILE *out = open_memstream(&text, &len);
-        struct kiosk_settings s = settings(db, out);
+        struct kiosk_settings s = fixture_kiosk_settings(&fx, DEVICE, db, out);
         struct kiosk *kk = kiosk_create(&s);
         CHECK_MSG(kk != NULL, "k=%d: the kiosk did not start", k);
         if (kk == NULL) {
@@ -128,7 +111,7 @@ static void vfs_faults(const char *db, int err, int max_k, struct ledger *ledger
         CHECK_MSG(c.lost == 0, "k=%d: %zu confirmed scans lost", k, c.lost);
         text = NULL;
         out = open_memstream(&text, &len);
-        s = settings(db, out);
+        s = fixture_kiosk_settings(&fx, DEVICE, db, out);
         kk = kiosk_create(&s);
         bool works = kk != NULL && scan(kk) && scan(kk);
         kiosk_destroy(kk);
@@ -227,18 +210,31 @@ static off_t file_size(const char *path)
     return stat(path, &sb) == 0 ? sb.st_size : 0;
 }
 
+/* Runs the kiosk (no limit) on 5 scans of db, adding its decisions to ledger; true when it
+ * ended well with 5 decisions. *err_out (when given) gets its stderr. */
+static bool five_scans(const char *db, struct ledger *ledger, char **err_out)
+{
+    int status;
+    char *err, *in = scan_lines(5);
+    char *out = run_kiosk(db, in, 0, false, &status, &err);
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && count_lines(out) == 5;
+    ledger_add_lines(ledger, out);
+    free(in);
+    free(out);
+    if (err_out != NULL)
+        *err_out = err;
+    else
+        free(err);
+    return ok;
+}
+
 /* Part 2: the real kiosk running into RLIMIT_FSIZE. */
 static void fsize_limit(struct ledger *ledger, struct tally *t)
 {
     char *db = path_join(fx.dir, "fsize.db");
+    CHECK(five_scans(db, ledger, NULL));
     int status;
-    char *err, *in = scan_lines(5);
-    char *out = run_kiosk(db, in, 0, false, &status, &err);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && count_lines(out) == 5);
-    ledger_add_lines(ledger, out);
-    free(in);
-    free(out);
-    free(err);
+    char *err, *in, *out;
 
     /* Room for the database as it is and a few WAL frames: the disk fills during the burst. */
     rlim_t limit = (rlim_t)file_size(db) + 40000;
@@ -262,17 +258,12 @@ static void fsize_limit(struct ledger *ledger, struct tally *t)
     free(err);
 
     /* Space returns. */
-    in = scan_lines(5);
-    out = run_kiosk(db, in, 0, false, &status, &err);
-    bool works = WIFEXITED(status) && WEXITSTATUS(status) == 0 && count_lines(out) == 5;
+    bool works = five_scans(db, ledger, &err);
     CHECK_MSG(works, "the kiosk did not recover after the disk full: %s", err);
     t->recovered += works;
-    ledger_add_lines(ledger, out);
     ledger_check(ledger, db, DEVICE, &c);
     CHECK(c.lost == 0);
     t->lost += c.lost;
-    free(in);
-    free(out);
     free(err);
     free(db);
 }
@@ -283,14 +274,9 @@ static void read_only(struct ledger *ledger, struct tally *t)
     char *ro = path_join(fx.dir, "ro");
     char *db = path_join(ro, "scans.db");
     CHECK(mkdir_p(ro));
+    CHECK(five_scans(db, ledger, NULL));
     int status;
-    char *err, *in = scan_lines(5);
-    char *out = run_kiosk(db, in, 0, false, &status, &err);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && count_lines(out) == 5);
-    ledger_add_lines(ledger, out);
-    free(in);
-    free(out);
-    free(err);
+    char *err, *in, *out;
     char *before = file_read_all(db, NULL);
     off_t size_before = file_size(db);
 

@@ -52,23 +52,6 @@ static int capture(sqlite3 *db, char **err, const struct sqlite3_api_routines *a
     return SQLITE_OK;
 }
 
-/* Kiosk settings for the entrance in toggle mode on db, decisions to out. */
-static struct kiosk_settings settings(const char *db, FILE *out)
-{
-    struct kiosk_settings s = {0};
-    s.kiosk_dir = fx.kiosk_dir;
-    s.device_id = DEVICE;
-    s.room_id = "entrance";
-    s.mode = MODE_TOGGLE;
-    s.db_path = db;
-    s.camera = "none";
-    s.scanner = "none";
-    rules_config_default(&s.rules);
-    s.out = out;
-    s.headless = true;
-    return s;
-}
-
 /* Scans badge number idx (each index has its own time: no repeat window). */
 static bool scan(struct kiosk *k, int64_t idx)
 {
@@ -94,7 +77,7 @@ static void child(const char *db, int fd, int report_fd, uint64_t cut_at, bool i
     else
         faultvfs_arm_cut(cut_at, mode);
     FILE *out = fdopen(fd, "w");
-    struct kiosk_settings s = settings(db, out);
+    struct kiosk_settings s = fixture_kiosk_settings(&fx, DEVICE, db, out);
     struct kiosk *k = kiosk_create(&s);
     if (k == NULL)
         _exit(3);
@@ -115,7 +98,7 @@ static char *restart(const char *db, int64_t idx)
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
-    struct kiosk_settings s = settings(db, out);
+    struct kiosk_settings s = fixture_kiosk_settings(&fx, DEVICE, db, out);
     struct kiosk *k = kiosk_create(&s);
     bool ok = k != NULL && scan(k, idx);
     kiosk_destroy(k);
