@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tests/pg_harness.h"
+#include <libpq-fe.h>
+
+#include "pg_harness.h"
 #include "central.h"
 #include "timeutil.h"
 #include "util.h"
+#include "sysclock.h"
 
 #define ROOMS       10
 #define DEVICES     20

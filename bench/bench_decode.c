@@ -22,6 +22,7 @@
 #include "reader.h"
 #include "timeutil.h"
 #include "util.h"
+#include "sysclock.h"
 
 #define SCENE_SEED   42
 #define DEGRADED_SET 16 /* frames cycled through by the per-frame timings */

@@ -14,6 +14,7 @@
 #include "timeutil.h"
 #include "token.h"
 #include "util.h"
+#include "file.h"
 
 #define TOKEN_RUNS 5000
 #define STORE_RUNS 1000

@@ -19,6 +19,10 @@
 #include "timeutil.h"
 #include "token.h"
 #include "util.h"
+#include "event_db.h"
+#include "file.h"
+#include "roster_db.h"
+#include "sysclock.h"
 
 static int cmp(const void *a, const void *b)
 {

@@ -19,7 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../tests/pg_harness.h"
+#include <libpq-fe.h>
+
+#include "pg_harness.h"
 #include "central.h"
 #include "demo.h"
 #include "event.h"
@@ -28,6 +30,11 @@
 #include "store.h"
 #include "timeutil.h"
 #include "util.h"
+#include "cli.h"
+#include "event_db.h"
+#include "file.h"
+#include "roster_db.h"
+#include "sysclock.h"
 
 #define MIN   INT64_C(60000)
 #define CHUNK 20000

@@ -20,7 +20,9 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "../tests/pg_harness.h"
+#include <libpq-fe.h>
+
+#include "pg_harness.h"
 #include "central.h"
 #include "event.h"
 #include "kiosk.h"
@@ -29,6 +31,9 @@
 #include "syncd.h"
 #include "timeutil.h"
 #include "util.h"
+#include "event_db.h"
+#include "file.h"
+#include "sysclock.h"
 
 static char dir[64];
 

@@ -20,6 +20,7 @@
 #include "timeutil.h"
 #include "ui.h"
 #include "util.h"
+#include "sysclock.h"
 
 #define N_FRAMES_SET 16
 #define FRAME_NS     16666667LL

@@ -14,7 +14,7 @@
 # count, the error count of the kiosk's and the daemon's logs (kept with SOAK_KEEP=1), and every
 # SOAK_REPORT_EVERY s (default 300) a progress line with the RSS so far. Target: RSS growth
 # < 2 MB.
-# As root (CI), PostgreSQL runs as the unprivileged user portier-test, as tests/pg_harness.h.
+# As root (CI), PostgreSQL runs as the unprivileged user portier-test, as tests/support/pg_harness.h.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,9 +1,9 @@
 #!/bin/sh
-# Writes src/central_schema.c from sync/schema/NNN_*.sql: the schema steps built into portier.
+# Writes sync/central_schema.c from sync/schema/NNN_*.sql: the schema steps built into portier.
 # Run it after adding or changing a step; test_central_schema checks that the two agree.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out="$here/../../src/central_schema.c"
+out="$here/../central_schema.c"
 tmp="$out.tmp"
 {
     echo '/* The central schema steps, byte for byte the files sync/schema/NNN_*.sql.'

@@ -17,6 +17,7 @@
 
 #include "fixture.h"
 #include "util.h"
+#include "file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

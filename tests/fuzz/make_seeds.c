@@ -11,6 +11,7 @@
 #include "image.h"
 #include "token.h"
 #include "util.h"
+#include "file.h"
 
 /* Writes bytes to dir/target/name. */
 static void put(const char *dir, const char *target, const char *name, const void *data, size_t len)

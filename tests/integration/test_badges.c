@@ -17,6 +17,8 @@
 #include "image.h"
 #include "token.h"
 #include "util.h"
+#include "event_db.h"
+#include "file.h"
 
 /* LeakSanitizer's hook (a sanitizer build only calls it): fontconfig, under pango, keeps a few
  * hundred bytes it never frees; that is fontconfig's, not ours. */

@@ -8,11 +8,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "central.h"
 #include "check.h"
 #include "pg_harness.h"
 #include "scan.h"
 #include "util.h"
+#include "file.h"
 
 /* 2030-05-01T07:00:00Z, on a 5-minute boundary; the sessions below run 09:00-10:30 +02:00. */
 #define T0  INT64_C(1903849200000)

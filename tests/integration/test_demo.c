@@ -16,6 +16,8 @@
 #include "timeutil.h"
 #include "token.h"
 #include "util.h"
+#include "event_db.h"
+#include "file.h"
 
 /* The pipeline runs on a smaller demo: rendering 900 badges is the slow part. */
 #define PIPELINE_ATTENDEES 40

@@ -15,6 +15,8 @@
 #include "event.h"
 #include "token.h"
 #include "util.h"
+#include "event_db.h"
+#include "file.h"
 
 static const char *bin, *data_dir;
 static char tmp[256];

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "central.h"
 #include "check.h"
 #include "shell.h"
@@ -20,6 +22,9 @@
 #include "store.h"
 #include "timeutil.h"
 #include "util.h"
+#include "file.h"
+#include "report_out.h"
+#include "sysclock.h"
 
 #define MIN      INT64_C(60000)
 #define SLOT     (5 * MIN)

@@ -14,6 +14,10 @@
 #include "roster.h"
 #include "timeutil.h"
 #include "util.h"
+#include "event_db.h"
+#include "file.h"
+#include "report_out.h"
+#include "roster_db.h"
 
 static char *dir;
 

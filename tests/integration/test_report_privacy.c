@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "central.h"
 #include "check.h"
 #include "shell.h"
@@ -17,6 +19,8 @@
 #include "store.h"
 #include "timeutil.h"
 #include "util.h"
+#include "event_db.h"
+#include "file.h"
 
 static char *dir;
 static const char *bin;

@@ -20,6 +20,7 @@
 #include "sysclock.h"
 #include "timeutil.h"
 #include "util.h"
+#include "file.h"
 
 #define ROUNDS        20
 #define REMOTE_BATCH  10

@@ -29,6 +29,8 @@
 
 #include <sqlite3.h>
 
+#include <libpq-fe.h>
+
 #include "central.h"
 #include "check.h"
 #include "shell.h"
@@ -39,6 +41,8 @@
 #include "syncd.h"
 #include "timeutil.h"
 #include "util.h"
+#include "file.h"
+#include "sysclock.h"
 
 #define N_ATTENDEES 300
 #define ROUNDS      10

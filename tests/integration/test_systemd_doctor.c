@@ -13,6 +13,7 @@
 #include "doctor.h"
 #include "store.h"
 #include "util.h"
+#include "file.h"
 
 static char *dir;
 

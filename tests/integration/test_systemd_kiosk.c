@@ -20,6 +20,8 @@
 #include "store.h"
 #include "timeutil.h"
 #include "util.h"
+#include "file.h"
+#include "sysclock.h"
 
 static char *dir;
 

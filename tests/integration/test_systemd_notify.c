@@ -9,6 +9,7 @@
 #include "check.h"
 #include "sdnotify.h"
 #include "util.h"
+#include "file.h"
 
 /* Receives one pending datagram into buf; returns its length, or -1 when none is waiting. */
 static ssize_t receive(int fd, char *buf, size_t size)

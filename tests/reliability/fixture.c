@@ -18,6 +18,7 @@
 #include "store.h"
 #include "timeutil.h"
 #include "util.h"
+#include "file.h"
 
 /* Runs a shell command. */
 int fixture_run(const char *fmt, ...)

@@ -18,12 +18,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "central.h"
 #include "check.h"
 #include "fixture.h"
 #include "pg_harness.h"
 #include "store.h"
 #include "util.h"
+#include "file.h"
 
 #define DEVICE    "door-crash"
 #define MAX_BURST 20

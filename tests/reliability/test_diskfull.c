@@ -32,6 +32,8 @@
 #include "kiosk.h"
 #include "timeutil.h"
 #include "util.h"
+#include "file.h"
+#include "sysclock.h"
 
 #define DEVICE    "door-full"
 #define NOBODY_ID 65534

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "faultvfs.h"
 #include "util.h"
+#include "file.h"
 
 /* Runs SQL on db; true on success. */
 static bool exec(sqlite3 *db, const char *sql)

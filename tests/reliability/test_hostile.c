@@ -25,6 +25,9 @@
 #include "timeutil.h"
 #include "token.h"
 #include "util.h"
+#include "event_db.h"
+#include "file.h"
+#include "sysclock.h"
 
 #define STALL_SECONDS 60
 #define HOLD_FRAMES   3

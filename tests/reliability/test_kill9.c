@@ -14,6 +14,7 @@
 #include "check.h"
 #include "fixture.h"
 #include "util.h"
+#include "file.h"
 
 #define DEVICE    "door-kill9"
 #define MAX_BURST 40

@@ -29,6 +29,8 @@
 #include "kiosk.h"
 #include "timeutil.h"
 #include "util.h"
+#include "file.h"
+#include "sysclock.h"
 
 #define DEVICE             "door-power"
 #define MAX_CUT_OPS        400    /* a cut falls within the first this many operations of a round */

@@ -12,6 +12,7 @@
 #include "check.h"
 #include "fixture.h"
 #include "util.h"
+#include "file.h"
 
 int main(void)
 {

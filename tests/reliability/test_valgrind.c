@@ -14,6 +14,7 @@
 #include "fixture.h"
 #include "image.h"
 #include "util.h"
+#include "file.h"
 
 #define DEVICE       "door-vg"
 #define CAMERA_BADGE 3 /* badges shown to the camera */

@@ -1,0 +1,503 @@
+/* portier doctor's checks (doctor.h). */
+#include "doctor.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "camera.h"
+#include "central.h"
+#include "event.h"
+#include "image.h"
+#include "store.h"
+#include "sysclock.h"
+#include "timeutil.h"
+#include "util.h"
+#include "event_db.h"
+#include "file.h"
+
+/* What the checks share: the configuration as read. */
+struct kiosk_conf {
+    char *device, *room, *db, *camera, *headless;
+};
+
+/* Appends one result; what and fix are printf formats (fix may be NULL). */
+static void add(struct doctor_report *r, const char *check, enum doctor_status status,
+                const char *fix, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add(struct doctor_report *r, const char *check, enum doctor_status status,
+                const char *fix, const char *fmt, ...)
+{
+    r->results = xrealloc(r->results, (r->n + 1) * sizeof *r->results);
+    struct doctor_result *res = &r->results[r->n++];
+    res->check = check;
+    res->status = status;
+    char what[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    res->what = xstrdup(what);
+    res->fix = fix != NULL ? xstrdup(fix) : NULL;
+}
+
+/* Trims blanks at both ends of [s, e) and returns a new string. */
+static char *trimmed(const char *s, const char *e)
+{
+    while (s < e && isspace((unsigned char)*s))
+        s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+        e--;
+    return xstrndup(s, (size_t)(e - s));
+}
+
+char *doctor_ini_value(const char *text, const char *section, const char *key)
+{
+    char *value = NULL;
+    bool in_section = false;
+    for (const char *line = text; line != NULL && *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        const char *next = end != NULL ? end + 1 : NULL;
+        if (end == NULL)
+            end = line + strlen(line);
+        char *l = trimmed(line, end);
+        size_t n = strlen(l);
+        if (n > 0 && l[0] == '[' && l[n - 1] == ']') {
+            char *name = trimmed(l + 1, l + n - 1);
+            in_section = strcmp(name, section) == 0;
+            free(name);
+        } else if (in_section && n > 0 && l[0] != '#' && l[0] != ';') {
+            char *eq = strchr(l, '=');
+            if (eq != NULL) {
+                char *k = trimmed(l, eq);
+                if (strcmp(k, key) == 0) {
+                    free(value); /* the last one wins, as in the kiosk */
+                    value = trimmed(eq + 1, l + n);
+                }
+                free(k);
+            }
+        }
+        free(l);
+        line = next;
+    }
+    return value;
+}
+
+char *doctor_env_value(const char *text, const char *var)
+{
+    char *value = NULL;
+    size_t vlen = strlen(var);
+    for (const char *line = text; line != NULL && *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        const char *next = end != NULL ? end + 1 : NULL;
+        if (end == NULL)
+            end = line + strlen(line);
+        char *l = trimmed(line, end);
+        if (strncmp(l, var, vlen) == 0 && l[vlen] == '=') {
+            char *v = l + vlen + 1;
+            size_t n = strlen(v);
+            if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+                v[n - 1] = '\0';
+                v++;
+            }
+            free(value);
+            value = xstrdup(v);
+        }
+        free(l);
+        line = next;
+    }
+    return value;
+}
+
+void doctor_settings_default(struct doctor_settings *s)
+{
+    s->config_path = DOCTOR_CONFIG;
+    s->kiosk_dir = DOCTOR_KIOSK;
+    s->sync_env_path = DOCTOR_SYNC_ENV;
+    s->drm_dir = DOCTOR_DRM;
+    s->camera_seconds = 3;
+    s->check_central = true;
+}
+
+/* The configuration file: present, and names a device and a room. */
+static bool check_config(const struct doctor_settings *s, struct doctor_report *r,
+                         struct kiosk_conf *c)
+{
+    char *text = file_read_all(s->config_path, NULL);
+    if (text == NULL) {
+        add(r, "config", DOCTOR_FAIL,
+            "install the package's default (apt install --reinstall portier) or pass --config",
+            "%s: %s", s->config_path, strerror(errno));
+        return false;
+    }
+    c->device = doctor_ini_value(text, "kiosk", "device");
+    c->room = doctor_ini_value(text, "kiosk", "room");
+    c->db = doctor_ini_value(text, "kiosk", "db");
+    c->camera = doctor_ini_value(text, "kiosk", "camera");
+    c->headless = doctor_ini_value(text, "kiosk", "headless");
+    free(text);
+    if (c->device == NULL || c->room == NULL) {
+        add(r, "config", DOCTOR_FAIL, "set 'device = ...' and 'room = ...' in the [kiosk] section",
+            "%s: no %s", s->config_path, c->device == NULL ? "device" : "room");
+        return false;
+    }
+    add(r, "config", DOCTOR_OK, NULL, "%s: device %s, room %s", s->config_path, c->device, c->room);
+    return true;
+}
+
+/* The event bundle: loads, and knows the configured room. */
+static void check_bundle(const struct doctor_settings *s, struct doctor_report *r,
+                         const struct kiosk_conf *c)
+{
+    char *db = path_join(s->kiosk_dir, "event.db");
+    char *pub = path_join(s->kiosk_dir, "verify.pub");
+    const char *fix = "copy a bundle made by 'portier bundle EVENT_DIR --out DIR' to the kiosk "
+                      "directory (chown -R portier:portier)";
+    if (!path_exists(db) || !path_exists(pub)) {
+        add(r, "bundle", DOCTOR_FAIL, fix, "%s: no %s", s->kiosk_dir,
+            path_exists(db) ? "verify.pub" : "event.db");
+        goto end;
+    }
+    struct event *ev = event_load(db);
+    if (ev == NULL) {
+        add(r, "bundle", DOCTOR_FAIL, fix, "%s cannot be read (see the message above)", db);
+        goto end;
+    }
+    if (c->room != NULL && strcmp(c->room, "entrance") != 0 &&
+        event_room_index(ev, c->room) == (size_t)-1) {
+        add(r, "bundle", DOCTOR_FAIL, "set 'room' to one of the event's rooms, or 'entrance'",
+            "event '%s' has no room '%s'", ev->name, c->room);
+    } else {
+        add(r, "bundle", DOCTOR_OK, NULL, "event '%s': %zu rooms, %zu attendees", ev->name,
+            ev->n_rooms, ev->n_attendees);
+    }
+    event_destroy(ev);
+end:
+    free(db);
+    free(pub);
+}
+
+/* The scan log: healthy and writable, or creatable; the free space under it. */
+static void check_database(const struct doctor_settings *s, struct doctor_report *r,
+                           const struct kiosk_conf *c)
+{
+    char *db = c->db != NULL ? xstrdup(c->db) : NULL;
+    if (db == NULL) {
+        char *name = xasprintf("scans-%s.db", c->device);
+        db = path_join(s->kiosk_dir, name);
+        free(name);
+    }
+    char *dir = xstrdup(db);
+    char *slash = strrchr(dir, '/');
+    if (slash != NULL)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        strcpy(dir, ".");
+
+    struct statvfs vfs;
+    if (statvfs(dir, &vfs) != 0) {
+        add(r, "database", DOCTOR_FAIL, "create the data directory (systemd-tmpfiles --create)",
+            "%s: %s", dir, strerror(errno));
+        goto end;
+    }
+    if (vfs.f_flag & ST_RDONLY) {
+        add(r, "database", DOCTOR_FAIL,
+            "mount the persistent data partition read-write on /var/lib/portier "
+            "(docs/raspberry-pi.md)",
+            "%s is on a read-only file system", dir);
+        goto end;
+    }
+    uint64_t free_mb = (uint64_t)vfs.f_bavail * vfs.f_frsize / (1024 * 1024);
+    enum doctor_status disk = free_mb < DOCTOR_DISK_FAIL_MB   ? DOCTOR_FAIL
+                              : free_mb < DOCTOR_DISK_WARN_MB ? DOCTOR_WARN
+                                                              : DOCTOR_OK;
+    add(r, "disk", disk, disk == DOCTOR_OK ? NULL : "free space on the data partition",
+        "%llu MB free under %s", (unsigned long long)free_mb, dir);
+
+    if (!path_exists(db)) {
+        bool writable = access(dir, W_OK) == 0;
+        add(r, "database", writable ? DOCTOR_OK : DOCTOR_FAIL,
+            writable ? NULL : "chown portier:portier the data directory",
+            "%s does not exist yet; the kiosk creates it at its first start%s", db,
+            writable ? "" : ", but the directory is not writable");
+        goto end;
+    }
+    if (access(db, R_OK | W_OK) != 0) {
+        add(r, "database", DOCTOR_FAIL, "chown portier:portier the scan log and its directory",
+            "%s: %s", db, strerror(errno));
+        goto end;
+    }
+    struct stat st;
+    struct passwd *pw = getpwnam("portier");
+    if (pw != NULL && stat(db, &st) == 0 && st.st_uid != pw->pw_uid)
+        add(r, "database", DOCTOR_WARN, "chown portier:portier the scan log and its directory",
+            "%s is not owned by the portier user the kiosk runs as", db);
+    /* store_open checks the application id, the device, the schema and PRAGMA quick_check; it
+     * is safe while the kiosk runs (SQLite's locks serialise the two processes). */
+    struct store *store = store_open(db, c->device);
+    if (store == NULL) {
+        add(r, "database", DOCTOR_FAIL,
+            "keep the file (it holds scans): move it aside and restart the kiosk, then recover "
+            "its scans (docs/operations.md)",
+            "%s is refused (see the message above)", db);
+        goto end;
+    }
+    add(r, "database", DOCTOR_OK, NULL, "%s: healthy, %lld scans, %lld of them this kiosk's", db,
+        (long long)store_scan_count(store), (long long)store_last_seq(store));
+    store_close(store);
+end:
+    free(dir);
+    free(db);
+}
+
+/* The camera: opens, and delivers frames within camera_seconds. */
+static void check_camera(const struct doctor_settings *s, struct doctor_report *r,
+                         const struct kiosk_conf *c)
+{
+    const char *spec = c->camera != NULL ? c->camera : "v4l2:/dev/video0";
+    if (strcmp(spec, "none") == 0) {
+        add(r, "camera", DOCTOR_SKIP, NULL, "no camera configured (camera = none)");
+        return;
+    }
+    if (s->camera_seconds <= 0) {
+        add(r, "camera", DOCTOR_SKIP, NULL, "%s not tested (--camera-seconds 0)", spec);
+        return;
+    }
+    char why[256];
+    if (!camera_spec_check(spec, why, sizeof why)) {
+        add(r, "camera", DOCTOR_FAIL, "fix 'camera = ...' in the configuration", "%s", why);
+        return;
+    }
+    struct camera *cam = camera_open(spec, NULL);
+    if (cam == NULL) {
+        add(r, "camera", DOCTOR_FAIL, "fix 'camera = ...' in the configuration",
+            "%s cannot be opened (see the message above)", spec);
+        return;
+    }
+    struct image frame = {0};
+    int64_t mono, deadline = time_mono_ns() + (int64_t)(s->camera_seconds * 1e9);
+    int frames = 0;
+    while (frames < 5 && time_mono_ns() < deadline) {
+        if (camera_grab(cam, &frame, &mono))
+            frames++;
+        else if (camera_status(cam) == CAMERA_ENDED || camera_status(cam) == CAMERA_UNAVAILABLE)
+            break;
+        else
+            usleep(20000);
+    }
+    if (frames > 0) {
+        add(r, "camera", DOCTOR_OK, NULL, "%s: %d frames of %dx%d", spec, frames, frame.width,
+            frame.height);
+    } else if (camera_status(cam) == CAMERA_UNAVAILABLE) {
+        add(r, "camera", DOCTOR_FAIL,
+            "plug the camera in (v4l2-ctl --list-devices lists what is there); if the kiosk is "
+            "running it holds the camera: systemctl stop portier-kiosk, then run the doctor",
+            "%s", camera_status_text(cam));
+    } else {
+        add(r, "camera", DOCTOR_FAIL,
+            "check the cable and the camera's light; try another USB port or a lower size "
+            "(v4l2:/dev/video0@640x480)",
+            "%s opened but delivered no frame in %.0f s", spec, s->camera_seconds);
+    }
+    image_finish(&frame);
+    camera_close(cam);
+}
+
+/* The display: a DRM connector with a screen attached (skipped for headless kiosks). */
+static void check_display(const struct doctor_settings *s, struct doctor_report *r,
+                          const struct kiosk_conf *c)
+{
+    if (c->headless != NULL &&
+        (strcmp(c->headless, "true") == 0 || strcmp(c->headless, "yes") == 0 ||
+         strcmp(c->headless, "1") == 0 || strcmp(c->headless, "on") == 0)) {
+        add(r, "display", DOCTOR_SKIP, NULL, "headless kiosk: no screen needed");
+        return;
+    }
+    DIR *d = opendir(s->drm_dir);
+    if (d == NULL) {
+        add(r, "display", DOCTOR_FAIL,
+            "enable the KMS driver (dtoverlay=vc4-kms-v3d in /boot/firmware/config.txt)", "%s: %s",
+            s->drm_dir, strerror(errno));
+        return;
+    }
+    char *found = NULL;
+    int connectors = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        /* Connectors are named cardN-TYPE-M (card1-HDMI-A-1, card1-DSI-1). */
+        if (strncmp(e->d_name, "card", 4) != 0 || strchr(e->d_name, '-') == NULL)
+            continue;
+        connectors++;
+        char *status_path = xasprintf("%s/%s/status", s->drm_dir, e->d_name);
+        char *status = file_read_all(status_path, NULL);
+        free(status_path);
+        if (status != NULL && strncmp(status, "connected", 9) == 0 && found == NULL)
+            found = xstrdup(e->d_name);
+        free(status);
+    }
+    closedir(d);
+    if (found != NULL)
+        add(r, "display", DOCTOR_OK, NULL, "screen connected on %s", found);
+    else if (connectors == 0)
+        add(r, "display", DOCTOR_FAIL,
+            "enable the KMS driver (dtoverlay=vc4-kms-v3d in /boot/firmware/config.txt)",
+            "no display connector in %s", s->drm_dir);
+    else
+        add(r, "display", DOCTOR_FAIL,
+            "connect the screen (HDMI 0, next to the power socket, on a Pi 4) and reboot",
+            "%d display connectors, none with a screen connected", connectors);
+    free(found);
+}
+
+/* The clock: synchronised, or at least plausible. */
+static void check_clock(struct doctor_report *r)
+{
+    char now[TIME_ISO_LEN];
+    int64_t ms = time_now_ms();
+    time_format_iso8601(ms, now);
+    /* 2024-01-01: a clock before it is a Pi without RTC that never saw a time server. */
+    if (ms < 1704067200000LL) {
+        add(r, "clock", DOCTOR_FAIL,
+            "set the time (date -s, or connect to the network once); fit an RTC or keep "
+            "systemd-timesyncd's clock file on the data partition",
+            "the clock says %s", now);
+    } else if (!sysclock_is_synchronised()) {
+        add(r, "clock", DOCTOR_WARN,
+            "the kiosk works, and marks its scans as unsynchronised; check 'timedatectl "
+            "timesync-status' and the NTP server in /etc/systemd/timesyncd.conf",
+            "the clock (%s) is not synchronised", now);
+    } else {
+        add(r, "clock", DOCTOR_OK, NULL, "synchronised: %s", now);
+    }
+}
+
+/* The central server: sync.env names this device and its server answers. */
+static void check_central(const struct doctor_settings *s, struct doctor_report *r,
+                          const struct kiosk_conf *c)
+{
+    char *text = file_read_all(s->sync_env_path, NULL);
+    if (text == NULL) {
+        add(r, "central", DOCTOR_WARN,
+            "write it from /usr/share/doc/portier/examples/sync.env (mode 0600) to share scans "
+            "with the other kiosks",
+            "%s: %s: this kiosk works alone", s->sync_env_path, strerror(errno));
+        return;
+    }
+    char *device = doctor_env_value(text, "PORTIER_DEVICE");
+    char *conninfo = doctor_env_value(text, "PORTIER_CENTRAL");
+    char *password = doctor_env_value(text, "PGPASSWORD");
+    free(text);
+    if (device == NULL || conninfo == NULL) {
+        add(r, "central", DOCTOR_FAIL, "set PORTIER_DEVICE and PORTIER_CENTRAL", "%s: no %s",
+            s->sync_env_path, device == NULL ? "PORTIER_DEVICE" : "PORTIER_CENTRAL");
+        goto end;
+    }
+    if (c->device != NULL && strcmp(device, c->device) != 0) {
+        add(r, "central", DOCTOR_FAIL, "use the same device id in both files",
+            "%s says PORTIER_DEVICE=%s but the kiosk is '%s'", s->sync_env_path, device, c->device);
+        goto end;
+    }
+    if (!s->check_central) {
+        add(r, "central", DOCTOR_SKIP, NULL, "not contacted (--no-central)");
+        goto end;
+    }
+    /* The same connection the daemon makes, bounded: a kiosk offline is a warning only. */
+    char *detail = NULL;
+    if (central_probe(conninfo, password, &detail))
+        add(r, "central", DOCTOR_OK, NULL, "connected to %s", detail);
+    else
+        add(r, "central", DOCTOR_WARN,
+            "the kiosk keeps scanning and syncs when the server is back; check the network, "
+            "PORTIER_CENTRAL and the password in sync.env",
+            "central server unreachable: %s", detail);
+    free(detail);
+end:
+    free(device);
+    free(conninfo);
+    free(password);
+}
+
+bool doctor_run(const struct doctor_settings *s, struct doctor_report *report)
+{
+    struct kiosk_conf c = {0};
+    if (getpwnam("portier") == NULL)
+        add(report, "user", DOCTOR_WARN,
+            "install the package, or run systemd-sysusers /usr/lib/sysusers.d/portier.conf",
+            "no 'portier' system user");
+    if (check_config(s, report, &c)) {
+        check_bundle(s, report, &c);
+        check_database(s, report, &c);
+    }
+    check_camera(s, report, &c);
+    check_display(s, report, &c);
+    check_clock(report);
+    check_central(s, report, &c);
+    free(c.device);
+    free(c.room);
+    free(c.db);
+    free(c.camera);
+    free(c.headless);
+    return doctor_count(report, DOCTOR_FAIL) == 0;
+}
+
+size_t doctor_count(const struct doctor_report *report, enum doctor_status status)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < report->n; i++)
+        n += report->results[i].status == status;
+    return n;
+}
+
+static const char *const status_names[] = {"ok", "skip", "WARN", "FAIL"};
+
+void doctor_print(const struct doctor_report *report, FILE *out, bool json)
+{
+    for (size_t i = 0; i < report->n; i++) {
+        const struct doctor_result *res = &report->results[i];
+        if (json) {
+            struct strbuf sb = {0};
+            strbuf_puts(&sb, "{\"check\":");
+            strbuf_json_string(&sb, res->check);
+            strbuf_puts(&sb, ",\"status\":");
+            char lower[8];
+            snprintf(lower, sizeof lower, "%s", status_names[res->status]);
+            for (char *p = lower; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+            strbuf_json_string(&sb, lower);
+            strbuf_puts(&sb, ",\"what\":");
+            strbuf_json_string(&sb, res->what);
+            if (res->fix != NULL) {
+                strbuf_puts(&sb, ",\"fix\":");
+                strbuf_json_string(&sb, res->fix);
+            }
+            strbuf_puts(&sb, "}");
+            fprintf(out, "%s\n", sb.data);
+            strbuf_finish(&sb);
+        } else {
+            fprintf(out, "%-4s  %-8s  %s\n", status_names[res->status], res->check, res->what);
+            if (res->fix != NULL)
+                fprintf(out, "%16s%s\n", "fix: ", res->fix);
+        }
+    }
+    if (!json)
+        fprintf(out, "%zu failed, %zu warnings\n", doctor_count(report, DOCTOR_FAIL),
+                doctor_count(report, DOCTOR_WARN));
+}
+
+void doctor_report_finish(struct doctor_report *report)
+{
+    for (size_t i = 0; i < report->n; i++) {
+        free(report->results[i].what);
+        free(report->results[i].fix);
+    }
+    free(report->results);
+    report->results = NULL;
+    report->n = 0;
+}

@@ -1,0 +1,148 @@
+/* The event model in memory: names of the vocabularies, lookups, revocations. */
+#include "event.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const language_names[] = {"nl", "fr", "en"};
+static const char *const category_names[] = {"attendee", "speaker", "staff", "press"};
+
+const char *language_name(enum language lang)
+{
+    return (unsigned)lang < ARRAY_LEN(language_names) ? language_names[lang] : "?";
+}
+
+bool language_parse(const char *s, enum language *out)
+{
+    for (size_t i = 0; i < ARRAY_LEN(language_names); i++) {
+        if (strcmp(s, language_names[i]) == 0) {
+            *out = (enum language)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *category_name(enum category cat)
+{
+    return (unsigned)cat < ARRAY_LEN(category_names) ? category_names[cat] : "?";
+}
+
+bool category_parse(const char *s, enum category *out)
+{
+    for (size_t i = 0; i < ARRAY_LEN(category_names); i++) {
+        if (strcmp(s, category_names[i]) == 0) {
+            *out = (enum category)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Orders size_t values. */
+static int size_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void event_destroy(struct event *ev)
+{
+    if (ev == NULL)
+        return;
+    for (size_t i = 0; i < ev->n_rooms; i++) {
+        free(ev->rooms[i].id);
+        free(ev->rooms[i].name);
+    }
+    for (size_t i = 0; i < ev->n_sessions; i++) {
+        free(ev->sessions[i].id);
+        free(ev->sessions[i].title);
+    }
+    for (size_t i = 0; i < ev->n_attendees; i++) {
+        struct attendee *a = &ev->attendees[i];
+        free(a->id);
+        free(a->name);
+        free(a->organisation);
+        free(a->email);
+        free(a->sessions);
+    }
+    free(ev->rooms);
+    free(ev->sessions);
+    free(ev->attendees);
+    free(ev->revocations);
+    free(ev->name);
+    free(ev->timezone);
+    free(ev);
+}
+
+const struct attendee *event_attendee_by_num(const struct event *ev, uint32_t num)
+{
+    size_t lo = 0, hi = ev->n_attendees;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ev->attendees[mid].num == num)
+            return &ev->attendees[mid];
+        if (ev->attendees[mid].num < num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const struct attendee *event_attendee_by_id(const struct event *ev, const char *id)
+{
+    for (size_t i = 0; i < ev->n_attendees; i++) {
+        if (strcmp(ev->attendees[i].id, id) == 0)
+            return &ev->attendees[i];
+    }
+    return NULL;
+}
+
+size_t event_room_index(const struct event *ev, const char *room_id)
+{
+    for (size_t i = 0; i < ev->n_rooms; i++) {
+        if (strcmp(ev->rooms[i].id, room_id) == 0)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+size_t event_session_index(const struct event *ev, const char *session_id)
+{
+    for (size_t i = 0; i < ev->n_sessions; i++) {
+        if (strcmp(ev->sessions[i].id, session_id) == 0)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+void event_attendee_sort_sessions(struct attendee *a)
+{
+    if (a->n_sessions > 1)
+        qsort(a->sessions, a->n_sessions, sizeof(size_t), size_cmp);
+}
+
+bool event_is_registered(const struct attendee *a, size_t session)
+{
+    return a->n_sessions > 0 &&
+           bsearch(&session, a->sessions, a->n_sessions, sizeof(size_t), size_cmp) != NULL;
+}
+
+/* Orders revocations by (num, serial). */
+static int revocation_cmp(const void *a, const void *b)
+{
+    const struct revocation *x = a, *y = b;
+    if (x->num != y->num)
+        return x->num < y->num ? -1 : 1;
+    return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+bool event_is_revoked(const struct event *ev, uint32_t num, uint32_t serial)
+{
+    struct revocation key = {num, serial};
+    return ev->n_revocations > 0 &&
+           bsearch(&key, ev->revocations, ev->n_revocations, sizeof key, revocation_cmp) != NULL;
+}

@@ -1,0 +1,82 @@
+/* The event model in memory: rooms, sessions, attendees, revocations. Pure; it is stored in
+ * EVENT_DIR/event.db (store/event_db.h loads and writes it). An attendee's `num` is the compact
+ * number a badge token carries; `serial` is the current badge's serial (see event_db.h). */
+#ifndef PORTIER_EVENT_H
+#define PORTIER_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum language { LANG_NL, LANG_FR, LANG_EN };
+#define LANG_COUNT 3
+enum category { CATEGORY_ATTENDEE, CATEGORY_SPEAKER, CATEGORY_STAFF, CATEGORY_PRESS };
+
+struct room {
+    char *id;
+    char *name;
+    int capacity;
+};
+
+struct session {
+    char *id;
+    size_t room; /* index into event.rooms */
+    char *title;
+    int64_t start_ms, end_ms;
+};
+
+struct attendee {
+    char *id;
+    uint32_t num;
+    char *name;
+    char *organisation;
+    char *email; /* NULL in kiosk bundles */
+    enum language language;
+    enum category category;
+    uint32_t serial;
+    size_t *sessions; /* indexes into event.sessions, sorted */
+    size_t n_sessions;
+};
+
+struct revocation {
+    uint32_t num;
+    uint32_t serial;
+};
+
+struct event {
+    uint32_t event_id;
+    uint16_t key_id;
+    char *name;
+    char *timezone;
+    struct room *rooms;
+    size_t n_rooms;
+    struct session *sessions; /* sorted by (room, start) */
+    size_t n_sessions;
+    struct attendee *attendees; /* sorted by num */
+    size_t n_attendees;
+    struct revocation *revocations; /* sorted by (num, serial) */
+    size_t n_revocations;
+};
+
+/* Frees an event; NULL is a no-op. */
+void event_destroy(struct event *ev);
+
+/* Lookups; return NULL (or SIZE_MAX for indexes) when absent. Pointers are borrowed from ev. */
+const struct attendee *event_attendee_by_num(const struct event *ev, uint32_t num);
+const struct attendee *event_attendee_by_id(const struct event *ev, const char *id);
+size_t event_room_index(const struct event *ev, const char *room_id);
+size_t event_session_index(const struct event *ev, const char *session_id);
+/* Sorts an attendee's registrations, as event_is_registered expects (after loading). */
+void event_attendee_sort_sessions(struct attendee *a);
+/* True when the attendee registered for the session. */
+bool event_is_registered(const struct attendee *a, size_t session);
+/* True when the badge (num, serial) has been revoked. */
+bool event_is_revoked(const struct event *ev, uint32_t num, uint32_t serial);
+
+/* Names as written in CSV files and in the database ("nl", "speaker", ...). */
+const char *language_name(enum language lang);
+bool language_parse(const char *s, enum language *out);
+const char *category_name(enum category cat);
+bool category_parse(const char *s, enum category *out);
+
+#endif

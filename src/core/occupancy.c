@@ -1,0 +1,541 @@
+#include "occupancy.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* A string -> index map (open addressing, linear probing); keys are owned copies. */
+struct strmap {
+    char **keys;
+    size_t *vals;
+    size_t cap; /* a power of two, or 0 */
+    size_t n;
+};
+
+/* The order of scans in the merged log: (wall_ms, device_id, db_epoch, seq). */
+struct order_key {
+    int64_t wall_ms;
+    int64_t epoch;
+    int64_t seq;
+    char device[SCAN_ID_MAX];
+};
+
+struct room_state {
+    size_t *sessions; /* indexes into ev->sessions, sorted by start */
+    size_t n_sessions;
+    /* By bucket: bucket k < n_sessions holds what expires at the end of sessions[k], bucket
+     * n_sessions what never expires. */
+    int *count;  /* attendees (not staff) whose place is this room */
+    int *manual; /* manual +1/-1 */
+    bool has_toggle;
+    struct order_key toggle_key; /* latest close/open scan */
+    bool closed;
+};
+
+struct session_state {
+    size_t bucket; /* position in its room's session list */
+    int registered;
+    int *registered_inside; /* by bucket of its room: registered attendees counted there */
+    bool end_recorded;
+};
+
+struct attendee_state {
+    bool has_last;
+    struct order_key key;
+    size_t last_room; /* room index or OCCUPANCY_ENTRANCE */
+    enum scan_result last_result;
+    size_t bucket; /* when the latest scan is an admission into a room */
+    bool checked_in;
+};
+
+struct occupancy {
+    const struct event *ev;
+    struct room_state *rooms;
+    struct session_state *sessions;
+    struct attendee_state *attendees;
+    struct strmap room_ids, session_ids, attendee_ids;
+    struct strmap manual_keys; /* folded manual scans, for idempotence */
+    int venue_people;
+    int venue_manual;
+    int checked_in;
+};
+
+/* FNV-1a. */
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+/* Returns the value stored for key, or OCCUPANCY_NONE. */
+static size_t map_get(const struct strmap *m, const char *key)
+{
+    if (m->cap == 0)
+        return OCCUPANCY_NONE;
+    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (m->keys[i] == NULL)
+            return OCCUPANCY_NONE;
+        if (strcmp(m->keys[i], key) == 0)
+            return m->vals[i];
+    }
+}
+
+/* Stores key -> val unless key is present. Returns false when it was. */
+static bool map_put(struct strmap *m, const char *key, size_t val)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        struct strmap bigger = {0};
+        bigger.cap = m->cap == 0 ? 16 : m->cap * 2;
+        bigger.keys = xcalloc(bigger.cap, sizeof *bigger.keys);
+        bigger.vals = xcalloc(bigger.cap, sizeof *bigger.vals);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (m->keys[i] == NULL)
+                continue;
+            size_t j = hash_str(m->keys[i]) & (bigger.cap - 1);
+            while (bigger.keys[j] != NULL)
+                j = (j + 1) & (bigger.cap - 1);
+            bigger.keys[j] = m->keys[i];
+            bigger.vals[j] = m->vals[i];
+        }
+        bigger.n = m->n;
+        free(m->keys);
+        free(m->vals);
+        *m = bigger;
+    }
+    size_t i = hash_str(key) & (m->cap - 1);
+    for (; m->keys[i] != NULL; i = (i + 1) & (m->cap - 1)) {
+        if (strcmp(m->keys[i], key) == 0)
+            return false;
+    }
+    m->keys[i] = xstrdup(key);
+    m->vals[i] = val;
+    m->n++;
+    return true;
+}
+
+/* Frees a map's keys and tables. */
+static void map_finish(struct strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* Copies a fixed-size id field, making sure it is NUL-terminated. */
+static void copy_id(char out[SCAN_ID_MAX], const char in[SCAN_ID_MAX])
+{
+    memcpy(out, in, SCAN_ID_MAX);
+    out[SCAN_ID_MAX - 1] = '\0';
+}
+
+/* Fills k with the order key of s. */
+static void key_of(struct order_key *k, const struct scan *s)
+{
+    k->wall_ms = s->wall_ms;
+    k->epoch = s->db_epoch;
+    k->seq = s->seq;
+    copy_id(k->device, s->device_id);
+}
+
+/* Compares two order keys like strcmp. */
+static int key_cmp(const struct order_key *a, const struct order_key *b)
+{
+    if (a->wall_ms != b->wall_ms)
+        return a->wall_ms < b->wall_ms ? -1 : 1;
+    int c = strcmp(a->device, b->device);
+    if (c != 0)
+        return c < 0 ? -1 : 1;
+    if (a->epoch != b->epoch)
+        return a->epoch < b->epoch ? -1 : 1;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
+    return 0;
+}
+
+/* The end of a bucket of a room. */
+static int64_t bucket_end(const struct occupancy *occ, const struct room_state *rs, size_t k)
+{
+    return k < rs->n_sessions ? occ->ev->sessions[rs->sessions[k]].end_ms : INT64_MAX;
+}
+
+/* The bucket of a room that an admission at t falls in: the first session ending after t. */
+static size_t bucket_at(const struct occupancy *occ, const struct room_state *rs, int64_t t)
+{
+    size_t lo = 0, hi = rs->n_sessions;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (occ->ev->sessions[rs->sessions[mid]].end_ms > t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Sorts idx[0..n) (session indexes) by start time. */
+static void sort_sessions(const struct event *ev, size_t *idx, size_t n)
+{
+    /* Insertion sort: a room holds a handful of sessions, and it keeps this reentrant. */
+    for (size_t i = 1; i < n; i++) {
+        size_t v = idx[i], j = i;
+        while (j > 0 && ev->sessions[idx[j - 1]].start_ms > ev->sessions[v].start_ms) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+}
+
+/* Creates an empty occupancy with its indexes. */
+struct occupancy *occupancy_create(const struct event *ev)
+{
+    struct occupancy *occ = xcalloc(1, sizeof *occ);
+    occ->ev = ev;
+    occ->rooms = xcalloc(ev->n_rooms + 1, sizeof *occ->rooms);
+    occ->sessions = xcalloc(ev->n_sessions + 1, sizeof *occ->sessions);
+    occ->attendees = xcalloc(ev->n_attendees + 1, sizeof *occ->attendees);
+
+    for (size_t r = 0; r < ev->n_rooms; r++)
+        map_put(&occ->room_ids, ev->rooms[r].id, r);
+    for (size_t s = 0; s < ev->n_sessions; s++) {
+        map_put(&occ->session_ids, ev->sessions[s].id, s);
+        if (ev->sessions[s].room < ev->n_rooms)
+            occ->rooms[ev->sessions[s].room].n_sessions++;
+    }
+    for (size_t r = 0; r < ev->n_rooms; r++) {
+        struct room_state *rs = &occ->rooms[r];
+        rs->sessions = xcalloc(rs->n_sessions + 1, sizeof *rs->sessions);
+        rs->count = xcalloc(rs->n_sessions + 1, sizeof *rs->count);
+        rs->manual = xcalloc(rs->n_sessions + 1, sizeof *rs->manual);
+        rs->n_sessions = 0;
+    }
+    for (size_t s = 0; s < ev->n_sessions; s++) {
+        if (ev->sessions[s].room < ev->n_rooms) {
+            struct room_state *rs = &occ->rooms[ev->sessions[s].room];
+            rs->sessions[rs->n_sessions++] = s;
+        }
+    }
+    for (size_t r = 0; r < ev->n_rooms; r++) {
+        struct room_state *rs = &occ->rooms[r];
+        sort_sessions(ev, rs->sessions, rs->n_sessions);
+        for (size_t k = 0; k < rs->n_sessions; k++) {
+            struct session_state *ss = &occ->sessions[rs->sessions[k]];
+            ss->bucket = k;
+            ss->registered_inside = xcalloc(rs->n_sessions + 1, sizeof(int));
+        }
+    }
+    for (size_t a = 0; a < ev->n_attendees; a++) {
+        const struct attendee *at = &ev->attendees[a];
+        map_put(&occ->attendee_ids, at->id, a);
+        if (at->category == CATEGORY_STAFF)
+            continue;
+        for (size_t i = 0; i < at->n_sessions; i++) {
+            if (at->sessions[i] < ev->n_sessions)
+                occ->sessions[at->sessions[i]].registered++;
+        }
+    }
+    return occ;
+}
+
+/* Frees an occupancy. */
+void occupancy_destroy(struct occupancy *occ)
+{
+    if (occ == NULL)
+        return;
+    for (size_t r = 0; r < occ->ev->n_rooms; r++) {
+        free(occ->rooms[r].sessions);
+        free(occ->rooms[r].count);
+        free(occ->rooms[r].manual);
+    }
+    for (size_t s = 0; s < occ->ev->n_sessions; s++)
+        free(occ->sessions[s].registered_inside);
+    free(occ->rooms);
+    free(occ->sessions);
+    free(occ->attendees);
+    map_finish(&occ->room_ids);
+    map_finish(&occ->session_ids);
+    map_finish(&occ->attendee_ids);
+    map_finish(&occ->manual_keys);
+    free(occ);
+}
+
+/* Adds (sign +1) or removes (-1) what attendee a's current state contributes to the counts. */
+static void contribute(struct occupancy *occ, size_t a, int sign)
+{
+    const struct attendee *at = &occ->ev->attendees[a];
+    const struct attendee_state *st = &occ->attendees[a];
+    if (!st->has_last || at->category == CATEGORY_STAFF)
+        return;
+    bool outside = st->last_room == OCCUPANCY_ENTRANCE && st->last_result == RESULT_EXITED;
+    if (!outside)
+        occ->venue_people += sign;
+    if (st->last_room == OCCUPANCY_ENTRANCE || st->last_result != RESULT_ADMITTED)
+        return;
+    occ->rooms[st->last_room].count[st->bucket] += sign;
+    for (size_t i = 0; i < at->n_sessions; i++) {
+        size_t s = at->sessions[i];
+        if (s < occ->ev->n_sessions && occ->ev->sessions[s].room == st->last_room)
+            occ->sessions[s].registered_inside[st->bucket] += sign;
+    }
+}
+
+/* Folds a badge scan. */
+static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room)
+{
+    if (s->result == RESULT_DENIED)
+        return true;
+    char id[SCAN_ID_MAX];
+    copy_id(id, s->attendee);
+    size_t a = map_get(&occ->attendee_ids, id);
+    if (a == OCCUPANCY_NONE)
+        return false;
+    struct attendee_state *st = &occ->attendees[a];
+    if (room == OCCUPANCY_ENTRANCE && s->result == RESULT_ADMITTED && !st->checked_in) {
+        st->checked_in = true;
+        occ->checked_in++;
+    }
+    struct order_key k;
+    key_of(&k, s);
+    if (st->has_last && key_cmp(&k, &st->key) <= 0)
+        return true;
+    contribute(occ, a, -1);
+    st->has_last = true;
+    st->key = k;
+    st->last_room = room;
+    st->last_result = s->result;
+    st->bucket = room == OCCUPANCY_ENTRANCE ? 0 : bucket_at(occ, &occ->rooms[room], s->wall_ms);
+    contribute(occ, a, +1);
+    return true;
+}
+
+/* Folds a manual +1/-1, once per scan key. */
+static bool apply_manual(struct occupancy *occ, const struct scan *s, size_t room)
+{
+    if (s->result == RESULT_DENIED)
+        return true;
+    struct order_key k;
+    key_of(&k, s);
+    char keytext[SCAN_ID_MAX + 48];
+    snprintf(keytext, sizeof keytext, "%s|%" PRId64 "|%" PRId64, k.device, k.epoch, k.seq);
+    if (!map_put(&occ->manual_keys, keytext, 0))
+        return true;
+    int delta = s->result == RESULT_ADMITTED ? 1 : -1;
+    if (room == OCCUPANCY_ENTRANCE) {
+        occ->venue_manual += delta;
+    } else {
+        struct room_state *rs = &occ->rooms[room];
+        rs->manual[bucket_at(occ, rs, s->wall_ms)] += delta;
+    }
+    return true;
+}
+
+/* Folds one scan of the merged log. */
+bool occupancy_apply(struct occupancy *occ, const struct scan *s)
+{
+    if ((unsigned)s->result >= SCAN_RESULT_COUNT)
+        return false;
+    char id[SCAN_ID_MAX];
+    copy_id(id, s->room);
+    size_t room = occupancy_room_index(occ, id);
+    if (room == OCCUPANCY_NONE)
+        return false;
+    switch (s->kind) {
+    case SCAN_BADGE:
+        return apply_badge(occ, s, room);
+    case SCAN_MANUAL:
+        return apply_manual(occ, s, room);
+    case SCAN_SESSION_END: {
+        copy_id(id, s->session);
+        size_t sess = map_get(&occ->session_ids, id);
+        if (sess == OCCUPANCY_NONE)
+            return false;
+        occ->sessions[sess].end_recorded = true;
+        return true;
+    }
+    case SCAN_ROOM_CLOSE:
+    case SCAN_ROOM_OPEN: {
+        if (room == OCCUPANCY_ENTRANCE)
+            return false;
+        struct room_state *rs = &occ->rooms[room];
+        struct order_key k;
+        key_of(&k, s);
+        if (!rs->has_toggle || key_cmp(&k, &rs->toggle_key) > 0) {
+            rs->has_toggle = true;
+            rs->toggle_key = k;
+            rs->closed = s->kind == SCAN_ROOM_CLOSE;
+        }
+        return true;
+    }
+    }
+    return false;
+}
+
+/* Counts the people in a room at t. */
+int occupancy_room_count(const struct occupancy *occ, size_t room, int64_t t)
+{
+    return occupancy_room_count_plus(occ, room, t, 0);
+}
+
+/* Counts the people in a room at t with delta more, before clamping at 0. */
+int occupancy_room_count_plus(const struct occupancy *occ, size_t room, int64_t t, int delta)
+{
+    int n = delta;
+    if (room == OCCUPANCY_ENTRANCE) {
+        n += occ->venue_people + occ->venue_manual;
+    } else if (room < occ->ev->n_rooms) {
+        const struct room_state *rs = &occ->rooms[room];
+        for (size_t k = bucket_at(occ, rs, t); k <= rs->n_sessions; k++)
+            n += rs->count[k] + rs->manual[k];
+    }
+    return n < 0 ? 0 : n;
+}
+
+/* Counts a session's reserved seats still empty at t. */
+int occupancy_registered_not_arrived(const struct occupancy *occ, size_t session, int64_t t)
+{
+    if (session >= occ->ev->n_sessions)
+        return 0;
+    const struct session_state *ss = &occ->sessions[session];
+    if (ss->registered_inside == NULL)
+        return 0;
+    const struct room_state *rs = &occ->rooms[occ->ev->sessions[session].room];
+    int n = ss->registered;
+    for (size_t k = bucket_at(occ, rs, t); k <= rs->n_sessions; k++)
+        n -= ss->registered_inside[k];
+    return n < 0 ? 0 : n;
+}
+
+/* Counts the attendees registered for a session. */
+int occupancy_registered(const struct occupancy *occ, size_t session)
+{
+    return session < occ->ev->n_sessions ? occ->sessions[session].registered : 0;
+}
+
+/* Counts the people inside the venue. */
+int occupancy_venue_inside(const struct occupancy *occ)
+{
+    int n = occ->venue_people + occ->venue_manual;
+    return n < 0 ? 0 : n;
+}
+
+/* Counts the attendees checked in. */
+int occupancy_checked_in(const struct occupancy *occ)
+{
+    return occ->checked_in;
+}
+
+/* Tells whether a room is closed. */
+bool occupancy_room_closed(const struct occupancy *occ, size_t room)
+{
+    return room < occ->ev->n_rooms && occ->rooms[room].closed;
+}
+
+/* Tells whether a session's end has been recorded. */
+bool occupancy_session_end_recorded(const struct occupancy *occ, size_t session)
+{
+    return session < occ->ev->n_sessions && occ->sessions[session].end_recorded;
+}
+
+/* Tells where an attendee is at t. */
+void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int64_t t,
+                              struct occupancy_place *out)
+{
+    memset(out, 0, sizeof *out);
+    out->where = OCCUPANCY_NEVER_SEEN;
+    out->room = OCCUPANCY_NONE;
+    out->last_room = OCCUPANCY_NONE;
+    if (attendee >= occ->ev->n_attendees)
+        return;
+    const struct attendee_state *st = &occ->attendees[attendee];
+    out->checked_in = st->checked_in;
+    if (!st->has_last)
+        return;
+    out->has_last = true;
+    out->last_room = st->last_room;
+    out->last_result = st->last_result;
+    out->last_ms = st->key.wall_ms;
+    if (st->last_room == OCCUPANCY_ENTRANCE) {
+        out->where = st->last_result == RESULT_ADMITTED ? OCCUPANCY_VENUE : OCCUPANCY_OUTSIDE;
+        return;
+    }
+    out->where = OCCUPANCY_VENUE;
+    if (st->last_result != RESULT_ADMITTED)
+        return;
+    int64_t until = bucket_end(occ, &occ->rooms[st->last_room], st->bucket);
+    if (t < until) {
+        out->where = OCCUPANCY_ROOM;
+        out->room = st->last_room;
+        out->until_ms = until;
+    }
+}
+
+/* Tells whether a new scan of the attendee would become their latest. */
+bool occupancy_would_be_latest(const struct occupancy *occ, size_t attendee, int64_t wall_ms,
+                               const char *device_id)
+{
+    if (attendee >= occ->ev->n_attendees)
+        return false;
+    const struct attendee_state *st = &occ->attendees[attendee];
+    if (!st->has_last || wall_ms != st->key.wall_ms)
+        return !st->has_last || wall_ms > st->key.wall_ms;
+    return strcmp(device_id, st->key.device) >= 0;
+}
+
+/* Lists those a session end lets out. */
+size_t occupancy_session_leavers(const struct occupancy *occ, size_t session, size_t *out)
+{
+    if (session >= occ->ev->n_sessions || occ->sessions[session].registered_inside == NULL)
+        return 0;
+    size_t room = occ->ev->sessions[session].room;
+    size_t bucket = occ->sessions[session].bucket;
+    size_t n = 0;
+    for (size_t a = 0; a < occ->ev->n_attendees; a++) {
+        const struct attendee_state *st = &occ->attendees[a];
+        if (st->has_last && st->last_room == room && st->last_result == RESULT_ADMITTED &&
+            st->bucket == bucket)
+            out[n++] = a;
+    }
+    return n;
+}
+
+/* Looks a room id up. */
+size_t occupancy_room_index(const struct occupancy *occ, const char *room_id)
+{
+    if (strcmp(room_id, OCCUPANCY_ENTRANCE_ID) == 0)
+        return OCCUPANCY_ENTRANCE;
+    return map_get(&occ->room_ids, room_id);
+}
+
+/* Looks an attendee id up. */
+size_t occupancy_attendee_index(const struct occupancy *occ, const char *attendee_id)
+{
+    return map_get(&occ->attendee_ids, attendee_id);
+}
+
+/* Looks a session id up. */
+size_t occupancy_session_index(const struct occupancy *occ, const char *session_id)
+{
+    return map_get(&occ->session_ids, session_id);
+}
+
+/* Finds the session of a room running at t. */
+size_t occupancy_session_at(const struct occupancy *occ, size_t room, int64_t t, int64_t lead_ms)
+{
+    if (room >= occ->ev->n_rooms)
+        return OCCUPANCY_NONE;
+    const struct room_state *rs = &occ->rooms[room];
+    size_t k = bucket_at(occ, rs, t);
+    if (k == rs->n_sessions)
+        return OCCUPANCY_NONE;
+    const struct session *s = &occ->ev->sessions[rs->sessions[k]];
+    return s->start_ms - lead_ms <= t ? rs->sessions[k] : OCCUPANCY_NONE;
+}

@@ -1,0 +1,126 @@
+/* Occupancy: who is where, derived from the merged scan log (DESIGN.md §4). Pure: no I/O, no
+ * clock; every query takes the time it is asked for.
+ *
+ * The log is the union of this kiosk's scans and other kiosks' scans that arrive through sync,
+ * late and in any order. Every derived value is a function of the SET of scans folded so far,
+ * never of the order they were folded in, so that the kiosks at the doors of one room converge
+ * on the same count once they hold the same scans:
+ *
+ * - An attendee's place is given by their latest state-changing scan, ordered by the key
+ *   (wall_ms, device_id, db_epoch, seq). State-changing scans are badge scans (SCAN_BADGE)
+ *   whose result is admitted or exited: admitted at the entrance -> in the venue; exited at
+ *   the entrance -> outside; admitted into a room -> in that room (which is the implicit exit
+ *   from any other room); exited from a room -> in the venue, in no room. Denied scans change
+ *   nothing. A scan newer than every other one wins whatever the time it is folded at.
+ * - Session ends are implied by the model, not by scans: an admission into room R at time T
+ *   counts until the end of the first session of R that ends after T (the session running or
+ *   about to run), or forever when R has no session ending after T. scan.session is therefore
+ *   not consulted: the time decides, which keeps kiosks with different session leads consistent.
+ *   SCAN_SESSION_END records only mark the session as let out (occupancy_session_end_recorded):
+ *   duplicates of them from several kiosks do no harm.
+ * - SCAN_MANUAL scans (no attendee) add +1 (result admitted) or -1 (result exited) to their
+ *   room (or to the venue when the room is "entrance"). A room's manual adjustments expire at
+ *   the same session end as an admission at that time would. Counts are clamped at 0.
+ * - A room is closed when its latest SCAN_ROOM_CLOSE / SCAN_ROOM_OPEN scan is a close.
+ * - An attendee is checked in once any admitted badge scan at the entrance exists.
+ * - Staff are tracked (their place) but never counted: room counts, the venue total and
+ *   reserved seats are about attendees, speakers and press (and manual adjustments).
+ *
+ * Folding is idempotent: folding the same scan (same key) twice changes nothing.
+ * Each fold costs O(sessions of the attendee + log(sessions of the room)); each count query
+ * O(sessions of the room).
+ */
+#ifndef PORTIER_OCCUPANCY_H
+#define PORTIER_OCCUPANCY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "scan.h"
+
+/* The room id of the venue entrance, and its index in the functions below. */
+#define OCCUPANCY_ENTRANCE_ID "entrance"
+#define OCCUPANCY_ENTRANCE    ((size_t)-2)
+#define OCCUPANCY_NONE        ((size_t)-1)
+
+struct occupancy;
+
+enum occupancy_where {
+    OCCUPANCY_NEVER_SEEN, /* no state-changing scan yet */
+    OCCUPANCY_OUTSIDE,    /* left the venue at the entrance */
+    OCCUPANCY_VENUE,      /* inside the venue, in no room */
+    OCCUPANCY_ROOM,       /* counted in a room */
+};
+
+/* Where an attendee is at a given time, and their latest state-changing scan. */
+struct occupancy_place {
+    enum occupancy_where where;
+    size_t room;      /* OCCUPANCY_ROOM: room index; otherwise OCCUPANCY_NONE */
+    int64_t until_ms; /* OCCUPANCY_ROOM: when the admission expires (INT64_MAX: never) */
+    bool checked_in;  /* admitted at the entrance at least once */
+    bool has_last;    /* the fields below are set */
+    size_t last_room; /* room index of the latest state-changing scan, or OCCUPANCY_ENTRANCE */
+    enum scan_result last_result; /* admitted or exited */
+    int64_t last_ms;              /* its wall time */
+};
+
+/* Creates an empty occupancy for ev. ev is borrowed and must outlive the occupancy; the
+ * occupancy is owned by the caller. */
+struct occupancy *occupancy_create(const struct event *ev);
+/* Frees an occupancy; NULL is a no-op. */
+void occupancy_destroy(struct occupancy *occ);
+
+/* Folds one scan of the merged log (any device, any order). Returns false, changing nothing,
+ * when the scan names a room, attendee or session that ev does not know (a scan of another
+ * event or of a newer model) or has an out-of-range kind or result; true otherwise (including
+ * denied scans, which change nothing). s is only read. */
+bool occupancy_apply(struct occupancy *occ, const struct scan *s);
+
+/* Number of people counted in room (an index into ev->rooms) at time t; for OCCUPANCY_ENTRANCE
+ * the venue total (occupancy_venue_inside). Never below 0. */
+int occupancy_room_count(const struct occupancy *occ, size_t room, int64_t t);
+/* The count occupancy_room_count would give with delta more people counted (manual -1s can
+ * hold the sum below 0, so this is not always the count + delta). */
+int occupancy_room_count_plus(const struct occupancy *occ, size_t room, int64_t t, int delta);
+/* Attendees (not staff) registered for the session who are not counted in its room at t:
+ * the seats still reserved for them. An attendee who stepped out keeps their seat. */
+int occupancy_registered_not_arrived(const struct occupancy *occ, size_t session, int64_t t);
+/* Attendees registered for the session (not staff). */
+int occupancy_registered(const struct occupancy *occ, size_t session);
+/* People inside the venue (in a room or not; staff excluded) plus manual entrance adjustments.
+ * Does not depend on time: a session end moves people from a room to the venue. */
+int occupancy_venue_inside(const struct occupancy *occ);
+/* Attendees (staff included) that have checked in at the entrance. */
+int occupancy_checked_in(const struct occupancy *occ);
+/* True when staff closed the room and did not reopen it. */
+bool occupancy_room_closed(const struct occupancy *occ, size_t room);
+/* True when a SCAN_SESSION_END scan for the session has been folded (from any kiosk). */
+bool occupancy_session_end_recorded(const struct occupancy *occ, size_t session);
+/* Where attendee (an index into ev->attendees) is at t. */
+void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int64_t t,
+                              struct occupancy_place *out);
+/* True when a state-changing scan of attendee made by device_id at wall_ms (with a seq above
+ * the device's earlier ones) would become the attendee's latest. False when the log already
+ * holds a later one: another kiosk whose clock is ahead, or a tie on wall_ms that a greater
+ * device id wins. */
+bool occupancy_would_be_latest(const struct occupancy *occ, size_t attendee, int64_t wall_ms,
+                               const char *device_id);
+/* Stores in out (room for ev->n_attendees indexes) the attendees whose latest state-changing
+ * scan admitted them into the session's room so that they count until its end: those a
+ * session end lets out (staff included). Returns how many. */
+size_t occupancy_session_leavers(const struct occupancy *occ, size_t session, size_t *out);
+
+/* Lookups: a room id ("entrance" gives OCCUPANCY_ENTRANCE), an attendee id, a session id;
+ * OCCUPANCY_NONE when absent. */
+size_t occupancy_room_index(const struct occupancy *occ, const char *room_id);
+size_t occupancy_attendee_index(const struct occupancy *occ, const char *attendee_id);
+size_t occupancy_session_index(const struct occupancy *occ, const char *session_id);
+/* The session of room running at t: the first session of the room that ends after t, when it
+ * starts no more than lead_ms after t. Its window is thus [start - lead, end): at the exact
+ * end time the session is over, consistent with admissions expiring then. OCCUPANCY_NONE
+ * between sessions. */
+size_t occupancy_session_at(const struct occupancy *occ, size_t room, int64_t t, int64_t lead_ms);
+
+#endif

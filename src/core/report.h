@@ -1,0 +1,119 @@
+/* Organiser reports (portier report): attendance per session, per attendee, occupancy and
+ * arrivals per 5 minutes, and one self-contained HTML page.
+ *
+ * One core for every source. Scans are added to a struct report_log from kiosk databases
+ * collected after the event (report_log_add_kiosk_db) or from the central database
+ * (report_log_add_central, corrected times from portier.scans_timed); report_compute then
+ * removes duplicates by key (device_id, db_epoch, seq), sorts by (time, device_id, db_epoch,
+ * seq) and derives every figure in one pass. Two sources holding the same set of scans with
+ * the same times therefore give byte-identical files.
+ *
+ * Semantics (those of occupancy.h, which the pass folds the scans into):
+ *   - Staff are never counted: not in occupancy, attendance, check-ins or registrations.
+ *   - An admission into room R at T counts until the attendee's next move (another room, an
+ *     exit, the entrance) or the end of the first session of R that ends after T, whichever
+ *     comes first. Minutes present in a session are the overlap of those stretches with the
+ *     session's [start, end); an attendee attended a session when that overlap is > 0.
+ *   - Peak occupancy of a session: the maximum over [start, end) of the room's count (badges,
+ *     speakers and press, and staff's manual +1/-1), with the first time it was reached.
+ *   - No-shows: registered for the session, checked in at the entrance before it ended, did
+ *     not attend it.
+ *   - Refusals (room_full; not_registered = seats reserved) and manual +1s belong to the
+ *     session running or about to run at their time (the first of the room ending after it),
+ *     counted as distinct attendees (manual: as scans).
+ *   - Occupancy per 5 minutes is the maximum count within each slot [t, t + 5 min).
+ *   - Check-in: an attendee's first admitted badge scan at the entrance.
+ * Scans that name a room, attendee or session the event does not know are left out and
+ * counted (report.unknown_scans).
+ *
+ * Memory: a scan costs 64 bytes in the log (ids are interned), so 1,000,000 scans take about
+ * 64 MB.
+ */
+#ifndef PORTIER_REPORT_H
+#define PORTIER_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "scan.h"
+
+#define REPORT_SLOT_MS (5 * 60 * 1000)
+/* Scans further than this from the sessions are outside the charts and CSV time slots. */
+#define REPORT_WINDOW_MARGIN_MS (24 * 3600 * 1000LL)
+
+struct report_log;
+
+/* Creates an empty log, owned by the caller. */
+struct report_log *report_log_create(void);
+/* Frees a log; NULL is a no-op. */
+void report_log_destroy(struct report_log *log);
+/* Adds one scan with its time (the corrected time, or wall_ms). s is copied. */
+void report_log_add(struct report_log *log, const struct scan *s, int64_t time_ms);
+/* Scans added so far (duplicates included). */
+size_t report_log_size(const struct report_log *log);
+/* One session's figures. */
+struct report_session {
+    int registered;            /* attendees registered (staff excluded) */
+    int attended;              /* distinct attendees present */
+    int attended_registered;   /* of whom registered */
+    int walk_ins;              /* attended - attended_registered */
+    int no_shows;              /* registered, checked in before the end, absent */
+    int peak;                  /* max room count during the session */
+    int64_t peak_ms;           /* first time at the peak (the start when peak is 0) */
+    int refused_full;          /* distinct attendees refused room_full */
+    int refused_reserved;      /* distinct attendees refused not_registered */
+    int manual_in;             /* manual +1s */
+    int64_t median_present_ms; /* median time present of those who attended */
+};
+
+/* One attendee's figures. */
+struct report_attendee {
+    int64_t checked_in_ms; /* first entrance admission; INT64_MIN when never */
+    int sessions_registered;
+    int sessions_attended;
+};
+
+/* An admission that took a room past its capacity: a staff override, a speaker (never
+ * refused), or doors that could not see each other's scans while the network was away. */
+struct report_overflow {
+    int64_t time_ms;
+    size_t room, session; /* session: SIZE_MAX when none ran */
+    int count, capacity;  /* the room's count after the admission */
+    size_t attendee;
+    bool override;
+    char device[SCAN_ID_MAX];
+};
+
+struct report {
+    const struct event *ev;            /* borrowed */
+    struct report_session *sessions;   /* [ev->n_sessions] */
+    struct report_attendee *attendees; /* [ev->n_attendees] */
+    int64_t *present_ms;               /* [attendee * n_sessions + session] */
+    /* Time slots of REPORT_SLOT_MS from slot0_ms. */
+    int64_t slot0_ms;
+    size_t n_slots;
+    int *occupancy; /* [slot * (n_rooms + 1) + room]; room n_rooms is the venue */
+    int *arrivals;  /* [slot] check-ins */
+    /* Headline figures. */
+    size_t scans;         /* distinct scans */
+    size_t duplicates;    /* copies removed */
+    size_t unknown_scans; /* naming what the event does not know */
+    size_t devices;
+    int people;     /* attendees, speakers and press */
+    int checked_in; /* of them */
+    int venue_peak; /* people inside the venue */
+    int64_t venue_peak_ms;
+    int64_t first_ms, last_ms;         /* first and last scan (0 when none) */
+    struct report_overflow *overflows; /* in time order */
+    size_t n_overflows;
+};
+
+/* Computes the report of ev from log (which it sorts and deduplicates). ev is borrowed and
+ * must outlive the report. Returns the report, owned by the caller. */
+struct report *report_compute(const struct event *ev, struct report_log *log);
+/* Frees a report; NULL is a no-op. */
+void report_destroy(struct report *r);
+
+#endif

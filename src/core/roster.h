@@ -1,0 +1,90 @@
+/* The roster: rooms.csv, sessions.csv and attendees.csv read, validated and written into an
+ * event.db. Validation lists every fault, each as "<file>:<line>: column '<col>': <what>", so
+ * that an organiser can fix a spreadsheet in one pass; nothing is written unless all is well.
+ *
+ * Pure: the roster_parse_* functions parse buffers; store/roster_db.h reads the files and
+ * writes event.db.
+ */
+#ifndef PORTIER_ROSTER_H
+#define PORTIER_ROSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "log.h"
+
+#define ROSTER_ID_MAX   63
+#define ROSTER_ENTRANCE "entrance" /* the reserved room id of the venue entrance */
+
+/* A list of error messages, in the order found. Zero-initialise; free with roster_errors_finish. */
+struct roster_errors {
+    char **items;
+    size_t n;
+    size_t cap;
+};
+/* Adds a message. */
+void roster_errors_add(struct roster_errors *errs, const char *fmt, ...) LOG_PRINTF(2, 3);
+/* Prints every message to stderr as "portier: <message>". */
+void roster_errors_print(const struct roster_errors *errs);
+/* Frees the messages; the list is empty afterwards. */
+void roster_errors_finish(struct roster_errors *errs);
+
+struct roster_room {
+    char *id;
+    char *name;
+    int capacity;
+    size_t line;
+};
+
+struct roster_session {
+    char *id;
+    char *room;
+    char *title;
+    char *start_text, *end_text; /* as written in the file */
+    int64_t start_ms, end_ms;
+    size_t line;
+};
+
+struct roster_attendee {
+    char *id;
+    char *name;
+    char *organisation; /* "" when empty */
+    char *email;        /* NULL when empty */
+    enum language language;
+    enum category category;
+    char **sessions; /* session ids, in file order */
+    size_t n_sessions;
+    size_t line;
+};
+
+/* What the CSV files said. Zero-initialise; free with roster_finish. All strings are owned. */
+struct roster {
+    struct roster_room *rooms;
+    size_t n_rooms;
+    struct roster_session *sessions;
+    size_t n_sessions;
+    struct roster_attendee *attendees;
+    size_t n_attendees;
+};
+void roster_finish(struct roster *r);
+
+/* True when id is 1..63 bytes of [A-Za-z0-9._-] not starting with '.'. Otherwise *why (when not
+ * NULL) says what is wrong, as a static string. */
+bool roster_id_valid(const char *id, const char **why);
+
+/* Parse and validate one file's contents (file is the base name used in messages). Add the
+ * records to r and any faults to errs; return true when this file added no fault.
+ * room_ids / session_ids are the ids that references must resolve to; pass NULL to skip that
+ * check (e.g. when rooms.csv itself was broken, to avoid a cascade of follow-up errors). */
+bool roster_parse_rooms(struct roster *r, const char *file, const char *data, size_t len,
+                        struct roster_errors *errs);
+bool roster_parse_sessions(struct roster *r, const char *file, const char *data, size_t len,
+                           const char *const *room_ids, size_t n_room_ids,
+                           struct roster_errors *errs);
+bool roster_parse_attendees(struct roster *r, const char *file, const char *data, size_t len,
+                            const char *const *session_ids, size_t n_session_ids,
+                            struct roster_errors *errs);
+
+#endif

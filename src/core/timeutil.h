@@ -1,0 +1,19 @@
+/* Time: ISO 8601 parsing and formatting. Pure: the clocks are read in os/sysclock.h. */
+#ifndef PORTIER_TIMEUTIL_H
+#define PORTIER_TIMEUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIME_ISO_LEN 32
+
+/* Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)" into Unix milliseconds. An offset is
+ * required: a time without one is ambiguous across time zones. Returns false on any error. */
+bool time_parse_iso8601(const char *s, int64_t *unix_ms);
+/* Formats Unix milliseconds as "YYYY-MM-DDTHH:MM:SS+HH:MM" in the process's local time zone
+ * (set with time_set_zone). buf must hold TIME_ISO_LEN bytes. */
+void time_format_iso8601(int64_t unix_ms, char *buf);
+/* Formats "HH:MM" in local time. buf must hold 6 bytes. */
+void time_format_hhmm(int64_t unix_ms, char *buf);
+#endif

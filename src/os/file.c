@@ -1,0 +1,127 @@
+#include "file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+char *file_read_all(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    struct strbuf sb = {0};
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        strbuf_append(&sb, buf, n);
+    int err = ferror(f) ? EIO : 0;
+    fclose(f);
+    if (err) {
+        strbuf_finish(&sb);
+        errno = err;
+        return NULL;
+    }
+    if (len_out)
+        *len_out = sb.len;
+    return strbuf_take(&sb);
+}
+
+bool fsync_dir_of(const char *path)
+{
+    struct stat st;
+    char *dir;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        dir = xstrdup(path);
+    } else {
+        char *copy = xstrdup(path);
+        dir = xstrdup(dirname(copy));
+        free(copy);
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    free(dir);
+    if (fd < 0)
+        return false;
+    int rc = fsync(fd);
+    close(fd);
+    return rc == 0;
+}
+
+bool file_write_atomic(const char *path, const void *data, size_t len, unsigned mode)
+{
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0) {
+        free(tmp);
+        return false;
+    }
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fchmod(fd, (mode_t)mode) != 0 || fsync(fd) != 0)
+        goto fail;
+    if (close(fd) != 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0)
+        goto fail;
+    free(tmp);
+    return fsync_dir_of(path);
+fail:;
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    errno = saved;
+    return false;
+}
+
+bool mkdir_p(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            free(p);
+            return false;
+        }
+        *s = '/';
+    }
+    bool ok = mkdir(p, 0755) == 0 || errno == EEXIST;
+    free(p);
+    return ok;
+}
+
+bool path_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    if (n > 0 && dir[n - 1] == '/')
+        return xasprintf("%s%s", dir, name);
+    return xasprintf("%s/%s", dir, name);
+}

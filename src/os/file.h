@@ -1,0 +1,21 @@
+/* Files and paths: whole-file reads, atomic writes, directories. Thin shell over POSIX. */
+#ifndef PORTIER_FILE_H
+#define PORTIER_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Reads a whole file; returns a NUL-terminated buffer owned by the caller, or NULL (errno set). */
+char *file_read_all(const char *path, size_t *len_out);
+/* Writes a file atomically: temp file in the same directory, fsync, rename, fsync of the
+ * directory. mode is applied to the new file. Returns false with errno set. */
+bool file_write_atomic(const char *path, const void *data, size_t len, unsigned mode);
+/* Creates a directory and its parents (mode 0755 for new ones). */
+bool mkdir_p(const char *path);
+/* fsyncs the directory that holds path (or path itself when it is a directory). */
+bool fsync_dir_of(const char *path);
+bool path_exists(const char *path);
+/* Returns dir + "/" + name, owned by the caller. */
+char *path_join(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,83 @@
+#include "sysclock.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timex.h>
+#include <time.h>
+
+#include "file.h"
+#include "log.h"
+#include "util.h"
+
+#define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
+
+/* Reads the boot id from /proc, without its trailing newline. */
+bool sysclock_boot_id(char out[SCAN_BOOT_ID_MAX])
+{
+    out[0] = '\0';
+    FILE *f = fopen(BOOT_ID_PATH, "r");
+    if (f == NULL) {
+        log_warn("%s", BOOT_ID_PATH);
+        return false;
+    }
+    bool ok = fgets(out, SCAN_BOOT_ID_MAX, f) != NULL;
+    fclose(f);
+    if (!ok) {
+        log_warnx("%s: empty", BOOT_ID_PATH);
+        return false;
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+    if (out[0] == '\0') {
+        log_warnx("%s: empty", BOOT_ID_PATH);
+        return false;
+    }
+    return true;
+}
+
+/* Asks the kernel (read-only: modes = 0) whether its clock is synchronised. */
+bool sysclock_is_synchronised(void)
+{
+    struct timex tx;
+    memset(&tx, 0, sizeof tx);
+    int state = ntp_adjtime(&tx);
+    if (state == -1)
+        return false;
+    return state != TIME_ERROR && (tx.status & STA_UNSYNC) == 0;
+}
+
+bool time_zone_valid(const char *tz)
+{
+    if (tz == NULL || *tz == '\0' || strstr(tz, "..") != NULL || tz[0] == '/')
+        return false;
+    if (strcmp(tz, "UTC") == 0)
+        return true;
+    char *path = xasprintf("/usr/share/zoneinfo/%s", tz);
+    bool ok = path_exists(path);
+    free(path);
+    return ok;
+}
+
+bool time_set_zone(const char *tz)
+{
+    if (!time_zone_valid(tz))
+        return false;
+    setenv("TZ", tz, 1);
+    tzset();
+    return true;
+}
+
+int64_t time_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t time_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}

@@ -1,0 +1,456 @@
+/* Badges drawn with cairo and pango: a PNG per attendee, an A4 PDF sheet, and tokens.csv.
+ *
+ * One drawing routine serves every output: it works in millimetres on a cairo context whose
+ * matrix maps millimetres to the device (pixels for a PNG, points for the PDF). Text goes
+ * through pango, which shapes Arabic, orders right-to-left runs, and with fontconfig falls back
+ * per character to a font that has the glyph. */
+#include "badge.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include <qrencode.h>
+
+#include "log.h"
+#include "util.h"
+#include "file.h"
+
+#define QUIET_MODULES 4
+#define MARGIN_MM     5.0
+#define A4_WIDTH_MM   210.0
+#define A4_HEIGHT_MM  297.0
+#define GUTTER_MM     10.0
+#define MARK_GAP_MM   2.0 /* crop marks start this far from the badge corner */
+#define MARK_LEN_MM   5.0
+
+/* Noto first; its Arabic sibling before DejaVu so that Arabic gets Noto's Arabic rather than
+ * DejaVu's; fontconfig supplies anything else (e.g. Vietnamese stacked diacritics). */
+#define FONT_FAMILY "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
+#define FONT_MONO   "DejaVu Sans Mono, monospace"
+
+struct category_style {
+    const char *label;
+    double r, g, b;    /* band colour */
+    double tr, tg, tb; /* text colour in the band, chosen for contrast */
+};
+
+static const struct category_style category_styles[] = {
+    [CATEGORY_ATTENDEE] = {"ATTENDEE", 0.118, 0.353, 0.659, 1, 1, 1},
+    [CATEGORY_SPEAKER] = {"SPEAKER", 0.702, 0.149, 0.118, 1, 1, 1},
+    [CATEGORY_STAFF] = {"STAFF", 0.106, 0.431, 0.227, 1, 1, 1},
+    [CATEGORY_PRESS] = {"PRESS", 0.949, 0.718, 0.020, 0, 0, 0},
+};
+
+/* Returns the style of a category (attendee for an out-of-range value). */
+static const struct category_style *style_of(enum category cat)
+{
+    if ((unsigned)cat >= ARRAY_LEN(category_styles))
+        cat = CATEGORY_ATTENDEE;
+    return &category_styles[cat];
+}
+
+const char *badge_category_label(enum category cat)
+{
+    return style_of(cat)->label;
+}
+
+/* Encodes the token as a QR code at ECC level M, in alphanumeric mode when every character
+ * allows it (the token format guarantees it), else letting libqrencode choose. */
+static QRcode *encode_qr(const char *token)
+{
+    QRcode *qr = NULL;
+    QRinput *input = QRinput_new2(0, QR_ECLEVEL_M);
+    if (input != NULL &&
+        QRinput_append(input, QR_MODE_AN, (int)strlen(token), (const unsigned char *)token) == 0)
+        qr = QRcode_encodeInput(input);
+    QRinput_free(input);
+    if (qr == NULL)
+        qr = QRcode_encodeString(token, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    return qr;
+}
+
+/* Draws the code with its quiet zone as a square of side `size` at (x, y) in user units. With
+ * snap, the module size is a whole number of device pixels and the code sits on the pixel
+ * grid, so that a PNG has crisp modules; otherwise modules are exact vector squares. Dark
+ * modules are drawn as one path of horizontal runs, which avoids seams between modules. */
+static void draw_qr(cairo_t *cr, const QRcode *qr, double x, double y, double size, bool snap)
+{
+    int modules = qr->width + 2 * QUIET_MODULES;
+    double m = size / modules, ox = x, oy = y;
+    cairo_save(cr);
+    if (snap) {
+        double px = 1, py = 0;
+        cairo_user_to_device_distance(cr, &px, &py);
+        double cx = x + size / 2, cy = y + size / 2;
+        cairo_user_to_device(cr, &cx, &cy);
+        m = floor(size * px / modules);
+        if (m < 1)
+            m = 1;
+        ox = round(cx - m * modules / 2);
+        oy = round(cy - m * modules / 2);
+        cairo_identity_matrix(cr);
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    }
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, ox, oy, m * modules, m * modules);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int row = 0; row < qr->width; row++) {
+        const unsigned char *line = qr->data + (size_t)row * (size_t)qr->width;
+        for (int col = 0; col < qr->width;) {
+            if (!(line[col] & 1)) {
+                col++;
+                continue;
+            }
+            int start = col;
+            while (col < qr->width && (line[col] & 1))
+                col++;
+            cairo_rectangle(cr, ox + (QUIET_MODULES + start) * m, oy + (QUIET_MODULES + row) * m,
+                            (col - start) * m, m);
+        }
+    }
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
+/* Creates a layout for cr with unhinted metrics and unrounded glyph positions: user units are
+ * millimetres here, and rounding to whole units would wreck the spacing. */
+static PangoLayout *create_layout(cairo_t *cr, const char *family, PangoWeight weight)
+{
+    PangoLayout *layout = pango_cairo_create_layout(cr);
+    PangoContext *ctx = pango_layout_get_context(layout);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    pango_layout_context_changed(layout);
+    PangoFontDescription *desc = pango_font_description_from_string(family);
+    pango_font_description_set_weight(desc, weight);
+    pango_layout_set_font_description(layout, desc);
+    pango_font_description_free(desc);
+    pango_layout_set_single_paragraph_mode(layout, TRUE);
+    pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+    return layout;
+}
+
+/* Sets the layout's font size in user units (millimetres). */
+static void set_size(PangoLayout *layout, double size)
+{
+    PangoFontDescription *desc =
+        pango_font_description_copy(pango_layout_get_font_description(layout));
+    pango_font_description_set_absolute_size(desc, size * PANGO_SCALE);
+    pango_layout_set_font_description(layout, desc);
+    pango_font_description_free(desc);
+}
+
+/* True when the laid-out text fits w x h in at most max_lines lines, every line break falling
+ * after a space (never inside a word). */
+static bool layout_fits(PangoLayout *layout, const char *text, double w, double h, int max_lines)
+{
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, NULL, &logical);
+    if (logical.height > h * PANGO_SCALE)
+        return false;
+    int n = pango_layout_get_line_count(layout);
+    if (n > max_lines)
+        return false;
+    for (int i = 0; i < n; i++) {
+        /* The layout's extents do not show a word that overflows its line: check each line. */
+        PangoLayoutLine *line = pango_layout_get_line_readonly(layout, i);
+        pango_layout_line_get_extents(line, NULL, &logical);
+        if (logical.width > w * PANGO_SCALE)
+            return false;
+        if (i > 0 && (line->start_index <= 0 || text[line->start_index - 1] != ' '))
+            return false;
+    }
+    return true;
+}
+
+/* Draws text centred in the box (x, y, w, h): at the largest size from max_size down to
+ * min_size (user units) at which it fits in max_lines lines without breaking a word, or else
+ * on one line at min_size, ellipsized at its end (pango ellipsizes whole grapheme clusters,
+ * never half a glyph). */
+static void draw_text_fit(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
+                          double x, double y, double w, double h, double max_size, double min_size,
+                          int max_lines)
+{
+    if (text == NULL || *text == '\0')
+        return;
+    PangoLayout *layout = create_layout(cr, family, weight);
+    pango_layout_set_text(layout, text, -1);
+    pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
+    bool fits = false;
+    for (double size = max_size; size >= min_size - 1e-9; size -= (max_size - min_size) / 16) {
+        set_size(layout, size);
+        if (layout_fits(layout, text, w, h, max_lines)) {
+            fits = true;
+            break;
+        }
+    }
+    if (!fits) {
+        /* max_lines lines, the last ellipsized; one ellipsized line when a word is too long
+         * for a line of its own (pango ellipsizes only the last line, not an overflowing one). */
+        set_size(layout, min_size);
+        pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+        pango_layout_set_height(layout, -max_lines);
+        /* pango_layout_set_height() keeps a layout of fewer lines than allowed unless told. */
+        pango_layout_context_changed(layout);
+        bool ok = true;
+        for (int i = 0; i < pango_layout_get_line_count(layout); i++) {
+            PangoRectangle r;
+            pango_layout_line_get_extents(pango_layout_get_line_readonly(layout, i), NULL, &r);
+            ok = ok && r.width <= w * PANGO_SCALE;
+        }
+        if (!ok) {
+            pango_layout_set_height(layout, -1);
+            pango_layout_context_changed(layout);
+        }
+    }
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, NULL, &logical);
+    cairo_move_to(cr, x,
+                  y + (h - (double)logical.height / PANGO_SCALE) / 2 -
+                      (double)logical.y / PANGO_SCALE);
+    pango_cairo_show_layout(cr, layout);
+    g_object_unref(layout);
+}
+
+/* Draws one badge with its top-left corner at the user-space origin, in millimetres. */
+static void draw_badge(cairo_t *cr, const struct badge_info *b, const QRcode *qr, bool snap)
+{
+    const double w = BADGE_WIDTH_MM, h = BADGE_HEIGHT_MM, inner = w - 2 * MARGIN_MM;
+    const struct category_style *style = style_of(b->category);
+
+    cairo_save(cr);
+    cairo_rectangle(cr, 0, 0, w, h);
+    cairo_clip(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+
+    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+    draw_text_fit(cr, b->event_name, FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN_MM, 5, inner, 7, 4.5,
+                  3.0, 1);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    draw_text_fit(cr, b->name, FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN_MM, 13, inner, 24, 11.0, 5.5,
+                  2);
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    draw_text_fit(cr, b->organisation, FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN_MM, 37, inner, 7,
+                  5.0, 3.2, 1);
+
+    const double qr_size = 62, qr_top = 45.5;
+    draw_qr(cr, qr, (w - qr_size) / 2, qr_top, qr_size, snap);
+
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    draw_text_fit(cr, b->attendee_id, FONT_MONO, PANGO_WEIGHT_NORMAL, MARGIN_MM, 108, inner, 6, 3.2,
+                  2.2, 1);
+
+    const double band_top = 115;
+    cairo_set_source_rgb(cr, style->r, style->g, style->b);
+    cairo_rectangle(cr, 0, band_top, w, h - band_top);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, style->tr, style->tg, style->tb);
+    draw_text_fit(cr, style->label, FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN_MM, band_top, inner,
+                  h - band_top, 8.0, 5.0, 1);
+    cairo_restore(cr);
+}
+
+/* cairo's write callback: appends to a strbuf. */
+static cairo_status_t append_stream(void *closure, const unsigned char *data, unsigned int len)
+{
+    strbuf_append(closure, (const char *)data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Encodes the badge's QR code, logging on failure. */
+static QRcode *badge_qr(const struct badge_info *b)
+{
+    QRcode *qr = b->token != NULL ? encode_qr(b->token) : NULL;
+    if (qr == NULL)
+        log_warnx("badge %s: cannot encode the token as a QR code", b->attendee_id);
+    return qr;
+}
+
+/* Draws a badge on a new RGB24 surface width pixels wide; NULL after logging on failure. */
+static cairo_surface_t *render_surface(const struct badge_info *b, int width)
+{
+    QRcode *qr = badge_qr(b);
+    if (qr == NULL)
+        return NULL;
+    double scale = width / BADGE_WIDTH_MM;
+    int height = (int)lround(BADGE_HEIGHT_MM * scale);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale, scale);
+    draw_badge(cr, b, qr, true);
+    cairo_status_t status = cairo_status(cr);
+    cairo_destroy(cr);
+    QRcode_free(qr);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        log_warnx("badge %s: %s", b->attendee_id, cairo_status_to_string(status));
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    cairo_surface_flush(s);
+    return s;
+}
+
+bool badge_write_png(const struct badge_info *b, const char *path)
+{
+    cairo_surface_t *s = render_surface(b, BADGE_PNG_WIDTH);
+    if (s == NULL)
+        return false;
+    bool ok = image_save_surface_png(s, path);
+    cairo_surface_destroy(s);
+    return ok;
+}
+
+bool badge_render_gray(const struct badge_info *b, int width, struct image *img)
+{
+    memset(img, 0, sizeof *img);
+    if (width < 90 || width > IMAGE_MAX_SIDE * BADGE_WIDTH_MM / BADGE_HEIGHT_MM)
+        return false;
+    cairo_surface_t *s = render_surface(b, width);
+    if (s == NULL)
+        return false;
+    int h = cairo_image_surface_get_height(s), stride = cairo_image_surface_get_stride(s);
+    const uint8_t *data = cairo_image_surface_get_data(s);
+    bool ok = image_init(img, width, h);
+    for (int y = 0; ok && y < h; y++) {
+        const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < width; x++) {
+            uint32_t v = px[x];
+            img->pixels[(size_t)y * (size_t)img->stride + (size_t)x] =
+                (uint8_t)((77 * ((v >> 16) & 0xff) + 150 * ((v >> 8) & 0xff) + 29 * (v & 0xff) +
+                           128) >>
+                          8);
+        }
+    }
+    cairo_surface_destroy(s);
+    return ok;
+}
+
+/* Draws crop marks at the four corners of the badge at (x, y): short lines continuing the
+ * badge's edges, starting MARK_GAP_MM outside the corner, so that no mark touches a badge. */
+static void draw_crop_marks(cairo_t *cr, double x, double y)
+{
+    const double xs[2] = {x, x + BADGE_WIDTH_MM}, ys[2] = {y, y + BADGE_HEIGHT_MM};
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+            double dx = i == 0 ? -1 : 1, dy = j == 0 ? -1 : 1;
+            cairo_move_to(cr, xs[i] + dx * MARK_GAP_MM, ys[j]);
+            cairo_line_to(cr, xs[i] + dx * (MARK_GAP_MM + MARK_LEN_MM), ys[j]);
+            cairo_move_to(cr, xs[i], ys[j] + dy * MARK_GAP_MM);
+            cairo_line_to(cr, xs[i], ys[j] + dy * (MARK_GAP_MM + MARK_LEN_MM));
+        }
+    }
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.2);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+bool badge_write_pdf(const struct badge_info *badges, size_t n, const char *path)
+{
+    const double pt_per_mm = 72.0 / 25.4;
+    const double margin_x = (A4_WIDTH_MM - 2 * BADGE_WIDTH_MM - GUTTER_MM) / 2;
+    const double margin_y = (A4_HEIGHT_MM - 2 * BADGE_HEIGHT_MM - GUTTER_MM) / 2;
+    struct strbuf pdf = {0};
+    bool ok = false;
+    if (n == 0) {
+        log_warnx("%s: no badges to put on the sheet", path);
+        return false;
+    }
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(
+        append_stream, &pdf, A4_WIDTH_MM * pt_per_mm, A4_HEIGHT_MM * pt_per_mm);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "Portier badges");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "portier badges");
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, pt_per_mm, pt_per_mm);
+    for (size_t i = 0; i < n; i++) {
+        size_t slot = i % BADGE_PER_PAGE;
+        double x = margin_x + (double)(slot % 2) * (BADGE_WIDTH_MM + GUTTER_MM);
+        double y = margin_y + (double)(slot / 2) * (BADGE_HEIGHT_MM + GUTTER_MM);
+        QRcode *qr = badge_qr(&badges[i]);
+        if (qr == NULL)
+            goto out;
+        cairo_save(cr);
+        cairo_translate(cr, x, y);
+        draw_badge(cr, &badges[i], qr, false);
+        cairo_restore(cr);
+        QRcode_free(qr);
+        draw_crop_marks(cr, x, y);
+        if (slot == BADGE_PER_PAGE - 1 || i == n - 1)
+            cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cr = NULL;
+    cairo_surface_finish(s);
+    cairo_status_t status = cairo_surface_status(s);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        log_warnx("%s: cannot make the PDF: %s", path, cairo_status_to_string(status));
+        goto out;
+    }
+    if (!file_write_atomic(path, pdf.data, pdf.len, 0644)) {
+        log_warn("%s", path);
+        goto out;
+    }
+    ok = true;
+out:
+    if (cr != NULL)
+        cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    strbuf_finish(&pdf);
+    return ok;
+}
+
+void badge_csv_field(struct strbuf *sb, const char *s)
+{
+    if (s == NULL)
+        s = "";
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        strbuf_puts(sb, s);
+        return;
+    }
+    strbuf_putc(sb, '"');
+    for (; *s != '\0'; s++) {
+        if (*s == '"')
+            strbuf_putc(sb, '"');
+        strbuf_putc(sb, *s);
+    }
+    strbuf_putc(sb, '"');
+}
+
+bool badge_write_tokens_csv(const struct badge_info *badges, size_t n, const char *path)
+{
+    struct strbuf csv = {0};
+    strbuf_puts(&csv, "attendee_id,name,token\r\n");
+    for (size_t i = 0; i < n; i++) {
+        badge_csv_field(&csv, badges[i].attendee_id);
+        strbuf_putc(&csv, ',');
+        badge_csv_field(&csv, badges[i].name);
+        strbuf_putc(&csv, ',');
+        badge_csv_field(&csv, badges[i].token);
+        strbuf_puts(&csv, "\r\n");
+    }
+    bool ok = file_write_atomic(path, csv.data, csv.len, 0600);
+    if (!ok)
+        log_warn("%s", path);
+    strbuf_finish(&csv);
+    return ok;
+}
+
+void badge_release_fonts(void)
+{
+    /* Order matters: pango's font map holds cairo font faces, which hold fontconfig
+     * patterns. (fontconfig itself keeps a few hundred bytes until exit.) */
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+}

@@ -1,0 +1,602 @@
+/* The report as one self-contained HTML page: inline CSS, charts as inline SVG, no script and
+ * nothing fetched, laid out for a browser and for A4 paper. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report.h"
+#include "timeutil.h"
+#include "util.h"
+#include "report_out.h"
+
+#define HOUR_MS (3600 * 1000LL)
+
+static const char style[] =
+    "@page{size:A4;margin:14mm 12mm 16mm}"
+    "*{box-sizing:border-box}"
+    "html{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "body{font-family:'Source Sans 3','Segoe UI',Roboto,'Helvetica Neue','DejaVu Sans',"
+    "Arial,sans-serif;color:#1d2433;margin:0 auto;max-width:1120px;padding:28px 36px;"
+    "font-size:14px;line-height:1.4;background:#fff}"
+    "header{border-bottom:3px solid #1f4e8c;padding-bottom:10px;margin-bottom:18px;"
+    "display:flex;justify-content:space-between;align-items:flex-end;gap:24px}"
+    "header .kicker{font-size:12px;letter-spacing:.12em;text-transform:uppercase;"
+    "color:#1f4e8c;font-weight:600}"
+    "h1{font-size:28px;margin:2px 0 0;font-weight:700}"
+    "header .when{color:#5b6475;text-align:right;font-size:13px}"
+    "h2{font-size:18px;margin:28px 0 10px;color:#1f4e8c;break-after:avoid;"
+    "page-break-after:avoid}"
+    "h3{font-size:13px;margin:0 0 2px;font-weight:600}"
+    ".cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px}"
+    ".card{border:1px solid #d8dee9;border-radius:8px;padding:10px 14px;background:#f7f9fc}"
+    ".card .v{font-size:26px;font-weight:700;color:#1d2433}"
+    ".card .l{font-size:12px;color:#5b6475}"
+    ".card .s{font-size:12px;color:#1f4e8c}"
+    ".charts{display:grid;grid-template-columns:1fr 1fr;gap:10px 18px}"
+    ".chart{break-inside:avoid;page-break-inside:avoid}"
+    ".chart .sub{font-size:11px;color:#5b6475;margin-bottom:2px}"
+    "svg{display:block;width:100%;height:auto}"
+    "svg text{font-family:inherit}"
+    ".legend{font-size:12px;color:#5b6475;margin:4px 0 10px}"
+    ".legend span{display:inline-block;margin-right:16px}"
+    ".sw{display:inline-block;width:14px;height:10px;margin-right:5px;vertical-align:-1px;"
+    "border-radius:2px}"
+    "table{border-collapse:collapse;width:100%;font-size:12px}"
+    "th{text-align:left;font-weight:600;color:#5b6475;border-bottom:2px solid #1f4e8c;"
+    "padding:5px 6px;vertical-align:bottom}"
+    "td{padding:4px 6px;border-bottom:1px solid #e6eaf0;vertical-align:top}"
+    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "tr{break-inside:avoid;page-break-inside:avoid}"
+    "tbody tr:nth-child(even){background:#f7f9fc}"
+    ".bar{height:6px;background:#e6eaf0;border-radius:3px;margin-top:3px;min-width:60px}"
+    ".bar i{display:block;height:6px;border-radius:3px;background:#2f6fbd}"
+    ".bar i.full{background:#c2410c}"
+    ".muted{color:#5b6475}"
+    ".notes{font-size:11px;color:#5b6475;margin-top:24px;border-top:1px solid #d8dee9;"
+    "padding-top:8px}"
+    ".notes li{margin:2px 0}"
+    ".appendix{break-before:page;page-break-before:always}"
+    "@media print{body{padding:0;max-width:none;font-size:10pt}"
+    ".cards{grid-template-columns:repeat(4,1fr)}h1{font-size:22pt}"
+    "table{font-size:8.5pt}.charts{gap:4mm 6mm}}";
+
+/* Appends an HTML-escaped string. */
+void report_html_escape(struct strbuf *sb, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            strbuf_puts(sb, "&amp;");
+            break;
+        case '<':
+            strbuf_puts(sb, "&lt;");
+            break;
+        case '>':
+            strbuf_puts(sb, "&gt;");
+            break;
+        case '"':
+            strbuf_puts(sb, "&quot;");
+            break;
+        default:
+            strbuf_putc(sb, *s);
+        }
+    }
+}
+
+/* Appends "HH:MM" in local time. */
+static void put_hhmm(struct strbuf *sb, int64_t ms)
+{
+    char buf[8];
+    time_format_hhmm(ms, buf);
+    strbuf_puts(sb, buf);
+}
+
+/* The local UTC offset at ms, in ms. */
+static int64_t local_offset(int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return (int64_t)tm.tm_gmtoff * 1000;
+}
+
+/* Appends a date such as "Thursday 23 April 2026" in local time. */
+static void put_date(struct strbuf *sb, int64_t ms)
+{
+    static const char *const days[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                       "Thursday", "Friday", "Saturday"};
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strbuf_printf(sb, "%s %d %s %d", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+                  tm.tm_year + 1900);
+}
+
+/* A chart's geometry: the time window and the plot area inside the SVG. */
+struct frame {
+    int64_t t0, t1;
+    double x0, x1, y0, y1; /* plot area; y0 is the bottom */
+    double vmax;
+};
+
+static double fx(const struct frame *f, int64_t t)
+{
+    return f->x0 + (f->x1 - f->x0) * (double)(t - f->t0) / (double)(f->t1 - f->t0);
+}
+
+static double fy(const struct frame *f, double v)
+{
+    return f->y0 - (f->y0 - f->y1) * v / f->vmax;
+}
+
+/* A round scale maximum at or above v, and its tick step. */
+static double nice_max(double v, double *step)
+{
+    static const double steps[] = {1,   2,   5,    10,   20,   25,   50,    100,   200,
+                                   250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000};
+    if (v < 1)
+        v = 1;
+    for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
+        if (v / steps[i] <= 4) {
+            *step = steps[i];
+            double m = steps[i];
+            while (m < v)
+                m += steps[i];
+            return m;
+        }
+    }
+    *step = v / 4;
+    return v;
+}
+
+/* Draws the grid: horizontal lines with values, hour ticks with labels. */
+static void draw_axes(struct strbuf *sb, const struct frame *f, double step)
+{
+    for (double v = 0; v <= f->vmax + 1e-9; v += step) {
+        double y = fy(f, v);
+        strbuf_printf(sb,
+                      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                      "stroke-width=\"1\"/>",
+                      f->x0, y, f->x1, y, v == 0 ? "#9aa3b2" : "#e6eaf0");
+        strbuf_printf(sb,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#5b6475\" "
+                      "text-anchor=\"end\">%.0f</text>",
+                      f->x0 - 4, y + 3.5, v);
+    }
+    int64_t span = f->t1 - f->t0;
+    int64_t every = span > 16 * HOUR_MS ? 4 * HOUR_MS : span > 8 * HOUR_MS ? 2 * HOUR_MS : HOUR_MS;
+    int64_t off = local_offset(f->t0);
+    int64_t local = f->t0 + off, rem = ((local % every) + every) % every;
+    int64_t first = local + (rem == 0 ? 0 : every - rem) - off; /* the first whole step */
+    for (int64_t t = first; t <= f->t1; t += every) {
+        double x = fx(f, t);
+        strbuf_printf(sb,
+                      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#9aa3b2\"/>",
+                      x, f->y0, x, f->y0 + 4);
+        strbuf_printf(sb,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#5b6475\" "
+                      "text-anchor=\"middle\">",
+                      x, f->y0 + 15);
+        put_hhmm(sb, t);
+        strbuf_puts(sb, "</text>");
+    }
+}
+
+/* The chart of one room: occupancy per 5 minutes against capacity and the session slots. */
+static void room_chart(struct strbuf *sb, const struct report *r, size_t room, int64_t t0,
+                       int64_t t1)
+{
+    const struct event *ev = r->ev;
+    size_t nr = ev->n_rooms;
+    int cap = ev->rooms[room].capacity, peak = 0;
+    for (size_t i = 0; i < r->n_slots; i++) {
+        int v = r->occupancy[i * (nr + 1) + room];
+        if (v > peak)
+            peak = v;
+    }
+    double step;
+    struct frame f = {t0, t1, 34, 522, 150, 14, 0};
+    f.vmax = nice_max((cap > peak ? cap : peak) * 1.08, &step);
+    strbuf_puts(sb, "<div class=\"chart\"><h3>");
+    report_html_escape(sb, ev->rooms[room].name);
+    strbuf_printf(sb, "</h3><div class=\"sub\">capacity %d · peak %d</div>", cap, peak);
+    strbuf_printf(sb, "<svg viewBox=\"0 0 540 170\" role=\"img\" aria-label=\"Occupancy of %s\">",
+                  ev->rooms[room].id);
+    /* Session slots, shaded, with their titles. */
+    for (size_t s = 0; s < ev->n_sessions; s++) {
+        const struct session *se = &ev->sessions[s];
+        if (se->room != room || se->end_ms <= t0 || se->start_ms >= t1)
+            continue;
+        double xa = fx(&f, se->start_ms > t0 ? se->start_ms : t0);
+        double xb = fx(&f, se->end_ms < t1 ? se->end_ms : t1);
+        strbuf_printf(sb,
+                      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                      "fill=\"#eef3fa\" stroke=\"#c9d6ea\"><title>",
+                      xa, f.y1, xb - xa, f.y0 - f.y1);
+        report_html_escape(sb, se->title);
+        strbuf_puts(sb, "</title></rect>");
+        strbuf_printf(sb,
+                      "<clipPath id=\"c%zu\"><rect x=\"%.1f\" y=\"0\" width=\"%.1f\" "
+                      "height=\"170\"/></clipPath>",
+                      s, xa, xb - xa - 3);
+        strbuf_printf(sb,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9.5\" fill=\"#1f4e8c\" "
+                      "clip-path=\"url(#c%zu)\">",
+                      xa + 3, f.y1 + 11, s);
+        report_html_escape(sb, se->title);
+        strbuf_puts(sb, "</text>");
+    }
+    draw_axes(sb, &f, step);
+    /* Occupancy as a step area. */
+    strbuf_printf(sb,
+                  "<path fill=\"#2f6fbd\" fill-opacity=\".22\" stroke=\"#2f6fbd\" "
+                  "stroke-width=\"1.4\" d=\"M%.1f %.1f",
+                  fx(&f, t0), f.y0);
+    for (size_t i = 0; i < r->n_slots; i++) {
+        int64_t a = r->slot0_ms + (int64_t)i * REPORT_SLOT_MS;
+        if (a < t0 || a >= t1)
+            continue;
+        double y = fy(&f, r->occupancy[i * (nr + 1) + room]);
+        strbuf_printf(sb, "L%.1f %.1fL%.1f %.1f", fx(&f, a), y, fx(&f, a + REPORT_SLOT_MS), y);
+    }
+    strbuf_printf(sb, "L%.1f %.1fZ\"/>", fx(&f, t1), f.y0);
+    /* Capacity. */
+    double yc = fy(&f, cap);
+    strbuf_printf(sb,
+                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c2410c\" "
+                  "stroke-width=\"1.3\" stroke-dasharray=\"5 3\"/>",
+                  f.x0, yc, f.x1, yc);
+    strbuf_puts(sb, "</svg></div>");
+}
+
+/* The arrivals chart: check-ins per 5 minutes (bars) and their running total (line). */
+static void arrivals_chart(struct strbuf *sb, const struct report *r, int64_t t0, int64_t t1)
+{
+    int most = 0, total = 0;
+    for (size_t i = 0; i < r->n_slots; i++) {
+        if (r->arrivals[i] > most)
+            most = r->arrivals[i];
+        total += r->arrivals[i];
+    }
+    double step, step2;
+    struct frame f = {t0, t1, 40, 1040, 210, 12, 0};
+    f.vmax = nice_max(most * 1.1, &step);
+    struct frame g = f;
+    g.vmax = nice_max(total * 1.05, &step2);
+    strbuf_puts(sb, "<div class=\"chart\"><svg viewBox=\"0 0 1090 230\" role=\"img\" "
+                    "aria-label=\"Arrivals\">");
+    draw_axes(sb, &f, step);
+    for (double v = step2; v <= g.vmax + 1e-9; v += step2)
+        strbuf_printf(sb,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#0f766e\">%.0f</text>",
+                      g.x1 + 4, fy(&g, v) + 3.5, v);
+    double w = fx(&f, t0 + REPORT_SLOT_MS) - fx(&f, t0);
+    int run = 0;
+    struct strbuf line = {0};
+    for (size_t i = 0; i < r->n_slots; i++) {
+        int64_t a = r->slot0_ms + (int64_t)i * REPORT_SLOT_MS;
+        run += r->arrivals[i];
+        if (a < t0 || a >= t1)
+            continue;
+        if (r->arrivals[i] > 0) {
+            double y = fy(&f, r->arrivals[i]);
+            strbuf_printf(sb,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                          "fill=\"#2f6fbd\"/>",
+                          fx(&f, a) + 0.5, y, w > 2 ? w - 1 : w, f.y0 - y);
+        }
+        strbuf_printf(&line, "%s%.1f %.1f", line.len ? "L" : "M", fx(&g, a + REPORT_SLOT_MS),
+                      fy(&g, run));
+    }
+    if (line.len > 0)
+        strbuf_printf(sb, "<path d=\"%s\" fill=\"none\" stroke=\"#0f766e\" stroke-width=\"2\"/>",
+                      line.data);
+    strbuf_finish(&line);
+    strbuf_puts(sb, "</svg></div>");
+}
+
+/* Appends a headline card. */
+static void card(struct strbuf *sb, const char *value, const char *label, const char *sub)
+{
+    strbuf_puts(sb, "<div class=\"card\"><div class=\"v\">");
+    report_html_escape(sb, value);
+    strbuf_puts(sb, "</div><div class=\"l\">");
+    report_html_escape(sb, label);
+    strbuf_puts(sb, "</div><div class=\"s\">");
+    report_html_escape(sb, sub);
+    strbuf_puts(sb, "</div></div>");
+}
+
+/* The window the charts show: the slots, trimmed to whole hours around sessions and data. */
+static void chart_window(const struct report *r, int64_t *t0, int64_t *t1)
+{
+    int64_t a = r->slot0_ms, b = r->slot0_ms + (int64_t)r->n_slots * REPORT_SLOT_MS;
+    int64_t off = local_offset(a);
+    a = a + off - (((a + off) % HOUR_MS) + HOUR_MS) % HOUR_MS - off;
+    int64_t rem = (((b + off) % HOUR_MS) + HOUR_MS) % HOUR_MS;
+    if (rem != 0)
+        b += HOUR_MS - rem;
+    if (b <= a)
+        b = a + HOUR_MS;
+    *t0 = a;
+    *t1 = b;
+}
+
+/* The sessions table. */
+static void sessions_table(struct strbuf *sb, const struct report *r)
+{
+    const struct event *ev = r->ev;
+    char buf[32];
+    strbuf_puts(sb, "<table><thead><tr><th>Session</th><th>Room</th><th>Time</th>"
+                    "<th class=\"n\">Capacity</th><th class=\"n\">Registered</th>"
+                    "<th class=\"n\">Attended</th><th class=\"n\">of whom registered</th>"
+                    "<th class=\"n\">Walk-ins</th><th class=\"n\">No-shows</th>"
+                    "<th class=\"n\">Peak</th><th class=\"n\">Refused (full)</th>"
+                    "<th class=\"n\">Median min.</th></tr></thead><tbody>");
+    for (size_t s = 0; s < ev->n_sessions; s++) {
+        const struct session *se = &ev->sessions[s];
+        const struct report_session *rs = &r->sessions[s];
+        int cap = ev->rooms[se->room].capacity;
+        strbuf_puts(sb, "<tr><td>");
+        report_html_escape(sb, se->title);
+        strbuf_puts(sb, "</td><td>");
+        report_html_escape(sb, ev->rooms[se->room].name);
+        strbuf_puts(sb, "</td><td>");
+        put_hhmm(sb, se->start_ms);
+        strbuf_puts(sb, "–");
+        put_hhmm(sb, se->end_ms);
+        strbuf_printf(sb,
+                      "</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
+                      "<td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
+                      "<td class=\"n\">%d",
+                      cap, rs->registered, rs->attended, rs->attended_registered, rs->walk_ins,
+                      rs->no_shows, rs->peak);
+        if (rs->peak > 0) {
+            strbuf_puts(sb, " <span class=\"muted\">");
+            put_hhmm(sb, rs->peak_ms);
+            strbuf_puts(sb, "</span>");
+        }
+        int pct = cap > 0 ? (rs->peak * 100 + cap / 2) / cap : 0;
+        strbuf_printf(sb, "<div class=\"bar\"><i%s style=\"width:%d%%\"></i></div>",
+                      rs->peak >= cap ? " class=\"full\"" : "", pct > 100 ? 100 : pct);
+        report_format_minutes(rs->median_present_ms, false, buf);
+        strbuf_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%s</td></tr>",
+                      rs->refused_full, buf);
+    }
+    strbuf_puts(sb, "</tbody></table>");
+}
+
+/* The attendees table. */
+static void attendees_table(struct strbuf *sb, const struct report *r)
+{
+    const struct event *ev = r->ev;
+    strbuf_puts(sb, "<table><thead><tr><th>Id</th><th>Name</th><th>Organisation</th>"
+                    "<th>Category</th><th>Checked in</th><th class=\"n\">Registered</th>"
+                    "<th class=\"n\">Attended</th><th>Sessions attended (minutes)</th></tr>"
+                    "</thead><tbody>");
+    char buf[32];
+    for (size_t a = 0; a < ev->n_attendees; a++) {
+        const struct attendee *at = &ev->attendees[a];
+        const struct report_attendee *ra = &r->attendees[a];
+        strbuf_puts(sb, "<tr><td>");
+        report_html_escape(sb, at->id);
+        strbuf_puts(sb, "</td><td>");
+        report_html_escape(sb, at->name);
+        strbuf_puts(sb, "</td><td>");
+        report_html_escape(sb, at->organisation);
+        strbuf_printf(sb, "</td><td>%s</td><td>", category_name(at->category));
+        if (ra->checked_in_ms != INT64_MIN)
+            put_hhmm(sb, ra->checked_in_ms);
+        else
+            strbuf_puts(sb, "<span class=\"muted\">—</span>");
+        strbuf_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td>",
+                      ra->sessions_registered, ra->sessions_attended);
+        bool first = true;
+        for (size_t s = 0; s < ev->n_sessions; s++) {
+            int64_t ms = r->present_ms[a * ev->n_sessions + s];
+            if (ms <= 0)
+                continue;
+            report_format_minutes(ms, false, buf);
+            strbuf_puts(sb, first ? "" : ", ");
+            report_html_escape(sb, ev->sessions[s].id);
+            strbuf_printf(sb, " <span class=\"muted\">%s</span>", buf);
+            first = false;
+        }
+        strbuf_puts(sb, "</td></tr>");
+    }
+    strbuf_puts(sb, "</tbody></table>");
+}
+
+/* The occupancy table: slots where any room or the venue holds someone. */
+static void occupancy_table(struct strbuf *sb, const struct report *r)
+{
+    const struct event *ev = r->ev;
+    size_t nr = ev->n_rooms;
+    strbuf_puts(sb, "<table><thead><tr><th>Time</th>");
+    for (size_t k = 0; k < nr; k++) {
+        strbuf_puts(sb, "<th class=\"n\">");
+        report_html_escape(sb, ev->rooms[k].id);
+        strbuf_puts(sb, "</th>");
+    }
+    strbuf_puts(sb, "<th class=\"n\">Venue</th></tr></thead><tbody>");
+    for (size_t i = 0; i < r->n_slots; i++) {
+        bool any = false;
+        for (size_t k = 0; k <= nr; k++)
+            any |= r->occupancy[i * (nr + 1) + k] != 0;
+        if (!any)
+            continue;
+        strbuf_puts(sb, "<tr><td>");
+        put_hhmm(sb, r->slot0_ms + (int64_t)i * REPORT_SLOT_MS);
+        strbuf_puts(sb, "</td>");
+        for (size_t k = 0; k <= nr; k++)
+            strbuf_printf(sb, "<td class=\"n\">%d</td>", r->occupancy[i * (nr + 1) + k]);
+        strbuf_puts(sb, "</tr>");
+    }
+    strbuf_puts(sb, "</tbody></table>");
+}
+
+/* The arrivals table: slots with check-ins. */
+static void arrivals_table(struct strbuf *sb, const struct report *r)
+{
+    strbuf_puts(sb, "<table style=\"max-width:420px\"><thead><tr><th>Time</th>"
+                    "<th class=\"n\">Check-ins</th><th class=\"n\">Total</th></tr></thead><tbody>");
+    int total = 0;
+    for (size_t i = 0; i < r->n_slots; i++) {
+        total += r->arrivals[i];
+        if (r->arrivals[i] == 0)
+            continue;
+        strbuf_puts(sb, "<tr><td>");
+        put_hhmm(sb, r->slot0_ms + (int64_t)i * REPORT_SLOT_MS);
+        strbuf_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%d</td></tr>",
+                      r->arrivals[i], total);
+    }
+    strbuf_puts(sb, "</tbody></table>");
+}
+
+/* The admissions that took a room past its capacity, and why they could. */
+static void over_capacity_table(struct strbuf *sb, const struct report *r)
+{
+    const struct event *ev = r->ev;
+    strbuf_puts(sb, "<h2>Over capacity</h2>");
+    if (r->n_overflows == 0) {
+        strbuf_puts(sb, "<p>No room went over its capacity.</p>\n");
+        return;
+    }
+    strbuf_puts(sb, "<p>Admissions after which a room held more people than its capacity: "
+                    "a staff override, a speaker (never refused), or doors of one room that "
+                    "could not see each other's scans while the network was away.</p>"
+                    "<table><thead><tr><th>Time</th><th>Room</th><th>Session</th>"
+                    "<th class=\"num\">Inside</th><th class=\"num\">Capacity</th>"
+                    "<th>Attendee</th><th>Door</th><th>Why</th></tr></thead><tbody>");
+    for (size_t i = 0; i < r->n_overflows; i++) {
+        const struct report_overflow *o = &r->overflows[i];
+        const struct attendee *a = &ev->attendees[o->attendee];
+        strbuf_puts(sb, "<tr><td>");
+        put_hhmm(sb, o->time_ms);
+        strbuf_puts(sb, "</td><td>");
+        report_html_escape(sb, ev->rooms[o->room].name);
+        strbuf_puts(sb, "</td><td>");
+        if (o->session != SIZE_MAX)
+            report_html_escape(sb, ev->sessions[o->session].title);
+        strbuf_printf(sb, "</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td>", o->count,
+                      o->capacity);
+        report_html_escape(sb, a->id);
+        strbuf_puts(sb, "</td><td>");
+        report_html_escape(sb, o->device);
+        strbuf_printf(sb, "</td><td>%s</td></tr>",
+                      o->override                       ? "staff override"
+                      : a->category == CATEGORY_SPEAKER ? "speaker"
+                                                        : "doors out of touch");
+    }
+    strbuf_puts(sb, "</tbody></table>\n");
+}
+
+/* The page. */
+char *report_html(const struct report *r)
+{
+    const struct event *ev = r->ev;
+    struct strbuf sb = {0};
+    char v[64], sub[96];
+    int64_t t0, t1;
+    chart_window(r, &t0, &t1);
+    int64_t day = ev->n_sessions > 0 ? ev->sessions[0].start_ms : r->first_ms;
+    for (size_t s = 0; s < ev->n_sessions; s++) {
+        if (ev->sessions[s].start_ms < day)
+            day = ev->sessions[s].start_ms;
+    }
+
+    strbuf_puts(&sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                     "<title>Attendance report · ");
+    report_html_escape(&sb, ev->name);
+    strbuf_printf(&sb, "</title><style>%s</style></head><body>\n", style);
+    strbuf_puts(&sb, "<header><div><div class=\"kicker\">Attendance report</div><h1>");
+    report_html_escape(&sb, ev->name);
+    strbuf_puts(&sb, "</h1></div><div class=\"when\">");
+    put_date(&sb, day);
+    strbuf_puts(&sb, "<br>");
+    report_html_escape(&sb, ev->timezone);
+    strbuf_puts(&sb, "</div></header>\n");
+
+    /* Headline figures. */
+    int attended = 0, refused = 0, full = 0;
+    for (size_t s = 0; s < ev->n_sessions; s++) {
+        attended += r->sessions[s].attended;
+        refused += r->sessions[s].refused_full;
+        full += r->sessions[s].peak >= ev->rooms[ev->sessions[s].room].capacity;
+    }
+    strbuf_puts(&sb, "<section class=\"cards\">");
+    snprintf(v, sizeof v, "%d", r->checked_in);
+    snprintf(sub, sizeof sub, "of %d registered (%d%%)", r->people,
+             r->people > 0 ? (r->checked_in * 100 + r->people / 2) / r->people : 0);
+    card(&sb, v, "checked in at the entrance", sub);
+    snprintf(v, sizeof v, "%d", r->venue_peak);
+    if (r->venue_peak > 0) {
+        char hhmm[8];
+        time_format_hhmm(r->venue_peak_ms, hhmm);
+        snprintf(sub, sizeof sub, "at %s", hhmm);
+    } else {
+        snprintf(sub, sizeof sub, "no one checked in");
+    }
+    card(&sb, v, "peak inside the venue", sub);
+    snprintf(v, sizeof v, "%d", attended);
+    snprintf(sub, sizeof sub, "over %zu sessions in %zu rooms", ev->n_sessions, ev->n_rooms);
+    card(&sb, v, "session attendances", sub);
+    snprintf(v, sizeof v, "%d", refused);
+    snprintf(sub, sizeof sub, "%d session%s reached capacity", full, full == 1 ? "" : "s");
+    card(&sb, v, "refused at a full room", sub);
+    strbuf_puts(&sb, "</section>\n");
+
+    strbuf_puts(&sb, "<h2>Arrivals at the entrance</h2><div class=\"legend\">"
+                     "<span><i class=\"sw\" style=\"background:#2f6fbd\"></i>check-ins per 5 "
+                     "minutes (left scale)</span><span><i class=\"sw\" style=\"background:"
+                     "#0f766e\"></i>checked in so far (right scale)</span></div>");
+    arrivals_chart(&sb, r, t0, t1);
+
+    strbuf_puts(&sb, "<h2>Occupancy by room</h2><div class=\"legend\"><span><i class=\"sw\" "
+                     "style=\"background:#2f6fbd;opacity:.5\"></i>people in the room (highest "
+                     "in each 5 minutes)</span><span><i class=\"sw\" style=\"background:"
+                     "#c2410c\"></i>capacity</span><span><i class=\"sw\" style=\"background:"
+                     "#eef3fa;border:1px solid #c9d6ea\"></i>session</span></div>"
+                     "<div class=\"charts\">");
+    for (size_t k = 0; k < ev->n_rooms; k++)
+        room_chart(&sb, r, k, t0, t1);
+    strbuf_puts(&sb, "</div>\n");
+
+    strbuf_puts(&sb, "<h2>Sessions</h2>");
+    sessions_table(&sb, r);
+
+    over_capacity_table(&sb, r);
+
+    strbuf_puts(&sb, "<ul class=\"notes\">"
+                     "<li>Staff are not counted. Speakers and press are.</li>"
+                     "<li>Attended: present in the room while the session ran. Someone "
+                     "counts from the scan that admitted them until they entered another "
+                     "room, left, or the session ended.</li>"
+                     "<li>No-shows: registered, checked in at the entrance before the session "
+                     "ended, but did not attend it.</li>"
+                     "<li>Peak: the most people in the room while the session ran, and when "
+                     "it was first reached.</li>");
+    strbuf_printf(&sb, "<li>From %zu scans by %zu devices", r->scans, r->devices);
+    /* Not the copies merged: that depends on the source, and the page must not. */
+    if (r->unknown_scans > 0)
+        strbuf_printf(&sb,
+                      "; %zu scans name rooms, sessions or people this event does not "
+                      "know and were left out",
+                      r->unknown_scans);
+    strbuf_puts(&sb, ".</li></ul>\n");
+
+    strbuf_puts(&sb, "<section class=\"appendix\"><h2>Arrivals per 5 minutes</h2>");
+    arrivals_table(&sb, r);
+    strbuf_puts(&sb, "<h2>Occupancy per 5 minutes</h2>");
+    occupancy_table(&sb, r);
+    strbuf_puts(&sb, "</section><section class=\"appendix\"><h2>Attendees</h2>");
+    attendees_table(&sb, r);
+    strbuf_puts(&sb, "</section>\n</body></html>\n");
+    return strbuf_take(&sb);
+}

@@ -1,0 +1,42 @@
+/* The report's files: five CSV files and one HTML page, written from a computed report. */
+#ifndef PORTIER_REPORT_OUT_H
+#define PORTIER_REPORT_OUT_H
+
+#include <stdbool.h>
+
+#include "report.h"
+
+#define REPORT_ATTENDANCE_CSV    "attendance.csv"
+#define REPORT_ATTENDEES_CSV     "attendees.csv"
+#define REPORT_OCCUPANCY_CSV     "occupancy.csv"
+#define REPORT_ARRIVALS_CSV      "arrivals.csv"
+#define REPORT_OVER_CAPACITY_CSV "over_capacity.csv"
+#define REPORT_HTML              "report.html"
+
+/* How CSV files are written. */
+struct report_csv_format {
+    char sep; /* ',' (default) or ';' (then decimals take a comma, as such spreadsheets expect) */
+    bool bom; /* start with a UTF-8 byte order mark */
+};
+
+/* The files' contents, each owned by the caller. Times are ISO 8601 in the process's time
+ * zone (time_set_zone with the event's). */
+char *report_attendance_csv(const struct report *r, const struct report_csv_format *f);
+char *report_attendees_csv(const struct report *r, const struct report_csv_format *f);
+char *report_occupancy_csv(const struct report *r, const struct report_csv_format *f);
+char *report_arrivals_csv(const struct report *r, const struct report_csv_format *f);
+char *report_over_capacity_csv(const struct report *r, const struct report_csv_format *f);
+/* The HTML page (report_html.c): inline CSS and SVG, no script, no network. */
+char *report_html(const struct report *r);
+/* Writes the five files into dir (created when missing), each atomically. Returns false after
+ * logging why. */
+bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f);
+
+/* Helpers shared by the writers. */
+/* Formats minutes with one decimal ("12.5", or "12,5" with a decimal comma). */
+void report_format_minutes(int64_t ms, bool decimal_comma, char buf[32]);
+/* Appends an HTML-escaped string. */
+struct strbuf;
+void report_html_escape(struct strbuf *sb, const char *s);
+
+#endif

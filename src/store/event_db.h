@@ -1,0 +1,82 @@
+/* event.db: the event model on disk (the schema below), the key files of an
+ * EVENT_DIR, revocation and kiosk bundles. The only code that reads or writes event.db, with
+ * roster_db.h (imports) and privacy.h (forget).
+ *
+ * event.db (SQLite, user_version = EVENT_DB_VERSION) holds:
+ *   meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
+ *       keys: format ('portier-event'), event_id (decimal uint32), name, timezone,
+ *             key_id (decimal uint16), created (ISO 8601),
+ *             next_num (decimal: the num the next imported attendee gets; nums are never reused),
+ *             bundle ('1' in a kiosk bundle, absent in an EVENT_DIR)
+ *   rooms(id TEXT PRIMARY KEY, name TEXT NOT NULL, capacity INTEGER NOT NULL CHECK(capacity > 0),
+ *         pos INTEGER NOT NULL DEFAULT 0)   -- order of rooms.csv; event_load sorts by (pos, id)
+ *   sessions(id TEXT PRIMARY KEY, room TEXT NOT NULL REFERENCES rooms(id), title TEXT NOT NULL,
+ *            start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+ *            start_text TEXT NOT NULL, end_text TEXT NOT NULL)   -- as written in sessions.csv
+ *   attendees(id TEXT PRIMARY KEY, num INTEGER NOT NULL UNIQUE, name TEXT NOT NULL,
+ *             organisation TEXT NOT NULL DEFAULT '', email TEXT, language TEXT NOT NULL,
+ *             category TEXT NOT NULL, serial INTEGER NOT NULL DEFAULT 0)
+ *   registrations(attendee TEXT NOT NULL REFERENCES attendees(id),
+ *                 session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session))
+ *   revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL, revoked_at TEXT NOT NULL,
+ *               PRIMARY KEY(num, serial))
+ *
+ * `num` is the attendee's compact number (1, 2, 3, ... in import order, never reused): the badge
+ * token carries it rather than the textual id so that the QR code stays at version 5.
+ * `serial` is the attendee's current badge serial; revoking a badge records (num, serial) in
+ * revocations and increments serial, so the next `portier badges` issues a new token.
+ * A kiosk bundle is the same file with e-mail addresses removed.
+ */
+#ifndef PORTIER_EVENT_DB_H
+#define PORTIER_EVENT_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+#define EVENT_DB_VERSION       1
+#define EVENT_DB_NAME          "event.db"
+#define EVENT_SIGNING_KEY_NAME "signing.key"
+#define EVENT_VERIFY_KEY_NAME  "verify.pub"
+
+/* Loads the model from an event.db file (read-only). Returns NULL after logging why. The
+ * event is owned by the caller. */
+struct event *event_load(const char *db_path);
+/* The SQL that creates an empty event.db (tables above and user_version). */
+const char *event_db_schema_sql(void);
+/* Reads the event id from an event.db's meta table without loading the model. Logs why on
+ * failure. */
+bool event_read_id(const char *db_path, uint32_t *event_id);
+struct sqlite3;
+/* Opens an event.db read-only inside one read transaction (every read sees one snapshot),
+ * after checking that it is an event database this program reads. NULL after logging why.
+ * Close it with sqlite3_close. */
+struct sqlite3 *event_db_open(const char *db_path);
+/* One meta value of an open event.db (owned by the caller), or NULL when absent. */
+char *event_db_meta(struct sqlite3 *db, const char *key);
+
+/* Key files. EVENT_DIR/signing.key holds the lowercase hex of the 64-byte libsodium Ed25519
+ * secret key and a newline, mode 0600; verify.pub (in an EVENT_DIR and in a kiosk bundle) the
+ * hex of the 32-byte public key and a newline. */
+/* Reads dir/verify.pub. Logs why on failure. */
+bool event_read_public_key(const char *dir, uint8_t pk[32]);
+/* Reads event_dir/signing.key; refuses (with a message saying how to fix it) a file that group
+ * or others may read. Logs why on failure. */
+bool event_read_secret_key(const char *event_dir, uint8_t sk[64]);
+/* Creates event_dir/signing.key (mode 0600 from the start) and verify.pub; fails when
+ * signing.key exists. Logs why on failure. */
+bool event_write_keys(const char *event_dir, const uint8_t pk[32], const uint8_t sk[64]);
+
+/* Revokes the current badge of an attendee in event.db: records (num, serial) in revocations
+ * and increments serial (refused past 255). Returns the revoked badge's num and serial. Logs
+ * why on failure (unknown id included). */
+bool event_revoke(const char *db_path, const char *attendee_id, uint32_t *num,
+                  uint32_t *revoked_serial);
+/* Writes kiosk_dir/event.db (a copy of event_dir's without e-mail addresses) and
+ * kiosk_dir/verify.pub, each replaced atomically; never the signing key. Refuses a kiosk_dir
+ * that holds another event's bundle, or a signing key. Logs why on failure. */
+bool event_bundle(const char *event_dir, const char *kiosk_dir);
+
+#endif

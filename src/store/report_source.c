@@ -1,0 +1,109 @@
+/* Where a report's scans come from: kiosk databases collected after the event. */
+#include "report_source.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sqlutil.h"
+#include "report.h"
+#include "store.h"
+#include "util.h"
+#include "file.h"
+
+/* Decodes a row of the scans query below; false when a field is invalid. */
+static bool sqlite_row(sqlite3_stmt *q, struct scan *s)
+{
+    memset(s, 0, sizeof *s);
+    s->db_epoch = sqlite3_column_int64(q, 1);
+    s->seq = sqlite3_column_int64(q, 2);
+    s->wall_ms = sqlite3_column_int64(q, 3);
+    s->override = sqlite3_column_int(q, 11) != 0;
+    s->clock_synced = sqlite3_column_int(q, 12) != 0;
+    const char *mode = (const char *)sqlite3_column_text(q, 7);
+    const char *kind = (const char *)sqlite3_column_text(q, 8);
+    const char *result = (const char *)sqlite3_column_text(q, 9);
+    const char *reason = (const char *)sqlite3_column_text(q, 10);
+    return sql_column_copy(q, 0, s->device_id, sizeof s->device_id) &&
+           sql_column_copy(q, 4, s->room, sizeof s->room) &&
+           sql_column_copy(q, 5, s->session, sizeof s->session) &&
+           sql_column_copy(q, 6, s->attendee, sizeof s->attendee) && mode != NULL &&
+           kiosk_mode_parse(mode, &s->mode) && kind != NULL && scan_kind_parse(kind, &s->kind) &&
+           result != NULL && scan_result_parse(result, &s->result) && reason != NULL &&
+           scan_reason_parse(reason, &s->reason);
+}
+
+/* Reads one integer PRAGMA; -1 on error. */
+static int64_t pragma_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* Adds a kiosk database's scans. */
+bool report_log_add_kiosk_db(struct report_log *log, const char *path)
+{
+    /* The collected file is evidence: it is read through a read-only connection (in one read
+     * transaction, so one consistent snapshot, the WAL's content included) and never written.
+     * Opening it through the store would migrate it and switch its journal, and copying it
+     * first costs more than the whole report at a million scans. The table is the store's
+     * scans log (store.h), whose columns only ever grow. */
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    bool ok = false;
+    if (!path_exists(path)) {
+        log_warnx("report: %s: %s", path, strerror(ENOENT));
+        return false;
+    }
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        log_warnx("report: %s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        goto out;
+    }
+    sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    int64_t app = pragma_int(db, "PRAGMA application_id");
+    int64_t version = pragma_int(db, "PRAGMA user_version");
+    if (app != STORE_APPLICATION_ID || version < 1) {
+        log_warnx("report: %s: not a Portier kiosk database", path);
+        goto out;
+    }
+    if (version > store_schema_version()) {
+        log_warnx("report: %s: made by a newer Portier (schema %" PRId64 ", this one reads up "
+                  "to %d): use a newer portier",
+                  path, version, store_schema_version());
+        goto out;
+    }
+    if (sqlite3_prepare_v2(db,
+                           "SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee,"
+                           " mode, kind, result, reason, override, clock_synced FROM scans",
+                           -1, &q, NULL) != SQLITE_OK) {
+        log_warnx("report: %s: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct scan s;
+        if (!sqlite_row(q, &s)) {
+            log_warnx("report: %s: a scan (%s) has an invalid field", path,
+                      (const char *)sqlite3_column_text(q, 0));
+            goto out;
+        }
+        report_log_add(log, &s, s.wall_ms);
+    }
+    if (rc != SQLITE_DONE) {
+        log_warnx("report: %s: reading scans: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    ok = true;
+out:
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return ok;
+}

@@ -1,0 +1,14 @@
+/* Where a report's scans come from: kiosk databases collected after the event (the central
+ * database is sync/central.h's). */
+#ifndef PORTIER_REPORT_SOURCE_H
+#define PORTIER_REPORT_SOURCE_H
+
+#include <stdbool.h>
+
+#include "report.h"
+
+/* Adds every scan of a kiosk database (its own and those synced from other kiosks), at their
+ * wall_ms. The file is never written: it is read from a private copy (with its WAL). Returns
+ * false after logging why. */
+bool report_log_add_kiosk_db(struct report_log *log, const char *path);
+#endif

@@ -1,0 +1,231 @@
+/* The report core in-process: the same set of scans in any order and with copies gives the
+ * same bytes; what the event does not know is left out and counted; staff are not counted;
+ * an admission counts until the session's end; CSV separators, quoting, decimal commas, BOM. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "event.h"
+#include "report.h"
+#include "roster.h"
+#include "timeutil.h"
+#include "util.h"
+#include "event_db.h"
+#include "file.h"
+#include "report_out.h"
+#include "roster_db.h"
+
+#define MIN INT64_C(60000)
+
+static struct event *ev;
+static int64_t t9; /* 2024-04-22T09:00:00+02:00: s-aula-am runs 09:00-10:30 */
+
+/* Fills a badge scan. */
+static struct scan badge(const char *device, int64_t seq, const char *room, const char *who,
+                         enum scan_result result, enum scan_reason reason)
+{
+    struct scan s = {0};
+    snprintf(s.device_id, sizeof s.device_id, "%s", device);
+    s.db_epoch = 5;
+    s.seq = seq;
+    snprintf(s.room, sizeof s.room, "%s", room);
+    snprintf(s.attendee, sizeof s.attendee, "%s", who);
+    s.kind = SCAN_BADGE;
+    s.result = result;
+    s.reason = reason;
+    s.clock_synced = true;
+    return s;
+}
+
+static struct scan scans[16];
+static int64_t times[16];
+static size_t n;
+
+static void add(struct scan s, int64_t t)
+{
+    scans[n] = s;
+    times[n++] = t;
+}
+
+/* Returns every CSV and the page, concatenated, for a log made from scans in the given order
+ * (reversed when rev) with each scan added copies times. */
+static char *render(bool rev, int copies, struct report **out)
+{
+    struct report_log *log = report_log_create();
+    for (int c = 0; c < copies; c++) {
+        for (size_t k = 0; k < n; k++) {
+            size_t i = rev ? n - 1 - k : k;
+            report_log_add(log, &scans[i], times[i]);
+        }
+    }
+    struct report *r = report_compute(ev, log);
+    struct report_csv_format f = {',', false};
+    struct strbuf sb = {0};
+    char *parts[] = {report_attendance_csv(r, &f), report_attendees_csv(r, &f),
+                     report_occupancy_csv(r, &f), report_arrivals_csv(r, &f), report_html(r)};
+    for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+        strbuf_puts(&sb, parts[i]);
+        free(parts[i]);
+    }
+    report_log_destroy(log);
+    if (out != NULL)
+        *out = r;
+    else
+        report_destroy(r);
+    return strbuf_take(&sb);
+}
+
+static void test_semantics(void)
+{
+    size_t am = event_session_index(ev, "s-aula-am");
+    size_t a1 = 0, a7 = 0;
+    for (size_t a = 0; a < ev->n_attendees; a++) {
+        if (strcmp(ev->attendees[a].id, "A0001") == 0)
+            a1 = a;
+        if (strcmp(ev->attendees[a].id, "A0007") == 0)
+            a7 = a;
+    }
+    add(badge("e", 1, "entrance", "A0001", RESULT_ADMITTED, REASON_OK), t9 - 30 * MIN);
+    add(badge("d", 1, "aula", "A0001", RESULT_ADMITTED, REASON_OK), t9 - 5 * MIN);
+    add(badge("d", 2, "aula", "A0004", RESULT_ADMITTED, REASON_OK), t9 + 10 * MIN);
+    add(badge("d", 3, "aula", "A0004", RESULT_EXITED, REASON_OK), t9 + 40 * MIN);
+    add(badge("d", 4, "aula", "A0007", RESULT_ADMITTED, REASON_OK), t9);      /* staff */
+    add(badge("d", 5, "aula", "A0009", RESULT_DENIED, REASON_ROOM_FULL), t9); /* refused */
+    add(badge("d", 6, "aula", "A0009", RESULT_DENIED, REASON_ROOM_FULL), t9 + MIN);
+    add(badge("d", 7, "nowhere", "A0001", RESULT_ADMITTED, REASON_OK), t9); /* unknown room */
+    add(badge("d", 8, "aula", "Z9999", RESULT_ADMITTED, REASON_OK), t9);    /* unknown badge */
+    struct report *r;
+    char *forward = render(false, 1, &r);
+    char *backward = render(true, 3, NULL);
+    CHECK(strcmp(forward, backward) == 0);
+    free(backward);
+    free(forward);
+
+    const struct report_session *rs = &r->sessions[am];
+    CHECK(r->unknown_scans == 2);
+    CHECK(r->scans == n);
+    CHECK(rs->attended == 2); /* A0001, A0004; not staff A0007 */
+    CHECK(rs->peak == 2 && rs->peak_ms == t9 + 10 * MIN);
+    CHECK(rs->refused_full == 1);                               /* one person, twice */
+    CHECK(r->present_ms[a1 * ev->n_sessions + am] == 90 * MIN); /* from the start to the end */
+    CHECK(r->present_ms[a7 * ev->n_sessions + am] == 90 * MIN); /* tracked, not counted */
+    CHECK(rs->median_present_ms == (90 * MIN + 30 * MIN) / 2);
+    CHECK(r->checked_in == 1 && r->attendees[a1].checked_in_ms == t9 - 30 * MIN);
+    /* A0001 registered for s-aula-am (attended) and s-zaal3-am (checked in, absent) */
+    size_t z3 = event_session_index(ev, "s-zaal3-am");
+    CHECK(r->sessions[z3].no_shows == 1);
+    /* the aula column of the slot at 09:10: two people (staff not counted) */
+    size_t slot = (size_t)((t9 + 10 * MIN - r->slot0_ms) / REPORT_SLOT_MS);
+    size_t aula = event_room_index(ev, "aula");
+    CHECK(r->occupancy[slot * (ev->n_rooms + 1) + aula] == 2);
+    /* after the session's end the admission has expired */
+    slot = (size_t)((t9 + 95 * MIN - r->slot0_ms) / REPORT_SLOT_MS);
+    CHECK(r->occupancy[slot * (ev->n_rooms + 1) + aula] == 0);
+    report_destroy(r);
+}
+
+/* Admissions that take a room past its capacity are listed, with the door that let them in. */
+static void test_over_capacity(void)
+{
+    n = 0;
+    size_t lab = event_room_index(ev, "lab.1"); /* 12 seats, no session in the morning */
+    int admitted = 0;
+    for (int i = 1; admitted < ev->rooms[lab].capacity + 1; i++) {
+        char who[16];
+        snprintf(who, sizeof who, "A%04d", i);
+        const struct attendee *a = event_attendee_by_id(ev, who);
+        if (a == NULL || a->category == CATEGORY_STAFF)
+            continue;
+        admitted++;
+        /* the last one at the other door, which had not seen the others */
+        const char *door = admitted > ev->rooms[lab].capacity ? "d2" : "d1";
+        add(badge(door, i, "lab.1", who, RESULT_ADMITTED, REASON_OK), t9 + i * MIN);
+    }
+    struct report *r;
+    char *all = render(false, 1, &r);
+    free(all);
+    CHECK(r->n_overflows == 1);
+    if (r->n_overflows == 1) {
+        CHECK(r->overflows[0].count == ev->rooms[lab].capacity + 1);
+        CHECK_STR(r->overflows[0].device, "d2");
+        CHECK(!r->overflows[0].override);
+    }
+    struct report_csv_format f = {',', false};
+    char *csv = report_over_capacity_csv(r, &f);
+    CHECK(strstr(csv, ",lab.1,,13,12,") != NULL && strstr(csv, ",d2,no\r\n") != NULL);
+    char *html = report_html(r);
+    CHECK(strstr(html, "doors out of touch") != NULL);
+    free(html);
+    free(csv);
+    report_destroy(r);
+    n = 0;
+}
+
+static void test_csv_format(void)
+{
+    struct report_log *log = report_log_create();
+    struct report *r = report_compute(ev, log);
+    CHECK(r->scans == 0 && r->n_slots > 0);
+    struct report_csv_format f = {';', true};
+    char *text = report_attendance_csv(r, &f);
+    CHECK(strncmp(text, "\xEF\xBB\xBFsession;room;title;", 22) == 0);
+    CHECK(strstr(text, ";\"Panel: privacy, safety and events\";") == NULL); /* no ';' inside */
+    CHECK(strstr(text, ";Panel: privacy, safety and events;") != NULL);
+    CHECK(strstr(text, ";\"Workshop \"\"hands-on\"\" kiosks\";") != NULL);
+    CHECK(strstr(text, ";0,0;") != NULL); /* decimal comma */
+    CHECK(strstr(text, "\r\n") != NULL);
+    free(text);
+    f.sep = ',';
+    f.bom = false;
+    text = report_attendance_csv(r, &f);
+    CHECK(text[0] == 's');
+    CHECK(strstr(text, ",\"Panel: privacy, safety and events\",") != NULL);
+    CHECK(strstr(text, ",0.0,") != NULL);
+    free(text);
+    report_destroy(r);
+    report_log_destroy(log);
+
+    char buf[32];
+    report_format_minutes(0, false, buf);
+    CHECK_STR(buf, "0.0");
+    report_format_minutes(2999, false, buf);
+    CHECK_STR(buf, "0.0");
+    report_format_minutes(3000, false, buf);
+    CHECK_STR(buf, "0.1");
+    report_format_minutes(90 * MIN + 30000, true, buf);
+    CHECK_STR(buf, "90,5");
+    struct strbuf sb = {0};
+    report_html_escape(&sb, "<a href=\"x\">&</a>");
+    CHECK_STR(sb.data, "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+    strbuf_finish(&sb);
+}
+
+int main(void)
+{
+    const char *data = getenv("PORTIER_TEST_DATA");
+    char tmpl[] = "/tmp/portier-report-core-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    char *ev_dir = path_join(dir, "ev"), *rooms = xasprintf("%s/event/rooms.csv", data);
+    char *sessions = xasprintf("%s/event/sessions.csv", data);
+    char *people = xasprintf("%s/event/attendees.csv", data);
+    CHECK(roster_init_event(ev_dir, "Core", "Europe/Brussels", rooms, sessions, people, NULL));
+    char *db = path_join(ev_dir, EVENT_DB_NAME);
+    ev = event_load(db);
+    CHECK(ev != NULL);
+    CHECK(time_parse_iso8601("2024-04-22T09:00:00+02:00", &t9));
+    if (ev != NULL) {
+        test_semantics();
+        test_over_capacity();
+        test_csv_format();
+    }
+    event_destroy(ev);
+    char *cmd = xasprintf("rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+    free(cmd);
+    free(db);
+    free(ev_dir);
+    free(rooms);
+    free(sessions);
+    free(people);
+    return check_done();
+}

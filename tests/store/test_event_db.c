@@ -1,0 +1,105 @@
+/* Reading event.db while its writer dies: a writer killed mid-transaction (the sync daemon
+ * applying pulled attendees, kill -9) leaves a hot journal, which a read-only connection
+ * cannot roll back. event_load must still read the model as it was before that transaction,
+ * and the journal must be gone afterwards. Also: event_db_open refuses a file that is not an
+ * event database, saying why. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "check.h"
+#include "event.h"
+#include "util.h"
+#include "event_db.h"
+#include "file.h"
+
+/* Makes an event.db at path with one room and attendee A0001 "Ann". */
+static bool make_db(const char *path)
+{
+    sqlite3 *db = NULL;
+    bool ok = sqlite3_open(path, &db) == SQLITE_OK &&
+              sqlite3_exec(db, event_db_schema_sql(), NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_exec(db,
+                           "INSERT INTO meta (key, value) VALUES ('format', 'portier-event'),"
+                           " ('event_id', '7'), ('key_id', '1'), ('name', 'Journal'),"
+                           " ('timezone', 'UTC'), ('created', '2026-01-01T00:00:00Z');"
+                           "INSERT INTO rooms (id, name, capacity) VALUES ('aula', 'Aula', 10);"
+                           "INSERT INTO attendees (id, num, name, language, category)"
+                           " VALUES ('A0001', 1, 'Ann', 'en', 'attendee')",
+                           NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+}
+
+/* A child changes every attendee inside a transaction and dies before its commit. */
+static void die_mid_transaction(const char *path)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sqlite3 *db = NULL;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+            sqlite3_exec(db,
+                         "PRAGMA cache_size = 1; BEGIN IMMEDIATE;"
+                         "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n"
+                         " WHERE i < 3000) INSERT INTO attendees (id, num, name, language,"
+                         " category) SELECT printf('B%05d', i), i, printf('Someone %d', i),"
+                         " 'en', 'attendee' FROM n;"
+                         "UPDATE attendees SET name = 'Changed'",
+                         NULL, NULL, NULL) != SQLITE_OK)
+            _exit(1);
+        _exit(0); /* no COMMIT, no close: as kill -9 would leave it */
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+int main(void)
+{
+    char tmpl[] = "/tmp/portier-eventdb-XXXXXX";
+    CHECK(mkdtemp(tmpl) != NULL);
+    char *path = path_join(tmpl, "event.db");
+    char *journal = xasprintf("%s-journal", path);
+    CHECK(make_db(path));
+
+    die_mid_transaction(path);
+    CHECK_MSG(path_exists(journal), "the child left no journal: the test proves nothing");
+    struct event *ev = event_load(path);
+    CHECK(ev != NULL);
+    if (ev != NULL) {
+        const struct attendee *a = event_attendee_by_id(ev, "A0001");
+        CHECK(a != NULL && strcmp(a->name, "Ann") == 0);
+        CHECK(ev->n_attendees == 1);
+        CHECK(event_attendee_by_id(ev, "B00002") == NULL);
+    }
+    event_destroy(ev);
+    CHECK(!path_exists(journal));
+
+    /* The same through event_read_id, with a journal left again. */
+    die_mid_transaction(path);
+    CHECK(path_exists(journal));
+    uint32_t id = 0;
+    CHECK(event_read_id(path, &id) && id == 7);
+
+    /* Not an event database: refused. */
+    char *other = path_join(tmpl, "other.db");
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(other, &db) == SQLITE_OK &&
+          sqlite3_exec(db, "CREATE TABLE meta (key TEXT, value TEXT)", NULL, NULL, NULL) ==
+              SQLITE_OK);
+    sqlite3_close(db);
+    CHECK(event_db_open(other) == NULL);
+    CHECK(event_load(other) == NULL);
+
+    char *rm = xasprintf("rm -rf '%s'", tmpl);
+    CHECK(system(rm) == 0);
+    free(rm);
+    free(other);
+    free(journal);
+    free(path);
+    return check_done();
+}
