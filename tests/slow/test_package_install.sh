@@ -10,7 +10,7 @@ mirror=${PORTIER_MIRROR:-http://deb.debian.org/debian}
 start=$SECONDS
 [[ $(id -u) -eq 0 ]] || { echo "FAIL: needs root (debootstrap, chroot)" >&2; exit 1; }
 command -v debootstrap >/dev/null ||
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends debootstrap
 
 tmp=$(mktemp -d /tmp/portier-install-XXXXXX)
 chroot_dir=$tmp/root
@@ -46,11 +46,11 @@ cp "$deb" "$chroot_dir/tmp/"
 in_root() { chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 "$@"; }
 
 # apt resolves the Depends from the Debian archive: wrong names or versions fail here.
-in_root apt-get update -qq
-if ! in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+in_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+if ! in_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
     "/tmp/$(basename "$deb")" >"$tmp/apt.log" 2>&1; then
     cat "$tmp/apt.log" >&2
-    fail "apt-get install of the package failed"
+    fail "apt-get -o DPkg::Lock::Timeout=600 install of the package failed"
 fi
 echo "installed after $((SECONDS - start)) s"
 
@@ -92,8 +92,8 @@ in_root portier doctor --help >/dev/null 2>&1 || echo "note: portier doctor is n
 
 # Purge: the program goes, the scan logs stay.
 echo "scans" > "$chroot_dir/var/lib/portier/scans.db"
-in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq portier >/dev/null 2>&1 ||
-    fail "apt-get purge failed"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 purge -y -qq portier >/dev/null 2>&1 ||
+    fail "apt-get -o DPkg::Lock::Timeout=600 purge failed"
 [[ ! -e $chroot_dir/usr/bin/portier ]] || fail "/usr/bin/portier survived the purge"
 [[ -e $chroot_dir/var/lib/portier/scans.db ]] || fail "the purge deleted the scan log"
 
