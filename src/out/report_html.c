@@ -10,6 +10,7 @@
 #include "timeutil.h"
 #include "util.h"
 #include "report_out.h"
+#include "report_table.h"
 
 #define HOUR_MS (3600 * 1000LL)
 
@@ -327,133 +328,78 @@ static void chart_window(const struct report *r, int64_t *t0, int64_t *t1)
     *t1 = b;
 }
 
-/* The sessions table. */
-static void sessions_table(struct strbuf *sb, const struct report *r)
+/* Appends a cell's value. */
+static void html_cell(struct strbuf *sb, const struct report_cell *c)
 {
-    const struct event *ev = r->ev;
     char buf[32];
-    strbuf_puts(sb, "<table><thead><tr><th>Session</th><th>Room</th><th>Time</th>"
-                    "<th class=\"n\">Capacity</th><th class=\"n\">Registered</th>"
-                    "<th class=\"n\">Attended</th><th class=\"n\">of whom registered</th>"
-                    "<th class=\"n\">Walk-ins</th><th class=\"n\">No-shows</th>"
-                    "<th class=\"n\">Peak</th><th class=\"n\">Refused (full)</th>"
-                    "<th class=\"n\">Median min.</th></tr></thead><tbody>");
-    for (size_t s = 0; s < ev->n_sessions; s++) {
-        const struct session *se = &ev->sessions[s];
-        const struct report_session *rs = &r->sessions[s];
-        int cap = ev->rooms[se->room].capacity;
-        strbuf_puts(sb, "<tr><td>");
-        report_html_escape(sb, se->title);
-        strbuf_puts(sb, "</td><td>");
-        report_html_escape(sb, ev->rooms[se->room].name);
-        strbuf_puts(sb, "</td><td>");
-        put_hhmm(sb, se->start_ms);
-        strbuf_puts(sb, "–");
-        put_hhmm(sb, se->end_ms);
-        strbuf_printf(sb,
-                      "</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
-                      "<td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
-                      "<td class=\"n\">%d",
-                      cap, rs->registered, rs->attended, rs->attended_registered, rs->walk_ins,
-                      rs->no_shows, rs->peak);
-        if (rs->peak > 0) {
-            strbuf_puts(sb, " <span class=\"muted\">");
-            put_hhmm(sb, rs->peak_ms);
-            strbuf_puts(sb, "</span>");
-        }
-        int pct = cap > 0 ? (rs->peak * 100 + cap / 2) / cap : 0;
-        strbuf_printf(sb, "<div class=\"bar\"><i%s style=\"width:%d%%\"></i></div>",
-                      rs->peak >= cap ? " class=\"full\"" : "", pct > 100 ? 100 : pct);
-        report_format_minutes(rs->median_present_ms, false, buf);
-        strbuf_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%s</td></tr>",
-                      rs->refused_full, buf);
-    }
-    strbuf_puts(sb, "</tbody></table>");
-}
-
-/* The attendees table. */
-static void attendees_table(struct strbuf *sb, const struct report *r)
-{
-    const struct event *ev = r->ev;
-    strbuf_puts(sb, "<table><thead><tr><th>Id</th><th>Name</th><th>Organisation</th>"
-                    "<th>Category</th><th>Checked in</th><th class=\"n\">Registered</th>"
-                    "<th class=\"n\">Attended</th><th>Sessions attended (minutes)</th></tr>"
-                    "</thead><tbody>");
-    char buf[32];
-    for (size_t a = 0; a < ev->n_attendees; a++) {
-        const struct attendee *at = &ev->attendees[a];
-        const struct report_attendee *ra = &r->attendees[a];
-        strbuf_puts(sb, "<tr><td>");
-        report_html_escape(sb, at->id);
-        strbuf_puts(sb, "</td><td>");
-        report_html_escape(sb, at->name);
-        strbuf_puts(sb, "</td><td>");
-        report_html_escape(sb, at->organisation);
-        strbuf_printf(sb, "</td><td>%s</td><td>", category_name(at->category));
-        if (ra->checked_in_ms != INT64_MIN)
-            put_hhmm(sb, ra->checked_in_ms);
+    switch (c->kind) {
+    case REPORT_CELL_TEXT:
+        report_html_escape(sb, c->text);
+        break;
+    case REPORT_CELL_INT:
+        strbuf_printf(sb, "%" PRId64, c->n);
+        break;
+    case REPORT_CELL_TIME:
+        if (c->n != INT64_MIN)
+            put_hhmm(sb, c->n);
         else
             strbuf_puts(sb, "<span class=\"muted\">—</span>");
-        strbuf_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td>",
-                      ra->sessions_registered, ra->sessions_attended);
-        bool first = true;
-        for (size_t s = 0; s < ev->n_sessions; s++) {
-            int64_t ms = r->present_ms[a * ev->n_sessions + s];
-            if (ms <= 0)
-                continue;
-            report_format_minutes(ms, false, buf);
-            strbuf_puts(sb, first ? "" : ", ");
-            report_html_escape(sb, ev->sessions[s].id);
-            strbuf_printf(sb, " <span class=\"muted\">%s</span>", buf);
-            first = false;
-        }
-        strbuf_puts(sb, "</td></tr>");
+        break;
+    case REPORT_CELL_MINUTES:
+        report_format_minutes(c->n, false, buf);
+        strbuf_puts(sb, buf);
+        break;
     }
-    strbuf_puts(sb, "</tbody></table>");
 }
 
-/* The occupancy table: slots where any room or the venue holds someone. */
-static void occupancy_table(struct strbuf *sb, const struct report *r)
+/* Appends "<tag>" or "<tag class=\"...\">". */
+static void open_tag(struct strbuf *sb, const char *tag, const char *class)
+{
+    if (class != NULL)
+        strbuf_printf(sb, "<%s class=\"%s\">", tag, class);
+    else
+        strbuf_printf(sb, "<%s>", tag);
+}
+
+/* An HTML table from a column table: the headings, then the rows it shows. */
+static void html_table(struct strbuf *sb, const struct report *r, const struct report_table *t)
 {
     const struct event *ev = r->ev;
-    size_t nr = ev->n_rooms;
-    strbuf_puts(sb, "<table><thead><tr><th>Time</th>");
-    for (size_t k = 0; k < nr; k++) {
-        strbuf_puts(sb, "<th class=\"n\">");
-        report_html_escape(sb, ev->rooms[k].id);
-        strbuf_puts(sb, "</th>");
+    strbuf_printf(sb, "<table%s><thead><tr>", t->html_attributes);
+    for (size_t i = 0; i < t->n_columns; i++) {
+        const struct report_column *c = &t->columns[i];
+        size_t n = c->html != NULL ? report_column_count(c, ev) : 0;
+        for (size_t k = 0; k < n; k++) {
+            const char *id = report_column_id(c, ev, k);
+            open_tag(sb, "th", c->html_class);
+            report_html_escape(sb, c->html);
+            if (id != NULL)
+                report_html_escape(sb, id);
+            strbuf_puts(sb, "</th>");
+        }
     }
-    strbuf_puts(sb, "<th class=\"n\">Venue</th></tr></thead><tbody>");
-    for (size_t i = 0; i < r->n_slots; i++) {
-        bool any = false;
-        for (size_t k = 0; k <= nr; k++)
-            any |= r->occupancy[i * (nr + 1) + k] != 0;
-        if (!any)
+    strbuf_puts(sb, "</tr></thead><tbody>");
+    size_t rows = t->n_rows(r);
+    for (size_t row = 0; row < rows; row++) {
+        if (t->html_shows != NULL && !t->html_shows(r, row))
             continue;
-        strbuf_puts(sb, "<tr><td>");
-        put_hhmm(sb, r->slot0_ms + (int64_t)i * REPORT_SLOT_MS);
-        strbuf_puts(sb, "</td>");
-        for (size_t k = 0; k <= nr; k++)
-            strbuf_printf(sb, "<td class=\"n\">%d</td>", r->occupancy[i * (nr + 1) + k]);
+        strbuf_puts(sb, "<tr>");
+        for (size_t i = 0; i < t->n_columns; i++) {
+            const struct report_column *c = &t->columns[i];
+            size_t n = c->html != NULL ? report_column_count(c, ev) : 0;
+            for (size_t k = 0; k < n; k++) {
+                struct report_at at = {r, row, k};
+                open_tag(sb, "td", c->html_class);
+                if (c->html_cell != NULL) {
+                    c->html_cell(sb, &at);
+                } else {
+                    struct report_cell cell = report_column_cell(t, c, &at);
+                    html_cell(sb, &cell);
+                }
+                strbuf_puts(sb, "</td>");
+            }
+        }
         strbuf_puts(sb, "</tr>");
-    }
-    strbuf_puts(sb, "</tbody></table>");
-}
-
-/* The arrivals table: slots with check-ins. */
-static void arrivals_table(struct strbuf *sb, const struct report *r)
-{
-    strbuf_puts(sb, "<table style=\"max-width:420px\"><thead><tr><th>Time</th>"
-                    "<th class=\"n\">Check-ins</th><th class=\"n\">Total</th></tr></thead><tbody>");
-    int total = 0;
-    for (size_t i = 0; i < r->n_slots; i++) {
-        total += r->arrivals[i];
-        if (r->arrivals[i] == 0)
-            continue;
-        strbuf_puts(sb, "<tr><td>");
-        put_hhmm(sb, r->slot0_ms + (int64_t)i * REPORT_SLOT_MS);
-        strbuf_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%d</td></tr>",
-                      r->arrivals[i], total);
     }
     strbuf_puts(sb, "</tbody></table>");
 }
@@ -461,7 +407,6 @@ static void arrivals_table(struct strbuf *sb, const struct report *r)
 /* The admissions that took a room past its capacity, and why they could. */
 static void over_capacity_table(struct strbuf *sb, const struct report *r)
 {
-    const struct event *ev = r->ev;
     strbuf_puts(sb, "<h2>Over capacity</h2>");
     if (r->n_overflows == 0) {
         strbuf_puts(sb, "<p>No room went over its capacity.</p>\n");
@@ -469,31 +414,9 @@ static void over_capacity_table(struct strbuf *sb, const struct report *r)
     }
     strbuf_puts(sb, "<p>Admissions after which a room held more people than its capacity: "
                     "a staff override, a speaker (never refused), or doors of one room that "
-                    "could not see each other's scans while the network was away.</p>"
-                    "<table><thead><tr><th>Time</th><th>Room</th><th>Session</th>"
-                    "<th class=\"num\">Inside</th><th class=\"num\">Capacity</th>"
-                    "<th>Attendee</th><th>Door</th><th>Why</th></tr></thead><tbody>");
-    for (size_t i = 0; i < r->n_overflows; i++) {
-        const struct report_overflow *o = &r->overflows[i];
-        const struct attendee *a = &ev->attendees[o->attendee];
-        strbuf_puts(sb, "<tr><td>");
-        put_hhmm(sb, o->time_ms);
-        strbuf_puts(sb, "</td><td>");
-        report_html_escape(sb, ev->rooms[o->room].name);
-        strbuf_puts(sb, "</td><td>");
-        if (o->session != SIZE_MAX)
-            report_html_escape(sb, ev->sessions[o->session].title);
-        strbuf_printf(sb, "</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td>", o->count,
-                      o->capacity);
-        report_html_escape(sb, a->id);
-        strbuf_puts(sb, "</td><td>");
-        report_html_escape(sb, o->device);
-        strbuf_printf(sb, "</td><td>%s</td></tr>",
-                      o->override                       ? "staff override"
-                      : a->category == CATEGORY_SPEAKER ? "speaker"
-                                                        : "doors out of touch");
-    }
-    strbuf_puts(sb, "</tbody></table>\n");
+                    "could not see each other's scans while the network was away.</p>");
+    html_table(sb, r, &report_over_capacity_table);
+    strbuf_puts(sb, "\n");
 }
 
 /* The page. */
@@ -569,7 +492,7 @@ char *report_html(const struct report *r)
     strbuf_puts(&sb, "</div>\n");
 
     strbuf_puts(&sb, "<h2>Sessions</h2>");
-    sessions_table(&sb, r);
+    html_table(&sb, r, &report_attendance_table);
 
     over_capacity_table(&sb, r);
 
@@ -592,11 +515,11 @@ char *report_html(const struct report *r)
     strbuf_puts(&sb, ".</li></ul>\n");
 
     strbuf_puts(&sb, "<section class=\"appendix\"><h2>Arrivals per 5 minutes</h2>");
-    arrivals_table(&sb, r);
+    html_table(&sb, r, &report_arrivals_table);
     strbuf_puts(&sb, "<h2>Occupancy per 5 minutes</h2>");
-    occupancy_table(&sb, r);
+    html_table(&sb, r, &report_occupancy_table);
     strbuf_puts(&sb, "</section><section class=\"appendix\"><h2>Attendees</h2>");
-    attendees_table(&sb, r);
+    html_table(&sb, r, &report_attendees_table);
     strbuf_puts(&sb, "</section>\n</body></html>\n");
     return strbuf_take(&sb);
 }

@@ -1,0 +1,86 @@
+/* The report's tables as column tables: one entry per column gives its CSV name, its HTML
+ * heading and how its cell is read from a row, so that the CSV header, the CSV rows and the
+ * HTML table of a file all come from the same entries. Adding a column is one entry. */
+#ifndef PORTIER_REPORT_TABLE_H
+#define PORTIER_REPORT_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+
+struct strbuf;
+
+/* What a cell holds; each writer formats it in its own way. */
+enum report_cell_kind {
+    REPORT_CELL_TEXT,    /* as it is (CSV: quoted when it must be; HTML: escaped) */
+    REPORT_CELL_INT,     /* a number */
+    REPORT_CELL_TIME,    /* ms: ISO 8601 in CSV, HH:MM in HTML; INT64_MIN: none (CSV: empty) */
+    REPORT_CELL_MINUTES, /* ms as minutes with one decimal (a decimal comma in ';' CSV files) */
+};
+
+struct report_cell {
+    enum report_cell_kind kind;
+    const char *text; /* REPORT_CELL_TEXT; borrowed from the report or static */
+    int64_t n;        /* the others */
+};
+
+/* Where a cell is: the report, the table's row, and the session or room of a repeated column. */
+struct report_at {
+    const struct report *r;
+    size_t row;
+    size_t k;
+};
+
+/* A column written once, or once per session or per room of the event (then its CSV name and
+ * HTML heading are the prefix given followed by the session's or room's id). */
+enum report_repeat { REPORT_ONCE, REPORT_PER_SESSION, REPORT_PER_ROOM };
+
+struct report_column {
+    const char *csv;        /* the CSV column's name; NULL: not in the CSV file */
+    const char *html;       /* the HTML table's heading; NULL: not in the HTML table */
+    const char *html_class; /* of the HTML heading and cells; NULL: none */
+    /* The cell: cell(at) when set, else the field at offset `field` of the row's record
+     * (report_table.record), read as `kind` says: an int (INT), an int64_t (TIME, MINUTES) or a
+     * char array (TEXT). */
+    struct report_cell (*cell)(const struct report_at *at);
+    enum report_cell_kind kind;
+    size_t field;
+    /* The HTML cell's markup written by hand instead of the cell's value; NULL: none. */
+    void (*html_cell)(struct strbuf *sb, const struct report_at *at);
+    enum report_repeat repeat;
+};
+
+struct report_table {
+    const struct report_column *columns;
+    size_t n_columns;
+    size_t (*n_rows)(const struct report *r);
+    /* The row's record that field columns read; NULL when no column reads a field. */
+    const void *(*record)(const struct report *r, size_t row);
+    /* Whether the HTML table shows a row (the CSV file has them all); NULL: every row. */
+    bool (*html_shows)(const struct report *r, size_t row);
+    const char *html_attributes; /* of the HTML <table> element, e.g. " style=\"...\"" */
+};
+
+/* attendance.csv and the sessions table: one row per session. */
+extern const struct report_table report_attendance_table;
+/* attendees.csv and the attendees table: one row per attendee. */
+extern const struct report_table report_attendees_table;
+/* occupancy.csv and its table: one row per time slot (the HTML: slots where someone is in). */
+extern const struct report_table report_occupancy_table;
+/* arrivals.csv and its table: one row per time slot (the HTML: slots with check-ins). */
+extern const struct report_table report_arrivals_table;
+/* over_capacity.csv and its table: one row per admission past a room's capacity. */
+extern const struct report_table report_over_capacity_table;
+
+/* How many times column c is written for r's event (0 for a repeated column with nothing to
+ * repeat over). */
+size_t report_column_count(const struct report_column *c, const struct event *ev);
+/* The id after a repeated column's prefix for its k-th copy; NULL for REPORT_ONCE. */
+const char *report_column_id(const struct report_column *c, const struct event *ev, size_t k);
+/* The cell of column c of table t at `at`. */
+struct report_cell report_column_cell(const struct report_table *t, const struct report_column *c,
+                                      const struct report_at *at);
+
+#endif
