@@ -87,27 +87,27 @@ static bool run(int w, int h, int n, struct image *frames, const char *display)
             codes++;
         int64_t now_ms = time_mono_ns() / 1000000;
         if (i % 90 == 45) {
-            struct ui_answer a = {RESULT_ADMITTED,
-                                  REASON_OK,
-                                  false,
-                                  "Françoise Dieudonné",
-                                  true,
-                                  LANG_FR,
-                                  "Aula Magna",
-                                  NULL,
-                                  0,
-                                  0};
+            struct answer a = {RESULT_ADMITTED,
+                               REASON_OK,
+                               false,
+                               "Françoise Dieudonné",
+                               true,
+                               LANG_FR,
+                               "Aula Magna",
+                               NULL,
+                               0,
+                               0};
             if (i % 180 == 135)
-                a = (struct ui_answer){RESULT_DENIED,
-                                       REASON_ROOM_FULL,
-                                       false,
-                                       "Jürgen Çelik",
-                                       true,
-                                       LANG_NL,
-                                       NULL,
-                                       "2.14",
-                                       12,
-                                       0};
+                a = (struct answer){RESULT_DENIED,
+                                    REASON_ROOM_FULL,
+                                    false,
+                                    "Jürgen Çelik",
+                                    true,
+                                    LANG_NL,
+                                    NULL,
+                                    "2.14",
+                                    12,
+                                    0};
             ui_show_answer(ui, &a, now_ms);
         }
         v.frame = &frames[i % N_FRAMES_SET];

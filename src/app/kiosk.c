@@ -539,9 +539,9 @@ static void show_answer(struct kiosk *k, const struct scan *s, const struct rule
         ui_staff_badge(k->ui, verdict->attendee->name, mono_ms);
         return;
     }
-    struct ui_answer answer;
-    ui_answer_for_decision(&answer, k->event, k->occupancy, s, verdict, s->wall_ms,
-                           k->settings.rules.reserve_release_ms);
+    struct answer answer;
+    answer_for_decision(&answer, k->event, k->occupancy, s, verdict, s->wall_ms,
+                        k->settings.rules.reserve_release_ms);
     ui_show_answer(k->ui, &answer, mono_ms);
     k->answer_pending_ns = s->mono_ns;
     if (k->settings.screenshots != NULL) {

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "answer.h"
 #include "event.h"
 #include "image.h"
 #include "scan.h"
@@ -112,21 +113,6 @@ struct ui_view {
     struct ui_diagnostics diag;
 };
 
-/* A decision to show. Strings are copied. */
-struct ui_answer {
-    enum scan_result result;
-    enum scan_reason reason;
-    bool override;    /* admitted past capacity on a staff override */
-    const char *name; /* attendee's name, NULL when unknown */
-    bool lang_known;  /* lang is the attendee's language; else the screen's is used and
-                       * the headline is repeated in the other two */
-    enum language lang;
-    const char *room_name; /* the room entered (for "Enjoy your time in ..."), may be NULL */
-    const char *alt_room;  /* room_full/room_closed: a room with free seats, NULL: none */
-    int alt_free;          /* its free seats */
-    int64_t release_ms;    /* not_registered: wall time the reserved seats are released, 0 */
-};
-
 enum ui_sound { UI_SOUND_ADMITTED, UI_SOUND_WARNING, UI_SOUND_DENIED, UI_SOUND_STAFF };
 #define UI_SOUND_COUNT 4
 
@@ -171,20 +157,6 @@ struct ui_rect {
 
 struct ui;
 
-struct occupancy;
-struct rules_verdict;
-
-/* Fills *out for a decision the kiosk took at time t (the caller then calls ui_show_answer):
- * the attendee's name and language from verdict->attendee, the room entered, for room_full
- * and room_closed the open room of ev with the most free seats at t (none when no room has
- * one), and for not_registered when the reserved seats are released (the session's start +
- * reserve_release_ms). Strings in *out are borrowed from ev until ui_show_answer copies them.
- * Reads occ only. */
-void ui_answer_for_decision(struct ui_answer *out, const struct event *ev,
-                            const struct occupancy *occ, const struct scan *s,
-                            const struct rules_verdict *verdict, int64_t t,
-                            int64_t reserve_release_ms);
-
 /* Opens the display (SDL video, renderer, fonts, audio). Returns NULL after logging why (no
  * display, no font). Owned by the caller. */
 struct ui *ui_create(const struct ui_options *opts);
@@ -197,9 +169,9 @@ void ui_frame(struct ui *ui, const struct ui_view *view, int64_t now_ms);
 /* Draws view like ui_frame and also saves the frame as a PNG at path. */
 bool ui_screenshot(struct ui *ui, const struct ui_view *view, int64_t now_ms, const char *path);
 
-/* Shows a decision for UI_ANSWER_MS from now_ms (replacing one on screen) and plays its
- * sound. */
-void ui_show_answer(struct ui *ui, const struct ui_answer *answer, int64_t now_ms);
+/* Shows a decision (answer_for_decision in answer.h fills it) for UI_ANSWER_MS from now_ms,
+ * replacing one on screen, and plays its sound. Strings are copied. */
+void ui_show_answer(struct ui *ui, const struct answer *answer, int64_t now_ms);
 /* A staff badge was scanned: the first one asks for confirmation (a tap, or this called again
  * within UI_STAFF_CONFIRM_MS), which opens the staff menu. name is copied. Returns true when
  * the menu opened. */
@@ -224,62 +196,8 @@ void ui_set_volume(struct ui *ui, int volume, bool mute);
 void ui_size(const struct ui *ui, int *w, int *h);
 /* The box of a named element in the last frame; false when it was not drawn. */
 bool ui_element_rect(const struct ui *ui, int element, struct ui_rect *out);
-/* Text drawn in the last frame whose pixels left their box (should stay 0), and text that
- * had to be ellipsized. */
-int ui_text_overflows(const struct ui *ui);
-int ui_text_ellipsized(const struct ui *ui);
-/* Text textures in the cache, for tests of the cache. */
-size_t ui_text_cache_size(const struct ui *ui);
 /* Code points of text that no font has (in both weights): drawn as boxes. For tests and for
  * checking a roster's names before an event. */
 int ui_missing_glyphs(const struct ui *ui, const char *text);
-
-/* Internal to ui_*.c: the text layer (ui_text.c) and sounds (ui_sound.c). */
-struct SDL_Renderer;
-struct SDL_Texture;
-struct ui_text;
-struct ui_sound_player;
-
-enum ui_weight { UI_REGULAR, UI_BOLD };
-enum ui_align { UI_ALIGN_LEFT, UI_ALIGN_CENTER, UI_ALIGN_RIGHT };
-
-struct ui_text_style {
-    int px;     /* wanted pixel size; shrunk down to min_px to fit */
-    int min_px; /* 0: px * 6 / 10 */
-    enum ui_weight weight;
-    enum ui_align align;
-    int max_lines;   /* 0: 1 */
-    uint32_t colour; /* 0xRRGGBB: rasterised in its colour (a colour mod would make every
-                      * frame's blit three times slower in the software renderer) */
-};
-
-/* A rasterised text block: borrowed from the cache until the next ui_text_end_frame. */
-struct ui_text_block {
-    struct SDL_Texture *texture;
-    int w, h;
-    int px; /* the size chosen */
-    bool ellipsized;
-};
-
-/* Opens the fonts (DejaVu Sans, then Noto Sans, Noto Sans Arabic, Noto Sans Symbols2) from
- * the Debian font packages. NULL after logging when none is found. */
-struct ui_text *ui_text_create(struct SDL_Renderer *renderer);
-void ui_text_destroy(struct ui_text *t);
-/* Lays text out in a box of w x h pixels with style; returns false for empty text. */
-bool ui_text_layout(struct ui_text *t, const char *text, int w, int h,
-                    const struct ui_text_style *style, struct ui_text_block *out);
-/* Ends a frame: frees textures unused for a while. */
-void ui_text_end_frame(struct ui_text *t);
-size_t ui_text_count(const struct ui_text *t);
-int ui_text_missing_glyphs(const struct ui_text *t, const char *text);
-
-/* Opens the audio device and generates the tones; never fails (no audio: silent). */
-struct ui_sound_player *ui_sound_create(int volume, bool mute);
-void ui_sound_destroy(struct ui_sound_player *p);
-void ui_sound_play(struct ui_sound_player *p, enum ui_sound sound);
-void ui_sound_set_volume(struct ui_sound_player *p, int volume, bool mute);
-/* The samples of a sound (mono, signed 16-bit, UI_SOUND_RATE Hz), for tests. */
-#define UI_SOUND_RATE 48000
-const int16_t *ui_sound_samples(struct ui_sound_player *p, enum ui_sound sound, size_t *n);
 
 #endif

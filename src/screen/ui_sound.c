@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "log.h"
-#include "ui.h"
+#include "ui_internal.h"
 #include "util.h"
 
 struct tone {

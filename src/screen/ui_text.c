@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "ui.h"
+#include "ui_internal.h"
 #include "util.h"
 
 #define N_FACES         4
@@ -416,6 +416,80 @@ static void render_line(struct ui_text *t, enum ui_weight wt, const char *s, siz
     }
 }
 
+/* Lays text out when nothing fits at the smallest size: wraps what can be wrapped into
+ * fit_lines and ellipsizes the rest into the last line. Returns the number of lines. */
+static int wrap_forced(struct ui_text *t, enum ui_weight wt, const char *text, size_t len, int px,
+                       int w, int fit_lines, struct line *lines, bool *ellipsized)
+{
+    int n = 0;
+    size_t start = 0;
+    while (start < len && text[start] == ' ')
+        start++;
+    while (start < len && n < fit_lines) {
+        size_t end = len;
+        if (n + 1 < fit_lines) {
+            end = take_words(t, wt, text, len, start, px, w);
+            if (end == start) {
+                while (end < len && text[end] != ' ')
+                    end++;
+            }
+        }
+        lines[n] = (struct line){start, end, NULL, measure(t, wt, text + start, end - start, px)};
+        if (lines[n].width > w) {
+            ellipsize(t, wt, text, &lines[n], px, w);
+            *ellipsized = true;
+        }
+        n++;
+        start = end;
+        while (start < len && text[start] == ' ')
+            start++;
+    }
+    return n;
+}
+
+/* Rasterises the n lines laid out at px into a texture (freeing their ellipsized copies). */
+static bool rasterise(struct ui_text *t, const struct ui_text_style *st, const char *text,
+                      struct line *lines, int n, int px, int ascent, int descent, bool ellipsized,
+                      struct ui_text_block *out)
+{
+    enum ui_weight wt = st->weight;
+    int lh = ascent + descent;
+    int bw = 1;
+    for (int i = 0; i < n; i++) {
+        if (lines[i].width > bw)
+            bw = lines[i].width;
+    }
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, bw, lh * n, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (surf == NULL) {
+        log_warnx("ui: text surface: %s", SDL_GetError());
+        for (int i = 0; i < n; i++)
+            free(lines[i].ellipsized);
+        return false;
+    }
+    SDL_FillRect(surf, NULL, 0);
+    for (int i = 0; i < n; i++) {
+        const char *ls = lines[i].ellipsized ? lines[i].ellipsized : text + lines[i].start;
+        size_t ll =
+            lines[i].ellipsized ? strlen(lines[i].ellipsized) : lines[i].end - lines[i].start;
+        int x = st->align == UI_ALIGN_LEFT     ? 0
+                : st->align == UI_ALIGN_CENTER ? (bw - lines[i].width) / 2
+                                               : bw - lines[i].width;
+        SDL_Color colour = {(uint8_t)(st->colour >> 16), (uint8_t)(st->colour >> 8),
+                            (uint8_t)st->colour, 255};
+        render_line(t, wt, ls, ll, px, colour, surf, x, i * lh, ascent);
+        free(lines[i].ellipsized);
+    }
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(t->renderer, surf);
+    SDL_FreeSurface(surf);
+    if (tex == NULL) {
+        log_warnx("ui: text texture: %s", SDL_GetError());
+        return false;
+    }
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    *out = (struct ui_text_block){tex, bw, lh * n, px, ellipsized};
+    return true;
+}
+
 /* Fits and rasterises text into out. */
 static bool build(struct ui_text *t, const char *text, int w, int h, const struct ui_text_style *st,
                   struct ui_text_block *out)
@@ -452,31 +526,7 @@ static bool build(struct ui_text *t, const char *text, int w, int h, const struc
             }
             if (fit_lines < 1)
                 fit_lines = 1;
-            /* Nothing fits: wrap what can be wrapped, ellipsize the rest into the last line. */
-            n = 0;
-            size_t start = 0;
-            while (start < len && text[start] == ' ')
-                start++;
-            while (start < len && n < fit_lines) {
-                size_t end = len;
-                if (n + 1 < fit_lines) {
-                    end = take_words(t, wt, text, len, start, px, w);
-                    if (end == start) {
-                        while (end < len && text[end] != ' ')
-                            end++;
-                    }
-                }
-                lines[n] =
-                    (struct line){start, end, NULL, measure(t, wt, text + start, end - start, px)};
-                if (lines[n].width > w) {
-                    ellipsize(t, wt, text, &lines[n], px, w);
-                    ellipsized = true;
-                }
-                n++;
-                start = end;
-                while (start < len && text[start] == ' ')
-                    start++;
-            }
+            n = wrap_forced(t, wt, text, len, px, w, fit_lines, lines, &ellipsized);
             break;
         }
         int next = px * 92 / 100;
@@ -486,41 +536,7 @@ static bool build(struct ui_text *t, const char *text, int w, int h, const struc
     }
     if (n <= 0)
         return false;
-    int lh = ascent + descent;
-    int bw = 1;
-    for (int i = 0; i < n; i++) {
-        if (lines[i].width > bw)
-            bw = lines[i].width;
-    }
-    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, bw, lh * n, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (surf == NULL) {
-        log_warnx("ui: text surface: %s", SDL_GetError());
-        for (int i = 0; i < n; i++)
-            free(lines[i].ellipsized);
-        return false;
-    }
-    SDL_FillRect(surf, NULL, 0);
-    for (int i = 0; i < n; i++) {
-        const char *ls = lines[i].ellipsized ? lines[i].ellipsized : text + lines[i].start;
-        size_t ll =
-            lines[i].ellipsized ? strlen(lines[i].ellipsized) : lines[i].end - lines[i].start;
-        int x = st->align == UI_ALIGN_LEFT     ? 0
-                : st->align == UI_ALIGN_CENTER ? (bw - lines[i].width) / 2
-                                               : bw - lines[i].width;
-        SDL_Color colour = {(uint8_t)(st->colour >> 16), (uint8_t)(st->colour >> 8),
-                            (uint8_t)st->colour, 255};
-        render_line(t, wt, ls, ll, px, colour, surf, x, i * lh, ascent);
-        free(lines[i].ellipsized);
-    }
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(t->renderer, surf);
-    SDL_FreeSurface(surf);
-    if (tex == NULL) {
-        log_warnx("ui: text texture: %s", SDL_GetError());
-        return false;
-    }
-    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-    *out = (struct ui_text_block){tex, bw, lh * n, px, ellipsized};
-    return true;
+    return rasterise(t, st, text, lines, n, px, ascent, descent, ellipsized, out);
 }
 
 /* FNV-1a of a cache key. */

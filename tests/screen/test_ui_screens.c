@@ -14,7 +14,7 @@
 #include "camera.h"
 #include "check.h"
 #include "timeutil.h"
-#include "ui.h"
+#include "ui_internal.h"
 #include "util.h"
 #include "file.h"
 #include "sysclock.h"
@@ -167,16 +167,16 @@ static void check_bar(struct ui *ui, cairo_surface_t *s, int count, int capacity
 /* Every kind of answer: colours, names in every script, timing, the cache. */
 static void answers(struct ui *ui, struct ui_view *v, int64_t now)
 {
-    struct ui_answer a = {RESULT_ADMITTED,
-                          REASON_OK,
-                          false,
-                          "Françoise Dieudonné",
-                          true,
-                          LANG_FR,
-                          "Aula Magna",
-                          NULL,
-                          0,
-                          0};
+    struct answer a = {RESULT_ADMITTED,
+                       REASON_OK,
+                       false,
+                       "Françoise Dieudonné",
+                       true,
+                       LANG_FR,
+                       "Aula Magna",
+                       NULL,
+                       0,
+                       0};
     ui_show_answer(ui, &a, now);
     CHECK(ui_current_screen(ui, v, now + 10) == UI_SCREEN_ANSWER);
     cairo_surface_t *s = shot(ui, v, now + 300, "answer-admitted");
@@ -184,7 +184,7 @@ static void answers(struct ui *ui, struct ui_view *v, int64_t now)
         CHECK_MSG(fraction(s, 0x15803d) > 0.6, "admitted: %.2f green", fraction(s, 0x15803d));
         cairo_surface_destroy(s);
     }
-    a = (struct ui_answer){
+    a = (struct answer){
         RESULT_ADMITTED, REASON_REENTRY, false, "Jürgen Çelik", true, LANG_NL, NULL, NULL, 0, 0};
     ui_show_answer(ui, &a, now);
     s = shot(ui, v, now + 300, "answer-reentry");
@@ -192,60 +192,59 @@ static void answers(struct ui *ui, struct ui_view *v, int64_t now)
         CHECK_MSG(fraction(s, 0xf59e0b) > 0.6, "reentry: %.2f amber", fraction(s, 0xf59e0b));
         cairo_surface_destroy(s);
     }
-    a = (struct ui_answer){RESULT_DENIED, REASON_ROOM_FULL, false, "Ngọc Anh", true, LANG_NL,
-                           NULL,          "2.14",           34,    0};
+    a = (struct answer){RESULT_DENIED, REASON_ROOM_FULL, false, "Ngọc Anh", true, LANG_NL,
+                        NULL,          "2.14",           34,    0};
     ui_show_answer(ui, &a, now);
     s = shot(ui, v, now + 300, "answer-denied-full");
     if (s != NULL) {
         CHECK_MSG(fraction(s, 0xb91c1c) > 0.6, "full: %.2f red", fraction(s, 0xb91c1c));
         cairo_surface_destroy(s);
     }
-    a = (struct ui_answer){RESULT_DENIED, REASON_INVALID, false, NULL, false,
-                           LANG_NL,       NULL,           NULL,  0,    0};
+    a = (struct answer){RESULT_DENIED, REASON_INVALID, false, NULL, false,
+                        LANG_NL,       NULL,           NULL,  0,    0};
     ui_show_answer(ui, &a, now);
     s = shot(ui, v, now + 300, "answer-invalid");
     if (s != NULL) {
         CHECK_MSG(fraction(s, 0xb91c1c) > 0.6, "invalid: %.2f red", fraction(s, 0xb91c1c));
         cairo_surface_destroy(s);
     }
-    a = (struct ui_answer){RESULT_ADMITTED, REASON_OK, true, "محمد", true,
-                           LANG_EN,         NULL,      NULL, 0,      0};
+    a = (struct answer){RESULT_ADMITTED, REASON_OK, true, "محمد", true, LANG_EN, NULL, NULL, 0, 0};
     ui_show_answer(ui, &a, now);
     s = shot(ui, v, now + 300, "answer-override");
     if (s != NULL)
         cairo_surface_destroy(s);
-    a = (struct ui_answer){RESULT_DENIED,
-                           REASON_NOT_REGISTERED,
-                           false,
-                           "Jan Janssens",
-                           true,
-                           LANG_NL,
-                           NULL,
-                           NULL,
-                           0,
-                           wall0 + 3 * 60000};
+    a = (struct answer){RESULT_DENIED,
+                        REASON_NOT_REGISTERED,
+                        false,
+                        "Jan Janssens",
+                        true,
+                        LANG_NL,
+                        NULL,
+                        NULL,
+                        0,
+                        wall0 + 3 * 60000};
     ui_show_answer(ui, &a, now);
     s = shot(ui, v, now + 300, "answer-not-registered");
     if (s != NULL)
         cairo_surface_destroy(s);
-    a = (struct ui_answer){
-        RESULT_EXITED, REASON_OK, false, "Françoise Dieudonné", true, LANG_FR, NULL, NULL, 0, 0};
+    a = (struct answer){RESULT_EXITED, REASON_OK, false, "Françoise Dieudonné", true, LANG_FR, NULL,
+                        NULL,          0,         0};
     ui_show_answer(ui, &a, now);
     s = shot(ui, v, now + 300, "answer-exit");
     if (s != NULL)
         cairo_surface_destroy(s);
     /* A name far too long for any screen: ellipsized, never overflowing. */
-    a = (struct ui_answer){RESULT_ADMITTED,
-                           REASON_OK,
-                           false,
-                           "Maximiliaan-Alexander Fréderic-Guillaume van den Bossche-Vanderlinden "
-                           "de Wijnendaele-Ngọc",
-                           true,
-                           LANG_NL,
-                           NULL,
-                           NULL,
-                           0,
-                           0};
+    a = (struct answer){RESULT_ADMITTED,
+                        REASON_OK,
+                        false,
+                        "Maximiliaan-Alexander Fréderic-Guillaume van den Bossche-Vanderlinden "
+                        "de Wijnendaele-Ngọc",
+                        true,
+                        LANG_NL,
+                        NULL,
+                        NULL,
+                        0,
+                        0};
     ui_show_answer(ui, &a, now);
     s = shot(ui, v, now + 300, "answer-long-name");
     CHECK(ui_text_ellipsized(ui) >= 1);
