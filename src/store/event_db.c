@@ -198,25 +198,6 @@ static int session_cmp(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-struct id_index {
-    const char *id;
-    size_t index;
-};
-
-/* Orders an id index by id. */
-static int id_index_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct id_index *)a)->id, ((const struct id_index *)b)->id);
-}
-
-/* Finds id in a sorted id index; SIZE_MAX when absent. */
-static size_t id_index_find(const struct id_index *ix, size_t n, const char *id)
-{
-    struct id_index key = {id, 0};
-    const struct id_index *hit = bsearch(&key, ix, n, sizeof *ix, id_index_cmp);
-    return hit ? hit->index : SIZE_MAX;
-}
-
 /* Runs a query and reports a failure. Statement owned by the caller. */
 static sqlite3_stmt *query(sqlite3 *db, const char *db_path, const char *sql)
 {
@@ -233,7 +214,6 @@ static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
 {
     bool ok = false;
     sqlite3_stmt *st = NULL;
-    struct id_index *rooms_ix = NULL, *sessions_ix = NULL, *att_ix = NULL;
     size_t cap;
     int rc;
 
@@ -251,17 +231,14 @@ static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
     if (rc != SQLITE_DONE)
         goto sql_error;
     sqlite3_finalize(st);
-    rooms_ix = xcalloc(ev->n_rooms + 1, sizeof *rooms_ix);
-    for (size_t i = 0; i < ev->n_rooms; i++)
-        rooms_ix[i] = (struct id_index){ev->rooms[i].id, i};
-    qsort(rooms_ix, ev->n_rooms, sizeof *rooms_ix, id_index_cmp);
+    event_index_build(ev); /* the rooms, for the sessions' rooms */
 
     if ((st = query(db, db_path, "SELECT id, room, title, start_ms, end_ms FROM sessions")) == NULL)
         goto out;
     cap = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *room = sqlite3_column_text(st, 1);
-        size_t ri = id_index_find(rooms_ix, ev->n_rooms, room ? (const char *)room : "");
+        size_t ri = event_room_index(ev, room ? (const char *)room : "");
         if (ri == SIZE_MAX) {
             log_warnx("%s: session '%s' in an unknown room", db_path,
                       (const char *)sqlite3_column_text(st, 0));
@@ -280,10 +257,6 @@ static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
     sqlite3_finalize(st);
     if (ev->n_sessions > 1)
         qsort(ev->sessions, ev->n_sessions, sizeof *ev->sessions, session_cmp);
-    sessions_ix = xcalloc(ev->n_sessions + 1, sizeof *sessions_ix);
-    for (size_t i = 0; i < ev->n_sessions; i++)
-        sessions_ix[i] = (struct id_index){ev->sessions[i].id, i};
-    qsort(sessions_ix, ev->n_sessions, sizeof *sessions_ix, id_index_cmp);
 
     st = query(db, db_path,
                "SELECT id, num, name, organisation, email, language, category, serial "
@@ -316,23 +289,20 @@ static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
     if (rc != SQLITE_DONE)
         goto sql_error;
     sqlite3_finalize(st);
-    att_ix = xcalloc(ev->n_attendees + 1, sizeof *att_ix);
-    for (size_t i = 0; i < ev->n_attendees; i++)
-        att_ix[i] = (struct id_index){ev->attendees[i].id, i};
-    qsort(att_ix, ev->n_attendees, sizeof *att_ix, id_index_cmp);
+    event_index_build(ev); /* the whole model: the sessions are in their final order */
 
     if ((st = query(db, db_path, "SELECT attendee, session FROM registrations")) == NULL)
         goto out;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *aid = (const char *)sqlite3_column_text(st, 0);
         const char *sid = (const char *)sqlite3_column_text(st, 1);
-        size_t ai = id_index_find(att_ix, ev->n_attendees, aid ? aid : "");
-        size_t si = id_index_find(sessions_ix, ev->n_sessions, sid ? sid : "");
-        if (ai == SIZE_MAX || si == SIZE_MAX) {
+        const struct attendee *known = event_attendee_by_id(ev, aid ? aid : "");
+        size_t si = event_session_index(ev, sid ? sid : "");
+        if (known == NULL || si == SIZE_MAX) {
             log_warnx("%s: registration of an unknown attendee or session", db_path);
             goto out;
         }
-        struct attendee *a = &ev->attendees[ai];
+        struct attendee *a = &ev->attendees[known - ev->attendees];
         a->sessions = xrealloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
         a->sessions[a->n_sessions++] = si;
     }
@@ -362,9 +332,6 @@ sql_error:
     log_warnx("%s: %s", db_path, sqlite3_errmsg(db));
 out:
     sqlite3_finalize(st);
-    free(rooms_ix);
-    free(sessions_ix);
-    free(att_ix);
     return ok;
 }
 

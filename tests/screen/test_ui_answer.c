@@ -43,6 +43,7 @@ int main(void)
     ev.n_sessions = ARRAY_LEN(sessions);
     ev.attendees = &att;
     ev.n_attendees = 1;
+    event_index_build(&ev);
     struct occupancy *occ = occupancy_create(&ev);
     CHECK(occ != NULL);
     int64_t t = 2000000;
@@ -117,5 +118,6 @@ int main(void)
     ui_sound_destroy(p);
     ui_sound_destroy(NULL);
     ui_destroy(NULL);
+    event_index_finish(&ev);
     return check_done();
 }
