@@ -4,7 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "util.h"
+
+/* Ids to indexes into ev->rooms, ev->sessions and ev->attendees. */
+struct event_index {
+    struct hashmap rooms, sessions, attendees;
+};
 
 static const char *const language_names[] = {"nl", "fr", "en"};
 static const char *const category_names[] = {"attendee", "speaker", "staff", "press"};
@@ -74,7 +80,34 @@ void event_destroy(struct event *ev)
     free(ev->revocations);
     free(ev->name);
     free(ev->timezone);
+    event_index_finish(ev);
     free(ev);
+}
+
+/* Builds the index of ev's ids. */
+void event_index_build(struct event *ev)
+{
+    event_index_finish(ev);
+    struct event_index *ix = xcalloc(1, sizeof *ix);
+    for (size_t i = 0; i < ev->n_rooms; i++)
+        hashmap_put(&ix->rooms, ev->rooms[i].id, i, NULL);
+    for (size_t i = 0; i < ev->n_sessions; i++)
+        hashmap_put(&ix->sessions, ev->sessions[i].id, i, NULL);
+    for (size_t i = 0; i < ev->n_attendees; i++)
+        hashmap_put(&ix->attendees, ev->attendees[i].id, i, NULL);
+    ev->index = ix;
+}
+
+/* Frees ev's index. */
+void event_index_finish(struct event *ev)
+{
+    if (ev->index == NULL)
+        return;
+    hashmap_finish(&ev->index->rooms);
+    hashmap_finish(&ev->index->sessions);
+    hashmap_finish(&ev->index->attendees);
+    free(ev->index);
+    ev->index = NULL;
 }
 
 const struct attendee *event_attendee_by_num(const struct event *ev, uint32_t num)
@@ -94,29 +127,18 @@ const struct attendee *event_attendee_by_num(const struct event *ev, uint32_t nu
 
 const struct attendee *event_attendee_by_id(const struct event *ev, const char *id)
 {
-    for (size_t i = 0; i < ev->n_attendees; i++) {
-        if (strcmp(ev->attendees[i].id, id) == 0)
-            return &ev->attendees[i];
-    }
-    return NULL;
+    size_t i = ev->index != NULL ? hashmap_get(&ev->index->attendees, id) : HASHMAP_NONE;
+    return i != HASHMAP_NONE ? &ev->attendees[i] : NULL;
 }
 
 size_t event_room_index(const struct event *ev, const char *room_id)
 {
-    for (size_t i = 0; i < ev->n_rooms; i++) {
-        if (strcmp(ev->rooms[i].id, room_id) == 0)
-            return i;
-    }
-    return SIZE_MAX;
+    return ev->index != NULL ? hashmap_get(&ev->index->rooms, room_id) : SIZE_MAX;
 }
 
 size_t event_session_index(const struct event *ev, const char *session_id)
 {
-    for (size_t i = 0; i < ev->n_sessions; i++) {
-        if (strcmp(ev->sessions[i].id, session_id) == 0)
-            return i;
-    }
-    return SIZE_MAX;
+    return ev->index != NULL ? hashmap_get(&ev->index->sessions, session_id) : SIZE_MAX;
 }
 
 void event_attendee_sort_sessions(struct attendee *a)

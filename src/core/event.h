@@ -43,6 +43,8 @@ struct revocation {
     uint32_t serial;
 };
 
+struct event_index;
+
 struct event {
     uint32_t event_id;
     uint16_t key_id;
@@ -56,12 +58,23 @@ struct event {
     size_t n_attendees;
     struct revocation *revocations; /* sorted by (num, serial) */
     size_t n_revocations;
+    struct event_index *index; /* rooms, sessions, attendees by id: event_index_build */
 };
 
-/* Frees an event; NULL is a no-op. */
+/* Frees an event and its index; NULL is a no-op. */
 void event_destroy(struct event *ev);
 
-/* Lookups; return NULL (or SIZE_MAX for indexes) when absent. Pointers are borrowed from ev. */
+/* Builds, or builds again, the index of ev's rooms, sessions and attendees by id that the id
+ * lookups below use (O(1) each). Whoever fills ev's tables, or reorders them, calls it after:
+ * event_load does, and so must code that builds an event by hand. Where an id occurs twice,
+ * the first one wins. */
+void event_index_build(struct event *ev);
+/* Frees ev's index alone (for an event built by hand, whose tables its maker frees);
+ * event_destroy calls it. An event without an index is a no-op. */
+void event_index_finish(struct event *ev);
+
+/* Lookups; return NULL (or SIZE_MAX for indexes) when absent, and for ids also when ev has no
+ * index (see event_index_build). Pointers are borrowed from ev. */
 const struct attendee *event_attendee_by_num(const struct event *ev, uint32_t num);
 const struct attendee *event_attendee_by_id(const struct event *ev, const char *id);
 size_t event_room_index(const struct event *ev, const char *room_id);

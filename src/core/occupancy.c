@@ -5,15 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "util.h"
-
-/* A string -> index map (open addressing, linear probing); keys are owned copies. */
-struct strmap {
-    char **keys;
-    size_t *vals;
-    size_t cap; /* a power of two, or 0 */
-    size_t n;
-};
 
 /* The order of scans in the merged log: (wall_ms, device_id, db_epoch, seq). */
 struct order_key {
@@ -56,79 +49,11 @@ struct occupancy {
     struct room_state *rooms;
     struct session_state *sessions;
     struct attendee_state *attendees;
-    struct strmap room_ids, session_ids, attendee_ids;
-    struct strmap manual_keys; /* folded manual scans, for idempotence */
+    struct hashmap manual_keys; /* folded manual scans, for idempotence */
     int venue_people;
     int venue_manual;
     int checked_in;
 };
-
-/* FNV-1a. */
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211u;
-    }
-    return h;
-}
-
-/* Returns the value stored for key, or OCCUPANCY_NONE. */
-static size_t map_get(const struct strmap *m, const char *key)
-{
-    if (m->cap == 0)
-        return OCCUPANCY_NONE;
-    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (m->keys[i] == NULL)
-            return OCCUPANCY_NONE;
-        if (strcmp(m->keys[i], key) == 0)
-            return m->vals[i];
-    }
-}
-
-/* Stores key -> val unless key is present. Returns false when it was. */
-static bool map_put(struct strmap *m, const char *key, size_t val)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        struct strmap bigger = {0};
-        bigger.cap = m->cap == 0 ? 16 : m->cap * 2;
-        bigger.keys = xcalloc(bigger.cap, sizeof *bigger.keys);
-        bigger.vals = xcalloc(bigger.cap, sizeof *bigger.vals);
-        for (size_t i = 0; i < m->cap; i++) {
-            if (m->keys[i] == NULL)
-                continue;
-            size_t j = hash_str(m->keys[i]) & (bigger.cap - 1);
-            while (bigger.keys[j] != NULL)
-                j = (j + 1) & (bigger.cap - 1);
-            bigger.keys[j] = m->keys[i];
-            bigger.vals[j] = m->vals[i];
-        }
-        bigger.n = m->n;
-        free(m->keys);
-        free(m->vals);
-        *m = bigger;
-    }
-    size_t i = hash_str(key) & (m->cap - 1);
-    for (; m->keys[i] != NULL; i = (i + 1) & (m->cap - 1)) {
-        if (strcmp(m->keys[i], key) == 0)
-            return false;
-    }
-    m->keys[i] = xstrdup(key);
-    m->vals[i] = val;
-    m->n++;
-    return true;
-}
-
-/* Frees a map's keys and tables. */
-static void map_finish(struct strmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
 
 /* Copies a fixed-size id field, making sure it is NUL-terminated. */
 static void copy_id(char out[SCAN_ID_MAX], const char in[SCAN_ID_MAX])
@@ -195,7 +120,8 @@ static void sort_sessions(const struct event *ev, size_t *idx, size_t n)
     }
 }
 
-/* Creates an empty occupancy with its indexes. */
+/* Creates an empty occupancy with its per-room session lists; ids are looked up in the
+ * event's own index. */
 struct occupancy *occupancy_create(const struct event *ev)
 {
     struct occupancy *occ = xcalloc(1, sizeof *occ);
@@ -204,10 +130,7 @@ struct occupancy *occupancy_create(const struct event *ev)
     occ->sessions = xcalloc(ev->n_sessions + 1, sizeof *occ->sessions);
     occ->attendees = xcalloc(ev->n_attendees + 1, sizeof *occ->attendees);
 
-    for (size_t r = 0; r < ev->n_rooms; r++)
-        map_put(&occ->room_ids, ev->rooms[r].id, r);
     for (size_t s = 0; s < ev->n_sessions; s++) {
-        map_put(&occ->session_ids, ev->sessions[s].id, s);
         if (ev->sessions[s].room < ev->n_rooms)
             occ->rooms[ev->sessions[s].room].n_sessions++;
     }
@@ -235,7 +158,6 @@ struct occupancy *occupancy_create(const struct event *ev)
     }
     for (size_t a = 0; a < ev->n_attendees; a++) {
         const struct attendee *at = &ev->attendees[a];
-        map_put(&occ->attendee_ids, at->id, a);
         if (at->category == CATEGORY_STAFF)
             continue;
         for (size_t i = 0; i < at->n_sessions; i++) {
@@ -261,10 +183,7 @@ void occupancy_destroy(struct occupancy *occ)
     free(occ->rooms);
     free(occ->sessions);
     free(occ->attendees);
-    map_finish(&occ->room_ids);
-    map_finish(&occ->session_ids);
-    map_finish(&occ->attendee_ids);
-    map_finish(&occ->manual_keys);
+    hashmap_finish(&occ->manual_keys);
     free(occ);
 }
 
@@ -295,7 +214,7 @@ static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room
         return true;
     char id[SCAN_ID_MAX];
     copy_id(id, s->attendee);
-    size_t a = map_get(&occ->attendee_ids, id);
+    size_t a = occupancy_attendee_index(occ, id);
     if (a == OCCUPANCY_NONE)
         return false;
     struct attendee_state *st = &occ->attendees[a];
@@ -326,7 +245,7 @@ static bool apply_manual(struct occupancy *occ, const struct scan *s, size_t roo
     key_of(&k, s);
     char keytext[SCAN_ID_MAX + 48];
     snprintf(keytext, sizeof keytext, "%s|%" PRId64 "|%" PRId64, k.device, k.epoch, k.seq);
-    if (!map_put(&occ->manual_keys, keytext, 0))
+    if (!hashmap_put(&occ->manual_keys, keytext, 0, NULL))
         return true;
     int delta = s->result == RESULT_ADMITTED ? 1 : -1;
     if (room == OCCUPANCY_ENTRANCE) {
@@ -355,7 +274,7 @@ bool occupancy_apply(struct occupancy *occ, const struct scan *s)
         return apply_manual(occ, s, room);
     case SCAN_SESSION_END: {
         copy_id(id, s->session);
-        size_t sess = map_get(&occ->session_ids, id);
+        size_t sess = occupancy_session_index(occ, id);
         if (sess == OCCUPANCY_NONE)
             return false;
         occ->sessions[sess].end_recorded = true;
@@ -512,19 +431,20 @@ size_t occupancy_room_index(const struct occupancy *occ, const char *room_id)
 {
     if (strcmp(room_id, OCCUPANCY_ENTRANCE_ID) == 0)
         return OCCUPANCY_ENTRANCE;
-    return map_get(&occ->room_ids, room_id);
+    return event_room_index(occ->ev, room_id);
 }
 
 /* Looks an attendee id up. */
 size_t occupancy_attendee_index(const struct occupancy *occ, const char *attendee_id)
 {
-    return map_get(&occ->attendee_ids, attendee_id);
+    const struct attendee *a = event_attendee_by_id(occ->ev, attendee_id);
+    return a != NULL ? (size_t)(a - occ->ev->attendees) : OCCUPANCY_NONE;
 }
 
 /* Looks a session id up. */
 size_t occupancy_session_index(const struct occupancy *occ, const char *session_id)
 {
-    return map_get(&occ->session_ids, session_id);
+    return event_session_index(occ->ev, session_id);
 }
 
 /* Finds the session of a room running at t. */

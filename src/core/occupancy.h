@@ -66,8 +66,8 @@ struct occupancy_place {
     int64_t last_ms;              /* its wall time */
 };
 
-/* Creates an empty occupancy for ev. ev is borrowed and must outlive the occupancy; the
- * occupancy is owned by the caller. */
+/* Creates an empty occupancy for ev, whose index must be built (event_index_build). ev is
+ * borrowed and must outlive the occupancy; the occupancy is owned by the caller. */
 struct occupancy *occupancy_create(const struct event *ev);
 /* Frees an occupancy; NULL is a no-op. */
 void occupancy_destroy(struct occupancy *occ);
@@ -112,8 +112,8 @@ bool occupancy_would_be_latest(const struct occupancy *occ, size_t attendee, int
  * session end lets out (staff included). Returns how many. */
 size_t occupancy_session_leavers(const struct occupancy *occ, size_t session, size_t *out);
 
-/* Lookups: a room id ("entrance" gives OCCUPANCY_ENTRANCE), an attendee id, a session id;
- * OCCUPANCY_NONE when absent. */
+/* Lookups in the event's index: a room id ("entrance" gives OCCUPANCY_ENTRANCE), an attendee
+ * id, a session id; OCCUPANCY_NONE when absent. */
 size_t occupancy_room_index(const struct occupancy *occ, const char *room_id);
 size_t occupancy_attendee_index(const struct occupancy *occ, const char *attendee_id);
 size_t occupancy_session_index(const struct occupancy *occ, const char *session_id);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "log.h"
 #include "occupancy.h"
 #include "timeutil.h"
@@ -13,12 +14,12 @@
 
 #define NONE ((uint32_t)-1)
 
-/* A string -> index table (open addressing); the strings are owned. */
+/* Strings numbered in the order they first came: the map gives a string's number, strs the
+ * string of a number (borrowed from the map). */
 struct intern {
-    char **strs; /* by index */
+    struct hashmap map;
+    const char **strs; /* by number */
     size_t n, cap_strs;
-    uint32_t *slots; /* index + 1, 0 when empty */
-    size_t cap;      /* a power of two */
 };
 
 /* A scan as the log keeps it: ids interned, 48 bytes. */
@@ -38,54 +39,25 @@ struct report_log {
     struct intern devices, rooms, sessions, attendees;
 };
 
-/* FNV-1a. */
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211u;
-    }
-    return h;
-}
-
-/* Returns the index of s, adding it when new. */
+/* Returns the number of s, adding it when new. */
 static uint32_t intern(struct intern *t, const char *s)
 {
-    if ((t->n + 1) * 2 > t->cap) {
-        size_t cap = t->cap == 0 ? 64 : t->cap * 2;
-        uint32_t *slots = xcalloc(cap, sizeof *slots);
-        for (size_t i = 0; i < t->n; i++) {
-            size_t j = hash_str(t->strs[i]) & (cap - 1);
-            while (slots[j] != 0)
-                j = (j + 1) & (cap - 1);
-            slots[j] = (uint32_t)i + 1;
+    const struct hashmap_entry *e;
+    if (hashmap_put(&t->map, s, t->n, &e)) {
+        if (t->n == t->cap_strs) {
+            t->cap_strs = t->cap_strs == 0 ? 64 : t->cap_strs * 2;
+            t->strs = xrealloc(t->strs, t->cap_strs * sizeof *t->strs);
         }
-        free(t->slots);
-        t->slots = slots;
-        t->cap = cap;
+        t->strs[t->n++] = e->key;
     }
-    size_t j = hash_str(s) & (t->cap - 1);
-    for (; t->slots[j] != 0; j = (j + 1) & (t->cap - 1)) {
-        if (strcmp(t->strs[t->slots[j] - 1], s) == 0)
-            return t->slots[j] - 1;
-    }
-    if (t->n == t->cap_strs) {
-        t->cap_strs = t->cap_strs == 0 ? 64 : t->cap_strs * 2;
-        t->strs = xrealloc(t->strs, t->cap_strs * sizeof *t->strs);
-    }
-    t->strs[t->n] = xstrdup(s);
-    t->slots[j] = (uint32_t)t->n + 1;
-    return (uint32_t)t->n++;
+    return (uint32_t)e->val;
 }
 
 /* Frees a table. */
 static void intern_finish(struct intern *t)
 {
-    for (size_t i = 0; i < t->n; i++)
-        free(t->strs[i]);
+    hashmap_finish(&t->map);
     free(t->strs);
-    free(t->slots);
     memset(t, 0, sizeof *t);
 }
 

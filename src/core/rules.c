@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "util.h"
 
 #define RECENT_MAX 8 /* payloads remembered for the duplicate window */
@@ -97,11 +98,9 @@ void rules_destroy(struct rules *r)
  * and once by such a scanner is the same badge for the repeat window. */
 static uint64_t hash_bytes(const uint8_t *p, size_t len)
 {
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i] >= 'a' && p[i] <= 'z' ? p[i] - ('a' - 'A') : p[i];
-        h *= 1099511628211u;
-    }
+    uint64_t h = HASHMAP_HASH_SEED;
+    for (size_t i = 0; i < len; i++)
+        h = hashmap_hash_step(h, p[i] >= 'a' && p[i] <= 'z' ? p[i] - ('a' - 'A') : p[i]);
     return h;
 }
 

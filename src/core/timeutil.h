@@ -1,4 +1,5 @@
-/* Time: ISO 8601 parsing and formatting. Pure: the clocks are read in os/sysclock.h. */
+/* Time: the calendar, ISO 8601 parsing and formatting. Pure: the clocks are read in
+ * os/sysclock.h. */
 #ifndef PORTIER_TIMEUTIL_H
 #define PORTIER_TIMEUTIL_H
 
@@ -7,6 +8,11 @@
 #include <stdint.h>
 
 #define TIME_ISO_LEN 32
+
+/* The proleptic Gregorian calendar, time zones aside: the number of days since 1970-01-01 of
+ * the date y-m-d (m 1..12, d 1..31), and the date of such a day number (its inverse). */
+int64_t time_days_from_civil(int64_t y, int m, int d);
+void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
 /* Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)" into Unix milliseconds. An offset is
  * required: a time without one is ambiguous across time zones. Returns false on any error. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "log.h"
 #include "ui_internal.h"
 #include "util.h"
@@ -542,9 +543,7 @@ static bool build(struct ui_text *t, const char *text, int w, int h, const struc
 /* FNV-1a of a cache key. */
 static uint64_t hash_key(const char *text, int w, int h, const struct ui_text_style *st)
 {
-    uint64_t x = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        x = (x ^ *p) * 1099511628211ull;
+    uint64_t x = hashmap_hash(text);
     int nums[] = {w, h, st->px, st->min_px, st->weight, st->align, st->max_lines, (int)st->colour};
     for (size_t i = 0; i < ARRAY_LEN(nums); i++)
         x = (x ^ (uint64_t)(unsigned)nums[i]) * 1099511628211ull;

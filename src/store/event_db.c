@@ -198,25 +198,6 @@ static int session_cmp(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-struct id_index {
-    const char *id;
-    size_t index;
-};
-
-/* Orders an id index by id. */
-static int id_index_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct id_index *)a)->id, ((const struct id_index *)b)->id);
-}
-
-/* Finds id in a sorted id index; SIZE_MAX when absent. */
-static size_t id_index_find(const struct id_index *ix, size_t n, const char *id)
-{
-    struct id_index key = {id, 0};
-    const struct id_index *hit = bsearch(&key, ix, n, sizeof *ix, id_index_cmp);
-    return hit ? hit->index : SIZE_MAX;
-}
-
 /* Runs a query and reports a failure. Statement owned by the caller. */
 static sqlite3_stmt *query(sqlite3 *db, const char *db_path, const char *sql)
 {
@@ -228,18 +209,23 @@ static sqlite3_stmt *query(sqlite3 *db, const char *db_path, const char *sql)
     return st;
 }
 
-/* Loads the tables of an opened event.db into ev. */
-static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
+/* Finalizes a statement stepped until rc: true when it ran to its end, false after logging. */
+static bool finish_query(sqlite3 *db, const char *db_path, sqlite3_stmt *st, int rc)
 {
-    bool ok = false;
-    sqlite3_stmt *st = NULL;
-    struct id_index *rooms_ix = NULL, *sessions_ix = NULL, *att_ix = NULL;
-    size_t cap;
-    int rc;
+    if (rc != SQLITE_DONE)
+        log_warnx("%s: %s", db_path, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE;
+}
 
-    if ((st = query(db, db_path, "SELECT id, name, capacity FROM rooms ORDER BY pos, id")) == NULL)
-        goto out;
-    cap = 0;
+/* Loads the rooms, in their order. */
+static bool load_rooms(sqlite3 *db, const char *db_path, struct event *ev)
+{
+    sqlite3_stmt *st = query(db, db_path, "SELECT id, name, capacity FROM rooms ORDER BY pos, id");
+    if (st == NULL)
+        return false;
+    size_t cap = 0;
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (ev->n_rooms == cap) {
             cap = cap ? cap * 2 : 8;
@@ -248,24 +234,25 @@ static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
         ev->rooms[ev->n_rooms++] =
             (struct room){column_dup(st, 0), column_dup(st, 1), sqlite3_column_int(st, 2)};
     }
-    if (rc != SQLITE_DONE)
-        goto sql_error;
-    sqlite3_finalize(st);
-    rooms_ix = xcalloc(ev->n_rooms + 1, sizeof *rooms_ix);
-    for (size_t i = 0; i < ev->n_rooms; i++)
-        rooms_ix[i] = (struct id_index){ev->rooms[i].id, i};
-    qsort(rooms_ix, ev->n_rooms, sizeof *rooms_ix, id_index_cmp);
+    return finish_query(db, db_path, st, rc);
+}
 
-    if ((st = query(db, db_path, "SELECT id, room, title, start_ms, end_ms FROM sessions")) == NULL)
-        goto out;
-    cap = 0;
+/* Loads the sessions (the rooms indexed), sorted by (room, start, id). */
+static bool load_sessions(sqlite3 *db, const char *db_path, struct event *ev)
+{
+    sqlite3_stmt *st = query(db, db_path, "SELECT id, room, title, start_ms, end_ms FROM sessions");
+    if (st == NULL)
+        return false;
+    size_t cap = 0;
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *room = sqlite3_column_text(st, 1);
-        size_t ri = id_index_find(rooms_ix, ev->n_rooms, room ? (const char *)room : "");
+        size_t ri = event_room_index(ev, room ? (const char *)room : "");
         if (ri == SIZE_MAX) {
             log_warnx("%s: session '%s' in an unknown room", db_path,
                       (const char *)sqlite3_column_text(st, 0));
-            goto out;
+            sqlite3_finalize(st);
+            return false;
         }
         if (ev->n_sessions == cap) {
             cap = cap ? cap * 2 : 8;
@@ -275,22 +262,24 @@ static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
             (struct session){column_dup(st, 0), ri, column_dup(st, 2), sqlite3_column_int64(st, 3),
                              sqlite3_column_int64(st, 4)};
     }
-    if (rc != SQLITE_DONE)
-        goto sql_error;
-    sqlite3_finalize(st);
+    if (!finish_query(db, db_path, st, rc))
+        return false;
     if (ev->n_sessions > 1)
         qsort(ev->sessions, ev->n_sessions, sizeof *ev->sessions, session_cmp);
-    sessions_ix = xcalloc(ev->n_sessions + 1, sizeof *sessions_ix);
-    for (size_t i = 0; i < ev->n_sessions; i++)
-        sessions_ix[i] = (struct id_index){ev->sessions[i].id, i};
-    qsort(sessions_ix, ev->n_sessions, sizeof *sessions_ix, id_index_cmp);
+    return true;
+}
 
-    st = query(db, db_path,
-               "SELECT id, num, name, organisation, email, language, category, serial "
-               "FROM attendees ORDER BY num");
+/* Loads the attendees, by num. */
+static bool load_attendees(sqlite3 *db, const char *db_path, struct event *ev)
+{
+    sqlite3_stmt *st =
+        query(db, db_path,
+              "SELECT id, num, name, organisation, email, language, category, serial "
+              "FROM attendees ORDER BY num");
     if (st == NULL)
-        goto out;
-    cap = 0;
+        return false;
+    size_t cap = 0;
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (ev->n_attendees == cap) {
             cap = cap ? cap * 2 : 64;
@@ -310,42 +299,50 @@ static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
         if (!language_parse(lang ? lang : "", &a->language) ||
             !category_parse(cat ? cat : "", &a->category)) {
             log_warnx("%s: attendee '%s': unknown language or category", db_path, a->id);
-            goto out;
+            sqlite3_finalize(st);
+            return false;
         }
     }
-    if (rc != SQLITE_DONE)
-        goto sql_error;
-    sqlite3_finalize(st);
-    att_ix = xcalloc(ev->n_attendees + 1, sizeof *att_ix);
-    for (size_t i = 0; i < ev->n_attendees; i++)
-        att_ix[i] = (struct id_index){ev->attendees[i].id, i};
-    qsort(att_ix, ev->n_attendees, sizeof *att_ix, id_index_cmp);
+    return finish_query(db, db_path, st, rc);
+}
 
-    if ((st = query(db, db_path, "SELECT attendee, session FROM registrations")) == NULL)
-        goto out;
+/* Loads the registrations into the attendees (the model indexed), sorted. */
+static bool load_registrations(sqlite3 *db, const char *db_path, struct event *ev)
+{
+    sqlite3_stmt *st = query(db, db_path, "SELECT attendee, session FROM registrations");
+    if (st == NULL)
+        return false;
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *aid = (const char *)sqlite3_column_text(st, 0);
         const char *sid = (const char *)sqlite3_column_text(st, 1);
-        size_t ai = id_index_find(att_ix, ev->n_attendees, aid ? aid : "");
-        size_t si = id_index_find(sessions_ix, ev->n_sessions, sid ? sid : "");
-        if (ai == SIZE_MAX || si == SIZE_MAX) {
+        const struct attendee *known = event_attendee_by_id(ev, aid ? aid : "");
+        size_t si = event_session_index(ev, sid ? sid : "");
+        if (known == NULL || si == SIZE_MAX) {
             log_warnx("%s: registration of an unknown attendee or session", db_path);
-            goto out;
+            sqlite3_finalize(st);
+            return false;
         }
-        struct attendee *a = &ev->attendees[ai];
+        struct attendee *a = &ev->attendees[known - ev->attendees];
         a->sessions = xrealloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
         a->sessions[a->n_sessions++] = si;
     }
-    if (rc != SQLITE_DONE)
-        goto sql_error;
-    sqlite3_finalize(st);
+    if (!finish_query(db, db_path, st, rc))
+        return false;
     for (size_t i = 0; i < ev->n_attendees; i++)
         event_attendee_sort_sessions(&ev->attendees[i]);
+    return true;
+}
 
-    if ((st = query(db, db_path, "SELECT num, serial FROM revocations ORDER BY num, serial")) ==
-        NULL)
-        goto out;
-    cap = 0;
+/* Loads the revocations, sorted. */
+static bool load_revocations(sqlite3 *db, const char *db_path, struct event *ev)
+{
+    sqlite3_stmt *st =
+        query(db, db_path, "SELECT num, serial FROM revocations ORDER BY num, serial");
+    if (st == NULL)
+        return false;
+    size_t cap = 0;
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (ev->n_revocations == cap) {
             cap = cap ? cap * 2 : 16;
@@ -354,18 +351,20 @@ static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
         ev->revocations[ev->n_revocations++] = (struct revocation){
             (uint32_t)sqlite3_column_int64(st, 0), (uint32_t)sqlite3_column_int64(st, 1)};
     }
-    if (rc != SQLITE_DONE)
-        goto sql_error;
-    ok = true;
-    goto out;
-sql_error:
-    log_warnx("%s: %s", db_path, sqlite3_errmsg(db));
-out:
-    sqlite3_finalize(st);
-    free(rooms_ix);
-    free(sessions_ix);
-    free(att_ix);
-    return ok;
+    return finish_query(db, db_path, st, rc);
+}
+
+/* Loads the tables of an opened event.db into ev, and builds its index: first over the rooms,
+ * which the sessions name, then over the whole model once the sessions are in their order. */
+static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
+{
+    if (!load_rooms(db, db_path, ev))
+        return false;
+    event_index_build(ev);
+    if (!load_sessions(db, db_path, ev) || !load_attendees(db, db_path, ev))
+        return false;
+    event_index_build(ev);
+    return load_registrations(db, db_path, ev) && load_revocations(db, db_path, ev);
 }
 
 struct event *event_load(const char *db_path)

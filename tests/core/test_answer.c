@@ -47,6 +47,7 @@ static void for_decision(void)
     ev.n_sessions = ARRAY_LEN(sessions);
     ev.attendees = &att;
     ev.n_attendees = 1;
+    event_index_build(&ev);
     struct occupancy *occ = occupancy_create(&ev);
     CHECK(occ != NULL);
     int64_t t = 2000000;
@@ -97,6 +98,7 @@ static void for_decision(void)
     answer_for_decision(&a, &ev, occ, &s, &none, t, 600000);
     CHECK(a.room_name == NULL);
     occupancy_destroy(occ);
+    event_index_finish(&ev);
 }
 
 /* The class and headline of every result and reason. */

@@ -276,10 +276,12 @@ int main(void)
     sessions[1].end_ms = at(T("12:30"));
     sessions[2].start_ms = at(T("10:00"));
     sessions[2].end_ms = at(T("12:00"));
+    event_index_build(&event);
     test_order_independence();
     test_idempotence();
     test_expiry();
     test_staff_and_reservations();
     test_lookups();
+    event_index_finish(&event);
     return check_done();
 }

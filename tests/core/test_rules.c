@@ -101,6 +101,7 @@ static void setup(void)
     CHECK(token_init());
     token_keypair(pk, sk);
     event.key_id = token_key_id(pk);
+    event_index_build(&event);
     for (size_t s = 0; s < N_SESSIONS; s++) {
         sessions[s].start_ms = at(session_times[s][0]);
         sessions[s].end_ms = at(session_times[s][1]);
@@ -708,5 +709,6 @@ int main(void)
     setup();
     test_scenarios();
     test_details();
+    event_index_finish(&event);
     return check_done();
 }

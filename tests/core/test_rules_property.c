@@ -119,6 +119,7 @@ static void setup(void)
                            .n_attendees = N_ATTENDEES,
                            .revocations = revocations,
                            .n_revocations = 1};
+    event_index_build(&event);
     day_start = hhmm("08:00");
 }
 
@@ -515,5 +516,6 @@ int main(void)
     total += raw_log(21, 1500);
     printf("%zu scans\n", total);
     CHECK(total >= 10000);
+    event_index_finish(&event);
     return check_done();
 }

@@ -68,6 +68,7 @@ static void setup(void)
         .revocations = revocations,
         .n_revocations = 1,
     };
+    event_index_build(&ev);
 }
 
 /* Runs one input; a property violation aborts. */
