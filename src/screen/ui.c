@@ -732,31 +732,7 @@ static struct answer_look answer_look(const struct ui_answer *a)
     case RESULT_DENIED:
         break;
     }
-    switch (a->reason) {
-    case REASON_INVALID:
-        deny.headline = MSG_BADGE_INVALID;
-        break;
-    case REASON_REVOKED:
-        deny.headline = MSG_BADGE_REVOKED;
-        break;
-    case REASON_WRONG_EVENT:
-        deny.headline = MSG_BADGE_WRONG_EVENT;
-        break;
-    case REASON_UNKNOWN_ATTENDEE:
-        deny.headline = MSG_BADGE_UNKNOWN;
-        break;
-    case REASON_ROOM_FULL:
-        deny.headline = MSG_ROOM_FULL;
-        break;
-    case REASON_NOT_REGISTERED:
-        deny.headline = MSG_SEATS_RESERVED;
-        break;
-    case REASON_ROOM_CLOSED:
-        deny.headline = MSG_ROOM_CLOSED;
-        break;
-    default:
-        break;
-    }
+    deny.headline = i18n_denied_msg(a->reason);
     return deny;
 }
 
@@ -955,14 +931,13 @@ static void screen_staff_menu(struct ui *ui, const struct ui_view *v)
     } while (0)
 
     ROW_LABEL(MSG_STAFF_MODE);
-    static const enum i18n_msg mode_msgs[] = {MSG_MODE_ENTRY, MSG_MODE_EXIT, MSG_MODE_TOGGLE,
-                                              MSG_MODE_OVERVIEW};
     /* Four across on a wide screen, two by two on a narrow one. */
     int across = wide ? 4 : 2;
     float cell = (bw - (across - 1) * gap) / across;
     for (int i = 0; i < 4; i++)
         button(ui, rect(bx + (i % across) * (cell + gap), y + (i / across) * (bh + gap), cell, bh),
-               i18n(v->lang, mode_msgs[i]), v->mode == (enum kiosk_mode)i, UI_ACTION_SET_MODE, i);
+               i18n(v->lang, i18n_mode_msg((enum kiosk_mode)i)), v->mode == (enum kiosk_mode)i,
+               UI_ACTION_SET_MODE, i);
     y += (4 / across) * (bh + gap) + gap;
 
     if (v->mode != MODE_OVERVIEW) {
