@@ -44,29 +44,6 @@ void answer_for_decision(struct answer *out, const struct event *ev, const struc
         out->release_ms = ev->sessions[verdict->session].start_ms + reserve_release_ms;
 }
 
-/* The headline of a refusal: its reason. */
-static enum i18n_msg denied_headline(enum scan_reason reason)
-{
-    switch (reason) {
-    case REASON_INVALID:
-        return MSG_BADGE_INVALID;
-    case REASON_REVOKED:
-        return MSG_BADGE_REVOKED;
-    case REASON_WRONG_EVENT:
-        return MSG_BADGE_WRONG_EVENT;
-    case REASON_UNKNOWN_ATTENDEE:
-        return MSG_BADGE_UNKNOWN;
-    case REASON_ROOM_FULL:
-        return MSG_ROOM_FULL;
-    case REASON_NOT_REGISTERED:
-        return MSG_SEATS_RESERVED;
-    case REASON_ROOM_CLOSED:
-        return MSG_ROOM_CLOSED;
-    default:
-        return MSG_NOT_ADMITTED;
-    }
-}
-
 struct answer_look answer_look(const struct answer *a)
 {
     switch (a->result) {
@@ -81,7 +58,7 @@ struct answer_look answer_look(const struct answer *a)
     case RESULT_DENIED:
         break;
     }
-    return (struct answer_look){ANSWER_DENY, denied_headline(a->reason)};
+    return (struct answer_look){ANSWER_DENY, i18n_denied_msg(a->reason)};
 }
 
 enum language answer_language(const struct answer *a, enum language screen_lang)

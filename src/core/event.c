@@ -1,4 +1,4 @@
-/* The event model in memory: names of the vocabularies, lookups, revocations. */
+/* The event model in memory: lookups, revocations. */
 #include "event.h"
 
 #include <stdlib.h>
@@ -11,41 +11,6 @@
 struct event_index {
     struct hashmap rooms, sessions, attendees;
 };
-
-static const char *const language_names[] = {"nl", "fr", "en"};
-static const char *const category_names[] = {"attendee", "speaker", "staff", "press"};
-
-const char *language_name(enum language lang)
-{
-    return (unsigned)lang < ARRAY_LEN(language_names) ? language_names[lang] : "?";
-}
-
-bool language_parse(const char *s, enum language *out)
-{
-    for (size_t i = 0; i < ARRAY_LEN(language_names); i++) {
-        if (strcmp(s, language_names[i]) == 0) {
-            *out = (enum language)i;
-            return true;
-        }
-    }
-    return false;
-}
-
-const char *category_name(enum category cat)
-{
-    return (unsigned)cat < ARRAY_LEN(category_names) ? category_names[cat] : "?";
-}
-
-bool category_parse(const char *s, enum category *out)
-{
-    for (size_t i = 0; i < ARRAY_LEN(category_names); i++) {
-        if (strcmp(s, category_names[i]) == 0) {
-            *out = (enum category)i;
-            return true;
-        }
-    }
-    return false;
-}
 
 /* Orders size_t values. */
 static int size_cmp(const void *a, const void *b)

@@ -8,9 +8,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum language { LANG_NL, LANG_FR, LANG_EN };
-#define LANG_COUNT 3
-enum category { CATEGORY_ATTENDEE, CATEGORY_SPEAKER, CATEGORY_STAFF, CATEGORY_PRESS };
+/* An attendee's language and category, with their names, come from vocab.def. */
+enum language {
+#define VOCAB_LANGUAGE(id, name, endonym) id,
+#include "vocab.def"
+};
+enum {
+    LANG_COUNT = 0
+#define VOCAB_LANGUAGE(id, name, endonym) +1
+#include "vocab.def"
+};
+enum category {
+#define VOCAB_CATEGORY(id, name) id,
+#include "vocab.def"
+};
+enum {
+    CATEGORY_COUNT = 0
+#define VOCAB_CATEGORY(id, name) +1
+#include "vocab.def"
+};
 
 struct room {
     char *id;
@@ -86,7 +102,7 @@ bool event_is_registered(const struct attendee *a, size_t session);
 /* True when the badge (num, serial) has been revoked. */
 bool event_is_revoked(const struct event *ev, uint32_t num, uint32_t serial);
 
-/* Names as written in CSV files and in the database ("nl", "speaker", ...). */
+/* Names as written in CSV files and in the database ("nl", "speaker", ...). (vocab.c) */
 const char *language_name(enum language lang);
 bool language_parse(const char *s, enum language *out);
 const char *category_name(enum category cat);

@@ -1,15 +1,19 @@
-/* The kiosk screen's messages in Dutch, French and English. Pure: no I/O.
+/* The kiosk screen's messages in every language of vocab.def (Dutch, French, English). Pure:
+ * no I/O.
  *
- * The catalogue is compiled in (src/i18n.c) rather than read from gettext .po files at run
- * time: a kiosk must show its screens even when its assets directory is missing or damaged,
- * and a table keyed by an enum cannot fall out of step with the code that uses it. Messages
- * that take arguments use printf conversions, the same ones in the same order in every
- * language (the ui tests check this). Language names are shown as endonyms ("Nederlands",
- * "Français", "English") and are not translated. */
+ * The texts are written in gettext .po files, assets/i18n/<language>.po, one entry per message
+ * keyed by its name ("scan_badge" for MSG_SCAN_BADGE). The build compiles them in
+ * (cmake/GenerateVocab.cmake makes i18n_catalog.c) rather than reading them at run time: a
+ * kiosk must show its screens even when its assets directory is missing or damaged, and a
+ * table keyed by an enum cannot fall out of step with the code that uses it. Messages that take
+ * arguments use printf conversions, the same ones in the same order in every language
+ * (test_i18n checks this). Language names are shown as endonyms ("Nederlands", "Français",
+ * "English", from vocab.def) and are not translated. */
 #ifndef PORTIER_I18N_H
 #define PORTIER_I18N_H
 
 #include "event.h"
+#include "scan.h"
 
 enum i18n_msg {
     /* Scan screen */
@@ -24,10 +28,9 @@ enum i18n_msg {
     MSG_FULL,
     MSG_ROOM_CLOSED,
     MSG_ENTRANCE,
-    MSG_MODE_ENTRY,
-    MSG_MODE_EXIT,
-    MSG_MODE_TOGGLE,
-    MSG_MODE_OVERVIEW,
+/* The modes' names, MSG_MODE_ENTRY...: one per mode of vocab.def. */
+#define VOCAB_MODE(id, name, msg) msg,
+#include "vocab.def"
     MSG_SYNC_ONLINE,
     MSG_SYNC_OFFLINE_SINCE,
     MSG_SYNC_OFFLINE,
@@ -106,5 +109,11 @@ const char *i18n_raw(enum language lang, enum i18n_msg msg);
 const char *i18n_name(enum i18n_msg msg);
 /* The language's own name ("Nederlands", "Français", "English"). */
 const char *i18n_language_endonym(enum language lang);
+/* The message naming a kiosk mode (MSG_MODE_ENTRY...), for the staff menu; MSG_COUNT, an
+ * empty text, for a value out of range. */
+enum i18n_msg i18n_mode_msg(enum kiosk_mode mode);
+/* The headline of an answer denied for reason (MSG_BADGE_INVALID...; MSG_NOT_ADMITTED when the
+ * reason has none). */
+enum i18n_msg i18n_denied_msg(enum scan_reason reason);
 
 #endif

@@ -9,36 +9,49 @@
 #define SCAN_ID_MAX      64 /* bytes of an id (device, room, session, attendee), NUL included */
 #define SCAN_BOOT_ID_MAX 40
 
-enum scan_result { RESULT_ADMITTED, RESULT_EXITED, RESULT_DENIED };
-#define SCAN_RESULT_COUNT 3
+/* The vocabularies of a scan, with their names, come from vocab.def. */
+enum scan_result {
+#define VOCAB_RESULT(id, name) id,
+#include "vocab.def"
+};
+enum {
+    SCAN_RESULT_COUNT = 0
+#define VOCAB_RESULT(id, name) +1
+#include "vocab.def"
+};
 
 enum scan_reason {
-    REASON_OK,
-    REASON_REENTRY,
-    REASON_INVALID,
-    REASON_REVOKED,
-    REASON_WRONG_EVENT,
-    REASON_UNKNOWN_ATTENDEE,
-    REASON_ROOM_FULL,
-    REASON_NOT_REGISTERED,
-    REASON_ROOM_CLOSED,
-    REASON_DUPLICATE,
+#define VOCAB_REASON(id, name, denied_msg) id,
+#include "vocab.def"
 };
-#define SCAN_REASON_COUNT 10
+enum {
+    SCAN_REASON_COUNT = 0
+#define VOCAB_REASON(id, name, denied_msg) +1
+#include "vocab.def"
+};
 
 /* What produced the record. Badge scans are the common case; the others are recorded as scans
- * too so that occupancy is always derived from the log alone. */
+ * too so that occupancy is always derived from the log alone. A SCAN_MANUAL record (staff's
+ * +1/-1 for a person without a badge) has an empty attendee. */
 enum scan_kind {
-    SCAN_BADGE,       /* a badge was scanned */
-    SCAN_SESSION_END, /* the kiosk let someone out at the end of a session */
-    SCAN_MANUAL,      /* staff +1/-1 for a person without a badge (attendee is empty) */
-    SCAN_ROOM_CLOSE,  /* staff closed the room */
-    SCAN_ROOM_OPEN,   /* staff opened the room */
+#define VOCAB_KIND(id, name) id,
+#include "vocab.def"
 };
-#define SCAN_KIND_COUNT 5
+enum {
+    SCAN_KIND_COUNT = 0
+#define VOCAB_KIND(id, name) +1
+#include "vocab.def"
+};
 
-enum kiosk_mode { MODE_ENTRY, MODE_EXIT, MODE_TOGGLE, MODE_OVERVIEW };
-#define KIOSK_MODE_COUNT 4
+enum kiosk_mode {
+#define VOCAB_MODE(id, name, msg) id,
+#include "vocab.def"
+};
+enum {
+    KIOSK_MODE_COUNT = 0
+#define VOCAB_MODE(id, name, msg) +1
+#include "vocab.def"
+};
 
 struct scan {
     /* The key: unique across every kiosk of every event. */
@@ -66,7 +79,7 @@ const char *scan_result_name(enum scan_result r);
 const char *scan_reason_name(enum scan_reason r);
 const char *scan_kind_name(enum scan_kind k);
 const char *kiosk_mode_name(enum kiosk_mode m);
-/* Parse the names above; return false for an unknown name. */
+/* Parse the names above; return false for an unknown name. (vocab.c) */
 bool scan_result_parse(const char *s, enum scan_result *out);
 bool scan_reason_parse(const char *s, enum scan_reason *out);
 bool scan_kind_parse(const char *s, enum scan_kind *out);

@@ -76,16 +76,15 @@ static void row_label(struct ui *ui, const struct ui_view *v, struct menu *mn, e
 /* The modes: four across on a wide screen, two by two on a narrow one. */
 static void mode_row(struct ui *ui, const struct ui_view *v, struct menu *mn)
 {
-    static const enum i18n_msg mode_msgs[] = {MSG_MODE_ENTRY, MSG_MODE_EXIT, MSG_MODE_TOGGLE,
-                                              MSG_MODE_OVERVIEW};
     row_label(ui, v, mn, MSG_STAFF_MODE);
     float bx = mn->bx, bh = mn->bh, gap = mn->gap, y = mn->y;
     int across = mn->wide ? 4 : 2;
     float cell = (mn->bw - (across - 1) * gap) / across;
     for (int i = 0; i < 4; i++)
-        draw_button(
-            ui, rect(bx + (i % across) * (cell + gap), y + (i / across) * (bh + gap), cell, bh),
-            i18n(v->lang, mode_msgs[i]), v->mode == (enum kiosk_mode)i, UI_ACTION_SET_MODE, i);
+        draw_button(ui,
+                    rect(bx + (i % across) * (cell + gap), y + (i / across) * (bh + gap), cell, bh),
+                    i18n(v->lang, i18n_mode_msg((enum kiosk_mode)i)), v->mode == (enum kiosk_mode)i,
+                    UI_ACTION_SET_MODE, i);
     mn->y += (4 / across) * (bh + gap) + gap;
 }
 
