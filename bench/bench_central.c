@@ -106,11 +106,12 @@ int main(int argc, char **argv)
     int64_t t0 = time_mono_ns();
     for (long i = 0; i < n_scans; i += 500) {
         size_t len = (size_t)(n_scans - i < 500 ? n_scans - i : 500);
-        if (central_upload_scans(conn, scans + i, len) != (long)len)
+        if (central_upload_scans(conn, scans + i, len, NULL, 0) != (long)len)
             goto out;
     }
     int64_t t1 = time_mono_ns();
-    long again = central_upload_scans(conn, scans, (size_t)(n_scans < 500 ? n_scans : 500));
+    long again =
+        central_upload_scans(conn, scans, (size_t)(n_scans < 500 ? n_scans : 500), NULL, 0);
     int64_t t2 = time_mono_ns();
     must(conn, "ANALYZE");
     printf("central database: %d rooms, %ld attendees, %ld scans from %d kiosks\n", ROOMS,

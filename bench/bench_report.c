@@ -273,7 +273,7 @@ static size_t decide_and_store(const struct event *ev, struct store **dbs, size_
                 }
                 n_per[d] = 0;
             }
-            if (central != NULL && central_upload_scans(central, chunk, n_chunk) < 0) {
+            if (central != NULL && central_upload_scans(central, chunk, n_chunk, NULL, 0) < 0) {
                 fprintf(stderr, "bench_report: cannot upload scans\n");
                 exit(1);
             }

@@ -18,13 +18,6 @@
 #define LOCK_MIGRATE 0x706f7274696572LL /* "portier" */
 #define LOCK_PUBLISH 0x706f7274696573LL
 
-/* Columns of portier.scans that a kiosk supplies, in the order central_upload_scans binds. */
-#define SCAN_COLUMNS                                                                               \
-    "device_id, db_epoch, seq, wall_ms, mono_ns, boot_id, clock_synced, room, session, "           \
-    "attendee, mode, kind, result, reason, override"
-#define SCAN_NCOLS   15
-#define UPLOAD_CHUNK 500 /* rows per INSERT: 7500 parameters, well under the 65535 limit */
-
 /* Connection defaults, each used only when the conninfo does not set it. */
 static const char *const connect_defaults[][2] = {
     {"connect_timeout", "10"},       {"keepalives", "1"},       {"keepalives_idle", "30"},
@@ -702,76 +695,6 @@ out:
         return NULL;
     }
     return strbuf_take(&out);
-}
-
-/* Inserts one chunk of scans with a multi-row INSERT; returns the number inserted or -1. */
-static long upload_chunk(PGconn *conn, const struct scan *scans, size_t n)
-{
-    struct strbuf sql = {0};
-    char(*nums)[4][24] = xcalloc(n, sizeof *nums);
-    const char **values = xcalloc(n * SCAN_NCOLS, sizeof *values);
-    long inserted = -1;
-
-    strbuf_puts(&sql, "INSERT INTO portier.scans (" SCAN_COLUMNS ") VALUES ");
-    for (size_t i = 0; i < n; i++) {
-        const struct scan *s = &scans[i];
-        const char **v = &values[i * SCAN_NCOLS];
-        snprintf(nums[i][0], sizeof nums[i][0], "%" PRId64, s->db_epoch);
-        snprintf(nums[i][1], sizeof nums[i][1], "%" PRId64, s->seq);
-        snprintf(nums[i][2], sizeof nums[i][2], "%" PRId64, s->wall_ms);
-        snprintf(nums[i][3], sizeof nums[i][3], "%" PRId64, s->mono_ns);
-        v[0] = s->device_id;
-        v[1] = nums[i][0];
-        v[2] = nums[i][1];
-        v[3] = nums[i][2];
-        v[4] = nums[i][3];
-        v[5] = s->boot_id;
-        v[6] = s->clock_synced ? "true" : "false";
-        v[7] = s->room;
-        v[8] = s->session;
-        v[9] = s->attendee;
-        v[10] = kiosk_mode_name(s->mode);
-        v[11] = scan_kind_name(s->kind);
-        v[12] = scan_result_name(s->result);
-        v[13] = scan_reason_name(s->reason);
-        v[14] = s->override ? "true" : "false";
-        strbuf_puts(&sql, i > 0 ? ", (" : "(");
-        for (size_t c = 0; c < SCAN_NCOLS; c++)
-            strbuf_printf(&sql, c > 0 ? ", $%zu" : "$%zu", i * SCAN_NCOLS + c + 1);
-        strbuf_putc(&sql, ')');
-    }
-    strbuf_puts(&sql, " ON CONFLICT (device_id, db_epoch, seq) DO NOTHING");
-
-    PGresult *res = exec_params(conn, sql.data, (int)(n * SCAN_NCOLS), values, "uploading scans");
-    if (res != NULL) {
-        inserted = atol(PQcmdTuples(res));
-        PQclear(res);
-    }
-    free(nums);
-    free(values);
-    strbuf_finish(&sql);
-    return inserted;
-}
-
-long central_upload_scans(PGconn *conn, const struct scan *scans, size_t n)
-{
-    long total = 0;
-    if (n == 0)
-        return 0;
-    if (!exec_ok(conn, "BEGIN", "starting a transaction"))
-        return -1;
-    for (size_t i = 0; i < n; i += UPLOAD_CHUNK) {
-        size_t len = n - i < UPLOAD_CHUNK ? n - i : UPLOAD_CHUNK;
-        long k = upload_chunk(conn, scans + i, len);
-        if (k < 0) {
-            rollback(conn);
-            return -1;
-        }
-        total += k;
-    }
-    if (!exec_ok(conn, "COMMIT", "uploading scans"))
-        return -1;
-    return total;
 }
 
 void central_close(PGconn *conn)

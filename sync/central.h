@@ -106,9 +106,13 @@ bool central_login_name_valid(const char *name, const char **why);
 char *central_add_login(PGconn *conn, enum central_role role, const char *name,
                         enum central_auth auth, const char *host, const char *port);
 
-/* Inserts scans (idempotent: ON CONFLICT DO NOTHING on the key) in one transaction. Returns
- * the number of rows that were new, or -1 after logging why. */
-long central_upload_scans(PGconn *conn, const struct scan *scans, size_t n);
+/* Uploads scans in one transaction, idempotently (INSERT ... ON CONFLICT (device_id, db_epoch,
+ * seq) DO NOTHING) (central_upload.c): COPY into a session-local table and one INSERT ...
+ * SELECT; when the role may not create temporary tables, multi-row INSERTs. Returns the number
+ * of rows that were new, or -1 with the transaction rolled back and the server's reason in why
+ * (why_size bytes), or logged when why is NULL. The one upload path: the sync daemon's too. */
+long central_upload_scans(PGconn *conn, const struct scan *scans, size_t n, char *why,
+                          size_t why_size);
 
 /* Reports (central_report.c) and privacy (central_privacy.c). */
 /* Adds every scan of the central database at its corrected time (portier.scans_timed),

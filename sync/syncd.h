@@ -4,17 +4,17 @@
  * additions and revocations into the kiosk's bundle (KIOSK_DIR/event.db), dates the kiosk's
  * clock against the server's, and writes its status where the kiosk screen reads it.
  *
- * Push: this device's scans of this db_epoch with seq above the push cursor, in seq order, in
- * batches of SYNCD_PUSH_BATCH, each one transaction: COPY into a session-local table, then
- * INSERT ... SELECT ... ON CONFLICT DO NOTHING (central_upload_scans when the role may not
- * create temporary tables). When a
- * batch inserts fewer rows than it holds (a retry after a commit whose answer was lost), the
- * rows already there are compared with the local ones: a key with different content is an
- * alarm (logged, counted in sync.conflicts, described in sync.alarm), never a silent drop.
+ * Push (sync_push.c): this device's scans of this db_epoch with seq above the push cursor, in
+ * seq order, in batches of SYNCD_PUSH_BATCH, each one transaction of central_upload_scans (COPY
+ * into a session-local table, then INSERT ... SELECT ... ON CONFLICT DO NOTHING; multi-row
+ * INSERTs when the role may not create temporary tables). When a batch inserts fewer rows than it
+ * holds (a retry after a commit whose answer was lost), the rows already there are compared with
+ * the local ones: a key with different content is an alarm (logged, counted in sync.conflicts,
+ * described in sync.alarm), never a silent drop.
  *
- * Pull: per (device_id, db_epoch) cursors, the last seq pulled. A device's seqs reach the server
- * in order (one daemon per device pushes them in seq order, batch after batch), so "seq above
- * the cursor" never skips a row, whereas a server-side serial can commit out of order.
+ * Pull (sync_pull.c): per (device_id, db_epoch) cursors, the last seq pulled. A device's seqs reach
+ * the server in order (one daemon per device pushes them in seq order, batch after batch), so "seq
+ * above the cursor" never skips a row, whereas a server-side serial can commit out of order.
  *
  * Wake-ups: LISTEN portier_scans and portier_model; on every (re)connection LISTEN first, then
  * pull, so that nothing committed in between is missed; polling every poll_ms as a fallback;

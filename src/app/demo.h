@@ -67,12 +67,4 @@ void demo_csvs_finish(struct demo_csvs *csvs);
  * (atomically, one by one; dir must exist). Returns false after logging why. */
 bool demo_write_csvs(const char *dir, const struct demo_options *opts);
 
-/* Reads the token column of a tokens.csv written by `portier badges` (attendee_id,name,token),
- * e.g. for the payloads of the demo kiosk's synthetic camera. Returns a NULL-terminated array
- * of tokens in file order, owned by the caller (free with demo_tokens_free), and stores their
- * count in *n_out; NULL after logging why. */
-char **demo_load_tokens(const char *path, size_t *n_out);
-/* Frees what demo_load_tokens returned; NULL is a no-op. */
-void demo_tokens_free(char **tokens);
-
 #endif

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "camera.h"
-#include "csv.h"
+#include "decision_line.h"
 #include "event.h"
 #include "hid.h"
 #include "histogram.h"
@@ -75,7 +75,7 @@ struct kiosk {
     uint64_t fps_frames;
     int64_t fps_since_ns;
     bool frames_done; /* settings.max_frames reached */
-    bool replay;      /* the camera is a replay (camera_is_replay) */
+    bool replay;      /* the camera is a replay (camera_spec_is_replay) */
     /* Screen timings: drawing a frame, and a camera frame's capture to its answer drawn. */
     struct histogram *frame_times, *scan_to_pixels;
     int64_t answer_pending_ns; /* capture time of the code whose answer is not drawn yet */
@@ -113,44 +113,13 @@ static bool fold_new_scans(struct kiosk *k)
     return store_read_scans(k->store, k->last_rowid, fold_scan, k, &k->last_rowid);
 }
 
-/* Loads the tokens column of a tokens.csv for the synthetic camera. */
-static bool load_synth_tokens(struct kiosk *k, const char *path)
-{
-    size_t len;
-    char *data = file_read_all(path, &len);
-    if (data == NULL) {
-        log_warn("%s", path);
-        return false;
-    }
-    struct csv_error err;
-    struct csv *csv = csv_parse(data, len, &err);
-    free(data);
-    if (csv == NULL) {
-        log_warnx("%s:%zu: %s", path, err.line, err.message);
-        return false;
-    }
-    int col = csv->n_records > 0 ? csv_header_index(&csv->records[0], "token") : -1;
-    if (col < 0) {
-        log_warnx("%s: no 'token' column (expected the tokens.csv that 'portier badges' writes)",
-                  path);
-        csv_destroy(csv);
-        return false;
-    }
-    k->synth_tokens = xcalloc(csv->n_records, sizeof *k->synth_tokens);
-    for (size_t i = 1; i < csv->n_records; i++) {
-        if ((size_t)col < csv->records[i].n_fields)
-            k->synth_tokens[k->n_synth_tokens++] = xstrdup(csv->records[i].fields[col]);
-    }
-    csv_destroy(csv);
-    return true;
-}
-
 static bool open_inputs(struct kiosk *k)
 {
     const struct kiosk_settings *s = &k->settings;
     struct camera_options copts = {0};
     if (s->synth_tokens != NULL) {
-        if (!load_synth_tokens(k, s->synth_tokens))
+        k->synth_tokens = camera_tokens_load(s->synth_tokens, &k->n_synth_tokens);
+        if (k->synth_tokens == NULL)
             return false;
         copts.payloads = (const char *const *)k->synth_tokens;
         copts.payload_count = k->n_synth_tokens;
@@ -234,22 +203,11 @@ static void reload_model(struct kiosk *k)
              ev->n_revocations);
 }
 
-/* A replay (dir: or synth without a frame rate) hands over every frame and waits for it to be
- * decoded: nothing is dropped, so a replay gives the same decisions on any machine. Headless,
- * the next frame is drawn (or loaded) while the previous one decodes, and that one's results
- * are handled before the next is handed over. A live camera hands over the newest frame and
- * never waits. */
-static bool camera_is_replay(const char *spec)
-{
-    return spec != NULL && (strncmp(spec, "dir:", 4) == 0 || strncmp(spec, "synth", 5) == 0) &&
-           strstr(spec, "fps=") == NULL;
-}
-
 struct kiosk *kiosk_create(const struct kiosk_settings *settings)
 {
     struct kiosk *k = xcalloc(1, sizeof *k);
     k->settings = *settings;
-    k->replay = camera_is_replay(settings->camera);
+    k->replay = camera_spec_is_replay(settings->camera);
     k->stop_pipe[0] = k->stop_pipe[1] = -1;
     k->mono_start_ns = time_mono_ns();
 
@@ -335,9 +293,7 @@ void kiosk_destroy(struct kiosk *k)
     occupancy_destroy(k->occupancy);
     store_close(k->store);
     event_destroy(k->event);
-    for (size_t i = 0; i < k->n_synth_tokens; i++)
-        free(k->synth_tokens[i]);
-    free(k->synth_tokens);
+    camera_tokens_free(k->synth_tokens);
     free(k->last_counts);
     free(k->room_updated);
     free(k->tiles);
@@ -368,43 +324,6 @@ static void on_signal(int sig)
         kiosk_request_stop(running);
 }
 
-void kiosk_format_json(struct strbuf *sb, const struct scan *s, const char *name, int occupancy,
-                       int capacity)
-{
-    char when[TIME_ISO_LEN];
-    time_format_iso8601(s->wall_ms, when);
-    strbuf_printf(sb, "{\"seq\":%lld,\"time\":\"%s\",\"device\":", (long long)s->seq, when);
-    strbuf_json_string(sb, s->device_id);
-    strbuf_puts(sb, ",\"room\":");
-    strbuf_json_string(sb, s->room);
-    strbuf_puts(sb, ",\"session\":");
-    if (s->session[0] != '\0')
-        strbuf_json_string(sb, s->session);
-    else
-        strbuf_puts(sb, "null");
-    strbuf_puts(sb, ",\"attendee\":");
-    if (s->attendee[0] != '\0')
-        strbuf_json_string(sb, s->attendee);
-    else
-        strbuf_puts(sb, "null");
-    strbuf_puts(sb, ",\"name\":");
-    if (name != NULL)
-        strbuf_json_string(sb, name);
-    else
-        strbuf_puts(sb, "null");
-    strbuf_printf(sb, ",\"result\":\"%s\",\"reason\":\"%s\",\"occupancy\":%d,\"capacity\":",
-                  scan_result_name(s->result), scan_reason_name(s->reason), occupancy);
-    if (capacity > 0)
-        strbuf_printf(sb, "%d", capacity);
-    else
-        strbuf_puts(sb, "null");
-    if (s->override)
-        strbuf_puts(sb, ",\"override\":true");
-    if (s->kind != SCAN_BADGE)
-        strbuf_printf(sb, ",\"kind\":\"%s\"", scan_kind_name(s->kind));
-    strbuf_putc(sb, '}');
-}
-
 /* The count and capacity a decision reports: the room's, or the venue's at the entrance. */
 static void current_count(const struct kiosk *k, int64_t t, int *count, int *capacity)
 {
@@ -430,7 +349,7 @@ static bool record(struct kiosk *k, struct scan *s, int64_t mono_ns, const char 
         int count, capacity;
         current_count(k, s->wall_ms, &count, &capacity);
         strbuf_reset(&k->line);
-        kiosk_format_json(&k->line, s, name, count, capacity);
+        decision_line_format(&k->line, s, name, count, capacity);
         strbuf_putc(&k->line, '\n');
         fwrite(k->line.data, 1, k->line.len, k->settings.out);
         fflush(k->settings.out);
@@ -718,17 +637,11 @@ static void report_overview(struct kiosk *k, int64_t t)
         if (count == k->last_counts[i])
             continue;
         k->last_counts[i] = count;
-        char when[TIME_ISO_LEN];
-        time_format_iso8601(t, when);
         strbuf_reset(&k->line);
-        strbuf_printf(&k->line, "{\"time\":\"%s\",\"room\":", when);
-        strbuf_json_string(&k->line,
-                           room == OCCUPANCY_ENTRANCE ? "entrance" : k->event->rooms[i].id);
-        strbuf_printf(&k->line, ",\"occupancy\":%d,\"capacity\":", count);
-        if (room == OCCUPANCY_ENTRANCE)
-            strbuf_puts(&k->line, "null}\n");
-        else
-            strbuf_printf(&k->line, "%d}\n", k->event->rooms[i].capacity);
+        decision_line_format_count(
+            &k->line, t, room == OCCUPANCY_ENTRANCE ? "entrance" : k->event->rooms[i].id, count,
+            room == OCCUPANCY_ENTRANCE ? 0 : k->event->rooms[i].capacity);
+        strbuf_putc(&k->line, '\n');
         fwrite(k->line.data, 1, k->line.len, k->settings.out);
     }
     fflush(k->settings.out);
@@ -813,88 +726,66 @@ static bool sources_ended(const struct kiosk *k)
     return hid_done && camera_done && !(hs == HID_NONE && cs == CAMERA_NONE);
 }
 
-bool kiosk_run(struct kiosk *k)
+/* Folds the scans other processes added, when due; headless in overview mode, tells at once
+ * the counts they changed rather than at the next tick. */
+static void fold_due(struct kiosk *k, int64_t now)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    running = k;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    if (now < k->next_fold_ns)
+        return;
+    int64_t last = k->last_rowid;
+    if (!fold_new_scans(k))
+        log_warnx("kiosk: could not read new scans from the log; retrying");
+    else if (k->last_rowid != last && k->rules == NULL && k->settings.out != NULL)
+        report_overview(k, wall_now(k));
+    k->next_fold_ns = now + (int64_t)FOLD_MS * 1000000;
+}
 
-    k->next_tick_ns = k->next_fold_ns = time_mono_ns();
-    sdnotify_ready(NULL);
-    /* Headless, a failed commit stops the kiosk; with a screen it shows the trouble and
-     * keeps trying (see kiosk.h). */
-    while (!k->stop && !(k->store_failed && k->ui == NULL)) {
-        int64_t now = time_mono_ns();
-        if (now >= k->next_fold_ns) {
-            int64_t last = k->last_rowid;
-            if (!fold_new_scans(k))
-                log_warnx("kiosk: could not read new scans from the log; retrying");
-            /* Headless overview: a count that other doors' scans changed is told now, not at
-             * the next tick. */
-            else if (k->last_rowid != last && k->rules == NULL && k->settings.out != NULL)
-                report_overview(k, wall_now(k));
-            k->next_fold_ns = now + (int64_t)FOLD_MS * 1000000;
-        }
-        if (now >= k->next_tick_ns) {
-            tick(k);
-            k->next_tick_ns = now + (int64_t)TICK_MS * 1000000;
-        }
-        bool fed = feed_camera(k);
-        /* A screen stays up when the sources end, unless nobody can see it. */
-        if (sources_ended(k) && (k->ui == NULL || k->settings.display == UI_OFFSCREEN)) {
-            if (k->reader != NULL)
-                reader_wait_idle(k->reader, 10000);
-            break;
-        }
-        struct pollfd fds[4];
-        nfds_t n = 0;
-        fds[n++] = (struct pollfd){.fd = k->stop_pipe[0], .events = POLLIN};
-        int hid_fd_index = -1, reader_fd_index = -1;
-        if (hid_fd(k->hid) >= 0) {
-            hid_fd_index = (int)n;
-            fds[n++] = (struct pollfd){.fd = hid_fd(k->hid), .events = POLLIN};
-        }
-        if (k->reader != NULL) {
-            reader_fd_index = (int)n;
-            fds[n++] = (struct pollfd){.fd = reader_fd(k->reader), .events = POLLIN};
-        }
-        if (camera_fd(k->camera) >= 0)
-            fds[n++] = (struct pollfd){.fd = camera_fd(k->camera), .events = POLLIN};
-        int64_t next = k->next_tick_ns < k->next_fold_ns ? k->next_tick_ns : k->next_fold_ns;
-        int timeout = (int)((next - time_mono_ns()) / 1000000);
-        if (k->reader != NULL && camera_status(k->camera) == CAMERA_OK && camera_fd(k->camera) < 0)
-            timeout = timeout < FRAME_POLL_MS ? timeout : FRAME_POLL_MS;
-        if (k->ui != NULL)
-            timeout = timeout < UI_FRAME_MS ? timeout : UI_FRAME_MS;
-        /* A headless replay that just gave a frame has the next one now: waiting would only
-         * slow it down. (One that gave none, say a folder of unreadable files, waits.) */
-        if (fed && k->ui == NULL && k->replay && !k->frames_done)
-            timeout = 0;
-        if (timeout < 0)
-            timeout = 0;
-        if (poll(fds, n, timeout) < 0 && errno != EINTR) {
-            log_warn("kiosk: poll");
-            break;
-        }
-        if (reader_fd_index >= 0 && (fds[reader_fd_index].revents & POLLIN))
-            handle_reader(k);
-        /* hid_read also retries an unplugged scanner, so it runs on every pass. */
-        (void)hid_fd_index;
-        handle_hid(k);
-        if (k->ui != NULL)
-            handle_ui(k);
-    }
-    sdnotify_stopping();
+/* Waits for input (the stop pipe, the scanner, decoded results, the camera) until the next
+ * timed work, then handles what came. fed: the camera just gave a frame. False when poll
+ * failed. */
+static bool wait_and_handle(struct kiosk *k, bool fed)
+{
+    struct pollfd fds[4];
+    nfds_t n = 0;
+    fds[n++] = (struct pollfd){.fd = k->stop_pipe[0], .events = POLLIN};
+    int reader_fd_index = -1;
+    if (hid_fd(k->hid) >= 0)
+        fds[n++] = (struct pollfd){.fd = hid_fd(k->hid), .events = POLLIN};
     if (k->reader != NULL) {
-        /* A replay's last frame may still be decoding (a stop asked for mid-replay): its
-         * codes are decided too. A live camera's waits at most one decode. */
-        reader_wait_idle(k->reader, 2000);
+        reader_fd_index = (int)n;
+        fds[n++] = (struct pollfd){.fd = reader_fd(k->reader), .events = POLLIN};
+    }
+    if (camera_fd(k->camera) >= 0)
+        fds[n++] = (struct pollfd){.fd = camera_fd(k->camera), .events = POLLIN};
+    int64_t next = k->next_tick_ns < k->next_fold_ns ? k->next_tick_ns : k->next_fold_ns;
+    int timeout = (int)((next - time_mono_ns()) / 1000000);
+    if (k->reader != NULL && camera_status(k->camera) == CAMERA_OK && camera_fd(k->camera) < 0)
+        timeout = timeout < FRAME_POLL_MS ? timeout : FRAME_POLL_MS;
+    if (k->ui != NULL)
+        timeout = timeout < UI_FRAME_MS ? timeout : UI_FRAME_MS;
+    /* A headless replay that just gave a frame has the next one now: waiting would only
+     * slow it down. (One that gave none, say a folder of unreadable files, waits.) */
+    if (fed && k->ui == NULL && k->replay && !k->frames_done)
+        timeout = 0;
+    if (timeout < 0)
+        timeout = 0;
+    if (poll(fds, n, timeout) < 0 && errno != EINTR) {
+        log_warn("kiosk: poll");
+        return false;
+    }
+    if (reader_fd_index >= 0 && (fds[reader_fd_index].revents & POLLIN))
         handle_reader(k);
+    /* hid_read also retries an unplugged scanner, so it runs on every pass. */
+    handle_hid(k);
+    if (k->ui != NULL)
+        handle_ui(k);
+    return true;
+}
+
+/* Logs what the camera and the screen did over the run. */
+static void log_run_stats(struct kiosk *k)
+{
+    if (k->reader != NULL) {
         struct reader_stats rs;
         reader_stats(k->reader, &rs);
         log_info("kiosk: camera: %llu frames handed over, %llu decoded (%llu at full "
@@ -914,6 +805,48 @@ bool kiosk_run(struct kiosk *k)
                  st.frame_worst_ms, st.scan_to_pixels_median_ms, st.scan_to_pixels_p99_ms,
                  (unsigned long long)st.answers);
     }
+}
+
+bool kiosk_run(struct kiosk *k)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    running = k;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    k->next_tick_ns = k->next_fold_ns = time_mono_ns();
+    sdnotify_ready(NULL);
+    /* Headless, a failed commit stops the kiosk; with a screen it shows the trouble and
+     * keeps trying (see kiosk.h). */
+    while (!k->stop && !(k->store_failed && k->ui == NULL)) {
+        int64_t now = time_mono_ns();
+        fold_due(k, now);
+        if (now >= k->next_tick_ns) {
+            tick(k);
+            k->next_tick_ns = now + (int64_t)TICK_MS * 1000000;
+        }
+        bool fed = feed_camera(k);
+        /* A screen stays up when the sources end, unless nobody can see it. */
+        if (sources_ended(k) && (k->ui == NULL || k->settings.display == UI_OFFSCREEN)) {
+            if (k->reader != NULL)
+                reader_wait_idle(k->reader, 10000);
+            break;
+        }
+        if (!wait_and_handle(k, fed))
+            break;
+    }
+    sdnotify_stopping();
+    if (k->reader != NULL) {
+        /* A replay's last frame may still be decoding (a stop asked for mid-replay): its
+         * codes are decided too. A live camera's waits at most one decode. */
+        reader_wait_idle(k->reader, 2000);
+        handle_reader(k);
+    }
+    log_run_stats(k);
     /* The handlers stay: a SIGTERM that comes while the process is on its way out must not
      * kill it before it exits cleanly. */
     running = NULL;

@@ -77,9 +77,4 @@ void kiosk_screen_stats(const struct kiosk *k, struct kiosk_screen_stats *out);
 bool kiosk_handle_payload(struct kiosk *k, const uint8_t *payload, size_t len, int64_t wall_ms,
                           int64_t mono_ns);
 
-/* Formats a decision as the JSON line of DESIGN.md §4 (without the newline) into sb. */
-struct strbuf;
-void kiosk_format_json(struct strbuf *sb, const struct scan *s, const char *name, int occupancy,
-                       int capacity);
-
 #endif

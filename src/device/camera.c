@@ -189,6 +189,14 @@ bool camera_spec_check(const char *spec, char *why, size_t why_size)
     return spec_parse(spec, &sp, why, why_size);
 }
 
+bool camera_spec_is_replay(const char *spec)
+{
+    struct spec sp;
+    char why[CAMERA_STATUS_TEXT + PATH_MAX];
+    return spec_parse(spec, &sp, why, sizeof why) &&
+           (sp.kind == SPEC_DIR || sp.kind == SPEC_SYNTH) && !sp.fps_set;
+}
+
 void camera_set_status(struct camera *cam, enum camera_status status, const char *fmt, ...)
 {
     va_list ap;

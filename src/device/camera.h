@@ -54,6 +54,12 @@ struct camera;
  * false. For command-line validation (usage error, exit 2). */
 bool camera_spec_check(const char *spec, char *why, size_t why_size);
 
+/* True when spec names a replay: dir: or synth without a frame rate (fps=). A replay hands
+ * over every frame and waits for it to be decoded, so that it gives the same decisions on any
+ * machine; a live camera hands over the newest frame and never waits. False for a malformed
+ * spec. */
+bool camera_spec_is_replay(const char *spec);
+
 /* Opens the camera named by spec; opts may be NULL (defaults). Owned by the caller (close with
  * camera_close). NULL, after logging, for a malformed spec or an empty dir: folder; a v4l2
  * device that cannot be opened is NOT an error (see CAMERA_UNAVAILABLE). */
@@ -107,6 +113,14 @@ void camera_synth_params_degraded(uint64_t seed, struct camera_synth_params *p);
 bool camera_synth_render(struct image *frame, int width, int height, uint64_t scene_seed,
                          const char *payload, const struct camera_synth_params *p,
                          uint64_t noise_seed);
+
+/* Reads the token column of a tokens.csv (the file 'portier badges' writes) for the synth
+ * camera's payloads (camera_tokens.c). Returns a NULL-terminated array of the non-empty tokens
+ * in file order and their number in *n_out, owned by the caller (camera_tokens_free), or NULL
+ * after logging why. */
+char **camera_tokens_load(const char *path, size_t *n_out);
+/* Frees what camera_tokens_load returned; NULL is a no-op. */
+void camera_tokens_free(char **tokens);
 
 /* Backends (camera_dir.c, camera_synth.c, camera_v4l2.c): a table of functions and a
  * struct camera embedded first in each backend's own struct. Not for callers. */

@@ -79,4 +79,26 @@ bool event_revoke(const char *db_path, const char *attendee_id, uint32_t *num,
  * that holds another event's bundle, or a signing key. Logs why on failure. */
 bool event_bundle(const char *event_dir, const char *kiosk_dir);
 
+/* What the sync daemon pulls from the central database (sync/central.h) into a kiosk bundle.
+ * Strings are borrowed. */
+struct event_db_pulled_attendee {
+    const char *id;
+    int64_t num;
+    const char *name, *organisation, *language, *category;
+    int64_t serial;
+    const char *sessions; /* the session ids it is registered for, one per line */
+};
+struct event_db_pulled_revocation {
+    int64_t num, serial;
+    const char *revoked_at;
+};
+/* Applies pulled attendee additions and changes (upserted with their registrations replaced;
+ * a bundle's newer badge serial is kept) and revocations (added) to the bundle's event.db at
+ * db_path in one transaction, and bumps its meta model_version so that the kiosk reloads. An
+ * attendee the bundle refuses (say a num it gave another id) is logged and skipped. Returns
+ * false, changing nothing, with SQLite's reason in why (why_size bytes). */
+bool event_db_apply_pulled(const char *db_path, const struct event_db_pulled_attendee *att,
+                           size_t n_att, const struct event_db_pulled_revocation *rev, size_t n_rev,
+                           char *why, size_t why_size);
+
 #endif

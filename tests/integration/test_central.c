@@ -410,9 +410,11 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
     /* Upload is idempotent. */
     struct scan s = make_scan("door-1", 1, T0, "aula", "s-aula-am", "A1", SCAN_BADGE,
                               RESULT_ADMITTED, REASON_OK);
-    CHECK(central_upload_scans(device, &s, 1) == 1);
-    CHECK(central_upload_scans(device, &s, 1) == 0);
+    CHECK(central_upload_scans(device, &s, 1, NULL, 0) == 1);
+    CHECK(central_upload_scans(device, &s, 1, NULL, 0) == 0);
     CHECK_QUERY(db, "SELECT count(*) FROM portier.scans", "1");
+    /* By COPY through the session's own table. */
+    CHECK_QUERY(device, "SELECT to_regclass('pg_temp.push_buf') IS NOT NULL", "t");
     CHECK_QUERY(db,
                 "SELECT device_id || '/' || db_epoch || '/' || seq || '/' || wall_ms || '/' ||"
                 " mono_ns || '/' || boot_id || '/' || clock_synced || '/' || room || '/' ||"
@@ -431,7 +433,7 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
         CHECK_STR(n->extra, "door-1");
         PQfreemem(n);
     }
-    CHECK(central_upload_scans(device, &s, 1) == 0);
+    CHECK(central_upload_scans(device, &s, 1, NULL, 0) == 0);
     CHECK(exec_sql(db, "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns,"
                        " boot_id, clock_synced, room, mode, kind, result, reason) VALUES"
                        " ('door-zz', 1, 1, 0, 0, 'b', true, 'nowhere', 'entry', 'room_open',"
@@ -445,7 +447,7 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
     for (int i = 0; i < 3; i++)
         batch[i] = make_scan("door-1", 100 + i, T0 - 50 * MIN, "nowhere", "", "", SCAN_ROOM_OPEN,
                              RESULT_DENIED, REASON_OK);
-    CHECK(central_upload_scans(device, batch, 3) == 3);
+    CHECK(central_upload_scans(device, batch, 3, NULL, 0) == 3);
     n = wait_notify(listener);
     CHECK(n != NULL && strcmp(n->extra, "door-1") == 0);
     PQfreemem(n);
@@ -455,7 +457,7 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
     /* Another device's scans: refused by row-level security. */
     struct scan other =
         make_scan("door-2", 1, T0, "aula", "", "A2", SCAN_BADGE, RESULT_ADMITTED, REASON_OK);
-    CHECK(central_upload_scans(device, &other, 1) == -1);
+    CHECK(central_upload_scans(device, &other, 1, NULL, 0) == -1);
     CHECK(denied(device, "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns,"
                          " boot_id, clock_synced, room, mode, kind, result, reason) VALUES"
                          " ('door-2', 1, 1, 0, 0, 'b', true, 'aula', 'entry', 'badge',"
@@ -659,6 +661,35 @@ static void test_crash(struct pg_harness *pg, const char *conninfo, const char *
     free(before);
 }
 
+/* A device role that may not create temporary tables (hardened databases revoke TEMPORARY from
+ * PUBLIC): the upload takes multi-row INSERTs instead of COPY, in chunks, just as idempotent. */
+static void test_upload_without_temp(PGconn *db, const char *device_conninfo)
+{
+    CHECK(exec_sql(db, "REVOKE TEMPORARY ON DATABASE event FROM PUBLIC"));
+    PGconn *device = connect_to(device_conninfo);
+    CHECK(device != NULL);
+    enum { N = 1200 };
+    struct scan *batch = xcalloc(N, sizeof *batch);
+    for (int i = 0; i < N; i++)
+        batch[i] = make_scan("door-1", 1000 + i, T0 - 50 * MIN, "nowhere", "", "", SCAN_ROOM_OPEN,
+                             RESULT_DENIED, REASON_OK);
+    if (device != NULL) {
+        CHECK(central_upload_scans(device, batch, N, NULL, 0) == N);
+        CHECK(central_upload_scans(device, batch, N, NULL, 0) == 0);
+        CHECK_QUERY(db, "SELECT count(*) FROM portier.scans WHERE seq >= 1000", "1200");
+        CHECK_QUERY(device, "SELECT to_regclass('pg_temp.push_buf') IS NULL", "t");
+        struct scan other =
+            make_scan("door-2", 1, T0, "aula", "", "A2", SCAN_BADGE, RESULT_ADMITTED, REASON_OK);
+        char why[256] = "";
+        CHECK(central_upload_scans(device, &other, 1, why, sizeof why) == -1);
+        CHECK_MSG(strstr(why, "row-level security") != NULL, "why: %s", why);
+    }
+    free(batch);
+    PQfinish(device);
+    CHECK(exec_sql(db, "GRANT TEMPORARY ON DATABASE event TO PUBLIC"));
+    CHECK(exec_sql(db, "DELETE FROM portier.scans WHERE seq >= 1000"));
+}
+
 int main(void)
 {
     portier_bin = getenv("PORTIER_BIN");
@@ -735,6 +766,8 @@ int main(void)
                 "t");
     if (device != NULL && published)
         test_device(db, device, listener);
+    if (device_conninfo != NULL && published)
+        test_upload_without_temp(db, device_conninfo);
 
     organiser_conninfo = add_login("add-organiser", conninfo, "alice", "--password", pg->port);
     organiser = organiser_conninfo ? connect_to(organiser_conninfo) : NULL;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "camera.h"
 #include "check.h"
 #include "csv.h"
 #include "demo.h"
@@ -344,12 +345,12 @@ static void test_pipeline(void)
     CHECK(file_contains(badges, "tokens.csv", "محمد"));
     char *tokens_path = path_join(badges, "tokens.csv");
     size_t n_tokens = 0;
-    char **texts = demo_load_tokens(tokens_path, &n_tokens);
+    char **texts = camera_tokens_load(tokens_path, &n_tokens);
     CHECK(texts != NULL && n_tokens == PIPELINE_ATTENDEES);
     for (size_t i = 0; texts != NULL && i < n_tokens; i++)
         CHECK(strlen(texts[i]) == TOKEN_TEXT_LEN);
     CHECK(texts != NULL && texts[n_tokens] == NULL);
-    demo_tokens_free(texts);
+    camera_tokens_free(texts);
     free(tokens_path);
     CHECK(path_exists(kiosk_db));
     CHECK(!path_exists(kiosk_key));

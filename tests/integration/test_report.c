@@ -675,8 +675,8 @@ static void test_central_identical(void)
     CHECK(central_publish(conn, evdb, NULL));
     free(evdb);
     /* Uploaded in two halves, the second overlapping the first (idempotent). */
-    CHECK(central_upload_scans(conn, scans, n_scans * 2 / 3) == (long)(n_scans * 2 / 3));
-    CHECK(central_upload_scans(conn, scans + n_scans / 3, n_scans - n_scans / 3) ==
+    CHECK(central_upload_scans(conn, scans, n_scans * 2 / 3, NULL, 0) == (long)(n_scans * 2 / 3));
+    CHECK(central_upload_scans(conn, scans + n_scans / 3, n_scans - n_scans / 3, NULL, 0) ==
           (long)(n_scans - n_scans * 2 / 3));
     char *org = central_add_login(conn, CENTRAL_ORGANISER, "reporter", CENTRAL_AUTH_PASSWORD,
                                   "127.0.0.1", NULL);

@@ -109,7 +109,7 @@ static void make_scans(void)
     free(path);
     PGconn *conn = central_connect(conninfo);
     CHECK(conn != NULL &&
-          central_upload_scans(conn, scans, ARRAY_LEN(scans)) == (long)ARRAY_LEN(scans));
+          central_upload_scans(conn, scans, ARRAY_LEN(scans), NULL, 0) == (long)ARRAY_LEN(scans));
     PQfinish(conn);
 }
 

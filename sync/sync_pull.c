@@ -1,0 +1,333 @@
+/* The sync daemon's pulls: the other kiosks' scans into the local log, by per-device cursors,
+ * and the event model's attendee changes and revocations into the kiosk's bundle (written by
+ * src/store, event_db_apply_pulled). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "event_db.h"
+#include "log.h"
+#include "syncd_internal.h"
+#include "util.h"
+
+/* Every other (device_id, db_epoch) on the server, found with a skip scan of the primary key
+ * (one index probe per pair, not a pass over the table), and for each the scans above its
+ * cursor ($1..$3: the cursors as arrays; $4, $5: this file's own key, skipped; $6: rows per
+ * pair). */
+static const char pull_sql[] =
+    "WITH RECURSIVE pairs AS ("
+    "  (SELECT device_id, db_epoch FROM portier.scans ORDER BY device_id, db_epoch LIMIT 1)"
+    "  UNION ALL"
+    "  SELECT n.device_id, n.db_epoch FROM pairs AS p CROSS JOIN LATERAL"
+    "    (SELECT x.device_id, x.db_epoch FROM portier.scans AS x"
+    "     WHERE (x.device_id, x.db_epoch) > (p.device_id, p.db_epoch)"
+    "     ORDER BY x.device_id, x.db_epoch LIMIT 1) AS n"
+    "), cur AS ("
+    "  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS c(device_id, db_epoch, seq)"
+    ") "
+    "SELECT " SYNCD_SCAN_COLUMNS " FROM pairs AS p"
+    " LEFT JOIN cur AS c ON c.device_id = p.device_id AND c.db_epoch = p.db_epoch"
+    " CROSS JOIN LATERAL (SELECT * FROM portier.scans AS y"
+    "   WHERE y.device_id = p.device_id AND y.db_epoch = p.db_epoch"
+    "     AND y.seq > coalesce(c.seq, 0) ORDER BY y.seq LIMIT $6) AS s"
+    " WHERE NOT (p.device_id = $4 AND p.db_epoch = $5::bigint)"
+    " ORDER BY s.device_id, s.db_epoch, s.seq";
+
+bool syncd_row_to_scan(const PGresult *res, int row, struct scan *s)
+{
+    memset(s, 0, sizeof *s);
+    const char *f[15];
+    for (int c = 0; c < 15; c++)
+        f[c] = PQgetvalue(res, row, c);
+    if (strlen(f[0]) >= sizeof s->device_id || strlen(f[5]) >= sizeof s->boot_id ||
+        strlen(f[7]) >= sizeof s->room || strlen(f[8]) >= sizeof s->session ||
+        strlen(f[9]) >= sizeof s->attendee)
+        return false;
+    strcpy(s->device_id, f[0]);
+    s->db_epoch = strtoll(f[1], NULL, 10);
+    s->seq = strtoll(f[2], NULL, 10);
+    s->wall_ms = strtoll(f[3], NULL, 10);
+    s->mono_ns = strtoll(f[4], NULL, 10);
+    strcpy(s->boot_id, f[5]);
+    s->clock_synced = f[6][0] == 't';
+    strcpy(s->room, f[7]);
+    strcpy(s->session, f[8]);
+    strcpy(s->attendee, f[9]);
+    s->override = f[14][0] == 't';
+    return kiosk_mode_parse(f[10], &s->mode) && scan_kind_parse(f[11], &s->kind) &&
+           scan_result_parse(f[12], &s->result) && scan_reason_parse(f[13], &s->reason);
+}
+
+/* Returns the cursor of (device_id, db_epoch), creating it at seq 0 when absent. */
+static struct syncd_cursor *cursor_get(struct syncd *d, const char *device_id, int64_t db_epoch)
+{
+    for (size_t i = 0; i < d->n_cursors; i++) {
+        if (d->cursors[i].db_epoch == db_epoch && strcmp(d->cursors[i].device_id, device_id) == 0)
+            return &d->cursors[i];
+    }
+    if (d->n_cursors == d->cap_cursors) {
+        d->cap_cursors = d->cap_cursors ? d->cap_cursors * 2 : 8;
+        d->cursors = xrealloc(d->cursors, d->cap_cursors * sizeof *d->cursors);
+    }
+    struct syncd_cursor *c = &d->cursors[d->n_cursors++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->device_id, sizeof c->device_id, "%s", device_id);
+    c->db_epoch = db_epoch;
+    return c;
+}
+
+void syncd_cursors_parse(struct syncd *d, const char *text)
+{
+    const char *p = text;
+    while (*p != '\0') {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        char line[256];
+        if (len < sizeof line) {
+            memcpy(line, p, len);
+            line[len] = '\0';
+            char dev[SCAN_ID_MAX];
+            long long epoch, seq;
+            if (sscanf(line, "%63s %lld %lld", dev, &epoch, &seq) == 3)
+                cursor_get(d, dev, epoch)->seq = seq;
+        }
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+/* Stores the pull cursors in the store meta. */
+static bool cursors_save(struct syncd *d)
+{
+    struct strbuf sb = {0};
+    for (size_t i = 0; i < d->n_cursors; i++)
+        strbuf_printf(&sb, "%s %" PRId64 " %" PRId64 "\n", d->cursors[i].device_id,
+                      d->cursors[i].db_epoch, d->cursors[i].seq);
+    bool ok = store_set_meta(d->store, "sync.pull", sb.data ? sb.data : "");
+    strbuf_finish(&sb);
+    return ok;
+}
+
+/* Inserts pulled scans into the local log, in transactions of SYNCD_PULL_BATCH. A batch the
+ * store refuses is retried scan by scan, so that a scan this build cannot store (logged and
+ * skipped) does not stop the others; but when the database itself fails (none goes in, and a
+ * write of the cursors fails too) nothing is skipped: false, and the pull is retried. */
+static bool insert_pulled(struct syncd *d, const struct scan *scans, size_t n)
+{
+    for (size_t i = 0; i < n; i += SYNCD_PULL_BATCH) {
+        size_t len = n - i < SYNCD_PULL_BATCH ? n - i : SYNCD_PULL_BATCH;
+        if (store_insert_remote_scans(d->store, scans + i, len))
+            continue;
+        size_t stored = 0;
+        for (size_t j = i; j < i + len; j++) {
+            if (store_insert_remote_scans(d->store, scans + j, 1))
+                stored++;
+            else
+                log_warnx("sync: scan %s/%" PRId64 "/%" PRId64 " pulled but refused by the "
+                          "scan log",
+                          scans[j].device_id, scans[j].db_epoch, scans[j].seq);
+        }
+        if (stored == 0 && !cursors_save(d)) {
+            syncd_set_error(d, "storing pulled scans", "the scan log cannot be written");
+            return false;
+        }
+    }
+    return true;
+}
+
+bool syncd_pull_scans(struct syncd *d)
+{
+    const int per_pair = 2000;
+    for (;;) {
+        struct strbuf devs = {0}, epochs = {0}, seqs = {0};
+        strbuf_putc(&devs, '{');
+        strbuf_putc(&epochs, '{');
+        strbuf_putc(&seqs, '{');
+        for (size_t i = 0; i < d->n_cursors; i++) {
+            const char *sep = i > 0 ? "," : "";
+            strbuf_printf(&devs, "%s\"", sep);
+            for (const char *c = d->cursors[i].device_id; *c; c++) {
+                if (*c == '"' || *c == '\\')
+                    strbuf_putc(&devs, '\\');
+                strbuf_putc(&devs, *c);
+            }
+            strbuf_putc(&devs, '"');
+            strbuf_printf(&epochs, "%s%" PRId64, sep, d->cursors[i].db_epoch);
+            strbuf_printf(&seqs, "%s%" PRId64, sep, d->cursors[i].seq);
+        }
+        strbuf_putc(&devs, '}');
+        strbuf_putc(&epochs, '}');
+        strbuf_putc(&seqs, '}');
+        char epoch[24], limit[16];
+        snprintf(epoch, sizeof epoch, "%" PRId64, d->epoch);
+        snprintf(limit, sizeof limit, "%d", per_pair);
+        const char *values[] = {devs.data, epochs.data, seqs.data, d->set.device_id, epoch, limit};
+        PGresult *res = syncd_query(d, pull_sql, 6, values, "pulling scans");
+        strbuf_finish(&devs);
+        strbuf_finish(&epochs);
+        strbuf_finish(&seqs);
+        if (res == NULL)
+            return false;
+        int rows = PQntuples(res);
+        struct scan *scans = xmalloc(((size_t)rows + 1) * sizeof *scans);
+        size_t n = 0;
+        bool more = false;
+        int in_pair = 0;
+        for (int r = 0; r < rows; r++) {
+            if (!syncd_row_to_scan(res, r, &scans[n])) {
+                log_warnx("sync: pulled scan %s/%s/%s has fields this build cannot store; "
+                          "skipped",
+                          PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
+                continue;
+            }
+            n++;
+        }
+        /* Cursors move only once the rows are stored. Each pair's rows arrive in seq order. */
+        bool ok = insert_pulled(d, scans, n);
+        for (int r = 0; ok && r < rows; r++) {
+            struct syncd_cursor *c =
+                cursor_get(d, PQgetvalue(res, r, 0), strtoll(PQgetvalue(res, r, 1), NULL, 10));
+            int64_t seq = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+            if (seq > c->seq)
+                c->seq = seq;
+            bool same_pair = r > 0 &&
+                             strcmp(PQgetvalue(res, r, 0), PQgetvalue(res, r - 1, 0)) == 0 &&
+                             strcmp(PQgetvalue(res, r, 1), PQgetvalue(res, r - 1, 1)) == 0;
+            in_pair = same_pair ? in_pair + 1 : 1;
+            if (in_pair >= per_pair)
+                more = true;
+        }
+        PQclear(res);
+        free(scans);
+        if (rows > 0 && !cursors_save(d))
+            return false;
+        if (!ok)
+            return false;
+        if (!more)
+            return true;
+    }
+}
+
+bool syncd_check_event(struct syncd *d)
+{
+    PGresult *res =
+        syncd_query(d, "SELECT event_id FROM portier.event", 0, NULL, "reading the central event");
+    if (res == NULL)
+        return false;
+    bool ok = true;
+    d->model_published = PQntuples(res) > 0;
+    if (d->model_published && strtoull(PQgetvalue(res, 0, 0), NULL, 10) != d->event_id) {
+        syncd_set_error(d, "central database",
+                        "it holds another event than this kiosk's bundle; refusing to sync");
+        ok = false;
+    }
+    PQclear(res);
+    return ok;
+}
+
+/* Applies pulled attendees (att: id, num, name, organisation, language, category, serial,
+ * sessions joined by newlines, version) and revocations (rev: num, serial, revoked_at,
+ * version) to the bundle through src/store. */
+static bool apply_pulled(struct syncd *d, const PGresult *att, const PGresult *rev)
+{
+    size_t n_att = (size_t)PQntuples(att), n_rev = (size_t)PQntuples(rev);
+    struct event_db_pulled_attendee *a = xcalloc(n_att + 1, sizeof *a);
+    struct event_db_pulled_revocation *r = xcalloc(n_rev + 1, sizeof *r);
+    for (size_t i = 0; i < n_att; i++) {
+        int row = (int)i;
+        a[i] = (struct event_db_pulled_attendee){
+            .id = PQgetvalue(att, row, 0),
+            .num = strtoll(PQgetvalue(att, row, 1), NULL, 10),
+            .name = PQgetvalue(att, row, 2),
+            .organisation = PQgetvalue(att, row, 3),
+            .language = PQgetvalue(att, row, 4),
+            .category = PQgetvalue(att, row, 5),
+            .serial = strtoll(PQgetvalue(att, row, 6), NULL, 10),
+            .sessions = PQgetvalue(att, row, 7),
+        };
+    }
+    for (size_t i = 0; i < n_rev; i++) {
+        int row = (int)i;
+        r[i] = (struct event_db_pulled_revocation){
+            .num = strtoll(PQgetvalue(rev, row, 0), NULL, 10),
+            .serial = strtoll(PQgetvalue(rev, row, 1), NULL, 10),
+            .revoked_at = PQgetvalue(rev, row, 2),
+        };
+    }
+    char why[256];
+    bool ok = event_db_apply_pulled(d->event_db, a, n_att, r, n_rev, why, sizeof why);
+    if (!ok)
+        syncd_set_error(d, d->event_db, why);
+    free(a);
+    free(r);
+    return ok;
+}
+
+/* The highest value of the last column of res, or cur when it has no rows. */
+static int64_t max_version(const PGresult *res, int64_t cur)
+{
+    int col = PQnfields(res) - 1;
+    for (int r = 0; r < PQntuples(res); r++) {
+        int64_t v = strtoll(PQgetvalue(res, r, col), NULL, 10);
+        if (v > cur)
+            cur = v;
+    }
+    return cur;
+}
+
+/* Pulls attendee additions and changes and revocations into the bundle, in one transaction
+ * per round, and bumps its model_version so that the kiosk reloads. */
+bool syncd_pull_model(struct syncd *d)
+{
+    if (!d->model_published)
+        return true;
+    for (;;) {
+        char av[24], rv[24];
+        snprintf(av, sizeof av, "%" PRId64, d->attendees_version);
+        snprintf(rv, sizeof rv, "%" PRId64, d->revocations_version);
+        const char *a_values[] = {av};
+        const char *r_values[] = {rv};
+        PGresult *att =
+            syncd_query(d,
+                        "SELECT id, num, name, organisation, language, category, serial,"
+                        " array_to_string(sessions, E'\\n'), version"
+                        " FROM portier.attendees WHERE version > $1::bigint"
+                        " ORDER BY version LIMIT 1000",
+                        1, a_values, "pulling attendees");
+        if (att == NULL)
+            return false;
+        PGresult *rev =
+            syncd_query(d,
+                        "SELECT num, serial, revoked_at, version FROM portier.revocations"
+                        " WHERE version > $1::bigint ORDER BY version LIMIT 1000",
+                        1, r_values, "pulling revocations");
+        if (rev == NULL) {
+            PQclear(att);
+            return false;
+        }
+        bool more = PQntuples(att) == 1000 || PQntuples(rev) == 1000;
+        bool ok = true;
+        if (PQntuples(att) > 0 || PQntuples(rev) > 0) {
+            ok = apply_pulled(d, att, rev);
+            if (ok) {
+                log_info("sync: %d attendee change%s and %d revocation%s applied to %s",
+                         PQntuples(att), PQntuples(att) == 1 ? "" : "s", PQntuples(rev),
+                         PQntuples(rev) == 1 ? "" : "s", d->event_db);
+                d->attendees_version = max_version(att, d->attendees_version);
+                d->revocations_version = max_version(rev, d->revocations_version);
+                ok = syncd_set_meta_int(d, "sync.attendees_version", d->attendees_version) &&
+                     syncd_set_meta_int(d, "sync.revocations_version", d->revocations_version);
+            }
+        }
+        PQclear(att);
+        PQclear(rev);
+        if (!ok)
+            return false;
+        if (!more)
+            return true;
+    }
+}

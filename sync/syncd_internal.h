@@ -1,0 +1,94 @@
+/* The sync daemon's own object, shared by its files: syncd.c (the loop, connection, backoff,
+ * status and systemd notify), sync_push.c (this kiosk's scans up) and sync_pull.c (the other
+ * kiosks' scans and the event model down). Not for callers: they use syncd.h. */
+#ifndef PORTIER_SYNCD_INTERNAL_H
+#define PORTIER_SYNCD_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "central.h"
+#include "scan.h"
+#include "store.h"
+#include "syncd.h"
+
+#define MS 1000000LL /* ns per ms */
+
+/* The columns of portier.scans read back (pulls, checks of a push), in the order
+ * syncd_row_to_scan reads them. */
+#define SYNCD_SCAN_COLUMNS                                                                         \
+    "s.device_id, s.db_epoch, s.seq, s.wall_ms, s.mono_ns, s.boot_id, s.clock_synced, s.room, "    \
+    "s.session, s.attendee, s.mode, s.kind, s.result, s.reason, s.override"
+
+typedef struct pg_result PGresult;
+
+/* A pull cursor: the last seq pulled of another (device_id, db_epoch). */
+struct syncd_cursor {
+    char device_id[SCAN_ID_MAX];
+    int64_t db_epoch;
+    int64_t seq;
+};
+
+struct syncd {
+    struct syncd_settings set;
+    struct store *store;
+    char *event_db; /* KIOSK_DIR/event.db */
+    uint32_t event_id;
+    char boot_id[SCAN_BOOT_ID_MAX];
+    int64_t epoch;
+
+    PGconn *conn;
+    bool model_published; /* the server holds our event's model */
+    int64_t push_seq;     /* last pushed seq of this epoch */
+    int64_t push_rowid;   /* the local log is read from here for unpushed scans */
+    struct syncd_cursor *cursors;
+    size_t n_cursors, cap_cursors;
+    int64_t attendees_version, revocations_version;
+    int64_t conflicts;
+
+    /* Status as last written to the store meta. */
+    bool online;
+    bool status_known;
+    int64_t pending_written;
+    char last_error[512];
+    char error_written[512];
+
+    int failures; /* consecutive failed connections or cycles */
+    int64_t next_connect_ns, next_poll_ns, next_local_ns, next_anchor_ns, next_ok_ns;
+    int64_t local_last_seq; /* store_last_seq at the last check */
+    bool want_pull, want_model;
+
+    uint64_t rng;
+    int stop_pipe[2];
+    volatile sig_atomic_t stop;
+};
+
+/* syncd.c */
+/* Remembers an error for the status ("what: why") and logs it when it is new. */
+void syncd_set_error(struct syncd *d, const char *what, const char *why);
+/* Runs a parameterised query; returns the result (PQclear it) or NULL after recording the
+ * error. */
+PGresult *syncd_query(struct syncd *d, const char *sql, int n, const char *const *values,
+                      const char *what);
+/* Writes a decimal meta value to the scan log. */
+bool syncd_set_meta_int(struct syncd *d, const char *key, int64_t value);
+
+/* sync_push.c */
+/* Pushes every unpushed local scan, batch by batch, with central_upload_scans; a batch that
+ * inserted fewer rows than it holds is checked against the server (the conflict alarm). */
+bool syncd_push(struct syncd *d);
+
+/* sync_pull.c */
+/* Converts one row of SYNCD_SCAN_COLUMNS to a scan; false when a field is out of range. */
+bool syncd_row_to_scan(const PGresult *res, int row, struct scan *s);
+/* Parses the sync.pull meta value ("DEVICE EPOCH SEQ" lines) into the cursors. */
+void syncd_cursors_parse(struct syncd *d, const char *text);
+/* Pulls the other kiosks' scans above the cursors into the local log. */
+bool syncd_pull_scans(struct syncd *d);
+/* Checks that the server holds this kiosk's event (or none yet). */
+bool syncd_check_event(struct syncd *d);
+/* Pulls attendee changes and revocations into the bundle (event_db_apply_pulled). */
+bool syncd_pull_model(struct syncd *d);
+
+#endif
