@@ -62,7 +62,7 @@ struct cli_spec {
 /* Parses argv by spec and runs spec->run. --help or -h prints the help (CLI_OK); a usage
  * error is printed with the usage (CLI_USAGE); a bad --config file is printed (CLI_FAILURE). */
 int cli_run(const struct cli_spec *spec, int argc, char **argv);
-/* Prints "portier <name>: <message>" and the usage to stderr; returns CLI_USAGE. */
+/* Prints "portier: <name>: <message>" and the usage to stderr; returns CLI_USAGE. */
 int cli_usage_error(const struct cli_spec *spec, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Prints spec's --help to stdout; returns CLI_OK. */
