@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "camera.h"
+#include "config.h"
 #include "central.h"
 #include "event.h"
 #include "image.h"
@@ -24,9 +25,21 @@
 #include "event_db.h"
 #include "file.h"
 
+/* The keys of the kiosk's [kiosk] section that the checks read; the doctor skips the others
+ * (the kiosk's own table, in portier kiosk, checks them). Defaults as in the kiosk. */
+static const struct config_option kiosk_keys[] = {
+    {"device", CONFIG_STRING, NULL, 0, 0, NULL, "ID", "this kiosk's device id", 0},
+    {"room", CONFIG_STRING, NULL, 0, 0, NULL, "ROOM_ID", "the room at this door", 0},
+    {"db", CONFIG_STRING, NULL, 0, 0, NULL, "PATH", "the scan log", 0},
+    {"camera", CONFIG_STRING, "v4l2:/dev/video0", 0, 0, NULL, "SPEC", "the camera", 0},
+    {"headless", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "no screen", 0},
+};
+
 /* What the checks share: the configuration as read. */
 struct kiosk_conf {
-    char *device, *room, *db, *camera, *headless;
+    const char *device, *room, *db, *camera; /* borrowed from cfg */
+    bool headless;
+    struct config cfg;
 };
 
 /* Appends one result; what and fix are printf formats (fix may be NULL). */
@@ -48,74 +61,6 @@ static void add(struct doctor_report *r, const char *check, enum doctor_status s
     res->fix = fix != NULL ? xstrdup(fix) : NULL;
 }
 
-/* Trims blanks at both ends of [s, e) and returns a new string. */
-static char *trimmed(const char *s, const char *e)
-{
-    while (s < e && isspace((unsigned char)*s))
-        s++;
-    while (e > s && isspace((unsigned char)e[-1]))
-        e--;
-    return xstrndup(s, (size_t)(e - s));
-}
-
-char *doctor_ini_value(const char *text, const char *section, const char *key)
-{
-    char *value = NULL;
-    bool in_section = false;
-    for (const char *line = text; line != NULL && *line != '\0';) {
-        const char *end = strchr(line, '\n');
-        const char *next = end != NULL ? end + 1 : NULL;
-        if (end == NULL)
-            end = line + strlen(line);
-        char *l = trimmed(line, end);
-        size_t n = strlen(l);
-        if (n > 0 && l[0] == '[' && l[n - 1] == ']') {
-            char *name = trimmed(l + 1, l + n - 1);
-            in_section = strcmp(name, section) == 0;
-            free(name);
-        } else if (in_section && n > 0 && l[0] != '#' && l[0] != ';') {
-            char *eq = strchr(l, '=');
-            if (eq != NULL) {
-                char *k = trimmed(l, eq);
-                if (strcmp(k, key) == 0) {
-                    free(value); /* the last one wins, as in the kiosk */
-                    value = trimmed(eq + 1, l + n);
-                }
-                free(k);
-            }
-        }
-        free(l);
-        line = next;
-    }
-    return value;
-}
-
-char *doctor_env_value(const char *text, const char *var)
-{
-    char *value = NULL;
-    size_t vlen = strlen(var);
-    for (const char *line = text; line != NULL && *line != '\0';) {
-        const char *end = strchr(line, '\n');
-        const char *next = end != NULL ? end + 1 : NULL;
-        if (end == NULL)
-            end = line + strlen(line);
-        char *l = trimmed(line, end);
-        if (strncmp(l, var, vlen) == 0 && l[vlen] == '=') {
-            char *v = l + vlen + 1;
-            size_t n = strlen(v);
-            if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-                v[n - 1] = '\0';
-                v++;
-            }
-            free(value);
-            value = xstrdup(v);
-        }
-        free(l);
-        line = next;
-    }
-    return value;
-}
-
 void doctor_settings_default(struct doctor_settings *s)
 {
     s->config_path = DOCTOR_CONFIG;
@@ -126,30 +71,56 @@ void doctor_settings_default(struct doctor_settings *s)
     s->check_central = true;
 }
 
-/* The configuration file: present, and names a device and a room. */
-static bool check_config(const struct doctor_settings *s, struct doctor_report *r,
-                         struct kiosk_conf *c)
+/* Reads s->config_path; returns the file's text (owned) or NULL after adding why not. */
+static char *read_config(const struct doctor_settings *s, struct doctor_report *r, size_t *len)
 {
-    char *text = file_read_all(s->config_path, NULL);
-    if (text == NULL) {
+    struct stat st;
+    if (stat(s->config_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        add(r, "config", DOCTOR_FAIL, "pass --config the kiosk's INI file, not its directory",
+            "%s: is a directory", s->config_path);
+        return NULL;
+    }
+    char *text = file_read_all(s->config_path, len);
+    if (text == NULL)
         add(r, "config", DOCTOR_FAIL,
             "install the package's default (apt install --reinstall portier) or pass --config",
             "%s: %s", s->config_path, strerror(errno));
-        return false;
-    }
-    c->device = doctor_ini_value(text, "kiosk", "device");
-    c->room = doctor_ini_value(text, "kiosk", "room");
-    c->db = doctor_ini_value(text, "kiosk", "db");
-    c->camera = doctor_ini_value(text, "kiosk", "camera");
-    c->headless = doctor_ini_value(text, "kiosk", "headless");
-    free(text);
-    if (c->device == NULL || c->room == NULL) {
+    return text;
+}
+
+/* The configuration file: present, read as the kiosk reads it, and names a device and a room.
+ * c holds what was read (the defaults when nothing was). */
+static bool check_config(const struct doctor_settings *s, struct doctor_report *r,
+                         struct kiosk_conf *c)
+{
+    size_t len;
+    char *text = read_config(s, r, &len);
+    struct strbuf errors = {0};
+    bool ok =
+        text != NULL && config_parse_ini(&c->cfg, text, len, "kiosk", s->config_path, &errors);
+    c->device = config_get(&c->cfg, "device");
+    c->room = config_get(&c->cfg, "room");
+    c->db = config_get(&c->cfg, "db");
+    c->camera = config_get(&c->cfg, "camera");
+    c->headless = config_get_bool(&c->cfg, "headless");
+    if (text != NULL && !ok) {
+        /* One sentence for the report: the errors ("file:line: why"), joined. */
+        errors.data[--errors.len] = '\0';
+        for (char *nl; (nl = strchr(errors.data, '\n')) != NULL;)
+            *nl = ';';
+        add(r, "config", DOCTOR_FAIL, "fix those lines: the kiosk does not start until then", "%s",
+            errors.data);
+    } else if (ok && (c->device == NULL || c->room == NULL)) {
         add(r, "config", DOCTOR_FAIL, "set 'device = ...' and 'room = ...' in the [kiosk] section",
             "%s: no %s", s->config_path, c->device == NULL ? "device" : "room");
-        return false;
+        ok = false;
+    } else if (ok) {
+        add(r, "config", DOCTOR_OK, NULL, "%s: device %s, room %s", s->config_path, c->device,
+            c->room);
     }
-    add(r, "config", DOCTOR_OK, NULL, "%s: device %s, room %s", s->config_path, c->device, c->room);
-    return true;
+    free(text);
+    strbuf_finish(&errors);
+    return ok;
 }
 
 /* The event bundle: loads, and knows the configured room. */
@@ -261,7 +232,7 @@ end:
 static void check_camera(const struct doctor_settings *s, struct doctor_report *r,
                          const struct kiosk_conf *c)
 {
-    const char *spec = c->camera != NULL ? c->camera : "v4l2:/dev/video0";
+    const char *spec = c->camera;
     if (strcmp(spec, "none") == 0) {
         add(r, "camera", DOCTOR_SKIP, NULL, "no camera configured (camera = none)");
         return;
@@ -314,9 +285,7 @@ static void check_camera(const struct doctor_settings *s, struct doctor_report *
 static void check_display(const struct doctor_settings *s, struct doctor_report *r,
                           const struct kiosk_conf *c)
 {
-    if (c->headless != NULL &&
-        (strcmp(c->headless, "true") == 0 || strcmp(c->headless, "yes") == 0 ||
-         strcmp(c->headless, "1") == 0 || strcmp(c->headless, "on") == 0)) {
+    if (c->headless) {
         add(r, "display", DOCTOR_SKIP, NULL, "headless kiosk: no screen needed");
         return;
     }
@@ -382,7 +351,8 @@ static void check_clock(struct doctor_report *r)
 static void check_central(const struct doctor_settings *s, struct doctor_report *r,
                           const struct kiosk_conf *c)
 {
-    char *text = file_read_all(s->sync_env_path, NULL);
+    size_t len;
+    char *text = file_read_all(s->sync_env_path, &len);
     if (text == NULL) {
         add(r, "central", DOCTOR_WARN,
             "write it from /usr/share/doc/portier/examples/sync.env (mode 0600) to share scans "
@@ -390,9 +360,9 @@ static void check_central(const struct doctor_settings *s, struct doctor_report 
             "%s: %s: this kiosk works alone", s->sync_env_path, strerror(errno));
         return;
     }
-    char *device = doctor_env_value(text, "PORTIER_DEVICE");
-    char *conninfo = doctor_env_value(text, "PORTIER_CENTRAL");
-    char *password = doctor_env_value(text, "PGPASSWORD");
+    char *device = config_env_value(text, len, "PORTIER_DEVICE");
+    char *conninfo = config_env_value(text, len, "PORTIER_CENTRAL");
+    char *password = config_env_value(text, len, "PGPASSWORD");
     free(text);
     if (device == NULL || conninfo == NULL) {
         add(r, "central", DOCTOR_FAIL, "set PORTIER_DEVICE and PORTIER_CENTRAL", "%s: no %s",
@@ -427,6 +397,8 @@ end:
 bool doctor_run(const struct doctor_settings *s, struct doctor_report *report)
 {
     struct kiosk_conf c = {0};
+    config_init(&c.cfg, kiosk_keys, ARRAY_LEN(kiosk_keys));
+    c.cfg.ignore_unknown_keys = true;
     if (getpwnam("portier") == NULL)
         add(report, "user", DOCTOR_WARN,
             "install the package, or run systemd-sysusers /usr/lib/sysusers.d/portier.conf",
@@ -439,11 +411,7 @@ bool doctor_run(const struct doctor_settings *s, struct doctor_report *report)
     check_display(s, report, &c);
     check_clock(report);
     check_central(s, report, &c);
-    free(c.device);
-    free(c.room);
-    free(c.db);
-    free(c.camera);
-    free(c.headless);
+    config_finish(&c.cfg);
     return doctor_count(report, DOCTOR_FAIL) == 0;
 }
 

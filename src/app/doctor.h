@@ -58,13 +58,6 @@ void doctor_print(const struct doctor_report *report, FILE *out, bool json);
 /* Frees the report's contents; the report can be reused. */
 void doctor_report_finish(struct doctor_report *report);
 
-/* Returns the value of key in [section] of INI text, owned by the caller, or NULL when absent.
- * Lenient (unknown keys are not errors): the kiosk itself reports bad files. Pure. */
-char *doctor_ini_value(const char *text, const char *section, const char *key);
-/* Returns the value of VAR in an environment file (VAR=value lines, optional quotes), owned by
- * the caller, or NULL. Pure. */
-char *doctor_env_value(const char *text, const char *var);
-
 /* portier doctor (the lead declares it in cli.h too). */
 int cmd_doctor(int argc, char **argv);
 

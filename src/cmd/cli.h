@@ -1,4 +1,4 @@
-/* The portier command line: subcommand entry points and shared helpers for their options.
+/* The portier command line: subcommand entry points and the one way they parse options.
  * Every subcommand returns CLI_OK, CLI_FAILURE (runtime failure) or CLI_USAGE (usage error). */
 #ifndef PORTIER_CLI_H
 #define PORTIER_CLI_H
@@ -7,11 +7,16 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "report_out.h"
 
 #define CLI_OK      0
 #define CLI_FAILURE 1
 #define CLI_USAGE   2
+
+/* A number macro as a string, for an option's default: CLI_STRING_OF(SYNCD_POLL_MS). */
+#define CLI_STRINGIFY(x) #x
+#define CLI_STRING_OF(x) CLI_STRINGIFY(x)
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_init(int argc, char **argv);
@@ -28,11 +33,40 @@ int cmd_forget(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 
-/* Prints "portier <cmd>: <message>" and the usage text to stderr; returns CLI_USAGE. */
-int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Prints the usage text to stdout; returns CLI_OK. For --help. */
-int cli_help(const char *usage);
+/* A parsed command line, as a subcommand's run function is given it. */
+struct cli_call {
+    const struct cli_spec *spec;
+    const struct config *cfg; /* the options */
+    char **args;              /* the positional arguments */
+    int n_args;
+};
+/* What a subcommand does once its command line is parsed; returns the exit code. */
+typedef int cli_run_fn(const struct cli_call *call);
+
+/* A subcommand's command line in one place: its usage, its --help, its option table and its
+ * positional arguments. --help prints usage, about, the options (config_help) and notes. */
+struct cli_spec {
+    const char *name;  /* as in "portier: <name>: <why>" and "portier <name> --help" */
+    const char *usage; /* "usage: portier ...\n", one or more lines */
+    const char *about; /* what the command does (--help) */
+    const struct config_option *options;
+    size_t n_options;
+    const char *notes;       /* said after the options by --help, or NULL */
+    const char *ini_section; /* not NULL: "--config FILE" is read first, from this section */
+    const char *args;        /* the positional arguments as in the usage, "[]" around optional
+                                ones: "EVENT_DIR ATTENDEE_ID", "[EVENT_DIR] ATTENDEE_ID"; NULL:
+                                none */
+    cli_run_fn *run;
+};
+
+/* Parses argv by spec and runs spec->run. --help or -h prints the help (CLI_OK); a usage
+ * error is printed with the usage (CLI_USAGE); a bad --config file is printed (CLI_FAILURE). */
+int cli_run(const struct cli_spec *spec, int argc, char **argv);
+/* Prints "portier: <name>: <message>" and the usage to stderr; returns CLI_USAGE. */
+int cli_usage_error(const struct cli_spec *spec, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prints spec's --help to stdout; returns CLI_OK. */
+int cli_help(const struct cli_spec *spec);
 /* True when argv holds --help or -h before any "--". */
 bool cli_wants_help(int argc, char **argv);
 

@@ -1,6 +1,5 @@
 /* portier central: sets up the central PostgreSQL database (init, publish, add-device,
  * add-organiser). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,31 +12,10 @@
 #include "event_db.h"
 #include "file.h"
 
-static const char usage[] =
-    "usage: portier central init CONNINFO\n"
-    "       portier central publish EVENT_DIR CONNINFO\n"
-    "       portier central add-device CONNINFO ID [--password | --cert] [--host H] [--port P]\n"
-    "       portier central add-organiser CONNINFO NAME [--password | --cert] [--host H] "
-    "[--port P]\n"
-    "The central PostgreSQL database (UTF8) that the kiosks' sync daemons share.\n"
-    "  init           creates the schema, or brings it up to this version (as a superuser)\n"
-    "  publish        uploads the event model and attendees; run it again after\n"
-    "                 'portier import' or 'portier revoke': the kiosks pull the changes\n"
-    "  add-device     creates the login role of kiosk ID (its --device) and prints the\n"
-    "                 kiosk's connection string; it inserts only its own scans\n"
-    "  add-organiser  creates a read-only login for reports and dashboards\n"
-    "  --password     a generated password, printed in the connection string (default)\n"
-    "  --cert         certificate authentication: the client certificate's CN must be ID\n"
-    "  --host H       the server's address as the kiosk sees it (default: as connected)\n"
-    "  --port P       the server's port as the kiosk sees it\n"
-    "CONNINFO is a libpq connection string or URI, e.g. 'host=db dbname=portier user=admin'.\n";
-
 /* portier central init CONNINFO */
-static int run_init(int argc, char **argv)
+static int run_init(const struct cli_call *c)
 {
-    if (argc != 2)
-        return cli_usage_error("central", usage, "init takes exactly one CONNINFO");
-    PGconn *conn = central_connect(argv[1]);
+    PGconn *conn = central_connect(c->args[0]);
     if (conn == NULL)
         return CLI_FAILURE;
     int applied = 0;
@@ -55,79 +33,43 @@ static int run_init(int argc, char **argv)
 }
 
 /* portier central publish EVENT_DIR CONNINFO */
-static int run_publish(int argc, char **argv)
+static int run_publish(const struct cli_call *c)
 {
-    if (argc != 3)
-        return cli_usage_error("central", usage, "publish takes EVENT_DIR and CONNINFO");
-    char *db_path = path_join(argv[1], EVENT_DB_NAME);
+    char *db_path = path_join(c->args[0], EVENT_DB_NAME);
     if (!path_exists(db_path)) {
-        log_warnx("central: %s: no event here (run 'portier init' first)", argv[1]);
+        log_warnx("central: %s: no event here (run 'portier init' first)", c->args[0]);
         free(db_path);
         return CLI_FAILURE;
     }
-    PGconn *conn = central_connect(argv[2]);
+    PGconn *conn = central_connect(c->args[1]);
     if (conn == NULL) {
         free(db_path);
         return CLI_FAILURE;
     }
-    struct central_publish_counts c;
-    bool ok = central_publish(conn, db_path, &c);
+    struct central_publish_counts n;
+    bool ok = central_publish(conn, db_path, &n);
     if (ok)
         printf("published %zu rooms, %zu sessions, %zu attendees (%zu new, %zu changed), "
                "%zu revocations (%zu new)\n",
-               c.rooms, c.sessions, c.attendees, c.attendees_added, c.attendees_changed,
-               c.revocations, c.revocations_added);
+               n.rooms, n.sessions, n.attendees, n.attendees_added, n.attendees_changed,
+               n.revocations, n.revocations_added);
     central_close(conn);
     free(db_path);
     return ok ? CLI_OK : CLI_FAILURE;
 }
 
 /* portier central add-device|add-organiser CONNINFO NAME [options] */
-static int run_add(int argc, char **argv, enum central_role role)
+static int run_add(const struct cli_call *c, enum central_role role)
 {
-    static const struct option options[] = {
-        {"password", no_argument, NULL, 'p'},
-        {"cert", no_argument, NULL, 'c'},
-        {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'P'},
-        {NULL, 0, NULL, 0},
-    };
-    enum central_auth auth = CENTRAL_AUTH_PASSWORD;
-    const char *host = NULL, *port = NULL;
-    int c, n_auth = 0;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            auth = CENTRAL_AUTH_PASSWORD;
-            n_auth++;
-            break;
-        case 'c':
-            auth = CENTRAL_AUTH_CERT;
-            n_auth++;
-            break;
-        case 'H':
-            host = optarg;
-            break;
-        case 'P':
-            port = optarg;
-            break;
-        case ':':
-            return cli_usage_error("central", usage, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("central", usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (n_auth > 1)
-        return cli_usage_error("central", usage, "give --password or --cert, not both");
-    if (argc - optind != 2)
-        return cli_usage_error("central", usage, "%s takes CONNINFO and %s", argv[0],
-                               role == CENTRAL_DEVICE ? "ID" : "NAME");
-    const char *conninfo = argv[optind], *name = argv[optind + 1];
+    bool cert = config_get_bool(c->cfg, "cert");
+    if (cert && config_get_bool(c->cfg, "password"))
+        return cli_usage_error(c->spec, "give --password or --cert, not both");
+    enum central_auth auth = cert ? CENTRAL_AUTH_CERT : CENTRAL_AUTH_PASSWORD;
+    const char *host = config_get(c->cfg, "host"), *port = config_get(c->cfg, "port");
+    const char *conninfo = c->args[0], *name = c->args[1];
     const char *why;
     if (!central_login_name_valid(name, &why))
-        return cli_usage_error("central", usage, "'%s' cannot be a %s: it %s", name,
+        return cli_usage_error(c->spec, "'%s' cannot be a %s: it %s", name,
                                role == CENTRAL_DEVICE ? "device id" : "login name", why);
 
     PGconn *conn = central_connect(conninfo);
@@ -153,20 +95,77 @@ static int run_add(int argc, char **argv, enum central_role role)
     return CLI_OK;
 }
 
+/* portier central add-device CONNINFO ID [options] */
+static int run_add_device(const struct cli_call *c)
+{
+    return run_add(c, CENTRAL_DEVICE);
+}
+
+/* portier central add-organiser CONNINFO NAME [options] */
+static int run_add_organiser(const struct cli_call *c)
+{
+    return run_add(c, CENTRAL_ORGANISER);
+}
+
+/* The options of add-device and add-organiser (init and publish have none). */
+static const struct config_option add_options[] = {
+    {"password", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
+     "a generated password, printed in the connection string (default)", 0},
+    {"cert", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
+     "certificate authentication: the client certificate's CN must be ID", 0},
+    {"host", CONFIG_STRING, NULL, 0, 0, NULL, "H",
+     "the server's address as the kiosk sees it (default: as connected)", 0},
+    {"port", CONFIG_INT, NULL, 1, 65535, NULL, "P", "the server's port as the kiosk sees it", 0},
+};
+
+/* The subcommands: their arguments, and whether they take the options. */
+static const struct {
+    const char *name, *args;
+    cli_run_fn *run;
+    bool options;
+} subcommands[] = {
+    {"init", "CONNINFO", run_init, false},
+    {"publish", "EVENT_DIR CONNINFO", run_publish, false},
+    {"add-device", "CONNINFO ID", run_add_device, true},
+    {"add-organiser", "CONNINFO NAME", run_add_organiser, true},
+};
+
 int cmd_central(int argc, char **argv)
 {
+    struct cli_spec spec = {
+        .name = "central",
+        .usage =
+            "usage: portier central init CONNINFO\n"
+            "       portier central publish EVENT_DIR CONNINFO\n"
+            "       portier central add-device CONNINFO ID [--password | --cert] [--host H] "
+            "[--port P]\n"
+            "       portier central add-organiser CONNINFO NAME [--password | --cert] [--host H] "
+            "[--port P]\n",
+        .about =
+            "The central PostgreSQL database (UTF8) that the kiosks' sync daemons share.\n"
+            "  init           creates the schema, or brings it up to this version (as a "
+            "superuser)\n"
+            "  publish        uploads the event model and attendees; run it again after\n"
+            "                 'portier import' or 'portier revoke': the kiosks pull the changes\n"
+            "  add-device     creates the login role of kiosk ID (its --device) and prints the\n"
+            "                 kiosk's connection string; it inserts only its own scans\n"
+            "  add-organiser  creates a read-only login for reports and dashboards\n",
+        .options = add_options,
+        .n_options = ARRAY_LEN(add_options),
+        .notes = "CONNINFO is a libpq connection string or URI, e.g. 'host=db dbname=portier "
+                 "user=admin'.\n",
+    };
     if (cli_wants_help(argc, argv))
-        return cli_help(usage);
+        return cli_help(&spec);
     if (argc < 2)
-        return cli_usage_error("central", usage, "missing subcommand");
-    const char *sub = argv[1];
-    if (strcmp(sub, "init") == 0)
-        return run_init(argc - 1, argv + 1);
-    if (strcmp(sub, "publish") == 0)
-        return run_publish(argc - 1, argv + 1);
-    if (strcmp(sub, "add-device") == 0)
-        return run_add(argc - 1, argv + 1, CENTRAL_DEVICE);
-    if (strcmp(sub, "add-organiser") == 0)
-        return run_add(argc - 1, argv + 1, CENTRAL_ORGANISER);
-    return cli_usage_error("central", usage, "unknown subcommand '%s'", sub);
+        return cli_usage_error(&spec, "missing subcommand");
+    for (size_t i = 0; i < ARRAY_LEN(subcommands); i++) {
+        if (strcmp(argv[1], subcommands[i].name) == 0) {
+            spec.args = subcommands[i].args;
+            spec.run = subcommands[i].run;
+            spec.n_options = subcommands[i].options ? spec.n_options : 0;
+            return cli_run(&spec, argc - 1, argv + 1);
+        }
+    }
+    return cli_usage_error(&spec, "unknown subcommand '%s'", argv[1]);
 }

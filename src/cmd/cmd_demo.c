@@ -2,7 +2,6 @@
  * badges and a kiosk bundle, then a kiosk on a synthetic camera. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,27 +24,6 @@
 #define DEMO_KIOSK_MODE   "entry"
 /* Badges an unattended (off-screen) demo scans. */
 #define DEMO_OFFSCREEN_SCANS 40
-
-static const char demo_usage[] =
-    "usage: portier demo [--dir DIR] [--seed N] [--attendees N] [--date YYYY-MM-DD | --today]\n"
-    "                    [--csv-only] [--no-kiosk] [--offscreen]\n"
-    "Makes a demo event: a one-day symposium in Brussels (about 900 people, a plenary hall and\n"
-    "14 break-out rooms, 30 sessions) with its badges and a kiosk bundle, then runs a kiosk on\n"
-    "a synthetic camera. DIR receives rooms.csv, sessions.csv and attendees.csv, event/ (the\n"
-    "event, with its signing key), badges/ (a PNG per attendee, a PDF sheet, tokens.csv) and\n"
-    "kiosk/ (the kiosk bundle).\n"
-    "Running again with the same DIR reuses what is there: an existing event is never\n"
-    "overwritten; only the missing steps are done.\n"
-    "  --dir DIR          where to make the demo (default: a new directory under $TMPDIR or /tmp)\n"
-    "  --seed N           generator seed (default 2026): the same seed gives the same event\n"
-    "  --attendees N      number of people, 10..20000 (default 900)\n"
-    "  --date YYYY-MM-DD  the day of the symposium (default 2026-04-23)\n"
-    "  --today            hold the symposium today (Brussels time), so that a kiosk sees its\n"
-    "                     sessions live\n"
-    "  --csv-only         write the three CSV files and stop\n"
-    "  --no-kiosk         make everything, but do not start the kiosk\n"
-    "  --offscreen        run the kiosk without a display (the default when there is none):\n"
-    "                     it scans 40 badges, prints its decisions and saves the answer screens\n";
 
 /* Where everything of one demo lives; all strings owned. */
 struct demo_paths {
@@ -330,96 +308,40 @@ out:
     return rc;
 }
 
-int cmd_demo(int argc, char **argv)
+/* Fills opts from the options; returns CLI_OK or the usage error's code. */
+static int demo_options_from(const struct cli_call *c, struct demo_options *opts)
 {
-    enum {
-        OPT_DIR,
-        OPT_SEED,
-        OPT_ATTENDEES,
-        OPT_DATE,
-        OPT_TODAY,
-        OPT_CSV_ONLY,
-        OPT_NO_KIOSK,
-        OPT_OFFSCREEN
-    };
-    static const struct option options[] = {
-        {"dir", required_argument, NULL, OPT_DIR},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"attendees", required_argument, NULL, OPT_ATTENDEES},
-        {"date", required_argument, NULL, OPT_DATE},
-        {"today", no_argument, NULL, OPT_TODAY},
-        {"csv-only", no_argument, NULL, OPT_CSV_ONLY},
-        {"no-kiosk", no_argument, NULL, OPT_NO_KIOSK},
-        {"offscreen", no_argument, NULL, OPT_OFFSCREEN},
-        {NULL, 0, NULL, 0},
-    };
-    struct demo_options opts;
-    const char *dir_arg = NULL, *date_arg = NULL;
-    bool today = false, csv_only = false, no_kiosk = false, offscreen = false;
-    uint64_t n;
-    int c, index;
-
-    if (cli_wants_help(argc, argv))
-        return cli_help(demo_usage);
-    demo_options_init(&opts);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", options, &index)) != -1) {
-        switch (c) {
-        case OPT_DIR:
-            dir_arg = optarg;
-            break;
-        case OPT_SEED:
-            if (!parse_u64(optarg, &opts.seed))
-                return cli_usage_error(argv[0], demo_usage, "--seed '%s': not a number", optarg);
-            break;
-        case OPT_ATTENDEES:
-            if (!parse_u64(optarg, &n) || n < DEMO_MIN_ATTENDEES || n > DEMO_MAX_ATTENDEES)
-                return cli_usage_error(argv[0], demo_usage,
-                                       "--attendees '%s': must be a number from %d to %d", optarg,
-                                       DEMO_MIN_ATTENDEES, DEMO_MAX_ATTENDEES);
-            opts.attendees = (int)n;
-            break;
-        case OPT_DATE:
-            date_arg = optarg;
-            break;
-        case OPT_TODAY:
-            today = true;
-            break;
-        case OPT_CSV_ONLY:
-            csv_only = true;
-            break;
-        case OPT_OFFSCREEN:
-            offscreen = true;
-            break;
-        case OPT_NO_KIOSK:
-            no_kiosk = true;
-            break;
-        case ':':
-            return cli_usage_error(argv[0], demo_usage, "option '%s' needs a value",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error(argv[0], demo_usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(argv[0], demo_usage, "unexpected argument '%s'", argv[optind]);
-    if (dir_arg != NULL && *dir_arg == '\0')
-        return cli_usage_error(argv[0], demo_usage, "--dir must not be empty");
-    if (today && date_arg != NULL)
-        return cli_usage_error(argv[0], demo_usage, "--date and --today exclude each other");
-    if (date_arg != NULL) {
-        if (!demo_date_valid(date_arg))
-            return cli_usage_error(argv[0], demo_usage, "--date '%s': not a date (YYYY-MM-DD)",
-                                   date_arg);
-        snprintf(opts.date, sizeof opts.date, "%s", date_arg);
-    }
+    demo_options_init(opts);
+    const char *seed = config_get(c->cfg, "seed"), *date = config_get(c->cfg, "date");
+    if (seed != NULL && !parse_u64(seed, &opts->seed))
+        return cli_usage_error(c->spec, "--seed '%s': not a number", seed);
+    opts->attendees = (int)config_get_int(c->cfg, "attendees");
+    bool today = config_get_bool(c->cfg, "today");
+    if (today && config_is_set(c->cfg, "date"))
+        return cli_usage_error(c->spec, "--date and --today exclude each other");
+    if (!demo_date_valid(date))
+        return cli_usage_error(c->spec, "--date '%s': not a date (YYYY-MM-DD)", date);
+    snprintf(opts->date, sizeof opts->date, "%s", date);
     if (today)
-        demo_date_at(time_now_ms(), opts.date);
+        demo_date_at(time_now_ms(), opts->date);
+    return CLI_OK;
+}
+
+/* portier demo [options] */
+static int run_demo(const struct cli_call *c)
+{
+    struct demo_options opts;
+    int rc = demo_options_from(c, &opts);
+    if (rc != CLI_OK)
+        return rc;
+    const char *dir_arg = config_get(c->cfg, "dir");
+    if (dir_arg != NULL && *dir_arg == '\0')
+        return cli_usage_error(c->spec, "--dir must not be empty");
+    bool csv_only = config_get_bool(c->cfg, "csv-only");
 
     struct demo_paths p = {0};
-    int rc = CLI_FAILURE;
     char *dir = NULL;
+    rc = CLI_FAILURE;
     if (dir_arg == NULL) {
         if ((dir = make_temp_dir()) == NULL)
             return CLI_FAILURE;
@@ -483,9 +405,53 @@ int cmd_demo(int argc, char **argv)
     }
 
     print_summary(&p, &opts, reused_event);
-    rc = no_kiosk ? CLI_OK : run_kiosk(&p, today, offscreen);
+    rc = config_get_bool(c->cfg, "no-kiosk") ? CLI_OK
+                                             : run_kiosk(&p, config_get_bool(c->cfg, "today"),
+                                                         config_get_bool(c->cfg, "offscreen"));
 out:
     paths_finish(&p);
     free(dir);
     return rc;
+}
+
+static const struct config_option options[] = {
+    {"dir", CONFIG_STRING, NULL, 0, 0, NULL, "DIR",
+     "where to make the demo (default: a new directory under $TMPDIR or /tmp)", 0},
+    {"seed", CONFIG_STRING, NULL, 0, 0, NULL, "N",
+     "generator seed (default 2026): the same seed gives the same event", 0},
+    {"attendees", CONFIG_INT, CLI_STRING_OF(DEMO_DEFAULT_ATTENDEES), DEMO_MIN_ATTENDEES,
+     DEMO_MAX_ATTENDEES, NULL, "N", "number of people", 0},
+    {"date", CONFIG_STRING, DEMO_DEFAULT_DATE, 0, 0, NULL, "YYYY-MM-DD", "the day of the symposium",
+     0},
+    {"today", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
+     "hold the symposium today (Brussels time), so that a kiosk sees its\nsessions live", 0},
+    {"csv-only", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "write the three CSV files and stop", 0},
+    {"no-kiosk", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "make everything, but do not start the kiosk",
+     0},
+    {"offscreen", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
+     "run the kiosk without a display (the default when there is none):\nit scans " CLI_STRING_OF(
+         DEMO_OFFSCREEN_SCANS) " badges, prints its decisions and saves the answer screens",
+     0},
+};
+
+static const struct cli_spec spec = {
+    .name = "demo",
+    .usage = "usage: portier demo [--dir DIR] [--seed N] [--attendees N] [--date YYYY-MM-DD | "
+             "--today]\n"
+             "                    [--csv-only] [--no-kiosk] [--offscreen]\n",
+    .about = "Makes a demo event: a one-day symposium in Brussels (about 900 people, a plenary "
+             "hall and\n14 break-out rooms, 30 sessions) with its badges and a kiosk bundle, then "
+             "runs a kiosk on\na synthetic camera. DIR receives rooms.csv, sessions.csv and "
+             "attendees.csv, event/ (the\nevent, with its signing key), badges/ (a PNG per "
+             "attendee, a PDF sheet, tokens.csv) and\nkiosk/ (the kiosk bundle).\n"
+             "Running again with the same DIR reuses what is there: an existing event is never\n"
+             "overwritten; only the missing steps are done.\n",
+    .options = options,
+    .n_options = ARRAY_LEN(options),
+    .run = run_demo,
+};
+
+int cmd_demo(int argc, char **argv)
+{
+    return cli_run(&spec, argc, argv);
 }

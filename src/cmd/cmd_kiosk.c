@@ -13,186 +13,115 @@
 #include "util.h"
 #include "file.h"
 
-static const char usage[] =
-    "usage: portier kiosk KIOSK_DIR --device ID --room ROOM_ID --mode MODE [options]\n";
-
 static const struct config_option options[] = {
-    {"config", CONFIG_STRING, NULL, 0, 0, NULL, "FILE", "read options from the [kiosk] section"},
-    {"device", CONFIG_STRING, NULL, 0, 0, NULL, "ID", "this kiosk's device id (required)"},
-    {"room", CONFIG_STRING, NULL, 0, 0, NULL, "ROOM_ID",
-     "the room at this door, or 'entrance' (required)"},
+    {"config", CONFIG_STRING, NULL, 0, 0, NULL, "FILE", "read options from the [kiosk] section", 0},
+    {"device", CONFIG_STRING, NULL, 0, 0, NULL, "ID", "this kiosk's device id", CONFIG_REQUIRED},
+    {"room", CONFIG_STRING, NULL, 0, 0, NULL, "ROOM_ID", "the room at this door, or 'entrance'",
+     CONFIG_REQUIRED},
     {"mode", CONFIG_CHOICE, "entry", 0, 0, "entry|exit|toggle|overview", NULL,
-     "what a scan means here"},
+     "what a scan means here", 0},
     {"db", CONFIG_STRING, NULL, 0, 0, NULL, "PATH",
-     "the scan log (default: KIOSK_DIR/scans-DEVICE.db)"},
+     "the scan log (default: KIOSK_DIR/scans-DEVICE.db)", 0},
     {"camera", CONFIG_STRING, "v4l2:/dev/video0", 0, 0, NULL, "SPEC",
-     "v4l2:DEVICE[@WxH], dir:PATH, synth or none"},
+     "v4l2:DEVICE[@WxH], dir:PATH, synth or none", 0},
     {"scanner", CONFIG_STRING, "none", 0, 0, NULL, "SPEC",
-     "keyboard-wedge scanner: evdev:DEVICE, stdin or none"},
+     "keyboard-wedge scanner: evdev:DEVICE, stdin or none", 0},
     {"synth-tokens", CONFIG_STRING, NULL, 0, 0, NULL, "FILE",
-     "tokens.csv whose badges the synth camera shows"},
+     "tokens.csv whose badges the synth camera shows", 0},
     {"headless", CONFIG_BOOL, "false", 0, 0, NULL, NULL,
-     "no screen: print one JSON line per decision"},
-    {"window", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "run in a window"},
-    {"fullscreen", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "run full-screen (the default)"},
+     "no screen: print one JSON line per decision", 0},
+    {"window", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "run in a window", 0},
+    {"fullscreen", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "run full-screen (the default)", 0},
     {"offscreen", CONFIG_BOOL, "false", 0, 0, NULL, NULL,
-     "draw the screen without a display (with --screenshots: demos, tests)"},
+     "draw the screen without a display (with --screenshots: demos, tests)", 0},
     {"size", CONFIG_STRING, NULL, 0, 0, NULL, "WxH",
-     "window or offscreen size, e.g. 800x480 (full screen uses the display's)"},
-    {"screenshots", CONFIG_STRING, NULL, 0, 0, NULL, "DIR", "save a PNG of every answer screen"},
+     "window or offscreen size, e.g. 800x480 (full screen uses the display's)", 0},
+    {"screenshots", CONFIG_STRING, NULL, 0, 0, NULL, "DIR", "save a PNG of every answer screen", 0},
     {"print", CONFIG_BOOL, "false", 0, 0, NULL, NULL,
-     "with a screen, also print the JSON line of every decision"},
-    {"lang", CONFIG_CHOICE, "nl", 0, 0, "nl|fr|en", NULL, "the screen's default language"},
-    {"volume", CONFIG_INT, "80", 0, 100, NULL, "PERCENT", "sound volume"},
-    {"mute", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "no sound"},
+     "with a screen, also print the JSON line of every decision", 0},
+    {"lang", CONFIG_CHOICE, "nl", 0, 0, "nl|fr|en", NULL, "the screen's default language", 0},
+    {"volume", CONFIG_INT, "80", 0, 100, NULL, "PERCENT", "sound volume", 0},
+    {"mute", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "no sound", 0},
     {"clock", CONFIG_STRING, NULL, 0, 0, NULL, "TIME",
-     "start the kiosk's clock at this ISO 8601 time (replays, demos)"},
+     "start the kiosk's clock at this ISO 8601 time (replays, demos)", 0},
     {"reserve-release", CONFIG_INT, "10", 0, 240, NULL, "MINUTES",
-     "reserved seats are released this long after a session's start"},
+     "reserved seats are released this long after a session's start", 0},
     {"frames", CONFIG_INT, "0", 0, 2000000000, NULL, "N",
-     "stop after N camera frames (tests, soak runs); 0: never"},
-    {"verbose", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "log more"},
+     "stop after N camera frames (tests, soak runs); 0: never", 0},
+    {"verbose", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "log more", 0},
 };
 
-static int help(void)
+/* portier kiosk KIOSK_DIR --device ID --room ROOM_ID [options] */
+static int run_kiosk(const struct cli_call *c)
 {
-    struct strbuf sb = {0};
-    strbuf_puts(&sb, usage);
-    strbuf_puts(&sb, "\nRuns a check-in kiosk on a kiosk bundle (portier bundle).\n\noptions:\n");
-    config_help(options, ARRAY_LEN(options), &sb);
-    strbuf_puts(&sb, "\nEvery option can also be set in the [kiosk] section of the --config file "
-                     "(key = value);\ncommand-line options win.\n");
-    int rc = cli_help(sb.data);
-    strbuf_finish(&sb);
-    return rc;
-}
-
-/* Finds --config FILE (or --config=FILE) before the full parse, so the file is applied first. */
-static const char *find_config_arg(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            return NULL;
-        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-            return argv[i + 1];
-        if (strncmp(argv[i], "--config=", 9) == 0)
-            return argv[i] + 9;
-    }
-    return NULL;
-}
-
-int cmd_kiosk(int argc, char **argv)
-{
-    if (cli_wants_help(argc, argv))
-        return help();
+    const struct config *cfg = c->cfg;
     int rc = CLI_USAGE;
-    struct config cfg;
-    struct strbuf errors = {0};
     char *db_default = NULL;
     struct kiosk *k = NULL;
-    config_init(&cfg, options, ARRAY_LEN(options));
-
-    const char *config_file = find_config_arg(argc, argv);
-    if (config_file != NULL) {
-        size_t len;
-        char *text = file_read_all(config_file, &len);
-        if (text == NULL) {
-            log_warn("kiosk: %s", config_file);
-            rc = CLI_FAILURE;
-            goto end;
-        }
-        bool ok = config_parse_ini(&cfg, text, len, "kiosk", config_file, &errors);
-        free(text);
-        if (!ok) {
-            fprintf(stderr, "%s", errors.data);
-            fprintf(stderr, "portier: kiosk: %s has errors; fix them and start again\n",
-                    config_file);
-            rc = CLI_FAILURE;
-            goto end;
-        }
-    }
-    int npos = 0;
-    if (!config_parse_args(&cfg, argc, argv, &npos, &errors)) {
-        fprintf(stderr, "portier: kiosk: %s", errors.data);
-        rc = cli_usage_error("kiosk", usage, "bad options");
-        goto end;
-    }
-    if (npos != 1) {
-        rc = cli_usage_error("kiosk", usage,
-                             npos == 0 ? "KIOSK_DIR is missing" : "only one KIOSK_DIR, please");
-        goto end;
-    }
-    log_set_verbose(config_get_bool(&cfg, "verbose"));
+    log_set_verbose(config_get_bool(cfg, "verbose"));
 
     struct kiosk_settings s = {0};
-    s.kiosk_dir = argv[1];
-    s.device_id = config_get(&cfg, "device");
-    s.room_id = config_get(&cfg, "room");
-    if (s.device_id == NULL || s.room_id == NULL) {
-        rc = cli_usage_error("kiosk", usage, "--%s is required",
-                             s.device_id == NULL ? "device" : "room");
-        goto end;
-    }
-    kiosk_mode_parse(config_get(&cfg, "mode"), &s.mode);
-    s.camera = config_get(&cfg, "camera");
-    s.scanner = config_get(&cfg, "scanner");
+    s.kiosk_dir = c->args[0];
+    s.device_id = config_get(cfg, "device");
+    s.room_id = config_get(cfg, "room");
+    kiosk_mode_parse(config_get(cfg, "mode"), &s.mode);
+    s.camera = config_get(cfg, "camera");
+    s.scanner = config_get(cfg, "scanner");
     char why[256];
     if (!camera_spec_check(s.camera, why, sizeof why) ||
         !hid_spec_check(s.scanner, why, sizeof why)) {
-        rc = cli_usage_error("kiosk", usage, "%s", why);
+        rc = cli_usage_error(c->spec, "%s", why);
         goto end;
     }
-    int displays = config_get_bool(&cfg, "window") + config_get_bool(&cfg, "fullscreen") +
-                   config_get_bool(&cfg, "offscreen");
+    int displays = config_get_bool(cfg, "window") + config_get_bool(cfg, "fullscreen") +
+                   config_get_bool(cfg, "offscreen");
     if (displays > 1) {
-        rc = cli_usage_error("kiosk", usage,
-                             "--window, --fullscreen and --offscreen exclude each other");
+        rc = cli_usage_error(c->spec, "--window, --fullscreen and --offscreen exclude each other");
         goto end;
     }
-    const char *clock = config_get(&cfg, "clock");
+    const char *clock = config_get(cfg, "clock");
     s.clock_fixed = clock != NULL;
     if (clock != NULL && !time_parse_iso8601(clock, &s.clock_start_ms)) {
-        rc = cli_usage_error("kiosk", usage,
+        rc = cli_usage_error(c->spec,
                              "--clock '%s' is not an ISO 8601 time with an offset "
                              "(e.g. 2026-04-23T09:00:00+02:00)",
                              clock);
         goto end;
     }
-    s.headless = config_get_bool(&cfg, "headless");
-    s.display = config_get_bool(&cfg, "window")      ? UI_WINDOW
-                : config_get_bool(&cfg, "offscreen") ? UI_OFFSCREEN
-                                                     : UI_FULLSCREEN;
+    s.headless = config_get_bool(cfg, "headless");
+    s.display = config_get_bool(cfg, "window")      ? UI_WINDOW
+                : config_get_bool(cfg, "offscreen") ? UI_OFFSCREEN
+                                                    : UI_FULLSCREEN;
     if (s.display == UI_OFFSCREEN && !s.headless)
         setenv("SDL_VIDEODRIVER", "offscreen", 0);
-    const char *size = config_get(&cfg, "size");
+    const char *size = config_get(cfg, "size");
     char tail;
     if (size != NULL && (sscanf(size, "%dx%d%c", &s.width, &s.height, &tail) != 2 ||
                          s.width < 320 || s.height < 240 || s.width > 7680 || s.height > 4320)) {
-        rc =
-            cli_usage_error("kiosk", usage, "--size '%s' is not WIDTHxHEIGHT (e.g. 800x480)", size);
+        rc = cli_usage_error(c->spec, "--size '%s' is not WIDTHxHEIGHT (e.g. 800x480)", size);
         goto end;
     }
-    language_parse(config_get(&cfg, "lang"), &s.lang);
-    s.volume = (int)config_get_int(&cfg, "volume");
-    s.mute = config_get_bool(&cfg, "mute");
-    s.screenshots = config_get(&cfg, "screenshots");
+    language_parse(config_get(cfg, "lang"), &s.lang);
+    s.volume = (int)config_get_int(cfg, "volume");
+    s.mute = config_get_bool(cfg, "mute");
+    s.screenshots = config_get(cfg, "screenshots");
     if (s.screenshots != NULL && !mkdir_p(s.screenshots)) {
         log_warn("kiosk: %s", s.screenshots);
         rc = CLI_FAILURE;
         goto end;
     }
-    s.db_path = config_get(&cfg, "db");
+    s.db_path = config_get(cfg, "db");
     if (s.db_path == NULL) {
         char *name = xasprintf("scans-%s.db", s.device_id);
         db_default = path_join(s.kiosk_dir, name);
         free(name);
         s.db_path = db_default;
     }
-    s.synth_tokens = config_get(&cfg, "synth-tokens");
-    s.max_frames = (uint64_t)config_get_int(&cfg, "frames");
+    s.synth_tokens = config_get(cfg, "synth-tokens");
+    s.max_frames = (uint64_t)config_get_int(cfg, "frames");
     rules_config_default(&s.rules);
-    s.rules.reserve_release_ms = config_get_int(&cfg, "reserve-release") * 60 * 1000;
-    s.out = s.headless || config_get_bool(&cfg, "print") ? stdout : NULL;
+    s.rules.reserve_release_ms = config_get_int(cfg, "reserve-release") * 60 * 1000;
+    s.out = s.headless || config_get_bool(cfg, "print") ? stdout : NULL;
 
     rc = CLI_FAILURE;
     k = kiosk_create(&s);
@@ -202,7 +131,23 @@ int cmd_kiosk(int argc, char **argv)
 end:
     kiosk_destroy(k);
     free(db_default);
-    strbuf_finish(&errors);
-    config_finish(&cfg);
     return rc;
+}
+
+static const struct cli_spec spec = {
+    .name = "kiosk",
+    .usage = "usage: portier kiosk KIOSK_DIR --device ID --room ROOM_ID --mode MODE [options]\n",
+    .about = "Runs a check-in kiosk on a kiosk bundle (portier bundle).\n",
+    .options = options,
+    .n_options = ARRAY_LEN(options),
+    .notes = "Every option can also be set in the [kiosk] section of the --config file "
+             "(key = value);\ncommand-line options win.\n",
+    .ini_section = "kiosk",
+    .args = "KIOSK_DIR",
+    .run = run_kiosk,
+};
+
+int cmd_kiosk(int argc, char **argv)
+{
+    return cli_run(&spec, argc, argv);
 }

@@ -1,5 +1,4 @@
 /* portier forget / portier purge: erasing personal data, keeping the counts. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,79 +14,21 @@
 #include "file.h"
 #include "sysclock.h"
 
-static const char forget_usage[] =
-    "usage: portier forget [EVENT_DIR] [--central CONNINFO] [--bundle KIOSK_DIR]...\n"
-    "                      [--badges DIR] ATTENDEE_ID\n"
-    "Erases an attendee's name, organisation and e-mail address everywhere Portier keeps\n"
-    "them; the id, category and registrations stay, so the reports' counts do not change.\n"
-    "  EVENT_DIR          the event (event.db)\n"
-    "  --central CONNINFO the central database (as its owner): the kiosks pull the change\n"
-    "                     into their bundles on their next sync\n"
-    "  --bundle KIOSK_DIR a kiosk bundle that does not sync (repeat for each)\n"
-    "  --badges DIR       a 'portier badges' folder: deletes the badge, the PDF sheets and\n"
-    "                     the name in tokens.csv\n"
-    "Give EVENT_DIR, --central or both (both: a later publish would bring the name back\n"
-    "from an event.db that still holds it).\n";
-
-static const char purge_usage[] =
-    "usage: portier purge EVENT_DIR [--central CONNINFO] [--bundle KIOSK_DIR]... [--badges DIR]\n"
-    "                     [--force]\n"
-    "After the event: erases every attendee's name, organisation and e-mail address, keeping\n"
-    "anonymous counts (ids, categories, registrations and the scan logs).\n"
-    "  --central, --bundle, --badges  as for 'portier forget'\n"
-    "  --force            purge before the last session has ended\n";
-
+/* Where the erasure applies: the event, the central database, kiosk bundles, a badges folder. */
 struct targets {
     const char *event_dir;
     const char *central;
-    const char **bundles;
+    const char *const *bundles;
     size_t n_bundles;
     const char *badges;
-    bool force;
-    const char *positional[3];
-    int n_positional;
 };
 
-/* Parses the options both commands share; returns CLI_OK or the usage error's code. */
-static int parse(int argc, char **argv, const char *usage, struct targets *t)
+/* Reads the targets both commands share from the options. */
+static void targets_from(struct targets *t, const struct config *cfg)
 {
-    static const struct option options[] = {
-        {"central", required_argument, NULL, 'c'},
-        {"bundle", required_argument, NULL, 'k'},
-        {"badges", required_argument, NULL, 'b'},
-        {"force", no_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    optind = 1;
-    opterr = 0;
-    /* "+": stop at nothing; positional arguments may come before or after options. */
-    while ((c = getopt_long(argc, argv, "-:", options, NULL)) != -1) {
-        switch (c) {
-        case 1:
-            if (t->n_positional == (int)ARRAY_LEN(t->positional))
-                return cli_usage_error(argv[0], usage, "too many arguments");
-            t->positional[t->n_positional++] = optarg;
-            break;
-        case 'c':
-            t->central = optarg;
-            break;
-        case 'k':
-            t->bundles[t->n_bundles++] = optarg;
-            break;
-        case 'b':
-            t->badges = optarg;
-            break;
-        case 'f':
-            t->force = true;
-            break;
-        case ':':
-            return cli_usage_error(argv[0], usage, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(argv[0], usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    return CLI_OK;
+    t->central = config_get(cfg, "central");
+    t->bundles = config_get_list(cfg, "bundle", &t->n_bundles);
+    t->badges = config_get(cfg, "badges");
 }
 
 /* Applies the erasure (attendee_id NULL: everyone) to every target; prints what it did and
@@ -148,67 +89,38 @@ static bool apply(const struct targets *t, const char *attendee_id, const struct
     return true;
 }
 
-/* portier forget ... */
-int cmd_forget(int argc, char **argv)
+/* portier forget [EVENT_DIR] [options] ATTENDEE_ID */
+static int run_forget(const struct cli_call *c)
 {
-    if (cli_wants_help(argc, argv))
-        return cli_help(forget_usage);
     struct targets t = {0};
-    t.bundles = xcalloc((size_t)argc + 1, sizeof *t.bundles);
-    int rc = parse(argc, argv, forget_usage, &t);
-    if (rc != CLI_OK)
-        goto out;
-    if (t.force) {
-        rc = cli_usage_error(argv[0], forget_usage, "unknown option '--force'");
-        goto out;
-    }
-    if (t.n_positional == 2) {
-        t.event_dir = t.positional[0];
-    } else if (t.n_positional != 1) {
-        rc = cli_usage_error(argv[0], forget_usage, "give one ATTENDEE_ID");
-        goto out;
-    }
-    if (t.event_dir == NULL && t.central == NULL) {
-        rc = cli_usage_error(argv[0], forget_usage, "give EVENT_DIR, --central or both");
-        goto out;
-    }
-    const char *id = t.positional[t.n_positional - 1];
+    targets_from(&t, c->cfg);
+    if (c->n_args == 2)
+        t.event_dir = c->args[0];
+    if (t.event_dir == NULL && t.central == NULL)
+        return cli_usage_error(c->spec, "give EVENT_DIR, --central or both");
     if (t.event_dir == NULL)
         printf("warning: only the central database: 'portier central publish' from an "
                "event.db that still holds the name would bring it back\n");
-    rc = apply(&t, id, NULL) ? CLI_OK : CLI_FAILURE;
-out:
-    free(t.bundles);
-    return rc;
+    return apply(&t, c->args[c->n_args - 1], NULL) ? CLI_OK : CLI_FAILURE;
 }
 
-/* portier purge ... */
-int cmd_purge(int argc, char **argv)
+/* portier purge EVENT_DIR [options] */
+static int run_purge(const struct cli_call *c)
 {
-    if (cli_wants_help(argc, argv))
-        return cli_help(purge_usage);
     struct targets t = {0};
-    struct event *ev = NULL;
-    char *db = NULL;
-    t.bundles = xcalloc((size_t)argc + 1, sizeof *t.bundles);
-    int rc = parse(argc, argv, purge_usage, &t);
-    if (rc != CLI_OK)
-        goto out;
-    if (t.n_positional != 1) {
-        rc = cli_usage_error(argv[0], purge_usage, "give one EVENT_DIR");
-        goto out;
-    }
-    t.event_dir = t.positional[0];
-    rc = CLI_FAILURE;
-    db = path_join(t.event_dir, EVENT_DB_NAME);
-    if ((ev = event_load(db)) == NULL)
+    targets_from(&t, c->cfg);
+    t.event_dir = c->args[0];
+    int rc = CLI_FAILURE;
+    char *db = path_join(t.event_dir, EVENT_DB_NAME);
+    struct event *ev = event_load(db);
+    if (ev == NULL)
         goto out;
     int64_t last_end = 0;
     for (size_t s = 0; s < ev->n_sessions; s++) {
         if (ev->sessions[s].end_ms > last_end)
             last_end = ev->sessions[s].end_ms;
     }
-    if (!t.force && last_end > time_now_ms()) {
+    if (!config_get_bool(c->cfg, "force") && last_end > time_now_ms()) {
         time_set_zone(ev->timezone);
         char when[TIME_ISO_LEN];
         time_format_iso8601(last_end, when);
@@ -221,6 +133,59 @@ int cmd_purge(int argc, char **argv)
 out:
     event_destroy(ev);
     free(db);
-    free(t.bundles);
     return rc;
+}
+
+/* The options of both commands: forget has all but the last, --force. */
+static const struct config_option options[] = {
+    {"central", CONFIG_STRING, NULL, 0, 0, NULL, "CONNINFO",
+     "the central database (as its owner): the kiosks pull the change\n"
+     "into their bundles on their next sync",
+     0},
+    {"bundle", CONFIG_STRING, NULL, 0, 0, NULL, "KIOSK_DIR",
+     "a kiosk bundle that does not sync (repeat for each)", CONFIG_REPEATABLE},
+    {"badges", CONFIG_STRING, NULL, 0, 0, NULL, "DIR",
+     "a 'portier badges' folder: deletes the badge, the PDF sheets and\n"
+     "the name in tokens.csv",
+     0},
+    {"force", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "purge before the last session has ended", 0},
+};
+
+static const struct cli_spec forget_spec = {
+    .name = "forget",
+    .usage = "usage: portier forget [EVENT_DIR] [--central CONNINFO] [--bundle KIOSK_DIR]...\n"
+             "                      [--badges DIR] ATTENDEE_ID\n",
+    .about = "Erases an attendee's name, organisation and e-mail address everywhere Portier "
+             "keeps\nthem; the id, category and registrations stay, so the reports' counts do "
+             "not change.\n"
+             "  EVENT_DIR          the event (event.db)\n",
+    .options = options,
+    .n_options = ARRAY_LEN(options) - 1,
+    .notes = "Give EVENT_DIR, --central or both (both: a later publish would bring the name "
+             "back\nfrom an event.db that still holds it).\n",
+    .args = "[EVENT_DIR] ATTENDEE_ID",
+    .run = run_forget,
+};
+
+static const struct cli_spec purge_spec = {
+    .name = "purge",
+    .usage = "usage: portier purge EVENT_DIR [--central CONNINFO] [--bundle KIOSK_DIR]... "
+             "[--badges DIR]\n"
+             "                     [--force]\n",
+    .about = "After the event: erases every attendee's name, organisation and e-mail address, "
+             "keeping\nanonymous counts (ids, categories, registrations and the scan logs).\n",
+    .options = options,
+    .n_options = ARRAY_LEN(options),
+    .args = "EVENT_DIR",
+    .run = run_purge,
+};
+
+int cmd_forget(int argc, char **argv)
+{
+    return cli_run(&forget_spec, argc, argv);
+}
+
+int cmd_purge(int argc, char **argv)
+{
+    return cli_run(&purge_spec, argc, argv);
 }

@@ -1,6 +1,5 @@
 /* portier report: attendance reports for organisers, from kiosk databases or the central
  * database. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,94 +16,62 @@
 #include "report_source.h"
 #include "sysclock.h"
 
-static const char usage[] =
-    "usage: portier report (--db PATH ... | --central CONNINFO) --event EVENT_DIR --out DIR\n"
-    "                      [--csv-sep ','|';'] [--bom]\n"
-    "Attendance reports from the kiosks' databases collected after the event (merged: a scan\n"
-    "held by several kiosks counts once) or from the central database. Writes into DIR:\n"
-    "  " REPORT_ATTENDANCE_CSV "  per session: registered, attended, walk-ins, no-shows, peak\n"
-    "  " REPORT_ATTENDEES_CSV "   per attendee: check-in, sessions, minutes in each\n"
-    "  " REPORT_OCCUPANCY_CSV "   per 5 minutes: people in each room and in the venue\n"
-    "  " REPORT_ARRIVALS_CSV "    per 5 minutes: check-ins at the entrance\n"
-    "  " REPORT_HTML "     all of it on one page with charts (prints on A4)\n"
-    "  --db PATH          a kiosk database (repeat for each kiosk); never modified\n"
-    "  --central CONNINFO the central database (an organiser's or the owner's login)\n"
-    "  --event EVENT_DIR  the event (rooms, sessions, attendees)\n"
-    "  --out DIR          where to write the files (created when missing)\n"
-    "  --csv-sep SEP      ',' (default) or ';' with decimal commas, for spreadsheets set\n"
-    "                     up for Belgium, France or the Netherlands\n"
-    "  --bom              start the CSV files with a UTF-8 byte order mark (for Excel)\n";
+/* portier report (--db PATH ... | --central CONNINFO) --event EVENT_DIR --out DIR */
+static int run_report(const struct cli_call *c)
+{
+    size_t n_dbs;
+    const char *const *dbs = config_get_list(c->cfg, "db", &n_dbs);
+    const char *central = config_get(c->cfg, "central");
+    if ((n_dbs > 0) == (central != NULL))
+        return cli_usage_error(c->spec, "give either --db (one or more) or --central");
+    struct report_csv_format fmt = {config_get(c->cfg, "csv-sep")[0],
+                                    config_get_bool(c->cfg, "bom")};
+    return report_run(config_get(c->cfg, "event"), dbs, n_dbs, central, config_get(c->cfg, "out"),
+                      &fmt, stdout)
+               ? CLI_OK
+               : CLI_FAILURE;
+}
+
+static const struct config_option options[] = {
+    {"db", CONFIG_STRING, NULL, 0, 0, NULL, "PATH",
+     "a kiosk database (repeat for each kiosk); never modified", CONFIG_REPEATABLE},
+    {"central", CONFIG_STRING, NULL, 0, 0, NULL, "CONNINFO",
+     "the central database (an organiser's or the owner's login)", 0},
+    {"event", CONFIG_STRING, NULL, 0, 0, NULL, "EVENT_DIR",
+     "the event (rooms, sessions, attendees)", CONFIG_REQUIRED},
+    {"out", CONFIG_STRING, NULL, 0, 0, NULL, "DIR",
+     "where to write the files (created when missing)", CONFIG_REQUIRED},
+    {"csv-sep", CONFIG_CHOICE, ",", 0, 0, ",|;", NULL,
+     "',' or ';' with decimal commas, for spreadsheets set\n"
+     "up for Belgium, France or the Netherlands",
+     0},
+    {"bom", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
+     "start the CSV files with a UTF-8 byte order mark (for Excel)", 0},
+};
+
+static const struct cli_spec spec = {
+    .name = "report",
+    .usage = "usage: portier report (--db PATH ... | --central CONNINFO) --event EVENT_DIR --out "
+             "DIR\n"
+             "                      [--csv-sep ','|';'] [--bom]\n",
+    .about = "Attendance reports from the kiosks' databases collected after the event (merged: a "
+             "scan\nheld by several kiosks counts once) or from the central database. Writes into "
+             "DIR:\n"
+             "  " REPORT_ATTENDANCE_CSV "  per session: registered, attended, walk-ins, no-shows, "
+             "peak\n"
+             "  " REPORT_ATTENDEES_CSV "   per attendee: check-in, sessions, minutes in each\n"
+             "  " REPORT_OCCUPANCY_CSV "   per 5 minutes: people in each room and in the venue\n"
+             "  " REPORT_ARRIVALS_CSV "    per 5 minutes: check-ins at the entrance\n"
+             "  " REPORT_HTML "     all of it on one page with charts (prints on A4)\n",
+    .options = options,
+    .n_options = ARRAY_LEN(options),
+    .run = run_report,
+};
 
 /* portier report ... */
 int cmd_report(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"central", required_argument, NULL, 'c'},
-        {"event", required_argument, NULL, 'e'},
-        {"out", required_argument, NULL, 'o'},
-        {"csv-sep", required_argument, NULL, 's'},
-        {"bom", no_argument, NULL, 'b'},
-        {NULL, 0, NULL, 0},
-    };
-    if (cli_wants_help(argc, argv))
-        return cli_help(usage);
-    const char **dbs = xcalloc((size_t)argc + 1, sizeof *dbs);
-    size_t n_dbs = 0;
-    const char *central = NULL, *event_dir = NULL, *out = NULL;
-    struct report_csv_format fmt = {',', false};
-    int c, rc = CLI_FAILURE;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            dbs[n_dbs++] = optarg;
-            break;
-        case 'c':
-            central = optarg;
-            break;
-        case 'e':
-            event_dir = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 'b':
-            fmt.bom = true;
-            break;
-        case 's':
-            if (strcmp(optarg, ",") != 0 && strcmp(optarg, ";") != 0) {
-                rc =
-                    cli_usage_error(argv[0], usage, "--csv-sep takes ',' or ';', not '%s'", optarg);
-                goto out;
-            }
-            fmt.sep = optarg[0];
-            break;
-        case ':':
-            rc = cli_usage_error(argv[0], usage, "option '%s' needs a value", argv[optind - 1]);
-            goto out;
-        default:
-            rc = cli_usage_error(argv[0], usage, "unknown option '%s'", argv[optind - 1]);
-            goto out;
-        }
-    }
-    if (optind < argc) {
-        rc = cli_usage_error(argv[0], usage, "unexpected argument '%s'", argv[optind]);
-        goto out;
-    }
-    if ((n_dbs > 0) == (central != NULL)) {
-        rc = cli_usage_error(argv[0], usage, "give either --db (one or more) or --central");
-        goto out;
-    }
-    if (event_dir == NULL || out == NULL) {
-        rc = cli_usage_error(argv[0], usage, "--event and --out are required");
-        goto out;
-    }
-    rc = report_run(event_dir, dbs, n_dbs, central, out, &fmt, stdout) ? CLI_OK : CLI_FAILURE;
-out:
-    free(dbs);
-    return rc;
+    return cli_run(&spec, argc, argv);
 }
 
 /* Loads, computes and writes a report; prints a summary to info (may be NULL). */

@@ -12,12 +12,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct config_option options[] = {
-    {"device", CONFIG_STRING, NULL, 0, 0, NULL, "ID", "device id"},
-    {"room", CONFIG_STRING, "entrance", 0, 0, NULL, "ROOM", "room"},
-    {"mode", CONFIG_CHOICE, "entry", 0, 0, "entry|exit|toggle|overview", NULL, "mode"},
-    {"headless", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "headless"},
-    {"reserve-release", CONFIG_INT, "10", 0, 240, NULL, "MINUTES", "minutes"},
-    {"offset", CONFIG_INT, "0", -5, 5, NULL, "N", "small signed"},
+    {"device", CONFIG_STRING, NULL, 0, 0, NULL, "ID", "device id", 0},
+    {"room", CONFIG_STRING, "entrance", 0, 0, NULL, "ROOM", "room", 0},
+    {"mode", CONFIG_CHOICE, "entry", 0, 0, "entry|exit|toggle|overview", NULL, "mode", 0},
+    {"headless", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "headless", 0},
+    {"reserve-release", CONFIG_INT, "10", 0, 240, NULL, "MINUTES", "minutes", 0},
+    {"offset", CONFIG_INT, "0", -5, 5, NULL, "N", "small signed", 0},
 };
 
 /* Runs one input; a property violation aborts. */

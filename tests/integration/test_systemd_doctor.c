@@ -35,6 +35,16 @@ static int status_of(const struct doctor_report *r, const char *check)
     return -1;
 }
 
+/* What the first result of check found, or "" when there is none. */
+static const char *what_of(const struct doctor_report *r, const char *check)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->results[i].check, check) == 0)
+            return r->results[i].what;
+    }
+    return "";
+}
+
 /* The worst status of check (several database/disk lines may be present). */
 static int worst_of(const struct doctor_report *r, const char *check)
 {
@@ -186,14 +196,18 @@ int main(void)
     CHECK(!ok && status_of(&r, "config") == DOCTOR_FAIL);
     doctor_report_finish(&r);
 
-    /* The pure readers. */
-    char *v = doctor_ini_value("[a]\nk=1\n[kiosk]\n  k = two words  \n;k=3\n", "kiosk", "k");
-    CHECK_STR(v, "two words");
-    free(v);
-    CHECK(doctor_ini_value("[kiosk]\nother=1\n", "kiosk", "k") == NULL);
-    v = doctor_env_value("A=1\nPGPASSWORD='s3cret'\n", "PGPASSWORD");
-    CHECK_STR(v, "s3cret");
-    free(v);
+    /* A directory for a file, and a file the kiosk would refuse: said, with the line. */
+    s.config_path = dir;
+    r = doctor(&s, &ok);
+    CHECK(!ok && status_of(&r, "config") == DOCTOR_FAIL);
+    CHECK(strstr(what_of(&r, "config"), "is a directory") != NULL);
+    doctor_report_finish(&r);
+    s.config_path = conf_path;
+    free(put("kiosk.conf", "[kiosk]\ndevice = door-1\nroom = aula\ndevice = door-2\n"));
+    r = doctor(&s, &ok);
+    CHECK(!ok && status_of(&r, "config") == DOCTOR_FAIL);
+    CHECK(strstr(what_of(&r, "config"), "kiosk.conf:4: 'device' is set twice") != NULL);
+    doctor_report_finish(&r);
 
     free(junk);
     free(db);
