@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The central database at event scale, on a throwaway PostgreSQL 15 cluster: scan upload
  * throughput and the time of each organisers' view. Prints figures; asserts nothing.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Decode cost and success: the Portier pipeline (reader.h) against plain zbar on the full frame.
  *
  *   bench_decode [--quick]            the full report (see the issue's targets at the end)

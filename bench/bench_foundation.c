@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Figures for the foundation: token verify/encode time, the QR size of a token, and the cost of
  * a durable scan append. Usage: bench_foundation [DIR] (DIR for the temp database, default
  * $TMPDIR or /tmp: run it on the file system the kiosk will use). */

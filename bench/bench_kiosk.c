@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Scan-to-decision latency of the headless kiosk: a camera frame showing a badge is handed to
  * the decode thread; the clock stops when the decision is committed to the scan log (and
  * printed). Also decide+commit alone. Prints median and p99.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier report at scale: the demo symposium, a simulated day of scans (check-ins, sessions
  * with full rooms, people stepping out and back), stored in three kiosk databases that
  * overlap (about 10% of the scans are held twice), then the whole report from them. Prints

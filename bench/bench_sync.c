@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sync daemon figures against a real PostgreSQL cluster on loopback (tests/pg_harness.h):
  *   - push throughput: scans/s that one daemon pushes from a kiosk's log into the central
  *     table (a backlog of N scans, one `--once` cycle, device login over TCP);

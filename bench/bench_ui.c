@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The screen's frame time while the decode thread works: the scan screen with a live camera
  * preview (a new frame every pass), an answer every 1.5 s, paced at 60 frames per second, at
  * 800x480 (the Pi touchscreen) and 1920x1080.

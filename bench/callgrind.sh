@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Instructions per frame of the Portier decode pipeline and of plain zbar, under callgrind.
 #   bench/callgrind.sh [BUILD_DIR] [N]
 # Runs bench_decode --one CASE PIPELINE SIZE N for the idle, clean and degraded cases, counting

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The kiosk with its screen, as at a door: the synthetic camera at 15 frames per second shows
 # the badges of a generated event, the decode thread reads them, the screen draws (offscreen
 # driver, software renderer). Prints the frame time (median, p99, worst) with decoding running

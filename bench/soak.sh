@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Soak run: a headless kiosk on the synthetic camera for the equivalent of a 10-hour day
 # (compressed), with its sync daemon pushing to a central PostgreSQL cluster that goes away now
 # and then (stopped with -m immediate, as a crash, and started again).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Generates, at build time, what C cannot make from src/core/vocab.def by itself:
 #   OUT_DIR/i18n_catalog.c  the screen's messages, from PO_DIR/<language>.po for every language
 #                           of vocab.def (struct i18n_entry, src/core/i18n_catalog.h);

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What "cmake --install" and the .deb put on a kiosk besides the program (the lead's
 # CMakeLists.txt installs bin/portier and share/portier): systemd units, sysusers.d and
 # tmpfiles.d snippets, the commented default /etc/portier/kiosk.conf, man pages and docs.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package: portier_<version>_<arch>.deb with the program, the systemd units, the
 # sysusers.d/tmpfiles.d snippets, the commented default /etc/portier/kiosk.conf and the man
 # pages (cmake/Install.cmake). Configure with -DCMAKE_INSTALL_PREFIX=/usr, build, then "cpack"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cross-compiling Portier for arm64 (Raspberry Pi 4/5, Debian 12 / Raspberry Pi OS) with Debian's
 # cross compiler (crossbuild-essential-arm64):
 #   cmake -S . -B build-arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-arm64.cmake \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by the quick-start scripts: installs what is missing (Debian 12 / Raspberry Pi OS),
 # then configures and builds Portier into $PORTIER_BUILD (default: build/).
 # Set PORTIER_CMAKE_ARGS for extra configure options (e.g. -DPORTIER_SANITIZE=ON).

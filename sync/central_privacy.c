@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Forgetting an attendee in the central database (portier forget --central). */
 #include "central.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where a report's scans come from: the central PostgreSQL database, at corrected times. */
 #include "central.h"
 

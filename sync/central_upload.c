@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The scan upload (DESIGN.md §6): the one path by which scans reach the central database, for
  * the sync daemon and for every other uploader (tests, benchmarks). */
 #include "central.h"

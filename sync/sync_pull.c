@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The sync daemon's pulls: the other kiosks' scans into the local log, by per-device cursors,
  * and the event model's attendee changes and revocations into the kiosk's bundle (written by
  * src/store, event_db_apply_pulled). */

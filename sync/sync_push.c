@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The sync daemon's push: this kiosk's unpushed scans, in seq order, batch by batch, through
  * the one upload path (central_upload_scans), and the conflict alarm (syncd.h). */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The sync daemon's loop (syncd.h): connection and LISTEN, backoff, the status the kiosk screen
  * reads, clock anchors and systemd notify. The push is in sync_push.c, the pulls in
  * sync_pull.c. */

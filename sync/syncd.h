@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The sync daemon (`portier sync`): one process per kiosk, beside the kiosk, sharing its SQLite
  * scan log (store.h). It pushes this kiosk's scans to the central PostgreSQL database (central.h),
  * pulls the other kiosks' scans into the log (the kiosk folds them on its tick), pulls attendee

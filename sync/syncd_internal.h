@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The sync daemon's own object, shared by its files: syncd.c (the loop, connection, backoff,
  * status and systemd notify), sync_push.c (this kiosk's scans up) and sync_pull.c (the other
  * kiosks' scans and the event model down). Not for callers: they use syncd.h. */

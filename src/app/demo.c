@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The demo event (see demo.h): a symposium on digital public services, open data and
  * sustainable cities, in a Brussels conference venue. */
 #include "demo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The demo event: a one-day symposium in a Brussels conference venue, generated from a seed.
  *
  * About 900 people (attendees, ~30 speakers, ~20 staff, ~10 press) with Flemish, Walloon and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The people of the demo event (see demo_people.h). */
 #include "demo_people.h"
 

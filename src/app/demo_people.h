@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The people of the demo event (demo.c): where their names come from, the organisations they
  * work for, and the ASCII forms of their names in e-mail addresses. Pure. */
 #ifndef PORTIER_DEMO_PEOPLE_H

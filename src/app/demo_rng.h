@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The demo's random numbers (demo.c, demo_people.c): SplitMix64, tiny, fast, and the same
  * sequence on every platform for a given seed, so that a seed gives the same event anywhere. */
 #ifndef PORTIER_DEMO_RNG_H

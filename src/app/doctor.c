@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier doctor's checks (doctor.h). */
 #include "doctor.h"
 

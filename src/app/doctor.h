@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier doctor: checks a kiosk's set-up (configuration, event bundle, scan log, camera,
  * display, clock, central server, free disk) and says, for each problem, how to fix it.
  *

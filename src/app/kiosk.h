@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kiosk: the top-level object that owns every subsystem of one door (event, scan log,
  * occupancy, rules, camera, decode thread, scanner) and runs the main loop. This is the
  * headless kiosk; the screen (issue 4) is a layer over the same loop.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The portier command line: subcommand entry points and the one way they parse options.
  * Every subcommand returns CLI_OK, CLI_FAILURE (runtime failure) or CLI_USAGE (usage error). */
 #ifndef PORTIER_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier badges: signs a token for every attendee and prints it as badges. */
 #include <stdio.h>
 #include <stdlib.h>

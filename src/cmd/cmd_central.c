@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier central: sets up the central PostgreSQL database (init, publish, add-device,
  * add-organiser). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier demo: a complete demo — the demo symposium (demo.h) as CSV files, the event, its
  * badges and a kiosk bundle, then a kiosk on a synthetic camera. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier doctor: checks this kiosk's set-up and says how to fix what is wrong (doctor.h). */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier init, import, revoke and bundle: making and maintaining an event directory. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier kiosk: options from --config FILE ([kiosk]) and the command line, then the loop. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier forget / portier purge: erasing personal data, keeping the counts. */
 #include <stdio.h>
 #include <stdlib.h>

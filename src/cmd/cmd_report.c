@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier report: attendance reports for organisers, from kiosk databases or the central
  * database. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier sync: the sync daemon of one kiosk (syncd.h). */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier: one executable, git-style subcommands. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the kiosk answers a scan, in words (see answer.h). */
 #include "answer.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the kiosk answers a scan, in words: from a decision (result, reason, attendee, room)
  * to what the answer screen says. Pure: no SDL, no clock (time is a parameter); the screen
  * (src/screen/screen_answer.c) draws what this chooses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Table-driven options: one table says each option's name, type, range, default and help; the
  * same table parses an INI file section and the command line, and prints --help. Pure: the
  * caller reads files. Values given later replace earlier ones, so a caller applies the INI file

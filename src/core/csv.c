@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RFC 4180 CSV parser (see csv.h). */
 #include "csv.h"
 

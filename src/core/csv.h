@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RFC 4180 CSV parsing: quoted fields, doubled quotes, line breaks inside quotes, a UTF-8 byte
  * order mark, CRLF or LF line ends. Pure: parses a buffer, does no I/O.
  *

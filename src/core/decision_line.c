@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The headless kiosk's JSON lines, formatted by hand: their bytes are a contract (DESIGN.md §4),
  * so the field order and spacing are written out rather than left to a JSON library. */
 #include "decision_line.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The JSON lines a headless kiosk prints on stdout (DESIGN.md §4, docs/architecture.md): one
  * per decision, and in overview mode one per room whose count changed. Pure: the caller gives
  * every figure; times are formatted in the zone set with time_set_zone (sysclock.h). */

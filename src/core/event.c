@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The event model in memory: lookups, revocations. */
 #include "event.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The event model in memory: rooms, sessions, attendees, revocations. Pure; it is stored in
  * EVENT_DIR/event.db (store/event_db.h loads and writes it). An attendee's `num` is the compact
  * number a badge token carries; `serial` is the current badge's serial (see event_db.h). */

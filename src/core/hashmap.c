@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The string hash and the string -> size_t map (see hashmap.h). */
 #include "hashmap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one string hash of the project (FNV-1a, 64 bits) and a string -> size_t map built on it
  * (open addressing, linear probing, at most half full). Pure.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A fixed-size histogram of durations (0.05 ms buckets up to 2 s, then one overflow bucket):
  * percentiles over a day of frames in constant memory. Pure. */
 #ifndef PORTIER_HISTOGRAM_H

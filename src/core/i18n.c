@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The screen's messages: the catalogue compiled from assets/i18n/<language>.po, and the
  * messages of the vocabularies (vocab.def). */
 #include "i18n.h"

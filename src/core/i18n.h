@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kiosk screen's messages in every language of vocab.def (Dutch, French, English). Pure:
  * no I/O.
  *

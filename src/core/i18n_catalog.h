@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The screen's messages in every language, generated at build time from the files
  * assets/i18n/<language>.po (cmake/GenerateVocab.cmake writes i18n_catalog.c in the build
  * tree). For i18n.c alone: the rest of the program reads messages with i18n(). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Diagnostics to stderr, in the form "portier: <what>: <why>". When stderr is the journal's
  * stream (systemd's $JOURNAL_STREAM names it), each line starts with its syslog priority,
  * "<3>" error, "<4>" warning, "<6>" info, "<7>" debug, so `journalctl -p warning` can select

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "occupancy.h"
 
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Occupancy: who is where, derived from the merged scan log (DESIGN.md §4). Pure: no I/O, no
  * clock; every query takes the time it is asked for.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Organiser reports: the merged log, the one-pass computation and the CSV files. */
 #include "report.h"
 

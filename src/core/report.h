@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Organiser reports (portier report): attendance per session, per attendee, occupancy and
  * arrivals per 5 minutes, and one self-contained HTML page.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rooms.csv, sessions.csv and attendees.csv: parsing and validation (see roster.h). */
 #include "roster.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The roster: rooms.csv, sessions.csv and attendees.csv read, validated and written into an
  * event.db. Validation lists every fault, each as "<file>:<line>: column '<col>': <what>", so
  * that an organiser can fix a spreadsheet in one pass; nothing is written unless all is well.

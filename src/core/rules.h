@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The decision engine: what a kiosk answers to a scanned badge (DESIGN.md §4). Pure: no I/O,
  * no clock (now is a parameter); occupancy comes from occupancy.h.
  *

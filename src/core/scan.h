@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A scan: one decision of one kiosk, the unit of the append-only scan log (DESIGN.md §4, §5).
  * Shared by the decision rules, the local store, the sync daemon and the reports. */
 #ifndef PORTIER_SCAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Time: the calendar, ISO 8601 parsing and formatting. Pure: the clocks are read in
  * os/sysclock.h. */
 #ifndef PORTIER_TIMEUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Badge tokens: Ed25519-signed, base32 text that fits a version-5 QR code at ECC level M.
  * Pure: no I/O, no clock. Keys are raw libsodium keys (32-byte public, 64-byte secret).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small reusable pieces: allocation, growable strings, UTF-8. */
 #ifndef PORTIER_UTIL_H
 #define PORTIER_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The names of the vocabularies of vocab.def, as written in CSV files, JSON lines and databases,
  * and the functions that give and parse them (declared in event.h and scan.h). */
 #include <string.h>

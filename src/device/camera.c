@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Camera: spec parsing, the backend table, and the "none" backend. */
 #include <errno.h>
 #include <limits.h>

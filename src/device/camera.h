@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Frame sources for the kiosk's decoder, chosen by a SPEC string (DESIGN.md §1):
  *   v4l2:/dev/video0[@640x480][,fps=N]   a USB/UVC camera (or a Raspberry Pi CSI camera run
  *                                         under libcamerify), see camera_v4l2.c

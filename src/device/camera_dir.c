@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The dir: camera: replays PNG/PGM files of a folder in name order (strcmp order of the file
  * names, so frame-0001.png style names sort as expected).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The synth camera: synthetic frames of badges held up to a kiosk, for tests, benchmarks and
  * the demo. Deterministic: frame k of a given seed is always the same image.
  *

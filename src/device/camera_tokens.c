@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The synth camera's payloads from a tokens.csv: the badges 'portier badges' made, so that a
  * synthetic kiosk (demos, soaks, screen tests) shows real tokens of its event. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The v4l2: camera: a USB/UVC camera through the V4L2 ioctls directly, mmap streaming.
  *
  * Format: GREY is asked for first (the decoder wants luma only); else YUYV, whose Y bytes are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The zbar wrapper. The decode sequence follows zbar's examples/scan_image.c: an image scanner
  * with every symbology off but QR, a Y800 zbar_image wrapping the caller's pixels, one
  * zbar_scan_image(), the symbols read from the image, the image destroyed.

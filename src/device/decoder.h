@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The zbar wrapper: finds QR codes in a greyscale frame. One decoder per thread. */
 #ifndef PORTIER_DECODER_H
 #define PORTIER_DECODER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Scanners: keyboard-wedge QR scanners over evdev, scans on stdin, and none. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keyboard-wedge QR scanners and typed/replayed scans, chosen by a SPEC string (DESIGN.md §1):
  *   evdev:/dev/input/eventN   a USB scanner read directly, grabbed exclusively (EVIOCGRAB) so
  *                             its keystrokes never reach a console; key codes are mapped with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 8-bit greyscale images: PNG through cairo, binary PGM (P5) parsed here.
  *
  * image_load_memory() is fed untrusted bytes (camera directories, test fixtures, a fuzzer), so

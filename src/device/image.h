@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 8-bit greyscale images: what cameras deliver to the decoder, and what tests load and save. */
 #ifndef PORTIER_IMAGE_H
 #define PORTIER_IMAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The decode thread and its pipeline (see reader.h for the why of each step). */
 #include <errno.h>
 #include <poll.h>

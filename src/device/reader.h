@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The decode thread: the main loop hands it camera frames, it finds badge codes in them and
  * hands back what it read. Rendering never waits for decoding.
  *

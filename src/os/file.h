@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Files and paths: whole-file reads, atomic writes, directories. Thin shell over POSIX. */
 #ifndef PORTIER_FILE_H
 #define PORTIER_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sd_notify without libsystemd: one AF_UNIX datagram per message (sdnotify.h). */
 #include "sdnotify.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The systemd notification protocol (sd_notify(3)) without libsystemd: readiness, watchdog
  * pings, stopping and status lines sent as datagrams to $NOTIFY_SOCKET. Every function is a
  * cheap no-op when the process does not run under a Type=notify unit ($NOTIFY_SOCKET unset),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The system clock: the wall and monotonic clocks, the process's time zone, and the facts about
  * the clock that go into every scan record (DESIGN.md §5): which boot the monotonic clock belongs
  * to, and whether the wall clock was synchronised. Thin I/O shell: reads /proc and asks the

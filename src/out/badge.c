@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Badges drawn with cairo and pango: a PNG per attendee, an A4 PDF sheet, and tokens.csv.
  *
  * One drawing routine serves every output: it works in millimetres on a cairo context whose

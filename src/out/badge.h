@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Printed badges: one PNG per attendee, a printable A4 PDF sheet, and tokens.csv.
  *
  * A badge is BADGE_WIDTH_MM x BADGE_HEIGHT_MM: the event's name at the top, the attendee's name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The report's CSV files, and the report written to a folder. */
 #include "report_out.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The report as one self-contained HTML page: inline CSS, charts as inline SVG, no script and
  * nothing fetched, laid out for a browser and for A4 paper. */
 #include <inttypes.h>

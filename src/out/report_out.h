@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The report's files: five CSV files and one HTML page, written from a computed report. */
 #ifndef PORTIER_REPORT_OUT_H
 #define PORTIER_REPORT_OUT_H

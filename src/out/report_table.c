@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The report's column tables: what each CSV file and each HTML table shows, column by column. */
 #include "report_table.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The report's tables as column tables: one entry per column gives its CSV name, its HTML
  * heading and how its cell is read from a row, so that the CSV header, the CSV rows and the
  * HTML table of a file all come from the same entries. Adding a column is one entry. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The drawing layer of the screens (see draw.h). Text goes through ui_text.c (fitted into
  * boxes, cached as textures); shapes through SDL_RenderGeometry and filled spans. */
 #include "draw.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The drawing layer of the screens (private to src/screen): the palette, shapes, icons, text
  * placed in boxes (on top of ui_text.c), touch buttons and the pieces several screens share
  * (the header strip, occupancy bars, full-screen messages).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The answer screen: a decision drawn full screen in the colours, icon and sound of its class.
  * What it says (headline, detail, language) is chosen by the core (answer.h). */
 #include "draw.h"

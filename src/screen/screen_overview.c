@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The overview screen: the venue's totals and a tile per room (its name, session, count and
  * how long ago it changed), laid out to fit any screen. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The scan screen: the camera preview (or what replaces it), the room, its session, where to
  * scan and the occupancy. */
 #include <SDL.h>

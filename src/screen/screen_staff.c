@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The staff screens: the confirmation after a staff badge, and the staff menu (mode, count,
  * room, language, diagnostics). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The trouble screen: out of order (the scan log cannot be written, or the clock was never
  * set), what is wrong and what staff should do. */
 #include <stdio.h>

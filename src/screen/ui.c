@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kiosk screen: display, input, presentation state, and the choice of the screen each
  * frame draws (see ui.h). The screens are in screen_*.c, their drawing layer in draw.c. */
 #include "ui.h"

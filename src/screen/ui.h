@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kiosk screen (issue 4): a rendering layer that the kiosk's main loop drives.
  *
  * The kiosk owns the state and fills a struct ui_view (names, counts, sync state, the camera

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private to src/screen: the ui object, the text layer (ui_text.c), the sounds (ui_sound.c) and
  * the screens (screen_*.c). The rest of the program sees ui.h only; tests of the text and the
  * sounds may include this header. */

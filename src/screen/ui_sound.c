@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sounds for the kiosk screen, generated at start (no files to ship or lose): a rising
  * two-note chime for admitted, a single middle note for warnings, a low double buzz for denied
  * and a short triple tick for a staff badge. Distinct in pitch and rhythm, so they are told

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Text for the kiosk screen: font fallback per run, fitting into boxes, and a texture cache.
  *
  * A string is cut into runs of code points that one face provides (DejaVu Sans first, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* event.db: loading the model, key files, revocation and kiosk bundles. The only code that opens
  * an EVENT_DIR's or a bundle's event.db (roster_db.c writes the rosters into it). */
 #include "event_db.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* event.db: the event model on disk (the schema below), the key files of an
  * EVENT_DIR, revocation and kiosk bundles. The only code that reads or writes event.db, with
  * roster_db.h (imports) and privacy.h (forget).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Personal data: erasing names, organisations and e-mail addresses, keeping the counts. */
 #include "privacy.h"
 

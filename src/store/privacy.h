@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Personal data (the event is in the EU): erasing an attendee's name, organisation and e-mail
  * address everywhere Portier keeps them, while every count stays the same.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where a report's scans come from: kiosk databases collected after the event. */
 #include "report_source.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rosters into event.db: reading the CSV files, creating an event, importing attendees. The
  * parsing and validation are core/roster.c's. */
 #include "roster_db.h"

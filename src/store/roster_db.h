@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rosters into event.db: reads rooms.csv, sessions.csv and attendees.csv (validated by
  * core/roster.h), creates an event and imports attendees, all or nothing. */
 #ifndef PORTIER_ROSTER_DB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers shared by every module that talks to SQLite. */
 #ifndef PORTIER_SQLUTIL_H
 #define PORTIER_SQLUTIL_H

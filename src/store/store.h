@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kiosk's local store: one SQLite file (DESIGN.md §5) holding the append-only scan log and a
  * little key/value metadata. Two processes share the file: the kiosk appends its own scans and
  * the sync daemon inserts other devices' scans; both read. Knows nothing of kiosk rules.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* answer.h: what the answer screen is told about a decision (name, language, room, a room with
  * free seats when this one is full or closed, when reserved seats free up), and what it says:
  * the class and headline of each result and reason, the detail line, the language. */

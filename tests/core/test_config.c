@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The option table: INI files, the command line, and which one wins. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CSV parser: quoting, BOM, line ends, physical lines, errors, and arbitrary bytes. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The headless kiosk's JSON lines: the decision line of DESIGN.md §4 byte for byte, its
  * optional fields, escaping, and the overview line. */
 #include "decision_line.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The event model's index by id: lookups, the first of two equal ids, no index, rebuilding
  * after the tables change, and a congress-sized model. */
 #include <stdio.h>

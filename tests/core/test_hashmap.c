@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The string hash and map: known FNV-1a values, put and get, duplicates, growth through many
  * keys, keys that collide, entries whose keys outlive growth, finish and reuse. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The screen's catalogue, compiled from assets/i18n/<language>.po: every message has every
  * language of vocab.def, with the same printf conversions (flags, width, precision and letter)
  * in the same order, and a unique name; the messages of the vocabularies are the right ones. */

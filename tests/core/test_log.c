@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Log lines: plain on stderr, and with their syslog priority ("<4>" ...) first when stderr is
  * the journal's stream ($JOURNAL_STREAM equal to stderr's "DEV:INO"). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Occupancy derived from the merged scan log: order independence, idempotence, expiry at
  * session ends, manual adjustments, closed rooms, lookups. */
 #include <stdio.h>

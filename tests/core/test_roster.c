@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Roster validation on in-memory CSV: what is accepted, defaults, and exact error messages. */
 #include <stdlib.h>
 #include <string.h>

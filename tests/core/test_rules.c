@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The decision rules, as a table of scenarios: each a sequence of scans at given times (ISO 8601
  * with offsets) at given kiosks, with the expected decision and the occupancy after it. Every
  * scenario starts from an empty log; all kiosks of a scenario share one merged log. */

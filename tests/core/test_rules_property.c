@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Properties of the rules and the occupancy over long random scan streams (fixed seeds):
  *  - a single kiosk: occupancy never below 0, never above capacity after an ordinary
  *    (no override, not a speaker or staff) admission, the incremental counts equal the

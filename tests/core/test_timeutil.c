@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The calendar: known day numbers, the round trip over four centuries and more, and the dates
  * before 1970. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Badge tokens: round trip, every refusal reachable and distinct, strict base32, forgery. */
 #include "token.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The vocabularies of vocab.def: every word's name is a distinct [a-z0-9_] name that parses
  * back to it, the names are the ones files and databases hold, and the generated SQL lists
  * (vocab_sql.h) are the names in order. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cmake/GenerateVocab.cmake, which compiles assets/i18n/<language>.po into the program: it
 # accepts today's files and any text (';', '[', '??(', quotes), and stops the build, saying
 # why, on a file or a message missing, a message found twice, an empty or fuzzy translation, a

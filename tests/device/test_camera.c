@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Cameras: spec parsing and errors, none, dir: replay in name order (PNG and PGM), the synth
  * camera (frames decode to the payloads it reports, deterministic per seed), and v4l2 on a
  * missing device (a status, not an error). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The zbar wrapper: QR codes made with libqrencode, drawn into grey frames at several sizes,
  * rotations and noise levels, come back as the exact payload bytes; memory stays flat. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Scanners: evdev key mapping and burst detection from synthetic events, stdin line parsing,
  * the stdin reader over a pipe, and spec errors. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Greyscale images: PNG and PGM loading, saving, and refusing damaged or hostile files. */
 #include <fcntl.h>
 #include <stdlib.h>

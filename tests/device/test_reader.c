@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The decode thread and its pipeline: idle frames are skipped, a badge that appears is read
  * within 3 frames, a code that stops moving before it was read is still read, the slot keeps
  * only the newest frame, results reach the main loop through a pollable fd. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A stand-in for libFuzzer's main, for any compiler: runs a fuzz target over its seed corpus
  * and its regression inputs (every crash a fuzzer found is kept as a file in
  * regressions/<target>/), then over seeded random mutations of them (bit flips, byte

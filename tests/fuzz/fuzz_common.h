@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the fuzz targets share: a fixed Ed25519 key pair and event id, so that seeds holding
  * valid badge tokens (made by fuzz_make_seeds) verify in every run, and a check that stops the
  * run (abort: the fuzzer reports a crash) when a property fails. */

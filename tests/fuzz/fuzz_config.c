@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the INI parser (config_parse_ini) with a table of every option type. Properties:
  * an option that is set holds a value of its type within its range; errors are lines of text. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the RFC 4180 parser (csv_parse) on arbitrary bytes. Properties: a parse either
  * succeeds with records whose fields are NUL-terminated and whose lines never go backwards,
  * or fails naming a line within the input. */

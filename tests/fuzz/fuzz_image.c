@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the image loaders of the dir: camera (image_load_memory: PNG through cairo,
  * binary PGM parsed by hand) on arbitrary bytes. Properties: a loaded image has sides within
  * IMAGE_MAX_SIDE and every pixel can be read; a failure leaves the image zeroed. */

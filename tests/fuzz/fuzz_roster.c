@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the CSV importer's validation (roster_parse_rooms/sessions/attendees) on
  * arbitrary bytes; the first byte picks the file. Property: a file is accepted exactly when it
  * adds no error, and everything accepted is well-formed (valid ids, capacities > 0, sessions

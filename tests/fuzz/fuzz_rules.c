@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the zbar result -> decision path (rules_decide) with arbitrary bytes as the
  * decoded QR payload, on a small in-memory event signed with the fuzz key. Input: byte 0 picks
  * the room and mode, byte 1 the time of day, the rest is the payload. Properties: every payload

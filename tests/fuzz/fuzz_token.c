@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the badge token decoder (token_verify) on arbitrary bytes. Properties: a token
  * that verifies has fields in range and re-encodes to the same text (but for case); no token
  * verifies against another event's id. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writes the generated part of the seed corpora (tests/fuzz/corpus/<target>/): badge tokens
  * signed with the fuzz key (fuzz_common.h) and small images. The CSV and INI seeds are plain
  * files written by hand. Run once after changing the token format:

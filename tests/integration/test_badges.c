@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier init, then portier badges: every badge PNG scans back (through image_load and the
  * zbar decoder) to the token in tokens.csv, which verifies with verify.pub and names the
  * attendee whose id is the file name; the PDF sheet has the right page count; --only and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The central database on a real PostgreSQL 15 cluster: the schema and its migrations,
  * publish, login roles, row-level security, the organisers' views and LISTEN/NOTIFY. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier demo: the generated CSV files (full size), then the whole pipeline (a smaller demo):
  * event, badges, tokens.csv, kiosk bundle; re-running on the same directory; usage errors. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier init / import / revoke / bundle, end to end through the built program: a valid event
  * round-trips byte for byte, every bad file of tests/data/bad is refused with its exact messages
  * and leaves event.db untouched, and the key files and bundles hold what they must. */

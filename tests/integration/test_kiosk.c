@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The headless kiosk end to end: a real event, real badges, scans from stdin and from camera
  * frames on disk, JSON decisions out, every decision in the scan log, and a clean SIGTERM. */
 #define _GNU_SOURCE

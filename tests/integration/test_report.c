@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier report on a known day: a generated plan of who goes where and when, turned into the
  * scans three kiosks would hold (overlapping: each holds copies of others' scans), and the
  * figures expected from the plan itself, computed here without the report's code or the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.html in headless Chromium: a screenshot (PNG) and an A4 print (PDF), both without
  * errors, from a page that fetches nothing and runs no script. Needs the `chromium` package. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier forget and purge: the name and e-mail address are gone from every table and file
  * (event.db, a kiosk bundle, the central database, the badges folder), the raw bytes of the
  * SQLite files included, and the report's counts are unchanged. */

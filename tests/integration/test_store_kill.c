@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Durability under kill -9: a child appends scans (and batches of remote scans) as fast as it
  * can, reporting each acknowledged write on a pipe; the parent kills it at a random moment and
  * checks that every acknowledged write is in the file, that batches are all or nothing, that the

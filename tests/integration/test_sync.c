@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The sync daemon end to end, against a real PostgreSQL cluster (tests/pg_harness.h), with
  * real `portier kiosk` and `portier sync` processes:
  *   - three kiosks (two doors of one room and the entrance) replay 3,000 scans while the

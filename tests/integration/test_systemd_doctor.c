@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portier doctor (doctor.h) on a real kiosk set-up in a temp dir: a bundle, a kiosk.conf, a
  * scan log, a synthetic camera and a stand-in /sys/class/drm; then each thing broken in turn
  * must turn its check to FAIL (or WARN) with a fix. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The headless kiosk as systemd runs it (Type=notify, WatchdogSec): this test stands in for
  * systemd with its own notification socket. The kiosk must say READY=1, ping the watchdog while
  * it scans, and on SIGTERM in the middle of a burst say STOPPING=1, exit 0, and have stored

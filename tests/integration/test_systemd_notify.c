@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sd_notify without libsystemd (sdnotify.h): messages reach a socket standing in for systemd's,
  * the watchdog is rate-limited from $WATCHDOG_USEC and ignored when meant for another process,
  * and nothing is sent (or fails) without $NOTIFY_SOCKET. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The systemd units: systemd-analyze verify accepts them, and their exposure
 # (systemd-analyze security --offline=yes) stays within the targets of issue 7:
 # <= 3.0 for the sync daemon, <= 4.5 for the kiosk (which needs devices).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The report core in-process: the same set of scans in any order and with copies gives the
  * same bytes; what the event does not know is left out and counted; staff are not counted;
  * an admission counts until the session's end; CSV separators, quoting, decimal commas, BOM. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The power-cut and disk-fault VFS; see faultvfs.h. */
 #include "faultvfs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A test SQLite VFS that wraps the default "unix" one (as SQLite's own src/test_vfs.c does) and
  * models a disk with a volatile write cache, for power-cut and disk-full tests.
  *

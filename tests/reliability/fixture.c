@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared pieces of the reliability tests; see fixture.h. */
 #define _GNU_SOURCE
 #include "fixture.h"

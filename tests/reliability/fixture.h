@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the reliability tests share: a real event made with the built `portier` (init, badges,
  * bundle) in a fresh temp dir, its badge tokens, a parser for the kiosk's JSON decision lines,
  * and a ledger of confirmed decisions checked against a scan log.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kill -9 of the kiosk and of its sync daemon, alternately, at random moments of scan bursts
  * and of the daemon's pushes, against a real PostgreSQL cluster (tests/pg_harness.h):
  * after every kiosk kill, every decision it printed (a confirmed scan) is in the scan log and

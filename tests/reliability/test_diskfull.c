@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Disk full and read-only disk: the kiosk refuses new scans (never reports a decision it did
  * not store), keeps what it has, and works again once space (or write access) returns.
  *

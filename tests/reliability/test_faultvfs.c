@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The fault VFS itself: a power cut keeps what was synced and loses what was not (drop), the
  * process ends with FAULTVFS_EXIT_CUT, and failing writes fail with the chosen error. Checked
  * with plain SQLite (rollback journal off, no WAL) so that every sync is explicit. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Hostile QR codes: codes that are not this event's badges (URLs, vCards, Wi-Fi credentials,
  * pretix tickets, a 2,953-byte binary blob in a version-40-L code, control characters, invalid
  * UTF-8, another event's badge, a forged and an altered badge, a revoked one) and a real badge

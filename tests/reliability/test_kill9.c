@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kill -9 of the real headless kiosk (`portier kiosk --scanner stdin`) at random moments of
  * scan bursts: every JSON line it printed (a confirmed decision) must be in the scan log
  * afterwards, the file must pass integrity_check, and the kiosk must start again (each round

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Power cuts during scan bursts, through the fault VFS (faultvfs.h).
  *
  * Each round forks a child that runs the kiosk (kiosk_create, then kiosk_handle_payload for a

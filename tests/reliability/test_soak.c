@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The soak, short: bench/soak.sh (a headless kiosk on the synth camera, its sync daemon, a
  * central PostgreSQL that crashes every few seconds) for 20,000 frames, about 450 scans;
  * PORTIER_FULL=1 runs the whole day, 1,000,000 frames and some 22,700 scans (about 80

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The headless kiosk loop under valgrind memcheck: `portier kiosk --headless` on a short
  * dir: camera replay (badges rendered by camera_synth_render, with empty frames between) and
  * scanner lines on stdin must run with no memory errors and no definite leaks, exit 0, and

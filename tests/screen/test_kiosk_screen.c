@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The whole kiosk with its screen, under SDL's offscreen driver: 2,000 frames of the synthetic
  * camera showing real badges -> decode thread -> decisions -> scan log -> answer screens. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Renders every screen at 800x480, 1920x1080 and in portrait under SDL's offscreen driver,
  * saves PNGs and checks their pixels: the answer screens are mostly green/red, the occupancy
  * bar's fill matches the count, no text leaves its box, long names are ellipsized; and the

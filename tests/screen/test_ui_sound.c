@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The sounds: generated, distinct for admitted and denied, silent when muted. (What the
  * answer screen is told about a decision is tested in tests/core/test_answer.c.) */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Builds the .deb for this machine (scripts/package: CPack, then lintian, which must be clean)
 # and checks what is in it: the files, the conffile, the maintainer scripts, and Depends equal
 # to the list cross builds use (cmake/Packaging.cmake), so that the arm64 package stays right.

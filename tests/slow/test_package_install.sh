@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Installs the amd64 .deb into a clean Debian 12 root (debootstrap, cached as a tarball) with
 # apt, as an operator would, and checks that the files are in place, the portier user exists
 # in the right groups, the units are enabled and systemd-analyze verify accepts them as

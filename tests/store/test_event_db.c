@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading event.db while its writer dies: a writer killed mid-transaction (the sync daemon
  * applying pulled attendees, kill -9) leaves a hot journal, which a read-only connection
  * cannot roll back. event_load must still read the model as it was before that transaction,

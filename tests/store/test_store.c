@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The local store: creation, reopening, migration, seq, remote inserts, the read cursor,
  * refusals that leave the file untouched, and the append-only triggers. */
 #include "store.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The CHECK lists of the schemas are the vocabularies of src/core/vocab.def. The schema steps
  * are never edited once released, so a word added to vocab.def needs a new step with the new
  * list: this test fails until the last CHECK (column IN (...)) of each vocabulary's column is

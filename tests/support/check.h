@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A minimal test harness: CHECK records a failure and goes on; the test's main returns
  * check_done(), which prints "N passed, N failed" and the exit status ctest reads. */
 #ifndef PORTIER_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reference occupancy model: occupancy.h's counts derived from scratch, written out on its
  * own (no index, no increment, linear lookups) so that the tests do not check the product's code
  * against itself. */

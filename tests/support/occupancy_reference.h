@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reference occupancy model for tests (occupancy_reference.c). */
 #ifndef PORTIER_OCCUPANCY_REFERENCE_H
 #define PORTIER_OCCUPANCY_REFERENCE_H

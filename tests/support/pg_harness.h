@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A throwaway PostgreSQL 15 cluster for one test program (header only: include it once).
  *
  *     struct pg_harness *pg = pg_harness_start(NULL);    // NULL: fast, non-durable defaults

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Runs shell commands from tests: the built portier (PORTIER_BIN) and the tools around it. */
 #ifndef PORTIER_TEST_SHELL_H
 #define PORTIER_TEST_SHELL_H

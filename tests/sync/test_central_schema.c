@@ -1,4 +1,5 @@
-/* The schema steps built into portier (src/central_schema.c) are byte for byte the files
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The schema steps built into portier (sync/central_schema.c) are byte for byte the files
  * sync/schema/NNN_name.sql, and they are numbered 1, 2, 3, ... without gaps. */
 #include <dirent.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ int main(void)
         CHECK_MSG(text != NULL, "cannot read %s", file);
         if (text != NULL) {
             CHECK_MSG(len == strlen(m->sql) && memcmp(text, m->sql, len) == 0,
-                      "%s differs from src/central_schema.c: run sync/schema/embed.sh", file);
+                      "%s differs from sync/central_schema.c: run sync/schema/embed.sh", file);
             CHECK_MSG(strstr(text, "\nBEGIN;") == NULL && strstr(text, "\nCOMMIT;") == NULL &&
                           strstr(text, "\nSTART TRANSACTION") == NULL,
                       "%s must not hold BEGIN or COMMIT: each step runs in one transaction", file);
