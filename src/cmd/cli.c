@@ -75,26 +75,28 @@ static const char *find_config_arg(int argc, char **argv)
     return NULL;
 }
 
-/* Applies the [ini_section] of the --config file, when one is given, to cfg. Returns false
- * after printing why. */
-static bool read_config_file(const struct cli_spec *spec, struct config *cfg, int argc, char **argv)
+/* Applies the [ini_section] of the --config file, when one is given, to cfg. Returns CLI_OK,
+ * CLI_USAGE after printing what is wrong with the file (so that systemd, told by
+ * RestartPreventExitStatus=2, does not restart a kiosk until it is fixed), or CLI_FAILURE when
+ * it cannot be read. */
+static int read_config_file(const struct cli_spec *spec, struct config *cfg, int argc, char **argv)
 {
     const char *path = find_config_arg(argc, argv);
     if (path == NULL)
-        return true;
+        return CLI_OK;
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         size_t len = strlen(path);
         log_warnx("%s: %s: is a directory; --config takes the file itself (e.g. %.*s/%s.conf)",
                   spec->name, path, (int)(len > 1 && path[len - 1] == '/' ? len - 1 : len), path,
                   spec->ini_section);
-        return false;
+        return CLI_USAGE;
     }
     size_t len;
     char *text = file_read_all(path, &len);
     if (text == NULL) {
         log_warn("%s: %s", spec->name, path);
-        return false;
+        return CLI_FAILURE;
     }
     struct strbuf errors = {0};
     bool ok = config_parse_ini(cfg, text, len, spec->ini_section, path, &errors);
@@ -104,7 +106,7 @@ static bool read_config_file(const struct cli_spec *spec, struct config *cfg, in
         log_warnx("%s: %s has errors; fix them and start again", spec->name, path);
     }
     strbuf_finish(&errors);
-    return ok;
+    return ok ? CLI_OK : CLI_USAGE;
 }
 
 /* Appends what is wrong with the number of positional arguments to errors: too few of those
@@ -135,8 +137,9 @@ int cli_run(const struct cli_spec *spec, int argc, char **argv)
     struct strbuf errors = {0};
     int rc = CLI_FAILURE, n_args = 0;
     config_init(&cfg, spec->options, spec->n_options);
-    if (spec->ini_section != NULL && !read_config_file(spec, &cfg, argc, argv))
+    if (spec->ini_section != NULL && (rc = read_config_file(spec, &cfg, argc, argv)) != CLI_OK)
         goto end;
+    rc = CLI_FAILURE;
     if (config_parse_args(&cfg, argc, argv, &n_args, &errors)) {
         check_args(spec, argv + 1, n_args, &errors);
         config_check_required(&cfg, &errors);

@@ -654,14 +654,7 @@ bool store_append_scan(struct store *st, struct scan *s)
      * same seq between the read and the insert. */
     if (!step_done(st, st->begin, "beginning a transaction"))
         return false;
-    sqlite3_bind_text(st->max_seq, 1, st->device_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st->max_seq, 2, st->db_epoch);
-    int rc = sqlite3_step(st->max_seq);
-    int64_t last = rc == SQLITE_ROW ? sqlite3_column_int64(st->max_seq, 0) : -1;
-    if (rc != SQLITE_ROW)
-        log_db(st, "reading the last seq");
-    sqlite3_reset(st->max_seq);
-    sqlite3_clear_bindings(st->max_seq);
+    int64_t last = store_last_seq(st);
     if (last < 0)
         goto fail;
     s->seq = last + 1;

@@ -291,6 +291,13 @@ static void test_usage(void)
     CHECK(test_sh("cd %s && %s kiosk kiosk --config kiosk.conf 2>&1 | grep -q "
                   "\"kiosk.conf:2: option 'mode'\"",
                   dir, bin) == 0);
+    /* A file with errors is a usage error (exit 2): systemd's RestartPreventExitStatus=2 keeps
+     * the kiosk stopped until it is fixed instead of restarting it in a loop. */
+    CHECK(test_sh("cd %s && %s kiosk kiosk --config kiosk.conf 2>/dev/null", dir, bin) == 2);
+    const char *twice = "[kiosk]\ndevice = a\ndevice = b\n";
+    CHECK(file_write_atomic(conf, twice, strlen(twice), 0644));
+    CHECK(test_sh("cd %s && %s kiosk kiosk --config kiosk.conf 2>/dev/null", dir, bin) == 2);
+    CHECK(test_sh("cd %s && %s kiosk kiosk --config . 2>/dev/null", dir, bin) == 2);
     free(conf);
 }
 
