@@ -595,46 +595,36 @@ static bool make_password(char *buf)
     return true;
 }
 
-char *central_add_login(PGconn *conn, enum central_role role, const char *name,
-                        enum central_auth auth, const char *host, const char *port)
+/* True when name can be a login and the database has the Portier schema; logs why not. */
+static bool login_target_ready(PGconn *conn, const char *name)
 {
     const char *why = NULL;
-    char password[CENTRAL_PASSWORD_LEN + 1] = "";
-    char *verifier = NULL, *ident = NULL, *literal = NULL, *sql = NULL;
-    PGresult *res = NULL;
-    struct strbuf out = {0};
-    bool ok = false;
-
     if (!central_login_name_valid(name, &why)) {
         log_warnx("central: '%s' cannot be a login name: it %s", name, why);
-        return NULL;
+        return false;
     }
     int version = central_schema_version(conn);
     if (version < 0)
-        return NULL;
+        return false;
     if (version == 0) {
         log_warnx("central: the database has no Portier schema: run 'portier central init' "
                   "first");
-        return NULL;
+        return false;
     }
-    if (auth == CENTRAL_AUTH_PASSWORD) {
-        if (!make_password(password))
-            return NULL;
-        /* Only the SCRAM verifier travels and can reach the server's logs. */
-        verifier = PQencryptPasswordConn(conn, password, name, NULL);
-        if (verifier == NULL) {
-            log_warnx("central: encrypting the password: %s", pq_error(conn, NULL));
-            goto out;
-        }
-        literal = PQescapeLiteral(conn, verifier, strlen(verifier));
-    }
-    ident = PQescapeIdentifier(conn, name, strlen(name));
-    if (ident == NULL || (auth == CENTRAL_AUTH_PASSWORD && literal == NULL)) {
-        log_warnx("central: %s", pq_error(conn, NULL));
-        goto out;
-    }
+    return true;
+}
+
+/* In one transaction: creates the role ident (escaped name) in its group, with the password
+ * verifier literal when not NULL, and records the login. Rolls back on failure. */
+static bool create_role(PGconn *conn, enum central_role role, const char *name,
+                        enum central_auth auth, const char *ident, const char *literal)
+{
+    PGresult *res = NULL;
+    char *sql = NULL;
+    bool ok = false;
+
     if (!exec_ok(conn, "BEGIN", "starting a transaction"))
-        goto out;
+        return false;
     const char *params[] = {name};
     res = exec_params(conn, "SELECT 1 FROM pg_roles WHERE rolname = $1", 1, params,
                       "looking for the role");
@@ -662,9 +652,22 @@ char *central_add_login(PGconn *conn, enum central_role role, const char *name,
                       2, login, "recording the login");
     if (res == NULL)
         goto fail;
-    if (!exec_ok(conn, "COMMIT", "creating the role"))
-        goto out;
+    ok = exec_ok(conn, "COMMIT", "creating the role");
+    goto out;
+fail:
+    rollback(conn);
+out:
+    PQclear(res);
+    free(sql);
+    return ok;
+}
 
+/* The conninfo the new login connects with: the password, or the certificate files named
+ * after it. Owned by the caller. */
+static char *login_conninfo(PGconn *conn, const char *name, enum central_auth auth,
+                            const char *host, const char *port, const char *password)
+{
+    struct strbuf out = {0};
     central_conninfo_append(&out, "host", host ? host : PQhost(conn));
     central_conninfo_append(&out, "port", port ? port : PQport(conn));
     central_conninfo_append(&out, "dbname", PQdb(conn));
@@ -680,22 +683,41 @@ char *central_add_login(PGconn *conn, enum central_role role, const char *name,
         free(cert);
         free(key);
     }
-    ok = true;
-    goto out;
-fail:
-    rollback(conn);
+    return strbuf_take(&out);
+}
+
+char *central_add_login(PGconn *conn, enum central_role role, const char *name,
+                        enum central_auth auth, const char *host, const char *port)
+{
+    char password[CENTRAL_PASSWORD_LEN + 1] = "";
+    char *verifier = NULL, *ident = NULL, *literal = NULL, *conninfo = NULL;
+
+    if (!login_target_ready(conn, name))
+        return NULL;
+    if (auth == CENTRAL_AUTH_PASSWORD) {
+        if (!make_password(password))
+            return NULL;
+        /* Only the SCRAM verifier travels and can reach the server's logs. */
+        verifier = PQencryptPasswordConn(conn, password, name, NULL);
+        if (verifier == NULL) {
+            log_warnx("central: encrypting the password: %s", pq_error(conn, NULL));
+            goto out;
+        }
+        literal = PQescapeLiteral(conn, verifier, strlen(verifier));
+    }
+    ident = PQescapeIdentifier(conn, name, strlen(name));
+    if (ident == NULL || (auth == CENTRAL_AUTH_PASSWORD && literal == NULL)) {
+        log_warnx("central: %s", pq_error(conn, NULL));
+        goto out;
+    }
+    if (create_role(conn, role, name, auth, ident, literal))
+        conninfo = login_conninfo(conn, name, auth, host, port, password);
 out:
-    PQclear(res);
     sodium_memzero(password, sizeof password);
     PQfreemem(verifier);
     PQfreemem(literal);
     PQfreemem(ident);
-    free(sql);
-    if (!ok) {
-        strbuf_finish(&out);
-        return NULL;
-    }
-    return strbuf_take(&out);
+    return conninfo;
 }
 
 void central_close(PGconn *conn)

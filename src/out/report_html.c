@@ -420,45 +420,52 @@ static void over_capacity_table(struct strbuf *sb, const struct report *r)
     strbuf_puts(sb, "\n");
 }
 
-/* The page. */
-char *report_html(const struct report *r)
+/* The day the page is about: the first session's start, or the first scan without sessions. */
+static int64_t page_day(const struct report *r)
 {
     const struct event *ev = r->ev;
-    struct strbuf sb = {0};
-    char v[64], sub[96];
-    int64_t t0, t1;
-    chart_window(r, &t0, &t1);
     int64_t day = ev->n_sessions > 0 ? ev->sessions[0].start_ms : r->first_ms;
     for (size_t s = 0; s < ev->n_sessions; s++) {
         if (ev->sessions[s].start_ms < day)
             day = ev->sessions[s].start_ms;
     }
+    return day;
+}
 
-    strbuf_puts(&sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                     "<title>Attendance report · ");
-    report_html_escape(&sb, ev->name);
-    strbuf_printf(&sb, "</title><style>%s</style></head><body>\n", style);
-    strbuf_puts(&sb, "<header><div><div class=\"kicker\">Attendance report</div><h1>");
-    report_html_escape(&sb, ev->name);
-    strbuf_puts(&sb, "</h1></div><div class=\"when\">");
-    put_date(&sb, day);
-    strbuf_puts(&sb, "<br>");
-    report_html_escape(&sb, ev->timezone);
-    strbuf_puts(&sb, "</div></header>\n");
+/* The document's head with the styles, and the page header: event, date, time zone. */
+static void page_head(struct strbuf *sb, const struct report *r)
+{
+    const struct event *ev = r->ev;
+    strbuf_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                    "<title>Attendance report · ");
+    report_html_escape(sb, ev->name);
+    strbuf_printf(sb, "</title><style>%s</style></head><body>\n", style);
+    strbuf_puts(sb, "<header><div><div class=\"kicker\">Attendance report</div><h1>");
+    report_html_escape(sb, ev->name);
+    strbuf_puts(sb, "</h1></div><div class=\"when\">");
+    put_date(sb, page_day(r));
+    strbuf_puts(sb, "<br>");
+    report_html_escape(sb, ev->timezone);
+    strbuf_puts(sb, "</div></header>\n");
+}
 
-    /* Headline figures. */
+/* The four headline figures: checked in, venue peak, session attendances, refusals. */
+static void headline_cards(struct strbuf *sb, const struct report *r)
+{
+    const struct event *ev = r->ev;
+    char v[64], sub[96];
     int attended = 0, refused = 0, full = 0;
     for (size_t s = 0; s < ev->n_sessions; s++) {
         attended += r->sessions[s].attended;
         refused += r->sessions[s].refused_full;
         full += r->sessions[s].peak >= ev->rooms[ev->sessions[s].room].capacity;
     }
-    strbuf_puts(&sb, "<section class=\"cards\">");
+    strbuf_puts(sb, "<section class=\"cards\">");
     snprintf(v, sizeof v, "%d", r->checked_in);
     snprintf(sub, sizeof sub, "of %d registered (%d%%)", r->people,
              r->people > 0 ? (r->checked_in * 100 + r->people / 2) / r->people : 0);
-    card(&sb, v, "checked in at the entrance", sub);
+    card(sb, v, "checked in at the entrance", sub);
     snprintf(v, sizeof v, "%d", r->venue_peak);
     if (r->venue_peak > 0) {
         char hhmm[8];
@@ -467,60 +474,83 @@ char *report_html(const struct report *r)
     } else {
         snprintf(sub, sizeof sub, "no one checked in");
     }
-    card(&sb, v, "peak inside the venue", sub);
+    card(sb, v, "peak inside the venue", sub);
     snprintf(v, sizeof v, "%d", attended);
     snprintf(sub, sizeof sub, "over %zu sessions in %zu rooms", ev->n_sessions, ev->n_rooms);
-    card(&sb, v, "session attendances", sub);
+    card(sb, v, "session attendances", sub);
     snprintf(v, sizeof v, "%d", refused);
     snprintf(sub, sizeof sub, "%d session%s reached capacity", full, full == 1 ? "" : "s");
-    card(&sb, v, "refused at a full room", sub);
-    strbuf_puts(&sb, "</section>\n");
+    card(sb, v, "refused at a full room", sub);
+    strbuf_puts(sb, "</section>\n");
+}
 
-    strbuf_puts(&sb, "<h2>Arrivals at the entrance</h2><div class=\"legend\">"
-                     "<span><i class=\"sw\" style=\"background:#2f6fbd\"></i>check-ins per 5 "
-                     "minutes (left scale)</span><span><i class=\"sw\" style=\"background:"
-                     "#0f766e\"></i>checked in so far (right scale)</span></div>");
-    arrivals_chart(&sb, r, t0, t1);
+/* The arrivals chart and one occupancy chart per room, each with its legend. */
+static void charts(struct strbuf *sb, const struct report *r)
+{
+    int64_t t0, t1;
+    chart_window(r, &t0, &t1);
+    strbuf_puts(sb, "<h2>Arrivals at the entrance</h2><div class=\"legend\">"
+                    "<span><i class=\"sw\" style=\"background:#2f6fbd\"></i>check-ins per 5 "
+                    "minutes (left scale)</span><span><i class=\"sw\" style=\"background:"
+                    "#0f766e\"></i>checked in so far (right scale)</span></div>");
+    arrivals_chart(sb, r, t0, t1);
 
-    strbuf_puts(&sb, "<h2>Occupancy by room</h2><div class=\"legend\"><span><i class=\"sw\" "
-                     "style=\"background:#2f6fbd;opacity:.5\"></i>people in the room (highest "
-                     "in each 5 minutes)</span><span><i class=\"sw\" style=\"background:"
-                     "#c2410c\"></i>capacity</span><span><i class=\"sw\" style=\"background:"
-                     "#eef3fa;border:1px solid #c9d6ea\"></i>session</span></div>"
-                     "<div class=\"charts\">");
-    for (size_t k = 0; k < ev->n_rooms; k++)
-        room_chart(&sb, r, k, t0, t1);
-    strbuf_puts(&sb, "</div>\n");
+    strbuf_puts(sb, "<h2>Occupancy by room</h2><div class=\"legend\"><span><i class=\"sw\" "
+                    "style=\"background:#2f6fbd;opacity:.5\"></i>people in the room (highest "
+                    "in each 5 minutes)</span><span><i class=\"sw\" style=\"background:"
+                    "#c2410c\"></i>capacity</span><span><i class=\"sw\" style=\"background:"
+                    "#eef3fa;border:1px solid #c9d6ea\"></i>session</span></div>"
+                    "<div class=\"charts\">");
+    for (size_t k = 0; k < r->ev->n_rooms; k++)
+        room_chart(sb, r, k, t0, t1);
+    strbuf_puts(sb, "</div>\n");
+}
 
-    strbuf_puts(&sb, "<h2>Sessions</h2>");
-    html_table(&sb, r, &report_attendance_table);
-
-    over_capacity_table(&sb, r);
-
-    strbuf_puts(&sb, "<ul class=\"notes\">"
-                     "<li>Staff are not counted. Speakers and press are.</li>"
-                     "<li>Attended: present in the room while the session ran. Someone "
-                     "counts from the scan that admitted them until they entered another "
-                     "room, left, or the session ended.</li>"
-                     "<li>No-shows: registered, checked in at the entrance before the session "
-                     "ended, but did not attend it.</li>"
-                     "<li>Peak: the most people in the room while the session ran, and when "
-                     "it was first reached.</li>");
-    strbuf_printf(&sb, "<li>From %zu scans by %zu devices", r->scans, r->devices);
+/* What the figures mean, and how many scans they come from. */
+static void notes(struct strbuf *sb, const struct report *r)
+{
+    strbuf_puts(sb, "<ul class=\"notes\">"
+                    "<li>Staff are not counted. Speakers and press are.</li>"
+                    "<li>Attended: present in the room while the session ran. Someone "
+                    "counts from the scan that admitted them until they entered another "
+                    "room, left, or the session ended.</li>"
+                    "<li>No-shows: registered, checked in at the entrance before the session "
+                    "ended, but did not attend it.</li>"
+                    "<li>Peak: the most people in the room while the session ran, and when "
+                    "it was first reached.</li>");
+    strbuf_printf(sb, "<li>From %zu scans by %zu devices", r->scans, r->devices);
     /* Not the copies merged: that depends on the source, and the page must not. */
     if (r->unknown_scans > 0)
-        strbuf_printf(&sb,
+        strbuf_printf(sb,
                       "; %zu scans name rooms, sessions or people this event does not "
                       "know and were left out",
                       r->unknown_scans);
-    strbuf_puts(&sb, ".</li></ul>\n");
+    strbuf_puts(sb, ".</li></ul>\n");
+}
 
-    strbuf_puts(&sb, "<section class=\"appendix\"><h2>Arrivals per 5 minutes</h2>");
-    html_table(&sb, r, &report_arrivals_table);
-    strbuf_puts(&sb, "<h2>Occupancy per 5 minutes</h2>");
-    html_table(&sb, r, &report_occupancy_table);
-    strbuf_puts(&sb, "</section><section class=\"appendix\"><h2>Attendees</h2>");
-    html_table(&sb, r, &report_attendees_table);
-    strbuf_puts(&sb, "</section>\n</body></html>\n");
+/* The appendix: the per-5-minute tables and the attendees, then the end of the page. */
+static void appendix(struct strbuf *sb, const struct report *r)
+{
+    strbuf_puts(sb, "<section class=\"appendix\"><h2>Arrivals per 5 minutes</h2>");
+    html_table(sb, r, &report_arrivals_table);
+    strbuf_puts(sb, "<h2>Occupancy per 5 minutes</h2>");
+    html_table(sb, r, &report_occupancy_table);
+    strbuf_puts(sb, "</section><section class=\"appendix\"><h2>Attendees</h2>");
+    html_table(sb, r, &report_attendees_table);
+    strbuf_puts(sb, "</section>\n</body></html>\n");
+}
+
+/* The page: a fixed sequence of sections. */
+char *report_html(const struct report *r)
+{
+    struct strbuf sb = {0};
+    page_head(&sb, r);
+    headline_cards(&sb, r);
+    charts(&sb, r);
+    strbuf_puts(&sb, "<h2>Sessions</h2>");
+    html_table(&sb, r, &report_attendance_table);
+    over_capacity_table(&sb, r);
+    notes(&sb, r);
+    appendix(&sb, r);
     return strbuf_take(&sb);
 }

@@ -161,15 +161,117 @@ static bool fsync_path(const char *path)
     return ok;
 }
 
+/* Writes the meta rows of a new event: format, ids, name, zone, creation time, next number. */
+static bool write_meta(sqlite3 *db, const char *what, const struct roster *r, uint32_t event_id,
+                       uint16_t key_id, const char *name, const char *timezone)
+{
+    char num[32];
+    char created[TIME_ISO_LEN];
+    time_format_iso8601(time_now_ms(), created);
+    snprintf(num, sizeof num, "%u", (unsigned)event_id);
+    if (!set_meta(db, what, "format", "portier-event") || !set_meta(db, what, "event_id", num))
+        return false;
+    snprintf(num, sizeof num, "%u", (unsigned)key_id);
+    if (!set_meta(db, what, "key_id", num) || !set_meta(db, what, "name", name) ||
+        !set_meta(db, what, "timezone", timezone) || !set_meta(db, what, "created", created))
+        return false;
+    snprintf(num, sizeof num, "%zu", r->n_attendees + 1);
+    return set_meta(db, what, "next_num", num);
+}
+
+/* Writes the rooms, in roster order. */
+static bool write_rooms(sqlite3 *db, const char *what, const struct roster *r)
+{
+    sqlite3_stmt *st =
+        prepare(db, what, "INSERT INTO rooms(id, name, capacity, pos) VALUES(?,?,?,?)");
+    bool ok = st != NULL;
+    for (size_t i = 0; ok && i < r->n_rooms; i++) {
+        bind_text(st, 1, r->rooms[i].id);
+        bind_text(st, 2, r->rooms[i].name);
+        sqlite3_bind_int(st, 3, r->rooms[i].capacity);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)i);
+        ok = step_done(db, what, st);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* Writes the sessions. */
+static bool write_sessions(sqlite3 *db, const char *what, const struct roster *r)
+{
+    sqlite3_stmt *st =
+        prepare(db, what,
+                "INSERT INTO sessions(id, room, title, start_ms, end_ms, start_text, end_text) "
+                "VALUES(?,?,?,?,?,?,?)");
+    bool ok = st != NULL;
+    for (size_t i = 0; ok && i < r->n_sessions; i++) {
+        const struct roster_session *s = &r->sessions[i];
+        bind_text(st, 1, s->id);
+        bind_text(st, 2, s->room);
+        bind_text(st, 3, s->title);
+        sqlite3_bind_int64(st, 4, s->start_ms);
+        sqlite3_bind_int64(st, 5, s->end_ms);
+        bind_text(st, 6, s->start_text);
+        bind_text(st, 7, s->end_text);
+        ok = step_done(db, what, st);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* Writes the attendees, numbered from 1 in roster order, and their registrations. */
+static bool write_attendees(sqlite3 *db, const char *what, const struct roster *r)
+{
+    sqlite3_stmt *st =
+        prepare(db, what,
+                "INSERT INTO attendees(id, num, name, organisation, email, language, category, "
+                "serial) VALUES(?,?,?,?,?,?,?,0)");
+    sqlite3_stmt *reg =
+        prepare(db, what, "INSERT INTO registrations(attendee, session) VALUES(?,?)");
+    bool ok = st != NULL && reg != NULL;
+    for (size_t i = 0; ok && i < r->n_attendees; i++) {
+        const struct roster_attendee *a = &r->attendees[i];
+        bind_text(st, 1, a->id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)(i + 1));
+        bind_text(st, 3, a->name);
+        bind_text(st, 4, a->organisation);
+        bind_text(st, 5, a->email);
+        bind_text(st, 6, language_name(a->language));
+        bind_text(st, 7, category_name(a->category));
+        ok = step_done(db, what, st) && insert_registrations(db, what, reg, a);
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(reg);
+    return ok;
+}
+
+/* Makes the closed temporary database durable and links it in as db_path. */
+static bool link_into_place(const char *tmp, const char *db_path)
+{
+    if (!fsync_path(tmp)) {
+        log_warn("%s: fsync", tmp);
+        return false;
+    }
+    /* link() rather than rename(): it fails when event.db appeared meanwhile, so that an
+     * existing event is never overwritten. */
+    if (link(tmp, db_path) != 0) {
+        log_warn("%s", db_path);
+        return false;
+    }
+    if (!fsync_dir_of(db_path)) {
+        log_warn("%s: fsync of the directory", db_path);
+        return false;
+    }
+    return true;
+}
+
 bool roster_create_db(const struct roster *r, const char *db_path, uint32_t event_id,
                       uint16_t key_id, const char *name, const char *timezone)
 {
     const char *what = db_path;
     bool ok = false;
     sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL, *reg = NULL;
     char *tmp = xasprintf("%s.tmp.%ld", db_path, (long)getpid());
-    char num[32];
 
     if (r->n_attendees > TOKEN_MAX_ATTENDEE_NUM) {
         log_warnx("%s: too many attendees (at most %u)", what, TOKEN_MAX_ATTENDEE_NUM);
@@ -180,97 +282,19 @@ bool roster_create_db(const struct roster *r, const char *db_path, uint32_t even
         log_warnx("%s: cannot create: %s", tmp, db ? sqlite3_errmsg(db) : "out of memory");
         goto out;
     }
-    if (!sql_exec(db, what, event_db_schema_sql()) || !sql_exec(db, what, "BEGIN"))
+    /* All in one transaction, written to a temporary file: an event.db is whole or absent. */
+    if (!sql_exec(db, what, event_db_schema_sql()) || !sql_exec(db, what, "BEGIN") ||
+        !write_meta(db, what, r, event_id, key_id, name, timezone) || !write_rooms(db, what, r) ||
+        !write_sessions(db, what, r) || !write_attendees(db, what, r) ||
+        !sql_exec(db, what, "COMMIT"))
         goto out;
-    char created[TIME_ISO_LEN];
-    time_format_iso8601(time_now_ms(), created);
-    snprintf(num, sizeof num, "%u", (unsigned)event_id);
-    if (!set_meta(db, what, "format", "portier-event") || !set_meta(db, what, "event_id", num))
-        goto out;
-    snprintf(num, sizeof num, "%u", (unsigned)key_id);
-    if (!set_meta(db, what, "key_id", num) || !set_meta(db, what, "name", name) ||
-        !set_meta(db, what, "timezone", timezone) || !set_meta(db, what, "created", created))
-        goto out;
-    snprintf(num, sizeof num, "%zu", r->n_attendees + 1);
-    if (!set_meta(db, what, "next_num", num))
-        goto out;
-
-    if ((st = prepare(db, what, "INSERT INTO rooms(id, name, capacity, pos) VALUES(?,?,?,?)")) ==
-        NULL)
-        goto out;
-    for (size_t i = 0; i < r->n_rooms; i++) {
-        bind_text(st, 1, r->rooms[i].id);
-        bind_text(st, 2, r->rooms[i].name);
-        sqlite3_bind_int(st, 3, r->rooms[i].capacity);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)i);
-        if (!step_done(db, what, st))
-            goto out;
-    }
-    sqlite3_finalize(st);
-    st = prepare(db, what,
-                 "INSERT INTO sessions(id, room, title, start_ms, end_ms, start_text, end_text) "
-                 "VALUES(?,?,?,?,?,?,?)");
-    if (st == NULL)
-        goto out;
-    for (size_t i = 0; i < r->n_sessions; i++) {
-        const struct roster_session *s = &r->sessions[i];
-        bind_text(st, 1, s->id);
-        bind_text(st, 2, s->room);
-        bind_text(st, 3, s->title);
-        sqlite3_bind_int64(st, 4, s->start_ms);
-        sqlite3_bind_int64(st, 5, s->end_ms);
-        bind_text(st, 6, s->start_text);
-        bind_text(st, 7, s->end_text);
-        if (!step_done(db, what, st))
-            goto out;
-    }
-    sqlite3_finalize(st);
-    st = prepare(db, what,
-                 "INSERT INTO attendees(id, num, name, organisation, email, language, category, "
-                 "serial) VALUES(?,?,?,?,?,?,?,0)");
-    reg = prepare(db, what, "INSERT INTO registrations(attendee, session) VALUES(?,?)");
-    if (st == NULL || reg == NULL)
-        goto out;
-    for (size_t i = 0; i < r->n_attendees; i++) {
-        const struct roster_attendee *a = &r->attendees[i];
-        bind_text(st, 1, a->id);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)(i + 1));
-        bind_text(st, 3, a->name);
-        bind_text(st, 4, a->organisation);
-        bind_text(st, 5, a->email);
-        bind_text(st, 6, language_name(a->language));
-        bind_text(st, 7, category_name(a->category));
-        if (!step_done(db, what, st) || !insert_registrations(db, what, reg, a))
-            goto out;
-    }
-    if (!sql_exec(db, what, "COMMIT"))
-        goto out;
-    sqlite3_finalize(st);
-    sqlite3_finalize(reg);
-    st = reg = NULL;
     if (sqlite3_close(db) != SQLITE_OK) {
         log_warnx("%s: cannot close: %s", tmp, sqlite3_errmsg(db));
         goto out;
     }
     db = NULL;
-    if (!fsync_path(tmp)) {
-        log_warn("%s: fsync", tmp);
-        goto out;
-    }
-    /* link() rather than rename(): it fails when event.db appeared meanwhile, so that an
-     * existing event is never overwritten. */
-    if (link(tmp, db_path) != 0) {
-        log_warn("%s", db_path);
-        goto out;
-    }
-    if (!fsync_dir_of(db_path)) {
-        log_warn("%s: fsync of the directory", db_path);
-        goto out;
-    }
-    ok = true;
+    ok = link_into_place(tmp, db_path);
 out:
-    sqlite3_finalize(st);
-    sqlite3_finalize(reg);
     sqlite3_close(db);
     unlink(tmp);
     free(tmp);
@@ -325,13 +349,130 @@ static bool attendee_unchanged(sqlite3 *db, const char *what, sqlite3_stmt *row,
     return true;
 }
 
+/* The statements roster_import runs, prepared once. */
+struct import_stmts {
+    sqlite3_stmt *find, *regs, *ins, *upd, *del, *reg, *meta;
+};
+
+/* Prepares every statement of an import; false when any fails (each failure logged). */
+static bool prepare_import(sqlite3 *db, const char *what, struct import_stmts *q)
+{
+    q->find = prepare(db, what,
+                      "SELECT num, name, organisation, email, language, category FROM attendees "
+                      "WHERE id = ?");
+    q->regs =
+        prepare(db, what, "SELECT session FROM registrations WHERE attendee = ? ORDER BY session");
+    q->ins = prepare(db, what,
+                     "INSERT INTO attendees(id, num, name, organisation, email, language, "
+                     "category, serial) VALUES(?,?,?,?,?,?,?,0)");
+    q->upd = prepare(db, what,
+                     "UPDATE attendees SET name=?2, organisation=?3, email=?4, language=?5, "
+                     "category=?6 WHERE id=?1");
+    q->del = prepare(db, what, "DELETE FROM registrations WHERE attendee = ?");
+    q->reg = prepare(db, what, "INSERT INTO registrations(attendee, session) VALUES(?,?)");
+    q->meta = prepare(db, what, "SELECT value FROM meta WHERE key = 'next_num'");
+    return q->find && q->regs && q->ins && q->upd && q->del && q->reg && q->meta;
+}
+
+/* Finalizes the statements of an import (NULL ones included). */
+static void finalize_import(struct import_stmts *q)
+{
+    sqlite3_finalize(q->find);
+    sqlite3_finalize(q->regs);
+    sqlite3_finalize(q->ins);
+    sqlite3_finalize(q->upd);
+    sqlite3_finalize(q->del);
+    sqlite3_finalize(q->reg);
+    sqlite3_finalize(q->meta);
+}
+
+/* Reads the number the next new attendee gets from meta. */
+static bool read_next_num(const char *what, sqlite3_stmt *meta, long long *next_num)
+{
+    if (sqlite3_step(meta) != SQLITE_ROW) {
+        log_warnx("%s: no next_num in meta: not a Portier event database?", what);
+        return false;
+    }
+    *next_num = sqlite3_column_int64(meta, 0);
+    if (*next_num < 1) {
+        log_warnx("%s: corrupt next_num in meta", what);
+        return false;
+    }
+    return true;
+}
+
+/* Rewrites a known attendee's row and drops their registrations, unless nothing changed.
+ * `find` has been stepped to the attendee's row; it is reset here. */
+static bool update_attendee(sqlite3 *db, const char *what, const struct import_stmts *q,
+                            const struct roster_attendee *a, bool *same)
+{
+    bool fine = attendee_unchanged(db, what, q->find, q->regs, a, same);
+    sqlite3_reset(q->find);
+    if (!fine || *same)
+        return fine;
+    bind_text(q->upd, 1, a->id);
+    bind_text(q->upd, 2, a->name);
+    bind_text(q->upd, 3, a->organisation);
+    bind_text(q->upd, 4, a->email);
+    bind_text(q->upd, 5, language_name(a->language));
+    bind_text(q->upd, 6, category_name(a->category));
+    bind_text(q->del, 1, a->id);
+    return step_done(db, what, q->upd) && step_done(db, what, q->del);
+}
+
+/* Inserts a new attendee with the next free number. */
+static bool insert_attendee(sqlite3 *db, const char *what, const struct import_stmts *q,
+                            const struct roster_attendee *a, long long *next_num)
+{
+    if (*next_num > (long long)TOKEN_MAX_ATTENDEE_NUM) {
+        log_warnx("%s: too many attendees (at most %u)", what, TOKEN_MAX_ATTENDEE_NUM);
+        return false;
+    }
+    bind_text(q->ins, 1, a->id);
+    sqlite3_bind_int64(q->ins, 2, (*next_num)++);
+    bind_text(q->ins, 3, a->name);
+    bind_text(q->ins, 4, a->organisation);
+    bind_text(q->ins, 5, a->email);
+    bind_text(q->ins, 6, language_name(a->language));
+    bind_text(q->ins, 7, category_name(a->category));
+    return step_done(db, what, q->ins);
+}
+
+/* Imports one attendee: unchanged, updated or added, and counted as such. */
+static bool import_attendee(sqlite3 *db, const char *what, const struct import_stmts *q,
+                            const struct roster_attendee *a, long long *next_num,
+                            struct roster_import_counts *counts)
+{
+    bind_text(q->find, 1, a->id);
+    int rc = sqlite3_step(q->find);
+    if (rc == SQLITE_ROW) {
+        bool same;
+        if (!update_attendee(db, what, q, a, &same))
+            return false;
+        if (same) {
+            counts->unchanged++;
+            return true;
+        }
+        counts->updated++;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(q->find);
+        if (!insert_attendee(db, what, q, a, next_num))
+            return false;
+        counts->added++;
+    } else {
+        log_warnx("%s: %s", what, sqlite3_errmsg(db));
+        return false;
+    }
+    return insert_registrations(db, what, q->reg, a);
+}
+
 bool roster_import(const struct roster *r, const char *db_path, struct roster_import_counts *counts)
 {
     const char *what = db_path;
     bool ok = false, in_tx = false;
     sqlite3 *db = NULL;
-    sqlite3_stmt *find = NULL, *regs = NULL, *ins = NULL, *upd = NULL, *del = NULL, *reg = NULL,
-                 *meta = NULL;
+    struct import_stmts q = {0};
+    long long next_num;
     *counts = (struct roster_import_counts){0};
 
     if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -343,76 +484,10 @@ bool roster_import(const struct roster *r, const char *db_path, struct roster_im
         !sql_exec(db, what, "BEGIN IMMEDIATE"))
         goto out;
     in_tx = true;
-    find = prepare(db, what,
-                   "SELECT num, name, organisation, email, language, category FROM attendees "
-                   "WHERE id = ?");
-    regs =
-        prepare(db, what, "SELECT session FROM registrations WHERE attendee = ? ORDER BY session");
-    ins = prepare(db, what,
-                  "INSERT INTO attendees(id, num, name, organisation, email, language, category, "
-                  "serial) VALUES(?,?,?,?,?,?,?,0)");
-    upd = prepare(db, what,
-                  "UPDATE attendees SET name=?2, organisation=?3, email=?4, language=?5, "
-                  "category=?6 WHERE id=?1");
-    del = prepare(db, what, "DELETE FROM registrations WHERE attendee = ?");
-    reg = prepare(db, what, "INSERT INTO registrations(attendee, session) VALUES(?,?)");
-    meta = prepare(db, what, "SELECT value FROM meta WHERE key = 'next_num'");
-    if (!find || !regs || !ins || !upd || !del || !reg || !meta)
+    if (!prepare_import(db, what, &q) || !read_next_num(what, q.meta, &next_num))
         goto out;
-    if (sqlite3_step(meta) != SQLITE_ROW) {
-        log_warnx("%s: no next_num in meta: not a Portier event database?", what);
-        goto out;
-    }
-    long long next_num = sqlite3_column_int64(meta, 0);
-    if (next_num < 1) {
-        log_warnx("%s: corrupt next_num in meta", what);
-        goto out;
-    }
     for (size_t i = 0; i < r->n_attendees; i++) {
-        const struct roster_attendee *a = &r->attendees[i];
-        bind_text(find, 1, a->id);
-        int rc = sqlite3_step(find);
-        if (rc == SQLITE_ROW) {
-            bool same;
-            bool fine = attendee_unchanged(db, what, find, regs, a, &same);
-            sqlite3_reset(find);
-            if (!fine)
-                goto out;
-            if (same) {
-                counts->unchanged++;
-                continue;
-            }
-            bind_text(upd, 1, a->id);
-            bind_text(upd, 2, a->name);
-            bind_text(upd, 3, a->organisation);
-            bind_text(upd, 4, a->email);
-            bind_text(upd, 5, language_name(a->language));
-            bind_text(upd, 6, category_name(a->category));
-            bind_text(del, 1, a->id);
-            if (!step_done(db, what, upd) || !step_done(db, what, del))
-                goto out;
-            counts->updated++;
-        } else if (rc == SQLITE_DONE) {
-            sqlite3_reset(find);
-            if (next_num > (long long)TOKEN_MAX_ATTENDEE_NUM) {
-                log_warnx("%s: too many attendees (at most %u)", what, TOKEN_MAX_ATTENDEE_NUM);
-                goto out;
-            }
-            bind_text(ins, 1, a->id);
-            sqlite3_bind_int64(ins, 2, next_num++);
-            bind_text(ins, 3, a->name);
-            bind_text(ins, 4, a->organisation);
-            bind_text(ins, 5, a->email);
-            bind_text(ins, 6, language_name(a->language));
-            bind_text(ins, 7, category_name(a->category));
-            if (!step_done(db, what, ins))
-                goto out;
-            counts->added++;
-        } else {
-            log_warnx("%s: %s", what, sqlite3_errmsg(db));
-            goto out;
-        }
-        if (!insert_registrations(db, what, reg, a))
+        if (!import_attendee(db, what, &q, &r->attendees[i], &next_num, counts))
             goto out;
     }
     char num[32];
@@ -422,13 +497,7 @@ bool roster_import(const struct roster *r, const char *db_path, struct roster_im
     in_tx = false;
     ok = true;
 out:
-    sqlite3_finalize(find);
-    sqlite3_finalize(regs);
-    sqlite3_finalize(ins);
-    sqlite3_finalize(upd);
-    sqlite3_finalize(del);
-    sqlite3_finalize(reg);
-    sqlite3_finalize(meta);
+    finalize_import(&q);
     if (in_tx)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
