@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "camera.h"
+#include "camera_impl.h"
 #include "log.h"
 #include "timeutil.h"
 #include "util.h"

@@ -27,7 +27,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "camera.h"
+#include "camera_impl.h"
 #include "log.h"
 #include "timeutil.h"
 #include "util.h"
