@@ -285,43 +285,6 @@ static void metrics(struct ui_text *t, enum ui_weight wt, const char *s, size_t 
     }
 }
 
-/* Wraps s into lines no wider than w at px, greedily at spaces. Returns the number of lines,
- * or -1 when more than max_lines are needed or a single word is wider than w. */
-static int wrap(struct ui_text *t, enum ui_weight wt, const char *s, size_t len, int px, int w,
-                int max_lines, struct line *lines)
-{
-    int n = 0;
-    size_t start = 0;
-    while (start < len && s[start] == ' ')
-        start++;
-    while (start < len) {
-        if (n == max_lines)
-            return -1;
-        size_t end = start, best = 0;
-        int best_w = 0;
-        while (end < len) {
-            size_t next = end;
-            while (next < len && s[next] == ' ')
-                next++;
-            while (next < len && s[next] != ' ')
-                next++;
-            int lw = measure(t, wt, s + start, next - start, px);
-            if (lw > w)
-                break;
-            best = next;
-            best_w = lw;
-            end = next;
-        }
-        if (best == 0)
-            return -1;
-        lines[n++] = (struct line){start, best, NULL, best_w};
-        start = best;
-        while (start < len && s[start] == ' ')
-            start++;
-    }
-    return n;
-}
-
 /* The end of the longest run of whole words from start that fits w (start when not even the
  * first word fits). */
 static size_t take_words(struct ui_text *t, enum ui_weight wt, const char *s, size_t len,
@@ -339,6 +302,29 @@ static size_t take_words(struct ui_text *t, enum ui_weight wt, const char *s, si
         end = next;
     }
     return end;
+}
+
+/* Wraps s into lines no wider than w at px, greedily at spaces. Returns the number of lines,
+ * or -1 when more than max_lines are needed or a single word is wider than w. */
+static int wrap(struct ui_text *t, enum ui_weight wt, const char *s, size_t len, int px, int w,
+                int max_lines, struct line *lines)
+{
+    int n = 0;
+    size_t start = 0;
+    while (start < len && s[start] == ' ')
+        start++;
+    while (start < len) {
+        if (n == max_lines)
+            return -1;
+        size_t best = take_words(t, wt, s, len, start, px, w);
+        if (best == start)
+            return -1;
+        lines[n++] = (struct line){start, best, NULL, measure(t, wt, s + start, best - start, px)};
+        start = best;
+        while (start < len && s[start] == ' ')
+            start++;
+    }
+    return n;
 }
 
 /* Replaces line with its longest prefix (at a code point not followed by a mark) plus an
