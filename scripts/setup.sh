@@ -6,9 +6,10 @@
 PORTIER_DEB_PACKAGES=(
     build-essential cmake pkg-config git
     libzbar-dev libqrencode-dev libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libpq-dev libsodium-dev
-    libcairo2-dev libpango1.0-dev
+    libcairo2-dev libpango1.0-dev libturbojpeg0-dev
     fonts-dejavu-core fonts-noto-core tzdata
     postgresql sqlite3 zbar-tools valgrind
+    python3-segno python3-pil # the tests' camera frames, drawn by tools independent of Portier
     chromium
 )
 

@@ -1,8 +1,27 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The v4l2: camera: a USB/UVC camera through the V4L2 ioctls directly, mmap streaming.
+/* The v4l2: camera: a USB/UVC camera (or a Raspberry Pi CSI camera under libcamerify) through
+ * the V4L2 ioctls directly, mmap streaming. The decoder wants luma only, so every format is
+ * reduced to its grey (Y) frame here.
  *
- * Format: GREY is asked for first (the decoder wants luma only); else YUYV, whose Y bytes are
- * taken. Cameras that only offer MJPEG/H.264 are refused with a clear status.
+ * Formats, in order of preference (VIDIOC_ENUM_FMT says which the device offers):
+ *   1. GREY                      the frame itself
+ *   2. NV12, NV21, YU12, YV12    planar YUV 4:2:0 (libcamera's usual output): the Y plane
+ *   3. YUYV, UYVY                packed YUV 4:2:2: every other byte
+ *   4. MJPG, JPEG                compressed (most USB webcams at 720p/1080p, 30 fps): only the
+ *                                luma is decoded (libturbojpeg, TJPF_GRAY skips the chroma)
+ * Uncompressed comes first: it costs nothing to convert and a corrupt frame cannot hide in it.
+ * The requested size wins over that order: each offered format is tried with S_FMT, and the
+ * first that gives exactly the requested size is taken; when none does, the one whose size is
+ * nearest (in pixels) is. So a webcam that offers YUYV only up to 640x480 but MJPEG at
+ * 1280x720 streams MJPEG when asked for @1280x720. Rows are bytesperline apart (drivers pad
+ * them); a buffer whose bytesused is short of the frame is skipped.
+ *
+ * MJPEG scale policy: frames CAMERA_MJPEG_HALF_WIDTH (1280) pixels wide or wider are decoded at
+ * half size by the JPEG decoder's DCT scaling (a 1280x720 frame comes out 640x360, 1920x1080
+ * 960x540), which is about half the work of a full decode and gives the reader the module
+ * sizes it is tuned for (a badge at a normal distance covers 4-8 pixels per module at 720p).
+ * Narrower frames are decoded at full size. A frame that does not decode (truncated by a USB
+ * glitch, garbage) is skipped; one warning per CAMERA_CORRUPT_WARN_S seconds says how many.
  *
  * Latency: the driver queue holds only 2 buffers and every grab drains it (DQBUF until EAGAIN,
  * re-queueing all but the last), so the frame handed out is always the newest one and a slow
@@ -16,8 +35,9 @@
  * that presents each libcamera camera as /dev/videoN and translates these very ioctls (S_FMT,
  * REQBUFS/mmap, QBUF/DQBUF, STREAMON). Run the kiosk under its wrapper:
  *     libcamerify portier kiosk ... --camera v4l2:/dev/video0@1280x720
- * (libcamerify sets LD_PRELOAD=v4l2-compat.so). The layer offers YUYV among others, which is
- * handled here; GREY may not be offered, which is why YUYV is the fallback. */
+ * (libcamerify sets LD_PRELOAD=v4l2-compat.so). The layer offers YUV420/NV12 (and YUYV), all
+ * handled here. tests/device/fake_v4l2.c is an LD_PRELOAD double of the same kind that the
+ * tests run this file against. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/videodev2.h>
@@ -25,6 +45,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <turbojpeg.h>
 #include <unistd.h>
 
 #include "camera_impl.h"
@@ -33,7 +54,38 @@
 #include "util.h"
 #include "sysclock.h"
 
-#define V4L2_BUFFERS 2
+#define V4L2_BUFFERS            2
+#define V4L2_MAX_FORMATS        64 /* ENUM_FMT entries looked at */
+#define CAMERA_MJPEG_HALF_WIDTH 1280
+#define CAMERA_CORRUPT_WARN_S   60
+
+/* How the grey frame sits in a buffer of a pixel format. */
+enum layout {
+    LAYOUT_PLANE,  /* Y plane first, 1 byte per pixel, rows bytesperline apart */
+    LAYOUT_PACKED, /* Y every other byte from luma_offset, rows bytesperline apart */
+    LAYOUT_JPEG,   /* compressed */
+};
+
+struct pixfmt {
+    uint32_t fourcc;
+    const char *name;
+    enum layout layout;
+    int luma_offset; /* LAYOUT_PACKED: byte of the first Y */
+};
+
+/* In order of preference (see the top of the file). */
+static const struct pixfmt pixfmts[] = {
+    {V4L2_PIX_FMT_GREY, "GREY", LAYOUT_PLANE, 0},
+    {V4L2_PIX_FMT_NV12, "NV12", LAYOUT_PLANE, 0},
+    {V4L2_PIX_FMT_YUV420, "YU12", LAYOUT_PLANE, 0},
+    {V4L2_PIX_FMT_NV21, "NV21", LAYOUT_PLANE, 0},
+    {V4L2_PIX_FMT_YVU420, "YV12", LAYOUT_PLANE, 0},
+    {V4L2_PIX_FMT_YUYV, "YUYV", LAYOUT_PACKED, 0},
+    {V4L2_PIX_FMT_UYVY, "UYVY", LAYOUT_PACKED, 1},
+    {V4L2_PIX_FMT_MJPEG, "MJPG", LAYOUT_JPEG, 0},
+    {V4L2_PIX_FMT_JPEG, "JPEG", LAYOUT_JPEG, 0},
+};
+#define N_PIXFMTS (sizeof pixfmts / sizeof pixfmts[0])
 
 struct v4l2_camera {
     struct camera base;
@@ -42,13 +94,16 @@ struct v4l2_camera {
     double want_fps;
     int fd;
     int width, height, bytesperline;
-    uint32_t pixfmt;
+    const struct pixfmt *fmt;
+    tjhandle jpeg;
     void *buf_start[V4L2_BUFFERS];
     size_t buf_len[V4L2_BUFFERS];
     unsigned nbufs;
     bool streaming;
     int64_t retry_at_ns; /* when to try opening again */
     bool warned;         /* the current outage was logged */
+    uint64_t corrupt;    /* frames skipped since the last warning */
+    int64_t corrupt_warned_ns;
 };
 
 /* ioctl that retries on EINTR. */
@@ -93,8 +148,9 @@ static void outage(struct v4l2_camera *vc, const char *what, int err)
     vc->retry_at_ns = time_mono_ns() + (int64_t)CAMERA_RETRY_MS * 1000000;
 }
 
-/* Tries to set fmt; true when the driver accepted exactly this pixel format. */
-static bool try_format(struct v4l2_camera *vc, uint32_t pixfmt, struct v4l2_format *fmt)
+/* Asks the driver for pixfmt at the wanted size; true when it accepted this pixel format (at
+ * the size it stored in fmt, maybe another). */
+static bool set_format(struct v4l2_camera *vc, uint32_t pixfmt, struct v4l2_format *fmt)
 {
     memset(fmt, 0, sizeof *fmt);
     fmt->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
@@ -102,7 +158,105 @@ static bool try_format(struct v4l2_camera *vc, uint32_t pixfmt, struct v4l2_form
     fmt->fmt.pix.height = (uint32_t)(vc->want_height > 0 ? vc->want_height : 480);
     fmt->fmt.pix.pixelformat = pixfmt;
     fmt->fmt.pix.field = V4L2_FIELD_NONE;
-    return xioctl(vc->fd, VIDIOC_S_FMT, fmt) == 0 && fmt->fmt.pix.pixelformat == pixfmt;
+    return xioctl(vc->fd, VIDIOC_S_FMT, fmt) == 0 && fmt->fmt.pix.pixelformat == pixfmt &&
+           fmt->fmt.pix.width > 0 && fmt->fmt.pix.height > 0 &&
+           fmt->fmt.pix.width <= IMAGE_MAX_SIDE && fmt->fmt.pix.height <= IMAGE_MAX_SIDE;
+}
+
+/* Marks in offered[] the formats of pixfmts[] the device lists; false when it lists none of
+ * them or cannot list (then every format is worth a try). */
+static bool list_formats(int fd, bool offered[N_PIXFMTS])
+{
+    bool any = false;
+    for (uint32_t i = 0; i < V4L2_MAX_FORMATS; i++) {
+        struct v4l2_fmtdesc d = {.index = i, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE};
+        if (xioctl(fd, VIDIOC_ENUM_FMT, &d) != 0)
+            break;
+        for (size_t k = 0; k < N_PIXFMTS; k++) {
+            if (pixfmts[k].fourcc == d.pixelformat) {
+                offered[k] = true;
+                any = true;
+            }
+        }
+    }
+    return any;
+}
+
+/* How far a w x h frame is from the wanted size, in pixels (0 = exactly it). */
+static long size_distance(const struct v4l2_camera *vc, const struct v4l2_format *fmt)
+{
+    long want = (long)(vc->want_width > 0 ? vc->want_width : 640) *
+                (vc->want_height > 0 ? vc->want_height : 480);
+    long got = (long)fmt->fmt.pix.width * (long)fmt->fmt.pix.height;
+    long d = got - want;
+    return d < 0 ? -d : d;
+}
+
+/* Chooses and sets the pixel format (see the top of the file); false when the device offers
+ * none that can be read. */
+static bool negotiate_format(struct v4l2_camera *vc, struct v4l2_format *fmt)
+{
+    bool offered[N_PIXFMTS] = {false};
+    if (!list_formats(vc->fd, offered))
+        memset(offered, 1, sizeof offered);
+    const struct pixfmt *best = NULL;
+    long best_distance = 0;
+    for (size_t k = 0; k < N_PIXFMTS; k++) {
+        if (!offered[k] || !set_format(vc, pixfmts[k].fourcc, fmt))
+            continue;
+        long d = size_distance(vc, fmt);
+        if (best == NULL || d < best_distance) {
+            best = &pixfmts[k];
+            best_distance = d;
+        }
+        if (d == 0)
+            break;
+    }
+    if (best == NULL || !set_format(vc, best->fourcc, fmt))
+        return false;
+    vc->fmt = best;
+    vc->width = (int)fmt->fmt.pix.width;
+    vc->height = (int)fmt->fmt.pix.height;
+    int bpp = best->layout == LAYOUT_PACKED ? 2 : 1;
+    vc->bytesperline = (int)fmt->fmt.pix.bytesperline;
+    if (vc->bytesperline < vc->width * bpp)
+        vc->bytesperline = vc->width * bpp; /* 0 from drivers that leave it to us */
+    return true;
+}
+
+/* Requests, maps and queues the buffers, then starts streaming; what names the step that
+ * failed (errno set). */
+static bool start_streaming(struct v4l2_camera *vc, const char **what)
+{
+    struct v4l2_requestbuffers req = {
+        .count = V4L2_BUFFERS, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP};
+    *what = "cannot allocate buffers";
+    if (xioctl(vc->fd, VIDIOC_REQBUFS, &req) != 0)
+        return false;
+    if (req.count < 1) {
+        errno = ENOMEM;
+        return false;
+    }
+    vc->nbufs = req.count < V4L2_BUFFERS ? req.count : V4L2_BUFFERS;
+    for (unsigned i = 0; i < vc->nbufs; i++) {
+        struct v4l2_buffer b = {
+            .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP, .index = i};
+        if (xioctl(vc->fd, VIDIOC_QUERYBUF, &b) != 0)
+            return false;
+        vc->buf_len[i] = b.length;
+        vc->buf_start[i] =
+            mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, vc->fd, b.m.offset);
+        if (vc->buf_start[i] == MAP_FAILED)
+            return false;
+        if (xioctl(vc->fd, VIDIOC_QBUF, &b) != 0)
+            return false;
+    }
+    enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    *what = "cannot start streaming";
+    if (xioctl(vc->fd, VIDIOC_STREAMON, &type) != 0)
+        return false;
+    vc->streaming = true;
+    return true;
 }
 
 /* Opens and starts the device; on failure records the outage and returns false. */
@@ -123,59 +277,29 @@ static bool device_open(struct v4l2_camera *vc)
         goto fail;
     }
     struct v4l2_format fmt;
-    if (try_format(vc, V4L2_PIX_FMT_GREY, &fmt))
-        vc->pixfmt = V4L2_PIX_FMT_GREY;
-    else if (try_format(vc, V4L2_PIX_FMT_YUYV, &fmt))
-        vc->pixfmt = V4L2_PIX_FMT_YUYV;
-    else {
+    if (!negotiate_format(vc, &fmt)) {
         errno = EINVAL;
-        what = "offers neither GREY nor YUYV";
+        what = "offers none of GREY, NV12, YU12, NV21, YV12, YUYV, UYVY, MJPG";
         goto fail;
     }
-    vc->width = (int)fmt.fmt.pix.width;
-    vc->height = (int)fmt.fmt.pix.height;
-    vc->bytesperline = (int)fmt.fmt.pix.bytesperline;
-    int bpp = vc->pixfmt == V4L2_PIX_FMT_YUYV ? 2 : 1;
-    if (vc->bytesperline < vc->width * bpp)
-        vc->bytesperline = vc->width * bpp;
+    if (vc->fmt->layout == LAYOUT_JPEG && vc->jpeg == NULL &&
+        (vc->jpeg = tjInitDecompress()) == NULL) {
+        errno = ENOMEM;
+        what = "cannot start the JPEG decoder";
+        goto fail;
+    }
     if (vc->want_fps > 0) {
         struct v4l2_streamparm parm = {.type = V4L2_BUF_TYPE_VIDEO_CAPTURE};
         parm.parm.capture.timeperframe.numerator = 1000;
         parm.parm.capture.timeperframe.denominator = (uint32_t)(vc->want_fps * 1000);
         xioctl(vc->fd, VIDIOC_S_PARM, &parm); /* a request; drivers round or ignore it */
     }
-    struct v4l2_requestbuffers req = {
-        .count = V4L2_BUFFERS, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP};
-    what = "cannot allocate buffers";
-    if (xioctl(vc->fd, VIDIOC_REQBUFS, &req) != 0)
+    if (!start_streaming(vc, &what))
         goto fail;
-    if (req.count < 1) {
-        errno = ENOMEM;
-        goto fail;
-    }
-    vc->nbufs = req.count < V4L2_BUFFERS ? req.count : V4L2_BUFFERS;
-    for (unsigned i = 0; i < vc->nbufs; i++) {
-        struct v4l2_buffer b = {
-            .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP, .index = i};
-        if (xioctl(vc->fd, VIDIOC_QUERYBUF, &b) != 0)
-            goto fail;
-        vc->buf_len[i] = b.length;
-        vc->buf_start[i] =
-            mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, vc->fd, b.m.offset);
-        if (vc->buf_start[i] == MAP_FAILED)
-            goto fail;
-        if (xioctl(vc->fd, VIDIOC_QBUF, &b) != 0)
-            goto fail;
-    }
-    enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-    what = "cannot start streaming";
-    if (xioctl(vc->fd, VIDIOC_STREAMON, &type) != 0)
-        goto fail;
-    vc->streaming = true;
     vc->base.fd = vc->fd;
     vc->warned = false;
     camera_set_status(&vc->base, CAMERA_OK, "camera %s: %dx%d %s", vc->device, vc->width,
-                      vc->height, vc->pixfmt == V4L2_PIX_FMT_GREY ? "GREY" : "YUYV");
+                      vc->height, vc->fmt->name);
     log_info("%s", vc->base.status_text);
     return true;
 fail:
@@ -183,24 +307,92 @@ fail:
     return false;
 }
 
-/* Copies the luma of a driver buffer into frame. */
+/* Copies the grey frame of an uncompressed driver buffer into frame; false when the buffer is
+ * short of a whole frame. */
 static bool copy_luma(struct v4l2_camera *vc, const uint8_t *src, size_t used, struct image *frame)
 {
-    if (used < (size_t)vc->bytesperline * (size_t)(vc->height - 1) + (size_t)vc->width)
-        return false; /* a short (corrupt) buffer */
+    int bpp = vc->fmt->layout == LAYOUT_PACKED ? 2 : 1;
+    if (used < (size_t)vc->bytesperline * (size_t)(vc->height - 1) + (size_t)vc->width * bpp)
+        return false;
     if (!camera_frame_reserve(frame, vc->width, vc->height))
         return false;
     for (int y = 0; y < vc->height; y++) {
         const uint8_t *s = src + (size_t)y * vc->bytesperline;
         uint8_t *d = frame->pixels + (size_t)y * frame->stride;
-        if (vc->pixfmt == V4L2_PIX_FMT_GREY) {
+        if (vc->fmt->layout == LAYOUT_PLANE) {
             memcpy(d, s, (size_t)vc->width);
         } else {
+            s += vc->fmt->luma_offset;
             for (int x = 0; x < vc->width; x++)
                 d[x] = s[2 * x];
         }
     }
     return true;
+}
+
+/* Decodes the luma of a JPEG frame into frame, at half size from CAMERA_MJPEG_HALF_WIDTH up;
+ * false (with *why set) when it does not decode cleanly. */
+static bool decode_jpeg(tjhandle tj, const uint8_t *src, size_t used, struct image *frame,
+                        const char **why)
+{
+    int w, h, subsamp, colorspace;
+    *why = "empty frame";
+    if (used == 0 || used > (size_t)0x7fffffff)
+        return false;
+    if (tjDecompressHeader3(tj, src, (unsigned long)used, &w, &h, &subsamp, &colorspace) != 0) {
+        *why = tjGetErrorStr2(tj);
+        return false;
+    }
+    tjscalingfactor half = {1, 2};
+    int sw = w >= CAMERA_MJPEG_HALF_WIDTH ? TJSCALED(w, half) : w;
+    int sh = w >= CAMERA_MJPEG_HALF_WIDTH ? TJSCALED(h, half) : h;
+    *why = "bad frame size";
+    if (!camera_frame_reserve(frame, sw, sh))
+        return false;
+    /* Any warning (a truncated frame decodes with its missing rows grey) is a failure too:
+     * tjDecompress2 returns -1 for both. */
+    if (tjDecompress2(tj, src, (unsigned long)used, frame->pixels, sw, frame->stride, sh, TJPF_GRAY,
+                      TJFLAG_FASTDCT) != 0) {
+        *why = tjGetErrorStr2(tj);
+        return false;
+    }
+    return true;
+}
+
+/* Counts a frame skipped as corrupt; warns at most once per CAMERA_CORRUPT_WARN_S. */
+static void skip_corrupt(struct v4l2_camera *vc, const char *why)
+{
+    vc->corrupt++;
+    int64_t now = time_mono_ns();
+    if (vc->corrupt_warned_ns != 0 &&
+        now - vc->corrupt_warned_ns < (int64_t)CAMERA_CORRUPT_WARN_S * 1000000000)
+        return;
+    log_warnx("camera %s: skipped %llu corrupt %s frame%s (last: %s)", vc->device,
+              (unsigned long long)vc->corrupt, vc->fmt->name, vc->corrupt == 1 ? "" : "s", why);
+    vc->corrupt = 0;
+    vc->corrupt_warned_ns = now;
+}
+
+/* Turns a dequeued buffer into frame; false (after counting it) when it is corrupt. */
+static bool convert_buffer(struct v4l2_camera *vc, const struct v4l2_buffer *b, struct image *frame)
+{
+    const char *why = "flagged as damaged by the driver";
+    bool ok = false;
+    if (!(b->flags & V4L2_BUF_FLAG_ERROR) && b->index < vc->nbufs) {
+        size_t used = b->bytesused;
+        why = "more bytes than its buffer";
+        if (used <= vc->buf_len[b->index]) {
+            if (vc->fmt->layout == LAYOUT_JPEG) {
+                ok = decode_jpeg(vc->jpeg, vc->buf_start[b->index], used, frame, &why);
+            } else {
+                why = "short of a whole frame";
+                ok = copy_luma(vc, vc->buf_start[b->index], used, frame);
+            }
+        }
+    }
+    if (!ok)
+        skip_corrupt(vc, why);
+    return ok;
 }
 
 /* Grabs the newest frame the driver holds. */
@@ -230,8 +422,7 @@ static bool v4l2_grab(struct camera *cam, struct image *frame, int64_t *mono_ns)
     }
     if (!have)
         return false;
-    bool ok = !(newest.flags & V4L2_BUF_FLAG_ERROR) && newest.index < vc->nbufs &&
-              copy_luma(vc, vc->buf_start[newest.index], newest.bytesused, frame);
+    bool ok = convert_buffer(vc, &newest, frame);
     if ((newest.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
         *mono_ns = (int64_t)newest.timestamp.tv_sec * 1000000000 +
                    (int64_t)newest.timestamp.tv_usec * 1000;
@@ -249,6 +440,8 @@ static void v4l2_destroy(struct camera *cam)
 {
     struct v4l2_camera *vc = (struct v4l2_camera *)cam;
     device_close(vc);
+    if (vc->jpeg != NULL)
+        tjDestroy(vc->jpeg);
     free(vc->device);
     free(vc);
 }
