@@ -41,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/videodev2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -96,6 +97,7 @@ struct v4l2_camera {
     int width, height, bytesperline;
     const struct pixfmt *fmt;
     tjhandle jpeg;
+    char jpeg_error[160]; /* the last JPEG decoding error */
     void *buf_start[V4L2_BUFFERS];
     size_t buf_len[V4L2_BUFFERS];
     unsigned nbufs;
@@ -339,6 +341,9 @@ static bool decode_jpeg(tjhandle tj, const uint8_t *src, size_t used, struct ima
     *why = "empty frame";
     if (used == 0 || used > (size_t)0x7fffffff)
         return false;
+    *why = "cannot start the JPEG decoder";
+    if (tj == NULL)
+        return false;
     if (tjDecompressHeader3(tj, src, (unsigned long)used, &w, &h, &subsamp, &colorspace) != 0) {
         *why = tjGetErrorStr2(tj);
         return false;
@@ -373,6 +378,18 @@ static void skip_corrupt(struct v4l2_camera *vc, const char *why)
     vc->corrupt_warned_ns = now;
 }
 
+/* Replaces the JPEG decoder after a failure: libturbojpeg 2.1 leaves a handle whose header
+ * parse failed in a state that fails every later frame ("Unsupported marker type"). why, which
+ * may point into the old handle, is copied first. */
+static void renew_jpeg(struct v4l2_camera *vc, const char **why)
+{
+    snprintf(vc->jpeg_error, sizeof vc->jpeg_error, "%s", *why);
+    *why = vc->jpeg_error;
+    if (vc->jpeg != NULL)
+        tjDestroy(vc->jpeg);
+    vc->jpeg = tjInitDecompress(); /* NULL (out of memory): tried again at the next frame */
+}
+
 /* Turns a dequeued buffer into frame; false (after counting it) when it is corrupt. */
 static bool convert_buffer(struct v4l2_camera *vc, const struct v4l2_buffer *b, struct image *frame)
 {
@@ -384,6 +401,8 @@ static bool convert_buffer(struct v4l2_camera *vc, const struct v4l2_buffer *b, 
         if (used <= vc->buf_len[b->index]) {
             if (vc->fmt->layout == LAYOUT_JPEG) {
                 ok = decode_jpeg(vc->jpeg, vc->buf_start[b->index], used, frame, &why);
+                if (!ok)
+                    renew_jpeg(vc, &why);
             } else {
                 why = "short of a whole frame";
                 ok = copy_luma(vc, vc->buf_start[b->index], used, frame);
