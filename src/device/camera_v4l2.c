@@ -16,12 +16,9 @@
  * 1280x720 streams MJPEG when asked for @1280x720. Rows are bytesperline apart (drivers pad
  * them); a buffer whose bytesused is short of the frame is skipped.
  *
- * MJPEG scale policy: frames CAMERA_MJPEG_HALF_WIDTH (1280) pixels wide or wider are decoded at
- * half size by the JPEG decoder's DCT scaling (a 1280x720 frame comes out 640x360, 1920x1080
- * 960x540), which is about half the work of a full decode and gives the reader the module
- * sizes it is tuned for (a badge at a normal distance covers 4-8 pixels per module at 720p).
- * Narrower frames are decoded at full size. A frame that does not decode (truncated by a USB
- * glitch, garbage) is skipped; one warning per CAMERA_CORRUPT_WARN_S seconds says how many.
+ * MJPEG: only the luma is decoded, at half size from 1280 pixels wide (mjpeg.h has the
+ * policy). A frame that does not decode (truncated by a USB glitch, garbage) is skipped; one
+ * warning per CAMERA_CORRUPT_WARN_S seconds says how many were.
  *
  * Latency: the driver queue holds only 2 buffers and every grab drains it (DQBUF until EAGAIN,
  * re-queueing all but the last), so the frame handed out is always the newest one and a slow
@@ -46,18 +43,17 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <turbojpeg.h>
 #include <unistd.h>
 
 #include "camera_impl.h"
 #include "log.h"
+#include "mjpeg.h"
 #include "timeutil.h"
 #include "util.h"
 #include "sysclock.h"
 
 #define V4L2_BUFFERS            2
 #define V4L2_MAX_FORMATS        64 /* ENUM_FMT entries looked at */
-#define CAMERA_MJPEG_HALF_WIDTH 1280
 #define CAMERA_CORRUPT_WARN_S   60
 
 /* How the grey frame sits in a buffer of a pixel format. */
@@ -96,8 +92,7 @@ struct v4l2_camera {
     int fd;
     int width, height, bytesperline;
     const struct pixfmt *fmt;
-    tjhandle jpeg;
-    char jpeg_error[160]; /* the last JPEG decoding error */
+    struct mjpeg *jpeg;
     void *buf_start[V4L2_BUFFERS];
     size_t buf_len[V4L2_BUFFERS];
     unsigned nbufs;
@@ -285,7 +280,7 @@ static bool device_open(struct v4l2_camera *vc)
         goto fail;
     }
     if (vc->fmt->layout == LAYOUT_JPEG && vc->jpeg == NULL &&
-        (vc->jpeg = tjInitDecompress()) == NULL) {
+        (vc->jpeg = mjpeg_create()) == NULL) {
         errno = ENOMEM;
         what = "cannot start the JPEG decoder";
         goto fail;
@@ -332,38 +327,6 @@ static bool copy_luma(struct v4l2_camera *vc, const uint8_t *src, size_t used, s
     return true;
 }
 
-/* Decodes the luma of a JPEG frame into frame, at half size from CAMERA_MJPEG_HALF_WIDTH up;
- * false (with *why set) when it does not decode cleanly. */
-static bool decode_jpeg(tjhandle tj, const uint8_t *src, size_t used, struct image *frame,
-                        const char **why)
-{
-    int w, h, subsamp, colorspace;
-    *why = "empty frame";
-    if (used == 0 || used > (size_t)0x7fffffff)
-        return false;
-    *why = "cannot start the JPEG decoder";
-    if (tj == NULL)
-        return false;
-    if (tjDecompressHeader3(tj, src, (unsigned long)used, &w, &h, &subsamp, &colorspace) != 0) {
-        *why = tjGetErrorStr2(tj);
-        return false;
-    }
-    tjscalingfactor half = {1, 2};
-    int sw = w >= CAMERA_MJPEG_HALF_WIDTH ? TJSCALED(w, half) : w;
-    int sh = w >= CAMERA_MJPEG_HALF_WIDTH ? TJSCALED(h, half) : h;
-    *why = "bad frame size";
-    if (!camera_frame_reserve(frame, sw, sh))
-        return false;
-    /* Any warning (a truncated frame decodes with its missing rows grey) is a failure too:
-     * tjDecompress2 returns -1 for both. */
-    if (tjDecompress2(tj, src, (unsigned long)used, frame->pixels, sw, frame->stride, sh, TJPF_GRAY,
-                      TJFLAG_FASTDCT) != 0) {
-        *why = tjGetErrorStr2(tj);
-        return false;
-    }
-    return true;
-}
-
 /* Counts a frame skipped as corrupt; warns at most once per CAMERA_CORRUPT_WARN_S. */
 static void skip_corrupt(struct v4l2_camera *vc, const char *why)
 {
@@ -378,18 +341,6 @@ static void skip_corrupt(struct v4l2_camera *vc, const char *why)
     vc->corrupt_warned_ns = now;
 }
 
-/* Replaces the JPEG decoder after a failure: libturbojpeg 2.1 leaves a handle whose header
- * parse failed in a state that fails every later frame ("Unsupported marker type"). why, which
- * may point into the old handle, is copied first. */
-static void renew_jpeg(struct v4l2_camera *vc, const char **why)
-{
-    snprintf(vc->jpeg_error, sizeof vc->jpeg_error, "%s", *why);
-    *why = vc->jpeg_error;
-    if (vc->jpeg != NULL)
-        tjDestroy(vc->jpeg);
-    vc->jpeg = tjInitDecompress(); /* NULL (out of memory): tried again at the next frame */
-}
-
 /* Turns a dequeued buffer into frame; false (after counting it) when it is corrupt. */
 static bool convert_buffer(struct v4l2_camera *vc, const struct v4l2_buffer *b, struct image *frame)
 {
@@ -400,9 +351,9 @@ static bool convert_buffer(struct v4l2_camera *vc, const struct v4l2_buffer *b, 
         why = "more bytes than its buffer";
         if (used <= vc->buf_len[b->index]) {
             if (vc->fmt->layout == LAYOUT_JPEG) {
-                ok = decode_jpeg(vc->jpeg, vc->buf_start[b->index], used, frame, &why);
+                ok = mjpeg_decode_luma(vc->jpeg, vc->buf_start[b->index], used, 0, frame);
                 if (!ok)
-                    renew_jpeg(vc, &why);
+                    why = mjpeg_error(vc->jpeg);
             } else {
                 why = "short of a whole frame";
                 ok = copy_luma(vc, vc->buf_start[b->index], used, frame);
@@ -459,8 +410,7 @@ static void v4l2_destroy(struct camera *cam)
 {
     struct v4l2_camera *vc = (struct v4l2_camera *)cam;
     device_close(vc);
-    if (vc->jpeg != NULL)
-        tjDestroy(vc->jpeg);
+    mjpeg_destroy(vc->jpeg);
     free(vc->device);
     free(vc);
 }
