@@ -16,9 +16,9 @@
  * 1280x720 streams MJPEG when asked for @1280x720. Rows are bytesperline apart (drivers pad
  * them); a buffer whose bytesused is short of the frame is skipped.
  *
- * MJPEG: only the luma is decoded, at half size from 1280 pixels wide (mjpeg.h has the
- * policy). A frame that does not decode (truncated by a USB glitch, garbage) is skipped; one
- * warning per CAMERA_CORRUPT_WARN_S seconds says how many were.
+ * MJPEG: only the luma is decoded, at half size from 1920 pixels wide (mjpeg.h has the policy
+ * and its reasons). A frame that does not decode (truncated by a USB glitch, garbage) is
+ * skipped; one warning per CAMERA_CORRUPT_WARN_S seconds says how many were.
  *
  * Latency: the driver queue holds only 2 buffers and every grab drains it (DQBUF until EAGAIN,
  * re-queueing all but the last), so the frame handed out is always the newest one and a slow
@@ -52,9 +52,9 @@
 #include "util.h"
 #include "sysclock.h"
 
-#define V4L2_BUFFERS            2
-#define V4L2_MAX_FORMATS        64 /* ENUM_FMT entries looked at */
-#define CAMERA_CORRUPT_WARN_S   60
+#define V4L2_BUFFERS          2
+#define V4L2_MAX_FORMATS      64 /* ENUM_FMT entries looked at */
+#define CAMERA_CORRUPT_WARN_S 60
 
 /* How the grey frame sits in a buffer of a pixel format. */
 enum layout {
@@ -72,14 +72,10 @@ struct pixfmt {
 
 /* In order of preference (see the top of the file). */
 static const struct pixfmt pixfmts[] = {
-    {V4L2_PIX_FMT_GREY, "GREY", LAYOUT_PLANE, 0},
-    {V4L2_PIX_FMT_NV12, "NV12", LAYOUT_PLANE, 0},
-    {V4L2_PIX_FMT_YUV420, "YU12", LAYOUT_PLANE, 0},
-    {V4L2_PIX_FMT_NV21, "NV21", LAYOUT_PLANE, 0},
-    {V4L2_PIX_FMT_YVU420, "YV12", LAYOUT_PLANE, 0},
-    {V4L2_PIX_FMT_YUYV, "YUYV", LAYOUT_PACKED, 0},
-    {V4L2_PIX_FMT_UYVY, "UYVY", LAYOUT_PACKED, 1},
-    {V4L2_PIX_FMT_MJPEG, "MJPG", LAYOUT_JPEG, 0},
+    {V4L2_PIX_FMT_GREY, "GREY", LAYOUT_PLANE, 0},   {V4L2_PIX_FMT_NV12, "NV12", LAYOUT_PLANE, 0},
+    {V4L2_PIX_FMT_YUV420, "YU12", LAYOUT_PLANE, 0}, {V4L2_PIX_FMT_NV21, "NV21", LAYOUT_PLANE, 0},
+    {V4L2_PIX_FMT_YVU420, "YV12", LAYOUT_PLANE, 0}, {V4L2_PIX_FMT_YUYV, "YUYV", LAYOUT_PACKED, 0},
+    {V4L2_PIX_FMT_UYVY, "UYVY", LAYOUT_PACKED, 1},  {V4L2_PIX_FMT_MJPEG, "MJPG", LAYOUT_JPEG, 0},
     {V4L2_PIX_FMT_JPEG, "JPEG", LAYOUT_JPEG, 0},
 };
 #define N_PIXFMTS (sizeof pixfmts / sizeof pixfmts[0])
@@ -279,8 +275,7 @@ static bool device_open(struct v4l2_camera *vc)
         what = "offers none of GREY, NV12, YU12, NV21, YV12, YUYV, UYVY, MJPG";
         goto fail;
     }
-    if (vc->fmt->layout == LAYOUT_JPEG && vc->jpeg == NULL &&
-        (vc->jpeg = mjpeg_create()) == NULL) {
+    if (vc->fmt->layout == LAYOUT_JPEG && vc->jpeg == NULL && (vc->jpeg = mjpeg_create()) == NULL) {
         errno = ENOMEM;
         what = "cannot start the JPEG decoder";
         goto fail;
@@ -295,8 +290,9 @@ static bool device_open(struct v4l2_camera *vc)
         goto fail;
     vc->base.fd = vc->fd;
     vc->warned = false;
-    camera_set_status(&vc->base, CAMERA_OK, "camera %s: %dx%d %s", vc->device, vc->width,
-                      vc->height, vc->fmt->name);
+    int scale = vc->fmt->layout == LAYOUT_JPEG ? mjpeg_policy_scale(vc->width) : 1;
+    camera_set_status(&vc->base, CAMERA_OK, "camera %s: %dx%d %s%s", vc->device, vc->width,
+                      vc->height, vc->fmt->name, scale > 1 ? ", luma decoded at half size" : "");
     log_info("%s", vc->base.status_text);
     return true;
 fail:

@@ -526,12 +526,11 @@ int ioctl(int fd, unsigned long req, ...)
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
 {
     if (!is_device_fd(fd))
-        return REAL("mmap", void *(*)(void *, size_t, int, int, int, off_t))(addr, len, prot,
-                                                                             flags, fd, offset);
+        return REAL("mmap", void *(*)(void *, size_t, int, int, int, off_t))(addr, len, prot, flags,
+                                                                             fd, offset);
     for (int i = 0; i < dev.n_bufs; i++) {
         struct fake_buffer *b = &dev.bufs[i];
-        if ((size_t)offset == (size_t)i * b->len && len <= b->len && !b->mapped &&
-            !dev.unplugged) {
+        if ((size_t)offset == (size_t)i * b->len && len <= b->len && !b->mapped && !dev.unplugged) {
             b->mapped = true;
             return b->mem;
         }
@@ -569,8 +568,8 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
         if (is_device_fd(fds[i].fd) && (fds[i].revents = device_revents(fds[i].events)) != 0)
             ready++;
     }
-    int (*real_poll)(struct pollfd *, nfds_t, int) = REAL("poll", int (*)(struct pollfd *,
-                                                                          nfds_t, int));
+    int (*real_poll)(struct pollfd *, nfds_t, int) =
+        REAL("poll", int (*)(struct pollfd *, nfds_t, int));
     if (ready == 0) {
         bool others = false;
         for (nfds_t i = 0; i < n; i++)
@@ -630,7 +629,7 @@ ssize_t read(int fd, void *buf, size_t len)
         errno = EINVAL; /* no V4L2_CAP_READWRITE: streaming only, as most UVC cameras */
         return -1;
     }
-    return REAL("read", ssize_t (*)(int, void *, size_t))(fd, buf, len);
+    return REAL("read", ssize_t(*)(int, void *, size_t))(fd, buf, len);
 }
 
 int clock_gettime(clockid_t clk, struct timespec *ts)

@@ -27,11 +27,11 @@
 #include <stdint.h>
 
 struct fake_v4l2_stats {
-    int open_fds;         /* device descriptors open now */
-    int mapped_buffers;   /* buffers mmapped and not unmapped */
-    int streaming;        /* descriptors streaming now */
-    uint64_t frames;      /* frames delivered since the last reset */
-    uint64_t opens;       /* successful opens since the last reset */
+    int open_fds;       /* device descriptors open now */
+    int mapped_buffers; /* buffers mmapped and not unmapped */
+    int streaming;      /* descriptors streaming now */
+    uint64_t frames;    /* frames delivered since the last reset */
+    uint64_t opens;     /* successful opens since the last reset */
 };
 
 /* Forgets the device and reads the environment again. Only with no device descriptor open. */
