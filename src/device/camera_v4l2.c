@@ -13,8 +13,11 @@
  * The requested size wins over that order: each offered format is tried with S_FMT, and the
  * first that gives exactly the requested size is taken; when none does, the one whose size is
  * nearest (in pixels) is. So a webcam that offers YUYV only up to 640x480 but MJPEG at
- * 1280x720 streams MJPEG when asked for @1280x720. Rows are bytesperline apart (drivers pad
- * them); a buffer whose bytesused is short of the frame is skipped.
+ * 1280x720 streams MJPEG when asked for @1280x720. At the same size, a format too slow there
+ * (VIDIOC_ENUM_FRAMEINTERVALS: under the spec's fps=, or CAMERA_MIN_FPS, 15, without one)
+ * ranks after those fast enough: a USB 2 webcam offers 720p YUYV at 5-10 fps only (the bus
+ * cannot carry more) and 720p MJPEG at 30, and a badge is read sooner at 30. Rows are bytesperline
+ * apart (drivers pad them); a buffer whose bytesused is short of the frame is skipped.
  *
  * MJPEG: only the luma is decoded, at half size from 1920 pixels wide (mjpeg.h has the policy
  * and its reasons). A frame that does not decode (truncated by a USB glitch, garbage) is
@@ -55,6 +58,7 @@
 #define V4L2_BUFFERS          2
 #define V4L2_MAX_FORMATS      64 /* ENUM_FMT entries looked at */
 #define CAMERA_CORRUPT_WARN_S 60
+#define CAMERA_MIN_FPS        15 /* slower formats rank after faster ones (see the top) */
 
 /* How the grey frame sits in a buffer of a pixel format. */
 enum layout {
@@ -185,6 +189,28 @@ static long size_distance(const struct v4l2_camera *vc, const struct v4l2_format
     return d < 0 ? -d : d;
 }
 
+/* The highest frame rate the device lists for the format and size in fmt
+ * (VIDIOC_ENUM_FRAMEINTERVALS); 0 when it lists none. */
+static double best_fps(int fd, const struct v4l2_format *fmt)
+{
+    double best = 0;
+    for (uint32_t i = 0; i < V4L2_MAX_FORMATS; i++) {
+        struct v4l2_frmivalenum fi = {.index = i,
+                                      .pixel_format = fmt->fmt.pix.pixelformat,
+                                      .width = fmt->fmt.pix.width,
+                                      .height = fmt->fmt.pix.height};
+        if (xioctl(fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) != 0)
+            break;
+        /* Discrete: one entry per rate. Stepwise/continuous: one entry, min = fastest. */
+        struct v4l2_fract t = fi.type == V4L2_FRMIVAL_TYPE_DISCRETE ? fi.discrete : fi.stepwise.min;
+        if (t.numerator > 0 && (double)t.denominator / t.numerator > best)
+            best = (double)t.denominator / t.numerator;
+        if (fi.type != V4L2_FRMIVAL_TYPE_DISCRETE)
+            break;
+    }
+    return best;
+}
+
 /* Chooses and sets the pixel format (see the top of the file); false when the device offers
  * none that can be read. */
 static bool negotiate_format(struct v4l2_camera *vc, struct v4l2_format *fmt)
@@ -192,17 +218,22 @@ static bool negotiate_format(struct v4l2_camera *vc, struct v4l2_format *fmt)
     bool offered[N_PIXFMTS] = {false};
     if (!list_formats(vc->fd, offered))
         memset(offered, 1, sizeof offered);
+    double min_fps = vc->want_fps > 0 ? vc->want_fps : CAMERA_MIN_FPS;
     const struct pixfmt *best = NULL;
     long best_distance = 0;
+    bool best_slow = false;
     for (size_t k = 0; k < N_PIXFMTS; k++) {
         if (!offered[k] || !set_format(vc, pixfmts[k].fourcc, fmt))
             continue;
         long d = size_distance(vc, fmt);
-        if (best == NULL || d < best_distance) {
+        double fps = best_fps(vc->fd, fmt);
+        bool slow = fps > 0 && fps < min_fps;
+        if (best == NULL || d < best_distance || (d == best_distance && best_slow && !slow)) {
             best = &pixfmts[k];
             best_distance = d;
+            best_slow = slow;
         }
-        if (d == 0)
+        if (d == 0 && !slow)
             break;
     }
     if (best == NULL || !set_format(vc, best->fourcc, fmt))

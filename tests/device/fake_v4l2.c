@@ -44,6 +44,7 @@ struct fake_frame {
 struct fake_format {
     uint32_t fourcc;
     int width, height;
+    int fps; /* the one frame interval listed: 1/fps */
     struct fake_frame frames[FAKE_MAX_FRAMES];
     int n_frames;
 };
@@ -149,12 +150,6 @@ static void load_frames(struct fake_format *f, const char *name)
          p = strtok_r(NULL, ":", &save))
         load_file(p, &f->frames[f->n_frames++]);
     free(copy);
-    int bpp, halves;
-    format_geometry(f->fourcc, &bpp, &halves);
-    size_t want = (size_t)f->width * bpp * (size_t)f->height * (size_t)halves / 2;
-    for (int i = 0; i < f->n_frames; i++)
-        if (!is_jpeg(f->fourcc) && f->frames[i].len != want)
-            fake_die("raw frame of the wrong size for its format", var);
 }
 
 /* Forgets the loaded device. */
@@ -179,8 +174,10 @@ static void load(void)
          p = strtok_r(NULL, ",", &save)) {
         struct fake_format *f = &dev.formats[dev.n_formats++];
         char name[5] = {0};
-        if (sscanf(p, "%4[A-Z0-9]@%dx%d", name, &f->width, &f->height) != 3 || strlen(name) != 4)
-            fake_die("bad FAKE_V4L2_FORMATS entry (expected FOURCC@WxH)", p);
+        f->fps = 30;
+        int n = sscanf(p, "%4[A-Z0-9]@%dx%d/%d", name, &f->width, &f->height, &f->fps);
+        if (n < 3 || strlen(name) != 4 || f->fps < 1)
+            fake_die("bad FAKE_V4L2_FORMATS entry (expected FOURCC@WxH[/FPS])", p);
         f->fourcc = v4l2_fourcc(name[0], name[1], name[2], name[3]);
         load_frames(f, name);
     }
@@ -308,6 +305,11 @@ static void deliver(void)
         if (!b->queued)
             continue;
         const struct fake_frame *fr = &f->frames[dev.next_frame++ % (uint64_t)f->n_frames];
+        int bpp, halves;
+        format_geometry(f->fourcc, &bpp, &halves);
+        if (!is_jpeg(f->fourcc) &&
+            fr->len != (size_t)f->width * bpp * (size_t)f->height * (size_t)halves / 2)
+            fake_die("raw frame of the wrong size for its format", "FAKE_V4L2_FRAMES_*");
         memset(b->mem, FAKE_PAD_BYTE, b->len);
         if (is_jpeg(f->fourcc)) {
             memcpy(b->mem, fr->data, fr->len);
@@ -315,8 +317,6 @@ static void deliver(void)
         } else {
             /* Packed rows of w*bpp bytes (the first plane), then the 4:2:0 chroma: the fake
              * pads each row to bytesperline (chroma rows of YU12/YV12 to half of it). */
-            int bpp, halves;
-            format_geometry(f->fourcc, &bpp, &halves);
             size_t row = (size_t)f->width * bpp, bpl = (size_t)bytesperline(f);
             size_t rows = (size_t)f->height * (size_t)halves / 2;
             bool half_rows = f->fourcc == V4L2_PIX_FMT_YUV420 || f->fourcc == V4L2_PIX_FMT_YVU420;
@@ -473,6 +473,19 @@ static int device_ioctl(unsigned long req, void *arg)
         d->flags = is_jpeg(fourcc) ? V4L2_FMT_FLAG_COMPRESSED : 0;
         snprintf((char *)d->description, sizeof d->description, "%.4s", (const char *)&fourcc);
         return 0;
+    }
+    case VIDIOC_ENUM_FRAMEINTERVALS: {
+        struct v4l2_frmivalenum *fi = arg;
+        for (int k = 0; k < dev.n_formats; k++) {
+            const struct fake_format *f = &dev.formats[k];
+            if (fi->index == 0 && f->fourcc == fi->pixel_format && (int)fi->width == f->width &&
+                (int)fi->height == f->height) {
+                fi->type = V4L2_FRMIVAL_TYPE_DISCRETE;
+                fi->discrete = (struct v4l2_fract){1, (uint32_t)f->fps};
+                return 0;
+            }
+        }
+        return EINVAL;
     }
     case VIDIOC_G_FMT:
     case VIDIOC_S_FMT:

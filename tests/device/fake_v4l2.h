@@ -7,9 +7,9 @@
  *
  * The device is described by environment variables, read at the first open (and again at
  * fake_v4l2_reset):
- *   FAKE_V4L2_FORMATS="MJPG@1280x720,YUYV@640x480"  the pixel formats offered, each at one
- *       size (S_FMT gives that size whatever is asked); GREY, YUYV, UYVY, NV12, NV21, YU12,
- *       YV12, MJPG, JPEG
+ *   FAKE_V4L2_FORMATS="MJPG@1280x720,YUYV@640x480/10"  the pixel formats offered, each at
+ *       one size (S_FMT gives that size whatever is asked) and frame rate (ENUM_FRAMEINTERVALS;
+ *       default 30 fps); GREY, YUYV, UYVY, NV12, NV21, YU12, YV12, MJPG, JPEG
  *   FAKE_V4L2_FRAMES_<FOURCC>="a:b:c"  the frames served in that format, in turn (looping):
  *       raw files packed without padding (YUYV: w*h*2 bytes; 4:2:0 formats: w*h*3/2), or JPEG
  *       files served as they are

@@ -163,6 +163,12 @@ static void test_negotiation(void)
     /* A webcam with YUYV up to VGA only and MJPEG at 720p: the asked size decides. */
     CHECK(negotiates("YUYV@640x480,MJPG@1280x720", "v4l2:" DEVICE "@1280x720", "1280x720 MJPG"));
     CHECK(negotiates("YUYV@640x480,MJPG@1280x720", "v4l2:" DEVICE "@640x480", "640x480 YUYV"));
+    /* A USB 2 webcam: 720p YUYV at 10 fps only, 720p MJPEG at 30: MJPEG, unless 10 will do. */
+    CHECK(negotiates("YUYV@1280x720/10,MJPG@1280x720/30", "v4l2:" DEVICE "@1280x720",
+                     "1280x720 MJPG"));
+    CHECK(negotiates("YUYV@1280x720/10,MJPG@1280x720/30", "v4l2:" DEVICE "@1280x720,fps=10",
+                     "1280x720 YUYV"));
+    CHECK(negotiates("YUYV@1280x720/10", "v4l2:" DEVICE "@1280x720", "1280x720 YUYV"));
     /* Nothing readable: a clear status, retried like a missing camera. */
     set_frames("H264", "vga.grey");
     set_device("H264@640x480", 0, 0);
