@@ -6,8 +6,8 @@
  * transformed or upsampled). Scale policy: frames MJPEG_HALF_WIDTH (1920) pixels wide or wider
  * are decoded at half size by the decoder's own DCT scaling (1920x1080 comes out 960x540);
  * narrower ones, 1280x720 included, at full size. Why not halve 720p too: the entropy decoding,
- * which no scaling avoids, is most of the cost, so halving saves only about 10 % (bench_mjpeg:
- * 1.4 against 1.5 ms CPU per 720p frame) while it would halve the module size of every badge
+ * which no scaling avoids, is most of the cost, so halving saves only 5-10 % (bench_mjpeg:
+ * 1.7 against 1.8 ms CPU per 720p frame) while it would halve the module size of every badge
  * (a code with 3-5 px modules at 720p, which the reader can still read, would come out at
  * 1.5-2.5 px), and a 720p MJPEG camera would hand the reader other frames than a 720p YUYV one.
  * At 1080p the half-size frame still gives a badge at a normal distance 3 px or more per module,
