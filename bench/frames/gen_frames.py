@@ -4,20 +4,22 @@
 by encoders that share no code with the product (segno, python3-qrcode; never libqrencode).
 
     bench/frames/gen_frames.py OUT_DIR [--seed N] [--res 640x480,1280x720,1920x1080]
-                               [--reps N] [--door-minute] [--door-seconds S] [--quick]
+                               [--reps N] [--door-minute] [--door-seconds S]
 
-Writes binary PGMs (grey, what the kiosk's decoder sees) into OUT_DIR and OUT_DIR/manifest.csv:
+Writes one set per resolution: binary PGMs (grey, what the kiosk's decoder sees) in
+OUT_DIR/WxH/ and OUT_DIR/WxH/manifest.csv:
     file,resolution,module_px,class,expected,seq,index,scene
-  file       PGM path relative to OUT_DIR
+  file       PGM file name (in the manifest's directory)
   module_px  module size at the code's centre in pixels (0: no code in the frame)
   class      degradation class (see CLASSES; idle/busy: frames without a code)
   expected   the payload the frame carries, empty when it carries none
   seq,index  frames of one sequence (a badge held in view for 3 frames with small jitter and
              new noise; 10 frames for idle/busy) share seq; index counts from 0
   scene      PGM of the sequence's empty scene (what the camera saw before someone stepped up:
-             the reference of a change-gated pipeline), relative to OUT_DIR
-The door minute (--door-minute) goes to OUT_DIR/door/ with its own door/manifest.csv (same
-columns; seq = the badge event number, or -1 between badges).
+             the reference of a change-gated pipeline), in the manifest's directory
+The door minute (--door-minute) goes to OUT_DIR/door/ with its own manifest.csv (same columns;
+class door-idle, door-passing, door-approach, door-hold or door-leave; seq = the badge event
+number, or -1 between badges; expected is set while the whole code is in the frame).
 Payloads: 120 characters of base32 (Portier's token text: TOKEN_TEXT_LEN, alphanumeric QR mode,
 version 5 at ECC level M), random with the fixed seed.
 """
@@ -25,6 +27,7 @@ import argparse
 import csv
 import math
 import os
+import re
 import sys
 
 import cv2
@@ -43,6 +46,11 @@ NOCODE_SEQ_LEN = 10
 
 
 # ---------------------------------------------------------------- codes
+
+def grid_axes(w, h):
+    """Row and column coordinates as broadcastable (h,1) and (1,w) arrays."""
+    return (np.arange(h, dtype=np.float32)[:, None], np.arange(w, dtype=np.float32)[None, :])
+
 
 def random_payload(rng):
     return "".join(B32[i] for i in rng.integers(0, 32, TOKEN_LEN))
@@ -102,7 +110,7 @@ def phone_image(matrix, rng):
     scr[:2 * SRC_PX, :] = white * 0.5  # status bar
     # Pixel grid: dark gaps between the screen's pixels, a pitch incommensurate with the code.
     pitch = rng.uniform(1.6, 3.2)
-    yy, xx = np.mgrid[0:scr.shape[0], 0:scr.shape[1]].astype(np.float32)
+    yy, xx = grid_axes(scr.shape[1], scr.shape[0])
     grid = ((np.mod(yy, pitch) < pitch * 0.75) & (np.mod(xx, pitch) < pitch * 0.75))
     scr *= np.where(grid, 1.0, rng.uniform(0.35, 0.6)).astype(np.float32)
     b = bezel * SRC_PX
@@ -115,7 +123,7 @@ def phone_image(matrix, rng):
 
 def scene_image(rng, w, h):
     """An entrance seen by the kiosk's camera: walls, a door frame, posters, floor; reflectance."""
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy, xx = grid_axes(w, h)
     a, b = rng.uniform(0.25, 0.6), rng.uniform(-0.15, 0.15)
     img = a + b * (xx / w) + rng.uniform(-0.1, 0.1) * (yy / h)
     floor = int(h * rng.uniform(0.7, 0.85))
@@ -124,7 +132,7 @@ def scene_image(rng, w, h):
         x0, y0 = rng.integers(0, w), rng.integers(0, h)
         rw, rh = rng.integers(w // 20, w // 3), rng.integers(h // 20, h // 2)
         img[y0:y0 + rh, x0:x0 + rw] = rng.uniform(0.05, 0.85)
-    tex = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 3)
+    tex = cv2.GaussianBlur(rng.standard_normal((h, w), dtype=np.float32), (0, 0), 3)
     img = img + 0.04 * tex
     return cv2.GaussianBlur(img.astype(np.float32), (0, 0), 1.2)
 
@@ -132,7 +140,7 @@ def scene_image(rng, w, h):
 def person_layer(rng, w, h, x, scale, tex_kind):
     """A passer-by at horizontal position x: head and torso with clothing texture. Returns
     (reflectance, alpha)."""
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy, xx = grid_axes(w, h)
     s = h * scale
     head_y = h * 0.25
     head = ((xx - x) / (0.11 * s)) ** 2 + ((yy - head_y) / (0.14 * s)) ** 2 < 1
@@ -146,7 +154,7 @@ def person_layer(rng, w, h, x, scale, tex_kind):
         p = rng.uniform(5, 25)
         tex = base + 0.3 * ((np.floor(xx / p) + np.floor(yy / p)) % 2)
     else:  # plain cloth with folds
-        tex = base + 0.1 * cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 6)
+        tex = base + 0.1 * cv2.GaussianBlur(rng.standard_normal((h, w), dtype=np.float32), (0, 0), 6)
     refl = np.where(head, rng.uniform(0.3, 0.6), tex).astype(np.float32)
     return refl, cv2.GaussianBlur(alpha, (0, 0), 1.0)
 
@@ -247,7 +255,7 @@ def motion_kernel(length, angle_deg):
 def illumination(rng, w, h, level, uneven):
     """Light falling on the scene, in grey levels for reflectance 1: a level, a vignette, and for
     uneven light a strong gradient and a soft shadow."""
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy, xx = grid_axes(w, h)
     r2 = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
     field = 1 - 0.15 * r2
     if uneven:
@@ -307,13 +315,13 @@ def expose(rng, refl_bg, light, layers, p, glare_at=None):
     if glare_at is not None:
         (gx, gy), (rx, ry), strength = glare_at
         h, w = img.shape
-        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        yy, xx = grid_axes(w, h)
         img = img + strength * np.exp(-(((xx - gx) / rx) ** 2 + ((yy - gy) / ry) ** 2))
     img = cv2.GaussianBlur(img, (0, 0), p["optics"])
     if p["defocus"] > 0:
         img = cv2.filter2D(img, -1, disc_kernel(p["defocus"]))
-    sigma = np.sqrt(p["read_noise"] ** 2 + p["shot"] * np.clip(img, 0, None))
-    img = img + rng.normal(0, 1, img.shape).astype(np.float32) * sigma
+    sigma = cv2.sqrt(p["read_noise"] ** 2 + p["shot"] * cv2.max(img, 0.0))
+    img = img + rng.standard_normal(img.shape, dtype=np.float32) * sigma
     out = np.clip(np.rint(img), 0, 255).astype(np.uint8)
     if p["jpeg"]:
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, p["jpeg"]])
@@ -367,17 +375,18 @@ class Writer:
         self.rows = []
 
     def frame(self, name, img, res, m, cls, expected, seq, index, scene):
-        rel = os.path.join(self.subdir, name + ".pgm")
-        write_pgm(os.path.join(self.out, rel), img)
+        rel = name + ".pgm"
+        write_pgm(os.path.join(self.out, self.subdir, rel), img)
         self.rows.append([rel, res, m, cls, expected, seq, index, scene])
         return rel
 
     def scene(self, name, img):
-        rel = os.path.join(self.subdir, name + ".pgm")
-        write_pgm(os.path.join(self.out, rel), img)
+        rel = name + ".pgm"
+        write_pgm(os.path.join(self.out, self.subdir, rel), img)
         return rel
 
-    def manifest(self, path):
+    def manifest(self):
+        path = os.path.join(self.out, self.subdir, "manifest.csv")
         with open(path + ".tmp", "w", newline="") as f:
             wr = csv.writer(f)
             wr.writerow(["file", "resolution", "module_px", "class", "expected", "seq", "index",
@@ -454,7 +463,8 @@ def resolution_set(out, res, reps, seed, nocode_seqs):
         for _ in range(nocode_seqs):
             nocode_sequence(rng, wr, res, w, h, cls, seq)
             seq += 1
-    return wr.rows
+    wr.manifest()
+    return len(wr.rows)
 
 
 def door_events(rng, frames, fps):
@@ -557,7 +567,7 @@ def door_minute(out, seed, seconds, fps=30, res="640x480"):
             expected = ev["payload"] if code_inside(H, ev, w, h) else ""
         img = expose(rng, bg, light, layers, fp)
         wr.frame(f"f{f:05d}", img, res, 4 if expected else 0, cls, expected, seq, f, scene)
-    wr.manifest(os.path.join(out, "door", "manifest.csv"))
+    wr.manifest()
     return len(wr.rows)
 
 
@@ -581,15 +591,11 @@ def main(argv):
                      "uneven", "glare", "jpeg", "phone", "passing", "mixed"):
             sys.exit(f"gen_frames.py: --classes: unknown class '{c}'")
     os.makedirs(args.out, exist_ok=True)
-    rows = []
     for res in args.res.split(",") if args.res else []:
-        if not res.count("x") == 1:
-            sys.exit(f"gen_frames.py: --res: '{res}' is not WIDTHxHEIGHT")
-        rows += resolution_set(args.out, res, args.reps, args.seed, args.nocode)
-        print(f"gen_frames.py: {res}: {len(rows)} frames so far", file=sys.stderr)
-    wr = Writer(args.out, ".")
-    wr.rows = rows
-    wr.manifest(os.path.join(args.out, "manifest.csv"))
+        if not re.fullmatch(r"[1-9][0-9]*x[1-9][0-9]*", res):
+            sys.exit(f"gen_frames.py: --res: '{res}' is not WIDTHxHEIGHT (e.g. 640x480)")
+        n = resolution_set(args.out, res, args.reps, args.seed, args.nocode)
+        print(f"gen_frames.py: {res}: {n} frames", file=sys.stderr)
     if args.door_minute:
         n = door_minute(args.out, args.seed, args.door_seconds)
         print(f"gen_frames.py: door minute: {n} frames", file=sys.stderr)
