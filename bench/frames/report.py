@@ -47,8 +47,8 @@ def load(manifest, portier_csv, zxing_jsonl):
             zv = "miss" if r["expected"] else "none"
         else:
             zv = "ok" if z["text"] == r["expected"] else "wrong"
-        r["single"] = {"portier": p["portier_single"], "zbar": p["zbar"], "zxing": zv}
-        r["seq"] = {"portier": p["portier_seq"], "zbar": p["zbar"], "zxing": zv}
+        r["v_single"] = {"portier": p["portier_single"], "zbar": p["zbar"], "zxing": zv}
+        r["v_seq"] = {"portier": p["portier_seq"], "zbar": p["zbar"], "zxing": zv}
     return rows
 
 
@@ -61,8 +61,8 @@ def table(title, groups):
     print(f"{title:<10} {'frames':>6} {'portier':>7} {'zbar':>6} {'zxing':>6}  |"
           f" {'seqs':>5} {'portier':>7} {'zbar':>6} {'zxing':>6}")
     for label, frames, seqs in groups:
-        single = [sum(r["single"][d] == "ok" for r in frames) for d in DECODERS]
-        within = [sum(any(r["seq"][d] == "ok" for r in s) for s in seqs) for d in DECODERS]
+        single = [sum(r["v_single"][d] == "ok" for r in frames) for d in DECODERS]
+        within = [sum(any(r["v_seq"][d] == "ok" for r in s) for s in seqs) for d in DECODERS]
         flag = " <zbar" if single[0] < single[1] else ""
         flag += " <zbar(3)" if within[0] < within[1] else ""
         print(f"{label:<10} {len(frames):>6} {pct(single[0], len(frames)):>7} "
@@ -93,8 +93,8 @@ def report_set(rows):
     table("module", groups("module_px", mods) + [("all", badges, list(seqs.values()))])
     classes = list(dict.fromkeys(r["class"] for r in badges))
     table("class", groups("class", classes))
-    wrong = {d: sum(r["single"][d] == "wrong" for r in rows) for d in DECODERS}
-    wrong_seq = sum(r["seq"]["portier"] == "wrong" for r in rows)
+    wrong = {d: sum(r["v_single"][d] == "wrong" for r in rows) for d in DECODERS}
+    wrong_seq = sum(r["v_seq"]["portier"] == "wrong" for r in rows)
     print(f"wrong payloads: portier {wrong['portier']} (single) {wrong_seq} (sequences), "
           f"zbar {wrong['zbar']}, zxing {wrong['zxing']}")
     print()
@@ -110,11 +110,11 @@ def report_door(rows):
         read, lags = 0, []
         for ev in events.values():
             shown = [i for i, r in enumerate(ev) if r["expected"]]
-            hits = [i for i, r in enumerate(ev) if r["seq"][d] == "ok"]
+            hits = [i for i, r in enumerate(ev) if r["v_seq"][d] == "ok"]
             if hits:
                 read += 1
                 lags.append(hits[0] - shown[0] if shown else 0)
-        wrong = sum(r["seq"][d] == "wrong" for r in rows)
+        wrong = sum(r["v_seq"][d] == "wrong" for r in rows)
         lag = f"{sorted(lags)[len(lags) // 2]} frames" if lags else "-"
         print(f"{d:<8} badges read {read}/{len(events)}, median frames from the whole code in "
               f"view to its first read {lag}, wrong payloads {wrong}")
