@@ -12,8 +12,9 @@
  *       sequence fed its frames in order (a badge held in view), this frame's result;
  *       --continuous: one pipeline for all frames (the door minute).
  *   bench_independent cost MANIFEST idle|busy|badge|all portier|zbar [EVERY]
- *       runs the frames of that kind (every EVERY-th sequence, default 1; for zbar, which keeps
- *       no state, every EVERY-th frame) through the function `measured`, for valgrind
+ *       runs the frames of that kind (every EVERY-th sequence, default 1; all: the whole
+ *       manifest through one pipeline, and for zbar, which keeps no state, every EVERY-th
+ *       frame) through the function `measured`, for valgrind
  *       --tool=callgrind --toggle-collect=measured; prints the number of frames measured.
  *   bench_independent rss MANIFEST N
  *       N frames through one pipeline cycling through the set (the reference set to each
@@ -264,7 +265,7 @@ static int run_cost(const struct manifest *m, const char *kind, enum pipeline pl
         bool starts = seq_starts(m, i);
         if (starts)
             seqs++;
-        if (pl == ZBAR ? nth % every != 0 : (!continuous && seqs % every != 0))
+        if (continuous ? pl == ZBAR && nth % every != 0 : seqs % every != 0)
             continue;
         load(f->file, &frame);
         if (pl == PORTIER && (st.pipe == NULL || (starts && !continuous))) {
