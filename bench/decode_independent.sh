@@ -10,6 +10,7 @@
 #   COST_RES="640x480 1280x720"       sets whose instructions are counted under callgrind
 #   CG_EVERY=5                        callgrind: every 5th badge sequence / zbar frame only
 #   RSS_FRAMES=100000                 frames for the RSS growth (0: skip)
+#   RSS_SET=640x480                   set cycled through for it (door: the door minute, cheaper)
 #   SKIP_ZXING=1, SKIP_COST=1         leave out the anchor, or the instruction counts
 set -euo pipefail
 
@@ -107,6 +108,6 @@ if [[ -z ${SKIP_COST:-} ]]; then
 fi
 
 if ((rss_frames > 0)); then
-    first=${res_list%% *}
-    "$bin" rss "$frames/$first/manifest.csv" "$rss_frames" | tee "$out/rss.txt"
+    rss_set=${RSS_SET:-${res_list%% *}}
+    "$bin" rss "$frames/$rss_set/manifest.csv" "$rss_frames" | tee "$out/rss.txt"
 fi
