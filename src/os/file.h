@@ -16,6 +16,11 @@ bool mkdir_p(const char *path);
 /* fsyncs the directory that holds path (or path itself when it is a directory). */
 bool fsync_dir_of(const char *path);
 bool path_exists(const char *path);
+/* Takes an exclusive lock on the file at path (created mode 0600 when missing) and writes this
+ * process's pid into it. Returns the descriptor that holds the lock (closing it, or the
+ * process ending, releases it), or -1 with errno set: EWOULDBLOCK when another open of the file
+ * holds the lock, with *holder the pid written there (0 when unknown). */
+int file_lock_pid(const char *path, long *holder);
 /* Returns dir + "/" + name, owned by the caller. */
 char *path_join(const char *dir, const char *name);
 

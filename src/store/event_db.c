@@ -178,6 +178,16 @@ bool event_read_id(const char *db_path, uint32_t *event_id)
     return ok;
 }
 
+bool event_read_ids(const char *db_path, uint32_t *event_id, uint16_t *key_id)
+{
+    sqlite3 *db = open_readonly(db_path);
+    if (db == NULL)
+        return false;
+    bool ok = check_header(db, db_path, event_id, key_id);
+    sqlite3_close(db);
+    return ok;
+}
+
 sqlite3 *event_db_open(const char *db_path)
 {
     uint32_t event_id;
