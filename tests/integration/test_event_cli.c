@@ -101,6 +101,17 @@ static void test_usage(void)
               bin) == 2);
     CHECK(strstr(err_text, "unknown time zone 'Mars/Olympus'") != NULL);
     CHECK(!path_exists("ev"));
+    /* An event name that would rewrite a terminal's title, or display reversed. */
+    CHECK(run(tmp,
+              "'%s' init ev --name \"$(printf 'Bad\\033]0;x\\007')\" --timezone Europe/Brussels "
+              "--rooms a --sessions b --attendees c",
+              bin) == 2);
+    CHECK(strstr(err_text, "--name holds a control character") != NULL);
+    CHECK(run(tmp,
+              "'%s' init ev --name \"$(printf '\\342\\200\\256tneve')\" --timezone "
+              "Europe/Brussels --rooms a --sessions b --attendees c",
+              bin) == 2);
+    CHECK(strstr(err_text, "--name holds a bidirectional control character") != NULL);
     CHECK(run(tmp, "'%s' import ev", bin) == 2);
     CHECK(strstr(err_text, "missing --attendees") != NULL);
     CHECK(run(tmp, "'%s' bundle ev", bin) == 2);

@@ -202,6 +202,22 @@ static void test_csv_format(void)
     strbuf_finish(&sb);
 }
 
+/* Names, organisations, titles and room names are isolated in report.html: a right-to-left
+ * name does not reorder the cells and punctuation beside it. */
+static void test_html_isolation(void)
+{
+    struct report_log *log = report_log_create();
+    struct report *r = report_compute(ev, log);
+    char *html = report_html(r);
+    CHECK(strstr(html, "<td><bdi>\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF</bdi></td>") != NULL);
+    CHECK(strstr(html, "<td><bdi>Hanoi Tech</bdi></td>") != NULL);
+    CHECK(strstr(html, "<h1><bdi>Core</bdi></h1>") != NULL);
+    CHECK(strstr(html, "<h3><bdi>") != NULL);
+    free(html);
+    report_destroy(r);
+    report_log_destroy(log);
+}
+
 /* Replaces a string of the event in memory. */
 static void set_text(char **field, const char *text)
 {
@@ -277,6 +293,7 @@ int main(void)
         test_semantics();
         test_over_capacity();
         test_csv_format();
+        test_html_isolation();
         test_formula_cells();
     }
     event_destroy(ev);
