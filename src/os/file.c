@@ -114,6 +114,25 @@ bool mkdir_p(const char *path)
     return ok;
 }
 
+bool mkdir_private(const char *path)
+{
+    char *copy = xstrdup(path);
+    char *parent = dirname(copy);
+    bool ok = (strcmp(parent, ".") == 0 || strcmp(parent, "/") == 0 || mkdir_p(parent)) &&
+              (mkdir(path, 0700) == 0 || errno == EEXIST);
+    free(copy);
+    return ok;
+}
+
+bool file_create_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return false;
+    /* The umask may only take bits away: 0600 stays 0600 (or less). */
+    return close(fd) == 0;
+}
+
 bool path_exists(const char *path)
 {
     struct stat st;

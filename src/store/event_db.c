@@ -691,11 +691,16 @@ bool event_bundle(const char *event_dir, const char *kiosk_dir)
             goto out;
         }
     }
-    if (!mkdir_p(kiosk_dir)) {
+    if (!mkdir_private(kiosk_dir)) {
         log_warn("%s: cannot create the directory", kiosk_dir);
         goto out;
     }
     unlink(tmp);
+    /* The bundle holds every name: the owner's alone (the kiosk runs as its owner, portier). */
+    if (!file_create_private(tmp)) {
+        log_warn("%s: cannot create", tmp);
+        goto out;
+    }
     if (!make_bundle_db(src, tmp))
         goto out;
     sodium_bin2hex(hex, sizeof hex, pk, 32);
