@@ -15,8 +15,8 @@ static int run_sync(const struct cli_call *c)
     s.device_id = config_get(c->cfg, "device");
     const char *bad_id = device_id_check(s.device_id);
     if (bad_id != NULL)
-        return cli_usage_error(c->spec, "--device '%s' cannot be a device id: it %s",
-                               s.device_id, bad_id);
+        return cli_usage_error(c->spec, "--device '%s' cannot be a device id: it %s", s.device_id,
+                               bad_id);
     s.db_path = config_get(c->cfg, "db");
     s.conninfo = config_get(c->cfg, "central");
     s.once = config_get_bool(c->cfg, "once");

@@ -310,8 +310,7 @@ static bool check_plain_text(const struct table *t, const struct csv_record *rec
         return true;
     char buf[SHOW_MAX + 8];
     bool bidi = cp >= 0x2000;
-    roster_errors_add(errs,
-                      "%s:%zu: column '%s': '%s' holds %s U+%04X at byte %ld: remove it (%s)",
+    roster_errors_add(errs, "%s:%zu: column '%s': '%s' holds %s U+%04X at byte %ld: remove it (%s)",
                       t->file, rec->line, col, show(value, buf),
                       bidi ? "the bidirectional control" : "the control character", (unsigned)cp,
                       at + 1,

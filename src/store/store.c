@@ -503,8 +503,8 @@ struct store *store_open(const char *path, const char *device_id)
 {
     const char *bad_id = device_id != NULL ? device_id_check(device_id) : "is missing";
     if (bad_id != NULL) {
-        log_warnx("%s: '%s' cannot be a device id: it %s", path,
-                  device_id != NULL ? device_id : "", bad_id);
+        log_warnx("%s: '%s' cannot be a device id: it %s", path, device_id != NULL ? device_id : "",
+                  bad_id);
         return NULL;
     }
     if (sodium_init() < 0) {
@@ -836,8 +836,8 @@ bool store_get_meta(struct store *st, const char *key, char **value)
 /* Sets a metadata value durably, except the store's own keys. */
 bool store_set_meta(struct store *st, const char *key, const char *value)
 {
-    static const char *const reserved[] = {"db_epoch", "device_id", "created",
-                                           STORE_META_EVENT_ID, STORE_META_KEY_ID};
+    static const char *const reserved[] = {"db_epoch", "device_id", "created", STORE_META_EVENT_ID,
+                                           STORE_META_KEY_ID};
     for (size_t i = 0; i < ARRAY_LEN(reserved); i++) {
         if (strcmp(key, reserved[i]) == 0) {
             log_warnx("%s: metadata key '%s' is the store's own", st->path, key);

@@ -35,8 +35,8 @@ bool store_read_event_binding(sqlite3 *db, const char *path, bool *bound, uint32
     sqlite3_stmt *q = NULL;
     char *values[2] = {NULL, NULL};
     static const char *const keys[2] = {STORE_META_EVENT_ID, STORE_META_KEY_ID};
-    bool ok = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &q, NULL) ==
-              SQLITE_OK;
+    bool ok =
+        sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &q, NULL) == SQLITE_OK;
     for (int i = 0; ok && i < 2; i++) {
         sqlite3_bind_text(q, 1, keys[i], -1, SQLITE_STATIC);
         int rc = sqlite3_step(q);
@@ -50,8 +50,8 @@ bool store_read_event_binding(sqlite3 *db, const char *path, bool *bound, uint32
     sqlite3_finalize(q);
     unsigned long ev = 0, key = 0;
     *bound = values[0] != NULL || values[1] != NULL;
-    if (ok && *bound && !(parse_id(values[0], UINT32_MAX, &ev) &&
-                          parse_id(values[1], UINT16_MAX, &key))) {
+    if (ok && *bound &&
+        !(parse_id(values[0], UINT32_MAX, &ev) && parse_id(values[1], UINT16_MAX, &key))) {
         log_warnx("%s: the scan log's event binding (meta event_id, key_id) is damaged; keep the "
                   "file for inspection and pass another --db path",
                   path);
@@ -75,10 +75,11 @@ bool store_bind_event(struct store *st, uint32_t event_id, uint16_t key_id)
     char ev_text[16], key_text[8];
     snprintf(ev_text, sizeof ev_text, "%" PRIu32, event_id);
     snprintf(key_text, sizeof key_text, "%u", (unsigned)key_id);
-    int rc = sqlite3_prepare_v2(db,
-                                "INSERT OR IGNORE INTO meta (key, value) VALUES ('" STORE_META_EVENT_ID
-                                "', ?1), ('" STORE_META_KEY_ID "', ?2)",
-                                -1, &q, NULL);
+    int rc =
+        sqlite3_prepare_v2(db,
+                           "INSERT OR IGNORE INTO meta (key, value) VALUES ('" STORE_META_EVENT_ID
+                           "', ?1), ('" STORE_META_KEY_ID "', ?2)",
+                           -1, &q, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(q, 1, ev_text, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, key_text, -1, SQLITE_STATIC);
@@ -115,8 +116,7 @@ bool store_file_moved(struct store *st)
     /* SQLite's unix VFS answers from fstat (no links left) and stat of the path (another
      * inode): the two ways a log goes away under a running kiosk (rm, or a copy moved over). */
     int moved = 0;
-    if (sqlite3_file_control(store_sqlite(st), "main", SQLITE_FCNTL_HAS_MOVED, &moved) !=
-        SQLITE_OK)
+    if (sqlite3_file_control(store_sqlite(st), "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
         return false;
     return moved != 0;
 }

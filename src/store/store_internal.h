@@ -23,7 +23,7 @@ const char *store_path(const struct store *st);
  * collected file's read-only one): *bound is false for a log made before logs were bound.
  * False after logging why (path names the file) when the meta table cannot be read or holds
  * an invalid binding. */
-bool store_read_event_binding(struct sqlite3 *db, const char *path, bool *bound,
-                              uint32_t *event_id, uint16_t *key_id);
+bool store_read_event_binding(struct sqlite3 *db, const char *path, bool *bound, uint32_t *event_id,
+                              uint16_t *key_id);
 
 #endif

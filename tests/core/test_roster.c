@@ -59,8 +59,8 @@ static void test_valid(void)
         "Title,notes,end,start,ROOM,id\n"
         "Opening,x,2024-04-22T10:30:00+02:00,2024-04-22T09:00:00+02:00,aula,s1\n"
         "Next,y,2024-04-22T09:30:00Z,2024-04-22T08:30:00Z,aula,s2\n"; /* back to back */
-    CHECK(roster_parse_sessions(&r, "sessions.csv", bad_sessions, sizeof bad_sessions - 1, room_ids, 2,
-                                &errs));
+    CHECK(roster_parse_sessions(&r, "sessions.csv", bad_sessions, sizeof bad_sessions - 1, room_ids,
+                                2, &errs));
     CHECK(r.n_sessions == 2);
     CHECK_STR(r.sessions[0].room, "aula");
     CHECK_STR(r.sessions[0].start_text, "2024-04-22T09:00:00+02:00");
@@ -181,13 +181,13 @@ static void test_control_characters(void)
     struct roster_errors errs = {0};
     static const char people[] =
         "id,name,organisation,email,language,category,sessions\n"
-        "A1,Ann\x1b[2J,,,,,\n"                        /* ESC: a terminal escape */
-        "A2,Bob\x07,,,,,\n"                           /* BEL */
+        "A1,Ann\x1b[2J,,,,,\n"            /* ESC: a terminal escape */
+        "A2,Bob\x07,,,,,\n"               /* BEL */
         "A3,\"Carl\rOverwritten\",,,,,\n" /* CR inside a quoted field (the parser counts a line) */
-        "A4,Dora,Acme\x7f,,,,\n"                      /* DEL in the organisation */
-        "A5,Eve\xC2\x9B,,,,,\n"                       /* C1: CSI */
-        "A6,\xE2\x80\xAEnimda,,,,,\n"                 /* U+202E right-to-left override */
-        "A7,x\xE2\x81\xA6y,,,,,\n"                    /* U+2066 left-to-right isolate */
+        "A4,Dora,Acme\x7f,,,,\n"          /* DEL in the organisation */
+        "A5,Eve\xC2\x9B,,,,,\n"           /* C1: CSI */
+        "A6,\xE2\x80\xAEnimda,,,,,\n"     /* U+202E right-to-left override */
+        "A7,x\xE2\x81\xA6y,,,,,\n"        /* U+2066 left-to-right isolate */
         "A8,\"Tab\tName\",,,,,\n"
         "A9,\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF,Ng\xE1\xBB\x8D\x63 Anh,,,,\n"; /* fine */
     CHECK(!roster_parse_attendees(&r, "attendees.csv", people, sizeof people - 1, session_ids, 3,

@@ -538,8 +538,9 @@ static void test_private_modes(void)
     /* SQLite gives its journal files event.db's mode. */
     sqlite3 *db = NULL;
     CHECK(sqlite3_open("priv/event.db", &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "PRAGMA journal_mode=WAL; BEGIN IMMEDIATE; "
-                           "UPDATE meta SET value = value WHERE key = 'name'; COMMIT;",
+    CHECK(sqlite3_exec(db,
+                       "PRAGMA journal_mode=WAL; BEGIN IMMEDIATE; "
+                       "UPDATE meta SET value = value WHERE key = 'name'; COMMIT;",
                        NULL, NULL, NULL) == SQLITE_OK);
     check_mode("priv/event.db-wal", 0600);
     check_mode("priv/event.db-shm", 0600);

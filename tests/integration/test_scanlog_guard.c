@@ -97,9 +97,9 @@ static void start(struct child *c, const char *kiosk_dir, const char *device, co
         dup2(fd, 2);
         if (chdir(dir) != 0)
             _exit(127);
-        execl(bin, bin, "kiosk", kiosk_dir, "--headless", "--device", device, "--room",
-              "entrance", "--mode", "toggle", "--camera", "none", "--scanner", "stdin", "--db",
-              db, (char *)NULL);
+        execl(bin, bin, "kiosk", kiosk_dir, "--headless", "--device", device, "--room", "entrance",
+              "--mode", "toggle", "--camera", "none", "--scanner", "stdin", "--db", db,
+              (char *)NULL);
         _exit(127);
     }
     close(to[0]);
@@ -156,13 +156,15 @@ static void test_foreign_event(void)
 {
     char *in = xasprintf("2024-04-22T08:40:00+02:00\t%s\n", tokens[0]);
     char *err;
-    CHECK(run(in, &err, "%s kiosk kiosk1 --headless --device door-1 --room entrance --camera "
-                        "none --scanner stdin --db one.db",
+    CHECK(run(in, &err,
+              "%s kiosk kiosk1 --headless --device door-1 --room entrance --camera "
+              "none --scanner stdin --db one.db",
               bin) == 0);
     free(err);
 
-    CHECK(run(in, &err, "%s kiosk kiosk2 --headless --device door-1 --room entrance --camera "
-                        "none --scanner stdin --db one.db",
+    CHECK(run(in, &err,
+              "%s kiosk kiosk2 --headless --device door-1 --room entrance --camera "
+              "none --scanner stdin --db one.db",
               bin) == 1);
     CHECK(strstr(err, "one.db belongs to event") != NULL);
     CHECK(strstr(err, "this kiosk is configured for event") != NULL);
@@ -190,8 +192,9 @@ static void test_foreign_event(void)
     /* Event 1's kiosk goes on with it. */
     free(in);
     in = xasprintf("2024-04-22T08:45:00+02:00\t%s\n", tokens[1]);
-    CHECK(run(in, &err, "%s kiosk kiosk1 --headless --device door-1 --room entrance --camera "
-                        "none --scanner stdin --db one.db",
+    CHECK(run(in, &err,
+              "%s kiosk kiosk1 --headless --device door-1 --room entrance --camera "
+              "none --scanner stdin --db one.db",
               bin) == 0);
     free(err);
     free(in);
@@ -208,12 +211,14 @@ static void test_legacy_log_adopted(void)
     CHECK(run("", &err, "%s report --db old.db --event ev2 --out rep-old", bin) == 0);
     free(err);
     char *in = xasprintf("2024-04-22T08:40:00+02:00\t%s\n", tokens[0]);
-    CHECK(run(in, &err, "%s kiosk kiosk1 --headless --device door-old --room entrance --camera "
-                        "none --scanner stdin --db old.db",
+    CHECK(run(in, &err,
+              "%s kiosk kiosk1 --headless --device door-old --room entrance --camera "
+              "none --scanner stdin --db old.db",
               bin) == 0);
     free(err);
-    CHECK(run(in, &err, "%s kiosk kiosk2 --headless --device door-old --room entrance --camera "
-                        "none --scanner stdin --db old.db",
+    CHECK(run(in, &err,
+              "%s kiosk kiosk2 --headless --device door-old --room entrance --camera "
+              "none --scanner stdin --db old.db",
               bin) == 1);
     CHECK(strstr(err, "old.db belongs to event") != NULL);
     free(err);
@@ -233,8 +238,9 @@ static void test_second_kiosk(void)
     free(line);
 
     char *err;
-    CHECK(run("", &err, "%s kiosk kiosk1 --headless --device door-2 --room entrance --camera "
-                        "none --scanner stdin --db two.db",
+    CHECK(run("", &err,
+              "%s kiosk kiosk1 --headless --device door-2 --room entrance --camera "
+              "none --scanner stdin --db two.db",
               bin) == 1);
     char *want = xasprintf("two.db is already in use by pid %ld", (long)a.pid);
     CHECK(strstr(err, want) != NULL);
@@ -253,8 +259,9 @@ static void test_second_kiosk(void)
     free(line);
     CHECK(finish(&a) == 0);
     /* Once it stopped, the log is free again. */
-    CHECK(run("", &err, "%s kiosk kiosk1 --headless --device door-2 --room entrance --camera "
-                        "none --scanner stdin --db two.db",
+    CHECK(run("", &err,
+              "%s kiosk kiosk1 --headless --device door-2 --room entrance --camera "
+              "none --scanner stdin --db two.db",
               bin) == 0);
     free(err);
 }
