@@ -247,7 +247,10 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
     k->tiles = xcalloc(k->event->n_rooms + 1, sizeof *k->tiles);
     k->lang = settings->lang;
     model_stat(k, k->model_stat);
-    if ((k->lock_fd = store_lock(settings->db_path)) < 0)
+    /* One deciding kiosk per log. A headless overview kiosk only reads (it cannot switch
+     * mode or take staff actions), like the sync daemon, so it goes beside a running one. */
+    bool reads_only = settings->mode == MODE_OVERVIEW && settings->headless;
+    if (!reads_only && (k->lock_fd = store_lock(settings->db_path)) < 0)
         goto fail;
     k->store = store_open(settings->db_path, settings->device_id);
     if (k->store == NULL || !store_bind_event(k->store, k->event->event_id, k->event->key_id) ||

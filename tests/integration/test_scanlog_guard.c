@@ -247,6 +247,13 @@ static void test_second_kiosk(void)
     free(want);
     free(err);
 
+    /* A headless overview kiosk only reads: it runs beside the deciding one. */
+    CHECK(run("", &err,
+              "%s kiosk kiosk1 --headless --device door-2 --room entrance --mode "
+              "overview --camera none --scanner stdin --db two.db",
+              bin) == 0);
+    free(err);
+
     char *path = path_join(dir, "two.db");
     struct store *syncd = store_open(path, "door-2");
     CHECK(syncd != NULL && store_scan_count(syncd) == 1);
