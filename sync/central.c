@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "device_id.h"
 #include "event.h"
 #include "log.h"
 #include "event_db.h"
@@ -535,23 +536,7 @@ fail:
 
 bool central_login_name_valid(const char *name, const char **why)
 {
-    const char *reason = NULL;
-    size_t len = strlen(name);
-    if (len == 0)
-        reason = "is empty";
-    else if (len > CENTRAL_LOGIN_NAME_MAX)
-        reason = "is longer than 63 bytes";
-    else if (name[0] == '.' || name[0] == '-')
-        reason = "starts with '.' or '-'";
-    else if (strncmp(name, "pg_", 3) == 0 || strncmp(name, "portier_", 8) == 0)
-        reason = "starts with a reserved prefix (pg_ or portier_)";
-    for (size_t i = 0; reason == NULL && i < len; i++) {
-        char ch = name[i];
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                  (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
-        if (!ok)
-            reason = "holds a character other than letters, digits, '.', '_' and '-'";
-    }
+    const char *reason = device_id_check(name);
     if (reason != NULL && why != NULL)
         *why = reason;
     return reason == NULL;

@@ -92,9 +92,9 @@ bool central_publish(PGconn *conn, const char *event_db_path,
 enum central_role { CENTRAL_DEVICE, CENTRAL_ORGANISER };
 enum central_auth { CENTRAL_AUTH_PASSWORD, CENTRAL_AUTH_CERT };
 
-/* True when name can be a device id and login role: 1..63 bytes of [A-Za-z0-9._-], not
- * starting with '.' or '-', and not "pg_..." or "portier_..." (reserved). Otherwise *why
- * (when not NULL) says what is wrong. */
+/* True when name can be a device id and login role: the one rule of device_id.h (1..63 bytes
+ * of [A-Za-z0-9._-], not starting with '.' or '-', no "..", not "pg_..." or "portier_...").
+ * Otherwise *why (when not NULL) says what is wrong. */
 bool central_login_name_valid(const char *name, const char **why);
 
 /* Creates the login role name in the device or organiser group. With a password, generates

@@ -284,10 +284,11 @@ struct syncd *syncd_create(const struct syncd_settings *settings)
         d->rng = 1;
 
     d->event_db = path_join(settings->kiosk_dir, EVENT_DB_NAME);
-    if (!event_read_id(d->event_db, &d->event_id))
+    uint16_t key_id;
+    if (!event_read_ids(d->event_db, &d->event_id, &key_id))
         goto fail;
     d->store = store_open(settings->db_path, settings->device_id);
-    if (d->store == NULL)
+    if (d->store == NULL || !store_bind_event(d->store, d->event_id, key_id))
         goto fail;
     d->epoch = store_db_epoch(d->store);
     sysclock_boot_id(d->boot_id);

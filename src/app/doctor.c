@@ -17,6 +17,7 @@
 #include "camera.h"
 #include "config.h"
 #include "central.h"
+#include "device_id.h"
 #include "event.h"
 #include "image.h"
 #include "store.h"
@@ -114,6 +115,13 @@ static bool check_config(const struct doctor_settings *s, struct doctor_report *
     } else if (ok && (c->device == NULL || c->room == NULL)) {
         add(r, "config", DOCTOR_FAIL, "set 'device = ...' and 'room = ...' in the [kiosk] section",
             "%s: no %s", s->config_path, c->device == NULL ? "device" : "room");
+        ok = false;
+    } else if (ok && device_id_check(c->device) != NULL) {
+        add(r, "config", DOCTOR_FAIL,
+            "choose an id of letters, digits, '.', '_' and '-' (the one given to 'portier "
+            "central add-device')",
+            "%s: device '%s' cannot be a device id: it %s", s->config_path, c->device,
+            device_id_check(c->device));
         ok = false;
     } else if (ok) {
         add(r, "config", DOCTOR_OK, NULL, "%s: device %s, room %s", s->config_path, c->device,

@@ -40,6 +40,7 @@ struct kiosk {
     struct event *event;
     uint8_t pk[TOKEN_PUBLIC_KEY_LEN];
     struct store *store;
+    int lock_fd; /* holds the scan log's lock file (take_log_lock) */
     struct occupancy *occupancy;
     struct rules *rules; /* NULL in overview mode */
     size_t room;         /* occupancy room index (OCCUPANCY_ENTRANCE at the entrance) */
@@ -210,6 +211,7 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
     k->settings = *settings;
     k->replay = camera_spec_is_replay(settings->camera);
     k->stop_pipe[0] = k->stop_pipe[1] = -1;
+    k->lock_fd = -1;
     k->mono_start_ns = time_mono_ns();
 
     if (!token_init())
@@ -245,8 +247,14 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
     k->tiles = xcalloc(k->event->n_rooms + 1, sizeof *k->tiles);
     k->lang = settings->lang;
     model_stat(k, k->model_stat);
+    /* One deciding kiosk per log. A headless overview kiosk only reads (it cannot switch
+     * mode or take staff actions), like the sync daemon, so it goes beside a running one. */
+    bool reads_only = settings->mode == MODE_OVERVIEW && settings->headless;
+    if (!reads_only && (k->lock_fd = store_lock(settings->db_path)) < 0)
+        goto fail;
     k->store = store_open(settings->db_path, settings->device_id);
-    if (k->store == NULL || !fold_new_scans(k))
+    if (k->store == NULL || !store_bind_event(k->store, k->event->event_id, k->event->key_id) ||
+        !fold_new_scans(k))
         goto fail;
     sysclock_boot_id(k->boot_id);
     k->clock_synced = sysclock_is_synchronised();
@@ -293,6 +301,8 @@ void kiosk_destroy(struct kiosk *k)
     rules_destroy(k->rules);
     occupancy_destroy(k->occupancy);
     store_close(k->store);
+    if (k->lock_fd >= 0)
+        close(k->lock_fd);
     event_destroy(k->event);
     camera_tokens_free(k->synth_tokens);
     free(k->last_counts);
@@ -332,6 +342,22 @@ static void current_count(const struct kiosk *k, int64_t t, int *count, int *cap
     *capacity = k->room == OCCUPANCY_ENTRANCE ? 0 : k->event->rooms[k->room].capacity;
 }
 
+/* True while the scan log is the file at its path. Deleted or replaced under the kiosk, what
+ * it appends is lost with the unlinked file: then the kiosk is in trouble (the trouble screen;
+ * headless, it stops) until it is restarted on the file now at the path. */
+static bool log_in_place(struct kiosk *k)
+{
+    if (!store_file_moved(k->store))
+        return true;
+    if (!k->store_failed)
+        log_warnx("kiosk: %s was deleted or replaced while the kiosk ran; nothing more is "
+                  "confirmed: restart the kiosk (it opens the file now at that path, or makes a "
+                  "new one)",
+                  k->settings.db_path);
+    k->store_failed = true;
+    return false;
+}
+
 /* Stamps, stores and folds one of this kiosk's scans, then reports it. The order is the
  * durability promise: nothing is reported (or shown) before its commit returned. */
 static bool record(struct kiosk *k, struct scan *s, int64_t mono_ns, const char *name)
@@ -339,7 +365,7 @@ static bool record(struct kiosk *k, struct scan *s, int64_t mono_ns, const char 
     s->mono_ns = mono_ns;
     memcpy(s->boot_id, k->boot_id, sizeof s->boot_id);
     s->clock_synced = k->clock_synced && k->replay_ms == 0 && !k->settings.clock_fixed;
-    if (!store_append_scan(k->store, s)) {
+    if (!log_in_place(k) || !store_append_scan(k->store, s)) {
         k->store_failed = true;
         log_warnx("kiosk: the scan could not be stored; it was NOT confirmed");
         return false;
@@ -651,6 +677,7 @@ static void report_overview(struct kiosk *k, int64_t t)
 /* The periodic tick: other processes' scans, the clock's state, session ends. */
 static void tick(struct kiosk *k)
 {
+    log_in_place(k);
     struct stat st[2];
     model_stat(k, st);
     if (!stat_same(&st[0], &k->model_stat[0]) || !stat_same(&st[1], &k->model_stat[1])) {

@@ -109,7 +109,7 @@ static void batch_finish(struct batch *b)
 static bool batch_write(const struct batch *b, const char *out_dir, unsigned formats,
                         const char *sheet, size_t *n_png)
 {
-    if (!mkdir_p(out_dir)) {
+    if (!mkdir_private(out_dir)) {
         log_warn("%s", out_dir);
         return false;
     }

@@ -25,6 +25,16 @@ static int run_init(const struct cli_call *c)
                                "unknown time zone '%s' (use an IANA name such as "
                                "Europe/Brussels)",
                                tz);
+    uint32_t cp;
+    bool utf8 = utf8_valid(name, strlen(name), NULL);
+    long at = utf8 ? roster_text_forbidden(name, &cp) : 0;
+    if (at >= 0)
+        return cli_usage_error(c->spec,
+                               "--name holds %s: give the event's name as one line of plain "
+                               "UTF-8 text",
+                               !utf8          ? "bytes that are not UTF-8"
+                               : cp >= 0x2000 ? "a bidirectional control character"
+                                              : "a control character");
     uint32_t event_id;
     if (!roster_init_event(dir, name, tz, config_get(c->cfg, "rooms"),
                            config_get(c->cfg, "sessions"), config_get(c->cfg, "attendees"),

@@ -7,6 +7,7 @@
 #include "camera.h"
 #include "cli.h"
 #include "config.h"
+#include "device_id.h"
 #include "hid.h"
 #include "kiosk.h"
 #include "log.h"
@@ -65,6 +66,12 @@ static int run_kiosk(const struct cli_call *c)
     s.kiosk_dir = c->args[0];
     s.device_id = config_get(cfg, "device");
     s.room_id = config_get(cfg, "room");
+    const char *bad_id = device_id_check(s.device_id);
+    if (bad_id != NULL) {
+        rc = cli_usage_error(c->spec, "--device '%s' cannot be a device id: it %s", s.device_id,
+                             bad_id);
+        goto end;
+    }
     kiosk_mode_parse(config_get(cfg, "mode"), &s.mode);
     s.camera = config_get(cfg, "camera");
     s.scanner = config_get(cfg, "scanner");

@@ -96,7 +96,7 @@ bool report_run(const char *event_dir, const char *const *dbs, size_t n_dbs, con
         goto out;
     }
     for (size_t i = 0; i < n_dbs; i++) {
-        if (!report_log_add_kiosk_db(log, dbs[i]))
+        if (!report_log_add_kiosk_db(log, dbs[i], ev->event_id, ev->key_id))
             goto out;
     }
     if (central != NULL) {

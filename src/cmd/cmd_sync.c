@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "device_id.h"
 #include "log.h"
 #include "syncd.h"
 
@@ -12,6 +13,10 @@ static int run_sync(const struct cli_call *c)
     struct syncd_settings s = {0};
     s.kiosk_dir = c->args[0];
     s.device_id = config_get(c->cfg, "device");
+    const char *bad_id = device_id_check(s.device_id);
+    if (bad_id != NULL)
+        return cli_usage_error(c->spec, "--device '%s' cannot be a device id: it %s", s.device_id,
+                               bad_id);
     s.db_path = config_get(c->cfg, "db");
     s.conninfo = config_get(c->cfg, "central");
     s.once = config_get_bool(c->cfg, "once");

@@ -197,3 +197,9 @@ int csv_header_index(const struct csv_record *header, const char *name)
     }
     return -1;
 }
+
+/* True when a spreadsheet would read text as a formula. */
+bool csv_is_formula(const char *text)
+{
+    return text[0] != '\0' && strchr("=+-@\t\r", text[0]) != NULL;
+}

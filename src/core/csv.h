@@ -34,6 +34,12 @@ struct csv_error {
 struct csv *csv_parse(const char *data, size_t len, struct csv_error *err);
 /* Frees a parse result; NULL is a no-op. */
 void csv_destroy(struct csv *csv);
+/* True when a spreadsheet opening a CSV file would take a text cell for a formula: it starts
+ * with '=', '+', '-', '@', a tab or a carriage return (OWASP's list). Writers of files meant
+ * for spreadsheets prefix such a cell with a single quote (CSV_FORMULA_GUARD); files that the
+ * program reads back keep their text as it is. */
+#define CSV_FORMULA_GUARD "'"
+bool csv_is_formula(const char *text);
 /* Returns the index of the header field equal to name, or -1. */
 int csv_header_index(const struct csv_record *header, const char *name);
 

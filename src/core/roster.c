@@ -91,8 +91,16 @@ void roster_finish(struct roster *r)
 static const char *show(const char *s, char *buf)
 {
     size_t n = 0;
-    for (; *s != '\0' && n < SHOW_MAX; s++)
-        buf[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+    uint32_t cp;
+    for (; *s != '\0' && n < SHOW_MAX; s++) {
+        if (roster_text_forbidden(s, &cp) == 0) {
+            /* C1 and bidirectional controls are shown as '?' too: skip their other bytes. */
+            buf[n++] = '?';
+            s += cp < 0x80 ? 0 : cp < 0x800 ? 1 : 2;
+            continue;
+        }
+        buf[n++] = *s;
+    }
     if (*s != '\0') {
         while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
             n--;
@@ -123,6 +131,31 @@ bool roster_id_valid(const char *id, const char **why)
     if (why != NULL)
         *why = w;
     return w == NULL;
+}
+
+long roster_text_forbidden(const char *s, uint32_t *cp)
+{
+    /* s is valid UTF-8 (csv_parse checks it), so a lead byte says how many follow. */
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; p[i] != '\0'; i++) {
+        uint32_t c = p[i];
+        if (c < 0x20 || c == 0x7f) {
+            *cp = c;
+            return (long)i;
+        }
+        if (c == 0xC2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+            *cp = p[i + 1];
+            return (long)i;
+        }
+        if (c == 0xE2 && p[i + 1] != '\0' && p[i + 2] != '\0') {
+            c = 0x2000 | (uint32_t)(p[i + 1] & 0x3F) << 6 | (p[i + 2] & 0x3F);
+            if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+                *cp = c;
+                return (long)i;
+            }
+        }
+    }
+    return -1;
 }
 
 /* A parsed CSV with its header checked: col[i] is the header index of the i-th wanted column. */
@@ -266,6 +299,26 @@ static bool check_nonempty(const struct table *t, const struct csv_record *rec, 
     return false;
 }
 
+/* Checks that a text shown to people (a name, an organisation, a title) holds no control
+ * character and no bidirectional override; adds an error saying which and where. */
+static bool check_plain_text(const struct table *t, const struct csv_record *rec, const char *col,
+                             const char *value, struct roster_errors *errs)
+{
+    uint32_t cp;
+    long at = roster_text_forbidden(value, &cp);
+    if (at < 0)
+        return true;
+    char buf[SHOW_MAX + 8];
+    bool bidi = cp >= 0x2000;
+    roster_errors_add(errs, "%s:%zu: column '%s': '%s' holds %s U+%04X at byte %ld: remove it (%s)",
+                      t->file, rec->line, col, show(value, buf),
+                      bidi ? "the bidirectional control" : "the control character", (unsigned)cp,
+                      at + 1,
+                      bidi ? "it can make a name display as another one"
+                           : "names, organisations and titles are one line of plain text");
+    return false;
+}
+
 struct id_line {
     const char *id;
     size_t line;
@@ -357,7 +410,8 @@ bool roster_parse_rooms(struct roster *r, const char *file, const char *data, si
             else
                 ids[n_ids++] = (struct id_line){id, rec->line};
         }
-        check_nonempty(&t, rec, "name", name, errs);
+        if (check_nonempty(&t, rec, "name", name, errs))
+            check_plain_text(&t, rec, "name", name, errs);
         long long capacity = 0;
         if (!parse_int(cap, &capacity))
             roster_errors_add(errs, "%s:%zu: column 'capacity': '%s' is not a whole number", file,
@@ -468,7 +522,8 @@ bool roster_parse_sessions(struct roster *r, const char *file, const char *data,
                                   : "not in rooms.csv");
             room_ok = false;
         }
-        check_nonempty(&t, rec, "title", title, errs);
+        if (check_nonempty(&t, rec, "title", title, errs))
+            check_plain_text(&t, rec, "title", title, errs);
         int64_t start_ms = 0, end_ms = 0;
         bool start_ok = time_parse_iso8601(start, &start_ms);
         bool end_ok = time_parse_iso8601(end, &end_ms);
@@ -597,7 +652,9 @@ bool roster_parse_attendees(struct roster *r, const char *file, const char *data
         };
         if (check_id(&t, rec, "id", id, errs))
             ids[n_ids++] = (struct id_line){id, rec->line};
-        check_nonempty(&t, rec, "name", name, errs);
+        if (check_nonempty(&t, rec, "name", name, errs))
+            check_plain_text(&t, rec, "name", name, errs);
+        check_plain_text(&t, rec, "organisation", org, errs);
         if (*email != '\0' && !email_plausible(email))
             roster_errors_add(errs, "%s:%zu: column 'email': '%s' is not an e-mail address%s", file,
                               rec->line, show(email, buf), strchr(email, '@') ? "" : " (no '@')");

@@ -74,6 +74,12 @@ void roster_finish(struct roster *r);
 /* True when id is 1..63 bytes of [A-Za-z0-9._-] not starting with '.'. Otherwise *why (when not
  * NULL) says what is wrong, as a static string. */
 bool roster_id_valid(const char *id, const char **why);
+/* Finds the first code point of a valid UTF-8 string that has no place in a name, an
+ * organisation or a title: a C0 control (tab and line breaks included), DEL, a C1 control
+ * (U+0080-U+009F), or a bidirectional embedding, override or isolate (U+202A-U+202E,
+ * U+2066-U+2069), which can make a name display as another. Returns its byte offset and sets
+ * *cp, or returns -1 when there is none. The import refuses such a field with file:line. */
+long roster_text_forbidden(const char *s, uint32_t *cp);
 
 /* Parse and validate one file's contents (file is the base name used in messages). Add the
  * records to r and any faults to errs; return true when this file added no fault.

@@ -297,14 +297,14 @@ static cairo_status_t write_mem(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
-bool image_save_surface_png(struct _cairo_surface *s, const char *path)
+bool image_save_surface_png(struct _cairo_surface *s, const char *path, unsigned mode)
 {
     struct strbuf png = {0};
     bool ok = false;
     cairo_status_t status = cairo_surface_write_to_png_stream(s, write_mem, &png);
     if (status != CAIRO_STATUS_SUCCESS)
         log_warnx("%s: cannot encode PNG: %s", path, cairo_status_to_string(status));
-    else if (!file_write_atomic(path, png.data, png.len, 0644))
+    else if (!file_write_atomic(path, png.data, png.len, mode))
         log_warn("%s", path);
     else
         ok = true;
@@ -332,7 +332,7 @@ bool image_save_png(const struct image *img, const char *path)
         memcpy(dst + (size_t)y * (size_t)stride, img->pixels + (size_t)y * (size_t)img->stride,
                (size_t)img->width);
     cairo_surface_mark_dirty(s);
-    ok = image_save_surface_png(s, path);
+    ok = image_save_surface_png(s, path, 0644);
 out:
     cairo_surface_destroy(s);
     return ok;

@@ -27,9 +27,10 @@ void image_copy_pixels(struct image *dst, const struct image *src);
 bool image_load(const char *path, struct image *img);
 /* Same, from bytes in memory (name is used in messages only). */
 bool image_load_memory(const char *name, const uint8_t *data, size_t len, struct image *img);
-/* Writes a cairo image surface (cairo_surface_t) as a PNG, atomically. Logs on failure. */
+/* Writes a cairo image surface (cairo_surface_t) as a PNG, atomically, with permission bits
+ * mode (0600 for a badge). Logs on failure. */
 struct _cairo_surface;
-bool image_save_surface_png(struct _cairo_surface *surface, const char *path);
+bool image_save_surface_png(struct _cairo_surface *surface, const char *path, unsigned mode);
 /* Saves img as an 8-bit greyscale PNG. */
 bool image_save_png(const struct image *img, const char *path);
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#define _GNU_SOURCE /* F_OFD_SETLK */
 #include "file.h"
 
 #include <errno.h>
@@ -113,6 +114,25 @@ bool mkdir_p(const char *path)
     return ok;
 }
 
+bool mkdir_private(const char *path)
+{
+    char *copy = xstrdup(path);
+    char *parent = dirname(copy);
+    bool ok = (strcmp(parent, ".") == 0 || strcmp(parent, "/") == 0 || mkdir_p(parent)) &&
+              (mkdir(path, 0700) == 0 || errno == EEXIST);
+    free(copy);
+    return ok;
+}
+
+bool file_create_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return false;
+    /* The umask may only take bits away: 0600 stays 0600 (or less). */
+    return close(fd) == 0;
+}
+
 bool path_exists(const char *path)
 {
     struct stat st;
@@ -125,4 +145,44 @@ char *path_join(const char *dir, const char *name)
     if (n > 0 && dir[n - 1] == '/')
         return xasprintf("%s%s", dir, name);
     return xasprintf("%s/%s", dir, name);
+}
+
+/* Reads the pid a lock holder wrote into its lock file; 0 when unknown. */
+static long read_holder(int fd)
+{
+    char buf[24];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    long pid = strtol(buf, NULL, 10);
+    return pid > 0 ? pid : 0;
+}
+
+int file_lock_pid(const char *path, long *holder)
+{
+    /* An open-file-description lock: it conflicts with every other open of the file, in this
+     * process too, and goes away with the descriptor, so a killed holder leaves none. */
+    *holder = 0;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    if (fcntl(fd, F_OFD_SETLK, &fl) != 0) {
+        int saved = errno == EACCES || errno == EAGAIN ? EWOULDBLOCK : errno;
+        if (saved == EWOULDBLOCK)
+            *holder = read_holder(fd);
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    char pid[24];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
 }

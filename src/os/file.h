@@ -13,9 +13,20 @@ char *file_read_all(const char *path, size_t *len_out);
 bool file_write_atomic(const char *path, const void *data, size_t len, unsigned mode);
 /* Creates a directory and its parents (mode 0755 for new ones). */
 bool mkdir_p(const char *path);
+/* Creates a directory for personal data: its parents as mkdir_p, the directory itself mode
+ * 0700. One that exists is left as it is (it may be the user's own, like '.'). */
+bool mkdir_private(const char *path);
+/* Creates an empty file readable by its owner alone (mode 0600), failing when path exists:
+ * SQLite then fills it, and gives its journal and WAL files the same mode. */
+bool file_create_private(const char *path);
 /* fsyncs the directory that holds path (or path itself when it is a directory). */
 bool fsync_dir_of(const char *path);
 bool path_exists(const char *path);
+/* Takes an exclusive lock on the file at path (created mode 0600 when missing) and writes this
+ * process's pid into it. Returns the descriptor that holds the lock (closing it, or the
+ * process ending, releases it), or -1 with errno set: EWOULDBLOCK when another open of the file
+ * holds the lock, with *holder the pid written there (0 when unknown). */
+int file_lock_pid(const char *path, long *holder);
 /* Returns dir + "/" + name, owned by the caller. */
 char *path_join(const char *dir, const char *name);
 

@@ -307,7 +307,7 @@ bool badge_write_png(const struct badge_info *b, const char *path)
     cairo_surface_t *s = render_surface(b, BADGE_PNG_WIDTH);
     if (s == NULL)
         return false;
-    bool ok = image_save_surface_png(s, path);
+    bool ok = image_save_surface_png(s, path, 0600); /* a valid badge: as secret as tokens.csv */
     cairo_surface_destroy(s);
     return ok;
 }
@@ -399,7 +399,7 @@ bool badge_write_pdf(const struct badge_info *badges, size_t n, const char *path
         log_warnx("%s: cannot make the PDF: %s", path, cairo_status_to_string(status));
         goto out;
     }
-    if (!file_write_atomic(path, pdf.data, pdf.len, 0644)) {
+    if (!file_write_atomic(path, pdf.data, pdf.len, 0600)) {
         log_warn("%s", path);
         goto out;
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "file.h"
 #include "log.h"
 #include "report_table.h"
@@ -57,7 +58,16 @@ static void csv_cell(struct strbuf *sb, const struct report_csv_format *f,
     char buf[32] = "";
     switch (c->kind) {
     case REPORT_CELL_TEXT:
-        csv_field(sb, f, c->text, last);
+        /* Names, titles and organisations come from the organisers' files: one starting
+         * with '=' (or '+', '-', '@') would run as a formula where the file is opened. Only
+         * text cells are guarded: a number column keeps its "-1". */
+        if (csv_is_formula(c->text)) {
+            char *guarded = xasprintf(CSV_FORMULA_GUARD "%s", c->text);
+            csv_field(sb, f, guarded, last);
+            free(guarded);
+        } else {
+            csv_field(sb, f, c->text, last);
+        }
         return;
     case REPORT_CELL_INT:
         snprintf(buf, sizeof buf, "%" PRId64, c->n);

@@ -205,7 +205,7 @@ static void room_chart(struct strbuf *sb, const struct report *r, size_t room, i
     struct frame f = {t0, t1, 34, 522, 150, 14, 0};
     f.vmax = nice_max((cap > peak ? cap : peak) * 1.08, &step);
     strbuf_puts(sb, "<div class=\"chart\"><h3>");
-    report_html_escape(sb, ev->rooms[room].name);
+    report_html_text(sb, ev->rooms[room].name);
     strbuf_printf(sb, "</h3><div class=\"sub\">capacity %d · peak %d</div>", cap, peak);
     strbuf_printf(sb, "<svg viewBox=\"0 0 540 170\" role=\"img\" aria-label=\"Occupancy of %s\">",
                   ev->rooms[room].id);
@@ -329,13 +329,21 @@ static void chart_window(const struct report *r, int64_t *t0, int64_t *t1)
     *t1 = b;
 }
 
+/* Appends organisers' text, escaped, in its own bidirectional isolate. */
+void report_html_text(struct strbuf *sb, const char *s)
+{
+    strbuf_puts(sb, "<bdi>");
+    report_html_escape(sb, s);
+    strbuf_puts(sb, "</bdi>");
+}
+
 /* Appends a cell's value. */
 static void html_cell(struct strbuf *sb, const struct report_cell *c)
 {
     char buf[32];
     switch (c->kind) {
     case REPORT_CELL_TEXT:
-        report_html_escape(sb, c->text);
+        report_html_text(sb, c->text);
         break;
     case REPORT_CELL_INT:
         strbuf_printf(sb, "%" PRId64, c->n);
@@ -442,7 +450,7 @@ static void page_head(struct strbuf *sb, const struct report *r)
     report_html_escape(sb, ev->name);
     strbuf_printf(sb, "</title><style>%s</style></head><body>\n", style);
     strbuf_puts(sb, "<header><div><div class=\"kicker\">Attendance report</div><h1>");
-    report_html_escape(sb, ev->name);
+    report_html_text(sb, ev->name);
     strbuf_puts(sb, "</h1></div><div class=\"when\">");
     put_date(sb, page_day(r));
     strbuf_puts(sb, "<br>");

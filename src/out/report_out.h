@@ -39,5 +39,8 @@ void report_format_minutes(int64_t ms, bool decimal_comma, char buf[32]);
 /* Appends an HTML-escaped string. */
 struct strbuf;
 void report_html_escape(struct strbuf *sb, const char *s);
+/* Appends text from the organisers' files (a name, an organisation, a title) escaped and
+ * isolated in <bdi>, so that a right-to-left name does not reorder what stands beside it. */
+void report_html_text(struct strbuf *sb, const char *s);
 
 #endif

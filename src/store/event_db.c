@@ -178,6 +178,16 @@ bool event_read_id(const char *db_path, uint32_t *event_id)
     return ok;
 }
 
+bool event_read_ids(const char *db_path, uint32_t *event_id, uint16_t *key_id)
+{
+    sqlite3 *db = open_readonly(db_path);
+    if (db == NULL)
+        return false;
+    bool ok = check_header(db, db_path, event_id, key_id);
+    sqlite3_close(db);
+    return ok;
+}
+
 sqlite3 *event_db_open(const char *db_path)
 {
     uint32_t event_id;
@@ -681,11 +691,16 @@ bool event_bundle(const char *event_dir, const char *kiosk_dir)
             goto out;
         }
     }
-    if (!mkdir_p(kiosk_dir)) {
+    if (!mkdir_private(kiosk_dir)) {
         log_warn("%s: cannot create the directory", kiosk_dir);
         goto out;
     }
     unlink(tmp);
+    /* The bundle holds every name: the owner's alone (the kiosk runs as its owner, portier). */
+    if (!file_create_private(tmp)) {
+        log_warn("%s: cannot create", tmp);
+        goto out;
+    }
     if (!make_bundle_db(src, tmp))
         goto out;
     sodium_bin2hex(hex, sizeof hex, pk, 32);

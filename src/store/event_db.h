@@ -50,6 +50,8 @@ const char *event_db_schema_sql(void);
 /* Reads the event id from an event.db's meta table without loading the model. Logs why on
  * failure. */
 bool event_read_id(const char *db_path, uint32_t *event_id);
+/* The same with the key id (the two ids a scan log is bound to, store.h). */
+bool event_read_ids(const char *db_path, uint32_t *event_id, uint16_t *key_id);
 struct sqlite3;
 /* Opens an event.db read-only inside one read transaction (every read sees one snapshot),
  * after checking that it is an event database this program reads. NULL after logging why.

@@ -13,6 +13,7 @@
 #include "sqlutil.h"
 #include "report.h"
 #include "store.h"
+#include "store_internal.h"
 #include "util.h"
 #include "file.h"
 
@@ -49,8 +50,28 @@ static int64_t pragma_int(sqlite3 *db, const char *sql)
     return v;
 }
 
+/* Checks that a collected log belongs to the report's event; a log made before logs named
+ * their event is taken as it is. */
+static bool check_event(sqlite3 *db, const char *path, uint32_t event_id, uint16_t key_id)
+{
+    bool bound;
+    uint32_t log_event;
+    uint16_t log_key;
+    if (!store_read_event_binding(db, path, &bound, &log_event, &log_key))
+        return false;
+    if (bound && (log_event != event_id || log_key != key_id)) {
+        log_warnx("report: %s belongs to event %" PRIu32 " (key %u), this report is for event "
+                  "%" PRIu32 " (key %u) from --event: leave this --db out, or pass the --event "
+                  "folder of its event",
+                  path, log_event, (unsigned)log_key, event_id, (unsigned)key_id);
+        return false;
+    }
+    return true;
+}
+
 /* Adds a kiosk database's scans. */
-bool report_log_add_kiosk_db(struct report_log *log, const char *path)
+bool report_log_add_kiosk_db(struct report_log *log, const char *path, uint32_t event_id,
+                             uint16_t key_id)
 {
     /* The collected file is evidence: it is read through a read-only connection (in one read
      * transaction, so one consistent snapshot, the WAL's content included) and never written.
@@ -81,6 +102,8 @@ bool report_log_add_kiosk_db(struct report_log *log, const char *path)
                   path, version, store_schema_version());
         goto out;
     }
+    if (!check_event(db, path, event_id, key_id))
+        goto out;
     if (sqlite3_prepare_v2(db,
                            "SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee,"
                            " mode, kind, result, reason, override, clock_synced FROM scans",

@@ -5,11 +5,14 @@
 #define PORTIER_REPORT_SOURCE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "report.h"
 
 /* Adds every scan of a kiosk database (its own and those synced from other kiosks), at their
- * wall_ms. The file is never written: it is read from a private copy (with its WAL). Returns
- * false after logging why. */
-bool report_log_add_kiosk_db(struct report_log *log, const char *path);
+ * wall_ms. The file is never written: it is read from a private copy (with its WAL). Refuses a
+ * log bound to another event than (event_id, key_id) (store_bind_event; an unbound log, made
+ * before logs were bound, is taken). Returns false after logging why. */
+bool report_log_add_kiosk_db(struct report_log *log, const char *path, uint32_t event_id,
+                             uint16_t key_id);
 #endif

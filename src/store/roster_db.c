@@ -278,6 +278,11 @@ bool roster_create_db(const struct roster *r, const char *db_path, uint32_t even
         goto out;
     }
     unlink(tmp);
+    /* Every name and e-mail address is in it: the owner's alone from the first byte. */
+    if (!file_create_private(tmp)) {
+        log_warn("%s: cannot create", tmp);
+        goto out;
+    }
     if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         log_warnx("%s: cannot create: %s", tmp, db ? sqlite3_errmsg(db) : "out of memory");
         goto out;
@@ -536,7 +541,7 @@ bool roster_init_event(const char *event_dir, const char *name, const char *time
         log_warnx("init: too many attendees (at most %u)", TOKEN_MAX_ATTENDEE_NUM);
         goto out;
     }
-    if (!mkdir_p(event_dir)) {
+    if (!mkdir_private(event_dir)) {
         log_warn("%s: cannot create the directory", event_dir);
         goto out;
     }

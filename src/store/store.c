@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "store.h"
+#include "store_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "device_id.h"
 #include "log.h"
 #include "sqlutil.h"
 #include "timeutil.h"
@@ -499,8 +501,10 @@ static bool prepare_all(struct store *st)
 /* Opens (creating or migrating) the store at path for device_id. */
 struct store *store_open(const char *path, const char *device_id)
 {
-    if (device_id == NULL || device_id[0] == '\0' || strlen(device_id) >= SCAN_ID_MAX) {
-        log_warnx("%s: invalid device id", path);
+    const char *bad_id = device_id != NULL ? device_id_check(device_id) : "is missing";
+    if (bad_id != NULL) {
+        log_warnx("%s: '%s' cannot be a device id: it %s", path, device_id != NULL ? device_id : "",
+                  bad_id);
         return NULL;
     }
     if (sodium_init() < 0) {
@@ -594,6 +598,18 @@ int64_t store_db_epoch(const struct store *st)
 const char *store_device_id(const struct store *st)
 {
     return st->device_id;
+}
+
+/* Returns the open connection, for the store's other files. */
+struct sqlite3 *store_sqlite(struct store *st)
+{
+    return st->db;
+}
+
+/* Returns the path the store was opened at. */
+const char *store_path(const struct store *st)
+{
+    return st->path;
 }
 
 /* Returns the schema version of this build. */
@@ -820,7 +836,8 @@ bool store_get_meta(struct store *st, const char *key, char **value)
 /* Sets a metadata value durably, except the store's own keys. */
 bool store_set_meta(struct store *st, const char *key, const char *value)
 {
-    static const char *const reserved[] = {"db_epoch", "device_id", "created"};
+    static const char *const reserved[] = {"db_epoch", "device_id", "created", STORE_META_EVENT_ID,
+                                           STORE_META_KEY_ID};
     for (size_t i = 0; i < ARRAY_LEN(reserved); i++) {
         if (strcmp(key, reserved[i]) == 0) {
             log_warnx("%s: metadata key '%s' is the store's own", st->path, key);

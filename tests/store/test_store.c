@@ -601,6 +601,41 @@ static void cleanup(void)
     free(cmd);
 }
 
+/* The event binding: taken once, kept, another event refused; the keys are the store's own.
+ * The lock keeps a second holder off; the file moved under an open store is seen. */
+static void test_event_binding_lock_moved(void)
+{
+    char *path = tmp("bound.db");
+    struct store *st = store_open(path, "door-1");
+    CHECK(st != NULL);
+    CHECK(store_bind_event(st, 4242, 7));
+    CHECK(store_bind_event(st, 4242, 7));
+    CHECK(!store_bind_event(st, 4243, 7));
+    CHECK(!store_bind_event(st, 4242, 8));
+    CHECK(!store_set_meta(st, "event_id", "4243"));
+    CHECK(!store_set_meta(st, "key_id", "8"));
+    store_close(st);
+    check_query(path, "SELECT value FROM meta WHERE key = 'event_id'", "4242");
+    check_query(path, "SELECT value FROM meta WHERE key = 'key_id'", "7");
+
+    int fd = store_lock(path);
+    CHECK(fd >= 0);
+    CHECK(store_lock(path) < 0); /* one holder, even within one process */
+    close(fd);
+    fd = store_lock(path);
+    CHECK(fd >= 0);
+    close(fd);
+
+    st = store_open(path, "door-1");
+    CHECK(st != NULL && !store_file_moved(st));
+    char *moved = tmp("moved.db");
+    CHECK(rename(path, moved) == 0);
+    CHECK(store_file_moved(st));
+    store_close(st);
+    free(moved);
+    free(path);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/portier-test-store-XXXXXX";
@@ -621,6 +656,7 @@ int main(void)
     test_migration();
     test_refusals();
     test_concurrent_create();
+    test_event_binding_lock_moved();
     cleanup();
     return check_done();
 }

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the scan log's files share inside src/store (store.c owns the connection; store_ident.c
+ * binds the log to its event; report_source.c reads collected logs). Not for other layers. */
+#ifndef PORTIER_STORE_INTERNAL_H
+#define PORTIER_STORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct sqlite3;
+
+/* The meta keys that bind a log to its event (store_bind_event); the store's own. */
+#define STORE_META_EVENT_ID "event_id"
+#define STORE_META_KEY_ID   "key_id"
+
+/* The store's connection and path, borrowed until store_close. */
+struct sqlite3 *store_sqlite(struct store *st);
+const char *store_path(const struct store *st);
+
+/* Reads the event binding of a scan log through any connection to it (the store's, or a
+ * collected file's read-only one): *bound is false for a log made before logs were bound.
+ * False after logging why (path names the file) when the meta table cannot be read or holds
+ * an invalid binding. */
+bool store_read_event_binding(struct sqlite3 *db, const char *path, bool *bound, uint32_t *event_id,
+                              uint16_t *key_id);
+
+#endif
