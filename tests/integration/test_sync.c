@@ -408,6 +408,8 @@ static const char *token_of(const char *id)
 static char *device_conninfo[16];
 static const char *devices[] = {"door-1",  "door-2", "ent",   "salon-a",
                                 "salon-b", "reg",    "clock", "alarm"};
+static const char *device_rooms[] = {"hall",  "hall",     "entrance", "salon",
+                                     "salon", "entrance", "entrance", "entrance"};
 
 static const char *conninfo_of(const char *device)
 {
@@ -452,14 +454,15 @@ static bool setup(void)
         return false;
     char *event_db = xasprintf("%s/ev/event.db", dir);
     CHECK(central_migrate(c, central_migrations, central_migration_count, NULL));
-    CHECK(central_publish(c, event_db, NULL));
+    CHECK(central_publish(c, event_db, false, NULL));
     free(event_db);
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     bool ok = true;
     for (size_t i = 0; i < ARRAY_LEN(devices); i++) {
+        const char *room[] = {device_rooms[i]};
         device_conninfo[i] = central_add_login(c, CENTRAL_DEVICE, devices[i], CENTRAL_AUTH_PASSWORD,
-                                               "127.0.0.1", port);
+                                               room, 1, "127.0.0.1", port);
         CHECK(device_conninfo[i] != NULL);
         ok &= device_conninfo[i] != NULL;
     }
@@ -719,7 +722,7 @@ static void test_registration(void)
     const char *token = token_of("N001");
     PGconn *c = central_connect(admin);
     char *event_db = xasprintf("%s/ev/event.db", dir);
-    CHECK(c != NULL && central_publish(c, event_db, NULL));
+    CHECK(c != NULL && central_publish(c, event_db, false, NULL));
     free(event_db);
     PQfinish(c);
 
