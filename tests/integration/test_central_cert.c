@@ -29,18 +29,17 @@ static const char *portier_bin;
  * certificates with CN door-cert and door-other, in tmpdir. */
 static bool make_certificates(void)
 {
-    return test_sh(
-               "cd %s && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' >san.ext &&"
-               " openssl req -new -x509 -days 2 -nodes -subj '/CN=Portier test CA'"
-               " -keyout ca.key -out ca.crt 2>/dev/null &&"
-               " for cn in server door-cert door-other; do"
-               "   openssl req -new -nodes -subj \"/CN=$cn\" -keyout $cn.key -out $cn.csr"
-               "     2>/dev/null &&"
-               "   openssl x509 -req -in $cn.csr -CA ca.crt -CAkey ca.key -CAcreateserial"
-               "     -days 2 $([ $cn = server ] && echo -extfile san.ext) -out $cn.crt"
-               "     2>/dev/null || exit 1;"
-               " done && chmod 600 *.key && cp ca.crt root.crt",
-               tmpdir) == 0;
+    return test_sh("cd %s && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' >san.ext &&"
+                   " openssl req -new -x509 -days 2 -nodes -subj '/CN=Portier test CA'"
+                   " -keyout ca.key -out ca.crt 2>/dev/null &&"
+                   " for cn in server door-cert door-other; do"
+                   "   openssl req -new -nodes -subj \"/CN=$cn\" -keyout $cn.key -out $cn.csr"
+                   "     2>/dev/null &&"
+                   "   openssl x509 -req -in $cn.csr -CA ca.crt -CAkey ca.key -CAcreateserial"
+                   "     -days 2 $([ $cn = server ] && echo -extfile san.ext) -out $cn.crt"
+                   "     2>/dev/null || exit 1;"
+                   " done && chmod 600 *.key && cp ca.crt root.crt",
+                   tmpdir) == 0;
 }
 
 /* Turns TLS on (the server's files in its data directory, owned by the server's user), lets
@@ -58,8 +57,8 @@ static bool enable_tls(struct pg_harness *pg, PGconn *super)
             return false;
     }
     char *hba = path_join(pg->data, "pg_hba.conf");
-    bool ok = test_sh("sed -i '1i hostssl all door-cert,door-other 127.0.0.1/32 cert' '%s'",
-                      hba) == 0;
+    bool ok =
+        test_sh("sed -i '1i hostssl all door-cert,door-other 127.0.0.1/32 cert' '%s'", hba) == 0;
     free(hba);
     return ok && exec_sql(super, "ALTER SYSTEM SET ssl = on") &&
            exec_sql(super, "ALTER SYSTEM SET ssl_cert_file = 'server.crt'") &&
@@ -99,8 +98,7 @@ static void test_privileges(PGconn *db, struct pg_harness *pg)
     CHECK_QUERY(db, "SELECT has_schema_privilege('stranger', 'public', 'USAGE')", "f");
     CHECK_QUERY(db, "SELECT has_database_privilege('door-pw', 'event', 'CONNECT')", "t");
     CHECK_QUERY(db, "SELECT has_database_privilege('door-pw', 'event', 'TEMPORARY')", "t");
-    CHECK_QUERY(db, "SELECT has_database_privilege('portier_organiser', 'event', 'CONNECT')",
-                "t");
+    CHECK_QUERY(db, "SELECT has_database_privilege('portier_organiser', 'event', 'CONNECT')", "t");
     CHECK_QUERY(db, "SELECT has_database_privilege('portier_organiser', 'event', 'TEMPORARY')",
                 "f");
     CHECK(exec_sql(db, "DROP ROLE stranger"));
@@ -146,7 +144,8 @@ static void test_cert_login(const char *conninfo)
     kiosk = connect_to(conninfo);
     CHECK(kiosk != NULL);
     PQfinish(kiosk);
-    char *with_password = xasprintf("%s password=stolen sslcert=none.crt sslkey=none.key", conninfo);
+    char *with_password =
+        xasprintf("%s password=stolen sslcert=none.crt sslkey=none.key", conninfo);
     PGconn *thief = PQconnectdb(with_password);
     CHECK(PQstatus(thief) != CONNECTION_OK);
     PQfinish(thief);
