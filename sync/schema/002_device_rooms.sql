@@ -16,11 +16,14 @@ ALTER TABLE devices ADD COLUMN rooms text[] NOT NULL DEFAULT '{entrance}'
     CHECK (cardinality(rooms) > 0);
 UPDATE devices SET rooms = ARRAY['entrance'] || ARRAY(SELECT id FROM rooms ORDER BY id);
 
--- Checks a scan a device inserts, before row-level security does: a trigger rather than a
--- policy so that a refusal says which rule the row broke (the sync daemon reports it, and
--- quarantines the row). Superusers (repairs) are not checked; the owner and organisers may
--- not insert scans at all. Runs with the rights of the inserting device, which may read all
--- it needs: its own device row, the model and the scan log.
+-- Checks the scans a device inserts: a trigger rather than a policy so that a refusal says
+-- which rule a row broke and names its key (the sync daemon reports it, and quarantines the
+-- row). One check per statement over all its rows (an upload inserts up to 2,000 in one),
+-- each a single set-based query: a check per row would cost a push most of its speed.
+-- Superusers (repairs) are not checked; the owner and organisers may not insert scans at
+-- all, and row-level security has already refused another device's rows. Runs with the
+-- rights of the inserting device, which may read all it needs: its own device row, the
+-- model and the scan log.
 --   room      'entrance' or a published room, and one the device is bound to;
 --   session   '' or a published session held in that room;
 --   attendee  '' or a published attendee;
@@ -30,71 +33,84 @@ UPDATE devices SET rooms = ARRAY['entrance'] || ARRAY(SELECT id FROM rooms ORDER
 --   wall_ms   a scan from a synchronised clock is not more than 5 minutes ahead of this
 --             server's clock (an unsynchronised one is dated by scans_timed anyway).
 -- Refusals: SQLSTATE 42501 (insufficient_privilege) for what the device may not do, 23514
--- (check_violation) for what does not fit the model; the message names the scan's key.
-CREATE FUNCTION check_device_scan() RETURNS trigger LANGUAGE plpgsql
+-- (check_violation) for what does not fit the model; the message starts with the scan's key.
+CREATE FUNCTION check_device_scans() RETURNS trigger LANGUAGE plpgsql
 SET search_path = portier, pg_catalog AS $$
 DECLARE
     bound text[];
-    scan text := format('scan %s/%s/%s', NEW.device_id, NEW.db_epoch, NEW.seq);
+    bad record;
 BEGIN
     IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-        RETURN NEW;
-    END IF;
-    IF NEW.device_id IS DISTINCT FROM current_user THEN
-        RAISE EXCEPTION '%: device "%" may insert only its own scans', scan, current_user
-            USING ERRCODE = 'insufficient_privilege';
+        RETURN NULL;
     END IF;
     SELECT d.rooms INTO bound FROM devices AS d WHERE d.id = current_user;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION '%: device "%" is not registered in this database', scan, current_user
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'portier central add-device registers a device in one event''s database';
-    END IF;
-    IF NEW.room <> 'entrance' AND NOT EXISTS (SELECT FROM rooms WHERE id = NEW.room) THEN
-        RAISE EXCEPTION '%: room "%" is not in the published model', scan, NEW.room
+    bound := coalesce(bound, '{}');
+
+    SELECT * INTO bad FROM inserted AS i
+    WHERE i.room <> 'entrance' AND NOT EXISTS (SELECT FROM rooms AS r WHERE r.id = i.room)
+    ORDER BY i.seq LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'scan %/%/%: room "%" is not in the published model', bad.device_id,
+            bad.db_epoch, bad.seq, bad.room
             USING ERRCODE = 'check_violation',
                   HINT = 'run portier central publish after changing the event''s rooms';
     END IF;
-    IF NOT NEW.room = ANY (bound) THEN
-        RAISE EXCEPTION '%: device "%" may not record scans for room "%": it is bound to %',
-            scan, current_user, NEW.room, array_to_string(bound, ', ')
+    SELECT * INTO bad FROM inserted AS i WHERE NOT i.room = ANY (bound) ORDER BY i.seq LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'scan %/%/%: device "%" may not record scans for room "%": it is bound '
+            'to %', bad.device_id, bad.db_epoch, bad.seq, current_user, bad.room,
+            array_to_string(bound, ', ')
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'run the kiosk with a --room its device was added with '
                          '(portier central add-device ... --room ROOM)';
     END IF;
-    IF NEW.session <> '' AND NOT EXISTS (SELECT FROM sessions AS s
-                                         WHERE s.id = NEW.session AND s.room = NEW.room) THEN
-        RAISE EXCEPTION '%: session "%" is not a published session in room "%"', scan,
-            NEW.session, NEW.room
+    SELECT * INTO bad FROM inserted AS i
+    WHERE i.session <> '' AND NOT EXISTS (SELECT FROM sessions AS s
+                                          WHERE s.id = i.session AND s.room = i.room)
+    ORDER BY i.seq LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'scan %/%/%: session "%" is not a published session in room "%"',
+            bad.device_id, bad.db_epoch, bad.seq, bad.session, bad.room
             USING ERRCODE = 'check_violation';
     END IF;
-    IF NEW.attendee <> '' AND NOT EXISTS (SELECT FROM attendees WHERE id = NEW.attendee) THEN
-        RAISE EXCEPTION '%: attendee "%" is not in the published model', scan, NEW.attendee
+    SELECT * INTO bad FROM inserted AS i
+    WHERE i.attendee <> '' AND NOT EXISTS (SELECT FROM attendees AS a WHERE a.id = i.attendee)
+    ORDER BY i.seq LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'scan %/%/%: attendee "%" is not in the published model',
+            bad.device_id, bad.db_epoch, bad.seq, bad.attendee
             USING ERRCODE = 'check_violation',
                   HINT = 'run portier central publish after portier import';
     END IF;
-    IF NEW.override AND (NEW.kind <> 'badge' OR NEW.result <> 'admitted' OR NEW.room = 'entrance'
+    -- The staff badge may be in this statement or an earlier one: both are in scans now.
+    SELECT * INTO bad FROM inserted AS i
+    WHERE i.override AND (i.kind <> 'badge' OR i.result <> 'admitted' OR i.room = 'entrance'
         OR NOT EXISTS (
             SELECT FROM scans AS s JOIN attendees AS a ON a.id = s.attendee
-            WHERE s.device_id = NEW.device_id AND s.db_epoch = NEW.db_epoch AND s.seq < NEW.seq
+            WHERE s.device_id = i.device_id AND s.db_epoch = i.db_epoch AND s.seq < i.seq
               AND s.kind = 'badge' AND s.result <> 'denied' AND a.category = 'staff'
-              AND NEW.wall_ms - s.wall_ms BETWEEN 0 AND 10000
+              AND i.wall_ms - s.wall_ms BETWEEN 0 AND 10000
               AND NOT EXISTS (SELECT FROM scans AS o
-                              WHERE o.device_id = NEW.device_id AND o.db_epoch = NEW.db_epoch
-                                AND o.seq > s.seq AND o.seq < NEW.seq AND o.override))) THEN
-        RAISE EXCEPTION '%: an override without a staff badge just before it at this kiosk',
-            scan
+                              WHERE o.device_id = i.device_id AND o.db_epoch = i.db_epoch
+                                AND o.seq > s.seq AND o.seq < i.seq AND o.override)))
+    ORDER BY i.seq LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'scan %/%/%: an override without a staff badge just before it at this '
+            'kiosk', bad.device_id, bad.db_epoch, bad.seq
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF NEW.clock_synced
-       AND NEW.wall_ms > (extract(epoch FROM clock_timestamp()) * 1000)::bigint + 300000 THEN
-        RAISE EXCEPTION '%: its time (%) is more than 5 minutes ahead of the server''s clock',
-            scan, to_timestamp(NEW.wall_ms / 1000.0)
+    SELECT * INTO bad FROM inserted AS i
+    WHERE i.clock_synced
+      AND i.wall_ms > (extract(epoch FROM clock_timestamp()) * 1000)::bigint + 300000
+    ORDER BY i.seq LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'scan %/%/%: its time (%) is more than 5 minutes ahead of the server''s '
+            'clock', bad.device_id, bad.db_epoch, bad.seq, to_timestamp(bad.wall_ms / 1000.0)
             USING ERRCODE = 'check_violation',
                   HINT = 'the kiosk''s clock is wrong although it says it is synchronised';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$;
-CREATE TRIGGER scans_check_device BEFORE INSERT ON scans
-    FOR EACH ROW EXECUTE FUNCTION check_device_scan();
+CREATE TRIGGER scans_check_device AFTER INSERT ON scans REFERENCING NEW TABLE AS inserted
+    FOR EACH STATEMENT EXECUTE FUNCTION check_device_scans();
