@@ -401,7 +401,7 @@ static int bench(long target, const char *keep)
         central = central_connect(central_conninfo);
         if (central == NULL ||
             !central_migrate(central, central_migrations, central_migration_count, NULL) ||
-            !central_publish(central, evdb, NULL))
+            !central_publish(central, evdb, false, NULL))
             return 1;
     }
     size_t n = decide_and_store(ev, dbs, 3, (size_t)target);

@@ -263,14 +263,21 @@ int main(int argc, char **argv)
     PGconn *admin = central_connect(pg_harness_conninfo(pg));
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
-    if (admin == NULL || !central_migrate(admin, central_migrations, central_migration_count, NULL))
+    /* The server checks every scan against the published model and the device's rooms. */
+    char *model = path_join(dir, "kiosk/" EVENT_DB_NAME);
+    bool ready = admin != NULL &&
+                 central_migrate(admin, central_migrations, central_migration_count, NULL) &&
+                 central_publish(admin, model, false, NULL);
+    free(model);
+    if (!ready)
         goto out;
-    conn_p = central_add_login(admin, CENTRAL_DEVICE, "bench-push", CENTRAL_AUTH_PASSWORD,
+    const char *rooms[] = {"entrance", "lag"};
+    conn_p = central_add_login(admin, CENTRAL_DEVICE, "bench-push", CENTRAL_AUTH_PASSWORD, rooms,
+                               2, "127.0.0.1", port);
+    conn_a = central_add_login(admin, CENTRAL_DEVICE, "bench-a", CENTRAL_AUTH_PASSWORD, rooms, 2,
                                "127.0.0.1", port);
-    conn_a = central_add_login(admin, CENTRAL_DEVICE, "bench-a", CENTRAL_AUTH_PASSWORD, "127.0.0.1",
-                               port);
-    conn_b = central_add_login(admin, CENTRAL_DEVICE, "bench-b", CENTRAL_AUTH_PASSWORD, "127.0.0.1",
-                               port);
+    conn_b = central_add_login(admin, CENTRAL_DEVICE, "bench-b", CENTRAL_AUTH_PASSWORD, rooms, 2,
+                               "127.0.0.1", port);
     if (conn_p == NULL || conn_a == NULL || conn_b == NULL)
         goto out;
     char *kdir = path_join(dir, "kiosk");

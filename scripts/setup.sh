@@ -8,7 +8,7 @@ PORTIER_DEB_PACKAGES=(
     libzbar-dev libqrencode-dev libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libpq-dev libsodium-dev
     libcairo2-dev libpango1.0-dev libturbojpeg0-dev
     fonts-dejavu-core fonts-noto-core tzdata
-    postgresql sqlite3 zbar-tools valgrind
+    postgresql sqlite3 zbar-tools valgrind openssl
     # tests' and benchmarks' frames and anchor decoder, from tools independent of Portier
     python3-segno python3-qrcode python3-numpy python3-opencv python3-pil nodejs
     chromium

@@ -401,8 +401,35 @@ static long merge(PGconn *conn, const char *sql, const char *what)
     return n;
 }
 
-/* Writes the event row; refuses when the database already holds another event. */
-static bool publish_event_row(PGconn *conn, sqlite3 *db)
+/* Refuses (unless force) to publish model version `local` over the central database's newer
+ * one (res: its event row, columns event_id, model_version, published_at). */
+static bool publish_is_current(const PGresult *res, const char *local, const char *path,
+                               bool force)
+{
+    if (PQntuples(res) != 1)
+        return true;
+    long long central = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    if (central <= strtoll(local, NULL, 10))
+        return true;
+    if (force) {
+        log_warnx("central: --force: publishing model version %s over the central database's "
+                  "newer version %lld",
+                  local, central);
+        return true;
+    }
+    log_warnx("central: the central database holds a newer model (version %lld, published %s) "
+              "than %s (version %s): it has an import, revoke or forget that this event.db "
+              "lacks, and publishing would roll it back. Publish from the event folder that "
+              "made the change (or copy its event.db here), or pass --force to publish this "
+              "one anyway",
+              central, PQgetvalue(res, 0, 2), path, local);
+    return false;
+}
+
+/* Writes the event row with event.db's model version; refuses when the database holds
+ * another event, or (unless force) a newer model version. */
+static bool publish_event_row(PGconn *conn, sqlite3 *db, const char *path, bool force,
+                              long long *model_version)
 {
     bool ok = false;
     char *event_id = event_db_meta(db, "event_id");
@@ -410,12 +437,16 @@ static bool publish_event_row(PGconn *conn, sqlite3 *db)
     char *timezone = event_db_meta(db, "timezone");
     char *key_id = event_db_meta(db, "key_id");
     char *created = event_db_meta(db, "created");
+    char *version = event_db_meta(db, EVENT_DB_MODEL_VERSION); /* absent: 0, never changed */
     PGresult *res = NULL;
     if (event_id == NULL || name == NULL || timezone == NULL || key_id == NULL) {
         log_warnx("central: event.db lacks the event's id, name, time zone or key id");
         goto out;
     }
-    res = exec_params(conn, "SELECT event_id FROM portier.event", 0, NULL, "reading the event");
+    if (version == NULL)
+        version = xstrdup("0");
+    res = exec_params(conn, "SELECT event_id, model_version, published_at FROM portier.event", 0,
+                      NULL, "reading the event");
     if (res == NULL)
         goto out;
     if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), event_id) != 0) {
@@ -424,16 +455,20 @@ static bool publish_event_row(PGconn *conn, sqlite3 *db)
                   PQgetvalue(res, 0, 0), event_id);
         goto out;
     }
+    if (!publish_is_current(res, version, path, force))
+        goto out;
     PQclear(res);
-    const char *params[] = {event_id, name, timezone, key_id, created ? created : ""};
+    const char *params[] = {event_id, name, timezone, key_id, created ? created : "", version};
     res = exec_params(conn,
-                      "INSERT INTO portier.event (event_id, name, timezone, key_id, created)"
-                      " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (singleton) DO UPDATE SET"
+                      "INSERT INTO portier.event (event_id, name, timezone, key_id, created,"
+                      " model_version) VALUES ($1, $2, $3, $4, $5, $6)"
+                      " ON CONFLICT (singleton) DO UPDATE SET"
                       " name = EXCLUDED.name, timezone = EXCLUDED.timezone,"
                       " key_id = EXCLUDED.key_id, created = EXCLUDED.created,"
-                      " published_at = now()",
-                      5, params, "writing the event");
+                      " model_version = EXCLUDED.model_version, published_at = now()",
+                      6, params, "writing the event");
     ok = res != NULL;
+    *model_version = strtoll(version, NULL, 10);
 out:
     PQclear(res);
     free(event_id);
@@ -441,10 +476,12 @@ out:
     free(timezone);
     free(key_id);
     free(created);
+    free(version);
     return ok;
 }
 
-bool central_publish(PGconn *conn, const char *event_db_path, struct central_publish_counts *counts)
+bool central_publish(PGconn *conn, const char *event_db_path, bool force,
+                     struct central_publish_counts *counts)
 {
     struct central_publish_counts c = {0};
     long n;
@@ -479,7 +516,7 @@ bool central_publish(PGconn *conn, const char *event_db_path, struct central_pub
      * hold up writers of event.db meanwhile. */
     if ((db = event_db_open(event_db_path)) == NULL)
         goto fail;
-    if (!publish_event_row(conn, db))
+    if (!publish_event_row(conn, db, event_db_path, force, &c.model_version))
         goto fail;
     if ((n = copy_rows(db, conn, "SELECT id, name, capacity FROM rooms", "pub_rooms")) < 0)
         goto fail;
@@ -599,10 +636,34 @@ static bool login_target_ready(PGconn *conn, const char *name)
     return true;
 }
 
+/* Checks, inside create_role's transaction, that every one of rooms (newline-separated) is
+ * "entrance" or a room of the published model; logs which are not. */
+static bool rooms_published(PGconn *conn, const char *rooms)
+{
+    const char *params[] = {rooms};
+    PGresult *res = exec_params(conn,
+                                "SELECT string_agg(r, ', ' ORDER BY r)"
+                                " FROM unnest(string_to_array($1, E'\\n')) AS r"
+                                " WHERE r <> 'entrance'"
+                                " AND NOT EXISTS (SELECT FROM portier.rooms WHERE id = r)",
+                                1, params, "checking the rooms");
+    if (res == NULL)
+        return false;
+    bool ok = PQgetisnull(res, 0, 0);
+    if (!ok)
+        log_warnx("central: --room %s: not a room of the published model (run 'portier central "
+                  "publish' first; 'entrance' is the venue entrance)",
+                  PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return ok;
+}
+
 /* In one transaction: creates the role ident (escaped name) in its group, with the password
- * verifier literal when not NULL, and records the login. Rolls back on failure. */
+ * verifier literal when not NULL, and records the login (a device with its rooms, one per
+ * line). Rolls back on failure. */
 static bool create_role(PGconn *conn, enum central_role role, const char *name,
-                        enum central_auth auth, const char *ident, const char *literal)
+                        enum central_auth auth, const char *rooms, const char *ident,
+                        const char *literal)
 {
     PGresult *res = NULL;
     char *sql = NULL;
@@ -621,20 +682,24 @@ static bool create_role(PGconn *conn, enum central_role role, const char *name,
     }
     PQclear(res);
     res = NULL;
+    if (role == CENTRAL_DEVICE && !rooms_published(conn, rooms))
+        goto fail;
     const char *group = role == CENTRAL_DEVICE ? CENTRAL_ROLE_DEVICE : CENTRAL_ROLE_ORGANISER;
     sql = xasprintf("CREATE ROLE %s LOGIN%s%s IN ROLE %s", ident, literal ? " PASSWORD " : "",
                     literal ? literal : "", group);
     if (!exec_ok(conn, sql, "creating the role"))
         goto fail;
-    /* The row is what lets the role act on this database (and no other of the cluster). */
-    const char *login[] = {name, auth == CENTRAL_AUTH_PASSWORD ? "password" : "cert"};
+    /* The row is what lets the role act on this database (and no other of the cluster), and
+     * for a device on its rooms only (sync/schema/002_device_rooms.sql). */
+    const char *login[] = {name, auth == CENTRAL_AUTH_PASSWORD ? "password" : "cert", rooms};
     if (!exec_ok(conn, "SET LOCAL ROLE " CENTRAL_ROLE_OWNER, "becoming the owner"))
         goto fail;
     res = exec_params(conn,
                       role == CENTRAL_DEVICE
-                          ? "INSERT INTO portier.devices (id, auth) VALUES ($1, $2)"
+                          ? "INSERT INTO portier.devices (id, auth, rooms)"
+                            " VALUES ($1, $2, string_to_array($3, E'\\n'))"
                           : "INSERT INTO portier.organisers (id, auth) VALUES ($1, $2)",
-                      2, login, "recording the login");
+                      role == CENTRAL_DEVICE ? 3 : 2, login, "recording the login");
     if (res == NULL)
         goto fail;
     ok = exec_ok(conn, "COMMIT", "creating the role");
@@ -672,16 +737,22 @@ static char *login_conninfo(PGconn *conn, const char *name, enum central_auth au
 }
 
 char *central_add_login(PGconn *conn, enum central_role role, const char *name,
-                        enum central_auth auth, const char *host, const char *port)
+                        enum central_auth auth, const char *const *rooms, size_t n_rooms,
+                        const char *host, const char *port)
 {
     char password[CENTRAL_PASSWORD_LEN + 1] = "";
     char *verifier = NULL, *ident = NULL, *literal = NULL, *conninfo = NULL;
+    struct strbuf places = {0};
+    for (size_t i = 0; i < n_rooms; i++)
+        strbuf_printf(&places, "%s%s", i > 0 ? "\n" : "", rooms[i]);
+    if (n_rooms == 0)
+        strbuf_puts(&places, "entrance");
 
     if (!login_target_ready(conn, name))
-        return NULL;
+        goto out;
     if (auth == CENTRAL_AUTH_PASSWORD) {
         if (!make_password(password))
-            return NULL;
+            goto out;
         /* Only the SCRAM verifier travels and can reach the server's logs. */
         verifier = PQencryptPasswordConn(conn, password, name, NULL);
         if (verifier == NULL) {
@@ -695,9 +766,10 @@ char *central_add_login(PGconn *conn, enum central_role role, const char *name,
         log_warnx("central: %s", pq_error(conn, NULL));
         goto out;
     }
-    if (create_role(conn, role, name, auth, ident, literal))
+    if (create_role(conn, role, name, auth, places.data, ident, literal))
         conninfo = login_conninfo(conn, name, auth, host, port, password);
 out:
+    strbuf_finish(&places);
     sodium_memzero(password, sizeof password);
     PQfreemem(verifier);
     PQfreemem(literal);

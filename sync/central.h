@@ -5,7 +5,9 @@
  * Everything lives in the schema "portier" (see sync/schema/NNN_*.sql for the tables, views and
  * policies). What a kiosk's sync daemon uses:
  *   - upload: INSERT INTO portier.scans ... ON CONFLICT DO NOTHING (central_upload_scans);
- *     the kiosk's login role may only insert rows whose device_id is its own role name;
+ *     the kiosk's login role may only insert rows whose device_id is its own role name, for
+ *     the rooms it was added with, that fit the published model (a trigger says which rule a
+ *     refused row broke: sync/schema/002_device_rooms.sql);
  *   - clock anchors: INSERT INTO portier.clock_anchors (device_id, boot_id, mono_ns, wall_ms)
  *     on each connection, so that scans taken with an unsynchronised clock can be dated;
  *   - pulls: other kiosks' scans by a per-device cursor (device_id, db_epoch, seq); attendee
@@ -13,7 +15,8 @@
  *     organisation, language, category, serial, sessions, version: a device may not read
  *     email) and revocations from portier.revocations WHERE version > cursor;
  *   - LISTEN portier_scans (payload: a device id) and portier_model (payload: "attendees" or
- *     "revocations"); polling is the fallback.
+ *     "revocations"); polling is the fallback. Any login may NOTIFY: notifications are hints
+ *     only (payloads ignored, coalesced).
  */
 #ifndef PORTIER_CENTRAL_H
 #define PORTIER_CENTRAL_H
@@ -79,14 +82,17 @@ struct central_publish_counts {
     size_t rooms, sessions;
     size_t attendees, attendees_added, attendees_changed;
     size_t revocations, revocations_added;
+    long long model_version; /* event.db's, now the central database's */
 };
 
 /* Uploads the event model in event_db_path (EVENT_DIR/event.db, read only) in one
  * transaction: the event row, rooms and sessions (inserted or updated), attendees with their
  * registrations (inserted, or updated when anything changed, which moves their version), and
- * revocations (added). Nothing is deleted. Refuses a database that holds another event. Needs
- * a superuser or a member of portier_owner. counts may be NULL. */
-bool central_publish(PGconn *conn, const char *event_db_path,
+ * revocations (added). Nothing is deleted. Refuses a database that holds another event, and,
+ * unless force, one whose model version (portier.event.model_version) is newer than
+ * event.db's (meta model_version, 0 when absent): a stale event.db would roll back changes.
+ * Needs a superuser or a member of portier_owner. counts may be NULL. */
+bool central_publish(PGconn *conn, const char *event_db_path, bool force,
                      struct central_publish_counts *counts);
 
 enum central_role { CENTRAL_DEVICE, CENTRAL_ORGANISER };
@@ -97,7 +103,10 @@ enum central_auth { CENTRAL_AUTH_PASSWORD, CENTRAL_AUTH_CERT };
  * Otherwise *why (when not NULL) says what is wrong. */
 bool central_login_name_valid(const char *name, const char **why);
 
-/* Creates the login role name in the device or organiser group. With a password, generates
+/* Creates the login role name in the device or organiser group. A device is bound to
+ * rooms[0..n_rooms): ids of the published model's rooms or "entrance" (n_rooms 0: the entrance
+ * only); the server refuses its scans for any other room (sync/schema/002_device_rooms.sql).
+ * Organisers ignore rooms. With a password, generates
  * one and sends the server only its SCRAM verifier; with certificate authentication, the role
  * has no password and the client certificate's CN must be name. The login is recorded in
  * portier.devices or portier.organisers: row-level security lets it act only on a database
@@ -105,7 +114,8 @@ bool central_login_name_valid(const char *name, const char **why);
  * connects with (host and port from host/port when not NULL, else from conn; the password
  * included), owned by the caller, or NULL after logging why. */
 char *central_add_login(PGconn *conn, enum central_role role, const char *name,
-                        enum central_auth auth, const char *host, const char *port);
+                        enum central_auth auth, const char *const *rooms, size_t n_rooms,
+                        const char *host, const char *port);
 
 /* Uploads scans in one transaction, idempotently (INSERT ... ON CONFLICT (device_id, db_epoch,
  * seq) DO NOTHING) (central_upload.c): COPY into a session-local table and one INSERT ...

@@ -66,6 +66,12 @@ bool privacy_forget_central(PGconn *conn, const char *attendee_id, size_t *n)
         log_warnx("forget: no attendee with id '%s' in the central database", attendee_id);
         goto fail;
     }
+    /* The central model is now newer than any event.db that has not forgotten too: a publish
+     * from one would bring the data back (central_publish refuses it). */
+    if ((res = pg_exec(conn, "UPDATE portier.event SET model_version = model_version + 1", 0,
+                       NULL)) == NULL)
+        goto fail;
+    PQclear(res);
     if ((res = pg_exec(conn, "COMMIT", 0, NULL)) == NULL)
         goto fail;
     PQclear(res);

@@ -34,9 +34,18 @@ struct upload_error {
     size_t size;
 };
 
-/* Records the reason of a failure (the result's message, else the connection's), trimmed. */
+/* Records the reason of a failure on one line: the server's message and its hint (a refused
+ * scan's says which scan, which rule and what to do: sync/schema/002_device_rooms.sql), else
+ * the connection's message; trimmed. */
 static void note_error(struct upload_error *e, PGconn *conn, const PGresult *res)
 {
+    const char *primary = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *hint = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+    if (primary != NULL && primary[0] != '\0') {
+        snprintf(e->why, e->size, "%s%s%s%s", primary, hint ? " (" : "", hint ? hint : "",
+                 hint ? ")" : "");
+        return;
+    }
     const char *msg = res != NULL ? PQresultErrorMessage(res) : NULL;
     if (msg == NULL || msg[0] == '\0')
         msg = PQerrorMessage(conn);

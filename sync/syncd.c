@@ -212,15 +212,37 @@ static bool take_notifications(struct syncd *d)
         syncd_set_error(d, "connection lost", PQerrorMessage(d->conn));
         return false;
     }
+    /* Any login that may connect may NOTIFY any channel with any payload: a notification is
+     * only a hint that something may have changed. Its payload is not read (the pulls take
+     * what is above their cursors, whatever it says), and hints are coalesced (take_hints). */
     PGnotify *n;
     while ((n = PQnotifies(d->conn)) != NULL) {
         if (strcmp(n->relname, CENTRAL_CHANNEL_MODEL) == 0)
-            d->want_model = true;
-        else if (strcmp(n->extra, d->set.device_id) != 0)
-            d->want_pull = true;
+            d->hint_model = true;
+        else
+            d->hint_pull = true;
         PQfreemem(n);
     }
     return true;
+}
+
+/* True when hints wait and may be acted on: at most one pull per SYNCD_HINT_INTERVAL_MS, so
+ * that a flood of notifications costs a few pulls, not one each. */
+static bool hints_due(const struct syncd *d, int64_t now)
+{
+    return (d->hint_pull || d->hint_model) && now >= d->next_hint_ns;
+}
+
+/* Turns due hints into pulls (a poll's pull covers every hint before it). */
+static void take_hints(struct syncd *d, bool poll_due)
+{
+    int64_t now = time_mono_ns();
+    if (!poll_due && !hints_due(d, now))
+        return;
+    d->want_pull |= d->hint_pull;
+    d->want_model |= d->hint_model;
+    d->hint_pull = d->hint_model = false;
+    d->next_hint_ns = now + SYNCD_HINT_INTERVAL_MS * MS;
 }
 
 /* One exchange: push what is unsent, then pull what was asked for (or due). */
@@ -230,7 +252,9 @@ static bool cycle(struct syncd *d, bool poll_due)
         return false;
     if (poll_due)
         d->want_pull = d->want_model = true;
+    take_hints(d, poll_due);
     if (d->want_model) {
+        log_debug("sync: pulling the model");
         d->want_model = false;
         if (!syncd_check_event(d) || !syncd_pull_model(d)) {
             d->want_model = true;
@@ -238,6 +262,7 @@ static bool cycle(struct syncd *d, bool poll_due)
         }
     }
     if (d->want_pull) {
+        log_debug("sync: pulling scans");
         d->want_pull = false;
         if (!syncd_pull_scans(d)) {
             d->want_pull = true;
@@ -403,7 +428,8 @@ bool syncd_run(struct syncd *d)
                 failed(d);
                 continue;
             }
-            if (poll_due || local_new || d->want_pull || d->want_model || d->failures > 0) {
+            if (poll_due || local_new || hints_due(d, now) || d->want_pull || d->want_model ||
+                d->failures > 0) {
                 if (!cycle(d, poll_due)) {
                     failed(d);
                     continue;
@@ -422,6 +448,8 @@ bool syncd_run(struct syncd *d)
             wake = d->next_connect_ns;
         if (d->conn != NULL && d->next_poll_ns < wake)
             wake = d->next_poll_ns;
+        if (d->conn != NULL && (d->hint_pull || d->hint_model) && d->next_hint_ns < wake)
+            wake = d->next_hint_ns;
         int timeout = wake > now ? (int)((wake - now + MS - 1) / MS) : 0;
         struct pollfd fds[2];
         nfds_t n = 0;

@@ -19,7 +19,10 @@
  *
  * Wake-ups: LISTEN portier_scans and portier_model; on every (re)connection LISTEN first, then
  * pull, so that nothing committed in between is missed; polling every poll_ms as a fallback;
- * the local log is checked for new scans every SYNCD_LOCAL_CHECK_MS.
+ * the local log is checked for new scans every SYNCD_LOCAL_CHECK_MS. Any login may NOTIFY any
+ * channel, so a notification is only a hint: its payload is ignored, the pull it wakes is the
+ * incremental one (above the cursors), and hints are coalesced to at most one pull of each
+ * kind per SYNCD_HINT_INTERVAL_MS: a flood of notifications costs a bounded number of pulls.
  *
  * Unreliable networks: central_connect's connect_timeout, keepalives and tcp_user_timeout, plus
  * statement_timeout set here; after a failure, reconnection after an exponential backoff with
@@ -62,6 +65,7 @@
 #define SYNCD_PULL_BATCH           500  /* rows per local SQLite transaction */
 #define SYNCD_LOCAL_CHECK_MS       20
 #define SYNCD_POLL_MS              5000
+#define SYNCD_HINT_INTERVAL_MS     250
 #define SYNCD_BACKOFF_MIN_MS       250
 #define SYNCD_BACKOFF_MAX_MS       30000
 #define SYNCD_STATEMENT_TIMEOUT_MS 10000

@@ -58,7 +58,9 @@ struct syncd {
     int failures; /* consecutive failed connections or cycles */
     int64_t next_connect_ns, next_poll_ns, next_local_ns, next_anchor_ns, next_ok_ns;
     int64_t local_last_seq; /* store_last_seq at the last check */
-    bool want_pull, want_model;
+    bool want_pull, want_model; /* pulls to make in the next cycle */
+    bool hint_pull, hint_model; /* notifications heard, not yet acted on */
+    int64_t next_hint_ns;       /* hints are acted on no earlier than this */
 
     uint64_t rng;
     int stop_pipe[2];

@@ -48,15 +48,27 @@ static int run_publish(const struct cli_call *c)
         return CLI_FAILURE;
     }
     struct central_publish_counts n;
-    bool ok = central_publish(conn, db_path, &n);
+    bool ok = central_publish(conn, db_path, config_get_bool(c->cfg, "force"), &n);
     if (ok)
         printf("published %zu rooms, %zu sessions, %zu attendees (%zu new, %zu changed), "
-               "%zu revocations (%zu new)\n",
+               "%zu revocations (%zu new); model version %lld\n",
                n.rooms, n.sessions, n.attendees, n.attendees_added, n.attendees_changed,
-               n.revocations, n.revocations_added);
+               n.revocations, n.revocations_added, n.model_version);
     central_close(conn);
     free(db_path);
     return ok ? CLI_OK : CLI_FAILURE;
+}
+
+/* True when id can be a room id: 1..63 bytes, no space or control character (the model's
+ * rooms are checked by the server). */
+static bool room_id_valid(const char *id)
+{
+    size_t len = strlen(id);
+    for (const unsigned char *p = (const unsigned char *)id; *p != '\0'; p++) {
+        if (*p <= ' ' || *p == 0x7f)
+            return false;
+    }
+    return len > 0 && len < 64;
 }
 
 /* portier central add-device|add-organiser CONNINFO NAME [options] */
@@ -72,11 +84,23 @@ static int run_add(const struct cli_call *c, enum central_role role)
     if (!central_login_name_valid(name, &why))
         return cli_usage_error(c->spec, "'%s' cannot be a %s: it %s", name,
                                role == CENTRAL_DEVICE ? "device id" : "login name", why);
+    size_t n_rooms = 0;
+    const char *const *rooms =
+        role == CENTRAL_DEVICE ? config_get_list(c->cfg, "room", &n_rooms) : NULL;
+    for (size_t i = 0; i < n_rooms; i++) {
+        if (!room_id_valid(rooms[i]))
+            return cli_usage_error(c->spec,
+                                   "--room '%s': a room id is 1 to 63 bytes without spaces or "
+                                   "control characters (see rooms.csv; 'entrance' is the venue "
+                                   "entrance)",
+                                   rooms[i]);
+    }
 
     PGconn *conn = central_connect(conninfo);
     if (conn == NULL)
         return CLI_FAILURE;
-    char *settings = central_add_login(conn, role, name, auth, host, port);
+    char *settings =
+        central_add_login(conn, role, name, auth, rooms, n_rooms, host, port);
     bool local = host == NULL && central_is_local(conn);
     central_close(conn);
     if (settings == NULL)
@@ -108,27 +132,42 @@ static int run_add_organiser(const struct cli_call *c)
     return run_add(c, CENTRAL_ORGANISER);
 }
 
-/* The options of add-device and add-organiser (init and publish have none). */
-static const struct config_option add_options[] = {
+/* The options of add-device; add-organiser has all but the last, --room. */
+static const struct config_option login_options[] = {
     {"password", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
      "a generated password, printed in the connection string (default)", 0},
     {"cert", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
-     "certificate authentication: the client certificate's CN must be ID", 0},
+     "certificate authentication: the client certificate's CN must be ID\n"
+     "(a stolen password cannot lock the kiosk out: docs/operations.md)",
+     0},
     {"host", CONFIG_STRING, NULL, 0, 0, NULL, "H",
      "the server's address as the kiosk sees it (default: as connected)", 0},
     {"port", CONFIG_INT, NULL, 1, 65535, NULL, "P", "the server's port as the kiosk sees it", 0},
+    {"room", CONFIG_STRING, NULL, 0, 0, NULL, "R",
+     "a room (id from rooms.csv, or 'entrance') whose scans the kiosk\n"
+     "records; repeat for several. Default: the entrance only. The\n"
+     "server refuses the device's scans for any other room",
+     CONFIG_REPEATABLE},
+};
+static const struct config_option publish_options[] = {
+    {"force", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
+     "publish even when the central model is newer than event.db's\n"
+     "(rolls back the changes event.db lacks)",
+     0},
 };
 
-/* The subcommands: their arguments, and whether they take the options. */
+/* The subcommands: their arguments and options. */
 static const struct {
     const char *name, *args;
     cli_run_fn *run;
-    bool options;
+    const struct config_option *options;
+    size_t n_options;
 } subcommands[] = {
-    {"init", "CONNINFO", run_init, false},
-    {"publish", "EVENT_DIR CONNINFO", run_publish, false},
-    {"add-device", "CONNINFO ID", run_add_device, true},
-    {"add-organiser", "CONNINFO NAME", run_add_organiser, true},
+    {"init", "CONNINFO", run_init, NULL, 0},
+    {"publish", "EVENT_DIR CONNINFO", run_publish, publish_options, ARRAY_LEN(publish_options)},
+    {"add-device", "CONNINFO ID", run_add_device, login_options, ARRAY_LEN(login_options)},
+    {"add-organiser", "CONNINFO NAME", run_add_organiser, login_options,
+     ARRAY_LEN(login_options) - 1},
 };
 
 int cmd_central(int argc, char **argv)
@@ -137,9 +176,9 @@ int cmd_central(int argc, char **argv)
         .name = "central",
         .usage =
             "usage: portier central init CONNINFO\n"
-            "       portier central publish EVENT_DIR CONNINFO\n"
-            "       portier central add-device CONNINFO ID [--password | --cert] [--host H] "
-            "[--port P]\n"
+            "       portier central publish EVENT_DIR CONNINFO [--force]\n"
+            "       portier central add-device CONNINFO ID [--room R ...] [--password | --cert]\n"
+            "                                  [--host H] [--port P]\n"
             "       portier central add-organiser CONNINFO NAME [--password | --cert] [--host H] "
             "[--port P]\n",
         .about =
@@ -147,12 +186,14 @@ int cmd_central(int argc, char **argv)
             "  init           creates the schema, or brings it up to this version (as a "
             "superuser)\n"
             "  publish        uploads the event model and attendees; run it again after\n"
-            "                 'portier import' or 'portier revoke': the kiosks pull the changes\n"
-            "  add-device     creates the login role of kiosk ID (its --device) and prints the\n"
-            "                 kiosk's connection string; it inserts only its own scans\n"
+            "                 'portier import' or 'portier revoke': the kiosks pull the changes.\n"
+            "                 Refuses an event.db older than the central model (--force)\n"
+            "  add-device     creates the login role of kiosk ID (its --device) bound to its\n"
+            "                 rooms (--room) and prints the kiosk's connection string; it\n"
+            "                 inserts only its own scans, for those rooms\n"
             "  add-organiser  creates a read-only login for reports and dashboards\n",
-        .options = add_options,
-        .n_options = ARRAY_LEN(add_options),
+        .options = login_options,
+        .n_options = ARRAY_LEN(login_options),
         .notes = "CONNINFO is a libpq connection string or URI, e.g. 'host=db dbname=portier "
                  "user=admin'.\n",
     };
@@ -164,7 +205,8 @@ int cmd_central(int argc, char **argv)
         if (strcmp(argv[1], subcommands[i].name) == 0) {
             spec.args = subcommands[i].args;
             spec.run = subcommands[i].run;
-            spec.n_options = subcommands[i].options ? spec.n_options : 0;
+            spec.options = subcommands[i].options;
+            spec.n_options = subcommands[i].n_options;
             return cli_run(&spec, argc - 1, argv + 1);
         }
     }

@@ -100,8 +100,9 @@ static int run_forget(const struct cli_call *c)
     if (t.event_dir == NULL && t.central == NULL)
         return cli_usage_error(c->spec, "give EVENT_DIR, --central or both");
     if (t.event_dir == NULL)
-        printf("warning: only the central database: 'portier central publish' from an "
-               "event.db that still holds the name would bring it back\n");
+        printf("warning: only the central database: 'portier central publish' now refuses an "
+               "event.db that still holds the name, unless --force (which would bring it "
+               "back)\n");
     return apply(&t, c->args[c->n_args - 1], NULL) ? CLI_OK : CLI_FAILURE;
 }
 

@@ -591,7 +591,8 @@ bool event_revoke(const char *db_path, const char *attendee_id, uint32_t *num,
         log_warnx("%s: %s", db_path, sqlite3_errmsg(db));
         goto out;
     }
-    if (!sql_exec(db, db_path, "COMMIT"))
+    if (!sql_exec(db, db_path, EVENT_DB_BUMP_MODEL_VERSION_SQL) ||
+        !sql_exec(db, db_path, "COMMIT"))
         goto out;
     in_tx = false;
     *num = (uint32_t)n;
@@ -820,11 +821,7 @@ bool event_db_apply_pulled(const char *db_path, const struct event_db_pulled_att
     sqlite3_exec(db, "PRAGMA secure_delete=ON", NULL, NULL, NULL);
     bool ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
               apply_attendees(db, db_path, att, n_att) && apply_revocations(db, rev, n_rev) &&
-              sqlite3_exec(db,
-                           "INSERT INTO meta (key, value) VALUES ('model_version', '1')"
-                           " ON CONFLICT (key) DO UPDATE SET"
-                           " value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
-                           NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_exec(db, EVENT_DB_BUMP_MODEL_VERSION_SQL, NULL, NULL, NULL) == SQLITE_OK &&
               sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     if (!ok) {
         snprintf(why, why_size, "%s", sqlite3_errmsg(db));

@@ -8,7 +8,10 @@
  *       keys: format ('portier-event'), event_id (decimal uint32), name, timezone,
  *             key_id (decimal uint16), created (ISO 8601),
  *             next_num (decimal: the num the next imported attendee gets; nums are never reused),
- *             bundle ('1' in a kiosk bundle, absent in an EVENT_DIR)
+ *             bundle ('1' in a kiosk bundle, absent in an EVENT_DIR),
+ *             model_version (decimal, absent = 0: bumped in the transaction of every change
+ *             of the model: import, revoke, forget; in a bundle also every pulled change.
+ *             `portier central publish` refuses an EVENT_DIR older than the central model)
  *   rooms(id TEXT PRIMARY KEY, name TEXT NOT NULL, capacity INTEGER NOT NULL CHECK(capacity > 0),
  *         pos INTEGER NOT NULL DEFAULT 0)   -- order of rooms.csv; event_load sorts by (pos, id)
  *   sessions(id TEXT PRIMARY KEY, room TEXT NOT NULL REFERENCES rooms(id), title TEXT NOT NULL,
@@ -41,6 +44,13 @@
 #define EVENT_DB_NAME          "event.db"
 #define EVENT_SIGNING_KEY_NAME "signing.key"
 #define EVENT_VERIFY_KEY_NAME  "verify.pub"
+#define EVENT_DB_MODEL_VERSION "model_version" /* the meta key */
+
+/* Bumps meta model_version by one (from 0 when absent): run it inside the transaction of
+ * every change of the model. */
+#define EVENT_DB_BUMP_MODEL_VERSION_SQL                                                            \
+    "INSERT INTO meta (key, value) VALUES ('" EVENT_DB_MODEL_VERSION "', '1')"                     \
+    " ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
 
 /* Loads the model from an event.db file (read-only). Returns NULL after logging why. The
  * event is owned by the caller. */

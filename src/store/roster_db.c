@@ -497,7 +497,8 @@ bool roster_import(const struct roster *r, const char *db_path, struct roster_im
     }
     char num[32];
     snprintf(num, sizeof num, "%lld", next_num);
-    if (!set_meta(db, what, "next_num", num) || !sql_exec(db, what, "COMMIT"))
+    if (!set_meta(db, what, "next_num", num) ||
+        !sql_exec(db, what, EVENT_DB_BUMP_MODEL_VERSION_SQL) || !sql_exec(db, what, "COMMIT"))
         goto out;
     in_tx = false;
     ok = true;

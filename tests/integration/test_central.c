@@ -10,11 +10,16 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "central.h"
 #include "check.h"
+#include "pg_check.h"
 #include "pg_harness.h"
+#include "privacy.h"
 #include "scan.h"
+#include "shell.h"
+#include "sysclock.h"
 #include "util.h"
 #include "file.h"
 
@@ -65,55 +70,6 @@ static int run_portier(char **out, const char *const *args)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Returns the first value of a query's result, owned by the caller; NULL on error (printed
- * when loud). */
-static char *query_value(PGconn *conn, const char *sql, bool loud)
-{
-    PGresult *res = PQexec(conn, sql);
-    char *value = NULL;
-    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0)
-        value = xstrdup(PQgetisnull(res, 0, 0) ? "(null)" : PQgetvalue(res, 0, 0));
-    else if (PQresultStatus(res) == PGRES_TUPLES_OK)
-        value = xstrdup("(none)");
-    else if (loud)
-        fprintf(stderr, "query failed: %s\n  %s", sql, PQresultErrorMessage(res));
-    PQclear(res);
-    return value;
-}
-
-/* Checks that a query's first value is expected. */
-#define CHECK_QUERY(conn, sql, expected)                                                           \
-    do {                                                                                           \
-        char *value_ = query_value((conn), (sql), true);                                           \
-        CHECK_MSG(value_ != NULL && strcmp(value_, (expected)) == 0, "%s\n  got %s, expected %s",  \
-                  (sql), value_ ? value_ : "(error)", (expected));                                 \
-        free(value_);                                                                              \
-    } while (0)
-
-/* Runs a command; returns true when it succeeded. */
-static bool exec_sql(PGconn *conn, const char *sql)
-{
-    PGresult *res = PQexec(conn, sql);
-    ExecStatusType st = PQresultStatus(res);
-    PQclear(res);
-    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-}
-
-/* Runs a command that must fail with a permission or policy error; true when it did. */
-static bool denied(PGconn *conn, const char *sql)
-{
-    PGresult *res = PQexec(conn, sql);
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    /* 42501 insufficient_privilege (also raised by row-level security). */
-    bool ok =
-        PQresultStatus(res) == PGRES_FATAL_ERROR && state != NULL && strcmp(state, "42501") == 0;
-    if (!ok)
-        fprintf(stderr, "expected a permission error from: %s\n  got: %s %s\n", sql,
-                PQresStatus(PQresultStatus(res)), PQresultErrorMessage(res));
-    PQclear(res);
-    return ok;
-}
-
 /* Writes a file in the temp dir. */
 static char *write_file(const char *name, const char *text)
 {
@@ -121,20 +77,6 @@ static char *write_file(const char *name, const char *text)
     if (!file_write_atomic(path, text, strlen(text), 0644))
         fprintf(stderr, "cannot write %s\n", path);
     return path;
-}
-
-/* Waits up to 10 s for a notification on conn; returns it (PQfreemem) or NULL. */
-static PGnotify *wait_notify(PGconn *conn)
-{
-    for (int i = 0; i < 100; i++) {
-        PQconsumeInput(conn);
-        PGnotify *n = PQnotifies(conn);
-        if (n != NULL)
-            return n;
-        struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
-        poll(&p, 1, 100);
-    }
-    return NULL;
 }
 
 /* Fills a scan; the other fields are zero ("", false, first enum value). */
@@ -150,7 +92,7 @@ static struct scan make_scan(const char *device, int64_t seq, int64_t wall_ms, c
     s.wall_ms = wall_ms;
     s.mono_ns = (wall_ms - T0 + 3600000) * 1000000; /* a boot an hour before T0 */
     snprintf(s.boot_id, sizeof s.boot_id, "boot-%s", device);
-    s.clock_synced = true;
+    s.clock_synced = false; /* T0 is years ahead: a synchronised clock could not say so */
     snprintf(s.room, sizeof s.room, "%s", room);
     snprintf(s.session, sizeof s.session, "%s", session);
     snprintf(s.attendee, sizeof s.attendee, "%s", attendee);
@@ -159,18 +101,6 @@ static struct scan make_scan(const char *device, int64_t seq, int64_t wall_ms, c
     s.result = result;
     s.reason = reason;
     return s;
-}
-
-/* Connects, or returns NULL after printing why. */
-static PGconn *connect_to(const char *conninfo)
-{
-    PGconn *conn = PQconnectdb(conninfo);
-    if (PQstatus(conn) != CONNECTION_OK) {
-        fprintf(stderr, "cannot connect (%s): %s", conninfo, PQerrorMessage(conn));
-        PQfinish(conn);
-        return NULL;
-    }
-    return conn;
 }
 
 /* The migration framework on its own database: steps apply forward, once, atomically. */
@@ -183,7 +113,7 @@ static void test_migrations(PGconn *super, struct pg_harness *pg)
     CHECK(conn != NULL);
     if (conn == NULL)
         return;
-    struct central_migration steps[4];
+    struct central_migration steps[16];
     memcpy(steps, central_migrations, sizeof steps[0] * central_migration_count);
     size_t n = central_migration_count;
     int applied = -1;
@@ -221,7 +151,7 @@ static void test_migrations(PGconn *super, struct pg_harness *pg)
     steps[n].version = (int)n + 5;
     CHECK(!central_migrate(conn, steps, n + 1, &applied));
     CHECK_QUERY(conn, "SELECT string_agg(name, ',' ORDER BY version) FROM portier.schema_version",
-                "001_initial,00x_test");
+                "001_initial,002_device_rooms,003_database_privileges,004_model_version,00x_test");
     PQfinish(conn);
 }
 
@@ -231,12 +161,12 @@ static void test_init(PGconn *db, const char *conninfo)
     char *out = NULL;
     const char *init[] = {"central", "init", conninfo, NULL};
     CHECK(run_portier(&out, init) == 0);
-    CHECK_MSG(out && strstr(out, "(1 step applied)"), "init said: %s", out ? out : "");
+    CHECK_MSG(out && strstr(out, "(4 steps applied)"), "init said: %s", out ? out : "");
     free(out);
     CHECK(run_portier(&out, init) == 0);
     CHECK_MSG(out && strstr(out, "up to date"), "second init said: %s", out ? out : "");
     free(out);
-    CHECK_QUERY(db, "SELECT count(*) FROM portier.schema_version", "1");
+    CHECK_QUERY(db, "SELECT count(*) FROM portier.schema_version", "4");
     CHECK_QUERY(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'portier'", "10");
     CHECK_QUERY(db,
                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -384,12 +314,12 @@ static void test_republish(PGconn *db, PGconn *listener, const char *conninfo,
 
 /* add-device and add-organiser: login roles that work, with their passwords only. */
 static char *add_login(const char *what, const char *conninfo, const char *name, const char *auth,
-                       int port)
+                       int port, const char *room)
 {
     char port_text[16];
     snprintf(port_text, sizeof port_text, "%d", port);
-    const char *argv[] = {"central", what,        conninfo, name,      auth,
-                          "--host",  "127.0.0.1", "--port", port_text, NULL};
+    const char *argv[] = {"central",   what,    conninfo, name, auth, "--host", "127.0.0.1",
+                          "--port",    port_text, room ? "--room" : NULL, room, NULL};
     char *out = NULL;
     int rc = run_portier(&out, argv);
     CHECK_MSG(rc == 0, "%s %s exited with %d", what, name, rc);
@@ -421,7 +351,7 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
                 " mono_ns || '/' || boot_id || '/' || clock_synced || '/' || room || '/' ||"
                 " session || '/' || attendee || '/' || mode || '/' || kind || '/' || result ||"
                 " '/' || reason || '/' || override FROM portier.scans",
-                "door-1/77/1/1903849200000/3600000000000/boot-door-1/true/aula/s-aula-am/A1/"
+                "door-1/77/1/1903849200000/3600000000000/boot-door-1/false/aula/s-aula-am/A1/"
                 "entry/badge/admitted/ok/false");
     CHECK_QUERY(db, "SELECT received_at > now() - interval '1 hour' FROM portier.scans", "t");
     CHECK_QUERY(db, "SELECT wall_time = '2030-05-01T07:00:00Z' FROM portier.scans", "t");
@@ -446,7 +376,7 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
     /* Several rows in one upload: one notification. */
     struct scan batch[3];
     for (int i = 0; i < 3; i++)
-        batch[i] = make_scan("door-1", 100 + i, T0 - 50 * MIN, "nowhere", "", "", SCAN_ROOM_OPEN,
+        batch[i] = make_scan("door-1", 100 + i, T0 - 50 * MIN, "aula", "", "", SCAN_ROOM_OPEN,
                              RESULT_DENIED, REASON_OK);
     CHECK(central_upload_scans(device, batch, 3, NULL, 0) == 3);
     n = wait_notify(listener);
@@ -662,17 +592,18 @@ static void test_crash(struct pg_harness *pg, const char *conninfo, const char *
     free(before);
 }
 
-/* A device role that may not create temporary tables (hardened databases revoke TEMPORARY from
- * PUBLIC): the upload takes multi-row INSERTs instead of COPY, in chunks, just as idempotent. */
+/* A device role that may not create temporary tables (the schema grants TEMPORARY to the
+ * devices' group only; a stricter operator may revoke it): the upload takes multi-row INSERTs
+ * instead of COPY, in chunks, just as idempotent. */
 static void test_upload_without_temp(PGconn *db, const char *device_conninfo)
 {
-    CHECK(exec_sql(db, "REVOKE TEMPORARY ON DATABASE event FROM PUBLIC"));
+    CHECK(exec_sql(db, "REVOKE TEMPORARY ON DATABASE event FROM portier_device"));
     PGconn *device = connect_to(device_conninfo);
     CHECK(device != NULL);
     enum { N = 1200 };
     struct scan *batch = xcalloc(N, sizeof *batch);
     for (int i = 0; i < N; i++)
-        batch[i] = make_scan("door-1", 1000 + i, T0 - 50 * MIN, "nowhere", "", "", SCAN_ROOM_OPEN,
+        batch[i] = make_scan("door-1", 1000 + i, T0 - 50 * MIN, "aula", "", "", SCAN_ROOM_OPEN,
                              RESULT_DENIED, REASON_OK);
     if (device != NULL) {
         CHECK(central_upload_scans(device, batch, N, NULL, 0) == N);
@@ -687,8 +618,151 @@ static void test_upload_without_temp(PGconn *db, const char *device_conninfo)
     }
     free(batch);
     PQfinish(device);
-    CHECK(exec_sql(db, "GRANT TEMPORARY ON DATABASE event TO PUBLIC"));
+    CHECK(exec_sql(db, "GRANT TEMPORARY ON DATABASE event TO portier_device"));
     CHECK(exec_sql(db, "DELETE FROM portier.scans WHERE seq >= 1000"));
+}
+
+/* Uploads one scan as the device; true when the server refused it saying expected, on one
+ * line (the sync daemon shows it as its last error). */
+static bool refused(PGconn *device, const struct scan *s, const char *expected)
+{
+    char why[1024] = "";
+    long n = central_upload_scans(device, s, 1, why, sizeof why);
+    bool ok = n == -1 && strstr(why, expected) != NULL && strchr(why, '\n') == NULL;
+    if (!ok)
+        fprintf(stderr, "scan %" PRId64 ": expected a refusal saying '%s', got %ld: %s\n", s->seq,
+                expected, n, why);
+    return ok;
+}
+
+/* A device's credentials act on its own rooms, with what the published model holds: door-1
+ * is bound to aula (add-device --room aula), door-cert to the entrance (no --room). */
+static void test_binding(PGconn *db, PGconn *device)
+{
+    CHECK_QUERY(db, "SELECT rooms::text FROM portier.devices WHERE id = 'door-1'", "{aula}");
+    CHECK_QUERY(db, "SELECT rooms::text FROM portier.devices WHERE id = 'door-cert'",
+                "{entrance}");
+    struct scan s;
+    s = make_scan("door-1", 500, T0, "lab", "", "", SCAN_ROOM_CLOSE, RESULT_DENIED, REASON_OK);
+    CHECK(refused(device, &s,
+                  "scan door-1/77/500: device \"door-1\" may not record scans for room \"lab\": it "
+                  "is bound to aula (run the kiosk with a --room its device was added with"));
+    CHECK(denied(device, "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns,"
+                         " boot_id, clock_synced, room, mode, kind, result, reason) VALUES"
+                         " ('door-1', 77, 500, 0, 0, 'b', false, 'lab', 'entry', 'room_close',"
+                         " 'denied', 'ok')"));
+    s = make_scan("door-1", 501, T0, "lab", "s-lab-am", "A3", SCAN_BADGE, RESULT_ADMITTED,
+                  REASON_OK);
+    s.override = true;
+    CHECK(refused(device, &s, "may not record scans for room \"lab\""));
+    s = make_scan("door-1", 502, T0, "entrance", "", "A1", SCAN_BADGE, RESULT_ADMITTED, REASON_OK);
+    CHECK(refused(device, &s, "may not record scans for room \"entrance\""));
+    s = make_scan("door-1", 503, T0, "ghost", "", "A1", SCAN_BADGE, RESULT_ADMITTED, REASON_OK);
+    CHECK(refused(device, &s, "room \"ghost\" is not in the published model"));
+    s = make_scan("door-1", 504, T0, "aula", "s-aula-am", "Z99", SCAN_BADGE, RESULT_ADMITTED,
+                  REASON_OK);
+    CHECK(refused(device, &s, "attendee \"Z99\" is not in the published model"));
+    s = make_scan("door-1", 505, T0, "aula", "s-lab-am", "A1", SCAN_BADGE, RESULT_ADMITTED,
+                  REASON_OK);
+    CHECK(refused(device, &s, "session \"s-lab-am\" is not a published session in room \"aula\""));
+    s = make_scan("door-1", 506, T0, "aula", "s-aula-am", "A2", SCAN_BADGE, RESULT_ADMITTED,
+                  REASON_OK);
+    s.override = true;
+    CHECK(refused(device, &s, "an override without a staff badge just before it"));
+    /* A synchronised clock an hour ahead of the server's. */
+    s = make_scan("door-1", 507, time_now_ms() + 60 * MIN, "aula", "", "A1", SCAN_BADGE,
+                  RESULT_ADMITTED, REASON_OK);
+    s.clock_synced = true;
+    s.mono_ns = 1;
+    CHECK(refused(device, &s, "more than 5 minutes ahead of the server's clock"));
+    CHECK_QUERY(db, "SELECT count(*) FROM portier.scans WHERE seq >= 500", "0");
+
+    /* What the kiosk in aula does goes through: a scan now, and an override right after a
+     * staff badge (A4 made staff for the purpose), once. */
+    s = make_scan("door-1", 510, time_now_ms(), "aula", "s-aula-am", "A1", SCAN_BADGE,
+                  RESULT_EXITED, REASON_OK);
+    s.clock_synced = true;
+    s.mono_ns = 1;
+    CHECK(central_upload_scans(device, &s, 1, NULL, 0) == 1);
+    CHECK(exec_sql(db, "UPDATE portier.attendees SET category = 'staff' WHERE id = 'A4'"));
+    struct scan pair[3];
+    pair[0] = make_scan("door-1", 511, T0 + 1000, "aula", "s-aula-am", "A4", SCAN_BADGE,
+                        RESULT_ADMITTED, REASON_OK);
+    pair[1] = make_scan("door-1", 512, T0 + 4000, "aula", "s-aula-am", "A2", SCAN_BADGE,
+                        RESULT_ADMITTED, REASON_OK);
+    pair[1].override = true;
+    pair[2] = pair[1];
+    pair[2].seq = 513;
+    CHECK(central_upload_scans(device, pair, 2, NULL, 0) == 2);
+    CHECK(refused(device, &pair[2], "an override without a staff badge just before it"));
+    CHECK(exec_sql(db, "UPDATE portier.attendees SET category = 'attendee' WHERE id = 'A4'"));
+    CHECK(exec_sql(db, "DELETE FROM portier.scans WHERE seq >= 500"));
+}
+
+/* Runs `portier central publish EVENT_DIR CONNINFO [--force]`; returns its exit status and its
+ * stderr in *err (owned). */
+static int publish_from(const char *event_dir, const char *conninfo, bool force, char **err)
+{
+    char *path = path_join(tmpdir, "publish.err");
+    int rc = test_sh("'%s' central publish '%s' '%s'%s >/dev/null 2>'%s'", portier_bin, event_dir,
+                     conninfo, force ? " --force" : "", path);
+    *err = file_read_all(path, NULL);
+    if (*err == NULL)
+        *err = xstrdup("");
+    free(path);
+    return rc;
+}
+
+/* A stale copy of event.db cannot roll back a newer revoke or forget at central, unless
+ * --force; an event.db from before model versions counts as version 0. */
+static void test_stale_publish(PGconn *db, const char *conninfo, const char *event_dir)
+{
+    char *stale = path_join(tmpdir, "stale"), *old = path_join(tmpdir, "old");
+    char *err = NULL;
+    CHECK_QUERY(db, "SELECT model_version FROM portier.event", "2"); /* an import, a revoke */
+    CHECK(test_sh("cp -a '%s' '%s' && cp -a '%s' '%s'", event_dir, stale, event_dir, old) == 0);
+    char *old_db = path_join(old, "event.db");
+    sqlite3 *sq = NULL;
+    CHECK(sqlite3_open(old_db, &sq) == SQLITE_OK &&
+          sqlite3_exec(sq, "DELETE FROM meta WHERE key = 'model_version'", NULL, NULL, NULL) ==
+              SQLITE_OK);
+    sqlite3_close(sq);
+    free(old_db);
+    const char *revoke[] = {"revoke", event_dir, "A4", NULL};
+    CHECK(run_portier(NULL, revoke) == 0);
+    CHECK(publish_from(event_dir, conninfo, false, &err) == 0);
+    free(err);
+    CHECK_QUERY(db, "SELECT model_version || '/' || (SELECT serial FROM portier.attendees"
+                    " WHERE id = 'A4') FROM portier.event",
+                "3/2");
+
+    CHECK(publish_from(stale, conninfo, false, &err) == 1);
+    CHECK_MSG(strstr(err, "holds a newer model (version 3") && strstr(err, "(version 2)") &&
+                  strstr(err, "--force"),
+              "stale publish said: %s", err);
+    free(err);
+    CHECK(publish_from(old, conninfo, false, &err) == 1);
+    CHECK_MSG(strstr(err, "(version 0)"), "old publish said: %s", err);
+    free(err);
+    CHECK_QUERY(db, "SELECT model_version || '/' || (SELECT serial FROM portier.attendees"
+                    " WHERE id = 'A4') FROM portier.event",
+                "3/2");
+
+    /* --force publishes the older model: its badge serial comes back. */
+    CHECK(publish_from(stale, conninfo, true, &err) == 0);
+    free(err);
+    CHECK_QUERY(db, "SELECT model_version || '/' || (SELECT serial FROM portier.attendees"
+                    " WHERE id = 'A4') FROM portier.event",
+                "2/1");
+
+    /* A forget in the central database alone moves its model on. */
+    CHECK(test_sh("'%s' forget --central '%s' A5 >/dev/null", portier_bin, conninfo) == 0);
+    CHECK_QUERY(db, "SELECT model_version FROM portier.event", "3");
+    CHECK(publish_from(stale, conninfo, false, &err) == 1);
+    free(err);
+    CHECK_QUERY(db, "SELECT name FROM portier.attendees WHERE id = 'A5'", PRIVACY_FORGOTTEN_NAME);
+    free(stale);
+    free(old);
 }
 
 int main(void)
@@ -735,7 +809,7 @@ int main(void)
         test_republish(db, listener, conninfo, event_dir);
     free(event_dir);
 
-    device_conninfo = add_login("add-device", conninfo, "door-1", "--password", pg->port);
+    device_conninfo = add_login("add-device", conninfo, "door-1", "--password", pg->port, "aula");
     CHECK(device_conninfo != NULL && strstr(device_conninfo, "host=127.0.0.1") &&
           strstr(device_conninfo, "user=door-1") && strstr(device_conninfo, "password="));
     device = device_conninfo ? connect_to(device_conninfo) : NULL;
@@ -756,7 +830,14 @@ int main(void)
     CHECK(run_portier(NULL, bad) == 2);
     const char *reserved[] = {"central", "add-device", conninfo, "portier_owner", NULL};
     CHECK(run_portier(NULL, reserved) == 2);
-    cert_conninfo = add_login("add-device", conninfo, "door-cert", "--cert", pg->port);
+    /* A room the published model does not have: refused, and no role made. */
+    const char *ghost[] = {"central", "add-device", conninfo, "door-ghost", "--room", "ghost", NULL};
+    CHECK(run_portier(NULL, ghost) == 1);
+    const char *bad_room[] = {"central", "add-device", conninfo, "door-ghost", "--room", "a b",
+                              NULL};
+    CHECK(run_portier(NULL, bad_room) == 2);
+    CHECK_QUERY(db, "SELECT count(*) FROM pg_roles WHERE rolname = 'door-ghost'", "0");
+    cert_conninfo = add_login("add-device", conninfo, "door-cert", "--cert", pg->port, NULL);
     CHECK(cert_conninfo != NULL && strstr(cert_conninfo, "sslmode=verify-full") &&
           strstr(cert_conninfo, "user=door-cert") && !strstr(cert_conninfo, "password"));
     CHECK_QUERY(db, "SELECT rolpassword IS NULL FROM pg_authid WHERE rolname = 'door-cert'", "t");
@@ -765,12 +846,15 @@ int main(void)
                 "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid"
                 " WHERE rolname = 'door-1'",
                 "t");
-    if (device != NULL && published)
+    if (device != NULL && published) {
         test_device(db, device, listener);
+        test_binding(db, device);
+    }
     if (device_conninfo != NULL && published)
         test_upload_without_temp(db, device_conninfo);
 
-    organiser_conninfo = add_login("add-organiser", conninfo, "alice", "--password", pg->port);
+    organiser_conninfo =
+        add_login("add-organiser", conninfo, "alice", "--password", pg->port, NULL);
     organiser = organiser_conninfo ? connect_to(organiser_conninfo) : NULL;
     CHECK(organiser != NULL);
     CHECK_QUERY(db, "SELECT count(*) FROM portier.devices WHERE id = 'alice'", "0");
@@ -779,6 +863,11 @@ int main(void)
         test_other_database(pg, device_conninfo, organiser_conninfo);
     if (organiser != NULL && device != NULL && published)
         test_views(db, organiser);
+    if (published) {
+        char *event_dir2 = path_join(tmpdir, "event");
+        test_stale_publish(db, conninfo, event_dir2);
+        free(event_dir2);
+    }
 
     PQfinish(device);
     device = NULL;

@@ -673,14 +673,14 @@ static void test_central_identical(void)
     CHECK(conn != NULL);
     CHECK(central_migrate(conn, central_migrations, central_migration_count, NULL));
     char *evdb = xasprintf("%s/ev/event.db", dir);
-    CHECK(central_publish(conn, evdb, NULL));
+    CHECK(central_publish(conn, evdb, false, NULL));
     free(evdb);
     /* Uploaded in two halves, the second overlapping the first (idempotent). */
     CHECK(central_upload_scans(conn, scans, n_scans * 2 / 3, NULL, 0) == (long)(n_scans * 2 / 3));
     CHECK(central_upload_scans(conn, scans + n_scans / 3, n_scans - n_scans / 3, NULL, 0) ==
           (long)(n_scans - n_scans * 2 / 3));
     char *org = central_add_login(conn, CENTRAL_ORGANISER, "reporter", CENTRAL_AUTH_PASSWORD,
-                                  "127.0.0.1", NULL);
+                                  NULL, 0, "127.0.0.1", NULL);
     CHECK(org != NULL);
     PQfinish(conn);
     if (org != NULL) {

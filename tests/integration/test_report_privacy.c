@@ -162,7 +162,7 @@ int main(void)
     PGconn *conn = central_connect(conninfo);
     char *evdb = path_join(dir, "ev/event.db");
     CHECK(conn != NULL && central_migrate(conn, central_migrations, central_migration_count, NULL));
-    CHECK(central_publish(conn, evdb, NULL));
+    CHECK(central_publish(conn, evdb, false, NULL));
     PQfinish(conn);
     make_scans();
     CHECK(test_sh("cd %s && %s report --db k.db --event ev --out before >/dev/null", dir, bin) ==

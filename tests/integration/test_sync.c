@@ -408,6 +408,8 @@ static const char *token_of(const char *id)
 static char *device_conninfo[16];
 static const char *devices[] = {"door-1",  "door-2", "ent",   "salon-a",
                                 "salon-b", "reg",    "clock", "alarm"};
+static const char *device_rooms[] = {"hall",  "hall",     "entrance", "salon",
+                                     "salon", "entrance", "entrance", "entrance"};
 
 static const char *conninfo_of(const char *device)
 {
@@ -452,14 +454,15 @@ static bool setup(void)
         return false;
     char *event_db = xasprintf("%s/ev/event.db", dir);
     CHECK(central_migrate(c, central_migrations, central_migration_count, NULL));
-    CHECK(central_publish(c, event_db, NULL));
+    CHECK(central_publish(c, event_db, false, NULL));
     free(event_db);
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     bool ok = true;
     for (size_t i = 0; i < ARRAY_LEN(devices); i++) {
+        const char *room[] = {device_rooms[i]};
         device_conninfo[i] = central_add_login(c, CENTRAL_DEVICE, devices[i], CENTRAL_AUTH_PASSWORD,
-                                               "127.0.0.1", port);
+                                               room, 1, "127.0.0.1", port);
         CHECK(device_conninfo[i] != NULL);
         ok &= device_conninfo[i] != NULL;
     }
@@ -719,7 +722,7 @@ static void test_registration(void)
     const char *token = token_of("N001");
     PGconn *c = central_connect(admin);
     char *event_db = xasprintf("%s/ev/event.db", dir);
-    CHECK(c != NULL && central_publish(c, event_db, NULL));
+    CHECK(c != NULL && central_publish(c, event_db, false, NULL));
     free(event_db);
     PQfinish(c);
 
@@ -946,6 +949,73 @@ static void test_notify(void)
     free(path);
 }
 
+/* Counts "sync: pulling" lines (one per pull of scans or of the model) in a daemon's log. */
+static int64_t pulls_logged(const char *log)
+{
+    char *text = file_read_all(log, NULL);
+    int64_t n = 0;
+    for (const char *p = text; p != NULL && (p = strstr(p, "sync: pulling")) != NULL; p++)
+        n++;
+    free(text);
+    return n;
+}
+
+/* A flood of NOTIFYs from another device's login, on both channels, with payloads that lie:
+ * the daemon takes them as hints, coalesced, so its pulls stay bounded by the time the flood
+ * lasted (at most one of each kind per SYNCD_HINT_INTERVAL_MS), not by the notifications. */
+static void test_notify_flood(void)
+{
+    char *k = path_join(dir, "k8"), *db = xasprintf("%s/alarm.db", dir);
+    char *log = xasprintf("%s/sync-flood.log", dir);
+    char *argv[] = {(char *)bin, "sync", k, "--device", "alarm", "--db", db, "--central",
+                    (char *)conninfo_of("alarm"), "--poll-interval", "3600000", "--verbose",
+                    NULL};
+    struct proc d;
+    proc_start(&d, argv, false, false, log);
+    char *state = NULL;
+    for (int tries = 0; tries < 400; tries++) {
+        free(state);
+        state = store_meta("alarm", "sync.state");
+        if (strcmp(state, "online") == 0 && pulls_logged(log) >= 2)
+            break;
+        sleep_ms(50);
+    }
+    CHECK_STR(state, "online");
+    free(state);
+    int64_t scans_before = store_count("alarm");
+    PGconn *flooder = PQconnectdb(conninfo_of("door-2"));
+    CHECK(PQstatus(flooder) == CONNECTION_OK);
+    int64_t before = pulls_logged(log), start = time_mono_ns();
+    enum { FLOOD = 3000 };
+    for (int i = 0; i < FLOOD && PQstatus(flooder) == CONNECTION_OK; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "NOTIFY %s, '%s'",
+                 i % 2 ? CENTRAL_CHANNEL_MODEL : CENTRAL_CHANNEL_SCANS,
+                 i % 3 ? "door-1" : "attendees");
+        PQclear(PQexec(flooder, sql));
+    }
+    /* The daemon heard it (it pulls at least once more), then the count is read. */
+    int64_t deadline = time_mono_ns() + 20000000000LL;
+    while (pulls_logged(log) == before && time_mono_ns() < deadline)
+        sleep_ms(20);
+    int64_t pulls = pulls_logged(log) - before;
+    int64_t elapsed_ms = (time_mono_ns() - start) / 1000000;
+    int64_t bound = 2 * (elapsed_ms / SYNCD_HINT_INTERVAL_MS + 1) + 2;
+    printf("notify flood: %d notifications over %" PRId64 " ms, %" PRId64 " pulls (bound %" PRId64
+           ")\n",
+           FLOOD, elapsed_ms, pulls, bound);
+    CHECK(pulls >= 1);
+    CHECK_MSG(pulls <= bound, "%" PRId64 " pulls for %d notifications in %" PRId64 " ms", pulls,
+              FLOOD, elapsed_ms);
+    CHECK(store_count("alarm") == scans_before); /* nothing new, nothing pulled */
+    PQfinish(flooder);
+    CHECK(proc_stop(&d) == 0);
+    proc_finish(&d);
+    free(k);
+    free(db);
+    free(log);
+}
+
 int main(void)
 {
     if (setup()) {
@@ -956,6 +1026,7 @@ int main(void)
         test_alarm();
         test_unreachable();
         test_notify();
+        test_notify_flood();
     }
     /* Sanitizer builds: the children's reports land in their logs. */
     CHECK(test_sh("grep -l Sanitizer %s/*.log >&2", dir) == 1);

@@ -113,10 +113,11 @@ static bool central_setup(struct pg_harness *pg)
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     bool ok = central_migrate(c, central_migrations, central_migration_count, NULL) &&
-              central_publish(c, event_db, NULL);
+              central_publish(c, event_db, false, NULL);
     if (ok)
         conninfo =
-            central_add_login(c, CENTRAL_DEVICE, DEVICE, CENTRAL_AUTH_PASSWORD, "127.0.0.1", port);
+            central_add_login(c, CENTRAL_DEVICE, DEVICE, CENTRAL_AUTH_PASSWORD, NULL, 0,
+                              "127.0.0.1", port);
     free(event_db);
     PQfinish(c);
     return ok && conninfo != NULL;

@@ -3,7 +3,8 @@
  * applying pulled attendees, kill -9) leaves a hot journal, which a read-only connection
  * cannot roll back. event_load must still read the model as it was before that transaction,
  * and the journal must be gone afterwards. Also: event_db_open refuses a file that is not an
- * event database, saying why. */
+ * event database, saying why. And every change of the model (import, revoke, forget) bumps its
+ * model_version, which a file made before versions lacks (counted as 0). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -16,6 +17,43 @@
 #include "util.h"
 #include "event_db.h"
 #include "file.h"
+#include "privacy.h"
+#include "roster.h"
+#include "roster_db.h"
+
+/* event.db's meta model_version, -1 when absent. */
+static long model_version(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    long v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'model_version'", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Each change of the model bumps model_version by one, in its own transaction. */
+static void test_model_version(const char *path)
+{
+    CHECK(model_version(path) == -1); /* made before versions: counts as 0 */
+    uint32_t num = 0, serial = 0;
+    CHECK(event_revoke(path, "A0001", &num, &serial));
+    CHECK(model_version(path) == 1);
+    CHECK(!event_revoke(path, "nobody", &num, &serial));
+    CHECK(model_version(path) == 1); /* a refused change counts for nothing */
+    size_t n = 0;
+    CHECK(privacy_forget_event_db(path, "A0001", &n) && n == 1);
+    CHECK(model_version(path) == 2);
+    struct roster r = {0};
+    struct roster_import_counts counts;
+    CHECK(roster_import(&r, path, &counts));
+    CHECK(model_version(path) == 3);
+}
 
 /* Makes an event.db at path with one room and attendee A0001 "Ann". */
 static bool make_db(const char *path)
@@ -95,6 +133,15 @@ int main(void)
     sqlite3_close(db);
     CHECK(event_db_open(other) == NULL);
     CHECK(event_load(other) == NULL);
+
+    char *fresh = path_join(tmpl, "fresh.db");
+    CHECK(make_db(fresh));
+    CHECK(sqlite3_open(fresh, &db) == SQLITE_OK &&
+          sqlite3_exec(db, "INSERT INTO meta (key, value) VALUES ('next_num', '2')", NULL, NULL,
+                       NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    test_model_version(fresh);
+    free(fresh);
 
     char *rm = xasprintf("rm -rf '%s'", tmpl);
     CHECK(system(rm) == 0);
