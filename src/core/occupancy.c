@@ -93,18 +93,35 @@ static int64_t bucket_end(const struct occupancy *occ, const struct room_state *
     return k < rs->n_sessions ? occ->ev->sessions[rs->sessions[k]].end_ms : INT64_MAX;
 }
 
-/* The bucket of a room that an admission at t falls in: the first session ending after t. */
-static size_t bucket_at(const struct occupancy *occ, const struct room_state *rs, int64_t t)
+/* The first bucket of a room whose session ends after t, or (inclusive) at t or after. */
+static size_t bucket_from(const struct occupancy *occ, const struct room_state *rs, int64_t t,
+                          bool inclusive)
 {
     size_t lo = 0, hi = rs->n_sessions;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (occ->ev->sessions[rs->sessions[mid]].end_ms > t)
+        int64_t end = occ->ev->sessions[rs->sessions[mid]].end_ms;
+        if (end > t || (inclusive && end == t))
             hi = mid;
         else
             lo = mid + 1;
     }
     return lo;
+}
+
+/* The bucket an admission at t falls in: the first session ending at t or after. The end
+ * instant belongs to the session ([start - lead, end]), so an admission at exactly the end
+ * expires at that end instead of escaping it. */
+static size_t bucket_at(const struct occupancy *occ, const struct room_state *rs, int64_t t)
+{
+    return bucket_from(occ, rs, t, true);
+}
+
+/* The first bucket still counted at t: admissions expire at their session's end, so those of
+ * a session ending at t no longer count at t. */
+static size_t bucket_counted(const struct occupancy *occ, const struct room_state *rs, int64_t t)
+{
+    return bucket_from(occ, rs, t, false);
 }
 
 /* Sorts idx[0..n) (session indexes) by start time. */
@@ -313,7 +330,7 @@ int occupancy_room_count_plus(const struct occupancy *occ, size_t room, int64_t 
         n += occ->venue_people + occ->venue_manual;
     } else if (room < occ->ev->n_rooms) {
         const struct room_state *rs = &occ->rooms[room];
-        for (size_t k = bucket_at(occ, rs, t); k <= rs->n_sessions; k++)
+        for (size_t k = bucket_counted(occ, rs, t); k <= rs->n_sessions; k++)
             n += rs->count[k] + rs->manual[k];
     }
     return n < 0 ? 0 : n;
@@ -329,7 +346,7 @@ int occupancy_registered_not_arrived(const struct occupancy *occ, size_t session
         return 0;
     const struct room_state *rs = &occ->rooms[occ->ev->sessions[session].room];
     int n = ss->registered;
-    for (size_t k = bucket_at(occ, rs, t); k <= rs->n_sessions; k++)
+    for (size_t k = bucket_counted(occ, rs, t); k <= rs->n_sessions; k++)
         n -= ss->registered_inside[k];
     return n < 0 ? 0 : n;
 }

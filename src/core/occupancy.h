@@ -14,8 +14,9 @@
  *   from any other room); exited from a room -> in the venue, in no room. Denied scans change
  *   nothing. A scan newer than every other one wins whatever the time it is folded at.
  * - Session ends are implied by the model, not by scans: an admission into room R at time T
- *   counts until the end of the first session of R that ends after T (the session running or
- *   about to run), or forever when R has no session ending after T. scan.session is therefore
+ *   counts until the end of the first session of R that ends at T or after (the session
+ *   running or about to run; the end instant belongs to the session, so an admission at
+ *   exactly its end is let out by it), or forever when R has no session ending at T or after. scan.session is therefore
  *   not consulted: the time decides, which keeps kiosks with different session leads consistent.
  *   SCAN_SESSION_END records only mark the session as let out (occupancy_session_end_recorded):
  *   duplicates of them from several kiosks do no harm.
@@ -118,10 +119,10 @@ size_t occupancy_session_leavers(const struct occupancy *occ, size_t session, si
 size_t occupancy_room_index(const struct occupancy *occ, const char *room_id);
 size_t occupancy_attendee_index(const struct occupancy *occ, const char *attendee_id);
 size_t occupancy_session_index(const struct occupancy *occ, const char *session_id);
-/* The session of room running at t: the first session of the room that ends after t, when it
- * starts no more than lead_ms after t. Its window is thus [start - lead, end): at the exact
- * end time the session is over, consistent with admissions expiring then. OCCUPANCY_NONE
- * between sessions. */
+/* The session of room running at t: the first session of the room that ends at t or after,
+ * when it starts no more than lead_ms after t. Its window is thus [start - lead, end],
+ * inclusive: a scan at the exact end belongs to the session, and an admission then expires at
+ * once (counts at t leave out what expires at t). OCCUPANCY_NONE between sessions. */
 size_t occupancy_session_at(const struct occupancy *occ, size_t room, int64_t t, int64_t lead_ms);
 
 #endif

@@ -270,6 +270,11 @@ enum rules_outcome rules_decide(struct rules *r, const struct occupancy *occ,
      * this one, once folded, changes no count. */
     if (!occupancy_would_be_latest(occ, index, now_ms, r->device_id))
         delta = 0;
+    /* Admitted at the exact end of the session: it belongs to that session and is let out by
+     * its end at once (occupancy.h), so it is not counted at now. */
+    if (out->result == RESULT_ADMITTED && r->room != OCCUPANCY_ENTRANCE &&
+        v.session != OCCUPANCY_NONE && r->ev->sessions[v.session].end_ms == now_ms)
+        delta = 0;
     if (a->category == CATEGORY_STAFF) {
         r->override_armed = true;
         r->override_ms = now_ms;
@@ -299,7 +304,7 @@ struct scan *rules_session_end_exits(struct rules *r, const struct occupancy *oc
     for (; r->next_end < r->n_room_sessions; r->next_end++) {
         size_t s = r->room_sessions[r->next_end];
         const struct session *sess = &r->ev->sessions[s];
-        if (sess->end_ms > now_ms)
+        if (sess->end_ms >= now_ms)
             break;
         if (occupancy_session_end_recorded(occ, s))
             continue;

@@ -21,8 +21,9 @@
  *             exit at the entrance;
  *     toggle: not checked in -> admitted/ok; inside the venue (in a room or not) -> exited/ok;
  *             outside -> admitted/reentry.
- *  6. A room: the session is the one whose window [start - session_lead_ms, end) contains now
- *     (half-open so that at the exact end time the session is over, as its admissions are);
+ *  6. A room: the session is the one whose window [start - session_lead_ms, end] contains now
+ *     (inclusive: a scan at the exact end belongs to the session, and an admission then is
+ *     let out by that session's end, never by a later one);
  *     none between sessions, when the room is open with its capacity but no reserved seats
  *     (such an admission counts until the end of the room's next session, see occupancy.h).
  *     registered_not_arrived counts registered attendees (not staff) not counted in the room
@@ -45,7 +46,7 @@
  *     entry that needs no override leaves it armed; a closed room is not overridden (staff
  *     reopen it instead). The override is local to the kiosk: it is a gesture at one door.
  *  8. Session ends: rules_session_end_exits returns, once a session of this kiosk's room has
- *     ended, one SCAN_SESSION_END exit at the end time for everyone still admitted into it, so
+ *     ended (now after its end instant, which still belongs to it), one SCAN_SESSION_END exit at the end time for everyone still admitted into it, so
  *     that the log says who left when. Occupancy does not need them (the model expires
  *     admissions by itself), so several kiosks recording them is harmless; a kiosk skips a
  *     session whose end another kiosk (or itself before a restart) has already recorded.
