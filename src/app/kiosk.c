@@ -32,8 +32,6 @@
 #define FOLD_MS       200 /* how often scans the sync daemon added are folded in */
 #define FRAME_POLL_MS 10
 #define UI_FRAME_MS   16
-/* Before this (2020-01-01) the wall clock was never set: a Pi without a real-time clock. */
-#define CLOCK_PLAUSIBLE_MS 1577836800000LL
 
 struct kiosk {
     struct kiosk_settings settings;
@@ -92,6 +90,13 @@ static int64_t wall_now(const struct kiosk *k)
     if (!k->settings.clock_fixed)
         return time_now_ms();
     return k->settings.clock_start_ms + (time_mono_ns() - k->mono_start_ns) / 1000000;
+}
+
+/* The system clock counts as synchronised when the kernel says so and its time is plausible
+ * (time_is_sane): a clock before 2020 was never set, whatever the kernel believes. */
+static bool system_clock_synced(void)
+{
+    return sysclock_is_synchronised() && time_is_sane(time_now_ms());
 }
 
 /* Folds one scan of the log into the occupancy. */
@@ -249,7 +254,7 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
     if (k->store == NULL || !fold_new_scans(k))
         goto fail;
     sysclock_boot_id(k->boot_id);
-    k->clock_synced = sysclock_is_synchronised();
+    k->clock_synced = system_clock_synced();
     k->last_counts = xcalloc(k->event->n_rooms + 1, sizeof *k->last_counts);
     for (size_t i = 0; i <= k->event->n_rooms; i++)
         k->last_counts[i] = -1;
@@ -417,7 +422,7 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
     }
     if (k->store_failed)
         v->trouble |= UI_TROUBLE_DATABASE;
-    if (t < CLOCK_PLAUSIBLE_MS)
+    if (!time_is_sane(t))
         v->trouble |= UI_TROUBLE_CLOCK;
     if (k->settings.mode == MODE_OVERVIEW) {
         for (size_t i = 0; i < ev->n_rooms && i < UI_MAX_TILES; i++) {
@@ -657,7 +662,7 @@ static void tick(struct kiosk *k)
         memcpy(k->model_stat, st, sizeof st);
         reload_model(k);
     }
-    k->clock_synced = sysclock_is_synchronised();
+    k->clock_synced = system_clock_synced();
     int64_t t = wall_now(k);
     /* Lines on stdin may carry their own times (a replay): then session ends are recorded
      * when the replay's clock passes them, before each scan, never from the real clock. */
