@@ -58,6 +58,15 @@ static const char *const migrations[] = {
     "  strftime('%Y-%m-%dT%H:%M:%fZ', wall_ms / 1000.0, 'unixepoch') AS time_utc,"
     "  clock_synced, room, session, attendee, mode, kind, result, reason, override"
     "  FROM scans ORDER BY id;",
+    /* 3: this kiosk's scans that the central server refused (issue 14): the sync daemon
+     * reports them and goes on with the rest instead of blocking the log behind them. */
+    "CREATE TABLE quarantine ("
+    "  db_epoch INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  at_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (db_epoch, seq)"
+    ");",
 };
 #define SCHEMA_VERSION ((int)ARRAY_LEN(migrations))
 
@@ -845,4 +854,25 @@ bool store_set_meta(struct store *st, const char *key, const char *value)
 out:
     sqlite3_finalize(stmt);
     return ok;
+}
+
+/* Records a refused scan in the quarantine table, durably. */
+bool store_quarantine_scan(struct store *st, int64_t db_epoch, int64_t seq, const char *reason)
+{
+    char *sql = sqlite3_mprintf("BEGIN IMMEDIATE; INSERT OR REPLACE INTO quarantine (db_epoch, "
+                                "seq, reason, at_ms) VALUES (%lld, %lld, %Q, %lld); COMMIT;",
+                                (long long)db_epoch, (long long)seq, reason,
+                                (long long)time_now_ms());
+    bool ok = exec(st, sql);
+    if (!ok)
+        rollback(st);
+    sqlite3_free(sql);
+    return ok;
+}
+
+/* Counts the quarantined scans. */
+int64_t store_quarantine_count(struct store *st)
+{
+    int64_t n;
+    return query_int(st, "SELECT count(*) FROM quarantine", &n) == SQLITE_OK ? n : -1;
 }

@@ -68,6 +68,13 @@ int64_t store_last_seq(struct store *st);
 /* The number of scans (local and remote), -1 on error. */
 int64_t store_scan_count(struct store *st);
 
+/* Marks this device's scan (db_epoch, seq) quarantined: the central server refused it (reason:
+ * the server's message), so the sync daemon went on without it. The scan stays in the log; the
+ * mark is in the table quarantine (db_epoch, seq, reason, at_ms). Durable when true. */
+bool store_quarantine_scan(struct store *st, int64_t db_epoch, int64_t seq, const char *reason);
+/* The number of quarantined scans, -1 on error. */
+int64_t store_quarantine_count(struct store *st);
+
 /* Reads a metadata value: true with *value (owned by the caller) set, or NULL when the key is
  * absent; false on a database error. */
 bool store_get_meta(struct store *st, const char *key, char **value);
