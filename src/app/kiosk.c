@@ -175,6 +175,7 @@ static void reload_model(struct kiosk *k)
         return;
     }
     struct occupancy *occ = occupancy_create(ev);
+    occupancy_bound_ahead(occ);
     size_t room = occupancy_room_index(occ, k->settings.room_id);
     struct rules *r = NULL;
     if (room == OCCUPANCY_NONE ||
@@ -230,6 +231,7 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
         goto fail;
     }
     k->occupancy = occupancy_create(k->event);
+    occupancy_bound_ahead(k->occupancy);
     k->room = occupancy_room_index(k->occupancy, settings->room_id);
     if (k->room == OCCUPANCY_NONE) {
         log_warnx("kiosk: unknown room '%s' (rooms of this event are listed in its rooms.csv; "

@@ -28,6 +28,11 @@
  * - Staff are tracked (their place) but never counted: room counts, the venue total and
  *   reserved seats are about attendees, speakers and press (and manual adjustments).
  *
+ * - Clocks (occupancy_bound_ahead): a kiosk's occupancy may date another device's scan no later
+ *   than OCCUPANCY_AHEAD_MAX_MS after this kiosk received it; "wall time" above is then that
+ *   bounded time. It is a function of the stored scan (received_ms is stored with it), so the
+ *   rules above still hold. Reports, which merge several logs, leave it off.
+ *
  * Folding is idempotent: folding the same scan (same key) twice changes nothing.
  * Each fold costs O(sessions of the attendee + log(sessions of the room)); each count query
  * O(sessions of the room).
@@ -41,6 +46,13 @@
 
 #include "event.h"
 #include "scan.h"
+
+/* How far ahead of the receiving kiosk's clock a scan of another device may count: a pulled scan
+ * dated more than this after it reached the log (scan.received_ms) counts as taken at
+ * received_ms + OCCUPANCY_AHEAD_MAX_MS. A door whose clock is an hour fast thus cannot make its
+ * admissions outlive the exits and session ends seen elsewhere (issue 14). Scans arrive seconds
+ * after they are taken when the network works, later (never earlier) when it does not. */
+#define OCCUPANCY_AHEAD_MAX_MS (2 * 60 * 1000)
 
 /* The room id of the venue entrance, and its index in the functions below. */
 #define OCCUPANCY_ENTRANCE_ID "entrance"
@@ -71,6 +83,9 @@ struct occupancy_place {
 /* Creates an empty occupancy for ev, whose index must be built (event_index_build). ev is
  * borrowed and must outlive the occupancy; the occupancy is owned by the caller. */
 struct occupancy *occupancy_create(const struct event *ev);
+/* Dates scans with a received_ms no later than received_ms + OCCUPANCY_AHEAD_MAX_MS from now
+ * on: call it before the first occupancy_apply. A kiosk does; a report merging logs does not. */
+void occupancy_bound_ahead(struct occupancy *occ);
 /* Frees an occupancy; NULL is a no-op. */
 void occupancy_destroy(struct occupancy *occ);
 

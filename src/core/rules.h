@@ -17,8 +17,8 @@
  *  4. Unknown attendee number -> denied/unknown_attendee.
  *  5. The entrance (room "entrance", no capacity):
  *     entry:  not yet checked in -> admitted/ok (the check-in), else admitted/reentry;
- *     exit:   exited/ok, or exited/duplicate when the attendee's latest move already was an
- *             exit at the entrance;
+ *     exit:   exited/ok when inside the venue, else exited/duplicate (never ok for an exit
+ *             that changes nothing);
  *     toggle: not checked in -> admitted/ok; inside the venue (in a room or not) -> exited/ok;
  *             outside -> admitted/reentry.
  *  6. A room: the session is the one whose window [start - session_lead_ms, end] contains now
@@ -36,8 +36,9 @@
  *             (a session matched and now < start + reserve_release_ms) an attendee not registered
  *             for it is admitted only while count + registered_not_arrived < capacity, else
  *             denied/not_registered; otherwise admitted/ok. Entering leaves any other room.
- *     exit:   exited/ok, or exited/duplicate when the latest move already was an exit from
- *             this room. Never refused, closed room or not.
+ *     exit:   exited/ok when counted in this room, else exited/duplicate (already out, let
+ *             out by a session end, in another room, never seen: the exit changes nothing,
+ *             and "ok" would say it did). Never refused, closed room or not.
  *     toggle: counted in this room -> as exit, else as entry.
  *     Room re-entry is admitted/ok (reentry is the entrance's word).
  *  7. Staff override: a staff badge decided at this kiosk arms an override for override_ms
@@ -57,7 +58,8 @@
  * Clocks: the merged log is ordered by wall time (occupancy.h), so a kiosk whose clock is
  * behind another's may decide on a place the log already overrides with a "later" scan; such a
  * decision stands (it is shown and stored) but changes no count, and the verdict's occupancy
- * says so. Kiosks record whether their clock was synchronised (scan.clock_synced).
+ * says so; an exit then answers exited/duplicate. A pulled scan counts no further ahead of this
+ * kiosk's clock than OCCUPANCY_AHEAD_MAX_MS after it arrived (occupancy.h). Kiosks record whether their clock was synchronised (scan.clock_synced).
  *
  * Not here: the kiosk's own state beyond the duplicate window and the armed override (both
  * lost on restart, harmlessly: a restart takes longer than either window).

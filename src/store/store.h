@@ -49,7 +49,8 @@ int store_schema_version(void);
  * strings NUL-terminated). */
 bool store_append_scan(struct store *st, struct scan *s);
 
-/* Inserts scans of other devices (from the sync daemon) in one transaction, ignoring those
+/* Inserts scans of other devices (from the sync daemon) in one transaction, stamping each with
+ * received_ms (this machine's wall clock now; their own received_ms is ignored), ignoring those
  * already present (same device_id, db_epoch, seq) and this file's own (device_id, db_epoch),
  * which are already here. All or nothing: returns false, storing none, when a scan is invalid
  * or the database fails. n may be 0. */
