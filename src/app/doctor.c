@@ -184,6 +184,25 @@ static void check_upload(struct store *store, struct doctor_report *r)
     free(alarm);
 }
 
+/* The kiosk's clock against the central server's, as the sync daemon last measured it
+ * (sync.clock_offset_ms): a clock that disagrees dates scans wrongly, synchronised or not. */
+static void check_clock_offset(struct store *store, struct doctor_report *r)
+{
+    char *offset = NULL;
+    if (store_get_meta(store, "sync.clock_offset_ms", &offset) && offset != NULL) {
+        long long ms = strtoll(offset, NULL, 10);
+        if (llabs(ms) > TIME_CLOCK_DISAGREE_MS)
+            add(r, "clock", DOCTOR_WARN,
+                "check the time server (timedatectl timesync-status) and the server's clock; "
+                "other doors count this kiosk's scans at most 2 minutes ahead of their own "
+                "clocks",
+                "this kiosk's clock disagrees with the central server's by %+.1f s (server "
+                "minus kiosk, at the sync daemon's last clock anchor)",
+                (double)ms / 1000.0);
+    }
+    free(offset);
+}
+
 static void check_database(const struct doctor_settings *s, struct doctor_report *r,
                            const struct kiosk_conf *c)
 {
@@ -251,6 +270,7 @@ static void check_database(const struct doctor_settings *s, struct doctor_report
     add(r, "database", DOCTOR_OK, NULL, "%s: healthy, %lld scans, %lld of them this kiosk's", db,
         (long long)store_scan_count(store), (long long)store_last_seq(store));
     check_upload(store, r);
+    check_clock_offset(store, r);
     store_close(store);
 end:
     free(dir);

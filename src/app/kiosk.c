@@ -49,6 +49,7 @@ struct kiosk {
 
     char boot_id[SCAN_BOOT_ID_MAX];
     bool clock_synced;
+    int64_t clock_offset_ms; /* server - this kiosk's clock, as the sync daemon measured it */
     int64_t mono_start_ns;
     int64_t replay_ms;  /* latest "TIMESTAMP<TAB>TOKEN" time seen: the replay's clock */
     int64_t last_rowid; /* scan log folded up to here */
@@ -452,6 +453,9 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
     v->diag.pending_sync = k->sync.state == UI_SYNC_NONE ? -1 : k->sync.pending;
     v->diag.disk_free_bytes = k->disk_free;
     v->diag.device_id = k->settings.device_id;
+    v->diag.clock_synced = k->clock_synced || k->replay_ms != 0 || k->settings.clock_fixed;
+    v->diag.clock_disagrees = llabs(k->clock_offset_ms) > TIME_CLOCK_DISAGREE_MS;
+    v->diag.clock_offset_s = (double)k->clock_offset_ms / 1000.0;
 }
 
 /* Shows a decision on the screen (a staff badge asks for the staff menu instead), and saves
@@ -579,7 +583,10 @@ void kiosk_screen_stats(const struct kiosk *k, struct kiosk_screen_stats *out)
 /* Reads the sync daemon's status from the scan log's metadata (syncd.h documents the keys). */
 static void read_sync_status(struct kiosk *k)
 {
-    char *state = NULL, *since = NULL, *pending = NULL;
+    char *state = NULL, *since = NULL, *pending = NULL, *offset = NULL;
+    k->clock_offset_ms = 0;
+    if (store_get_meta(k->store, "sync.clock_offset_ms", &offset) && offset != NULL)
+        k->clock_offset_ms = strtoll(offset, NULL, 10);
     if (!store_get_meta(k->store, "sync.state", &state) || state == NULL) {
         k->sync.state = UI_SYNC_NONE;
         goto end;
@@ -595,6 +602,7 @@ end:
     free(state);
     free(since);
     free(pending);
+    free(offset);
 }
 
 /* The slow facts the screen shows, read once a tick. */

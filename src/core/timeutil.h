@@ -18,6 +18,10 @@
 #define TIME_SANE_MAX_MS 4102444800000LL
 #define TIME_SANE_RANGE  "from 2020-01-01 to 2099-12-31"
 
+/* A wall clock further than this from the central server's (as the sync daemon measures it)
+ * disagrees: the staff screen, the trouble screen and portier doctor say so. */
+#define TIME_CLOCK_DISAGREE_MS 5000
+
 /* True when unix_ms lies in [TIME_SANE_MIN_MS, TIME_SANE_MAX_MS). */
 bool time_is_sane(int64_t unix_ms);
 

@@ -899,7 +899,11 @@ static void test_quarantine(void)
     }
     CHECK(sync_once("k9", "quar", conninfo_of("quar")) == 0);
     CHECK(admin_number("SELECT count(*) FROM portier.scans WHERE device_id = 'quar'") == 9);
-    /* The doctor reports the scan set aside. */
+    /* As if the daemon had found the kiosk's clock an hour off the server's. */
+    st = store_open(db, "quar");
+    CHECK(st != NULL && store_set_meta(st, "sync.clock_offset_ms", "-3600000"));
+    store_close(st);
+    /* The doctor reports the scan set aside, and the disagreeing clock. */
     char *conf = xasprintf("[kiosk]\ndevice = quar\nroom = entrance\nmode = entry\n"
                            "camera = none\nscanner = none\nheadless = true\ndb = %s\n",
                            db);
@@ -908,6 +912,9 @@ static void test_quarantine(void)
                   "--camera-seconds 0 --sync-env /nonexistent > doctor-quar.out 2>&1; "
                   "grep -q 'upload.*1 scan(s) refused by the central server' doctor-quar.out",
                   dir, bin) == 0);
+    CHECK(test_sh("grep -q 'clock.*disagrees with the central server.s by -3600.0 s' "
+                  "%s/doctor-quar.out",
+                  dir) == 0);
     free(conf);
     free(text);
     free(log);
