@@ -51,7 +51,7 @@ struct occupancy {
     struct session_state *sessions;
     struct attendee_state *attendees;
     struct hashmap manual_keys; /* folded manual scans, for idempotence */
-    bool bound_ahead; /* occupancy_bound_ahead */
+    bool bound_ahead;           /* occupancy_bound_ahead */
     int venue_people;
     int venue_manual;
     int checked_in;

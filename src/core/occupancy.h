@@ -16,10 +16,10 @@
  * - Session ends are implied by the model, not by scans: an admission into room R at time T
  *   counts until the end of the first session of R that ends at T or after (the session
  *   running or about to run; the end instant belongs to the session, so an admission at
- *   exactly its end is let out by it), or forever when R has no session ending at T or after. scan.session is therefore
- *   not consulted: the time decides, which keeps kiosks with different session leads consistent.
- *   SCAN_SESSION_END records only mark the session as let out (occupancy_session_end_recorded):
- *   duplicates of them from several kiosks do no harm.
+ *   exactly its end is let out by it), or forever when R has no session ending at T or after.
+ *   scan.session is therefore not consulted: the time decides, which keeps kiosks with
+ *   different session leads consistent. SCAN_SESSION_END records only mark the session as let
+ *   out (occupancy_session_end_recorded): duplicates of them from several kiosks do no harm.
  * - SCAN_MANUAL scans (no attendee) add +1 (result admitted) or -1 (result exited) to their
  *   room (or to the venue when the room is "entrance"). A room's manual adjustments expire at
  *   the same session end as an admission at that time would. Counts are clamped at 0.

@@ -47,10 +47,11 @@
  *     entry that needs no override leaves it armed; a closed room is not overridden (staff
  *     reopen it instead). The override is local to the kiosk: it is a gesture at one door.
  *  8. Session ends: rules_session_end_exits returns, once a session of this kiosk's room has
- *     ended (now after its end instant, which still belongs to it), one SCAN_SESSION_END exit at the end time for everyone still admitted into it, so
- *     that the log says who left when. Occupancy does not need them (the model expires
- *     admissions by itself), so several kiosks recording them is harmless; a kiosk skips a
- *     session whose end another kiosk (or itself before a restart) has already recorded.
+ *     ended (now after its end instant, which still belongs to it), one SCAN_SESSION_END exit
+ *     at the end time for everyone still admitted into it, so that the log says who left
+ *     when. Occupancy does not need them (the model expires admissions by itself), so several
+ *     kiosks recording them is harmless; a kiosk skips a session whose end another kiosk (or
+ *     itself before a restart) has already recorded.
  *
  * Occupancy after a decision: verdict.occupancy is the room count (the venue total at the
  * entrance) the caller will read once it has folded the decided scan into the occupancy.
@@ -59,7 +60,8 @@
  * behind another's may decide on a place the log already overrides with a "later" scan; such a
  * decision stands (it is shown and stored) but changes no count, and the verdict's occupancy
  * says so; an exit then answers exited/duplicate. A pulled scan counts no further ahead of this
- * kiosk's clock than OCCUPANCY_AHEAD_MAX_MS after it arrived (occupancy.h). Kiosks record whether their clock was synchronised (scan.clock_synced).
+ * kiosk's clock than OCCUPANCY_AHEAD_MAX_MS after it arrived (occupancy.h). Kiosks record whether
+ * their clock was synchronised (scan.clock_synced).
  *
  * Not here: the kiosk's own state beyond the duplicate window and the armed override (both
  * lost on restart, harmlessly: a restart takes longer than either window).

@@ -864,10 +864,10 @@ out:
 /* Records a refused scan in the quarantine table, durably. */
 bool store_quarantine_scan(struct store *st, int64_t db_epoch, int64_t seq, const char *reason)
 {
-    char *sql = sqlite3_mprintf("BEGIN IMMEDIATE; INSERT OR REPLACE INTO quarantine (db_epoch, "
-                                "seq, reason, at_ms) VALUES (%lld, %lld, %Q, %lld); COMMIT;",
-                                (long long)db_epoch, (long long)seq, reason,
-                                (long long)time_now_ms());
+    char *sql =
+        sqlite3_mprintf("BEGIN IMMEDIATE; INSERT OR REPLACE INTO quarantine (db_epoch, "
+                        "seq, reason, at_ms) VALUES (%lld, %lld, %Q, %lld); COMMIT;",
+                        (long long)db_epoch, (long long)seq, reason, (long long)time_now_ms());
     bool ok = exec(st, sql);
     if (!ok)
         rollback(st);

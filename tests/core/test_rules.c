@@ -761,8 +761,8 @@ static void test_fast_clock(void)
     CHECK(occupancy_room_count(occ_b, 0, at(DAY "10:30:00" TZ)) == 3);
     t = at(DAY "10:40:00" TZ);
     for (size_t i = 0; i < 2; i++) {
-        struct scan s = door_decide(rb, occ_b, NULL, 2 + i, t + (int64_t)i * 1000, 0,
-                                    (int64_t)i + 1);
+        struct scan s =
+            door_decide(rb, occ_b, NULL, 2 + i, t + (int64_t)i * 1000, 0, (int64_t)i + 1);
         CHECK_MSG(s.result == RESULT_EXITED && s.reason == REASON_OK, "%s/%s",
                   scan_result_name(s.result), scan_reason_name(s.reason));
         CHECK_MSG(occupancy_room_count(occ_b, 0, t + (int64_t)i * 1000) == 1 - (int)i + 1,

@@ -406,8 +406,8 @@ static const char *token_of(const char *id)
 
 /* Makes the event, its badges, five kiosk bundles, the central database and device logins. */
 static char *device_conninfo[16];
-static const char *devices[] = {"door-1",  "door-2", "ent",   "salon-a",
-                                "salon-b", "reg",    "clock", "alarm", "quar"};
+static const char *devices[] = {"door-1", "door-2", "ent",   "salon-a", "salon-b",
+                                "reg",    "clock",  "alarm", "quar"};
 
 static const char *conninfo_of(const char *device)
 {
