@@ -124,6 +124,14 @@ char *central_add_login(PGconn *conn, enum central_role role, const char *name,
  * (why_size bytes), or logged when why is NULL. The one upload path: the sync daemon's too. */
 long central_upload_scans(PGconn *conn, const struct scan *scans, size_t n, char *why,
                           size_t why_size);
+/* As central_upload_scans, and on failure (-1) the SQLSTATE of the server's error in sqlstate
+ * ("" when the connection failed or the server gave none). */
+long central_upload_scans_ex(PGconn *conn, const struct scan *scans, size_t n, char *why,
+                             size_t why_size, char sqlstate[6]);
+/* True when sqlstate says the server refused the rows' content: a data exception (class 22) or
+ * an integrity constraint violation (class 23, e.g. a CHECK). Sending the same rows again cannot
+ * succeed, unlike after a timeout, a lost connection or a revoked privilege. */
+bool central_refuses_content(const char *sqlstate);
 
 /* Reports (central_report.c) and privacy (central_privacy.c). */
 /* Adds every scan of the central database at its corrected time (portier.scans_timed),

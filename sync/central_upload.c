@@ -32,6 +32,7 @@ static const char begin_copy_sql[] =
 struct upload_error {
     char *why;
     size_t size;
+    char sqlstate[6]; /* the server's SQLSTATE, "" when none */
 };
 
 /* Records the reason of a failure on one line: the server's message and its hint (a refused
@@ -49,6 +50,8 @@ static void note_error(struct upload_error *e, PGconn *conn, const PGresult *res
     const char *msg = res != NULL ? PQresultErrorMessage(res) : NULL;
     if (msg == NULL || msg[0] == '\0')
         msg = PQerrorMessage(conn);
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(e->sqlstate, sizeof e->sqlstate, "%s", state != NULL ? state : "");
     snprintf(e->why, e->size, "%s", msg);
     size_t len = strlen(e->why);
     while (len > 0 && (e->why[len - 1] == '\n' || e->why[len - 1] == ' '))
@@ -211,10 +214,23 @@ static bool begin_upload(PGconn *conn, bool *copy, struct upload_error *e)
 long central_upload_scans(PGconn *conn, const struct scan *scans, size_t n, char *why,
                           size_t why_size)
 {
+    char sqlstate[6];
+    return central_upload_scans_ex(conn, scans, n, why, why_size, sqlstate);
+}
+
+bool central_refuses_content(const char *sqlstate)
+{
+    return strncmp(sqlstate, "22", 2) == 0 || strncmp(sqlstate, "23", 2) == 0;
+}
+
+long central_upload_scans_ex(PGconn *conn, const struct scan *scans, size_t n, char *why,
+                             size_t why_size, char sqlstate[6])
+{
+    sqlstate[0] = '\0';
     if (n == 0)
         return 0;
     char own[512];
-    struct upload_error e = {why != NULL ? why : own, why != NULL ? why_size : sizeof own};
+    struct upload_error e = {why != NULL ? why : own, why != NULL ? why_size : sizeof own, ""};
     long total = -1;
     bool copy;
     if (!begin_upload(conn, &copy, &e))
@@ -236,6 +252,8 @@ long central_upload_scans(PGconn *conn, const struct scan *scans, size_t n, char
         total = -1;
     }
 out:
+    if (total < 0)
+        memcpy(sqlstate, e.sqlstate, sizeof e.sqlstate);
     if (total < 0 && why == NULL)
         log_warnx("central: uploading scans: %s", own);
     return total;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The sync daemon's push: this kiosk's unpushed scans, in seq order, batch by batch, through
- * the one upload path (central_upload_scans), and the conflict alarm (syncd.h). */
+ * the one upload path (central_upload_scans), the conflict alarm and the quarantine of scans
+ * the server refuses (syncd.h). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,44 @@ static bool verify_batch(struct syncd *d, const struct scan *batch, size_t n)
     return ok;
 }
 
+/* Sets a scan the server refused aside: marked in the local log's quarantine, counted in
+ * sync.quarantined, described in sync.alarm and logged as an alarm. The push goes on without
+ * it. False when the mark could not be stored (then nothing may be marked pushed). */
+static bool quarantine(struct syncd *d, const struct scan *s, const char *why)
+{
+    if (!store_quarantine_scan(d->store, s->db_epoch, s->seq, why))
+        return false;
+    char alarm[768];
+    snprintf(alarm, sizeof alarm,
+             "scan %s/%" PRId64 "/%" PRId64 " was refused by the server and set aside (%s); "
+             "the other scans go on",
+             s->device_id, s->db_epoch, s->seq, why);
+    log_warnx("sync: ALARM: %s", alarm);
+    store_set_meta(d->store, "sync.alarm", alarm);
+    return syncd_set_meta_int(d, "sync.quarantined", store_quarantine_count(d->store));
+}
+
+/* Uploads scans[0..n) (seq order). When the server refuses the content of the batch (a CHECK,
+ * a bad value: central_refuses_content), halves it until the refused scans stand alone, sets
+ * them aside (quarantine) and uploads the rest: one bad row costs about 2 log2(n) round trips,
+ * never the upload of the whole log. Any other failure (connection, timeout, privilege) stops
+ * the push as before, to be retried. */
+static bool push_part(struct syncd *d, const struct scan *scans, size_t n)
+{
+    char why[sizeof d->last_error], sqlstate[6];
+    long inserted = central_upload_scans_ex(d->conn, scans, n, why, sizeof why, sqlstate);
+    if (inserted >= 0)
+        return (size_t)inserted == n || verify_batch(d, scans, n);
+    if (!central_refuses_content(sqlstate) || PQstatus(d->conn) != CONNECTION_OK) {
+        syncd_set_error(d, "pushing scans", why);
+        return false;
+    }
+    if (n == 1)
+        return quarantine(d, scans, why);
+    size_t half = n / 2;
+    return push_part(d, scans, half) && push_part(d, scans + half, n - half);
+}
+
 struct push_batch {
     const struct syncd *d;
     struct scan *scans;
@@ -104,14 +143,7 @@ bool syncd_push(struct syncd *d)
             break;
         }
         if (b.n > 0) {
-            char why[sizeof d->last_error];
-            long inserted = central_upload_scans(d->conn, b.scans, b.n, why, sizeof why);
-            if (inserted < 0) {
-                syncd_set_error(d, "pushing scans", why);
-                ok = false;
-                break;
-            }
-            if ((size_t)inserted < b.n && !verify_batch(d, b.scans, b.n)) {
+            if (!push_part(d, b.scans, b.n)) {
                 ok = false;
                 break;
             }

@@ -11,7 +11,10 @@
  * INSERTs when the role may not create temporary tables). When a batch inserts fewer rows than it
  * holds (a retry after a commit whose answer was lost), the rows already there are compared with
  * the local ones: a key with different content is an alarm (logged, counted in sync.conflicts,
- * described in sync.alarm), never a silent drop.
+ * described in sync.alarm), never a silent drop. A scan whose content the server refuses (a
+ * CHECK or a bad value: SQLSTATE class 22 or 23) is found by halving the batch, set aside in the
+ * log's quarantine table (store_quarantine_scan), counted in sync.quarantined and raised as an
+ * alarm; the scans before and after it go on (one bad row must not stop a kiosk's upload).
  *
  * Pull (sync_pull.c): per (device_id, db_epoch) cursors, the last seq pulled. A device's seqs reach
  * the server in order (one daemon per device pushes them in seq order, batch after batch), so "seq
@@ -41,7 +44,8 @@
  *   sync.last_ok      ISO 8601 time of the last successful cycle
  *   sync.clock_offset_ms  decimal: server clock - kiosk wall clock, measured at the last anchor
  *   sync.conflicts    decimal: scans whose key the server holds with other content (alarm)
- *   sync.alarm        description of the last such conflict
+ *   sync.alarm        description of the last such conflict or quarantined scan
+ *   sync.quarantined  decimal: this device's scans the server refused, set aside
  * Cursors, in the same table:
  *   sync.push_seq     the last pushed seq of this db_epoch
  *   sync.pull         one line per other device and epoch: "DEVICE_ID DB_EPOCH SEQ\n"

@@ -165,6 +165,52 @@ end:
 }
 
 /* The scan log: healthy and writable, or creatable; the free space under it. */
+/* The upload as the sync daemon left it in the scan log's meta (syncd.h): scans the server
+ * refused (set aside), and scans waiting behind an error. */
+static void check_upload(struct store *store, struct doctor_report *r)
+{
+    char *pending = NULL, *error = NULL, *alarm = NULL;
+    int64_t quarantined = store_quarantine_count(store);
+    if (quarantined > 0) {
+        store_get_meta(store, "sync.alarm", &alarm);
+        add(r, "upload", DOCTOR_WARN,
+            "look at the set-aside scans (sqlite3 on the scan log: SELECT * FROM quarantine) and "
+            "tell the organisers: these decisions are missing from the central reports",
+            "%lld scan(s) refused by the central server were set aside; the others were "
+            "uploaded. Last: %s",
+            (long long)quarantined, alarm != NULL ? alarm : "(no description)");
+    }
+    if (store_get_meta(store, "sync.pending", &pending) && pending != NULL &&
+        strtoll(pending, NULL, 10) > 0 && store_get_meta(store, "sync.last_error", &error) &&
+        error != NULL && error[0] != '\0')
+        add(r, "upload", DOCTOR_FAIL,
+            "fix the cause named here (journalctl -u portier-sync); the scans wait in the log "
+            "and go up once it is fixed",
+            "%s scan(s) of this kiosk are not uploaded; the upload stops at: %s", pending, error);
+    free(pending);
+    free(error);
+    free(alarm);
+}
+
+/* The kiosk's clock against the central server's, as the sync daemon last measured it
+ * (sync.clock_offset_ms): a clock that disagrees dates scans wrongly, synchronised or not. */
+static void check_clock_offset(struct store *store, struct doctor_report *r)
+{
+    char *offset = NULL;
+    if (store_get_meta(store, "sync.clock_offset_ms", &offset) && offset != NULL) {
+        long long ms = strtoll(offset, NULL, 10);
+        if (llabs(ms) > TIME_CLOCK_DISAGREE_MS)
+            add(r, "clock", DOCTOR_WARN,
+                "check the time server (timedatectl timesync-status) and the server's clock; "
+                "other doors count this kiosk's scans at most 2 minutes ahead of their own "
+                "clocks",
+                "this kiosk's clock disagrees with the central server's by %+.1f s (server "
+                "minus kiosk, at the sync daemon's last clock anchor)",
+                (double)ms / 1000.0);
+    }
+    free(offset);
+}
+
 static void check_database(const struct doctor_settings *s, struct doctor_report *r,
                            const struct kiosk_conf *c)
 {
@@ -231,6 +277,8 @@ static void check_database(const struct doctor_settings *s, struct doctor_report
     }
     add(r, "database", DOCTOR_OK, NULL, "%s: healthy, %lld scans, %lld of them this kiosk's", db,
         (long long)store_scan_count(store), (long long)store_last_seq(store));
+    check_upload(store, r);
+    check_clock_offset(store, r);
     store_close(store);
 end:
     free(dir);

@@ -32,8 +32,6 @@
 #define FOLD_MS       200 /* how often scans the sync daemon added are folded in */
 #define FRAME_POLL_MS 10
 #define UI_FRAME_MS   16
-/* Before this (2020-01-01) the wall clock was never set: a Pi without a real-time clock. */
-#define CLOCK_PLAUSIBLE_MS 1577836800000LL
 
 struct kiosk {
     struct kiosk_settings settings;
@@ -52,6 +50,7 @@ struct kiosk {
 
     char boot_id[SCAN_BOOT_ID_MAX];
     bool clock_synced;
+    int64_t clock_offset_ms; /* server - this kiosk's clock, as the sync daemon measured it */
     int64_t mono_start_ns;
     int64_t replay_ms;  /* latest "TIMESTAMP<TAB>TOKEN" time seen: the replay's clock */
     int64_t last_rowid; /* scan log folded up to here */
@@ -93,6 +92,13 @@ static int64_t wall_now(const struct kiosk *k)
     if (!k->settings.clock_fixed)
         return time_now_ms();
     return k->settings.clock_start_ms + (time_mono_ns() - k->mono_start_ns) / 1000000;
+}
+
+/* The system clock counts as synchronised when the kernel says so and its time is plausible
+ * (time_is_sane): a clock before 2020 was never set, whatever the kernel believes. */
+static bool system_clock_synced(void)
+{
+    return sysclock_is_synchronised() && time_is_sane(time_now_ms());
 }
 
 /* Folds one scan of the log into the occupancy. */
@@ -171,6 +177,7 @@ static void reload_model(struct kiosk *k)
         return;
     }
     struct occupancy *occ = occupancy_create(ev);
+    occupancy_bound_ahead(occ);
     size_t room = occupancy_room_index(occ, k->settings.room_id);
     struct rules *r = NULL;
     if (room == OCCUPANCY_NONE ||
@@ -227,6 +234,7 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
         goto fail;
     }
     k->occupancy = occupancy_create(k->event);
+    occupancy_bound_ahead(k->occupancy);
     k->room = occupancy_room_index(k->occupancy, settings->room_id);
     if (k->room == OCCUPANCY_NONE) {
         log_warnx("kiosk: unknown room '%s' (rooms of this event are listed in its rooms.csv; "
@@ -257,7 +265,7 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
         !fold_new_scans(k))
         goto fail;
     sysclock_boot_id(k->boot_id);
-    k->clock_synced = sysclock_is_synchronised();
+    k->clock_synced = system_clock_synced();
     k->last_counts = xcalloc(k->event->n_rooms + 1, sizeof *k->last_counts);
     for (size_t i = 0; i <= k->event->n_rooms; i++)
         k->last_counts[i] = -1;
@@ -443,7 +451,7 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
     }
     if (k->store_failed)
         v->trouble |= UI_TROUBLE_DATABASE;
-    if (t < CLOCK_PLAUSIBLE_MS)
+    if (!time_is_sane(t))
         v->trouble |= UI_TROUBLE_CLOCK;
     if (k->settings.mode == MODE_OVERVIEW) {
         for (size_t i = 0; i < ev->n_rooms && i < UI_MAX_TILES; i++) {
@@ -471,6 +479,9 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
     v->diag.pending_sync = k->sync.state == UI_SYNC_NONE ? -1 : k->sync.pending;
     v->diag.disk_free_bytes = k->disk_free;
     v->diag.device_id = k->settings.device_id;
+    v->diag.clock_synced = k->clock_synced || k->replay_ms != 0 || k->settings.clock_fixed;
+    v->diag.clock_disagrees = llabs(k->clock_offset_ms) > TIME_CLOCK_DISAGREE_MS;
+    v->diag.clock_offset_s = (double)k->clock_offset_ms / 1000.0;
 }
 
 /* Shows a decision on the screen (a staff badge asks for the staff menu instead), and saves
@@ -598,7 +609,10 @@ void kiosk_screen_stats(const struct kiosk *k, struct kiosk_screen_stats *out)
 /* Reads the sync daemon's status from the scan log's metadata (syncd.h documents the keys). */
 static void read_sync_status(struct kiosk *k)
 {
-    char *state = NULL, *since = NULL, *pending = NULL;
+    char *state = NULL, *since = NULL, *pending = NULL, *offset = NULL;
+    k->clock_offset_ms = 0;
+    if (store_get_meta(k->store, "sync.clock_offset_ms", &offset) && offset != NULL)
+        k->clock_offset_ms = strtoll(offset, NULL, 10);
     if (!store_get_meta(k->store, "sync.state", &state) || state == NULL) {
         k->sync.state = UI_SYNC_NONE;
         goto end;
@@ -614,6 +628,7 @@ end:
     free(state);
     free(since);
     free(pending);
+    free(offset);
 }
 
 /* The slow facts the screen shows, read once a tick. */
@@ -684,7 +699,7 @@ static void tick(struct kiosk *k)
         memcpy(k->model_stat, st, sizeof st);
         reload_model(k);
     }
-    k->clock_synced = sysclock_is_synchronised();
+    k->clock_synced = system_clock_synced();
     int64_t t = wall_now(k);
     /* Lines on stdin may carry their own times (a replay): then session ends are recorded
      * when the replay's clock passes them, before each scan, never from the real clock. */

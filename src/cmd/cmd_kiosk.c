@@ -96,6 +96,11 @@ static int run_kiosk(const struct cli_call *c)
                              clock);
         goto end;
     }
+    if (clock != NULL && !time_is_sane(s.clock_start_ms)) {
+        rc = cli_usage_error(c->spec, "--clock '%s' is out of range: it must be " TIME_SANE_RANGE,
+                             clock);
+        goto end;
+    }
     s.headless = config_get_bool(cfg, "headless");
     s.display = config_get_bool(cfg, "window")      ? UI_WINDOW
                 : config_get_bool(cfg, "offscreen") ? UI_OFFSCREEN

@@ -51,6 +51,7 @@ struct occupancy {
     struct session_state *sessions;
     struct attendee_state *attendees;
     struct hashmap manual_keys; /* folded manual scans, for idempotence */
+    bool bound_ahead;           /* occupancy_bound_ahead */
     int venue_people;
     int venue_manual;
     int checked_in;
@@ -63,10 +64,19 @@ static void copy_id(char out[SCAN_ID_MAX], const char in[SCAN_ID_MAX])
     out[SCAN_ID_MAX - 1] = '\0';
 }
 
-/* Fills k with the order key of s. */
-static void key_of(struct order_key *k, const struct scan *s)
+/* The time a scan counts at: its wall time, bounded by when this kiosk received it. */
+static int64_t scan_time(const struct occupancy *occ, const struct scan *s)
 {
-    k->wall_ms = s->wall_ms;
+    if (occ->bound_ahead && s->received_ms > 0 &&
+        s->wall_ms - s->received_ms > OCCUPANCY_AHEAD_MAX_MS)
+        return s->received_ms + OCCUPANCY_AHEAD_MAX_MS;
+    return s->wall_ms;
+}
+
+/* Fills k with the order key of s. */
+static void key_of(const struct occupancy *occ, struct order_key *k, const struct scan *s)
+{
+    k->wall_ms = scan_time(occ, s);
     k->epoch = s->db_epoch;
     k->seq = s->seq;
     copy_id(k->device, s->device_id);
@@ -93,18 +103,35 @@ static int64_t bucket_end(const struct occupancy *occ, const struct room_state *
     return k < rs->n_sessions ? occ->ev->sessions[rs->sessions[k]].end_ms : INT64_MAX;
 }
 
-/* The bucket of a room that an admission at t falls in: the first session ending after t. */
-static size_t bucket_at(const struct occupancy *occ, const struct room_state *rs, int64_t t)
+/* The first bucket of a room whose session ends after t, or (inclusive) at t or after. */
+static size_t bucket_from(const struct occupancy *occ, const struct room_state *rs, int64_t t,
+                          bool inclusive)
 {
     size_t lo = 0, hi = rs->n_sessions;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (occ->ev->sessions[rs->sessions[mid]].end_ms > t)
+        int64_t end = occ->ev->sessions[rs->sessions[mid]].end_ms;
+        if (end > t || (inclusive && end == t))
             hi = mid;
         else
             lo = mid + 1;
     }
     return lo;
+}
+
+/* The bucket an admission at t falls in: the first session ending at t or after. The end
+ * instant belongs to the session ([start - lead, end]), so an admission at exactly the end
+ * expires at that end instead of escaping it. */
+static size_t bucket_at(const struct occupancy *occ, const struct room_state *rs, int64_t t)
+{
+    return bucket_from(occ, rs, t, true);
+}
+
+/* The first bucket still counted at t: admissions expire at their session's end, so those of
+ * a session ending at t no longer count at t. */
+static size_t bucket_counted(const struct occupancy *occ, const struct room_state *rs, int64_t t)
+{
+    return bucket_from(occ, rs, t, false);
 }
 
 /* Sorts idx[0..n) (session indexes) by start time. */
@@ -169,6 +196,12 @@ struct occupancy *occupancy_create(const struct event *ev)
     return occ;
 }
 
+/* Bounds how far ahead pulled scans count. */
+void occupancy_bound_ahead(struct occupancy *occ)
+{
+    occ->bound_ahead = true;
+}
+
 /* Frees an occupancy. */
 void occupancy_destroy(struct occupancy *occ)
 {
@@ -224,7 +257,7 @@ static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room
         occ->checked_in++;
     }
     struct order_key k;
-    key_of(&k, s);
+    key_of(occ, &k, s);
     if (st->has_last && key_cmp(&k, &st->key) <= 0)
         return true;
     contribute(occ, a, -1);
@@ -232,7 +265,7 @@ static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room
     st->key = k;
     st->last_room = room;
     st->last_result = s->result;
-    st->bucket = room == OCCUPANCY_ENTRANCE ? 0 : bucket_at(occ, &occ->rooms[room], s->wall_ms);
+    st->bucket = room == OCCUPANCY_ENTRANCE ? 0 : bucket_at(occ, &occ->rooms[room], k.wall_ms);
     contribute(occ, a, +1);
     return true;
 }
@@ -243,7 +276,7 @@ static bool apply_manual(struct occupancy *occ, const struct scan *s, size_t roo
     if (s->result == RESULT_DENIED)
         return true;
     struct order_key k;
-    key_of(&k, s);
+    key_of(occ, &k, s);
     char keytext[SCAN_ID_MAX + 48];
     snprintf(keytext, sizeof keytext, "%s|%" PRId64 "|%" PRId64, k.device, k.epoch, k.seq);
     if (!hashmap_put(&occ->manual_keys, keytext, 0, NULL))
@@ -253,7 +286,7 @@ static bool apply_manual(struct occupancy *occ, const struct scan *s, size_t roo
         occ->venue_manual += delta;
     } else {
         struct room_state *rs = &occ->rooms[room];
-        rs->manual[bucket_at(occ, rs, s->wall_ms)] += delta;
+        rs->manual[bucket_at(occ, rs, k.wall_ms)] += delta;
     }
     return true;
 }
@@ -287,7 +320,7 @@ bool occupancy_apply(struct occupancy *occ, const struct scan *s)
             return false;
         struct room_state *rs = &occ->rooms[room];
         struct order_key k;
-        key_of(&k, s);
+        key_of(occ, &k, s);
         if (!rs->has_toggle || key_cmp(&k, &rs->toggle_key) > 0) {
             rs->has_toggle = true;
             rs->toggle_key = k;
@@ -313,7 +346,7 @@ int occupancy_room_count_plus(const struct occupancy *occ, size_t room, int64_t 
         n += occ->venue_people + occ->venue_manual;
     } else if (room < occ->ev->n_rooms) {
         const struct room_state *rs = &occ->rooms[room];
-        for (size_t k = bucket_at(occ, rs, t); k <= rs->n_sessions; k++)
+        for (size_t k = bucket_counted(occ, rs, t); k <= rs->n_sessions; k++)
             n += rs->count[k] + rs->manual[k];
     }
     return n < 0 ? 0 : n;
@@ -329,7 +362,7 @@ int occupancy_registered_not_arrived(const struct occupancy *occ, size_t session
         return 0;
     const struct room_state *rs = &occ->rooms[occ->ev->sessions[session].room];
     int n = ss->registered;
-    for (size_t k = bucket_at(occ, rs, t); k <= rs->n_sessions; k++)
+    for (size_t k = bucket_counted(occ, rs, t); k <= rs->n_sessions; k++)
         n -= ss->registered_inside[k];
     return n < 0 ? 0 : n;
 }

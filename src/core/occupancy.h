@@ -14,11 +14,12 @@
  *   from any other room); exited from a room -> in the venue, in no room. Denied scans change
  *   nothing. A scan newer than every other one wins whatever the time it is folded at.
  * - Session ends are implied by the model, not by scans: an admission into room R at time T
- *   counts until the end of the first session of R that ends after T (the session running or
- *   about to run), or forever when R has no session ending after T. scan.session is therefore
- *   not consulted: the time decides, which keeps kiosks with different session leads consistent.
- *   SCAN_SESSION_END records only mark the session as let out (occupancy_session_end_recorded):
- *   duplicates of them from several kiosks do no harm.
+ *   counts until the end of the first session of R that ends at T or after (the session
+ *   running or about to run; the end instant belongs to the session, so an admission at
+ *   exactly its end is let out by it), or forever when R has no session ending at T or after.
+ *   scan.session is therefore not consulted: the time decides, which keeps kiosks with
+ *   different session leads consistent. SCAN_SESSION_END records only mark the session as let
+ *   out (occupancy_session_end_recorded): duplicates of them from several kiosks do no harm.
  * - SCAN_MANUAL scans (no attendee) add +1 (result admitted) or -1 (result exited) to their
  *   room (or to the venue when the room is "entrance"). A room's manual adjustments expire at
  *   the same session end as an admission at that time would. Counts are clamped at 0.
@@ -26,6 +27,11 @@
  * - An attendee is checked in once any admitted badge scan at the entrance exists.
  * - Staff are tracked (their place) but never counted: room counts, the venue total and
  *   reserved seats are about attendees, speakers and press (and manual adjustments).
+ *
+ * - Clocks (occupancy_bound_ahead): a kiosk's occupancy may date another device's scan no later
+ *   than OCCUPANCY_AHEAD_MAX_MS after this kiosk received it; "wall time" above is then that
+ *   bounded time. It is a function of the stored scan (received_ms is stored with it), so the
+ *   rules above still hold. Reports, which merge several logs, leave it off.
  *
  * Folding is idempotent: folding the same scan (same key) twice changes nothing.
  * Each fold costs O(sessions of the attendee + log(sessions of the room)); each count query
@@ -40,6 +46,13 @@
 
 #include "event.h"
 #include "scan.h"
+
+/* How far ahead of the receiving kiosk's clock a scan of another device may count: a pulled scan
+ * dated more than this after it reached the log (scan.received_ms) counts as taken at
+ * received_ms + OCCUPANCY_AHEAD_MAX_MS. A door whose clock is an hour fast thus cannot make its
+ * admissions outlive the exits and session ends seen elsewhere (issue 14). Scans arrive seconds
+ * after they are taken when the network works, later (never earlier) when it does not. */
+#define OCCUPANCY_AHEAD_MAX_MS (2 * 60 * 1000)
 
 /* The room id of the venue entrance, and its index in the functions below. */
 #define OCCUPANCY_ENTRANCE_ID "entrance"
@@ -70,6 +83,9 @@ struct occupancy_place {
 /* Creates an empty occupancy for ev, whose index must be built (event_index_build). ev is
  * borrowed and must outlive the occupancy; the occupancy is owned by the caller. */
 struct occupancy *occupancy_create(const struct event *ev);
+/* Dates scans with a received_ms no later than received_ms + OCCUPANCY_AHEAD_MAX_MS from now
+ * on: call it before the first occupancy_apply. A kiosk does; a report merging logs does not. */
+void occupancy_bound_ahead(struct occupancy *occ);
 /* Frees an occupancy; NULL is a no-op. */
 void occupancy_destroy(struct occupancy *occ);
 
@@ -118,10 +134,10 @@ size_t occupancy_session_leavers(const struct occupancy *occ, size_t session, si
 size_t occupancy_room_index(const struct occupancy *occ, const char *room_id);
 size_t occupancy_attendee_index(const struct occupancy *occ, const char *attendee_id);
 size_t occupancy_session_index(const struct occupancy *occ, const char *session_id);
-/* The session of room running at t: the first session of the room that ends after t, when it
- * starts no more than lead_ms after t. Its window is thus [start - lead, end): at the exact
- * end time the session is over, consistent with admissions expiring then. OCCUPANCY_NONE
- * between sessions. */
+/* The session of room running at t: the first session of the room that ends at t or after,
+ * when it starts no more than lead_ms after t. Its window is thus [start - lead, end],
+ * inclusive: a scan at the exact end belongs to the session, and an admission then expires at
+ * once (counts at t leave out what expires at t). OCCUPANCY_NONE between sessions. */
 size_t occupancy_session_at(const struct occupancy *occ, size_t room, int64_t t, int64_t lead_ms);
 
 #endif

@@ -223,13 +223,14 @@ struct room_sessions {
     size_t n;
 };
 
-/* The session of a room that an instant belongs to: the first ending after t, or SIZE_MAX. */
+/* The session of a room that an instant belongs to: the first ending at t or after (the end
+ * instant belongs to its session, as in occupancy.h), or SIZE_MAX. */
 static size_t bucket_session(const struct event *ev, const struct room_sessions *rs, int64_t t)
 {
     size_t lo = 0, hi = rs->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (ev->sessions[rs->idx[mid]].end_ms > t)
+        if (ev->sessions[rs->idx[mid]].end_ms >= t)
             hi = mid;
         else
             lo = mid + 1;
@@ -237,7 +238,7 @@ static size_t bucket_session(const struct event *ev, const struct room_sessions 
     return lo < rs->n ? rs->idx[lo] : SIZE_MAX;
 }
 
-/* The session of a room running at t (start <= t < end), or SIZE_MAX. */
+/* The session of a room running at t (start <= t <= end), or SIZE_MAX. */
 static size_t running_session(const struct event *ev, const struct room_sessions *rs, int64_t t)
 {
     size_t s = bucket_session(ev, rs, t);

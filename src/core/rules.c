@@ -151,9 +151,8 @@ static int decide_entrance(const struct attendee *a, const struct occupancy_plac
     if (mode == MODE_TOGGLE)
         mode = p->checked_in && inside ? MODE_EXIT : MODE_ENTRY;
     if (mode == MODE_EXIT) {
-        bool again =
-            p->has_last && p->last_room == OCCUPANCY_ENTRANCE && p->last_result == RESULT_EXITED;
-        set(out, RESULT_EXITED, again ? REASON_DUPLICATE : REASON_OK);
+        /* Never "ok" for an exit that changes nothing: one who is not inside gets duplicate. */
+        set(out, RESULT_EXITED, inside ? REASON_OK : REASON_DUPLICATE);
         return counted && inside ? -1 : 0;
     }
     set(out, RESULT_ADMITTED, p->checked_in ? REASON_REENTRY : REASON_OK);
@@ -171,8 +170,9 @@ static int decide_room(struct rules *r, const struct occupancy *occ, const struc
     if (mode == MODE_TOGGLE)
         mode = here ? MODE_EXIT : MODE_ENTRY;
     if (mode == MODE_EXIT) {
-        bool again = p->has_last && p->last_room == r->room && p->last_result == RESULT_EXITED;
-        set(out, RESULT_EXITED, again && !here ? REASON_DUPLICATE : REASON_OK);
+        /* Never "ok" for an exit that changes nothing: one not counted in this room (already
+         * out, let out by a session end, in another room, never seen) gets duplicate. */
+        set(out, RESULT_EXITED, here ? REASON_OK : REASON_DUPLICATE);
         return counted && here ? -1 : 0;
     }
     if (here) {
@@ -268,7 +268,17 @@ enum rules_outcome rules_decide(struct rules *r, const struct occupancy *occ,
         delta = decide_room(r, occ, a, &p, v.session, now_ms, out);
     /* With clocks out of step, the log may already hold a later scan of this attendee: then
      * this one, once folded, changes no count. */
-    if (!occupancy_would_be_latest(occ, index, now_ms, r->device_id))
+    if (!occupancy_would_be_latest(occ, index, now_ms, r->device_id)) {
+        delta = 0;
+        /* The log already holds a later move (a clock ahead elsewhere): this exit changes
+         * nothing, and says so. An admission stands: the door opened. */
+        if (out->result == RESULT_EXITED)
+            out->reason = REASON_DUPLICATE;
+    }
+    /* Admitted at the exact end of the session: it belongs to that session and is let out by
+     * its end at once (occupancy.h), so it is not counted at now. */
+    if (out->result == RESULT_ADMITTED && r->room != OCCUPANCY_ENTRANCE &&
+        v.session != OCCUPANCY_NONE && r->ev->sessions[v.session].end_ms == now_ms)
         delta = 0;
     if (a->category == CATEGORY_STAFF) {
         r->override_armed = true;
@@ -299,7 +309,7 @@ struct scan *rules_session_end_exits(struct rules *r, const struct occupancy *oc
     for (; r->next_end < r->n_room_sessions; r->next_end++) {
         size_t s = r->room_sessions[r->next_end];
         const struct session *sess = &r->ev->sessions[s];
-        if (sess->end_ms > now_ms)
+        if (sess->end_ms >= now_ms)
             break;
         if (occupancy_session_end_recorded(occ, s))
             continue;

@@ -17,12 +17,13 @@
  *  4. Unknown attendee number -> denied/unknown_attendee.
  *  5. The entrance (room "entrance", no capacity):
  *     entry:  not yet checked in -> admitted/ok (the check-in), else admitted/reentry;
- *     exit:   exited/ok, or exited/duplicate when the attendee's latest move already was an
- *             exit at the entrance;
+ *     exit:   exited/ok when inside the venue, else exited/duplicate (never ok for an exit
+ *             that changes nothing);
  *     toggle: not checked in -> admitted/ok; inside the venue (in a room or not) -> exited/ok;
  *             outside -> admitted/reentry.
- *  6. A room: the session is the one whose window [start - session_lead_ms, end) contains now
- *     (half-open so that at the exact end time the session is over, as its admissions are);
+ *  6. A room: the session is the one whose window [start - session_lead_ms, end] contains now
+ *     (inclusive: a scan at the exact end belongs to the session, and an admission then is
+ *     let out by that session's end, never by a later one);
  *     none between sessions, when the room is open with its capacity but no reserved seats
  *     (such an admission counts until the end of the room's next session, see occupancy.h).
  *     registered_not_arrived counts registered attendees (not staff) not counted in the room
@@ -35,8 +36,9 @@
  *             (a session matched and now < start + reserve_release_ms) an attendee not registered
  *             for it is admitted only while count + registered_not_arrived < capacity, else
  *             denied/not_registered; otherwise admitted/ok. Entering leaves any other room.
- *     exit:   exited/ok, or exited/duplicate when the latest move already was an exit from
- *             this room. Never refused, closed room or not.
+ *     exit:   exited/ok when counted in this room, else exited/duplicate (already out, let
+ *             out by a session end, in another room, never seen: the exit changes nothing,
+ *             and "ok" would say it did). Never refused, closed room or not.
  *     toggle: counted in this room -> as exit, else as entry.
  *     Room re-entry is admitted/ok (reentry is the entrance's word).
  *  7. Staff override: a staff badge decided at this kiosk arms an override for override_ms
@@ -45,10 +47,11 @@
  *     entry that needs no override leaves it armed; a closed room is not overridden (staff
  *     reopen it instead). The override is local to the kiosk: it is a gesture at one door.
  *  8. Session ends: rules_session_end_exits returns, once a session of this kiosk's room has
- *     ended, one SCAN_SESSION_END exit at the end time for everyone still admitted into it, so
- *     that the log says who left when. Occupancy does not need them (the model expires
- *     admissions by itself), so several kiosks recording them is harmless; a kiosk skips a
- *     session whose end another kiosk (or itself before a restart) has already recorded.
+ *     ended (now after its end instant, which still belongs to it), one SCAN_SESSION_END exit
+ *     at the end time for everyone still admitted into it, so that the log says who left
+ *     when. Occupancy does not need them (the model expires admissions by itself), so several
+ *     kiosks recording them is harmless; a kiosk skips a session whose end another kiosk (or
+ *     itself before a restart) has already recorded.
  *
  * Occupancy after a decision: verdict.occupancy is the room count (the venue total at the
  * entrance) the caller will read once it has folded the decided scan into the occupancy.
@@ -56,7 +59,9 @@
  * Clocks: the merged log is ordered by wall time (occupancy.h), so a kiosk whose clock is
  * behind another's may decide on a place the log already overrides with a "later" scan; such a
  * decision stands (it is shown and stored) but changes no count, and the verdict's occupancy
- * says so. Kiosks record whether their clock was synchronised (scan.clock_synced).
+ * says so; an exit then answers exited/duplicate. A pulled scan counts no further ahead of this
+ * kiosk's clock than OCCUPANCY_AHEAD_MAX_MS after it arrived (occupancy.h). Kiosks record whether
+ * their clock was synchronised (scan.clock_synced).
  *
  * Not here: the kiosk's own state beyond the duplicate window and the armed override (both
  * lost on restart, harmlessly: a restart takes longer than either window).

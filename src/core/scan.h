@@ -65,6 +65,9 @@ struct scan {
     int64_t mono_ns;
     char boot_id[SCAN_BOOT_ID_MAX];
     bool clock_synced;
+    /* When this kiosk's log received the scan from another device, by this kiosk's wall clock
+     * (Unix ms); 0 for the kiosk's own scans and wherever it is not known. */
+    int64_t received_ms;
     /* Where and what. */
     char room[SCAN_ID_MAX];     /* room id, or "entrance" */
     char session[SCAN_ID_MAX];  /* running session id, or "" */

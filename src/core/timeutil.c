@@ -94,6 +94,11 @@ bool time_parse_iso8601(const char *s, int64_t *unix_ms)
     return true;
 }
 
+bool time_is_sane(int64_t unix_ms)
+{
+    return unix_ms >= TIME_SANE_MIN_MS && unix_ms < TIME_SANE_MAX_MS;
+}
+
 void time_format_iso8601(int64_t unix_ms, char *buf)
 {
     time_t t = (time_t)(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000);

@@ -10,6 +10,21 @@
 
 #define TIME_ISO_LEN 32
 
+/* The times Portier accepts for a scan: from 2020-01-01T00:00:00Z (a wall clock before it was
+ * never set: a Pi without a real-time clock) to 2100-01-01T00:00:00Z, excluded. Replay lines,
+ * --clock and staff actions outside it are refused; a system clock outside it counts as not
+ * synchronised. */
+#define TIME_SANE_MIN_MS 1577836800000LL
+#define TIME_SANE_MAX_MS 4102444800000LL
+#define TIME_SANE_RANGE  "from 2020-01-01 to 2099-12-31"
+
+/* A wall clock further than this from the central server's (as the sync daemon measures it)
+ * disagrees: the staff screen, the trouble screen and portier doctor say so. */
+#define TIME_CLOCK_DISAGREE_MS 5000
+
+/* True when unix_ms lies in [TIME_SANE_MIN_MS, TIME_SANE_MAX_MS). */
+bool time_is_sane(int64_t unix_ms);
+
 /* The proleptic Gregorian calendar, time zones aside: the number of days since 1970-01-01 of
  * the date y-m-d (m 1..12, d 1..31), and the date of such a day number (its inverse). */
 int64_t time_days_from_civil(int64_t y, int m, int d);

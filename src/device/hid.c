@@ -171,6 +171,10 @@ bool hid_parse_line(const char *line, size_t len, struct hid_scan *out, const ch
             *why = "bad timestamp (expected ISO 8601 with an offset before the tab)";
             return false;
         }
+        if (!time_is_sane(out->wall_ms)) {
+            *why = "timestamp out of range (a scan's time must be " TIME_SANE_RANGE ")";
+            return false;
+        }
         out->has_wall = true;
         tok = tab + 1;
         tok_len = len - ts_len - 1;

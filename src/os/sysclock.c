@@ -37,9 +37,27 @@ bool sysclock_boot_id(char out[SCAN_BOOT_ID_MAX])
     return true;
 }
 
+/* The skew of the test double (PORTIER_CLOCK=skewed:MS, sysclock.h); false when not chosen. */
+static bool test_skew(int64_t *ms)
+{
+    const char *spec = getenv("PORTIER_CLOCK");
+    if (spec == NULL || strncmp(spec, "skewed:", 7) != 0)
+        return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(spec + 7, &end, 10);
+    if (errno != 0 || end == spec + 7 || *end != '\0')
+        return false;
+    *ms = v;
+    return true;
+}
+
 /* Asks the kernel (read-only: modes = 0) whether its clock is synchronised. */
 bool sysclock_is_synchronised(void)
 {
+    int64_t skew;
+    if (test_skew(&skew))
+        return false;
     struct timex tx;
     memset(&tx, 0, sizeof tx);
     int state = ntp_adjtime(&tx);
@@ -73,7 +91,9 @@ int64_t time_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t skew = 0;
+    test_skew(&skew);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + skew;
 }
 
 int64_t time_mono_ns(void)

@@ -27,7 +27,14 @@ bool time_set_zone(const char *tz);
 /* Returns true when tz names a zone in the system's tz database. */
 bool time_zone_valid(const char *tz);
 
-/* Wall clock, Unix milliseconds. */
+/* Wall clock, Unix milliseconds.
+ *
+ * The test double of the wall clock, chosen by name as a backend: with the environment variable
+ * PORTIER_CLOCK=skewed:MS (a signed decimal), time_now_ms is the system's wall clock plus MS and
+ * sysclock_is_synchronised is false: a kiosk whose clock is wrong and unsynchronised (a Pi
+ * without a real-time clock, fake-hwclock's yesterday), for tests of what the rest of the
+ * system makes of it. The monotonic clock and the boot id stay the system's. Unset (the
+ * normal case) or any other value: the system clock as it is. */
 int64_t time_now_ms(void);
 /* Monotonic clock, nanoseconds since an arbitrary point in this boot. */
 int64_t time_mono_ns(void);

@@ -386,3 +386,13 @@ void draw_big_message(struct ui *ui, uint32_t bg, uint32_t fg, enum icon icon, c
         SDL_SetRenderDrawBlendMode(ui->renderer, SDL_BLENDMODE_NONE);
     }
 }
+
+/* Writes the clock's state line. */
+void draw_clock_line(const struct ui_diagnostics *d, enum language lang, char *buf, size_t n)
+{
+    if (d->clock_disagrees)
+        snprintf(buf, n, i18n(lang, MSG_DIAG_CLOCK_OFF), d->clock_offset_s);
+    else
+        snprintf(buf, n, "%s",
+                 i18n(lang, d->clock_synced ? MSG_DIAG_CLOCK_SYNCED : MSG_DIAG_CLOCK_UNSYNCED));
+}

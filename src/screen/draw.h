@@ -86,4 +86,8 @@ float draw_header(struct ui *ui, const struct ui_view *v, const char *title, flo
 void draw_big_message(struct ui *ui, uint32_t bg, uint32_t fg, enum icon icon, const char *headline,
                       const char *name, const char *detail, const char *others, float progress);
 
+/* The clock's state for staff (synchronised, not, or off the server's clock by N s) in lang,
+ * written into buf (n bytes). */
+void draw_clock_line(const struct ui_diagnostics *d, enum language lang, char *buf, size_t n);
+
 #endif

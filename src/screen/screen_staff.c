@@ -129,8 +129,11 @@ static void language_row(struct ui *ui, const struct ui_view *v, struct menu *mn
     mn->y += mn->bh + 2 * mn->gap;
 }
 
-/* Writes the six diagnostic lines of d in lang. */
-static void diagnostic_lines(const struct ui_diagnostics *d, enum language lang, char lines[6][128])
+#define DIAG_LINES 7
+
+/* Writes the diagnostic lines of d in lang. */
+static void diagnostic_lines(const struct ui_diagnostics *d, enum language lang,
+                             char lines[DIAG_LINES][128])
 {
     const char *unknown = i18n(lang, MSG_DIAG_UNKNOWN);
     if (d->camera_fps >= 0)
@@ -149,13 +152,14 @@ static void diagnostic_lines(const struct ui_diagnostics *d, enum language lang,
     snprintf(lines[4], 128, i18n(lang, MSG_DIAG_VERSION),
              d->version ? d->version : PORTIER_VERSION);
     snprintf(lines[5], 128, i18n(lang, MSG_DIAG_DEVICE), d->device_id ? d->device_id : unknown);
+    draw_clock_line(d, lang, lines[6], 128);
 }
 
 /* Diagnostics below the rows: short lines in two or three columns. */
 static void diagnostics(struct ui *ui, const struct ui_view *v, const struct menu *mn)
 {
     float u = ui->u, W = ui->w, H = ui->h, m = mn->m;
-    char lines[6][128];
+    char lines[DIAG_LINES][128];
     diagnostic_lines(&v->diag, v->lang, lines);
     float dy = mn->y + u;
     draw_text(ui, i18n(v->lang, MSG_STAFF_DIAGNOSTICS), rect(m, dy, W - 2 * m, 5 * u),
@@ -163,8 +167,8 @@ static void diagnostics(struct ui *ui, const struct ui_view *v, const struct men
     dy += 5.5f * u;
     int cols = mn->wide ? 3 : 2;
     float cw = (W - 2 * m) / cols;
-    float lh = fminf(5 * u, (H - dy - m) / (6 / cols));
-    for (int i = 0; i < 6; i++) {
+    float lh = fminf(5 * u, (H - dy - m) / ((DIAG_LINES + cols - 1) / cols));
+    for (int i = 0; i < DIAG_LINES; i++) {
         int col = i % cols, row = i / cols;
         draw_text(ui, lines[i], rect(m + col * cw, dy + row * lh, cw - 2 * u, lh), (int)(3.4f * u),
                   UI_REGULAR, UI_ALIGN_LEFT, 1, C_TEXT);

@@ -32,7 +32,7 @@ void screen_trouble(struct ui *ui, const struct ui_view *v)
         what[n] = MSG_TROUBLE_CLOCK;
         todo[n++] = MSG_TROUBLE_CLOCK_DO;
     }
-    float each = (H - y - 3 * u) / (n > 0 ? n : 1);
+    float each = (H - y - 6 * u) / (n > 0 ? n : 1);
     for (int i = 0; i < n; i++) {
         struct ui_rect box = rect(m, y, W - 2 * m, each - 2 * u);
         draw_fill_round(ui, box, 2 * u, 0x2a0505);
@@ -43,5 +43,13 @@ void screen_trouble(struct ui *ui, const struct ui_view *v)
         draw_text(ui, line, rect(box.x + 3 * u, box.y + 9 * u, box.w - 6 * u, box.h - 10 * u),
                   (int)(4.4f * u), UI_REGULAR, UI_ALIGN_LEFT, 4, C_TEXT);
         y += each;
+    }
+    /* The clock's state, whatever the trouble: an unsynchronised or disagreeing clock is often
+     * what staff must fix (issue 14). */
+    if (!v->diag.clock_synced || v->diag.clock_disagrees) {
+        char clock[128];
+        draw_clock_line(&v->diag, v->lang, clock, sizeof clock);
+        draw_text(ui, clock, rect(m, H - 5 * u, W - 2 * m, 4 * u), (int)(3.4f * u), UI_BOLD,
+                  UI_ALIGN_CENTER, 1, C_AMBER);
     }
 }

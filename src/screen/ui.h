@@ -77,6 +77,9 @@ struct ui_diagnostics {
     int64_t disk_free_bytes;
     const char *version; /* NULL: PORTIER_VERSION */
     const char *device_id;
+    bool clock_synced;     /* the wall clock is synchronised (and plausible) */
+    bool clock_disagrees;  /* the sync daemon found it off the server's clock */
+    double clock_offset_s; /* server minus kiosk, when clock_disagrees */
 };
 
 enum ui_trouble {

@@ -60,12 +60,24 @@ static const char *const migrations[] = {
     "  strftime('%Y-%m-%dT%H:%M:%fZ', wall_ms / 1000.0, 'unixepoch') AS time_utc,"
     "  clock_synced, room, session, attendee, mode, kind, result, reason, override"
     "  FROM scans ORDER BY id;",
+    /* 3: this kiosk's scans that the central server refused (issue 14): the sync daemon
+     * reports them and goes on with the rest instead of blocking the log behind them. */
+    "CREATE TABLE quarantine ("
+    "  db_epoch INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  at_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (db_epoch, seq)"
+    ");",
+    /* 4: when a scan of another device reached this log (this kiosk's wall clock): a pulled
+     * scan may not count further ahead of that than OCCUPANCY_AHEAD_MAX_MS (occupancy.h). */
+    "ALTER TABLE scans ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)ARRAY_LEN(migrations))
 
 #define SCAN_COLUMNS                                                                               \
     "device_id, db_epoch, seq, wall_ms, mono_ns, boot_id, clock_synced, room, session, "           \
-    "attendee, mode, kind, result, reason, override"
+    "attendee, mode, kind, result, reason, override, received_ms"
 #define READ_BATCH 256
 
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -491,7 +503,7 @@ static bool prepare_all(struct store *st)
                    &st->max_seq) &&
            prepare(st,
                    "INSERT OR IGNORE INTO scans (origin, " SCAN_COLUMNS ") VALUES "
-                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                    &st->insert) &&
            prepare(st, "SELECT id, " SCAN_COLUMNS " FROM scans WHERE id > ?1 ORDER BY id LIMIT ?2",
                    &st->read) &&
@@ -653,6 +665,7 @@ static bool insert_scan(struct store *st, const struct scan *s, const char *orig
     sqlite3_bind_text(q, 14, scan_result_name(s->result), -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 15, scan_reason_name(s->reason), -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 16, s->override ? 1 : 0);
+    sqlite3_bind_int64(q, 17, strcmp(origin, "remote") == 0 ? time_now_ms() : 0);
     return step_done(st, q, "inserting a scan");
 }
 
@@ -730,6 +743,7 @@ static bool row_to_scan(sqlite3_stmt *q, struct scan *s)
     s->mono_ns = sqlite3_column_int64(q, 5);
     s->clock_synced = sqlite3_column_int(q, 7) != 0;
     s->override = sqlite3_column_int(q, 15) != 0;
+    s->received_ms = sqlite3_column_int64(q, 16);
     const char *mode = (const char *)sqlite3_column_text(q, 11);
     const char *kind = (const char *)sqlite3_column_text(q, 12);
     const char *result = (const char *)sqlite3_column_text(q, 13);
@@ -862,4 +876,25 @@ bool store_set_meta(struct store *st, const char *key, const char *value)
 out:
     sqlite3_finalize(stmt);
     return ok;
+}
+
+/* Records a refused scan in the quarantine table, durably. */
+bool store_quarantine_scan(struct store *st, int64_t db_epoch, int64_t seq, const char *reason)
+{
+    char *sql =
+        sqlite3_mprintf("BEGIN IMMEDIATE; INSERT OR REPLACE INTO quarantine (db_epoch, "
+                        "seq, reason, at_ms) VALUES (%lld, %lld, %Q, %lld); COMMIT;",
+                        (long long)db_epoch, (long long)seq, reason, (long long)time_now_ms());
+    bool ok = exec(st, sql);
+    if (!ok)
+        rollback(st);
+    sqlite3_free(sql);
+    return ok;
+}
+
+/* Counts the quarantined scans. */
+int64_t store_quarantine_count(struct store *st)
+{
+    int64_t n;
+    return query_int(st, "SELECT count(*) FROM quarantine", &n) == SQLITE_OK ? n : -1;
 }

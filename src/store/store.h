@@ -65,7 +65,8 @@ bool store_file_moved(struct store *st);
  * strings NUL-terminated). */
 bool store_append_scan(struct store *st, struct scan *s);
 
-/* Inserts scans of other devices (from the sync daemon) in one transaction, ignoring those
+/* Inserts scans of other devices (from the sync daemon) in one transaction, stamping each with
+ * received_ms (this machine's wall clock now; their own received_ms is ignored), ignoring those
  * already present (same device_id, db_epoch, seq) and this file's own (device_id, db_epoch),
  * which are already here. All or nothing: returns false, storing none, when a scan is invalid
  * or the database fails. n may be 0. */
@@ -83,6 +84,13 @@ bool store_read_scans(struct store *st, int64_t after_rowid,
 int64_t store_last_seq(struct store *st);
 /* The number of scans (local and remote), -1 on error. */
 int64_t store_scan_count(struct store *st);
+
+/* Marks this device's scan (db_epoch, seq) quarantined: the central server refused it (reason:
+ * the server's message), so the sync daemon went on without it. The scan stays in the log; the
+ * mark is in the table quarantine (db_epoch, seq, reason, at_ms). Durable when true. */
+bool store_quarantine_scan(struct store *st, int64_t db_epoch, int64_t seq, const char *reason);
+/* The number of quarantined scans, -1 on error. */
+int64_t store_quarantine_count(struct store *st);
 
 /* Reads a metadata value: true with *value (owned by the caller) set, or NULL when the key is
  * absent; false on a database error. */

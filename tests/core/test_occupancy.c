@@ -190,6 +190,32 @@ static void test_expiry(void)
     occupancy_destroy(occ);
 }
 
+/* The end instant belongs to the session (issue 14): an admission at exactly a session's end
+ * is let out by that end, not counted until the next session's end; a scan then names it. */
+static void test_end_instant(void)
+{
+    struct scan scans[] = {
+        mk("d1", 1, T("11:00"), "aula", "A1", SCAN_BADGE, RESULT_ADMITTED),
+        mk("d1", 2, T("11:00"), "aula", "", SCAN_MANUAL, RESULT_ADMITTED),
+    };
+    struct occupancy *occ = fold(scans, NULL, ARRAY_LEN(scans));
+    int64_t lead = 15 * 60000;
+    CHECK(occupancy_session_at(occ, 0, at(T("11:00")), lead) == 0);
+    CHECK(occupancy_session_at(occ, 0, at(T("11:00")) + 1, lead) == OCCUPANCY_NONE);
+    struct occupancy_place p;
+    occupancy_attendee_place(occ, 0, at(T("11:00")), &p);
+    CHECK(p.where == OCCUPANCY_VENUE && p.room == OCCUPANCY_NONE);
+    occupancy_attendee_place(occ, 0, at(T("10:59")), &p);
+    CHECK(p.where == OCCUPANCY_ROOM && p.until_ms == sessions[0].end_ms);
+    CHECK(occupancy_room_count(occ, 0, at(T("11:00"))) == 0);
+    CHECK(occupancy_room_count(occ, 0, at(T("11:30"))) == 0);
+    CHECK(occupancy_room_count(occ, 0, at(T("12:15"))) == 0);
+    size_t leavers[4];
+    CHECK(occupancy_session_leavers(occ, 0, leavers) == 1 && leavers[0] == 0);
+    CHECK(occupancy_session_leavers(occ, 1, leavers) == 0);
+    occupancy_destroy(occ);
+}
+
 /* Staff have a place but no count; registrations and reservations. */
 static void test_staff_and_reservations(void)
 {
@@ -248,10 +274,12 @@ static void test_lookups(void)
     CHECK(occupancy_session_at(occ, 0, at(T("09:44")), lead) == OCCUPANCY_NONE);
     CHECK(occupancy_session_at(occ, 0, at(T("09:45")), lead) == 0);
     CHECK(occupancy_session_at(occ, 0, at(T("10:59")), lead) == 0);
-    CHECK(occupancy_session_at(occ, 0, at(T("11:00")), lead) == OCCUPANCY_NONE);
+    CHECK(occupancy_session_at(occ, 0, at(T("11:00")), lead) == 0); /* the end belongs to it */
+    CHECK(occupancy_session_at(occ, 0, at(T("11:01")), lead) == OCCUPANCY_NONE);
     CHECK(occupancy_session_at(occ, 0, at(T("11:45")), lead) == 1);
-    CHECK(occupancy_session_at(occ, 0, at(T("12:30")), lead) == OCCUPANCY_NONE);
-    CHECK(occupancy_session_at(occ, 0, at(T("11:00")), 3600000) == 1);
+    CHECK(occupancy_session_at(occ, 0, at(T("12:30")), lead) == 1);
+    CHECK(occupancy_session_at(occ, 0, at(T("12:31")), lead) == OCCUPANCY_NONE);
+    CHECK(occupancy_session_at(occ, 0, at(T("11:01")), 3600000) == 1);
     CHECK(occupancy_session_at(occ, OCCUPANCY_ENTRANCE, at(T("10:00")), lead) == OCCUPANCY_NONE);
     CHECK(occupancy_room_count(occ, 99, 0) == 0);
     CHECK(!occupancy_room_closed(occ, OCCUPANCY_ENTRANCE));
@@ -281,6 +309,7 @@ int main(void)
     test_order_independence();
     test_idempotence();
     test_expiry();
+    test_end_instant();
     test_staff_and_reservations();
     test_lookups();
     event_index_finish(&event);

@@ -236,6 +236,15 @@ static void test_lines(void)
     l = "2024-04-22 10:47\tTOKEN\n";
     CHECK(!hid_parse_line(l, strlen(l), &s, &why));
     CHECK(why != NULL && strstr(why, "timestamp") != NULL);
+    l = "0024-04-22T10:47:03+02:00\tTOKEN\n"; /* a year that is no year of Portier's */
+    CHECK(!hid_parse_line(l, strlen(l), &s, &why));
+    CHECK(why != NULL && strstr(why, "out of range") != NULL);
+    l = "2019-12-31T23:59:59.999Z\tTOKEN\n";
+    CHECK(!hid_parse_line(l, strlen(l), &s, &why));
+    l = "2100-01-01T00:00:00Z\tTOKEN\n";
+    CHECK(!hid_parse_line(l, strlen(l), &s, &why));
+    l = "2020-01-01T00:00:00Z\tTOKEN\n";
+    CHECK(hid_parse_line(l, strlen(l), &s, &why) && s.wall_ms == TIME_SANE_MIN_MS);
     l = "2024-04-22T10:47:03\tTOKEN\n"; /* no offset */
     CHECK(!hid_parse_line(l, strlen(l), &s, &why));
     l = "\tTOKEN\n";

@@ -222,6 +222,41 @@ static void test_camera_frames(void)
     free(frames);
 }
 
+/* Out-of-range times are refused at every entry point (issue 14): a replay line dated year 24
+ * or 2100, and --clock 1900, store nothing (one such scan used to block the upload forever). */
+static void test_time_range(void)
+{
+    struct strbuf in = {0};
+    strbuf_printf(&in, "0024-04-22T08:40:00+02:00\t%s\n", tokens[0]);
+    strbuf_printf(&in, "2100-01-01T00:00:00Z\t%s\n", tokens[1]);
+    strbuf_printf(&in, "2024-04-22T08:41:00+02:00\t%s\n", tokens[2]);
+    char *in_path = path_join(dir, "range.txt");
+    CHECK(file_write_atomic(in_path, in.data, in.len, 0644));
+    CHECK(test_sh("cd %s && %s kiosk kiosk --headless --device door-r --room entrance --mode entry "
+                  "--camera none --scanner stdin --db range.db < range.txt > range.out "
+                  "2> range.err",
+                  dir, bin) == 0);
+    char *err_path = path_join(dir, "range.err");
+    char *err = file_read_all(err_path, NULL);
+    CHECK_MSG(err != NULL && strstr(err, "stdin line 1: timestamp out of range") != NULL &&
+                  strstr(err, "stdin line 2: timestamp out of range") != NULL,
+              "%s", err ? err : "(none)");
+    CHECK(scans_in("range.db", "door-r") == 1); /* only the 2024 line */
+    CHECK(test_sh("cd %s && %s kiosk kiosk --headless --device door-r --room entrance --mode entry "
+                  "--camera none --scanner none --db range.db --clock 1900-01-01T00:00:00Z "
+                  "2>&1 | grep -q \"out of range\"",
+                  dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s kiosk kiosk --headless --device door-r --room entrance --mode entry "
+                  "--camera none --scanner none --db range.db --clock 1900-01-01T00:00:00Z "
+                  "2>/dev/null",
+                  dir, bin) == 2);
+    CHECK(scans_in("range.db", "door-r") == 1);
+    free(err);
+    free(err_path);
+    free(in_path);
+    strbuf_finish(&in);
+}
+
 /* SIGTERM while scans are coming in: a quick, clean exit with every decision stored. */
 static void test_sigterm(void)
 {
@@ -309,6 +344,7 @@ int main(void)
     test_camera_frames();
     test_sigterm();
     test_usage();
+    test_time_range();
     test_sh("rm -rf %s", dir);
     for (size_t i = 0; i < n_tokens; i++) {
         free(tokens[i]);

@@ -406,10 +406,10 @@ static const char *token_of(const char *id)
 
 /* Makes the event, its badges, five kiosk bundles, the central database and device logins. */
 static char *device_conninfo[16];
-static const char *devices[] = {"door-1",  "door-2", "ent",   "salon-a",
-                                "salon-b", "reg",    "clock", "alarm"};
-static const char *device_rooms[] = {"hall",  "hall",     "entrance", "salon",
-                                     "salon", "entrance", "entrance", "entrance"};
+static const char *devices[] = {"door-1",  "door-2", "ent",   "salon-a", "salon-b",
+                                "reg",     "clock",  "alarm", "quar"};
+static const char *device_rooms[] = {"hall",     "hall",     "entrance", "salon",   "salon",
+                                     "entrance", "entrance", "entrance", "entrance"};
 
 static const char *conninfo_of(const char *device)
 {
@@ -776,7 +776,12 @@ static void test_clock(void)
 {
     CHECK(test_sh("cd %s && %s bundle ev --out k7 >/dev/null", dir, bin) == 0);
     struct proc k;
-    start_kiosk(&k, "k7", "clock", "entrance", "toggle", "1970-01-01T00:00:01Z");
+    /* The wall clock's test double (sysclock.h): 1 January 1970, not synchronised. */
+    char *skew = xasprintf("skewed:%" PRId64, 1000 - time_now_ms());
+    setenv("PORTIER_CLOCK", skew, 1);
+    start_kiosk(&k, "k7", "clock", "entrance", "toggle", NULL);
+    unsetenv("PORTIER_CLOCK");
+    free(skew);
     int64_t truth[4];
     for (int i = 0; i < 4; i++) {
         char line[512];
@@ -836,6 +841,93 @@ static void test_clock(void)
 }
 
 /* A key the server holds with other content: the alarm, not a silent drop. */
+/* One out-of-range time in the middle of a kiosk's log (written before the entry points refused
+ * them): the server refuses that row, the daemon sets it aside, every other scan, before and
+ * after it, reaches central, and the daemon and the doctor report it (issue 14). */
+static void test_quarantine(void)
+{
+    char *db = xasprintf("%s/quar.db", dir);
+    struct store *st = store_open(db, "quar");
+    CHECK(st != NULL);
+    if (st == NULL) {
+        free(db);
+        return;
+    }
+    for (int i = 0; i < 9; i++) {
+        struct scan s;
+        memset(&s, 0, sizeof s);
+        /* Scan 5 is dated year 24: below the central CHECK (wall_ms >= 0). */
+        s.wall_ms = i == 4 ? -61401168000000 : 1713805200000 + i * 1000;
+        s.mono_ns = 1000 + i;
+        s.clock_synced = true;
+        snprintf(s.boot_id, sizeof s.boot_id, "boot");
+        snprintf(s.room, sizeof s.room, "entrance");
+        snprintf(s.attendee, sizeof s.attendee, "P%03d", i + 1);
+        s.mode = MODE_ENTRY;
+        s.result = RESULT_ADMITTED;
+        CHECK(store_append_scan(st, &s));
+    }
+    store_close(st);
+    CHECK(test_sh("cd %s && %s bundle ev --out k9 >/dev/null", dir, bin) == 0);
+    CHECK(sync_once("k9", "quar", conninfo_of("quar")) == 0);
+    CHECK(admin_number("SELECT count(*) FROM portier.scans WHERE device_id = 'quar'") == 8);
+    CHECK(admin_number("SELECT count(*) FROM portier.scans WHERE device_id = 'quar' AND seq = 5") ==
+          0);
+    char *quarantined = store_meta("quar", "sync.quarantined");
+    char *alarm = store_meta("quar", "sync.alarm");
+    char *pending = store_meta("quar", "sync.pending");
+    char *push = store_meta("quar", "sync.push_seq");
+    CHECK_STR(quarantined, "1");
+    CHECK_MSG(strstr(alarm, "/5 was refused") != NULL, "%s", alarm);
+    CHECK_STR(pending, "0");
+    CHECK_STR(push, "9");
+    char *log = xasprintf("%s/once-quar.log", dir);
+    char *text = file_read_all(log, NULL);
+    CHECK(text != NULL && strstr(text, "ALARM") != NULL);
+    /* Later scans go up too: the log is not blocked behind the bad one. */
+    st = store_open(db, "quar");
+    CHECK(st != NULL);
+    if (st != NULL) {
+        struct scan s;
+        memset(&s, 0, sizeof s);
+        s.wall_ms = 1713805300000;
+        s.clock_synced = true;
+        snprintf(s.boot_id, sizeof s.boot_id, "boot");
+        snprintf(s.room, sizeof s.room, "entrance");
+        snprintf(s.attendee, sizeof s.attendee, "P010");
+        s.mode = MODE_ENTRY;
+        s.result = RESULT_ADMITTED;
+        CHECK(store_append_scan(st, &s));
+        store_close(st);
+    }
+    CHECK(sync_once("k9", "quar", conninfo_of("quar")) == 0);
+    CHECK(admin_number("SELECT count(*) FROM portier.scans WHERE device_id = 'quar'") == 9);
+    /* As if the daemon had found the kiosk's clock an hour off the server's. */
+    st = store_open(db, "quar");
+    CHECK(st != NULL && store_set_meta(st, "sync.clock_offset_ms", "-3600000"));
+    store_close(st);
+    /* The doctor reports the scan set aside, and the disagreeing clock. */
+    char *conf = xasprintf("[kiosk]\ndevice = quar\nroom = entrance\nmode = entry\n"
+                           "camera = none\nscanner = none\nheadless = true\ndb = %s\n",
+                           db);
+    write_file("quar.conf", conf);
+    CHECK(test_sh("cd %s && %s doctor --config quar.conf --kiosk-dir k9 --no-central "
+                  "--camera-seconds 0 --sync-env /nonexistent > doctor-quar.out 2>&1; "
+                  "grep -q 'upload.*1 scan(s) refused by the central server' doctor-quar.out",
+                  dir, bin) == 0);
+    CHECK(test_sh("grep -q 'clock.*disagrees with the central server.s by -3600.0 s' "
+                  "%s/doctor-quar.out",
+                  dir) == 0);
+    free(conf);
+    free(text);
+    free(log);
+    free(quarantined);
+    free(alarm);
+    free(pending);
+    free(push);
+    free(db);
+}
+
 static void test_alarm(void)
 {
     char *db = xasprintf("%s/alarm.db", dir);
@@ -1024,6 +1116,7 @@ int main(void)
         test_registration();
         test_clock();
         test_alarm();
+        test_quarantine();
         test_unreachable();
         test_notify();
         test_notify_flood();

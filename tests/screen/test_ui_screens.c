@@ -66,7 +66,9 @@ static struct ui_view room_view(void)
     v.sync = (struct ui_sync){UI_SYNC_OFFLINE, wall0 - 20 * 60000, 12};
     v.frame = &frame;
     v.frame_serial = 1;
-    v.diag = (struct ui_diagnostics){29.7, 4.2, 12, 6LL << 30, NULL, "door-aula-1"};
+    /* An unsynchronised clock an hour off the server's: shown on the staff and trouble screens. */
+    v.diag =
+        (struct ui_diagnostics){29.7, 4.2, 12, 6LL << 30, NULL, "door-aula-1", false, true, -3600};
     for (size_t i = 0; i < ARRAY_LEN(room_names); i++) {
         int cap = 40 + (int)(i * 37 % 160);
         tiles[i] = (struct ui_room_tile){room_names[i],

@@ -9,12 +9,13 @@
 
 #include "util.h"
 
-/* Reference: the end of the admission into room at t, found by looking at every session. */
+/* Reference: the end of the admission into room at t, found by looking at every session: the
+ * earliest end at t or after (the end instant belongs to its session). */
 static int64_t naive_until(const struct event *ev, size_t room, int64_t t)
 {
     int64_t until = INT64_MAX;
     for (size_t s = 0; s < ev->n_sessions; s++) {
-        if (ev->sessions[s].room == room && ev->sessions[s].end_ms > t &&
+        if (ev->sessions[s].room == room && ev->sessions[s].end_ms >= t &&
             ev->sessions[s].end_ms < until)
             until = ev->sessions[s].end_ms;
     }
