@@ -215,12 +215,17 @@ bool syncd_pull_scans(struct syncd *d)
 
 bool syncd_check_event(struct syncd *d)
 {
-    PGresult *res =
-        syncd_query(d, "SELECT event_id FROM portier.event", 0, NULL, "reading the central event");
+    PGresult *res = syncd_query(d, "SELECT event_id, model_version FROM portier.event", 0, NULL,
+                                "reading the central event");
     if (res == NULL)
         return false;
     bool ok = true;
     d->model_published = PQntuples(res) > 0;
+    int64_t version = d->model_published ? strtoll(PQgetvalue(res, 0, 1), NULL, 10) : -1;
+    if (version != d->central_model_version) {
+        d->central_model_version = version;
+        d->retry_quarantine = true; /* a scan that did not fit the old model may fit this one */
+    }
     if (d->model_published && strtoull(PQgetvalue(res, 0, 0), NULL, 10) != d->event_id) {
         syncd_set_error(d, "central database",
                         "it holds another event than this kiosk's bundle; refusing to sync");
@@ -318,6 +323,7 @@ bool syncd_pull_model(struct syncd *d)
                 log_info("sync: %d attendee change%s and %d revocation%s applied to %s",
                          PQntuples(att), PQntuples(att) == 1 ? "" : "s", PQntuples(rev),
                          PQntuples(rev) == 1 ? "" : "s", d->event_db);
+                d->retry_quarantine = true;
                 d->attendees_version = max_version(att, d->attendees_version);
                 d->revocations_version = max_version(rev, d->revocations_version);
                 ok = syncd_set_meta_int(d, "sync.attendees_version", d->attendees_version) &&

@@ -160,3 +160,48 @@ bool syncd_push(struct syncd *d)
     free(b.scans);
     return ok;
 }
+
+struct quarantined {
+    struct scan *scans;
+    size_t n, cap;
+};
+
+/* store_read_quarantined callback: collects them. */
+static bool collect_quarantined(const struct scan *s, void *ctx)
+{
+    struct quarantined *q = ctx;
+    if (q->n == q->cap)
+        q->scans = xrealloc(q->scans, (q->cap = q->cap ? 2 * q->cap : 16) * sizeof *q->scans);
+    q->scans[q->n++] = *s;
+    return true;
+}
+
+bool syncd_retry_quarantined(struct syncd *d)
+{
+    struct quarantined q = {0};
+    if (!store_read_quarantined(d->store, collect_quarantined, &q)) {
+        syncd_set_error(d, "reading the scan log", "database error");
+        return false;
+    }
+    bool ok = true;
+    size_t accepted = 0;
+    for (size_t i = 0; i < q.n && ok; i++) {
+        char why[sizeof d->last_error], sqlstate[6];
+        long inserted = central_upload_scans_ex(d->conn, &q.scans[i], 1, why, sizeof why, sqlstate);
+        if (inserted < 0) {
+            if (!central_refuses_content(sqlstate) || PQstatus(d->conn) != CONNECTION_OK) {
+                syncd_set_error(d, "pushing set-aside scans", why);
+                ok = false;
+            }
+            continue; /* still refused: it stays aside */
+        }
+        ok = (inserted == 1 || verify_batch(d, &q.scans[i], 1)) &&
+             store_unquarantine_scan(d->store, q.scans[i].db_epoch, q.scans[i].seq);
+        accepted += ok;
+    }
+    if (accepted > 0)
+        log_info("sync: %zu set-aside scan%s accepted by the server on a new try", accepted,
+                 accepted == 1 ? "" : "s");
+    free(q.scans);
+    return syncd_set_meta_int(d, "sync.quarantined", store_quarantine_count(d->store)) && ok;
+}

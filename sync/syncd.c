@@ -271,6 +271,11 @@ static bool cycle(struct syncd *d, bool poll_due)
     }
     if (!syncd_push(d))
         return false;
+    if (d->retry_quarantine && d->model_published) {
+        if (!syncd_retry_quarantined(d))
+            return false;
+        d->retry_quarantine = false;
+    }
     if (time_mono_ns() >= d->next_anchor_ns && !send_anchor(d))
         return false;
     return true;
@@ -316,6 +321,8 @@ struct syncd *syncd_create(const struct syncd_settings *settings)
     if (d->store == NULL || !store_bind_event(d->store, d->event_id, key_id))
         goto fail;
     d->epoch = store_db_epoch(d->store);
+    d->central_model_version = -1;
+    d->retry_quarantine = true;
     sysclock_boot_id(d->boot_id);
     char *pull = NULL;
     if (!meta_int(d->store, "sync.push_seq", 0, &d->push_seq) ||

@@ -15,6 +15,9 @@
  * CHECK or a bad value: SQLSTATE class 22 or 23) is found by halving the batch, set aside in the
  * log's quarantine table (store_quarantine_scan), counted in sync.quarantined and raised as an
  * alarm; the scans before and after it go on (one bad row must not stop a kiosk's upload).
+ * Set-aside scans are offered again at start and whenever the central model changes (a scan of
+ * an attendee imported at the kiosk but not yet published fits once it is published); the ones
+ * the server then accepts leave the quarantine.
  *
  * Pull (sync_pull.c): per (device_id, db_epoch) cursors, the last seq pulled. A device's seqs reach
  * the server in order (one daemon per device pushes them in seq order, batch after batch), so "seq

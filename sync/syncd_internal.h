@@ -41,6 +41,8 @@ struct syncd {
 
     PGconn *conn;
     bool model_published; /* the server holds our event's model */
+    int64_t central_model_version; /* portier.event.model_version when last read, -1 before */
+    bool retry_quarantine; /* set-aside scans are to be offered to the server again */
     int64_t push_seq;     /* last pushed seq of this epoch */
     int64_t push_rowid;   /* the local log is read from here for unpushed scans */
     struct syncd_cursor *cursors;
@@ -81,6 +83,10 @@ bool syncd_set_meta_int(struct syncd *d, const char *key, int64_t value);
 /* Pushes every unpushed local scan, batch by batch, with central_upload_scans; a batch that
  * inserted fewer rows than it holds is checked against the server (the conflict alarm). */
 bool syncd_push(struct syncd *d);
+/* Offers the quarantined scans to the server again, one by one: the ones it now accepts (the
+ * model they did not fit has changed since, e.g. published or an attendee added) leave the
+ * quarantine; the ones it still refuses stay. Called at start and when the model changes. */
+bool syncd_retry_quarantined(struct syncd *d);
 
 /* sync_pull.c */
 /* Converts one row of SYNCD_SCAN_COLUMNS to a scan; false when a field is out of range. */

@@ -892,6 +892,53 @@ bool store_quarantine_scan(struct store *st, int64_t db_epoch, int64_t seq, cons
     return ok;
 }
 
+/* Takes a scan out of the quarantine table, durably. */
+bool store_unquarantine_scan(struct store *st, int64_t db_epoch, int64_t seq)
+{
+    char *sql = sqlite3_mprintf("BEGIN IMMEDIATE; DELETE FROM quarantine WHERE db_epoch = %lld "
+                                "AND seq = %lld; COMMIT;",
+                                (long long)db_epoch, (long long)seq);
+    bool ok = exec(st, sql);
+    if (!ok)
+        rollback(st);
+    sqlite3_free(sql);
+    return ok;
+}
+
+/* Reads this device's quarantined scans (few: each one is a scan the server refused). */
+bool store_read_quarantined(struct store *st, bool (*cb)(const struct scan *s, void *ctx),
+                            void *ctx)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT id, " SCAN_COLUMNS " FROM scans WHERE device_id = ?1 AND "
+                           "(db_epoch, seq) IN (SELECT db_epoch, seq FROM quarantine) ORDER BY id",
+                           -1, &q, NULL) != SQLITE_OK) {
+        log_db(st, "reading the quarantine");
+        return false;
+    }
+    sqlite3_bind_text(q, 1, st->device_id, -1, SQLITE_STATIC);
+    /* Copied out before any callback runs, so no read transaction spans the caller's code. */
+    size_t n = 0, cap = 0;
+    struct scan *scans = NULL;
+    int rc;
+    bool ok = true;
+    while (ok && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == cap)
+            scans = xrealloc(scans, (cap = cap ? 2 * cap : 16) * sizeof *scans);
+        ok = row_to_scan(q, &scans[n++]);
+    }
+    if (ok && rc != SQLITE_DONE) {
+        log_db(st, "reading the quarantine");
+        ok = false;
+    }
+    sqlite3_finalize(q);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = cb(&scans[i], ctx);
+    free(scans);
+    return ok;
+}
+
 /* Counts the quarantined scans. */
 int64_t store_quarantine_count(struct store *st)
 {

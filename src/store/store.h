@@ -91,6 +91,13 @@ int64_t store_scan_count(struct store *st);
 bool store_quarantine_scan(struct store *st, int64_t db_epoch, int64_t seq, const char *reason);
 /* The number of quarantined scans, -1 on error. */
 int64_t store_quarantine_count(struct store *st);
+/* Calls cb for each quarantined scan of this log's device, in log order; false on a database
+ * error or when cb returns false. */
+bool store_read_quarantined(struct store *st, bool (*cb)(const struct scan *s, void *ctx),
+                            void *ctx);
+/* Takes scan (db_epoch, seq) out of the quarantine (the server accepted it after all: the model
+ * it did not fit has changed). Durable when true. */
+bool store_unquarantine_scan(struct store *st, int64_t db_epoch, int64_t seq);
 
 /* Reads a metadata value: true with *value (owned by the caller) set, or NULL when the key is
  * absent; false on a database error. */
