@@ -9,6 +9,7 @@ PORTIER_DEB_PACKAGES=(
     libcairo2-dev libpango1.0-dev
     fonts-dejavu-core fonts-noto-core tzdata
     postgresql sqlite3 zbar-tools valgrind
+    python3-segno python3-qrcode python3-numpy python3-opencv nodejs
     chromium
 )
 
