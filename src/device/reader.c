@@ -272,7 +272,7 @@ static size_t decode_code(struct reader_pipeline *p, const struct image *frame, 
         *action = READER_FULL;
         n = decode_region(p, frame, r, PREP_RAW, 1, out, max_out);
     }
-    if (n == 0 && used < 3) {
+    if (n == 0) {
         *action = READER_FULL;
         struct rect all = {0, 0, frame->width, frame->height};
         n = decode_region(p, frame, all, PREP_RAW, 1, out, max_out);
