@@ -9,6 +9,9 @@
 
 #define HYSTERESIS 3 /* grey levels around the local mean before a pixel changes colour */
 #define MIN_TOTAL  8 /* pixels across a finder (7 modules): smaller is noise */
+/* Grey levels between the mean of a finder's centre run and of the light runs beside it: sensor
+ * noise on a flat wall makes 1:1:3:1:1 runs too, but with little difference between them. */
+#define MIN_CONTRAST 20
 
 struct view {
     const uint8_t *pixels;
@@ -126,6 +129,23 @@ static void confirm(const struct view *v, int x, int y, int t, int th, struct hi
         add_hit(h, x, y, best / 7.0f);
 }
 
+/* True when the centre run of the five runs ending at x (dark, light, dark, light, dark) is
+ * MIN_CONTRAST darker than the light runs beside it, on average. */
+static bool contrast_ok(const uint8_t *row, int x, const int run[5])
+{
+    int end = x - run[4], light = 0, dark = 0;
+    for (int i = end - run[3]; i < end; i++)
+        light += row[i];
+    end -= run[3];
+    for (int i = end - run[2]; i < end; i++)
+        dark += row[i];
+    end -= run[2];
+    for (int i = end - run[1]; i < end; i++)
+        light += row[i];
+    int nl = run[1] + run[3], nd = run[2];
+    return nl > 0 && nd > 0 && light * nd - dark * nl >= MIN_CONTRAST * nl * nd;
+}
+
 /* Scans row y from x0 for w pixels: binarised against the mean of the 2r+1 pixels around each
  * (with hysteresis), each dark run that closes a 1:1:3:1:1 sequence is cross-checked. */
 static void scan_row(const struct view *v, int y, int x0, int w, int r, struct hits *h)
@@ -157,7 +177,7 @@ static void scan_row(const struct view *v, int y, int x0, int w, int r, struct h
         run[0] = run[1], run[1] = run[2], run[2] = run[3], run[3] = run[4], run[4] = cur;
         nruns++;
         int total;
-        if (dark && nruns >= 5 && ratio_ok(run, &total)) {
+        if (dark && nruns >= 5 && ratio_ok(run, &total) && contrast_ok(row, x, run)) {
             int cx = x - run[4] - run[3] - run[2] + run[2] / 2;
             int t = cnt > 0 ? (int)(sum / (unsigned)cnt) : row[cx];
             confirm(v, x0 + cx, y, t, total, h);
@@ -199,4 +219,42 @@ int finder_scan(const uint8_t *pixels, int stride, int frame_w, int frame_h, int
         scan_row(&v, y, x0, w, r, &hits);
     sort_hits(out, hits.count);
     return hits.count;
+}
+
+/* True when b could be another finder pattern of a's code: about its module size, 10 to 180
+ * modules away. */
+static bool same_code(const struct finder_hit *a, const struct finder_hit *b)
+{
+    float m = a->module;
+    float dx = (float)(b->x - a->x), dy = (float)(b->y - a->y);
+    float d2 = (dx * dx + dy * dy) / (m * m);
+    return d2 >= 10.0f * 10.0f && d2 <= 180.0f * 180.0f && b->module * 1.5f >= m &&
+           b->module <= m * 1.5f;
+}
+
+int finder_code(struct finder_hit *hit, int n)
+{
+    if (n < 1)
+        return 0;
+    /* The anchor: the pattern with the most partners, the most rows among equals. */
+    int best = 0, best_partners = -1;
+    for (int i = 0; i < n; i++) {
+        int partners = 0;
+        for (int j = 0; j < n; j++)
+            partners += j != i && same_code(&hit[i], &hit[j]);
+        if (partners > best_partners) {
+            best = i;
+            best_partners = partners;
+        }
+    }
+    struct finder_hit code[FINDER_MAX];
+    int kept = 0;
+    code[kept++] = hit[best];
+    for (int i = 0; i < n && kept < FINDER_MAX; i++) {
+        if (i != best && same_code(&hit[best], &hit[i]))
+            code[kept++] = hit[i];
+    }
+    for (int i = 0; i < kept; i++)
+        hit[i] = code[i];
+    return kept;
 }

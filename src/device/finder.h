@@ -34,4 +34,11 @@ int finder_step(float min_module);
 int finder_scan(const uint8_t *pixels, int stride, int frame_w, int frame_h, int x0, int y0, int w,
                 int h, int step, struct finder_hit *out, int max);
 
+/* Keeps the n patterns (sorted as finder_scan does) of one code: the one with the most others of
+ * about its module size 10 to 180 modules away (a QR code's finders are 14 to 170 modules
+ * apart), first, then those others. Returns how many it kept. A code is in view
+ * when that is 2 or more: a single finder-like square is common in busy scenes (a window, a
+ * checked shirt), and a code shows two of its three finders even when glare hides one. */
+int finder_code(struct finder_hit *hit, int n);
+
 #endif

@@ -190,20 +190,6 @@ static struct rect changed_rect(const struct image *frame, const int box[4])
     return (struct rect){x0, y0, c1 * w / READER_THUMB_W - x0, r1 * h / READER_THUMB_H - y0};
 }
 
-/* Keeps the finder patterns of the code to decode: those of about the module size of the
- * pattern crossed by the most scan rows (the first: finder_scan sorts them). Returns how many,
- * moved to the front of hit. */
-static int code_hits(struct finder_hit *hit, int n)
-{
-    float m = hit[0].module;
-    int kept = 0;
-    for (int i = 0; i < n; i++) {
-        if (hit[i].module * 1.5f >= m && hit[i].module <= m * 1.5f)
-            hit[kept++] = hit[i];
-    }
-    return kept;
-}
-
 /* Grows box (x0, y0, x1, y1) to hold (x, y). */
 static void box_add(int b[4], int x, int y)
 {
@@ -257,10 +243,9 @@ static struct rect code_rect(const struct image *frame, const struct finder_hit 
  * that keeps them READER_TARGET_MODULE pixels or more when they are large), then, if that
  * failed, at full resolution, and last the whole frame as plain zbar sees it, when the
  * patterns did not bound the code. */
-static size_t decode_code(struct reader_pipeline *p, const struct image *frame, int nhits,
+static size_t decode_code(struct reader_pipeline *p, const struct image *frame, int used,
                           struct decoded *out, size_t max_out, enum reader_action *action)
 {
-    int used = code_hits(p->hits, nhits);
     float m = p->hits[0].module;
     struct rect r = code_rect(frame, p->hits, used, m);
     int f = (int)(m / READER_TARGET_MODULE);
@@ -303,8 +288,10 @@ size_t reader_pipeline_process(struct reader_pipeline *p, const struct image *fr
                             r.w, r.h, finder_step(READER_MIN_MODULE), p->hits, FINDER_MAX);
     size_t n = 0;
     *action = READER_NO_CODE;
-    if (nhits > 0)
-        n = decode_code(p, frame, nhits, out, max_out, action);
+    /* The pre-test: zbar is called only when two finder patterns of one code were seen. */
+    int used = nhits > 0 ? finder_code(p->hits, nhits) : 0;
+    if (used >= 2)
+        n = decode_code(p, frame, used, out, max_out, action);
     p->stats.full += *action == READER_FULL;
     if (n > 0) {
         p->stats.found += n;
