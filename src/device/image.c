@@ -47,6 +47,49 @@ void image_copy_pixels(struct image *dst, const struct image *src)
                (size_t)src->width);
 }
 
+void image_downscale(const uint8_t *src, int stride, int w, int h, int f, uint8_t *dst)
+{
+    int dw = w / f, dh = h / f, area = f * f;
+    for (int dy = 0; dy < dh; dy++) {
+        uint8_t *drow = dst + (size_t)dy * (size_t)dw;
+        const uint8_t *srow = src + (size_t)dy * (size_t)f * (size_t)stride;
+        for (int dx = 0; dx < dw; dx++) {
+            unsigned s = 0;
+            for (int j = 0; j < f; j++)
+                for (int i = 0; i < f; i++)
+                    s += srow[(size_t)j * (size_t)stride + (size_t)dx * (size_t)f + (size_t)i];
+            drow[dx] = (uint8_t)((s + (unsigned)area / 2) / (unsigned)area);
+        }
+    }
+}
+
+/* One output row of image_upsample2: a and b are the source rows weighted 3:1 (b is the nearer
+ * neighbour row, a the row itself); each output pixel weighs its column 3:1 against the next
+ * column on its side. */
+static void upsample_row(const uint8_t *a, const uint8_t *b, int w, uint8_t *dst)
+{
+    unsigned left = 3u * a[0] + b[0], here = left;
+    for (int x = 0; x < w; x++) {
+        unsigned right = x + 1 < w ? 3u * a[x + 1] + b[x + 1] : here;
+        dst[2 * x] = (uint8_t)((3 * here + left + 8) >> 4);
+        dst[2 * x + 1] = (uint8_t)((3 * here + right + 8) >> 4);
+        left = here;
+        here = right;
+    }
+}
+
+void image_upsample2(const uint8_t *src, int stride, int w, int h, uint8_t *dst)
+{
+    size_t dw = 2 * (size_t)w;
+    for (int y = 0; y < h; y++) {
+        const uint8_t *row = src + (size_t)y * (size_t)stride;
+        const uint8_t *up = y > 0 ? row - stride : row;
+        const uint8_t *down = y + 1 < h ? row + stride : row;
+        upsample_row(row, up, w, dst + 2 * (size_t)y * dw);
+        upsample_row(row, down, w, dst + (2 * (size_t)y + 1) * dw);
+    }
+}
+
 /* BT.601 luma with weights summing to 256, so that grey (r == g == b) maps to itself. */
 static uint8_t luma(unsigned r, unsigned g, unsigned b)
 {

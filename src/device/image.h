@@ -22,6 +22,13 @@ bool image_init(struct image *img, int width, int height);
 void image_finish(struct image *img);
 /* Copies src's pixels into dst, an image of the same size (strides may differ). */
 void image_copy_pixels(struct image *dst, const struct image *src);
+/* Averages f x f blocks of the w x h pixels at src (rows stride bytes apart) into dst (w / f x
+ * h / f pixels, packed). */
+void image_downscale(const uint8_t *src, int stride, int w, int h, int f, uint8_t *dst);
+/* Doubles the w x h pixels at src (rows stride bytes apart) into dst (2w x 2h pixels, packed) by
+ * bilinear interpolation between pixel centres: a module of 2 pixels becomes one of 4 with
+ * every edge kept, where a smoothing filter would have erased it. */
+void image_upsample2(const uint8_t *src, int stride, int w, int h, uint8_t *dst);
 /* Loads a PNG or a binary PGM (P5), chosen by the file's content, into img (converted to
  * greyscale). On failure logs "portier: <path>: <why>" and returns false with img zeroed. */
 bool image_load(const char *path, struct image *img);

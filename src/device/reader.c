@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "finder.h"
 #include "log.h"
 #include "reader.h"
 #include "timeutil.h"
@@ -26,9 +27,9 @@ struct reader_pipeline {
     struct thumb ref;  /* the settled scene */
     struct thumb prev; /* the previous frame */
     struct thumb cur;
-    int still_failures; /* full-resolution attempts on a still, unsettled scene */
-    uint64_t changed;   /* frames that differed from the reference */
-    uint8_t *work;      /* the downscaled region */
+    int still_failures; /* attempts on a still, unsettled scene */
+    struct finder_hit hits[FINDER_MAX];
+    uint8_t *work; /* the rescaled region */
     size_t work_cap;
     struct reader_pipeline_stats stats;
 };
@@ -91,14 +92,6 @@ static int thumb_diff(const struct thumb *a, const struct thumb *b, int box[4])
     return n;
 }
 
-/* The downscale factor that brings a badge's modules to 3-5 pixels for this frame size. */
-static int scale_for(const struct image *frame)
-{
-    int side = frame->width < frame->height ? frame->width : frame->height;
-    int f = (side + 180) / 360;
-    return f < 1 ? 1 : f > 4 ? 4 : f;
-}
-
 /* Makes sure the work buffer holds n bytes. */
 static uint8_t *work_reserve(struct reader_pipeline *p, size_t n)
 {
@@ -109,73 +102,45 @@ static uint8_t *work_reserve(struct reader_pipeline *p, size_t n)
     return p->work;
 }
 
-/* Averages f x f blocks of the w x h pixels at src into dst (w/f x h/f, packed). */
-static void downscale(const uint8_t *src, int stride, int w, int h, int f, uint8_t *dst)
-{
-    int dw = w / f, dh = h / f, area = f * f;
-    for (int dy = 0; dy < dh; dy++) {
-        uint8_t *drow = dst + (size_t)dy * dw;
-        const uint8_t *srow = src + (size_t)dy * f * stride;
-        for (int dx = 0; dx < dw; dx++) {
-            unsigned s = 0;
-            for (int j = 0; j < f; j++)
-                for (int i = 0; i < f; i++)
-                    s += srow[(size_t)j * stride + (size_t)dx * f + i];
-            drow[dx] = (uint8_t)((s + (unsigned)area / 2) / (unsigned)area);
-        }
-    }
-}
+/* How a region is prepared for the decoder: as it is, doubled, or shrunk by an integer factor. */
+enum prep { PREP_RAW, PREP_UP2, PREP_DOWN };
 
-/* 3x3 box filter of the w x h pixels at src into dst (packed), edges clamped. colsum holds w
- * values. */
-static void smooth3(const uint8_t *src, int stride, int w, int h, uint16_t *colsum, uint8_t *dst)
-{
-    for (int y = 0; y < h; y++) {
-        const uint8_t *a = src + (size_t)(y > 0 ? y - 1 : 0) * stride;
-        const uint8_t *b = src + (size_t)y * stride;
-        const uint8_t *c = src + (size_t)(y + 1 < h ? y + 1 : y) * stride;
-        for (int x = 0; x < w; x++)
-            colsum[x] = (uint16_t)(a[x] + b[x] + c[x]);
-        uint8_t *d = dst + (size_t)y * w;
-        for (int x = 0; x < w; x++) {
-            unsigned s = colsum[x > 0 ? x - 1 : 0] + colsum[x] + colsum[x + 1 < w ? x + 1 : x];
-            d[x] = (uint8_t)((s * 7282u + 32768u) >> 16); /* s / 9 */
-        }
-    }
-}
+struct rect {
+    int x, y, w, h;
+};
 
-/* How a region is prepared for the decoder. */
-enum prep { PREP_RAW, PREP_SMOOTH, PREP_DOWNSCALE };
-
-/* Decodes region (x, y, w, h) of frame as is, smoothed, or downscaled by f; results in frame
+/* Decodes region r of frame prepared as prep (f: the PREP_DOWN factor); results in frame
  * coordinates. */
-static size_t decode_region(struct reader_pipeline *p, const struct image *frame, int x, int y,
-                            int w, int h, enum prep prep, int f, struct decoded *out,
-                            size_t max_out)
+static size_t decode_region(struct reader_pipeline *p, const struct image *frame, struct rect r,
+                            enum prep prep, int f, struct decoded *out, size_t max_out)
 {
-    if (prep != PREP_DOWNSCALE)
+    if (prep != PREP_DOWN || f < 2)
         f = 1;
-    if (w / f < 16 || h / f < 16)
+    if (r.w / f < 16 || r.h / f < 16)
         return 0;
-    const uint8_t *base = frame->pixels + (size_t)y * frame->stride + x;
+    const uint8_t *base = frame->pixels + (size_t)r.y * (size_t)frame->stride + (size_t)r.x;
     size_t n;
-    if (prep == PREP_RAW) {
-        n = decoder_decode(p->dec, base, w, h, frame->stride, out, max_out);
-    } else if (prep == PREP_SMOOTH) {
-        size_t img = (size_t)w * (size_t)h;
-        uint8_t *buf = work_reserve(p, img + 2 * (size_t)w + 2);
-        uint16_t *colsum = (uint16_t *)(void *)(buf + ((img + 1) & ~(size_t)1));
-        smooth3(base, frame->stride, w, h, colsum, buf);
-        n = decoder_decode(p->dec, buf, w, h, w, out, max_out);
+    if (prep == PREP_UP2) {
+        uint8_t *buf = work_reserve(p, 4 * (size_t)r.w * (size_t)r.h);
+        image_upsample2(base, frame->stride, r.w, r.h, buf);
+        n = decoder_decode(p->dec, buf, 2 * r.w, 2 * r.h, 2 * r.w, out, max_out);
+        for (size_t i = 0; i < n; i++) {
+            out[i].x = r.x + out[i].x / 2;
+            out[i].y = r.y + out[i].y / 2;
+        }
+        return n;
+    }
+    if (f == 1) {
+        n = decoder_decode(p->dec, base, r.w, r.h, frame->stride, out, max_out);
     } else {
-        int dw = w / f, dh = h / f;
+        int dw = r.w / f, dh = r.h / f;
         uint8_t *buf = work_reserve(p, (size_t)dw * (size_t)dh);
-        downscale(base, frame->stride, w, h, f, buf);
+        image_downscale(base, frame->stride, r.w, r.h, f, buf);
         n = decoder_decode(p->dec, buf, dw, dh, dw, out, max_out);
     }
     for (size_t i = 0; i < n; i++) {
-        out[i].x = x + out[i].x * f + f / 2;
-        out[i].y = y + out[i].y * f + f / 2;
+        out[i].x = r.x + out[i].x * f + f / 2;
+        out[i].y = r.y + out[i].y * f + f / 2;
     }
     return n;
 }
@@ -211,6 +176,95 @@ void reader_pipeline_stats(const struct reader_pipeline *p, struct reader_pipeli
     *out = p->stats;
 }
 
+/* The part of the frame the changed cells (plus a margin) cover. */
+static struct rect changed_rect(const struct image *frame, const int box[4])
+{
+    int w = frame->width, h = frame->height;
+    int c0 = box[0] - READER_MARGIN_CELLS, r0 = box[1] - READER_MARGIN_CELLS;
+    int c1 = box[2] + 1 + READER_MARGIN_CELLS, r1 = box[3] + 1 + READER_MARGIN_CELLS;
+    c0 = c0 < 0 ? 0 : c0;
+    r0 = r0 < 0 ? 0 : r0;
+    c1 = c1 > READER_THUMB_W ? READER_THUMB_W : c1;
+    r1 = r1 > READER_THUMB_H ? READER_THUMB_H : r1;
+    int x0 = c0 * w / READER_THUMB_W, y0 = r0 * h / READER_THUMB_H;
+    return (struct rect){x0, y0, c1 * w / READER_THUMB_W - x0, r1 * h / READER_THUMB_H - y0};
+}
+
+/* Grows box (x0, y0, x1, y1) to hold (x, y). */
+static void box_add(int b[4], int x, int y)
+{
+    b[0] = x < b[0] ? x : b[0];
+    b[1] = y < b[1] ? y : b[1];
+    b[2] = x > b[2] ? x : b[2];
+    b[3] = y > b[3] ? y : b[3];
+}
+
+/* Where the code whose n finder patterns (of modules about m pixels) were seen lies. Three
+ * patterns give the fourth corner (the corner pattern is the one opposite the longest side)
+ * and the code is their box plus the half finder and quiet zone around them; two leave the
+ * third anywhere within their distance; one leaves the code on any side of it (a 37-module
+ * badge, plus margin). */
+static struct rect code_rect(const struct image *frame, const struct finder_hit *hit, int n,
+                             float m)
+{
+    int b[4] = {hit[0].x, hit[0].y, hit[0].x, hit[0].y};
+    int span = 0;
+    for (int i = 1; i < n && i < 3; i++) {
+        box_add(b, hit[i].x, hit[i].y);
+        int dx = abs(hit[i].x - hit[0].x), dy = abs(hit[i].y - hit[0].y);
+        span = dx > span ? dx : dy > span ? dy : span;
+    }
+    float pad = 44 * m;
+    if (n >= 3) {
+        /* The corner pattern: the one not on the longest side. */
+        long d[3];
+        for (int i = 0; i < 3; i++) {
+            const struct finder_hit *a = &hit[(i + 1) % 3], *c = &hit[(i + 2) % 3];
+            d[i] = (long)(a->x - c->x) * (a->x - c->x) + (long)(a->y - c->y) * (a->y - c->y);
+        }
+        int k = d[0] >= d[1] && d[0] >= d[2] ? 0 : d[1] >= d[2] ? 1 : 2;
+        const struct finder_hit *a = &hit[(k + 1) % 3], *c = &hit[(k + 2) % 3];
+        box_add(b, a->x + c->x - hit[k].x, a->y + c->y - hit[k].y);
+        pad = 9 * m;
+    } else if (n == 2) {
+        pad = (float)span * 1.5f + 9 * m;
+    }
+    int ipad = (int)pad;
+    int x0 = b[0] - ipad < 0 ? 0 : b[0] - ipad, y0 = b[1] - ipad < 0 ? 0 : b[1] - ipad;
+    int x1 = b[2] + ipad > frame->width ? frame->width : b[2] + ipad;
+    int y1 = b[3] + ipad > frame->height ? frame->height : b[3] + ipad;
+    if (x1 < x0 || y1 < y0)
+        return (struct rect){0, 0, 0, 0};
+    return (struct rect){x0, y0, x1 - x0, y1 - y0};
+}
+
+/* Decodes the code whose finder patterns were seen: first at the scale its module size asks
+ * for (2x up when modules are READER_UPSAMPLE_MAX pixels or less, shrunk by an integer factor
+ * that keeps them READER_TARGET_MODULE pixels or more when they are large), then, if that
+ * failed, at full resolution, and last the whole frame as plain zbar sees it, when the
+ * patterns did not bound the code. */
+static size_t decode_code(struct reader_pipeline *p, const struct image *frame, int used,
+                          struct decoded *out, size_t max_out, enum reader_action *action)
+{
+    float m = p->hits[0].module;
+    struct rect r = code_rect(frame, p->hits, used, m);
+    int f = (int)(m / READER_TARGET_MODULE);
+    f = f > 4 ? 4 : f;
+    enum prep prep = m <= READER_UPSAMPLE_MAX ? PREP_UP2 : f >= 2 ? PREP_DOWN : PREP_RAW;
+    *action = READER_FAST;
+    size_t n = decode_region(p, frame, r, prep, f, out, max_out);
+    if (n == 0 && prep != PREP_RAW) {
+        *action = READER_FULL;
+        n = decode_region(p, frame, r, PREP_RAW, 1, out, max_out);
+    }
+    if (n == 0) {
+        *action = READER_FULL;
+        struct rect all = {0, 0, frame->width, frame->height};
+        n = decode_region(p, frame, all, PREP_RAW, 1, out, max_out);
+    }
+    return n;
+}
+
 size_t reader_pipeline_process(struct reader_pipeline *p, const struct image *frame,
                                struct decoded *out, size_t max_out, enum reader_action *action)
 {
@@ -227,40 +281,24 @@ size_t reader_pipeline_process(struct reader_pipeline *p, const struct image *fr
         return 0;
     }
     bool still = p->prev.valid && thumb_diff(&p->cur, &p->prev, still_box) == 0;
-    p->changed++;
     p->stats.decoded++;
 
-    int w = frame->width, h = frame->height;
-    int c0 = box[0] - READER_MARGIN_CELLS, r0 = box[1] - READER_MARGIN_CELLS;
-    int c1 = box[2] + 1 + READER_MARGIN_CELLS, r1 = box[3] + 1 + READER_MARGIN_CELLS;
-    c0 = c0 < 0 ? 0 : c0;
-    r0 = r0 < 0 ? 0 : r0;
-    c1 = c1 > READER_THUMB_W ? READER_THUMB_W : c1;
-    r1 = r1 > READER_THUMB_H ? READER_THUMB_H : r1;
-    int x0 = c0 * w / READER_THUMB_W, x1 = c1 * w / READER_THUMB_W;
-    int y0 = r0 * h / READER_THUMB_H, y1 = r1 * h / READER_THUMB_H;
-
-    /* Fast pass: downscaled (which averages away sensor noise too), or, when the frame is
-     * already small, smoothed by a 3x3 box: zbar's edge detector is easily thrown by noise on a
-     * low-contrast code. The raw pass then catches small, sharp codes the filter would blur. */
-    int f = scale_for(frame);
-    int rw = x1 - x0, rh = y1 - y0;
-    *action = READER_FAST;
-    size_t n = decode_region(p, frame, x0, y0, rw, rh, f > 1 ? PREP_DOWNSCALE : PREP_SMOOTH, f, out,
-                             max_out);
-    bool tried_full = false;
-    if (n == 0 && (still || p->changed % READER_FULL_EVERY == 0)) {
-        *action = READER_FULL;
-        p->stats.full++;
-        n = decode_region(p, frame, x0, y0, rw, rh, PREP_RAW, 1, out, max_out);
-        tried_full = true;
-    }
+    struct rect r = changed_rect(frame, box);
+    int nhits = finder_scan(frame->pixels, frame->stride, frame->width, frame->height, r.x, r.y,
+                            r.w, r.h, finder_step(READER_MIN_MODULE), p->hits, FINDER_MAX);
+    size_t n = 0;
+    *action = READER_NO_CODE;
+    /* The pre-test: zbar is called only when two finder patterns of one code were seen. */
+    int used = nhits > 0 ? finder_code(p->hits, nhits) : 0;
+    if (used >= 2)
+        n = decode_code(p, frame, used, out, max_out, action);
+    p->stats.full += *action == READER_FULL;
     if (n > 0) {
         p->stats.found += n;
         p->ref = p->cur;
         p->still_failures = 0;
-    } else if (still && tried_full && ++p->still_failures >= READER_SETTLE_TRIES) {
-        /* Still, and read at full resolution in vain several times: nothing to find here. */
+    } else if (still && ++p->still_failures >= READER_SETTLE_TRIES) {
+        /* Still, and looked at in vain several times: nothing to find here. */
         p->ref = p->cur;
         p->still_failures = 0;
     } else if (!still) {

@@ -8,23 +8,31 @@
  * there are some, so the main loop can poll it beside its other fds.
  *
  * The work itself is struct reader_pipeline (usable without the thread, for tests and
- * benchmarks):
+ * benchmarks). Its rule: never read less than plain zbar on the whole frame, at a fraction of
+ * its cost (zbar's cost grows with the pixels it is given, whatever they hold).
  *  1. Change test: a READER_THUMB_W x READER_THUMB_H thumbnail of cell means (every other
  *     pixel), compared with the reference thumbnail, the scene as of the last settled decode.
  *     No cell changed: the frame is skipped (an idle camera is the common case).
- *  2. Region and scale: only the changed cells (plus a margin) are decoded. The fast pass
- *     downscales them by an integer factor (box average: 2 for 720p, 3 for 1080p) so that the
- *     modules of a badge held at a normal distance come out 3-5 pixels wide; a VGA frame is
- *     already there and gets a 3x3 box smoothing instead. Both average away sensor noise, which
- *     is what defeats zbar's edge detector on a dim, low-contrast badge.
- *  3. Fallback: when the fast pass finds nothing, the same region is decoded as it is (full
- *     resolution, unfiltered: small sharp codes) every READER_FULL_EVERY-th changed frame and
- *     whenever the scene has stopped moving (a code held still is the one most worth the cost).
- *  4. Settling: the reference moves to the current frame only once the frame is "done": a code
- *     was found in it, or it was still and READER_SETTLE_TRIES full-resolution attempts found
- *     nothing. So a code that came into view while moving (too blurred to read) and is then
- *     held still keeps being decoded until it is read, instead of being skipped as "no change"
- *     the moment it stops. */
+ *  2. Finder pre-test (finder.h): the changed cells (plus a margin) are scanned on every third
+ *     row for the 1:1:3:1:1 runs of a QR finder pattern, each cross-checked down its column and
+ *     a diagonal. A changing background (people walking past the door) changes every cell; only
+ *     two finder patterns of one module size call zbar at all, so such frames cost a few per
+ *     cent of a decode.
+ *  3. Scale from the code, not the frame: the patterns give the module size, and the code's
+ *     region (their box, with the fourth corner, the half finder and the quiet zone) is decoded
+ *     doubled (bilinear) when modules are READER_UPSAMPLE_MAX pixels or less (zbar misses
+ *     2-pixel modules; a smoothing filter would erase them), shrunk by an integer factor that
+ *     keeps them READER_TARGET_MODULE pixels or more when they are large (fewer pixels, and the
+ *     box average takes sensor noise out), and as it is otherwise.
+ *  4. Fallbacks while a code is in view but not read: the region at full resolution, then the
+ *     whole frame exactly as plain zbar sees it (zbar reads a marginal code or not depending on
+ *     the crop). Both are paid only on frames with finder patterns that the cheaper attempt
+ *     did not read, so the pipeline reads every frame plain zbar reads.
+ *  5. Settling: the reference moves to the current frame only once the frame is "done": a code
+ *     was found in it, or it was still and READER_SETTLE_TRIES attempts found nothing. So a
+ *     code that came into view while moving (too blurred to read) and is then held still keeps
+ *     being decoded until it is read, instead of being skipped as "no change" the moment it
+ *     stops. */
 #ifndef PORTIER_READER_H
 #define PORTIER_READER_H
 
@@ -39,7 +47,9 @@
 #define READER_THUMB_H      30
 #define READER_CELL_DELTA   8 /* grey levels of change of a thumbnail cell mean */
 #define READER_MARGIN_CELLS 1
-#define READER_FULL_EVERY   3
+#define READER_MIN_MODULE    2.0f /* pixels: the smallest modules the pre-test looks for */
+#define READER_UPSAMPLE_MAX  2.5f /* pixels: modules this small are decoded doubled */
+#define READER_TARGET_MODULE 3.5f /* pixels: large modules are shrunk no smaller than this */
 #define READER_SETTLE_TRIES 3
 #define READER_MAX_CODES    4 /* codes per frame */
 #define READER_RING         16
@@ -47,8 +57,9 @@
 /* What one frame's processing did (for tests and diagnostics). */
 enum reader_action {
     READER_SKIPPED, /* no change since the reference */
-    READER_FAST,    /* decoded downscaled/cropped only */
-    READER_FULL,    /* ... and at full resolution */
+    READER_FAST,    /* decoded the code's region at the scale its module size asks for */
+    READER_FULL,    /* ... and at full resolution (region, then the whole frame) */
+    READER_NO_CODE, /* changed, but the pre-test saw no finder pattern: not decoded */
 };
 
 struct reader_pipeline_stats {
