@@ -42,6 +42,8 @@ static void note_error(struct upload_error *e, PGconn *conn, const PGresult *res
 {
     const char *primary = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *hint = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(e->sqlstate, sizeof e->sqlstate, "%s", state != NULL ? state : "");
     if (primary != NULL && primary[0] != '\0') {
         snprintf(e->why, e->size, "%s%s%s%s", primary, hint ? " (" : "", hint ? hint : "",
                  hint ? ")" : "");
@@ -50,8 +52,6 @@ static void note_error(struct upload_error *e, PGconn *conn, const PGresult *res
     const char *msg = res != NULL ? PQresultErrorMessage(res) : NULL;
     if (msg == NULL || msg[0] == '\0')
         msg = PQerrorMessage(conn);
-    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    snprintf(e->sqlstate, sizeof e->sqlstate, "%s", state != NULL ? state : "");
     snprintf(e->why, e->size, "%s", msg);
     size_t len = strlen(e->why);
     while (len > 0 && (e->why[len - 1] == '\n' || e->why[len - 1] == ' '))
