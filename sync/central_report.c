@@ -124,11 +124,11 @@ bool report_log_add_central(struct report_log *log, PGconn *conn)
         PQexec(conn, "COPY ("
                      " SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee,"
                      " mode, kind, result, override, NULL::bigint, reason"
-                     " FROM portier.scans WHERE clock_synced"
+                     " FROM portier.scans WHERE clock_synced OR clock_given"
                      " UNION ALL"
                      " SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee,"
                      " mode, kind, result, override, corrected_ms, reason"
-                     " FROM portier.scans_timed WHERE NOT clock_synced"
+                     " FROM portier.scans_timed WHERE NOT clock_synced AND NOT clock_given"
                      ") TO STDOUT (FORMAT binary)");
     bool ok = PQresultStatus(res) == PGRES_COPY_OUT;
     if (!ok)

@@ -15,9 +15,9 @@
 /* Columns of portier.scans that a kiosk supplies, in the order both paths send them. */
 #define SCAN_COLUMNS                                                                               \
     "device_id, db_epoch, seq, wall_ms, mono_ns, boot_id, clock_synced, room, session, "           \
-    "attendee, mode, kind, result, reason, override"
-#define SCAN_NCOLS   15
-#define UPLOAD_CHUNK 500 /* rows per INSERT: 7500 parameters, well under the 65535 limit */
+    "attendee, mode, kind, result, reason, override, clock_given"
+#define SCAN_NCOLS   16
+#define UPLOAD_CHUNK 500 /* rows per INSERT: 8000 parameters, well under the 65535 limit */
 
 /* Opens the upload's transaction and makes sure the session-local table COPY fills exists, in
  * one round trip ("already exists" notices silenced). The table empties itself at commit. */
@@ -26,7 +26,7 @@ static const char begin_copy_sql[] =
     " CREATE TEMP TABLE IF NOT EXISTS push_buf (device_id text, db_epoch bigint,"
     " seq bigint, wall_ms bigint, mono_ns bigint, boot_id text, clock_synced boolean,"
     " room text, session text, attendee text, mode text, kind text, result text,"
-    " reason text, override boolean) ON COMMIT DELETE ROWS";
+    " reason text, override boolean, clock_given boolean) ON COMMIT DELETE ROWS";
 
 /* Where an upload's failure is told: the caller's buffer. */
 struct upload_error {
@@ -105,7 +105,8 @@ static long upload_copy(PGconn *conn, const struct scan *scans, size_t n, struct
         copy_field(&rows, scan_kind_name(s->kind), false);
         copy_field(&rows, scan_result_name(s->result), false);
         copy_field(&rows, scan_reason_name(s->reason), false);
-        copy_field(&rows, s->override ? "t" : "f", true);
+        copy_field(&rows, s->override ? "t" : "f", false);
+        copy_field(&rows, s->clock_given ? "t" : "f", true);
     }
     long inserted = -1;
     PGresult *res = PQexec(conn, "COPY pg_temp.push_buf FROM STDIN");
@@ -171,6 +172,7 @@ static long upload_chunk(PGconn *conn, const struct scan *scans, size_t n, struc
         v[12] = scan_result_name(s->result);
         v[13] = scan_reason_name(s->reason);
         v[14] = s->override ? "true" : "false";
+        v[15] = s->clock_given ? "true" : "false";
         strbuf_puts(&sql, i > 0 ? ", (" : "(");
         for (size_t c = 0; c < SCAN_NCOLS; c++)
             strbuf_printf(&sql, c > 0 ? ", $%zu" : "$%zu", i * SCAN_NCOLS + c + 1);

@@ -372,7 +372,8 @@ static bool record(struct kiosk *k, struct scan *s, int64_t mono_ns, const char 
 {
     s->mono_ns = mono_ns;
     memcpy(s->boot_id, k->boot_id, sizeof s->boot_id);
-    s->clock_synced = k->clock_synced && k->replay_ms == 0 && !k->settings.clock_fixed;
+    s->clock_given = k->replay_ms != 0 || k->settings.clock_fixed;
+    s->clock_synced = k->clock_synced && !s->clock_given;
     if (!log_in_place(k) || !store_append_scan(k->store, s)) {
         k->store_failed = true;
         log_warnx("kiosk: the scan could not be stored; it was NOT confirmed");

@@ -65,6 +65,10 @@ struct scan {
     int64_t mono_ns;
     char boot_id[SCAN_BOOT_ID_MAX];
     bool clock_synced;
+    /* The wall time was given, not read from a clock: a replay's explicit timestamp or a kiosk
+     * started with --clock. It stands as the scan's time everywhere (never clock_synced too).
+     * The time source: clock_synced 'synced', clock_given 'given', neither 'unsynced'. */
+    bool clock_given;
     /* When this kiosk's log received the scan from another device, by this kiosk's wall clock
      * (Unix ms); 0 for the kiosk's own scans and wherever it is not known. */
     int64_t received_ms;

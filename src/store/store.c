@@ -72,12 +72,16 @@ static const char *const migrations[] = {
     /* 4: when a scan of another device reached this log (this kiosk's wall clock): a pulled
      * scan may not count further ahead of that than OCCUPANCY_AHEAD_MAX_MS (occupancy.h). */
     "ALTER TABLE scans ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0;",
+    /* 5: the wall time was given (a replay's timestamp, --clock), not read from a clock: it
+     * stands as the scan's time at central and at other kiosks (issue 14). */
+    "ALTER TABLE scans ADD COLUMN clock_given INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (clock_given IN (0, 1) AND NOT (clock_given = 1 AND clock_synced = 1));",
 };
 #define SCHEMA_VERSION ((int)ARRAY_LEN(migrations))
 
 #define SCAN_COLUMNS                                                                               \
     "device_id, db_epoch, seq, wall_ms, mono_ns, boot_id, clock_synced, room, session, "           \
-    "attendee, mode, kind, result, reason, override, received_ms"
+    "attendee, mode, kind, result, reason, override, received_ms, clock_given"
 #define READ_BATCH 256
 
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -503,7 +507,7 @@ static bool prepare_all(struct store *st)
                    &st->max_seq) &&
            prepare(st,
                    "INSERT OR IGNORE INTO scans (origin, " SCAN_COLUMNS ") VALUES "
-                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                    &st->insert) &&
            prepare(st, "SELECT id, " SCAN_COLUMNS " FROM scans WHERE id > ?1 ORDER BY id LIMIT ?2",
                    &st->read) &&
@@ -666,6 +670,7 @@ static bool insert_scan(struct store *st, const struct scan *s, const char *orig
     sqlite3_bind_text(q, 15, scan_reason_name(s->reason), -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 16, s->override ? 1 : 0);
     sqlite3_bind_int64(q, 17, strcmp(origin, "remote") == 0 ? time_now_ms() : 0);
+    sqlite3_bind_int(q, 18, s->clock_given && !s->clock_synced ? 1 : 0);
     return step_done(st, q, "inserting a scan");
 }
 
@@ -744,6 +749,7 @@ static bool row_to_scan(sqlite3_stmt *q, struct scan *s)
     s->clock_synced = sqlite3_column_int(q, 7) != 0;
     s->override = sqlite3_column_int(q, 15) != 0;
     s->received_ms = sqlite3_column_int64(q, 16);
+    s->clock_given = sqlite3_column_int(q, 17) != 0;
     const char *mode = (const char *)sqlite3_column_text(q, 11);
     const char *kind = (const char *)sqlite3_column_text(q, 12);
     const char *result = (const char *)sqlite3_column_text(q, 13);

@@ -830,7 +830,9 @@ static void test_clock(void)
         const char *field = line;
         for (int comma = 0; comma < 4 && field != NULL; comma++)
             field = (field = strchr(field, ',')) ? field + 1 : NULL;
-        CHECK_MSG(field != NULL && strncmp(field, year, strlen(year)) == 0,
+        /* This year, or the day replayed earlier with given times (the earliest wins). */
+        CHECK_MSG(field != NULL && (strncmp(field, year, strlen(year)) == 0 ||
+                                    strncmp(field, "2024-04-22T", 11) == 0),
                   "%s: checked in at '%s' in the central report, not this year", ids[40 + i], line);
         free(line);
         free(key);

@@ -34,6 +34,7 @@ static struct scan make_scan(int i)
     s.mono_ns = 5000000000LL + i;
     snprintf(s.boot_id, sizeof s.boot_id, "0f8e7d6c-5b4a-3928-1706-%012d", i);
     s.clock_synced = i % 2 == 0;
+    s.clock_given = i % 4 == 1; /* never both */
     snprintf(s.room, sizeof s.room, "room-%d", i % 3);
     snprintf(s.session, sizeof s.session, i % 4 ? "s-%d" : "", i % 5);
     snprintf(s.attendee, sizeof s.attendee, "A%04d-Jürgen", i);
@@ -61,6 +62,7 @@ static bool scan_equal(const struct scan *a, const struct scan *b)
     return strcmp(a->device_id, b->device_id) == 0 && a->db_epoch == b->db_epoch &&
            a->seq == b->seq && a->wall_ms == b->wall_ms && a->mono_ns == b->mono_ns &&
            strcmp(a->boot_id, b->boot_id) == 0 && a->clock_synced == b->clock_synced &&
+           a->clock_given == b->clock_given &&
            strcmp(a->room, b->room) == 0 && strcmp(a->session, b->session) == 0 &&
            strcmp(a->attendee, b->attendee) == 0 && a->mode == b->mode && a->kind == b->kind &&
            a->result == b->result && a->reason == b->reason && a->override == b->override;
