@@ -51,8 +51,10 @@ enum pipeline { PORTIER, ZBAR };
 static const char *field(const char *path, const struct csv_record *r, int col, const char *name)
 {
     if (col < 0 || (size_t)col >= r->n_fields) {
-        fprintf(stderr, "bench_independent: %s:%zu: no '%s' field (regenerate the set with "
-                        "bench/frames/gen_frames.py)\n", path, r->line, name);
+        fprintf(stderr,
+                "bench_independent: %s:%zu: no '%s' field (regenerate the set with "
+                "bench/frames/gen_frames.py)\n",
+                path, r->line, name);
         exit(1);
     }
     return r->fields[col];
@@ -73,8 +75,8 @@ static void manifest_load(const char *path, struct manifest *m)
                 csv ? "no frames in the manifest" : err.message);
         exit(1);
     }
-    static const char *names[] = {"file", "module_px", "class", "expected", "seq", "index",
-                                  "scene"};
+    static const char *names[] = {"file", "module_px", "class", "expected",
+                                  "seq",  "index",     "scene"};
     int col[7];
     for (int i = 0; i < 7; i++)
         col[i] = csv_header_index(&csv->records[0], names[i]);
@@ -195,7 +197,8 @@ static const char *verdict(const struct state *st, size_t n, const struct frame_
 }
 
 /* A fresh pipeline whose reference is scene. */
-static struct reader_pipeline *fresh_pipeline(struct reader_pipeline *old, const struct image *scene)
+static struct reader_pipeline *fresh_pipeline(struct reader_pipeline *old,
+                                              const struct image *scene)
 {
     reader_pipeline_destroy(old);
     struct reader_pipeline *p = reader_pipeline_create();
@@ -351,7 +354,8 @@ int main(int argc, char **argv)
     const char *mode = argv[1];
     struct manifest m;
     int rc;
-    if (strcmp(mode, "decode") == 0 && (argc == 3 || (argc == 4 && !strcmp(argv[3], "--continuous")))) {
+    if (strcmp(mode, "decode") == 0 &&
+        (argc == 3 || (argc == 4 && !strcmp(argv[3], "--continuous")))) {
         manifest_load(argv[2], &m);
         rc = run_decode(&m, argc == 4);
     } else if (strcmp(mode, "cost") == 0 && (argc == 5 || argc == 6)) {

@@ -272,8 +272,8 @@ int main(int argc, char **argv)
     if (!ready)
         goto out;
     const char *rooms[] = {"entrance", "lag"};
-    conn_p = central_add_login(admin, CENTRAL_DEVICE, "bench-push", CENTRAL_AUTH_PASSWORD, rooms,
-                               2, "127.0.0.1", port);
+    conn_p = central_add_login(admin, CENTRAL_DEVICE, "bench-push", CENTRAL_AUTH_PASSWORD, rooms, 2,
+                               "127.0.0.1", port);
     conn_a = central_add_login(admin, CENTRAL_DEVICE, "bench-a", CENTRAL_AUTH_PASSWORD, rooms, 2,
                                "127.0.0.1", port);
     conn_b = central_add_login(admin, CENTRAL_DEVICE, "bench-b", CENTRAL_AUTH_PASSWORD, rooms, 2,

@@ -403,8 +403,7 @@ static long merge(PGconn *conn, const char *sql, const char *what)
 
 /* Refuses (unless force) to publish model version `local` over the central database's newer
  * one (res: its event row, columns event_id, model_version, published_at). */
-static bool publish_is_current(const PGresult *res, const char *local, const char *path,
-                               bool force)
+static bool publish_is_current(const PGresult *res, const char *local, const char *path, bool force)
 {
     if (PQntuples(res) != 1)
         return true;

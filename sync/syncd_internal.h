@@ -40,11 +40,11 @@ struct syncd {
     int64_t epoch;
 
     PGconn *conn;
-    bool model_published; /* the server holds our event's model */
+    bool model_published;          /* the server holds our event's model */
     int64_t central_model_version; /* portier.event.model_version when last read, -1 before */
-    bool retry_quarantine; /* set-aside scans are to be offered to the server again */
-    int64_t push_seq;     /* last pushed seq of this epoch */
-    int64_t push_rowid;   /* the local log is read from here for unpushed scans */
+    bool retry_quarantine;         /* set-aside scans are to be offered to the server again */
+    int64_t push_seq;              /* last pushed seq of this epoch */
+    int64_t push_rowid;            /* the local log is read from here for unpushed scans */
     struct syncd_cursor *cursors;
     size_t n_cursors, cap_cursors;
     int64_t attendees_version, revocations_version;
@@ -59,7 +59,7 @@ struct syncd {
 
     int failures; /* consecutive failed connections or cycles */
     int64_t next_connect_ns, next_poll_ns, next_local_ns, next_anchor_ns, next_ok_ns;
-    int64_t local_last_seq; /* store_last_seq at the last check */
+    int64_t local_last_seq;     /* store_last_seq at the last check */
     bool want_pull, want_model; /* pulls to make in the next cycle */
     bool hint_pull, hint_model; /* notifications heard, not yet acted on */
     int64_t next_hint_ns;       /* hints are acted on no earlier than this */

@@ -99,8 +99,7 @@ static int run_add(const struct cli_call *c, enum central_role role)
     PGconn *conn = central_connect(conninfo);
     if (conn == NULL)
         return CLI_FAILURE;
-    char *settings =
-        central_add_login(conn, role, name, auth, rooms, n_rooms, host, port);
+    char *settings = central_add_login(conn, role, name, auth, rooms, n_rooms, host, port);
     bool local = host == NULL && central_is_local(conn);
     central_close(conn);
     if (settings == NULL)

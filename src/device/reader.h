@@ -43,16 +43,16 @@
 #include "decoder.h"
 #include "image.h"
 
-#define READER_THUMB_W      40
-#define READER_THUMB_H      30
-#define READER_CELL_DELTA   8 /* grey levels of change of a thumbnail cell mean */
-#define READER_MARGIN_CELLS 1
+#define READER_THUMB_W       40
+#define READER_THUMB_H       30
+#define READER_CELL_DELTA    8 /* grey levels of change of a thumbnail cell mean */
+#define READER_MARGIN_CELLS  1
 #define READER_MIN_MODULE    2.0f /* pixels: the smallest modules the pre-test looks for */
 #define READER_UPSAMPLE_MAX  2.5f /* pixels: modules this small are decoded doubled */
 #define READER_TARGET_MODULE 3.5f /* pixels: large modules are shrunk no smaller than this */
-#define READER_SETTLE_TRIES 3
-#define READER_MAX_CODES    4 /* codes per frame */
-#define READER_RING         16
+#define READER_SETTLE_TRIES  3
+#define READER_MAX_CODES     4 /* codes per frame */
+#define READER_RING          16
 
 /* What one frame's processing did (for tests and diagnostics). */
 enum reader_action {

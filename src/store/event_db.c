@@ -591,8 +591,7 @@ bool event_revoke(const char *db_path, const char *attendee_id, uint32_t *num,
         log_warnx("%s: %s", db_path, sqlite3_errmsg(db));
         goto out;
     }
-    if (!sql_exec(db, db_path, EVENT_DB_BUMP_MODEL_VERSION_SQL) ||
-        !sql_exec(db, db_path, "COMMIT"))
+    if (!sql_exec(db, db_path, EVENT_DB_BUMP_MODEL_VERSION_SQL) || !sql_exec(db, db_path, "COMMIT"))
         goto out;
     in_tx = false;
     *num = (uint32_t)n;

@@ -59,8 +59,7 @@ bool privacy_forget_event_db(const char *db_path, const char *attendee_id, size_
     }
     sqlite3_finalize(st);
     st = NULL;
-    if (!sql_exec(db, db_path, EVENT_DB_BUMP_MODEL_VERSION_SQL) ||
-        !sql_exec(db, db_path, "COMMIT"))
+    if (!sql_exec(db, db_path, EVENT_DB_BUMP_MODEL_VERSION_SQL) || !sql_exec(db, db_path, "COMMIT"))
         goto out;
     in_tx = false;
     if (!sql_exec(db, db_path, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE)"))

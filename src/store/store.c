@@ -505,10 +505,11 @@ static bool prepare_all(struct store *st)
                    "SELECT coalesce(max(seq), 0) FROM scans WHERE device_id = ?1 AND "
                    "db_epoch = ?2",
                    &st->max_seq) &&
-           prepare(st,
-                   "INSERT OR IGNORE INTO scans (origin, " SCAN_COLUMNS ") VALUES "
-                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-                   &st->insert) &&
+           prepare(
+               st,
+               "INSERT OR IGNORE INTO scans (origin, " SCAN_COLUMNS ") VALUES "
+               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+               &st->insert) &&
            prepare(st, "SELECT id, " SCAN_COLUMNS " FROM scans WHERE id > ?1 ORDER BY id LIMIT ?2",
                    &st->read) &&
            prepare(st, "SELECT count(*) FROM scans", &st->count);

@@ -151,7 +151,8 @@ static void test_migrations(PGconn *super, struct pg_harness *pg)
     steps[n].version = (int)n + 5;
     CHECK(!central_migrate(conn, steps, n + 1, &applied));
     CHECK_QUERY(conn, "SELECT string_agg(name, ',' ORDER BY version) FROM portier.schema_version",
-                "001_initial,002_device_rooms,003_database_privileges,004_model_version,005_given_time,00x_test");
+                "001_initial,002_device_rooms,003_database_privileges,004_model_version,005_given_"
+                "time,00x_test");
     PQfinish(conn);
 }
 
@@ -318,8 +319,9 @@ static char *add_login(const char *what, const char *conninfo, const char *name,
 {
     char port_text[16];
     snprintf(port_text, sizeof port_text, "%d", port);
-    const char *argv[] = {"central",   what,    conninfo, name, auth, "--host", "127.0.0.1",
-                          "--port",    port_text, room ? "--room" : NULL, room, NULL};
+    const char *argv[] = {"central", what,        conninfo, name,      auth,
+                          "--host",  "127.0.0.1", "--port", port_text, room ? "--room" : NULL,
+                          room,      NULL};
     char *out = NULL;
     int rc = run_portier(&out, argv);
     CHECK_MSG(rc == 0, "%s %s exited with %d", what, name, rc);
@@ -640,8 +642,7 @@ static bool refused(PGconn *device, const struct scan *s, const char *expected)
 static void test_binding(PGconn *db, PGconn *device)
 {
     CHECK_QUERY(db, "SELECT rooms::text FROM portier.devices WHERE id = 'door-1'", "{aula}");
-    CHECK_QUERY(db, "SELECT rooms::text FROM portier.devices WHERE id = 'door-cert'",
-                "{entrance}");
+    CHECK_QUERY(db, "SELECT rooms::text FROM portier.devices WHERE id = 'door-cert'", "{entrance}");
     struct scan s;
     s = make_scan("door-1", 500, T0, "lab", "", "", SCAN_ROOM_CLOSE, RESULT_DENIED, REASON_OK);
     CHECK(refused(device, &s,
@@ -732,8 +733,9 @@ static void test_stale_publish(PGconn *db, const char *conninfo, const char *eve
     CHECK(run_portier(NULL, revoke) == 0);
     CHECK(publish_from(event_dir, conninfo, false, &err) == 0);
     free(err);
-    CHECK_QUERY(db, "SELECT model_version || '/' || (SELECT serial FROM portier.attendees"
-                    " WHERE id = 'A4') FROM portier.event",
+    CHECK_QUERY(db,
+                "SELECT model_version || '/' || (SELECT serial FROM portier.attendees"
+                " WHERE id = 'A4') FROM portier.event",
                 "3/2");
 
     CHECK(publish_from(stale, conninfo, false, &err) == 1);
@@ -744,15 +746,17 @@ static void test_stale_publish(PGconn *db, const char *conninfo, const char *eve
     CHECK(publish_from(old, conninfo, false, &err) == 1);
     CHECK_MSG(strstr(err, "(version 0)"), "old publish said: %s", err);
     free(err);
-    CHECK_QUERY(db, "SELECT model_version || '/' || (SELECT serial FROM portier.attendees"
-                    " WHERE id = 'A4') FROM portier.event",
+    CHECK_QUERY(db,
+                "SELECT model_version || '/' || (SELECT serial FROM portier.attendees"
+                " WHERE id = 'A4') FROM portier.event",
                 "3/2");
 
     /* --force publishes the older model: its badge serial comes back. */
     CHECK(publish_from(stale, conninfo, true, &err) == 0);
     free(err);
-    CHECK_QUERY(db, "SELECT model_version || '/' || (SELECT serial FROM portier.attendees"
-                    " WHERE id = 'A4') FROM portier.event",
+    CHECK_QUERY(db,
+                "SELECT model_version || '/' || (SELECT serial FROM portier.attendees"
+                " WHERE id = 'A4') FROM portier.event",
                 "2/1");
 
     /* A forget in the central database alone moves its model on. */
@@ -831,10 +835,11 @@ int main(void)
     const char *reserved[] = {"central", "add-device", conninfo, "portier_owner", NULL};
     CHECK(run_portier(NULL, reserved) == 2);
     /* A room the published model does not have: refused, and no role made. */
-    const char *ghost[] = {"central", "add-device", conninfo, "door-ghost", "--room", "ghost", NULL};
+    const char *ghost[] = {"central", "add-device", conninfo, "door-ghost",
+                           "--room",  "ghost",      NULL};
     CHECK(run_portier(NULL, ghost) == 1);
-    const char *bad_room[] = {"central", "add-device", conninfo, "door-ghost", "--room", "a b",
-                              NULL};
+    const char *bad_room[] = {"central", "add-device", conninfo, "door-ghost",
+                              "--room",  "a b",        NULL};
     CHECK(run_portier(NULL, bad_room) == 2);
     CHECK_QUERY(db, "SELECT count(*) FROM pg_roles WHERE rolname = 'door-ghost'", "0");
     cert_conninfo = add_login("add-device", conninfo, "door-cert", "--cert", pg->port, NULL);

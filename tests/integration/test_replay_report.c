@@ -43,10 +43,11 @@ static void write_file(const char *name, const char *text)
 static void make_event(void)
 {
     write_file("rooms.csv", "id,name,capacity\nhall,Great Hall,50\nsalon,Le Salon,4\n");
-    write_file("sessions.csv", "id,room,title,start,end\n"
-                               "keynote,hall,Keynote," DAY "10:00:00+01:00," DAY "11:00:00+01:00\n"
-                               "talk,salon,Small talk," DAY "11:15:00+01:00," DAY "12:00:00+01:00\n"
-                               "closing,hall,Closing," DAY "12:30:00+01:00," DAY "13:30:00+01:00\n");
+    write_file("sessions.csv",
+               "id,room,title,start,end\n"
+               "keynote,hall,Keynote," DAY "10:00:00+01:00," DAY "11:00:00+01:00\n"
+               "talk,salon,Small talk," DAY "11:15:00+01:00," DAY "12:00:00+01:00\n"
+               "closing,hall,Closing," DAY "12:30:00+01:00," DAY "13:30:00+01:00\n");
     struct strbuf att = {0};
     strbuf_puts(&att, "id,name,organisation,email,language,category,sessions\n");
     for (int i = 1; i <= N_PEOPLE; i++)
@@ -108,8 +109,8 @@ static void replay_day(void)
         const char *room = strcmp(devices[k], "ent") == 0 ? "entrance" : devices[k];
         CHECK(test_sh("cd %s && %s kiosk b-%s --device %s --room %s --mode %s --db %s.db "
                       "--camera none --scanner stdin --headless <%s.replay >%s.out 2>&1",
-                      dir, bin, devices[k], devices[k], room, modes[k], devices[k],
-                      devices[k], devices[k]) == 0);
+                      dir, bin, devices[k], devices[k], room, modes[k], devices[k], devices[k],
+                      devices[k]) == 0);
         strbuf_finish(days[k]);
     }
 }

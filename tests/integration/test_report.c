@@ -679,8 +679,8 @@ static void test_central_identical(void)
     CHECK(central_upload_scans(conn, scans, n_scans * 2 / 3, NULL, 0) == (long)(n_scans * 2 / 3));
     CHECK(central_upload_scans(conn, scans + n_scans / 3, n_scans - n_scans / 3, NULL, 0) ==
           (long)(n_scans - n_scans * 2 / 3));
-    char *org = central_add_login(conn, CENTRAL_ORGANISER, "reporter", CENTRAL_AUTH_PASSWORD,
-                                  NULL, 0, "127.0.0.1", NULL);
+    char *org = central_add_login(conn, CENTRAL_ORGANISER, "reporter", CENTRAL_AUTH_PASSWORD, NULL,
+                                  0, "127.0.0.1", NULL);
     CHECK(org != NULL);
     PQfinish(conn);
     if (org != NULL) {

@@ -406,8 +406,8 @@ static const char *token_of(const char *id)
 
 /* Makes the event, its badges, five kiosk bundles, the central database and device logins. */
 static char *device_conninfo[16];
-static const char *devices[] = {"door-1",  "door-2", "ent",   "salon-a", "salon-b",
-                                "reg",     "clock",  "alarm", "quar"};
+static const char *devices[] = {"door-1", "door-2", "ent",   "salon-a", "salon-b",
+                                "reg",    "clock",  "alarm", "quar"};
 static const char *device_rooms[] = {"hall",     "hall",     "entrance", "salon",   "salon",
                                      "entrance", "entrance", "entrance", "entrance"};
 
@@ -1084,8 +1084,18 @@ static void test_notify_flood(void)
 {
     char *k = path_join(dir, "k8"), *db = xasprintf("%s/alarm.db", dir);
     char *log = xasprintf("%s/sync-flood.log", dir);
-    char *argv[] = {(char *)bin, "sync", k, "--device", "alarm", "--db", db, "--central",
-                    (char *)conninfo_of("alarm"), "--poll-interval", "3600000", "--verbose",
+    char *argv[] = {(char *)bin,
+                    "sync",
+                    k,
+                    "--device",
+                    "alarm",
+                    "--db",
+                    db,
+                    "--central",
+                    (char *)conninfo_of("alarm"),
+                    "--poll-interval",
+                    "3600000",
+                    "--verbose",
                     NULL};
     struct proc d;
     proc_start(&d, argv, false, false, log);

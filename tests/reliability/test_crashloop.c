@@ -115,9 +115,8 @@ static bool central_setup(struct pg_harness *pg)
     bool ok = central_migrate(c, central_migrations, central_migration_count, NULL) &&
               central_publish(c, event_db, false, NULL);
     if (ok)
-        conninfo =
-            central_add_login(c, CENTRAL_DEVICE, DEVICE, CENTRAL_AUTH_PASSWORD, NULL, 0,
-                              "127.0.0.1", port);
+        conninfo = central_add_login(c, CENTRAL_DEVICE, DEVICE, CENTRAL_AUTH_PASSWORD, NULL, 0,
+                                     "127.0.0.1", port);
     free(event_db);
     PQfinish(c);
     return ok && conninfo != NULL;

@@ -62,10 +62,10 @@ static bool scan_equal(const struct scan *a, const struct scan *b)
     return strcmp(a->device_id, b->device_id) == 0 && a->db_epoch == b->db_epoch &&
            a->seq == b->seq && a->wall_ms == b->wall_ms && a->mono_ns == b->mono_ns &&
            strcmp(a->boot_id, b->boot_id) == 0 && a->clock_synced == b->clock_synced &&
-           a->clock_given == b->clock_given &&
-           strcmp(a->room, b->room) == 0 && strcmp(a->session, b->session) == 0 &&
-           strcmp(a->attendee, b->attendee) == 0 && a->mode == b->mode && a->kind == b->kind &&
-           a->result == b->result && a->reason == b->reason && a->override == b->override;
+           a->clock_given == b->clock_given && strcmp(a->room, b->room) == 0 &&
+           strcmp(a->session, b->session) == 0 && strcmp(a->attendee, b->attendee) == 0 &&
+           a->mode == b->mode && a->kind == b->kind && a->result == b->result &&
+           a->reason == b->reason && a->override == b->override;
 }
 
 /* Collects what store_read_scans hands out. */

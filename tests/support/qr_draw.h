@@ -63,8 +63,10 @@ static bool qr_batch_draw(struct qr_batch *b)
     }
     int rc = test_sh("/usr/bin/python3 '%s/../support/draw_qr.py' --batch '%s/list'", data, b->dir);
     if (rc != 0)
-        fprintf(stderr, "qr_batch_draw: draw_qr.py failed (%d): are python3-segno, python3-numpy "
-                        "and python3-opencv installed (scripts/setup.sh)?\n", rc);
+        fprintf(stderr,
+                "qr_batch_draw: draw_qr.py failed (%d): are python3-segno, python3-numpy "
+                "and python3-opencv installed (scripts/setup.sh)?\n",
+                rc);
     return rc == 0;
 }
 
