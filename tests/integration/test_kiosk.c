@@ -10,6 +10,7 @@
 
 #include "camera.h"
 #include "check.h"
+#include "csv_file.h"
 #include "shell.h"
 #include "csv.h"
 #include "store.h"
@@ -38,13 +39,9 @@ static void setup(void)
                      dir, bin, data, data, data, bin, bin);
     CHECK(rc == 0);
     char *path = path_join(dir, "badges/tokens.csv");
-    size_t len;
-    char *text = file_read_all(path, &len);
+    struct csv *csv = csv_read_file(path);
     free(path);
-    CHECK(text != NULL);
-    struct csv_error err;
-    struct csv *csv = csv_parse(text, len, &err);
-    free(text);
+    CHECK(csv != NULL);
     for (size_t i = 1; csv != NULL && i < csv->n_records && n_tokens < 64; i++) {
         ids[n_tokens] = xstrdup(csv->records[i].fields[0]);
         tokens[n_tokens++] = xstrdup(csv->records[i].fields[2]);

@@ -15,6 +15,7 @@
 
 #include "central.h"
 #include "check.h"
+#include "csv_file.h"
 #include "csv.h"
 #include "file.h"
 #include "pg_harness.h"
@@ -62,12 +63,8 @@ static void make_event(void)
     for (size_t k = 0; k < ARRAY_LEN(devices); k++)
         CHECK(test_sh("cd %s && %s bundle ev --out b-%s >/dev/null", dir, bin, devices[k]) == 0);
     char *path = xasprintf("%s/badges/tokens.csv", dir);
-    size_t len;
-    char *text = file_read_all(path, &len);
+    struct csv *csv = csv_read_file(path);
     free(path);
-    struct csv_error err;
-    struct csv *csv = text ? csv_parse(text, len, &err) : NULL;
-    free(text);
     CHECK(csv != NULL && csv->n_records == N_PEOPLE + 1);
     for (size_t i = 1; csv != NULL && i < csv->n_records; i++) {
         int n = atoi(csv->records[i].fields[0] + 1);
@@ -119,12 +116,8 @@ static void replay_day(void)
 static char *attendance(const char *sub, const char *session, const char *col)
 {
     char *path = xasprintf("%s/%s/attendance.csv", dir, sub);
-    size_t len;
-    char *text = file_read_all(path, &len);
+    struct csv *csv = csv_read_file(path);
     free(path);
-    struct csv_error err;
-    struct csv *csv = text ? csv_parse(text, len, &err) : NULL;
-    free(text);
     char *v = NULL;
     for (size_t c = 0; csv != NULL && csv->n_records > 0 && c < csv->records[0].n_fields; c++) {
         if (strcmp(csv->records[0].fields[c], col) != 0)

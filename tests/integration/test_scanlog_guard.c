@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "csv_file.h"
 #include "csv.h"
 #include "file.h"
 #include "shell.h"
@@ -42,13 +43,9 @@ static void setup(void)
     }
     CHECK(test_sh("cd %s && %s badges ev1 --out badges --format csv >/dev/null", dir, bin) == 0);
     char *path = path_join(dir, "badges/tokens.csv");
-    size_t len;
-    char *text = file_read_all(path, &len);
+    struct csv *csv = csv_read_file(path);
     free(path);
-    CHECK(text != NULL);
-    struct csv_error err;
-    struct csv *csv = csv_parse(text, len, &err);
-    free(text);
+    CHECK(csv != NULL);
     for (size_t i = 1; csv != NULL && i < csv->n_records && n_tokens < 8; i++)
         tokens[n_tokens++] = xstrdup(csv->records[i].fields[2]);
     csv_destroy(csv);

@@ -34,6 +34,7 @@
 
 #include "central.h"
 #include "check.h"
+#include "csv_file.h"
 #include "shell.h"
 #include "csv.h"
 #include "event.h"
@@ -375,13 +376,9 @@ static void write_file(const char *name, const char *text)
 static void load_tokens(const char *badges_dir)
 {
     char *path = xasprintf("%s/%s/tokens.csv", dir, badges_dir);
-    size_t len;
-    char *text = file_read_all(path, &len);
+    struct csv *csv = csv_read_file(path);
     free(path);
-    CHECK(text != NULL);
-    struct csv_error err;
-    struct csv *csv = text ? csv_parse(text, len, &err) : NULL;
-    free(text);
+    CHECK(csv != NULL);
     for (size_t i = 1; csv != NULL && i < csv->n_records && n_tokens < ARRAY_LEN(tokens); i++) {
         bool known = false;
         for (size_t j = 0; j < n_tokens && !known; j++)
