@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "kiosk.h"
+#include "kiosk_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,93 +33,7 @@
 #define FRAME_POLL_MS 10
 #define UI_FRAME_MS   16
 
-struct kiosk {
-    struct kiosk_settings settings;
-    struct event *event;
-    uint8_t pk[TOKEN_PUBLIC_KEY_LEN];
-    struct store *store;
-    int lock_fd; /* holds the scan log's lock file (take_log_lock) */
-    struct occupancy *occupancy;
-    struct rules *rules; /* NULL in overview mode */
-    size_t room;         /* occupancy room index (OCCUPANCY_ENTRANCE at the entrance) */
-    struct camera *camera;
-    struct reader *reader; /* NULL without a camera */
-    struct hid *hid;
-    char **synth_tokens;
-    size_t n_synth_tokens;
-
-    char boot_id[SCAN_BOOT_ID_MAX];
-    bool clock_synced;
-    int64_t clock_offset_ms; /* server - this kiosk's clock, as the sync daemon measured it */
-    int64_t mono_start_ns;
-    int64_t replay_ms;  /* latest "TIMESTAMP<TAB>TOKEN" time seen: the replay's clock */
-    int64_t last_rowid; /* scan log folded up to here */
-    int64_t next_tick_ns, next_fold_ns;
-    struct stat model_stat[2]; /* event.db and its -wal, to notice the sync daemon's changes */
-    int *last_counts;          /* overview: the counts last reported, per room */
-    int stop_pipe[2];
-    volatile sig_atomic_t stop;
-    bool store_failed; /* the last commit failed */
-    struct image frame;
-    struct strbuf line;
-
-    /* The screen (NULL when headless) and what it shows. */
-    struct ui *ui;
-    enum language lang;
-    int64_t *room_updated; /* per room: wall time of the last scan that moved its count */
-    uint64_t frame_serial;
-    struct ui_room_tile *tiles;
-    /* Slow facts, refreshed on the tick so that a frame never waits. */
-    struct ui_sync sync;
-    int64_t disk_free;
-    double camera_fps, decode_ms;
-    uint64_t fps_frames;
-    int64_t fps_since_ns;
-    bool frames_done; /* settings.max_frames reached */
-    bool replay;      /* the camera is a replay (camera_spec_is_replay) */
-    /* Screen timings: drawing a frame, and a camera frame's capture to its answer drawn. */
-    struct histogram *frame_times, *scan_to_pixels;
-    int64_t answer_pending_ns; /* capture time of the code whose answer is not drawn yet */
-};
-
 static struct kiosk *running; /* for the signal handler */
-
-/* The kiosk's wall clock: the real one, or one started at settings.clock_start_ms. */
-static int64_t wall_now(const struct kiosk *k)
-{
-    if (k->replay_ms != 0)
-        return k->replay_ms;
-    if (!k->settings.clock_fixed)
-        return time_now_ms();
-    return k->settings.clock_start_ms + (time_mono_ns() - k->mono_start_ns) / 1000000;
-}
-
-/* The system clock counts as synchronised when the kernel says so and its time is plausible
- * (time_is_sane): a clock before 2020 was never set, whatever the kernel believes. */
-static bool system_clock_synced(void)
-{
-    return sysclock_is_synchronised() && time_is_sane(time_now_ms());
-}
-
-/* Folds one scan of the log into the occupancy. */
-static bool fold_scan(const struct scan *s, void *ctx)
-{
-    struct kiosk *k = ctx;
-    size_t room = occupancy_room_index(k->occupancy, s->room);
-    if (room < k->event->n_rooms && s->result != RESULT_DENIED &&
-        s->wall_ms > k->room_updated[room])
-        k->room_updated[room] = s->wall_ms;
-    if (!occupancy_apply(k->occupancy, s))
-        log_debug("scan %s/%lld/%lld names something this event does not know; ignored",
-                  s->device_id, (long long)s->db_epoch, (long long)s->seq);
-    return true;
-}
-
-/* Folds whatever was added to the scan log since the last call (by us or the sync daemon). */
-static bool fold_new_scans(struct kiosk *k)
-{
-    return store_read_scans(k->store, k->last_rowid, fold_scan, k, &k->last_rowid);
-}
 
 static bool open_inputs(struct kiosk *k)
 {
@@ -144,72 +58,6 @@ static bool open_inputs(struct kiosk *k)
     if (k->hid == NULL)
         return false;
     return true;
-}
-
-/* Stats event.db and its WAL into st[2] (zeroed when absent). */
-static void model_stat(const struct kiosk *k, struct stat st[2])
-{
-    char *db = path_join(k->settings.kiosk_dir, EVENT_DB_NAME);
-    char *wal = xasprintf("%s-wal", db);
-    memset(st, 0, 2 * sizeof *st);
-    stat(db, &st[0]);
-    stat(wal, &st[1]);
-    free(db);
-    free(wal);
-}
-
-static bool stat_same(const struct stat *a, const struct stat *b)
-{
-    return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ino == b->st_ino;
-}
-
-/* Reloads the event model after the sync daemon changed it (attendees registered on site,
- * revocations) and derives the occupancy again from the whole log. On failure the kiosk goes
- * on with the model it has. */
-static void reload_model(struct kiosk *k)
-{
-    char *db = path_join(k->settings.kiosk_dir, EVENT_DB_NAME);
-    struct event *ev = event_load(db);
-    free(db);
-    if (ev == NULL) {
-        log_warnx("kiosk: the event model changed but could not be read; keeping the old one");
-        return;
-    }
-    struct occupancy *occ = occupancy_create(ev);
-    occupancy_bound_ahead(occ);
-    size_t room = occupancy_room_index(occ, k->settings.room_id);
-    struct rules *r = NULL;
-    if (room == OCCUPANCY_NONE ||
-        (k->settings.mode != MODE_OVERVIEW &&
-         (r = rules_create(ev, k->pk, &k->settings.rules, k->settings.room_id, k->settings.mode,
-                           k->settings.device_id)) == NULL)) {
-        log_warnx("kiosk: the new event model has no room '%s'; keeping the old one",
-                  k->settings.room_id);
-        occupancy_destroy(occ);
-        event_destroy(ev);
-        return;
-    }
-    rules_destroy(k->rules);
-    occupancy_destroy(k->occupancy);
-    event_destroy(k->event);
-    k->event = ev;
-    k->occupancy = occ;
-    k->rules = r;
-    k->room = room;
-    free(k->room_updated);
-    free(k->tiles);
-    free(k->last_counts);
-    k->room_updated = xcalloc(ev->n_rooms + 1, sizeof *k->room_updated);
-    k->tiles = xcalloc(ev->n_rooms + 1, sizeof *k->tiles);
-    k->last_counts = xcalloc(ev->n_rooms + 1, sizeof *k->last_counts);
-    for (size_t i = 0; i <= ev->n_rooms; i++)
-        k->last_counts[i] = -1;
-    k->last_rowid = 0;
-    if (!fold_new_scans(k))
-        log_warnx("kiosk: could not read the scan log again");
-    log_info("kiosk: event model reloaded (%zu attendees, %zu revocations)", ev->n_attendees,
-             ev->n_revocations);
 }
 
 struct kiosk *kiosk_create(const struct kiosk_settings *settings)
@@ -254,7 +102,7 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
     k->room_updated = xcalloc(k->event->n_rooms + 1, sizeof *k->room_updated);
     k->tiles = xcalloc(k->event->n_rooms + 1, sizeof *k->tiles);
     k->lang = settings->lang;
-    model_stat(k, k->model_stat);
+    kiosk_model_stat(k, k->model_stat);
     /* One deciding kiosk per log. A headless overview kiosk only reads (it cannot switch
      * mode or take staff actions), like the sync daemon, so it goes beside a running one. */
     bool reads_only = settings->mode == MODE_OVERVIEW && settings->headless;
@@ -262,10 +110,10 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
         goto fail;
     k->store = store_open(settings->db_path, settings->device_id);
     if (k->store == NULL || !store_bind_event(k->store, k->event->event_id, k->event->key_id) ||
-        !fold_new_scans(k))
+        !kiosk_fold_new_scans(k))
         goto fail;
     sysclock_boot_id(k->boot_id);
-    k->clock_synced = system_clock_synced();
+    k->clock_synced = kiosk_system_clock_synced();
     k->last_counts = xcalloc(k->event->n_rooms + 1, sizeof *k->last_counts);
     for (size_t i = 0; i <= k->event->n_rooms; i++)
         k->last_counts[i] = -1;
@@ -343,56 +191,6 @@ static void on_signal(int sig)
         kiosk_request_stop(running);
 }
 
-/* The count and capacity a decision reports: the room's, or the venue's at the entrance. */
-static void current_count(const struct kiosk *k, int64_t t, int *count, int *capacity)
-{
-    *count = occupancy_room_count(k->occupancy, k->room, t);
-    *capacity = k->room == OCCUPANCY_ENTRANCE ? 0 : k->event->rooms[k->room].capacity;
-}
-
-/* True while the scan log is the file at its path. Deleted or replaced under the kiosk, what
- * it appends is lost with the unlinked file: then the kiosk is in trouble (the trouble screen;
- * headless, it stops) until it is restarted on the file now at the path. */
-static bool log_in_place(struct kiosk *k)
-{
-    if (!store_file_moved(k->store))
-        return true;
-    if (!k->store_failed)
-        log_warnx("kiosk: %s was deleted or replaced while the kiosk ran; nothing more is "
-                  "confirmed: restart the kiosk (it opens the file now at that path, or makes a "
-                  "new one)",
-                  k->settings.db_path);
-    k->store_failed = true;
-    return false;
-}
-
-/* Stamps, stores and folds one of this kiosk's scans, then reports it. The order is the
- * durability promise: nothing is reported (or shown) before its commit returned. */
-static bool record(struct kiosk *k, struct scan *s, int64_t mono_ns, const char *name)
-{
-    s->mono_ns = mono_ns;
-    memcpy(s->boot_id, k->boot_id, sizeof s->boot_id);
-    s->clock_given = k->replay_ms != 0 || k->settings.clock_fixed;
-    s->clock_synced = k->clock_synced && !s->clock_given;
-    if (!log_in_place(k) || !store_append_scan(k->store, s)) {
-        k->store_failed = true;
-        log_warnx("kiosk: the scan could not be stored; it was NOT confirmed");
-        return false;
-    }
-    k->store_failed = false;
-    fold_scan(s, k);
-    if (k->settings.out != NULL) {
-        int count, capacity;
-        current_count(k, s->wall_ms, &count, &capacity);
-        strbuf_reset(&k->line);
-        decision_line_format(&k->line, s, name, count, capacity);
-        strbuf_putc(&k->line, '\n');
-        fwrite(k->line.data, 1, k->line.len, k->settings.out);
-        fflush(k->settings.out);
-    }
-    return true;
-}
-
 /* Records the session-end exits due at t. */
 static bool record_session_ends(struct kiosk *k, int64_t t)
 {
@@ -404,7 +202,7 @@ static bool record_session_ends(struct kiosk *k, int64_t t)
     for (size_t i = 0; i < n && ok; i++) {
         size_t a = occupancy_attendee_index(k->occupancy, exits[i].attendee);
         const char *name = a != OCCUPANCY_NONE ? k->event->attendees[a].name : NULL;
-        ok = record(k, &exits[i], time_mono_ns(), name);
+        ok = kiosk_record(k, &exits[i], time_mono_ns(), name);
     }
     free(exits);
     return ok;
@@ -523,12 +321,12 @@ static void record_staff_action(struct kiosk *k, enum scan_kind kind, enum scan_
     memset(&s, 0, sizeof s);
     snprintf(s.device_id, sizeof s.device_id, "%s", k->settings.device_id);
     snprintf(s.room, sizeof s.room, "%s", k->settings.room_id);
-    s.wall_ms = wall_now(k);
+    s.wall_ms = kiosk_now(k);
     s.mode = k->settings.mode;
     s.kind = kind;
     s.result = result;
     s.reason = REASON_OK;
-    record(k, &s, time_mono_ns(), NULL);
+    kiosk_record(k, &s, time_mono_ns(), NULL);
 }
 
 /* Applies a mode chosen in the staff menu: new rules for the new mode (none for overview). */
@@ -564,7 +362,7 @@ static void handle_ui(struct kiosk *k)
             break;
         case UI_ACTION_COUNT_ADJUST:
             if (k->room != OCCUPANCY_ENTRANCE || in.value > 0 ||
-                occupancy_room_count(k->occupancy, k->room, wall_now(k)) > 0)
+                occupancy_room_count(k->occupancy, k->room, kiosk_now(k)) > 0)
                 record_staff_action(k, SCAN_MANUAL, in.value > 0 ? RESULT_ADMITTED : RESULT_EXITED);
             break;
         case UI_ACTION_ROOM_CLOSE:
@@ -582,7 +380,7 @@ static void handle_ui(struct kiosk *k)
         }
     }
     struct ui_view v;
-    fill_view(k, &v, wall_now(k));
+    fill_view(k, &v, kiosk_now(k));
     int64_t t0 = time_mono_ns();
     ui_frame(k->ui, &v, mono_ms);
     int64_t t1 = time_mono_ns();
@@ -665,7 +463,7 @@ bool kiosk_handle_payload(struct kiosk *k, const uint8_t *payload, size_t len, i
     memset(&s, 0, sizeof s);
     if (rules_decide(k->rules, k->occupancy, payload, len, wall_ms, &s, &verdict) == RULES_IGNORED)
         return true;
-    if (!record(k, &s, mono_ns, verdict.attendee ? verdict.attendee->name : NULL))
+    if (!kiosk_record(k, &s, mono_ns, verdict.attendee ? verdict.attendee->name : NULL))
         return false;
     show_answer(k, &s, &verdict);
     return true;
@@ -693,15 +491,10 @@ static void report_overview(struct kiosk *k, int64_t t)
 /* The periodic tick: other processes' scans, the clock's state, session ends. */
 static void tick(struct kiosk *k)
 {
-    log_in_place(k);
-    struct stat st[2];
-    model_stat(k, st);
-    if (!stat_same(&st[0], &k->model_stat[0]) || !stat_same(&st[1], &k->model_stat[1])) {
-        memcpy(k->model_stat, st, sizeof st);
-        reload_model(k);
-    }
-    k->clock_synced = system_clock_synced();
-    int64_t t = wall_now(k);
+    kiosk_log_in_place(k);
+    kiosk_reload_if_changed(k);
+    k->clock_synced = kiosk_system_clock_synced();
+    int64_t t = kiosk_now(k);
     /* Lines on stdin may carry their own times (a replay): then session ends are recorded
      * when the replay's clock passes them, before each scan, never from the real clock. */
     if (k->replay_ms == 0 && strcmp(k->settings.scanner, "stdin") != 0)
@@ -717,14 +510,14 @@ static void handle_reader(struct kiosk *k)
 {
     struct reader_result res;
     while (reader_take(k->reader, &res))
-        kiosk_handle_payload(k, res.code.data, res.code.len, wall_now(k), res.frame_mono_ns);
+        kiosk_handle_payload(k, res.code.data, res.code.len, kiosk_now(k), res.frame_mono_ns);
 }
 
 static void handle_hid(struct kiosk *k)
 {
     struct hid_scan scan;
     while (hid_read(k->hid, &scan)) {
-        int64_t wall = wall_now(k);
+        int64_t wall = kiosk_now(k);
         if (scan.has_wall) {
             if (scan.wall_ms > k->replay_ms)
                 k->replay_ms = scan.wall_ms;
@@ -777,10 +570,10 @@ static void fold_due(struct kiosk *k, int64_t now)
     if (now < k->next_fold_ns)
         return;
     int64_t last = k->last_rowid;
-    if (!fold_new_scans(k))
+    if (!kiosk_fold_new_scans(k))
         log_warnx("kiosk: could not read new scans from the log; retrying");
     else if (k->last_rowid != last && k->rules == NULL && k->settings.out != NULL)
-        report_overview(k, wall_now(k));
+        report_overview(k, kiosk_now(k));
     k->next_fold_ns = now + (int64_t)FOLD_MS * 1000000;
 }
 

@@ -23,8 +23,11 @@
 #include "sysclock.h"
 #include "store.h"
 
-static const char schema_sql[] =
-    "PRAGMA user_version = 1;\n"
+/* The schema, as the steps that made it: step N brings a database from user_version N - 1 to N.
+ * A new Portier appends a step (and bumps EVENT_DB_VERSION); an older event.db is upgraded in
+ * place, in one transaction, the first time this Portier opens it (upgrade_if_older). */
+static const char *const schema_steps[] = {
+    /* 1: the first release */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
     "CREATE TABLE rooms(id TEXT PRIMARY KEY, name TEXT NOT NULL,\n"
     "  capacity INTEGER NOT NULL CHECK(capacity > 0), pos INTEGER NOT NULL DEFAULT 0);\n"
@@ -37,13 +40,66 @@ static const char schema_sql[] =
     "CREATE TABLE registrations(attendee TEXT NOT NULL REFERENCES attendees(id),\n"
     "  session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session));\n"
     "CREATE TABLE revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL,\n"
-    "  revoked_at TEXT NOT NULL, PRIMARY KEY(num, serial));\n";
+    "  revoked_at TEXT NOT NULL, PRIMARY KEY(num, serial));\n",
+};
 
-_Static_assert(EVENT_DB_VERSION == 1, "schema_sql sets user_version = 1");
+_Static_assert(sizeof schema_steps / sizeof schema_steps[0] == EVENT_DB_VERSION,
+               "one schema step per event.db version");
 
 const char *event_db_schema_sql(void)
 {
-    return schema_sql;
+    static char *sql;
+    if (sql == NULL) {
+        struct strbuf b = {0};
+        for (size_t i = 0; i < EVENT_DB_VERSION; i++)
+            strbuf_puts(&b, schema_steps[i]);
+        strbuf_printf(&b, "PRAGMA user_version = %d;\n", EVENT_DB_VERSION);
+        sql = b.data;
+    }
+    return sql;
+}
+
+const char *event_db_schema_step(int version)
+{
+    return version >= 1 && version <= EVENT_DB_VERSION ? schema_steps[version - 1] : NULL;
+}
+
+/* Brings an event.db made by an older Portier up to EVENT_DB_VERSION, in one transaction, when
+ * this process may write it. A read-only file stays as it is (check_header then says so). */
+static void upgrade_if_older(const char *db_path)
+{
+    sqlite3 *db = NULL;
+    if (access(db_path, W_OK) != 0 ||
+        sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *st = NULL;
+    int version = -1;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    char *format = version >= 1 && version < EVENT_DB_VERSION ? event_db_meta(db, "format") : NULL;
+    if (format != NULL && strcmp(format, "portier-event") == 0) {
+        bool ok = true;
+        for (int v = version; v < EVENT_DB_VERSION && ok; v++)
+            ok = sqlite3_exec(db, schema_steps[v], NULL, NULL, NULL) == SQLITE_OK;
+        char *set = xasprintf("PRAGMA user_version = %d", EVENT_DB_VERSION);
+        if (ok && sqlite3_exec(db, set, NULL, NULL, NULL) == SQLITE_OK &&
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+            log_info("%s: event database upgraded from version %d to %d", db_path, version,
+                     EVENT_DB_VERSION);
+        else
+            log_warnx("%s: cannot upgrade the event database from version %d: %s", db_path, version,
+                      sqlite3_errmsg(db));
+        free(set);
+    }
+    free(format);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
 }
 
 /* Returns a copy of a text column ("" for NULL). */
@@ -77,6 +133,8 @@ static sqlite3 *open_readonly(const char *db_path)
 {
     for (int attempt = 0;; attempt++) {
         rollback_hot_journal(db_path);
+        if (attempt == 0)
+            upgrade_if_older(db_path);
         sqlite3 *db = NULL;
         if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
             log_warnx("%s: cannot open: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
@@ -145,9 +203,17 @@ static bool check_header(sqlite3 *db, const char *db_path, uint32_t *event_id, u
         log_warnx("%s: not a Portier event database", db_path);
         goto out;
     }
-    if (version != EVENT_DB_VERSION) {
-        log_warnx("%s: event database version %d, this Portier reads version %d", db_path, version,
-                  EVENT_DB_VERSION);
+    if (version > EVENT_DB_VERSION) {
+        log_warnx("%s: event database version %d was made by a newer Portier (this one reads up "
+                  "to version %d): update Portier on this machine",
+                  db_path, version, EVENT_DB_VERSION);
+        goto out;
+    }
+    if (version < EVENT_DB_VERSION) {
+        log_warnx("%s: event database version %d is older than this Portier's (%d) and could "
+                  "not be upgraded here: open it once as a user who may write it (any portier "
+                  "command on the event), or make the bundle again",
+                  db_path, version, EVENT_DB_VERSION);
         goto out;
     }
     char *id_text = event_db_meta(db, "event_id");

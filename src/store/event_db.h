@@ -57,6 +57,10 @@
 struct event *event_load(const char *db_path);
 /* The SQL that creates an empty event.db (tables above and user_version). */
 const char *event_db_schema_sql(void);
+/* The SQL of one schema step (1..EVENT_DB_VERSION): what brings version - 1 to version. An
+ * older event.db is upgraded through the steps it lacks the first time it is opened by a
+ * process that may write it. */
+const char *event_db_schema_step(int version);
 /* Reads the event id from an event.db's meta table without loading the model. Logs why on
  * failure. */
 bool event_read_id(const char *db_path, uint32_t *event_id);

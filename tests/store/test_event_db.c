@@ -7,6 +7,7 @@
  * model_version, which a file made before versions lacks (counted as 0). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,6 +72,77 @@ static bool make_db(const char *path)
                            NULL, NULL, NULL) == SQLITE_OK;
     sqlite3_close(db);
     return ok;
+}
+
+static int user_version(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Sets path's user_version (a file "made by" another Portier). */
+static bool set_user_version(const char *path, int v)
+{
+    sqlite3 *db = NULL;
+    char *sql = xasprintf("PRAGMA user_version = %d", v);
+    bool ok = sqlite3_open(path, &db) == SQLITE_OK &&
+              sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    free(sql);
+    return ok;
+}
+
+/* Versions: a file of a newer Portier is refused; one of the first release (only step 1) is
+ * upgraded in place to EVENT_DB_VERSION when it may be written, and refused, unchanged, when
+ * it may not. */
+static void test_versions(const char *dir)
+{
+    char *path = path_join(dir, "versions.db");
+    CHECK(make_db(path));
+    CHECK(user_version(path) == EVENT_DB_VERSION);
+    CHECK(set_user_version(path, EVENT_DB_VERSION + 1));
+    CHECK(event_load(path) == NULL);
+    uint32_t id = 0;
+    CHECK(!event_read_id(path, &id));
+    CHECK(user_version(path) == EVENT_DB_VERSION + 1);
+    unlink(path);
+
+    /* The first release's file: step 1 only. */
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK &&
+          sqlite3_exec(db, event_db_schema_step(1), NULL, NULL, NULL) == SQLITE_OK &&
+          sqlite3_exec(db,
+                       "PRAGMA user_version = 1;"
+                       "INSERT INTO meta (key, value) VALUES ('format', 'portier-event'),"
+                       " ('event_id', '9'), ('key_id', '1'), ('name', 'Old'),"
+                       " ('timezone', 'UTC'), ('created', '2026-01-01T00:00:00Z');"
+                       "INSERT INTO rooms (id, name, capacity) VALUES ('aula', 'Aula', 10);"
+                       "INSERT INTO attendees (id, num, name, language, category)"
+                       " VALUES ('A0001', 1, 'Ann', 'en', 'attendee')",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK(event_db_schema_step(EVENT_DB_VERSION) != NULL &&
+          event_db_schema_step(EVENT_DB_VERSION + 1) == NULL);
+    if (EVENT_DB_VERSION > 1 && getuid() != 0) {
+        /* Read-only (root may write anyway): refused as it is. */
+        CHECK(chmod(path, 0400) == 0);
+        CHECK(event_load(path) == NULL);
+        CHECK(user_version(path) == 1);
+        CHECK(chmod(path, 0600) == 0);
+    }
+    struct event *ev = event_load(path);
+    CHECK(ev != NULL && ev->n_attendees == 1 && ev->event_id == 9);
+    event_destroy(ev);
+    CHECK(user_version(path) == EVENT_DB_VERSION);
+    free(path);
 }
 
 /* A child changes every attendee inside a transaction and dies before its commit. */
@@ -142,6 +214,8 @@ int main(void)
     sqlite3_close(db);
     test_model_version(fresh);
     free(fresh);
+
+    test_versions(tmpl);
 
     char *rm = xasprintf("rm -rf '%s'", tmpl);
     CHECK(system(rm) == 0);
