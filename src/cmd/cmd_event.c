@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "event.h"
+#include "import_map.h"
 #include "log.h"
 #include "roster.h"
 #include "timeutil.h"
@@ -14,6 +15,17 @@
 #include "file.h"
 #include "roster_db.h"
 #include "sysclock.h"
+
+/* Reads --from and --map into o; false (after a usage message) for an unknown --from. */
+static bool source_opts(const struct cli_call *c, struct roster_source_opts *o)
+{
+    *o = (struct roster_source_opts){config_get(c->cfg, "from"), config_get(c->cfg, "map"), stdout};
+    struct import_map *m =
+        o->from && strcmp(o->from, "portier") ? import_map_preset(o->from) : NULL;
+    bool known = o->from == NULL || strcmp(o->from, "portier") == 0 || m != NULL;
+    import_map_destroy(m);
+    return known;
+}
 
 /* portier init EVENT_DIR --name ... */
 static int run_init(const struct cli_call *c)
@@ -36,9 +48,13 @@ static int run_init(const struct cli_call *c)
                                : cp >= 0x2000 ? "a bidirectional control character"
                                               : "a control character");
     uint32_t event_id;
-    if (!roster_init_event(dir, name, tz, config_get(c->cfg, "rooms"),
-                           config_get(c->cfg, "sessions"), config_get(c->cfg, "attendees"),
-                           &event_id))
+    struct roster_source_opts o;
+    if (!source_opts(c, &o))
+        return cli_usage_error(c->spec, "--from: unknown source '%s' (use %s)", o.from,
+                               IMPORT_FROM_NAMES);
+    if (!roster_init_event_from(dir, name, tz, config_get(c->cfg, "rooms"),
+                                config_get(c->cfg, "sessions"), config_get(c->cfg, "attendees"), &o,
+                                &event_id))
         return CLI_FAILURE;
     char *db_path = path_join(dir, EVENT_DB_NAME);
     struct event *ev = event_load(db_path);
@@ -64,9 +80,15 @@ static int run_import(const struct cli_call *c)
     struct roster r = {0};
     struct roster_errors errs = {0};
     struct roster_import_counts counts;
+    struct roster_source_opts o;
+    if (!source_opts(c, &o)) {
+        rc = cli_usage_error(c->spec, "--from: unknown source '%s' (use %s)", o.from,
+                             IMPORT_FROM_NAMES);
+        goto out;
+    }
     if ((ev = event_load(db_path)) == NULL)
         goto out;
-    if (!roster_load_attendees(&r, config_get(c->cfg, "attendees"), ev, &errs)) {
+    if (!roster_load_attendees_from(&r, config_get(c->cfg, "attendees"), ev, &o, &errs)) {
         roster_errors_print(&errs);
         log_warnx("import: %zu problem%s found; nothing was imported", errs.n,
                   errs.n == 1 ? "" : "s");
@@ -76,8 +98,11 @@ static int run_import(const struct cli_call *c)
         log_warnx("import: nothing was imported");
         goto out;
     }
-    printf("portier import: %zu added, %zu updated, %zu unchanged\n", counts.added, counts.updated,
+    printf("portier import: %zu added, %zu updated, %zu unchanged", counts.added, counts.updated,
            counts.unchanged);
+    if (r.n_skipped > 0)
+        printf(", %zu skipped (cancelled in %s)", r.n_skipped, r.source);
+    printf("\n");
     if (counts.added + counts.updated > 0)
         printf("  next: portier badges %s --out DIR for the new badges, and portier bundle %s "
                "--out KIOSK_DIR for the kiosks\n",
@@ -130,12 +155,22 @@ static const struct config_option init_options[] = {
      "id,room,title,start,end (ISO 8601 with offset)", CONFIG_REQUIRED},
     {"attendees", CONFIG_STRING, NULL, 0, 0, NULL, "FILE",
      "id,name,organisation,email,language,category,sessions", CONFIG_REQUIRED},
+    {"from", CONFIG_CHOICE, "portier", 0, 0, "portier|pretix|eventbrite", NULL,
+     "the attendees file's system: portier (these columns),\n"
+     "pretix (order positions export) or eventbrite (attendee\n"
+     "report); see docs/imports.md",
+     0},
+    {"map", CONFIG_STRING, NULL, 0, 0, NULL, "FILE",
+     "a map of the attendees file's columns and tickets to\n"
+     "Portier's columns and sessions (docs/imports.md)",
+     0},
 };
 
 static const struct cli_spec init_spec = {
     .name = "init",
     .usage = "usage: portier init EVENT_DIR --name NAME --timezone TZ --rooms rooms.csv\n"
-             "                    --sessions sessions.csv --attendees attendees.csv\n",
+             "                    --sessions sessions.csv --attendees attendees.csv\n"
+             "                    [--from portier|pretix|eventbrite] [--map FILE]\n",
     .about = "Creates an event: EVENT_DIR/event.db, signing.key (secret, mode 0600) and "
              "verify.pub.\nEvery CSV fault is listed; nothing is written unless all files are "
              "valid. An existing\nevent is never overwritten.\n",
@@ -148,11 +183,21 @@ static const struct cli_spec init_spec = {
 static const struct config_option import_options[] = {
     {"attendees", CONFIG_STRING, NULL, 0, 0, NULL, "FILE",
      "the attendees to add or update, in the columns of 'portier init'", CONFIG_REQUIRED},
+    {"from", CONFIG_CHOICE, "portier", 0, 0, "portier|pretix|eventbrite", NULL,
+     "the attendees file's system: portier (these columns),\n"
+     "pretix (order positions export) or eventbrite (attendee\n"
+     "report); see docs/imports.md",
+     0},
+    {"map", CONFIG_STRING, NULL, 0, 0, NULL, "FILE",
+     "a map of the attendees file's columns and tickets to\n"
+     "Portier's columns and sessions (docs/imports.md)",
+     0},
 };
 
 static const struct cli_spec import_spec = {
     .name = "import",
-    .usage = "usage: portier import EVENT_DIR --attendees more.csv\n",
+    .usage = "usage: portier import EVENT_DIR --attendees more.csv [--from "
+             "portier|pretix|eventbrite] [--map FILE]\n",
     .about = "Adds new attendees and updates existing ones (same id) in EVENT_DIR/event.db, all "
              "or\nnothing. Existing attendees keep their badge. Then run 'portier badges' for new "
              "ones.\n",

@@ -67,6 +67,11 @@ static void record_finish(struct csv_record *rec)
 
 struct csv *csv_parse(const char *data, size_t len, struct csv_error *err)
 {
+    return csv_parse_sep(data, len, ',', err);
+}
+
+struct csv *csv_parse_sep(const char *data, size_t len, char sep, struct csv_error *err)
+{
     size_t pos = 0;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
@@ -124,7 +129,7 @@ struct csv *csv_parse(const char *data, size_t len, struct csv_error *err)
                     }
                     strbuf_putc(&sb, data[pos++]);
                 }
-                if (pos < len && data[pos] != ',' && line_break_len(data, len, pos) == 0) {
+                if (pos < len && data[pos] != sep && line_break_len(data, len, pos) == 0) {
                     fail(err, line,
                          "unexpected text after a closing quote (double a quote inside a "
                          "quoted field: \"\")",
@@ -133,7 +138,7 @@ struct csv *csv_parse(const char *data, size_t len, struct csv_error *err)
                 }
             } else {
                 size_t from = pos;
-                while (pos < len && data[pos] != ',' && data[pos] != '"' &&
+                while (pos < len && data[pos] != sep && data[pos] != '"' &&
                        line_break_len(data, len, pos) == 0)
                     pos++;
                 if (pos < len && data[pos] == '"') {
@@ -148,7 +153,7 @@ struct csv *csv_parse(const char *data, size_t len, struct csv_error *err)
                     only_empty_unquoted = false;
             }
             push_field(&rec, &field_cap, &sb);
-            if (pos < len && data[pos] == ',') {
+            if (pos < len && data[pos] == sep) {
                 pos++;
                 only_empty_unquoted = false;
                 continue;

@@ -32,6 +32,8 @@ struct csv_error {
 /* Parses data[0..len). Returns the records (owned by the caller, free with csv_destroy), or NULL
  * with *err filled in. An empty input gives zero records, not an error. */
 struct csv *csv_parse(const char *data, size_t len, struct csv_error *err);
+/* The same with another field separator: ';' or a tab (as spreadsheets write them). */
+struct csv *csv_parse_sep(const char *data, size_t len, char sep, struct csv_error *err);
 /* Frees a parse result; NULL is a no-op. */
 void csv_destroy(struct csv *csv);
 /* True when a spreadsheet opening a CSV file would take a text cell for a formula: it starts

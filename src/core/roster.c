@@ -76,6 +76,7 @@ void roster_finish(struct roster *r)
         free(a->name);
         free(a->organisation);
         free(a->email);
+        free(a->source_id);
         for (size_t k = 0; k < a->n_sessions; k++)
             free(a->sessions[k]);
         free(a->sessions);
@@ -83,6 +84,7 @@ void roster_finish(struct roster *r)
     free(r->rooms);
     free(r->sessions);
     free(r->attendees);
+    free(r->source);
     *r = (struct roster){0};
 }
 
@@ -200,18 +202,13 @@ static void sort_by_line(struct roster_errors *errs, size_t from)
     }
 }
 
-/* Parses data as a CSV whose header must name every column in names. Returns false after adding
- * errors when the file cannot be used at all. */
-static bool table_open(struct table *t, const char *file, const char *data, size_t len,
-                       const char *const *names, size_t n_names, struct roster_errors *errs)
+/* Checks that a parsed CSV's header names every column in names (the CSV is owned by t from
+ * here; freed on failure). Returns false after adding errors when the file cannot be used. */
+static bool table_check(struct table *t, const char *file, struct csv *csv,
+                        const char *const *names, size_t n_names, struct roster_errors *errs)
 {
-    struct csv_error cerr;
     t->file = file;
-    t->csv = csv_parse(data, len, &cerr);
-    if (t->csv == NULL) {
-        roster_errors_add(errs, "%s:%zu: %s", file, cerr.line, cerr.message);
-        return false;
-    }
+    t->csv = csv;
     struct strbuf want = {0};
     for (size_t i = 0; i < n_names; i++)
         strbuf_printf(&want, "%s%s", i ? "," : "", names[i]);
@@ -236,10 +233,14 @@ static bool table_open(struct table *t, const char *file, const char *data, size
             t->col[i] = (int)k;
         }
         if (t->col[i] < 0) {
+            struct strbuf found = {0};
+            for (size_t k = 0; k < h->n_fields; k++)
+                strbuf_printf(&found, "%s%s", k ? "," : "", h->fields[k]);
             roster_errors_add(errs,
                               "%s:%zu: missing required column '%s' (the header row must name "
-                              "the columns %s)",
-                              file, h->line, names[i], want.data);
+                              "the columns %s; it has %s)",
+                              file, h->line, names[i], want.data, found.len ? found.data : "none");
+            strbuf_finish(&found);
             ok = false;
         }
     }
@@ -250,6 +251,20 @@ done:
         t->csv = NULL;
     }
     return ok;
+}
+
+/* Parses data as a CSV (fields separated by sep) whose header must name every column in names.
+ * Returns false after adding errors when the file cannot be used at all. */
+static bool table_open(struct table *t, const char *file, const char *data, size_t len, char sep,
+                       const char *const *names, size_t n_names, struct roster_errors *errs)
+{
+    struct csv_error cerr;
+    struct csv *csv = csv_parse_sep(data, len, sep, &cerr);
+    if (csv == NULL) {
+        roster_errors_add(errs, "%s:%zu: %s", file, cerr.line, cerr.message);
+        return false;
+    }
+    return table_check(t, file, csv, names, n_names, errs);
 }
 
 /* Returns the i-th wanted field of a data row. */
@@ -389,7 +404,7 @@ bool roster_parse_rooms(struct roster *r, const char *file, const char *data, si
     static const char *const names[] = {"id", "name", "capacity"};
     struct table t;
     size_t before = errs->n;
-    if (!table_open(&t, file, data, len, names, ARRAY_LEN(names), errs))
+    if (!table_open(&t, file, data, len, r->sep ? r->sep : ',', names, ARRAY_LEN(names), errs))
         return false;
     size_t rows = t.csv->n_records - 1;
     struct id_line *ids = xcalloc(rows + 1, sizeof *ids);
@@ -496,7 +511,7 @@ bool roster_parse_sessions(struct roster *r, const char *file, const char *data,
     static const char *const names[] = {"id", "room", "title", "start", "end"};
     struct table t;
     size_t before = errs->n;
-    if (!table_open(&t, file, data, len, names, ARRAY_LEN(names), errs))
+    if (!table_open(&t, file, data, len, r->sep ? r->sep : ',', names, ARRAY_LEN(names), errs))
         return false;
     size_t rows = t.csv->n_records - 1;
     struct id_line *ids = xcalloc(rows + 1, sizeof *ids);
@@ -623,12 +638,27 @@ bool roster_parse_attendees(struct roster *r, const char *file, const char *data
                             const char *const *session_ids, size_t n_session_ids,
                             struct roster_errors *errs)
 {
+    struct csv_error cerr;
+    struct csv *csv = csv_parse_sep(data, len, r->sep ? r->sep : ',', &cerr);
+    if (csv == NULL) {
+        roster_errors_add(errs, "%s:%zu: %s", file, cerr.line, cerr.message);
+        return false;
+    }
+    return roster_parse_attendees_csv(r, file, csv, session_ids, n_session_ids, errs);
+}
+
+bool roster_parse_attendees_csv(struct roster *r, const char *file, struct csv *csv,
+                                const char *const *session_ids, size_t n_session_ids,
+                                struct roster_errors *errs)
+{
     static const char *const names[] = {"id",       "name",     "organisation", "email",
                                         "language", "category", "sessions"};
     struct table t;
     size_t before = errs->n;
-    if (!table_open(&t, file, data, len, names, ARRAY_LEN(names), errs))
+    if (!table_check(&t, file, csv, names, ARRAY_LEN(names), errs))
         return false;
+    /* The source's own id, when the rows came through an import map. */
+    int source_col = r->source != NULL ? csv_header_index(&t.csv->records[0], "source_id") : -1;
     size_t rows = t.csv->n_records - 1;
     struct id_line *ids = xcalloc(rows + 1, sizeof *ids);
     size_t n_ids = 0;
@@ -650,6 +680,8 @@ bool roster_parse_attendees(struct roster *r, const char *file, const char *data
             .category = CATEGORY_ATTENDEE,
             .line = rec->line,
         };
+        if (source_col >= 0 && *rec->fields[source_col] != '\0')
+            a.source_id = xstrdup(rec->fields[source_col]);
         if (check_id(&t, rec, "id", id, errs))
             ids[n_ids++] = (struct id_line){id, rec->line};
         if (check_nonempty(&t, rec, "name", name, errs))

@@ -57,6 +57,7 @@ struct roster_attendee {
     enum category category;
     char **sessions; /* session ids, in file order */
     size_t n_sessions;
+    char *source_id; /* the row's id in the system it came from (import map), or NULL */
     size_t line;
 };
 
@@ -68,6 +69,9 @@ struct roster {
     size_t n_sessions;
     struct roster_attendee *attendees;
     size_t n_attendees;
+    char sep;         /* the separator of the file parsed next: ',' (also when 0), ';' or tab */
+    char *source;     /* the system the attendees came from (import map), or NULL */
+    size_t n_skipped; /* rows the import map skipped (cancelled orders) */
 };
 void roster_finish(struct roster *r);
 
@@ -93,5 +97,12 @@ bool roster_parse_sessions(struct roster *r, const char *file, const char *data,
 bool roster_parse_attendees(struct roster *r, const char *file, const char *data, size_t len,
                             const char *const *session_ids, size_t n_session_ids,
                             struct roster_errors *errs);
+
+struct csv;
+/* The same from a parsed CSV in attendees.csv's columns (an import map's output, whose
+ * "source_id" column is read when r->source is set). Takes ownership of csv. */
+bool roster_parse_attendees_csv(struct roster *r, const char *file, struct csv *csv,
+                                const char *const *session_ids, size_t n_session_ids,
+                                struct roster_errors *errs);
 
 #endif

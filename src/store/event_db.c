@@ -41,6 +41,7 @@ static const char *const schema_steps[] = {
     "  session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session));\n"
     "CREATE TABLE revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL,\n"
     "  revoked_at TEXT NOT NULL, PRIMARY KEY(num, serial));\n",
+    EVENT_DB_STEP_ATTENDEE_SOURCES, /* 2: imports from other systems (event_db.h) */
 };
 
 _Static_assert(sizeof schema_steps / sizeof schema_steps[0] == EVENT_DB_VERSION,
@@ -700,7 +701,7 @@ static bool make_bundle_db(const char *src_path, const char *tmp)
     if (!sql_exec(db, tmp,
                   "PRAGMA secure_delete = ON;"
                   "BEGIN;"
-                  "UPDATE attendees SET email = NULL;"
+                  "UPDATE attendees SET email = NULL; DELETE FROM attendee_sources;"
                   "INSERT OR REPLACE INTO meta(key, value) VALUES('bundle', '1');"
                   "COMMIT;"
                   "VACUUM;"))

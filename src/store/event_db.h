@@ -24,6 +24,11 @@
  *                 session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session))
  *   revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL, revoked_at TEXT NOT NULL,
  *               PRIMARY KEY(num, serial))
+ *   attendee_sources(source TEXT NOT NULL, source_id TEXT NOT NULL,      -- since version 2
+ *                    attendee TEXT NOT NULL REFERENCES attendees(id), PRIMARY KEY(source,
+ * source_id))
+ *       -- an imported attendee's id in the system the import came from (source: 'pretix',
+ *       -- 'eventbrite' or a map's name); empty in a kiosk bundle
  *
  * `num` is the attendee's compact number (1, 2, 3, ... in import order, never reused): the badge
  * token carries it rather than the textual id so that the QR code stays at version 5.
@@ -40,11 +45,17 @@
 
 #include "event.h"
 
-#define EVENT_DB_VERSION       1
+#define EVENT_DB_VERSION       2
 #define EVENT_DB_NAME          "event.db"
 #define EVENT_SIGNING_KEY_NAME "signing.key"
 #define EVENT_VERIFY_KEY_NAME  "verify.pub"
 #define EVENT_DB_MODEL_VERSION "model_version" /* the meta key */
+
+/* Schema step 2: attendees imported from another system (pretix, Eventbrite, a map) keep that
+ * system's own id, so that a re-import of an updated export updates the same people. */
+#define EVENT_DB_STEP_ATTENDEE_SOURCES                                                             \
+    "CREATE TABLE attendee_sources(source TEXT NOT NULL, source_id TEXT NOT NULL,\n"               \
+    "  attendee TEXT NOT NULL REFERENCES attendees(id), PRIMARY KEY(source, source_id));\n"
 
 /* Bumps meta model_version by one (from 0 when absent): run it inside the transaction of
  * every change of the model. */

@@ -15,10 +15,14 @@
 
 #include <sodium.h>
 
+#include "csv.h"
+#include "dialect.h"
 #include "event_db.h"
 #include "file.h"
+#include "import_map.h"
 #include "sqlutil.h"
 #include "sysclock.h"
+#include "textconv.h"
 #include "timeutil.h"
 #include "token.h"
 #include "util.h"
@@ -39,15 +43,116 @@ static char *read_input(const char *path, size_t *len, struct roster_errors *err
     return data;
 }
 
-bool roster_load(struct roster *r, const char *rooms_path, const char *sessions_path,
-                 const char *attendees_path, struct roster_errors *errs)
+/* Returns the line (1-based) of byte offset off. */
+static size_t line_at(const char *data, size_t off)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < off; i++)
+        line += data[i] == '\n';
+    return line;
+}
+
+/* Reads a file in any dialect that spreadsheets write as UTF-8 text (NUL-terminated, owned by
+ * the caller), sets r->sep to its separator and prints its dialect to say (when not NULL). */
+static char *read_text(struct roster *r, const char *path, FILE *say, size_t *len,
+                       struct roster_errors *errs)
+{
+    size_t raw_len, bad, line;
+    char *raw = read_input(path, &raw_len, errs);
+    if (raw == NULL)
+        return NULL;
+    enum dialect_encoding enc;
+    const char *why;
+    char *text = NULL;
+    if (!dialect_detect_encoding(raw, raw_len, &enc, &bad, &why)) {
+        roster_errors_add(errs, "%s:%zu: byte 0x%02X: %s", base_name(path), line_at(raw, bad),
+                          (unsigned char)raw[bad], why);
+    } else if ((text = textconv_to_utf8(raw, raw_len, enc, len, &line)) == NULL) {
+        roster_errors_add(errs,
+                          "%s:%zu: this line cannot be read as %s: save the file again as "
+                          "\"CSV UTF-8\"",
+                          base_name(path), line, dialect_encoding_name(enc));
+    } else {
+        r->sep = dialect_sniff_separator(text, *len);
+        if (say != NULL)
+            fprintf(say, "  %s: %s, %s\n", base_name(path), dialect_encoding_name(enc),
+                    dialect_separator_name(r->sep));
+    }
+    free(raw);
+    return text;
+}
+
+/* True when o asks for Portier's own columns. */
+static bool native_columns(const struct roster_source_opts *o)
+{
+    return o == NULL ||
+           (o->map_path == NULL && (o->from == NULL || strcmp(o->from, "portier") == 0));
+}
+
+/* The import map that o asks for: a preset, a map file, or a preset extended by a file. */
+static struct import_map *load_map(const struct roster_source_opts *o, struct roster_errors *errs)
+{
+    struct import_map *m = NULL;
+    if (o->from != NULL && strcmp(o->from, "portier") != 0 &&
+        (m = import_map_preset(o->from)) == NULL) {
+        roster_errors_add(errs, "--from: unknown source '%s' (use %s)", o->from, IMPORT_FROM_NAMES);
+        return NULL;
+    }
+    if (o->map_path == NULL)
+        return m;
+    size_t len;
+    char *text = read_input(o->map_path, &len, errs);
+    if (text == NULL) {
+        import_map_destroy(m);
+        return NULL;
+    }
+    m = import_map_parse(m, base_name(o->map_path), text, len, errs);
+    free(text);
+    return m;
+}
+
+/* Reads and validates an attendees file in Portier's columns or through an import map. */
+static bool parse_attendees_file(struct roster *r, const char *path,
+                                 const struct roster_source_opts *o, const char *const *ids,
+                                 size_t n_ids, struct roster_errors *errs)
+{
+    size_t before = errs->n, len;
+    char *data = read_text(r, path, o ? o->say : NULL, &len, errs);
+    if (data == NULL)
+        return false;
+    if (native_columns(o)) {
+        roster_parse_attendees(r, base_name(path), data, len, ids, n_ids, errs);
+        free(data);
+        return errs->n == before;
+    }
+    struct import_map *m = load_map(o, errs);
+    struct csv_error cerr;
+    struct csv *in = m ? csv_parse_sep(data, len, r->sep, &cerr) : NULL;
+    free(data);
+    if (m != NULL && in == NULL)
+        roster_errors_add(errs, "%s:%zu: %s", base_name(path), cerr.line, cerr.message);
+    struct csv *out = in ? import_map_apply(m, base_name(path), in, errs, &r->n_skipped) : NULL;
+    if (out != NULL) {
+        free(r->source);
+        r->source = xstrdup(import_map_source(m));
+        roster_parse_attendees_csv(r, base_name(path), out, ids, n_ids, errs);
+    }
+    csv_destroy(in);
+    import_map_destroy(m);
+    return errs->n == before;
+}
+
+bool roster_load_from(struct roster *r, const char *rooms_path, const char *sessions_path,
+                      const char *attendees_path, const struct roster_source_opts *o,
+                      struct roster_errors *errs)
 {
     size_t before = errs->n;
     size_t len;
     char *data;
     bool rooms_ok = false, sessions_ok = false;
+    FILE *say = o ? o->say : NULL;
 
-    if ((data = read_input(rooms_path, &len, errs)) != NULL) {
+    if ((data = read_text(r, rooms_path, say, &len, errs)) != NULL) {
         rooms_ok = roster_parse_rooms(r, base_name(rooms_path), data, len, errs);
         free(data);
     }
@@ -56,7 +161,7 @@ bool roster_load(struct roster *r, const char *rooms_path, const char *sessions_
     const char **ids = xcalloc(r->n_rooms + 1, sizeof *ids);
     for (size_t i = 0; i < r->n_rooms; i++)
         ids[i] = r->rooms[i].id;
-    if ((data = read_input(sessions_path, &len, errs)) != NULL) {
+    if ((data = read_text(r, sessions_path, say, &len, errs)) != NULL) {
         sessions_ok = roster_parse_sessions(r, base_name(sessions_path), data, len,
                                             rooms_ok ? ids : NULL, r->n_rooms, errs);
         free(data);
@@ -65,29 +170,32 @@ bool roster_load(struct roster *r, const char *rooms_path, const char *sessions_
     ids = xcalloc(r->n_sessions + 1, sizeof *ids);
     for (size_t i = 0; i < r->n_sessions; i++)
         ids[i] = r->sessions[i].id;
-    if ((data = read_input(attendees_path, &len, errs)) != NULL) {
-        roster_parse_attendees(r, base_name(attendees_path), data, len, sessions_ok ? ids : NULL,
-                               r->n_sessions, errs);
-        free(data);
-    }
+    parse_attendees_file(r, attendees_path, o, sessions_ok ? ids : NULL, r->n_sessions, errs);
     free(ids);
     return errs->n == before;
+}
+
+bool roster_load(struct roster *r, const char *rooms_path, const char *sessions_path,
+                 const char *attendees_path, struct roster_errors *errs)
+{
+    return roster_load_from(r, rooms_path, sessions_path, attendees_path, NULL, errs);
+}
+
+bool roster_load_attendees_from(struct roster *r, const char *path, const struct event *ev,
+                                const struct roster_source_opts *o, struct roster_errors *errs)
+{
+    const char **ids = xcalloc(ev->n_sessions + 1, sizeof *ids);
+    for (size_t i = 0; i < ev->n_sessions; i++)
+        ids[i] = ev->sessions[i].id;
+    bool ok = parse_attendees_file(r, path, o, ids, ev->n_sessions, errs);
+    free(ids);
+    return ok;
 }
 
 bool roster_load_attendees(struct roster *r, const char *path, const struct event *ev,
                            struct roster_errors *errs)
 {
-    size_t len;
-    char *data = read_input(path, &len, errs);
-    if (data == NULL)
-        return false;
-    const char **ids = xcalloc(ev->n_sessions + 1, sizeof *ids);
-    for (size_t i = 0; i < ev->n_sessions; i++)
-        ids[i] = ev->sessions[i].id;
-    bool ok = roster_parse_attendees(r, base_name(path), data, len, ids, ev->n_sessions, errs);
-    free(ids);
-    free(data);
-    return ok;
+    return roster_load_attendees_from(r, path, ev, NULL, errs);
 }
 
 /* Prepares a statement; logs and returns NULL on error. */
@@ -146,6 +254,21 @@ static bool insert_registrations(sqlite3 *db, const char *what, sqlite3_stmt *re
             return false;
     }
     return true;
+}
+
+#define SOURCE_INSERT_SQL                                                                          \
+    "INSERT OR REPLACE INTO attendee_sources(source, source_id, attendee) VALUES(?,?,?)"
+
+/* Records an imported attendee's id in the system it came from (nothing for a native row). */
+static bool remember_source(sqlite3 *db, const char *what, sqlite3_stmt *src, const char *source,
+                            const struct roster_attendee *a)
+{
+    if (source == NULL || a->source_id == NULL)
+        return true;
+    bind_text(src, 1, source);
+    bind_text(src, 2, a->source_id);
+    bind_text(src, 3, a->id);
+    return step_done(db, what, src);
 }
 
 /* fsyncs a file by path. */
@@ -228,7 +351,8 @@ static bool write_attendees(sqlite3 *db, const char *what, const struct roster *
                 "serial) VALUES(?,?,?,?,?,?,?,0)");
     sqlite3_stmt *reg =
         prepare(db, what, "INSERT INTO registrations(attendee, session) VALUES(?,?)");
-    bool ok = st != NULL && reg != NULL;
+    sqlite3_stmt *src = prepare(db, what, SOURCE_INSERT_SQL);
+    bool ok = st != NULL && reg != NULL && src != NULL;
     for (size_t i = 0; ok && i < r->n_attendees; i++) {
         const struct roster_attendee *a = &r->attendees[i];
         bind_text(st, 1, a->id);
@@ -238,10 +362,12 @@ static bool write_attendees(sqlite3 *db, const char *what, const struct roster *
         bind_text(st, 5, a->email);
         bind_text(st, 6, language_name(a->language));
         bind_text(st, 7, category_name(a->category));
-        ok = step_done(db, what, st) && insert_registrations(db, what, reg, a);
+        ok = step_done(db, what, st) && insert_registrations(db, what, reg, a) &&
+             remember_source(db, what, src, r->source, a);
     }
     sqlite3_finalize(st);
     sqlite3_finalize(reg);
+    sqlite3_finalize(src);
     return ok;
 }
 
@@ -356,7 +482,7 @@ static bool attendee_unchanged(sqlite3 *db, const char *what, sqlite3_stmt *row,
 
 /* The statements roster_import runs, prepared once. */
 struct import_stmts {
-    sqlite3_stmt *find, *regs, *ins, *upd, *del, *reg, *meta;
+    sqlite3_stmt *find, *regs, *ins, *upd, *del, *reg, *meta, *src_find, *src_ins;
 };
 
 /* Prepares every statement of an import; false when any fails (each failure logged). */
@@ -376,7 +502,11 @@ static bool prepare_import(sqlite3 *db, const char *what, struct import_stmts *q
     q->del = prepare(db, what, "DELETE FROM registrations WHERE attendee = ?");
     q->reg = prepare(db, what, "INSERT INTO registrations(attendee, session) VALUES(?,?)");
     q->meta = prepare(db, what, "SELECT value FROM meta WHERE key = 'next_num'");
-    return q->find && q->regs && q->ins && q->upd && q->del && q->reg && q->meta;
+    q->src_find = prepare(
+        db, what, "SELECT attendee FROM attendee_sources WHERE source = ? AND source_id = ?");
+    q->src_ins = prepare(db, what, SOURCE_INSERT_SQL);
+    return q->find && q->regs && q->ins && q->upd && q->del && q->reg && q->meta && q->src_find &&
+           q->src_ins;
 }
 
 /* Finalizes the statements of an import (NULL ones included). */
@@ -389,6 +519,8 @@ static void finalize_import(struct import_stmts *q)
     sqlite3_finalize(q->del);
     sqlite3_finalize(q->reg);
     sqlite3_finalize(q->meta);
+    sqlite3_finalize(q->src_find);
+    sqlite3_finalize(q->src_ins);
 }
 
 /* Reads the number the next new attendee gets from meta. */
@@ -443,10 +575,31 @@ static bool insert_attendee(sqlite3 *db, const char *what, const struct import_s
     return step_done(db, what, q->ins);
 }
 
-/* Imports one attendee: unchanged, updated or added, and counted as such. */
-static bool import_attendee(sqlite3 *db, const char *what, const struct import_stmts *q,
-                            const struct roster_attendee *a, long long *next_num,
-                            struct roster_import_counts *counts)
+/* Finds the attendee that a source's row was imported as before; *id is NULL when none
+ * (owned by the caller). */
+static bool known_source(sqlite3 *db, const char *what, const struct import_stmts *q,
+                         const char *source, const struct roster_attendee *a, char **id)
+{
+    *id = NULL;
+    if (source == NULL || a->source_id == NULL)
+        return true;
+    bind_text(q->src_find, 1, source);
+    bind_text(q->src_find, 2, a->source_id);
+    int rc = sqlite3_step(q->src_find);
+    if (rc == SQLITE_ROW)
+        *id = xstrdup((const char *)sqlite3_column_text(q->src_find, 0));
+    sqlite3_reset(q->src_find);
+    sqlite3_clear_bindings(q->src_find);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return true;
+    log_warnx("%s: %s", what, sqlite3_errmsg(db));
+    return false;
+}
+
+/* Imports one row under its id. */
+static bool import_row(sqlite3 *db, const char *what, const struct import_stmts *q,
+                       const struct roster_attendee *a, long long *next_num,
+                       struct roster_import_counts *counts)
 {
     bind_text(q->find, 1, a->id);
     int rc = sqlite3_step(q->find);
@@ -471,6 +624,25 @@ static bool import_attendee(sqlite3 *db, const char *what, const struct import_s
     return insert_registrations(db, what, q->reg, a);
 }
 
+/* Imports one attendee: unchanged, updated or added, and counted as such. A row from another
+ * system updates the attendee its source id was imported as, whatever id the row now gives. */
+static bool import_attendee(sqlite3 *db, const char *what, const struct import_stmts *q,
+                            const char *source, const struct roster_attendee *row,
+                            long long *next_num, struct roster_import_counts *counts)
+{
+    char *known;
+    if (!known_source(db, what, q, source, row, &known))
+        return false;
+    struct roster_attendee copy = *row;
+    if (known != NULL)
+        copy.id = known;
+    const struct roster_attendee *a = &copy;
+    bool ok = import_row(db, what, q, a, next_num, counts) &&
+              remember_source(db, what, q->src_ins, source, a);
+    free(known);
+    return ok;
+}
+
 bool roster_import(const struct roster *r, const char *db_path, struct roster_import_counts *counts)
 {
     const char *what = db_path;
@@ -492,7 +664,7 @@ bool roster_import(const struct roster *r, const char *db_path, struct roster_im
     if (!prepare_import(db, what, &q) || !read_next_num(what, q.meta, &next_num))
         goto out;
     for (size_t i = 0; i < r->n_attendees; i++) {
-        if (!import_attendee(db, what, &q, &r->attendees[i], &next_num, counts))
+        if (!import_attendee(db, what, &q, r->source, &r->attendees[i], &next_num, counts))
             goto out;
     }
     char num[32];
@@ -514,6 +686,15 @@ bool roster_init_event(const char *event_dir, const char *name, const char *time
                        const char *rooms_path, const char *sessions_path,
                        const char *attendees_path, uint32_t *event_id_out)
 {
+    return roster_init_event_from(event_dir, name, timezone, rooms_path, sessions_path,
+                                  attendees_path, NULL, event_id_out);
+}
+
+bool roster_init_event_from(const char *event_dir, const char *name, const char *timezone,
+                            const char *rooms_path, const char *sessions_path,
+                            const char *attendees_path, const struct roster_source_opts *o,
+                            uint32_t *event_id_out)
+{
     bool ok = false, keys_written = false;
     struct roster r = {0};
     struct roster_errors errs = {0};
@@ -533,7 +714,7 @@ bool roster_init_event(const char *event_dir, const char *name, const char *time
                   event_dir, path_exists(db_path) ? EVENT_DB_NAME : EVENT_SIGNING_KEY_NAME);
         goto out;
     }
-    if (!roster_load(&r, rooms_path, sessions_path, attendees_path, &errs)) {
+    if (!roster_load_from(&r, rooms_path, sessions_path, attendees_path, o, &errs)) {
         roster_errors_print(&errs);
         log_warnx("init: %zu problem%s found; nothing was written", errs.n, errs.n == 1 ? "" : "s");
         goto out;

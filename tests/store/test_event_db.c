@@ -142,6 +142,14 @@ static void test_versions(const char *dir)
     CHECK(ev != NULL && ev->n_attendees == 1 && ev->event_id == 9);
     event_destroy(ev);
     CHECK(user_version(path) == EVENT_DB_VERSION);
+    /* Step 2 (imports from other systems): the old file gained attendee_sources, and an
+     * import through it remembers the source's id. */
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK &&
+          sqlite3_exec(db,
+                       "INSERT INTO attendee_sources (source, source_id, attendee)"
+                       " VALUES ('pretix', 'X7K2P-1', 'A0001')",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
     free(path);
 }
 
