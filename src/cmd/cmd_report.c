@@ -26,7 +26,8 @@ static int run_report(const struct cli_call *c)
     if ((n_dbs > 0) == (central != NULL))
         return cli_usage_error(c->spec, "give either --db (one or more) or --central");
     struct report_csv_format fmt = {config_get(c->cfg, "csv-sep")[0],
-                                    config_get_bool(c->cfg, "bom")};
+                                    config_get_bool(c->cfg, "bom"),
+                                    config_get_bool(c->cfg, "xlsx")};
     return report_run(config_get(c->cfg, "event"), dbs, n_dbs, central, config_get(c->cfg, "out"),
                       &fmt, stdout)
                ? CLI_OK
@@ -48,13 +49,15 @@ static const struct config_option options[] = {
      0},
     {"bom", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
      "start the CSV files with a UTF-8 byte order mark (for Excel)", 0},
+    {"xlsx", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
+     "also write report.xlsx: one workbook, a sheet per CSV file", 0},
 };
 
 static const struct cli_spec spec = {
     .name = "report",
     .usage = "usage: portier report (--db PATH ... | --central CONNINFO) --event EVENT_DIR --out "
              "DIR\n"
-             "                      [--csv-sep ','|';'] [--bom]\n",
+             "                      [--csv-sep ','|';'] [--bom] [--xlsx]\n",
     .about = "Attendance reports from the kiosks' databases collected after the event (merged: a "
              "scan\nheld by several kiosks counts once) or from the central database. Writes into "
              "DIR:\n"
@@ -63,7 +66,8 @@ static const struct cli_spec spec = {
              "  " REPORT_ATTENDEES_CSV "   per attendee: check-in, sessions, minutes in each\n"
              "  " REPORT_OCCUPANCY_CSV "   per 5 minutes: people in each room and in the venue\n"
              "  " REPORT_ARRIVALS_CSV "    per 5 minutes: check-ins at the entrance\n"
-             "  " REPORT_HTML "     all of it on one page with charts (prints on A4)\n",
+             "  " REPORT_HTML "     all of it on one page with charts (prints on A4)\n"
+             "  " REPORT_XLSX "     with --xlsx: the CSV files as the sheets of one workbook\n",
     .options = options,
     .n_options = ARRAY_LEN(options),
     .run = run_report,

@@ -168,6 +168,15 @@ static bool write_one(const char *dir, const char *name, char *text)
     return ok;
 }
 
+/* Writes report.xlsx into dir. */
+static bool write_xlsx(const struct report *r, const char *dir)
+{
+    char *path = path_join(dir, REPORT_XLSX);
+    bool ok = report_write_xlsx(r, path);
+    free(path);
+    return ok;
+}
+
 /* Writes the six files. */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f)
 {
@@ -180,5 +189,5 @@ bool report_write_dir(const struct report *r, const char *dir, const struct repo
            write_one(dir, REPORT_OCCUPANCY_CSV, report_occupancy_csv(r, f)) &&
            write_one(dir, REPORT_ARRIVALS_CSV, report_arrivals_csv(r, f)) &&
            write_one(dir, REPORT_OVER_CAPACITY_CSV, report_over_capacity_csv(r, f)) &&
-           write_one(dir, REPORT_HTML, report_html(r));
+           write_one(dir, REPORT_HTML, report_html(r)) && (!f->xlsx || write_xlsx(r, dir));
 }

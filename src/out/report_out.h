@@ -13,11 +13,13 @@
 #define REPORT_ARRIVALS_CSV      "arrivals.csv"
 #define REPORT_OVER_CAPACITY_CSV "over_capacity.csv"
 #define REPORT_HTML              "report.html"
+#define REPORT_XLSX              "report.xlsx"
 
 /* How CSV files are written. */
 struct report_csv_format {
-    char sep; /* ',' (default) or ';' (then decimals take a comma, as such spreadsheets expect) */
-    bool bom; /* start with a UTF-8 byte order mark */
+    char sep;  /* ',' (default) or ';' (then decimals take a comma, as such spreadsheets expect) */
+    bool bom;  /* start with a UTF-8 byte order mark */
+    bool xlsx; /* also write report.xlsx, a sheet per CSV file */
 };
 
 /* The files' contents, each owned by the caller. Times are ISO 8601 in the process's time
@@ -29,8 +31,12 @@ char *report_arrivals_csv(const struct report *r, const struct report_csv_format
 char *report_over_capacity_csv(const struct report *r, const struct report_csv_format *f);
 /* The HTML page (report_html.c): inline CSS and SVG, no script, no network. */
 char *report_html(const struct report *r);
-/* Writes the five files into dir (created when missing), each atomically. Returns false after
+/* Writes report.xlsx at path (report_xlsx.c): one sheet per CSV file, named like it without
+ * ".csv", with the same header and rows (numbers as numbers); atomically. Returns false after
  * logging why. */
+bool report_write_xlsx(const struct report *r, const char *path);
+/* Writes the five files (and report.xlsx when f->xlsx) into dir (created when missing), each
+ * atomically. Returns false after logging why. */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f);
 
 /* Helpers shared by the writers. */
