@@ -132,6 +132,8 @@ static bool parse_attendees_file(struct roster *r, const char *path,
     if (m != NULL && in == NULL)
         roster_errors_add(errs, "%s:%zu: %s", base_name(path), cerr.line, cerr.message);
     struct csv *out = in ? import_map_apply(m, base_name(path), in, errs, &r->n_skipped) : NULL;
+    csv_destroy(in); /* an export's many columns: freed before the roster is built */
+    in = NULL;
     if (out != NULL) {
         free(r->source);
         r->source = xstrdup(import_map_source(m));
