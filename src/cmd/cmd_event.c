@@ -98,11 +98,8 @@ static int run_import(const struct cli_call *c)
         log_warnx("import: nothing was imported");
         goto out;
     }
-    printf("portier import: %zu added, %zu updated, %zu unchanged", counts.added, counts.updated,
+    printf("portier import: %zu added, %zu updated, %zu unchanged\n", counts.added, counts.updated,
            counts.unchanged);
-    if (r.n_skipped > 0)
-        printf(", %zu skipped (cancelled in %s)", r.n_skipped, r.source);
-    printf("\n");
     if (counts.added + counts.updated > 0)
         printf("  next: portier badges %s --out DIR for the new badges, and portier bundle %s "
                "--out KIOSK_DIR for the kiosks\n",

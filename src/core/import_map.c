@@ -290,6 +290,11 @@ struct import_map *import_map_parse(struct import_map *base, const char *file, c
     return m;
 }
 
+bool import_map_sessions_known(const struct import_map *m)
+{
+    return m->has_sessions || m->cols[IMPORT_TICKET].n == 0;
+}
+
 struct import_map *import_map_preset(const char *from)
 {
     const char *text = strcmp(from, "pretix") == 0       ? pretix_map

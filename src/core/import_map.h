@@ -56,6 +56,9 @@ struct import_map *import_map_parse(struct import_map *base, const char *file, c
 void import_map_destroy(struct import_map *m);
 /* The name the rows' own ids are remembered under (borrowed). */
 const char *import_map_source(const struct import_map *m);
+/* False when the map reads a ticket column but has no [sessions] section to say what the
+ * tickets register for (an import would then drop every registration). */
+bool import_map_sessions_known(const struct import_map *m);
 /* The names --from accepts, for messages: "portier, pretix, eventbrite". */
 #define IMPORT_FROM_NAMES "portier, pretix, eventbrite"
 

@@ -134,9 +134,22 @@ static bool parse_attendees_file(struct roster *r, const char *path,
     struct csv *out = in ? import_map_apply(m, base_name(path), in, errs, &r->n_skipped) : NULL;
     csv_destroy(in); /* an export's many columns: freed before the roster is built */
     in = NULL;
+    if (out != NULL && n_ids > 0 && !import_map_sessions_known(m)) {
+        /* Without it, an import would drop every registration. */
+        roster_errors_add(errs,
+                          "%s: which sessions does each ticket register for? Give --map FILE "
+                          "with a [sessions] section ('TICKET = SESSION_ID; ...', an empty "
+                          "section for none; see docs/imports.md)",
+                          base_name(path));
+        csv_destroy(out);
+        out = NULL;
+    }
     if (out != NULL) {
         free(r->source);
         r->source = xstrdup(import_map_source(m));
+        if (r->n_skipped > 0 && o->say != NULL)
+            fprintf(o->say, "  %s: %zu row%s skipped (cancelled in %s)\n", base_name(path),
+                    r->n_skipped, r->n_skipped == 1 ? "" : "s", r->source);
         roster_parse_attendees_csv(r, base_name(path), out, ids, n_ids, errs);
     }
     csv_destroy(in);

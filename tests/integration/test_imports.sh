@@ -53,8 +53,10 @@ init bom "$data/excel_utf8_bom.csv" && same bom expected_native.csv
 says bom "excel_utf8_bom.csv: UTF-8 with BOM, ','-separated"
 init pretix "$data/pretix_orders.csv" --from pretix --map "$data/pretix.map" &&
     same pretix expected_pretix.csv
+says pretix "pretix_orders.csv: 1 row skipped (cancelled in pretix)"
 init eventbrite "$data/eventbrite_attendees.csv" --from eventbrite --map "$data/eventbrite.map" &&
     same eventbrite expected_eventbrite.csv
+says eventbrite "eventbrite_attendees.csv: 1 row skipped (cancelled in eventbrite)"
 init crm "$data/crm_export.csv" --map "$data/crm.map" && same crm expected_crm.csv
 
 # The non-Latin names went through untouched.
@@ -118,6 +120,9 @@ cp "$tmp/pretix/event.db" "$tmp/before.db"
 expect_fail noticket "pretix_orders.csv:2: ticket 'Conference pass – Full day' has no line in the map's [sessions]" \
     import "$tmp/pretix" --attendees "$data/pretix_orders.csv" --from pretix --map "$tmp/short.map"
 cmp -s "$tmp/before.db" "$tmp/pretix/event.db" || fail "noticket: event.db changed"
+expect_fail nomap "pretix_orders.csv: which sessions does each ticket register for? Give --map FILE" \
+    import "$tmp/pretix" --attendees "$data/pretix_orders.csv" --from pretix
+cmp -s "$tmp/before.db" "$tmp/pretix/event.db" || fail "nomap: event.db changed"
 expect_fail fromunknown "'luma' is not one of portier|pretix|eventbrite" \
     import "$tmp/pretix" --attendees "$data/pretix_orders.csv" --from luma
 
