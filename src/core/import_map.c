@@ -384,6 +384,45 @@ static void value_of(const struct resolved *r, const struct csv_record *rec, con
     }
 }
 
+/* Appends a spec as "'A' + 'B' or 'C'". */
+static void spec_describe(const struct spec *s, struct strbuf *sb)
+{
+    for (size_t a = 0; a < s->n; a++) {
+        for (size_t p = 0; p < s->alts[a].n; p++)
+            strbuf_printf(sb, "%s'%s%s'", a || p ? (p ? " + " : " or ") : "",
+                          s->alts[a].parts[p].header, s->alts[a].parts[p].prefix ? "*" : "");
+    }
+}
+
+void import_map_name_columns(const struct import_map *m, struct roster_errors *errs, size_t from)
+{
+    static const enum import_field shown[] = {IMPORT_ID,      IMPORT_NAME,     IMPORT_ORGANISATION,
+                                              IMPORT_EMAIL,   IMPORT_LANGUAGE, IMPORT_CATEGORY,
+                                              IMPORT_SESSIONS};
+    for (size_t i = from; i < errs->n; i++) {
+        for (size_t k = 0; k < ARRAY_LEN(shown); k++) {
+            enum import_field f = shown[k];
+            const struct spec *s =
+                &m->cols[f == IMPORT_SESSIONS && m->cols[f].n == 0 ? IMPORT_TICKET : f];
+            char *pat = xasprintf("column '%s':", field_names[f]);
+            char *at = strstr(errs->items[i], pat);
+            if (at != NULL && s->n > 0) {
+                struct strbuf sb = {0};
+                strbuf_append(&sb, errs->items[i], (size_t)(at - errs->items[i]) + strlen(pat) - 1);
+                strbuf_puts(&sb, " (from ");
+                spec_describe(s, &sb);
+                strbuf_putc(&sb, ')');
+                strbuf_puts(&sb, at + strlen(pat) - 1);
+                free(errs->items[i]);
+                errs->items[i] = strbuf_take(&sb);
+            }
+            free(pat);
+            if (at != NULL)
+                break;
+        }
+    }
+}
+
 /* Adds an error for a spec none of whose alternatives the header has; false then. */
 static bool check_resolved(const struct spec *s, const struct resolved *r, const char *field,
                            const char *file, const struct csv_record *h, struct roster_errors *errs)
@@ -393,11 +432,7 @@ static bool check_resolved(const struct spec *s, const struct resolved *r, const
             return true;
     }
     struct strbuf want = {0}, found = {0};
-    for (size_t a = 0; a < s->n; a++) {
-        for (size_t p = 0; p < s->alts[a].n; p++)
-            strbuf_printf(&want, "%s'%s%s'", a || p ? (p ? " + " : " or ") : "",
-                          s->alts[a].parts[p].header, s->alts[a].parts[p].prefix ? "*" : "");
-    }
+    spec_describe(s, &want);
     for (size_t k = 0; k < h->n_fields; k++)
         strbuf_printf(&found, "%s'%s'", k ? ", " : "", h->fields[k]);
     roster_errors_add(errs,
@@ -516,6 +551,39 @@ static bool convert_row(const struct import_map *m, const struct resolved *res, 
     return true;
 }
 
+/* Orders records (by pointer) by source id, then line. */
+static int source_cmp(const void *a, const void *b)
+{
+    const struct csv_record *x = *(const struct csv_record *const *)a;
+    const struct csv_record *y = *(const struct csv_record *const *)b;
+    int c = strcmp(x->fields[OUT_SOURCE], y->fields[OUT_SOURCE]);
+    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Reports rows that give the same source id: one person in the source, two in the file. (When
+ * the source id is the id, the roster's duplicate-id check says it.) */
+static void check_source_ids(const struct import_map *m, const char *file, const struct csv *out,
+                             struct roster_errors *errs)
+{
+    if (m->cols[IMPORT_SOURCE_ID].n == 0 || out->n_records < 2)
+        return;
+    size_t n = out->n_records - 1;
+    const struct csv_record **recs = xcalloc(n, sizeof *recs);
+    for (size_t i = 0; i < n; i++)
+        recs[i] = &out->records[i + 1];
+    qsort(recs, n, sizeof *recs, source_cmp);
+    for (size_t i = 1; i < n; i++) {
+        size_t first = i - 1;
+        while (i < n && *recs[i]->fields[OUT_SOURCE] != '\0' &&
+               strcmp(recs[i]->fields[OUT_SOURCE], recs[first]->fields[OUT_SOURCE]) == 0) {
+            roster_errors_add(errs, "%s:%zu: source id '%s' appears again (first on line %zu)",
+                              file, recs[i]->line, recs[i]->fields[OUT_SOURCE], recs[first]->line);
+            i++;
+        }
+    }
+    free(recs);
+}
+
 struct csv *import_map_apply(const struct import_map *m, const char *file, const struct csv *in,
                              struct roster_errors *errs, size_t *skipped)
 {
@@ -558,6 +626,7 @@ struct csv *import_map_apply(const struct import_map *m, const char *file, const
             else
                 convert_row(m, res, file, rec, out, errs);
         }
+        check_source_ids(m, file, out, errs);
     }
     for (size_t f = 0; f < IMPORT_N_FIELDS; f++)
         free(res[f].alts);

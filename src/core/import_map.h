@@ -56,6 +56,10 @@ struct import_map *import_map_parse(struct import_map *base, const char *file, c
 void import_map_destroy(struct import_map *m);
 /* The name the rows' own ids are remembered under (borrowed). */
 const char *import_map_source(const struct import_map *m);
+/* Rewrites the messages errs->items[from..] that name one of Portier's columns ("column
+ * 'email': ...") to say which of the file's columns it came from ("column 'email' (from
+ * 'Attendee email' or 'Email'): ..."). */
+void import_map_name_columns(const struct import_map *m, struct roster_errors *errs, size_t from);
 /* False when the map reads a ticket column but has no [sessions] section to say what the
  * tickets register for (an import would then drop every registration). */
 bool import_map_sessions_known(const struct import_map *m);

@@ -74,9 +74,11 @@ static char *read_text(struct roster *r, const char *path, FILE *say, size_t *le
                           base_name(path), line, dialect_encoding_name(enc));
     } else {
         r->sep = dialect_sniff_separator(text, *len);
-        if (say != NULL)
+        if (say != NULL) {
             fprintf(say, "  %s: %s, %s\n", base_name(path), dialect_encoding_name(enc),
                     dialect_separator_name(r->sep));
+            fflush(say); /* before the file's errors, on stderr */
+        }
     }
     free(raw);
     return text;
@@ -150,7 +152,9 @@ static bool parse_attendees_file(struct roster *r, const char *path,
         if (r->n_skipped > 0 && o->say != NULL)
             fprintf(o->say, "  %s: %zu row%s skipped (cancelled in %s)\n", base_name(path),
                     r->n_skipped, r->n_skipped == 1 ? "" : "s", r->source);
+        size_t from = errs->n;
         roster_parse_attendees_csv(r, base_name(path), out, ids, n_ids, errs);
+        import_map_name_columns(m, errs, from);
     }
     csv_destroy(in);
     import_map_destroy(m);

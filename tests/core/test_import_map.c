@@ -78,7 +78,7 @@ static void test_apply(void)
     CHECK(m != NULL && errs.n == 0 && strcmp(import_map_source(m), "crm") == 0);
     const char in[] = "Nr,Pos,State,Full,Part: given,Part: family,Org,Mail,Buyer,Lang,P,V,Org\n"
                       "A1,1,paid,Ann Lee,Ann,Lee,Org 1,a@x.example,b@x.example,fr-BE,Pass,Day,I\n"
-                      "A1,2,paid,,Bo,Ng,,,b@x.example,nl_informal,Pass,Evening,I\n"
+                      "B1,2,paid,,Bo,Ng,,,b@x.example,nl_informal,Pass,Evening,I\n"
                       "A2,1,CANCELLED,Cy,,,,,,,Pass,Day,\n"
                       "A3,1,paid,Di,,,,,,de,W,,\n";
     size_t skipped = 0;
@@ -104,6 +104,11 @@ static void test_apply(void)
     CHECK(out == NULL &&
           said(&errs, "in.csv:2: ticket 'Gala' has no line in the map's [sessions]") &&
           said(&errs, "in.csv:3: 2 fields where the header has 8"));
+    roster_errors_finish(&errs);
+    /* One person of the source twice in the file. */
+    out =
+        apply(m, "Nr,Pos,Full,Org,Mail,Lang,P,V\nA1,1,Ann,,,,W,\nA1,2,Bo,,,,W,\n", &errs, &skipped);
+    CHECK(out == NULL && said(&errs, "in.csv:3: source id 'A1' appears again (first on line 2)"));
     roster_errors_finish(&errs);
     /* A missing column names what the file has. */
     out = apply(m, "Nr,Full,P\nA1,Ann,Pass\n", &errs, &skipped);
