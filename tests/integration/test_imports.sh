@@ -115,7 +115,7 @@ expect_fail undef "undef.csv:2: byte 0x81: a byte that is neither UTF-8 nor Wind
 expect_fail missing "pretix_orders.csv:1: missing column 'First Name' + 'Last Name' (for Portier's 'name'); the columns found are 'Event slug', 'Order code'" \
     init "$tmp/bad3" --name X --timezone UTC --rooms "$data/rooms.csv" \
     --sessions "$data/sessions.csv" --attendees "$data/pretix_orders.csv" --from eventbrite
-sed '2s/,f\.dieudonne@uliege\.example,Université/,not-an-email,Université/' \
+sed '2s/"f\.dieudonne@uliege\.example","Université/"not-an-email","Université/' \
     "$data/pretix_orders.csv" >"$tmp/bademail.csv"
 expect_fail bademail "bademail.csv:2: column 'email' (from 'Attendee email' or 'Email'): 'not-an-email' is not an e-mail address" \
     init "$tmp/bad4" --name X --timezone UTC --rooms "$data/rooms.csv" \

@@ -50,9 +50,9 @@ def write(name, text, encoding="utf-8", newline="\n"):
         f.write(text)
 
 
-def table(rows, delimiter=",", lineterminator="\n"):
+def table(rows, delimiter=",", lineterminator="\n", quoting=csv.QUOTE_MINIMAL):
     out = io.StringIO()
-    w = csv.writer(out, delimiter=delimiter, lineterminator=lineterminator)
+    w = csv.writer(out, delimiter=delimiter, lineterminator=lineterminator, quoting=quoting)
     w.writerows(rows)
     return out.getvalue()
 
@@ -89,7 +89,7 @@ def main():
     write("excel_belgian.csv", table(latin, delimiter=";", lineterminator="\r\n"),
           encoding="cp1252", newline="")
 
-    # pretix: Order data, sheet "Order positions", CSV (comma-separated), UTF-8.
+    # pretix: Order data, sheet "Order positions", UTF-8.
     header = ["Event slug", "Order code", "Position ID", "Status", "Email", "Phone number",
               "Order date", "Order time", "Product", "Variation", "Price", "Tax rate", "Tax rule",
               "Tax value", "Attendee name", "Attendee name: Given name",
@@ -108,7 +108,7 @@ def main():
         for i, p in enumerate(people):
             given, family, org, email, locale, (product, variation) = p
             order_mail = order_email(p, codes[i])
-            rows.append(["symposium-2026", codes[i], str(positions[i]), statuses[i], order_mail,
+            rows.append(["symposium-2026", codes[i], positions[i], statuses[i], order_mail,
                          "", "2026-02-1%d" % i, "10:1%d:00" % i, product, variation,
                          "120.00", "21.00", "VAT", "20.83", given + " " + family, given, family,
                          email, org, "", "", "", "BE", "", "", "PSEUDO%d" % i, "", "", "", "",
@@ -121,10 +121,12 @@ def main():
     rows = pretix_rows(PEOPLE, paid)
     # A cancelled order, which the import skips.
     cancelled = list(rows[1])
-    cancelled[1:4] = ["ZZ9CC", "1", "canceled"]
+    cancelled[1:4] = ["ZZ9CC", 1, "canceled"]
     cancelled[14:17] = ["Cancelled Person", "Cancelled", "Person"]
     rows.append(cancelled)
-    write("pretix_orders.csv", table(rows))
+    # "Order positions – CSV (with commas)": Python's csv with QUOTE_NONNUMERIC (every text
+    # quoted, the integer position id not), CRLF, UTF-8 without BOM (pretix/base/exporter.py).
+    write("pretix_orders.csv", table(rows, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC))
     pids = ["%s-%d" % (c, n) for c, n in zip(codes, positions)]
     write("expected_pretix.csv", table(native_rows(PEOPLE, pids, langs,
                                                     [order_email(p, c) for p, c in zip(PEOPLE, codes)])))
@@ -137,7 +139,8 @@ def main():
     codes.append("RT5YU")
     positions.append(1)
     rows = pretix_rows([tuple(p) for p in later], paid + ["paid"])
-    write("pretix_orders_later.csv", table(rows, delimiter=";"))
+    # "Order positions – CSV (with semicolons)": the excel dialect with ';'.
+    write("pretix_orders_later.csv", table(rows, delimiter=";", lineterminator="\r\n"))
     pids.append("RT5YU-1")
     write("expected_pretix_later.csv",
           table(native_rows([tuple(p) for p in later], pids, [lang(p[4]) for p in later],
