@@ -165,6 +165,7 @@ struct table {
     struct csv *csv;
     const char *file;
     int col[8];
+    const char *sep_name; /* "comma", "semicolon" or "tab": the file's separator, for messages */
 };
 
 /* True when a header field names column (ASCII case and surrounding blanks ignored). */
@@ -209,6 +210,7 @@ static bool table_check(struct table *t, const char *file, struct csv *csv,
 {
     t->file = file;
     t->csv = csv;
+    t->sep_name = NULL;
     struct strbuf want = {0};
     for (size_t i = 0; i < n_names; i++)
         strbuf_printf(&want, "%s%s", i ? "," : "", names[i]);
@@ -253,6 +255,12 @@ done:
     return ok;
 }
 
+/* The name of a separator in messages. */
+static const char *separator_name(char sep)
+{
+    return sep == ';' ? "semicolon" : sep == '\t' ? "tab" : "comma";
+}
+
 /* Parses data as a CSV (fields separated by sep) whose header must name every column in names.
  * Returns false after adding errors when the file cannot be used at all. */
 static bool table_open(struct table *t, const char *file, const char *data, size_t len, char sep,
@@ -264,7 +272,10 @@ static bool table_open(struct table *t, const char *file, const char *data, size
         roster_errors_add(errs, "%s:%zu: %s", file, cerr.line, cerr.message);
         return false;
     }
-    return table_check(t, file, csv, names, n_names, errs);
+    if (!table_check(t, file, csv, names, n_names, errs))
+        return false;
+    t->sep_name = separator_name(sep);
+    return true;
 }
 
 /* Returns the i-th wanted field of a data row. */
@@ -280,10 +291,12 @@ static bool row_shape_ok(const struct table *t, const struct csv_record *rec,
     size_t want = t->csv->records[0].n_fields;
     if (rec->n_fields == want)
         return true;
-    roster_errors_add(errs, "%s:%zu: %zu field%s where the header has %zu (a comma too %s?)",
-                      t->file, rec->line, rec->n_fields, rec->n_fields == 1 ? "" : "s", want,
-                      rec->n_fields > want ? "many, or a field with a comma that needs quotes"
-                                           : "few");
+    const char *sep = t->sep_name ? t->sep_name : "comma";
+    roster_errors_add(errs, "%s:%zu: %zu field%s where the header has %zu (a %s too %s%s%s?)",
+                      t->file, rec->line, rec->n_fields, rec->n_fields == 1 ? "" : "s", want, sep,
+                      rec->n_fields > want ? "many, or a field with a " : "few",
+                      rec->n_fields > want ? sep : "",
+                      rec->n_fields > want ? " that needs quotes" : "");
     return false;
 }
 
@@ -657,6 +670,7 @@ bool roster_parse_attendees_csv(struct roster *r, const char *file, struct csv *
     size_t before = errs->n;
     if (!table_check(&t, file, csv, names, ARRAY_LEN(names), errs))
         return false;
+    t.sep_name = separator_name(r->sep);
     /* The source's own id, when the rows came through an import map. */
     int source_col = r->source != NULL ? csv_header_index(&t.csv->records[0], "source_id") : -1;
     size_t rows = t.csv->n_records - 1;

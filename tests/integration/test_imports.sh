@@ -121,6 +121,11 @@ expect_fail bademail "bademail.csv:2: column 'email' (from 'Attendee email' or '
     init "$tmp/bad4" --name X --timezone UTC --rooms "$data/rooms.csv" \
     --sessions "$data/sessions.csv" --attendees "$tmp/bademail.csv" --from pretix \
     --map "$data/pretix.map"
+printf 'id;name;organisation;email;language;category;sessions\r\nA1;Ann;;;;;s-aula-am;s-a-pm\r\n' \
+    >"$tmp/semi.csv"
+expect_fail semi "semi.csv:2: 8 fields where the header has 7 (a semicolon too many, or a field with a semicolon that needs quotes?)" \
+    init "$tmp/bad5" --name X --timezone UTC --rooms "$data/rooms.csv" \
+    --sessions "$data/sessions.csv" --attendees "$tmp/semi.csv"
 printf '[sessions]\nWorkshop = s-a-pm\n' >"$tmp/short.map"
 cp "$tmp/pretix/event.db" "$tmp/before.db"
 expect_fail noticket "pretix_orders.csv:2: ticket 'Conference pass – Full day' has no line in the map's [sessions]" \
