@@ -55,7 +55,7 @@ function sessionLine(p, label, s) {
   }
   const time = el('span', 'time', p);
   time.textContent = t(label) + ' ' + hhmm(s.start) + '–' + hhmm(s.end);
-  p.appendChild(document.createTextNode(s.title));
+  el('span', 'title', p).textContent = s.title;
 }
 
 function show(r) {
