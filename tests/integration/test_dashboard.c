@@ -119,29 +119,46 @@ static void admit(const char *room, const char *attendee)
     central_close(conn);
 }
 
-/* Starts the dashboard on port; extra is one more option or NULL. */
-static pid_t start_dashboard(int port, const char *extra)
+/* True when the dashboard on port answers /api/status (over HTTPS when tls) and has read the
+ * rooms. */
+static bool dashboard_up(int port, bool tls)
+{
+    if (tls)
+        return test_sh("curl -sk https://127.0.0.1:%d/api/status | grep -q '\"connected\":true'",
+                       port) == 0;
+    char *body = NULL;
+    int st = http_get(port, "/api/status", "", &body);
+    bool up = st == 200 && strstr(body, "\"connected\":true") != NULL;
+    free(body);
+    return up;
+}
+
+/* Starts the dashboard on port with up to 4 more options (NULL-terminated). */
+static pid_t start_dashboard(int port, const char *const *extra)
 {
     char listen[32];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
     char *log = xasprintf("%s/dashboard-%d.log", dir, port);
+    const char *argv[16] = {bin, "dashboard", "--central", admin, "--listen", listen};
+    size_t n = 6;
+    bool tls = false;
+    for (; extra != NULL && *extra != NULL && n < 15; extra++) {
+        tls |= strcmp(*extra, "--tls-cert") == 0;
+        argv[n++] = *extra;
+    }
+    argv[n] = NULL;
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
         int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
         dup2(fd, 1);
         dup2(fd, 2);
-        execl(bin, bin, "dashboard", "--central", admin, "--listen", listen, extra, (char *)NULL);
+        execv(bin, (char *const *)argv);
         _exit(127);
     }
     free(log);
-    /* Ready once it answers and has read the rooms. */
     for (int i = 0; i < 200; i++) {
-        char *body = NULL;
-        int st = http_get(port, "/api/status", "", &body);
-        bool up = st == 200 && strstr(body, "\"connected\":true") != NULL;
-        free(body);
-        if (up)
+        if (dashboard_up(port, tls))
             return pid;
         sleep_ms(50);
     }
@@ -347,6 +364,36 @@ static void test_logins(int port)
     free(cookie);
 }
 
+/* HTTPS with --tls-cert and --tls-key: the cookie is Secure; plain HTTP is refused. */
+static void test_tls(void)
+{
+    CHECK(test_sh("cd %s && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                  "-keyout key.pem -out cert.pem -days 2 -subj /CN=localhost 2>/dev/null",
+                  dir) == 0);
+    char *cert = path_join(dir, "cert.pem"), *key = path_join(dir, "key.pem");
+    char listen[32];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", pg_harness_free_port());
+    CHECK(test_sh("%s dashboard --central '%s' --listen %s --tls-cert %s 2>/dev/null", bin, admin,
+                  listen, cert) == 2);
+    CHECK(test_sh("%s dashboard --central '%s' --listen %s --tls-cert %s --tls-key /nonexistent "
+                  "2>/dev/null",
+                  bin, admin, listen, cert) == 1);
+    int port = pg_harness_free_port();
+    const char *opts[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+    pid_t d = start_dashboard(port, opts);
+    CHECK(test_sh("curl -sk -o /dev/null -D %s/tls-login.txt -d 'name=anna&password=correct+horse' "
+                  "https://127.0.0.1:%d/login",
+                  dir, port) == 0);
+    CHECK(test_sh("grep -q '^HTTP/1.1 303' %s/tls-login.txt && grep -qi "
+                  "'^set-cookie: portier_session=.*; HttpOnly; SameSite=Strict; Secure' "
+                  "%s/tls-login.txt",
+                  dir, dir) == 0);
+    CHECK(http_get(port, "/api/status", "", NULL) != 200); /* no plain HTTP on a TLS port */
+    CHECK(stop_dashboard(d));
+    free(cert);
+    free(key);
+}
+
 /* The database goes away and comes back: the page's stream says so, and recovers. */
 static void test_outage(int port)
 {
@@ -377,13 +424,15 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     if (setup()) {
         int port = pg_harness_free_port();
-        pid_t d = start_dashboard(port, "--public-feed");
+        const char *public_feed[] = {"--public-feed", NULL};
+        pid_t d = start_dashboard(port, public_feed);
         test_feed(port);
         int port2 = pg_harness_free_port();
         pid_t d2 = start_dashboard(port2, NULL);
         test_pages(port2);
         test_logins(port2);
         CHECK(stop_dashboard(d2));
+        test_tls();
         /* With an event stream open, SIGTERM still ends it at once. */
         int fd = http_stream(port, "/api/rooms/stream");
         sleep_ms(200);
