@@ -305,6 +305,20 @@ static void test_pages(int port)
     CHECK(http_post(port, "/login", "", big.data, NULL) == 413);
     strbuf_finish(&big);
     CHECK(http_get(port, "/api/status", "", NULL) == 200); /* still serving */
+
+    /* Slow clients: 200 connections that send half a request and hold on do not keep others
+     * out. */
+    int slow[200];
+    const char *half = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    for (size_t i = 0; i < ARRAY_LEN(slow); i++) {
+        slow[i] = http_connect(port);
+        CHECK(slow[i] >= 0 && http_send(slow[i], half, strlen(half)));
+    }
+    int64_t t0 = now_ms();
+    CHECK(http_get(port, "/api/status", "", NULL) == 200);
+    CHECK(now_ms() - t0 < 1000);
+    for (size_t i = 0; i < ARRAY_LEN(slow); i++)
+        close(slow[i]);
 }
 
 /* The session cookie in a login's answer (owned), or NULL. */
