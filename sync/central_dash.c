@@ -116,6 +116,39 @@ void central_dash_rooms_free(struct central_dash_room *rooms, size_t n)
     free(rooms);
 }
 
+bool central_dash_kiosks(PGconn *conn, struct central_dash_kiosk **kiosks, size_t *n)
+{
+    PGresult *res = run(conn,
+                        "SELECT d.id, coalesce((extract(epoch FROM greatest("
+                        "  (SELECT max(s.received_at) FROM portier.scans AS s"
+                        "   WHERE s.device_id = d.id),"
+                        "  (SELECT max(a.received_at) FROM portier.clock_anchors AS a"
+                        "   WHERE a.device_id = d.id))) * 1000)::bigint, 0)"
+                        " FROM portier.devices AS d ORDER BY d.id",
+                        0, NULL, "reading the kiosks");
+    if (res == NULL)
+        return false;
+    size_t rows = (size_t)PQntuples(res);
+    struct central_dash_kiosk *out = xcalloc(rows > 0 ? rows : 1, sizeof *out);
+    for (size_t i = 0; i < rows; i++) {
+        out[i].id = xstrdup(PQgetvalue(res, (int)i, 0));
+        out[i].last_ms = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+    }
+    PQclear(res);
+    *kiosks = out;
+    *n = rows;
+    return true;
+}
+
+void central_dash_kiosks_free(struct central_dash_kiosk *kiosks, size_t n)
+{
+    if (kiosks == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(kiosks[i].id);
+    free(kiosks);
+}
+
 /* Takes what arrived; returns how many notifications, or -1 when the connection is lost. */
 static int drain(PGconn *conn)
 {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "central.h"
 
@@ -30,6 +31,19 @@ PGconn *central_dash_connect(const char *conninfo);
 bool central_dash_rooms(PGconn *conn, struct central_dash_room **rooms, size_t *n);
 /* Frees what central_dash_rooms returned; NULL is a no-op. */
 void central_dash_rooms_free(struct central_dash_room *rooms, size_t n);
+
+/* One kiosk (a device login of portier.devices) and when central last heard from it: its
+ * latest scan or clock anchor received, wall-clock ms (0: never). */
+struct central_dash_kiosk {
+    char *id;
+    int64_t last_ms;
+};
+
+/* Reads every kiosk, ordered by id, into *kiosks (owned by the caller:
+ * central_dash_kiosks_free) and *n. Returns false after logging why. */
+bool central_dash_kiosks(PGconn *conn, struct central_dash_kiosk **kiosks, size_t *n);
+/* Frees what central_dash_kiosks returned; NULL is a no-op. */
+void central_dash_kiosks_free(struct central_dash_kiosk *kiosks, size_t n);
 
 /* Waits up to timeout_ms for a notification on conn, or for wake_fd (-1: none) to be
  * readable. Drains the notifications (hints only: payloads are not read). Returns 1 when one

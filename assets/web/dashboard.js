@@ -6,13 +6,19 @@
 const TEXT = {
   en: { rooms: 'Rooms', login: 'Log in', name: 'Name', password: 'Password', now: 'Now',
         next: 'Next', none: 'No session', full: 'Full', closed: 'Closed', live: 'Live',
-        down: 'No connection since {t}', page_down: 'Dashboard unreachable since {t}' },
+        down: 'No connection since {t}', page_down: 'Dashboard unreachable since {t}',
+        logout: 'Log out', room_full: '{name} is full', room_near: '{name} at {pct} %',
+        kiosk_silent: 'Kiosk {device} silent since {t}', kiosk_never: 'Kiosk {device} never heard from' },
   nl: { rooms: 'Zalen', login: 'Aanmelden', name: 'Naam', password: 'Wachtwoord', now: 'Nu',
         next: 'Straks', none: 'Geen sessie', full: 'Vol', closed: 'Gesloten', live: 'Live',
-        down: 'Geen verbinding sinds {t}', page_down: 'Dashboard onbereikbaar sinds {t}' },
+        down: 'Geen verbinding sinds {t}', page_down: 'Dashboard onbereikbaar sinds {t}',
+        logout: 'Afmelden', room_full: '{name} is vol', room_near: '{name} op {pct} %',
+        kiosk_silent: 'Kiosk {device} stil sinds {t}', kiosk_never: 'Kiosk {device} nooit gehoord' },
   fr: { rooms: 'Salles', login: 'Connexion', name: 'Nom', password: 'Mot de passe', now: 'En cours',
         next: 'Ensuite', none: 'Pas de session', full: 'Complet', closed: 'Fermée', live: 'En direct',
-        down: 'Pas de connexion depuis {t}', page_down: 'Tableau injoignable depuis {t}' },
+        down: 'Pas de connexion depuis {t}', page_down: 'Tableau injoignable depuis {t}',
+        logout: 'Déconnexion', room_full: '{name} est complète', room_near: '{name} à {pct} %',
+        kiosk_silent: 'Borne {device} muette depuis {t}', kiosk_never: 'Borne {device} jamais entendue' },
 };
 const lang = TEXT[document.documentElement.lang] ? document.documentElement.lang : 'en';
 const t = (key) => TEXT[lang][key] || TEXT.en[key];
@@ -92,6 +98,51 @@ function setStatus(ok, text) {
   status.classList.toggle('down', !ok);
 }
 
+// Alerts, for logged-in staff: read again after each change of a room (at most twice a
+// second) and every 30 s (a kiosk falls silent without any event).
+const alerts = document.getElementById('alerts');
+let alertsOn = false, alertsDue = 0;
+function fill(text, vars) {
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
+}
+function alertText(a) {
+  const tile = a.room && tiles.get(a.room);
+  const name = tile ? tile.name.textContent : a.room;
+  if (a.kind === 'room_full') return fill(t('room_full'), { name });
+  if (a.kind === 'room_near') {
+    const r = tile ? Number(tile.occ.textContent) / Number(tile.cap.textContent.slice(2)) : 0;
+    return fill(t('room_near'), { name, pct: Math.floor(r * 100) });
+  }
+  if (a.kind === 'kiosk_silent')
+    return fill(t(a.since ? 'kiosk_silent' : 'kiosk_never'), { device: a.device, t: clockText(a.since) });
+  return a.text;
+}
+async function loadAlerts() {
+  alertsDue = 0;
+  const r = await fetch('/api/alerts', { credentials: 'same-origin' });
+  if (!r.ok) return;
+  const list = await r.json();
+  alerts.textContent = '';
+  for (const a of list) {
+    const li = el('li', 'alert alert-' + a.kind, alerts);
+    li.textContent = alertText(a);
+  }
+  alerts.hidden = list.length === 0;
+}
+function alertsSoon() {
+  if (alertsOn && !alertsDue) alertsDue = setTimeout(loadAlerts, 500);
+}
+if (alerts) {
+  fetch('/api/me', { credentials: 'same-origin' }).then((r) => r.json()).then((me) => {
+    if (!me) return;
+    alertsOn = true;
+    document.getElementById('login').hidden = true;
+    document.getElementById('logout').hidden = false;
+    loadAlerts();
+    setInterval(loadAlerts, 30000);
+  });
+}
+
 if (main) {
   const clock = document.getElementById('clock');
   const tick = () => { clock.textContent = clockText(Date.now()); };
@@ -100,7 +151,7 @@ if (main) {
   let lostAt = 0;
   const events = new EventSource('/stream');
   events.onopen = () => { lostAt = 0; };
-  events.onmessage = (e) => show(JSON.parse(e.data));
+  events.onmessage = (e) => { show(JSON.parse(e.data)); alertsSoon(); };
   events.addEventListener('status', (e) => {
     const s = JSON.parse(e.data);
     setStatus(s.connected, s.connected ? t('live') : t('down').replace('{t}', clockText(s.since || Date.now())));

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "web.h"
 #include "web_auth.h"
+#include "web_feed.h"
 
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 256
@@ -24,6 +25,7 @@ static int run_serve(const struct cli_call *c)
         .tls_cert = config_get(c->cfg, "tls-cert"),
         .tls_key = config_get(c->cfg, "tls-key"),
         .public_feed = config_get_bool(c->cfg, "public-feed"),
+        .alert_near = (int)config_get_int(c->cfg, "alert-near"),
     };
     if ((o.tls_cert == NULL) != (o.tls_key == NULL))
         return cli_usage_error(c->spec, "give both --tls-cert and --tls-key, or neither");
@@ -103,6 +105,8 @@ static const struct config_option serve_options[] = {
     {"tls-key", CONFIG_STRING, NULL, 0, 0, NULL, "FILE", "and this PEM key", 0},
     {"public-feed", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
      "serve the open feed without login: /api/rooms, /api/rooms/stream\n(no personal data)", 0},
+    {"alert-near", CONFIG_INT, CLI_STRING_OF(WEB_FEED_ALERT_NEAR), 1, 100, NULL, "PERCENT",
+     "alert when a room reaches this share of its capacity (full: 100)", 0},
     {"verbose", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "log every step", 0},
 };
 static const struct config_option user_options[] = {

@@ -3,7 +3,8 @@
  *
  * Pages: / (rooms, live through /stream, server-sent events from web_feed), /login (GET: the
  * form; POST: fields name and password), /logout (POST). /api/status says whether the
- * database is reachable; /api/me who is logged in (401 without a login). The open feed
+ * database is reachable; /api/me who is logged in (null: nobody); /api/alerts the alerts
+ * (401 without a login). The open feed
  * /api/rooms and /api/rooms/stream only with public_feed (else 404). Everything served comes
  * from the binary (assets/web). One thread per connection: an event stream's thread waits on
  * the feed. */
@@ -17,6 +18,7 @@ struct web_options {
     const char *listen;             /* "ADDR:PORT", "[ADDR6]:PORT"; PORT 0: any free port */
     const char *tls_cert, *tls_key; /* PEM files, both or neither */
     bool public_feed;
+    int alert_near; /* percent of capacity for the near-full alert; 0: WEB_FEED_ALERT_NEAR */
 };
 
 struct web_server;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,13 +20,19 @@
 #define RECONNECT_MIN_MS 500
 #define RECONNECT_MAX_MS 5000
 
-/* A room's two JSON forms. */
+/* A room's two JSON forms, and what its alert needs. */
 struct room_json {
     char *room, *open, *page;
+    char *name;
+    int occupancy, capacity;
+    bool is_open;
+    const char *alert;   /* "room_full", "room_near" or NULL */
+    int64_t alert_since; /* when the feed first saw that alert */
 };
 
 struct web_feed {
     const char *conninfo;
+    int alert_near; /* percent */
     pthread_t thread;
     bool thread_started;
     int wake[2]; /* written on shutdown: wakes the thread out of its wait */
@@ -36,6 +43,8 @@ struct web_feed {
     size_t n_rooms;
     struct room_json ring[WEB_FEED_RING]; /* event seq is at ring[seq % WEB_FEED_RING] */
     uint64_t next_seq;
+    struct central_dash_kiosk *kiosks;
+    size_t n_kiosks;
     uint64_t status_gen;
     bool connected;
     int64_t since_ms;
@@ -62,19 +71,37 @@ static void room_json_free(struct room_json *r)
     free(r->room);
     free(r->open);
     free(r->page);
+    free(r->name);
     *r = (struct room_json){0};
 }
 
-/* Stores the rooms just read as the snapshot and publishes those that changed. */
-static void publish(struct web_feed *feed, struct room_json *rooms, size_t n)
+/* The room's alert at alert_near percent, or NULL. A closed room raises none. */
+static const char *room_alert(const struct room_json *r, int alert_near)
 {
+    if (!r->is_open || r->capacity <= 0)
+        return NULL;
+    if (r->occupancy >= r->capacity)
+        return "room_full";
+    if ((long)r->occupancy * 100 >= (long)r->capacity * alert_near)
+        return "room_near";
+    return NULL;
+}
+
+/* Stores the rooms just read as the snapshot and publishes those that changed. */
+static void publish(struct web_feed *feed, struct room_json *rooms, size_t n,
+                    struct central_dash_kiosk *kiosks, size_t n_kiosks)
+{
+    int64_t now = time_now_ms();
     pthread_mutex_lock(&feed->mu);
     for (size_t i = 0; i < n; i++) {
-        bool same = false;
-        for (size_t j = 0; j < feed->n_rooms && !same; j++)
-            same = strcmp(feed->rooms[j].room, rooms[i].room) == 0 &&
-                   strcmp(feed->rooms[j].page, rooms[i].page) == 0;
-        if (same)
+        const struct room_json *old = NULL;
+        for (size_t j = 0; j < feed->n_rooms && old == NULL; j++) {
+            if (strcmp(feed->rooms[j].room, rooms[i].room) == 0)
+                old = &feed->rooms[j];
+        }
+        rooms[i].alert = room_alert(&rooms[i], feed->alert_near);
+        rooms[i].alert_since = old != NULL && old->alert == rooms[i].alert ? old->alert_since : now;
+        if (old != NULL && strcmp(old->page, rooms[i].page) == 0)
             continue;
         struct room_json *slot = &feed->ring[feed->next_seq % WEB_FEED_RING];
         room_json_free(slot);
@@ -88,6 +115,9 @@ static void publish(struct web_feed *feed, struct room_json *rooms, size_t n)
     free(feed->rooms);
     feed->rooms = rooms;
     feed->n_rooms = n;
+    central_dash_kiosks_free(feed->kiosks, feed->n_kiosks);
+    feed->kiosks = kiosks;
+    feed->n_kiosks = n_kiosks;
     pthread_cond_broadcast(&feed->changed);
     pthread_mutex_unlock(&feed->mu);
 }
@@ -96,13 +126,22 @@ static void publish(struct web_feed *feed, struct room_json *rooms, size_t n)
 static bool refresh(struct web_feed *feed, PGconn *conn)
 {
     struct central_dash_room *rows;
-    size_t n;
+    struct central_dash_kiosk *kiosks;
+    size_t n, n_kiosks;
     if (!central_dash_rooms(conn, &rows, &n))
         return false;
+    if (!central_dash_kiosks(conn, &kiosks, &n_kiosks)) {
+        central_dash_rooms_free(rows, n);
+        return false;
+    }
     struct room_json *rooms = xcalloc(n > 0 ? n : 1, sizeof *rooms);
     struct strbuf sb = {0};
     for (size_t i = 0; i < n; i++) {
         rooms[i].room = xstrdup(rows[i].room);
+        rooms[i].name = xstrdup(rows[i].name);
+        rooms[i].occupancy = rows[i].occupancy;
+        rooms[i].capacity = rows[i].capacity;
+        rooms[i].is_open = rows[i].open;
         room_json(&sb, &rows[i], false);
         rooms[i].open = strbuf_take(&sb);
         room_json(&sb, &rows[i], true);
@@ -110,7 +149,7 @@ static bool refresh(struct web_feed *feed, PGconn *conn)
     }
     strbuf_finish(&sb);
     central_dash_rooms_free(rows, n);
-    publish(feed, rooms, n);
+    publish(feed, rooms, n, kiosks, n_kiosks);
     return true;
 }
 
@@ -165,10 +204,11 @@ static void *feed_main(void *arg)
     return NULL;
 }
 
-struct web_feed *web_feed_start(const char *conninfo)
+struct web_feed *web_feed_start(const char *conninfo, int alert_near)
 {
     struct web_feed *feed = xcalloc(1, sizeof *feed);
     feed->conninfo = conninfo;
+    feed->alert_near = alert_near;
     pthread_mutex_init(&feed->mu, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -216,6 +256,7 @@ void web_feed_destroy(struct web_feed *feed)
     free(feed->rooms);
     for (size_t i = 0; i < WEB_FEED_RING; i++)
         room_json_free(&feed->ring[i]);
+    central_dash_kiosks_free(feed->kiosks, feed->n_kiosks);
     if (feed->wake[0] >= 0) {
         close(feed->wake[0]);
         close(feed->wake[1]);
@@ -310,4 +351,50 @@ void web_feed_status_json(struct web_feed *feed, struct strbuf *out)
     pthread_mutex_lock(&feed->mu);
     status_json(feed, out);
     pthread_mutex_unlock(&feed->mu);
+}
+
+/* Appends one alert object. */
+static void alert_json(struct strbuf *out, bool *first, const char *kind, const char *key,
+                       const char *id, int64_t since, const char *text)
+{
+    strbuf_puts(out, *first ? "{\"kind\":" : ",{\"kind\":");
+    *first = false;
+    strbuf_json_string(out, kind);
+    strbuf_printf(out, ",\"%s\":", key);
+    strbuf_json_string(out, id);
+    strbuf_printf(out, ",\"since\":%lld,\"text\":", (long long)since);
+    strbuf_json_string(out, text);
+    strbuf_putc(out, '}');
+}
+
+void web_feed_alerts_json(struct web_feed *feed, int64_t now_ms, struct strbuf *out)
+{
+    bool first = true;
+    char text[256];
+    strbuf_putc(out, '[');
+    pthread_mutex_lock(&feed->mu);
+    for (size_t i = 0; i < feed->n_rooms; i++) {
+        const struct room_json *r = &feed->rooms[i];
+        if (r->alert == NULL)
+            continue;
+        if (strcmp(r->alert, "room_full") == 0)
+            snprintf(text, sizeof text, "%s is full (%d/%d)", r->name, r->occupancy, r->capacity);
+        else
+            snprintf(text, sizeof text, "%s is at %ld%% (%d/%d)", r->name,
+                     (long)r->occupancy * 100 / r->capacity, r->occupancy, r->capacity);
+        alert_json(out, &first, r->alert, "room", r->room, r->alert_since, text);
+    }
+    for (size_t i = 0; i < feed->n_kiosks; i++) {
+        const struct central_dash_kiosk *k = &feed->kiosks[i];
+        if (k->last_ms > 0 && now_ms - k->last_ms <= WEB_FEED_SILENT_MS)
+            continue;
+        if (k->last_ms == 0)
+            snprintf(text, sizeof text, "kiosk %s: nothing received from it yet", k->id);
+        else
+            snprintf(text, sizeof text, "kiosk %s: nothing received for %lld min", k->id,
+                     (long long)((now_ms - k->last_ms) / 60000));
+        alert_json(out, &first, "kiosk_silent", "device", k->id, k->last_ms, text);
+    }
+    pthread_mutex_unlock(&feed->mu);
+    strbuf_putc(out, ']');
 }

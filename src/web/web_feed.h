@@ -18,14 +18,17 @@
 #include "util.h"
 
 #define WEB_FEED_REFRESH_MS 30000
-#define WEB_FEED_RING       1024 /* events kept for clients that are behind */
+#define WEB_FEED_RING       1024            /* events kept for clients that are behind */
+#define WEB_FEED_SILENT_MS  (2 * 60 * 1000) /* a kiosk unheard of this long raises an alert */
+#define WEB_FEED_ALERT_NEAR 90              /* percent of capacity: the default near-full alert */
 
 struct web_feed;
 
-/* Starts the feed's thread on conninfo (borrowed; must outlive the feed). Returns NULL after
+/* Starts the feed's thread on conninfo (borrowed; must outlive the feed); rooms at
+ * alert_near percent of their capacity or more raise an alert. Returns NULL after
  * logging why; owned by the caller. The first read happens in the thread: until it succeeds
  * the feed has no rooms and says it is not connected. */
-struct web_feed *web_feed_start(const char *conninfo);
+struct web_feed *web_feed_start(const char *conninfo, int alert_near);
 /* Stops the thread, wakes every waiting client (web_feed_wait returns false) and frees the
  * feed; NULL is a no-op. Call it after the HTTP server stopped. */
 void web_feed_destroy(struct web_feed *feed);
@@ -51,5 +54,11 @@ void web_feed_rooms_json(struct web_feed *feed, bool page, struct strbuf *out);
 /* Appends {"connected":bool,"since":ms} to out: since when the feed has (or has not had) its
  * database connection, wall-clock milliseconds (0: never connected). */
 void web_feed_status_json(struct web_feed *feed, struct strbuf *out);
+
+/* Appends the alerts (DESIGN.md §8) as a JSON array [{"kind","room"|"device","since","text"}]:
+ * "room_full" (occupancy >= capacity) and "room_near" (>= alert_near %) for open rooms, since
+ * the feed first saw the room so; "kiosk_silent" for a kiosk whose last scan or connection
+ * reached central more than WEB_FEED_SILENT_MS before now_ms (since: then; 0: never). */
+void web_feed_alerts_json(struct web_feed *feed, int64_t now_ms, struct strbuf *out);
 
 #endif

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "occupancy.h"
 #include "sdnotify.h"
+#include "sysclock.h"
 #include "util.h"
 #include "web_assets.h"
 #include "web_auth.h"
@@ -321,14 +322,38 @@ static enum MHD_Result do_login(struct web_server *server, struct MHD_Connection
     return answer_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the central database cannot be reached\n");
 }
 
-/* GET /api/me: who is logged in. */
+/* True when the request carries a live session's cookie; then *user is filled. */
+static bool logged_in(struct web_server *server, struct MHD_Connection *c, struct web_user *user)
+{
+    const char *token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_AUTH_COOKIE);
+    return web_auth_check(server->auth, token, user);
+}
+
+/* GET /api/alerts (logged in). */
+static enum MHD_Result answer_alerts(struct web_server *server, struct MHD_Connection *c)
+{
+    struct web_user user;
+    if (!logged_in(server, c, &user))
+        return answer_text(c, MHD_HTTP_UNAUTHORIZED, "log in first\n");
+    struct strbuf sb = {0};
+    web_feed_alerts_json(server->feed, time_now_ms(), &sb);
+    enum MHD_Result ok = answer_json(c, &sb, false);
+    strbuf_finish(&sb);
+    return ok;
+}
+
+/* GET /api/me: who is logged in ({"name","role"}), or null: the page asks it on every load,
+ * so no login is not an error. */
 static enum MHD_Result answer_me(struct web_server *server, struct MHD_Connection *c)
 {
     struct web_user user;
-    const char *token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_AUTH_COOKIE);
-    if (!web_auth_check(server->auth, token, &user))
-        return answer_text(c, MHD_HTTP_UNAUTHORIZED, "log in first\n");
     struct strbuf sb = {0};
+    if (!logged_in(server, c, &user)) {
+        strbuf_puts(&sb, "null");
+        enum MHD_Result ok = answer_json(c, &sb, false);
+        strbuf_finish(&sb);
+        return ok;
+    }
     strbuf_puts(&sb, "{\"name\":");
     strbuf_json_string(&sb, user.name);
     strbuf_puts(&sb, ",\"role\":");
@@ -360,6 +385,8 @@ static enum MHD_Result route_get(struct web_server *server, struct MHD_Connectio
     }
     if (strcmp(url, "/api/me") == 0)
         return answer_me(server, c);
+    if (strcmp(url, "/api/alerts") == 0)
+        return answer_alerts(server, c);
     if (server->public_feed && strcmp(url, "/api/rooms") == 0) {
         struct strbuf sb = {0};
         web_feed_rooms_json(server->feed, false, &sb);
@@ -485,7 +512,8 @@ struct web_server *web_server_start(const struct web_options *opts)
     if (!load_tls(server, opts) || !parse_listen(opts->listen, &addr))
         goto fail;
     server->auth = web_auth_create(opts->conninfo);
-    server->feed = web_feed_start(opts->conninfo);
+    server->feed = web_feed_start(opts->conninfo,
+                                  opts->alert_near > 0 ? opts->alert_near : WEB_FEED_ALERT_NEAR);
     if (server->auth == NULL || server->feed == NULL)
         goto fail;
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |

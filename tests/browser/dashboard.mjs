@@ -1,14 +1,16 @@
 // The dashboard in a real browser: Debian's chromium, driven by puppeteer-core (pinned by
 // package-lock.json). Run by tests/integration/test_dashboard_browser.c:
-//   node dashboard.mjs URL ROOM SHOTS_DIR
+//   node dashboard.mjs URL ROOM SHOTS_DIR [USER PASSWORD]
 // Loads the page at the phone, tablet and TV sizes and checks the layouts (every room shown;
 // the TV without scrolling; the phone without sideways scrolling), saving a screenshot of
 // each into SHOTS_DIR. Then prints "ready ROOM=N" and waits (up to 20 s) until ROOM's number
 // on the page changes, which the test causes by a scan at a kiosk; prints "changed ROOM=M
-// after T ms" and exits 0. Any failure exits 1 with the reason.
+// after T ms". With USER and PASSWORD it then logs in through the form, waits for the alerts
+// strip (prints "alerts: A | B | ...") and checks the TV layout again with it. Exits 0; any
+// failure exits 1 with the reason.
 import puppeteer from 'puppeteer-core';
 
-const [url, room, shots] = process.argv.slice(2);
+const [url, room, shots, user, password] = process.argv.slice(2);
 const fail = (why) => { console.error('browser: ' + why); process.exit(1); };
 
 const browser = await puppeteer.launch({
@@ -56,6 +58,23 @@ try {
     (r, b) => document.querySelector(`[data-room="${r}"] .occ`).textContent !== b,
     { timeout: 20000, polling: 'mutation' }, room, before);
   console.log(`changed ${room}=${await count()} after ${Date.now() - t0} ms`);
+  if (user) {
+    await page.goto(new URL('/login', url).href, { waitUntil: 'domcontentloaded' });
+    await page.type('input[name=name]', user);
+    await page.type('input[name=password]', password);
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    await page.waitForSelector('#alerts li', { timeout: 10000 });
+    await page.waitForSelector(`[data-room="${room}"] .occ`, { timeout: 10000 });
+    const items = await page.$$eval('#alerts li', (els) => els.map((e) => e.textContent));
+    console.log('alerts: ' + items.join(' | '));
+    const m = await page.evaluate(() => ({
+      sh: document.documentElement.scrollHeight, h: innerHeight,
+      logout: !document.querySelector('#logout').hidden,
+    }));
+    if (m.sh > m.h) fail(`tv with alerts: the page scrolls (${m.sh} > ${m.h} px)`);
+    if (!m.logout) fail('logged in, but no way to log out');
+    await page.screenshot({ path: `${shots}/dashboard-tv-staff.png` });
+  }
   if (errors.length) fail('errors on the page: ' + errors.join('; '));
 } catch (e) {
   fail(String(e));

@@ -61,7 +61,8 @@ static bool setup(void)
     bin = getenv("PORTIER_BIN");
     char tmpl[] = "/tmp/portier-dash-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    write_file("rooms.csv", "id,name,capacity\nhall,Great Hall,1000\nsalon,Le Salon,5\n");
+    write_file("rooms.csv",
+               "id,name,capacity\nhall,Great Hall,1000\nsalon,Le Salon,5\nzolder,Zolder,4\n");
     char *a = iso_from_now(-30), *b = iso_from_now(30), *c = iso_from_now(90);
     char *sessions = xasprintf("id,room,title,start,end\ns1,salon,\"Keynote \"\"one\"\"\",%s,%s\n"
                                "s2,salon,Après-midi,%s,%s\n",
@@ -93,6 +94,21 @@ static bool setup(void)
     bool ok = central_migrate(conn, central_migrations, central_migration_count, NULL) &&
               central_publish(conn, event_db, false, NULL);
     CHECK(ok);
+    /* Two kiosks: door-1 never heard from, door-2 connected just now. */
+    const char *rooms[] = {"salon"};
+    char *d1 = ok ? central_add_login(conn, CENTRAL_DEVICE, "door-1", CENTRAL_AUTH_PASSWORD, rooms,
+                                      1, NULL, NULL)
+                  : NULL;
+    char *d2 = ok ? central_add_login(conn, CENTRAL_DEVICE, "door-2", CENTRAL_AUTH_PASSWORD, rooms,
+                                      1, NULL, NULL)
+                  : NULL;
+    CHECK(d1 != NULL && d2 != NULL);
+    free(d1);
+    free(d2);
+    PGresult *res = PQexec(conn, "INSERT INTO portier.clock_anchors (device_id, boot_id, mono_ns,"
+                                 " wall_ms) VALUES ('door-2', 'b', 1, 0)");
+    CHECK(PQresultStatus(res) == PGRES_COMMAND_OK);
+    PQclear(res);
     free(event_db);
     central_close(conn);
     return ok;
@@ -347,7 +363,9 @@ static void test_logins(int port)
                   admin) == 0);
 
     char *ans = NULL;
-    CHECK(http_get(port, "/api/me", "", NULL) == 401);
+    CHECK(http_get(port, "/api/me", "", &ans) == 200);
+    CHECK_STR(body_of(ans), "null");
+    free(ans);
     CHECK(http_post(port, "/login", "", "name=anna&password=wrong", NULL) == 401);
     CHECK(http_post(port, "/login", "", "name=nobody&password=x", NULL) == 401);
     CHECK(http_post(port, "/login", "", "name=anna&password=correct+horse", &ans) == 303);
@@ -364,9 +382,29 @@ static void test_logins(int port)
     char *forged = xstrdup(hdr);
     char *last = forged + strlen("Cookie: portier_session=") + 5;
     *last = *last == 'A' ? 'B' : 'A';
-    CHECK(http_get(port, "/api/me", forged, NULL) == 401);
+    CHECK(http_get(port, "/api/me", forged, &ans) == 200);
+    CHECK_STR(body_of(ans), "null");
+    free(ans);
+    /* Alerts: for logged-in users only. */
+    CHECK(http_get(port, "/api/alerts", "", NULL) == 401);
+    admit("zolder", "P011");
+    admit("zolder", "P012");
+    sleep_ms(300);
+    CHECK(http_get(port, "/api/alerts", hdr, &ans) == 200);
+    const char *alerts = body_of(ans);
+    CHECK_MSG(strstr(alerts, "[{\"kind\":\"room_full\",\"room\":\"salon\",\"since\":") == alerts &&
+                  strstr(alerts, ",\"text\":\"Le Salon is full (5/5)\"},{\"kind\":\"room_near\","
+                                 "\"room\":\"zolder\",\"since\":") != NULL &&
+                  strstr(alerts, ",\"text\":\"Zolder is at 50% (2/4)\"},{\"kind\":\"kiosk_silent\","
+                                 "\"device\":\"door-1\",\"since\":0,\"text\":\"kiosk door-1: "
+                                 "nothing received from it yet\"}]") != NULL &&
+                  strstr(alerts, "door-2") == NULL && strstr(alerts, "hall") == NULL,
+              "%s", alerts);
+    free(ans);
     CHECK(http_post(port, "/logout", hdr, "", NULL) == 303);
-    CHECK(http_get(port, "/api/me", hdr, NULL) == 401);
+    CHECK(http_get(port, "/api/me", hdr, &ans) == 200);
+    CHECK_STR(body_of(ans), "null");
+    free(ans);
     /* Two failures so far from this address; three more use up the window. */
     for (int i = 0; i < 3; i++)
         CHECK(http_post(port, "/login", "", "name=anna&password=guess", NULL) == 401);
@@ -442,7 +480,8 @@ int main(void)
         pid_t d = start_dashboard(port, public_feed);
         test_feed(port);
         int port2 = pg_harness_free_port();
-        pid_t d2 = start_dashboard(port2, NULL);
+        const char *near50[] = {"--alert-near", "50", NULL};
+        pid_t d2 = start_dashboard(port2, near50);
         test_pages(port2);
         test_logins(port2);
         CHECK(stop_dashboard(d2));

@@ -259,9 +259,15 @@ int main(void)
         dash = spawn(dargv, NULL, NULL, dlog);
         char *url = xasprintf("http://127.0.0.1:%d/?lang=en", port);
         char *script = path_join(browser_dir, "dashboard.mjs");
-        char *nargv[] = {"/usr/bin/node", script, url, "salon", dir, NULL};
+        CHECK(test_sh("printf 'correct horse\\n' | %s dashboard add-user '%s' anna --role staff "
+                      ">/dev/null",
+                      bin, admin) == 0);
+        char *nargv[] = {"/usr/bin/node", script, url, "salon", dir, "anna", "correct horse", NULL};
         for (int i = 0; i < 200 && http_get(port, "/api/status", "", NULL) != 200; i++)
             sleep_ms(50);
+        /* The browser in the venue's time zone, as staff's phones are: its clock and the
+         * sessions' times (the event's zone) agree. */
+        setenv("TZ", "Europe/Brussels", 1);
         node = spawn(nargv, NULL, &node_out, blog);
         struct strbuf out = {0};
         CHECK_MSG(wait_for(node_out, &out, "ready salon=2 rooms=15", 60000), "browser said: %s",
@@ -272,9 +278,17 @@ int main(void)
         free(line);
         CHECK_MSG(wait_for(node_out, &out, "changed salon=3 after", 20000), "browser said: %s",
                   out.data ? out.data : "");
-        fprintf(stderr, "%s", out.data ? out.data : "");
         fprintf(stderr, "badge at the kiosk -> number on the page: %lld ms\n",
                 (long long)((time_mono_ns() - t0) / 1000000));
+        /* Logged in: the alerts, in the page's words (the kiosk is connected: no alert). */
+        CHECK_MSG(wait_for(node_out, &out, "alerts: ", 20000) &&
+                      wait_for(node_out, &out, "Room D is full\n", 10000),
+                  "browser said: %s", out.data ? out.data : "");
+        const char *alerts = out.data ? strstr(out.data, "alerts: ") : NULL;
+        CHECK(alerts != NULL &&
+              strstr(alerts, "alerts: Lab 1 at 90 % | Lab 2 is full | Library at 98 % | Room D "
+                             "is full\n") == alerts);
+        fprintf(stderr, "%s", out.data ? out.data : "");
         int status = 0;
         CHECK(waitpid(node, &status, 0) == node && WIFEXITED(status) && WEXITSTATUS(status) == 0);
         node = 0;
