@@ -34,9 +34,14 @@ struct web_auth {
     pthread_mutex_t mu; /* guards the tables */
     struct login_session sessions[SESSIONS_MAX];
     struct failures failures[ADDRESSES_MAX];
-    /* One password check at a time: each takes crypto_pwhash's memory (64 MiB), so a flood
-     * of logins queues here instead of exhausting the machine. */
+    /* One login at a time (the user's lookup, then the password check): each check takes
+     * crypto_pwhash's memory (64 MiB) and each lookup a database connection, so a flood of
+     * logins from many addresses queues here instead of exhausting the machine or the
+     * database's connections. */
     pthread_mutex_t verify;
+    /* Checked against when the name is unknown, so that an unknown name takes as long as a
+     * wrong password: the time does not tell which names exist. */
+    char *dummy_hash;
 };
 
 struct web_auth *web_auth_create(const char *conninfo)
@@ -47,6 +52,11 @@ struct web_auth *web_auth_create(const char *conninfo)
     }
     struct web_auth *auth = xcalloc(1, sizeof *auth);
     auth->conninfo = conninfo;
+    auth->dummy_hash = web_auth_hash("not the password of anyone");
+    if (auth->dummy_hash == NULL) {
+        free(auth);
+        return NULL;
+    }
     pthread_mutex_init(&auth->mu, NULL);
     pthread_mutex_init(&auth->verify, NULL);
     return auth;
@@ -59,6 +69,7 @@ void web_auth_destroy(struct web_auth *auth)
     pthread_mutex_destroy(&auth->mu);
     pthread_mutex_destroy(&auth->verify);
     sodium_memzero(auth->sessions, sizeof auth->sessions);
+    free(auth->dummy_hash);
     free(auth);
 }
 
@@ -134,17 +145,20 @@ enum web_login web_auth_login(struct web_auth *auth, const char *addr, const cha
         count_failure(auth, addr);
         return WEB_LOGIN_WRONG;
     }
+    pthread_mutex_lock(&auth->verify);
     PGconn *conn = central_dash_connect(auth->conninfo);
-    if (conn == NULL)
-        return WEB_LOGIN_ERROR;
     char *hash = NULL, *role = NULL;
-    int found = central_dash_user(conn, name, &hash, &role);
+    int found = conn != NULL ? central_dash_user(conn, name, &hash, &role) : -1;
     central_close(conn);
+    bool ok = false;
+    if (found >= 0) {
+        const char *against = found == 1 ? hash : auth->dummy_hash;
+        ok = against != NULL &&
+             crypto_pwhash_str_verify(against, password, strlen(password)) == 0 && found == 1;
+    }
+    pthread_mutex_unlock(&auth->verify);
     if (found < 0)
         return WEB_LOGIN_ERROR;
-    pthread_mutex_lock(&auth->verify);
-    bool ok = found == 1 && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-    pthread_mutex_unlock(&auth->verify);
     if (ok) {
         struct web_user user;
         snprintf(user.name, sizeof user.name, "%s", name);

@@ -366,8 +366,16 @@ static void test_logins(int port)
     CHECK(http_get(port, "/api/me", "", &ans) == 200);
     CHECK_STR(body_of(ans), "null");
     free(ans);
+    /* An unknown name is checked against a password hash too: the time does not tell. */
+    int64_t t0 = now_ms();
     CHECK(http_post(port, "/login", "", "name=anna&password=wrong", NULL) == 401);
+    int64_t t_wrong = now_ms() - t0;
+    t0 = now_ms();
     CHECK(http_post(port, "/login", "", "name=nobody&password=x", NULL) == 401);
+    int64_t t_unknown = now_ms() - t0;
+    fprintf(stderr, "login: wrong password %lld ms, unknown name %lld ms\n", (long long)t_wrong,
+            (long long)t_unknown);
+    CHECK(t_unknown * 2 > t_wrong);
     CHECK(http_post(port, "/login", "", "name=anna&password=correct+horse", &ans) == 303);
     CHECK(strstr(ans, "; HttpOnly; SameSite=Strict") != NULL && strstr(ans, "Secure") == NULL);
     char *cookie = cookie_of(ans);
