@@ -175,20 +175,36 @@ static const char *page_lang(struct MHD_Connection *c)
     return "en";
 }
 
-/* A page of assets/web with {{lang}} replaced. */
-static enum MHD_Result answer_page(struct MHD_Connection *c, const char *asset)
+/* A page of assets/web with {{lang}} replaced by the page's language and {{error}} by error
+ * (HTML, or "" when NULL), answered with status. */
+static enum MHD_Result answer_page(struct MHD_Connection *c, const char *asset, unsigned status,
+                                   const char *error)
 {
     const struct web_asset *a = web_asset_find(asset);
     if (a == NULL)
         return answer_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "page missing\n");
-    const char *lang = page_lang(c), *text = (const char *)a->data;
+    const char *text = (const char *)a->data;
+    const char *const fills[][2] = {{"{{lang}}", page_lang(c)}, {"{{error}}", error ? error : ""}};
     struct strbuf sb = {0};
-    for (const char *at; (at = strstr(text, "{{lang}}")) != NULL; text = at + 8) {
+    for (;;) {
+        const char *at = NULL, *with = NULL;
+        size_t skip = 0;
+        for (size_t i = 0; i < ARRAY_LEN(fills); i++) {
+            const char *hit = strstr(text, fills[i][0]);
+            if (hit != NULL && (at == NULL || hit < at)) {
+                at = hit;
+                with = fills[i][1];
+                skip = strlen(fills[i][0]);
+            }
+        }
+        if (at == NULL)
+            break;
         strbuf_append(&sb, text, (size_t)(at - text));
-        strbuf_puts(&sb, lang);
+        strbuf_puts(&sb, with);
+        text = at + skip;
     }
     strbuf_puts(&sb, text);
-    enum MHD_Result ok = answer(c, MHD_HTTP_OK, "text/html; charset=utf-8", sb.data, sb.len, NULL);
+    enum MHD_Result ok = answer(c, status, "text/html; charset=utf-8", sb.data, sb.len, NULL);
     strbuf_finish(&sb);
     return ok;
 }
@@ -278,6 +294,26 @@ static enum MHD_Result answer_cookie(struct web_server *server, struct MHD_Conne
     return ok;
 }
 
+/* 429 with Retry-After: too many failed logins from this address. */
+static enum MHD_Result answer_limited(struct MHD_Connection *c, int retry)
+{
+    static const char text[] = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Portier"
+                               "</title></head><body><p>Too many failed logins: try again later."
+                               "</p></body></html>\n";
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+    if (r == NULL)
+        return MHD_NO;
+    char secs[16];
+    snprintf(secs, sizeof secs, "%d", retry > 0 ? retry : 1);
+    common_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
 /* POST /login with the fields name and password. */
 static enum MHD_Result do_login(struct web_server *server, struct MHD_Connection *c,
                                 const char *body)
@@ -300,22 +336,10 @@ static enum MHD_Result do_login(struct web_server *server, struct MHD_Connection
     case WEB_LOGIN_OK:
         return answer_cookie(server, c, token, "/");
     case WEB_LOGIN_WRONG:
-        return answer_text(c, MHD_HTTP_UNAUTHORIZED, "wrong name or password\n");
-    case WEB_LOGIN_LIMITED: {
-        struct MHD_Response *resp = MHD_create_response_from_buffer(
-            strlen("too many failed logins: try again later\n"),
-            "too many failed logins: try again later\n", MHD_RESPMEM_PERSISTENT);
-        if (resp == NULL)
-            return MHD_NO;
-        char secs[16];
-        snprintf(secs, sizeof secs, "%d", retry > 0 ? retry : 1);
-        common_headers(resp);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-        enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, resp);
-        MHD_destroy_response(resp);
-        return ok;
-    }
+        return answer_page(c, "/login.html", MHD_HTTP_UNAUTHORIZED,
+                           "<p class=\"error\" data-t=\"wrong\">Wrong name or password.</p>");
+    case WEB_LOGIN_LIMITED:
+        return answer_limited(c, retry);
     case WEB_LOGIN_ERROR:
         break;
     }
@@ -369,9 +393,9 @@ static enum MHD_Result route_get(struct web_server *server, struct MHD_Connectio
                                  const char *url)
 {
     if (strcmp(url, "/") == 0)
-        return answer_page(c, "/index.html");
+        return answer_page(c, "/index.html", MHD_HTTP_OK, NULL);
     if (strcmp(url, "/login") == 0)
-        return answer_page(c, "/login.html");
+        return answer_page(c, "/login.html", MHD_HTTP_OK, NULL);
     if (strcmp(url, "/levels.css") == 0)
         return answer_levels(c);
     if (strcmp(url, "/stream") == 0)

@@ -280,6 +280,7 @@ static void test_pages(int port)
     CHECK(http_get(port, "/api/rooms/stream", "", NULL) == 404);
     CHECK(http_get(port, "/", "", &ans) == 200);
     CHECK(strstr(ans, "<html lang=\"en\">") != NULL);
+    CHECK(strstr(ans, "{{") == NULL);
     CHECK(strstr(ans, "Content-Security-Policy: default-src 'self'") != NULL);
     free(ans);
     CHECK(http_get(port, "/", "Accept-Language: de-DE, fr-BE;q=0.9, en;q=0.5\r\n", &ans) == 200);
@@ -363,12 +364,19 @@ static void test_logins(int port)
                   admin) == 0);
 
     char *ans = NULL;
+    CHECK(http_get(port, "/login", "Accept-Language: nl-BE\r\n", &ans) == 200);
+    CHECK(strstr(ans, "<html lang=\"nl\">") != NULL && strstr(ans, "{{") == NULL &&
+          strstr(ans, "class=\"error\"") == NULL);
+    free(ans);
     CHECK(http_get(port, "/api/me", "", &ans) == 200);
     CHECK_STR(body_of(ans), "null");
     free(ans);
     /* An unknown name is checked against a password hash too: the time does not tell. */
     int64_t t0 = now_ms();
-    CHECK(http_post(port, "/login", "", "name=anna&password=wrong", NULL) == 401);
+    CHECK(http_post(port, "/login", "", "name=anna&password=wrong", &ans) == 401);
+    CHECK(strstr(ans, "<form class=\"loginform\"") != NULL &&
+          strstr(ans, "data-t=\"wrong\">Wrong name or password.</p>") != NULL);
+    free(ans);
     int64_t t_wrong = now_ms() - t0;
     t0 = now_ms();
     CHECK(http_post(port, "/login", "", "name=nobody&password=x", NULL) == 401);
