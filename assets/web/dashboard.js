@@ -107,7 +107,8 @@ function fill(text, vars) {
 }
 function alertText(a) {
   const tile = a.room && tiles.get(a.room);
-  const name = tile ? tile.name.textContent : a.room;
+  if (a.room && !tile) return a.text; // a room the page does not show (yet): the server's words
+  const name = tile ? tile.name.textContent : '';
   if (a.kind === 'room_full') return fill(t('room_full'), { name });
   if (a.kind === 'room_near') {
     const r = tile ? Number(tile.occ.textContent) / Number(tile.cap.textContent.slice(2)) : 0;
@@ -138,7 +139,8 @@ if (alerts) {
     alertsOn = true;
     document.getElementById('login').hidden = true;
     document.getElementById('logout').hidden = false;
-    loadAlerts();
+    // Once the rooms are on the page (their names and figures word the alerts).
+    if (tiles.size) loadAlerts();
     setInterval(loadAlerts, 30000);
   });
 }

@@ -7,7 +7,8 @@
 // on the page changes, which the test causes by a scan at a kiosk; prints "changed ROOM=M
 // after T ms". With USER and PASSWORD it then logs in through the form, waits for the alerts
 // strip (prints "alerts: A | B | ...") and checks the TV layout again with it. Exits 0; any
-// failure exits 1 with the reason.
+// failure exits 1 with the reason. Last it prints "stop the database" and waits until the
+// page says "No connection since HH:MM", then (the test restarts the database) "Live".
 import puppeteer from 'puppeteer-core';
 
 const [url, room, shots, user, password] = process.argv.slice(2);
@@ -75,6 +76,15 @@ try {
     if (!m.logout) fail('logged in, but no way to log out');
     await page.screenshot({ path: `${shots}/dashboard-tv-staff.png` });
   }
+  // The database goes away (the test stops it on this line) and comes back.
+  console.log('stop the database');
+  await page.waitForFunction(
+    () => /^No connection since \d\d:\d\d$/.test(document.querySelector('#status').textContent),
+    { timeout: 30000, polling: 'mutation' });
+  console.log('page says: ' + await page.$eval('#status', (e) => e.textContent));
+  await page.waitForFunction(() => document.querySelector('#status').textContent === 'Live',
+    { timeout: 30000, polling: 'mutation' });
+  console.log('page says again: Live');
   if (errors.length) fail('errors on the page: ' + errors.join('; '));
 } catch (e) {
   fail(String(e));

@@ -200,10 +200,15 @@ static bool wait_for(int fd, struct strbuf *sb, const char *needle, int timeout_
             return true;
         int64_t left = (deadline - time_mono_ns()) / 1000000;
         struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+        int r = left > 0 ? poll(&p, 1, (int)left) : 0;
+        if (r < 0 && errno == EINTR) /* a child of the harness ended */
+            continue;
+        if (r <= 0)
             return false;
         char buf[4096];
         ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0)
             return false;
         strbuf_append(sb, buf, (size_t)n);
@@ -288,6 +293,14 @@ int main(void)
         CHECK(alerts != NULL &&
               strstr(alerts, "alerts: Lab 1 at 90 % | Lab 2 is full | Library at 98 % | Room D "
                              "is full\n") == alerts);
+        /* The database goes away: the page says since when, and recovers by itself. */
+        CHECK(wait_for(node_out, &out, "stop the database\n", 20000));
+        CHECK(pg_harness_stop(pg));
+        CHECK_MSG(wait_for(node_out, &out, "page says: No connection since ", 30000),
+                  "browser said: %s", out.data ? out.data : "");
+        CHECK(pg_harness_restart(pg));
+        CHECK_MSG(wait_for(node_out, &out, "page says again: Live", 30000), "browser said: %s",
+                  out.data ? out.data : "");
         fprintf(stderr, "%s", out.data ? out.data : "");
         int status = 0;
         CHECK(waitpid(node, &status, 0) == node && WIFEXITED(status) && WEXITSTATUS(status) == 0);

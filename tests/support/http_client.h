@@ -51,10 +51,12 @@ static inline bool http_send(int fd, const char *s, size_t len)
 static inline ssize_t http_read_some(int fd, struct strbuf *sb, int timeout_ms)
 {
     struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, timeout_ms) <= 0)
+    if (poll(&p, 1, timeout_ms) <= 0) /* a timeout, or a signal: the caller tries again */
         return 0;
     char buf[16384];
     ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR)
+        return 0;
     if (n > 0)
         strbuf_append(sb, buf, (size_t)n);
     return n == 0 ? -1 : n; /* the end of the stream */
