@@ -22,13 +22,14 @@ install(FILES
   ${CMAKE_SOURCE_DIR}/systemd/portier-kiosk.service
   ${CMAKE_SOURCE_DIR}/systemd/portier-kiosk@.service
   ${CMAKE_SOURCE_DIR}/systemd/portier-sync.service
+  ${CMAKE_SOURCE_DIR}/systemd/portier-dashboard.service
   DESTINATION ${PORTIER_SYSTEMD_UNIT_DIR})
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.sysusers
   DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/sysusers.d RENAME portier.conf)
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.tmpfiles
   DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/tmpfiles.d RENAME portier.conf)
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/kiosk.conf DESTINATION ${PORTIER_SYSCONF_DIR}/portier)
-install(FILES ${CMAKE_SOURCE_DIR}/systemd/sync.env
+install(FILES ${CMAKE_SOURCE_DIR}/systemd/sync.env ${CMAKE_SOURCE_DIR}/systemd/dashboard.env
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
 # Man pages and the changelog (a native package's), compressed the way Debian wants them (gzip -9n: no name,

@@ -6,7 +6,7 @@
 PORTIER_DEB_PACKAGES=(
     build-essential cmake pkg-config git
     libzbar-dev libqrencode-dev libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libpq-dev libsodium-dev
-    libcairo2-dev libpango1.0-dev libturbojpeg0-dev libxlsxwriter-dev
+    libcairo2-dev libpango1.0-dev libturbojpeg0-dev libxlsxwriter-dev libmicrohttpd-dev
     fonts-dejavu-core fonts-noto-core tzdata
     postgresql sqlite3 zbar-tools valgrind openssl
     # tests' and benchmarks' frames and anchor decoder, from tools independent of Portier

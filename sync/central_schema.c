@@ -686,6 +686,32 @@ const struct central_migration central_migrations[] = {
      "       timed.clock_given\n"
      "FROM timed;\n"
     },
+    {6, "006_dashboard_users",
+     "-- Portier central database, schema step 6 (assigned number 9: renumbered when merged): the\n"
+     "-- logins of the web dashboard (`portier dashboard`, DESIGN.md §8).\n"
+     "--\n"
+     "-- These are not PostgreSQL roles: the dashboard connects with one login of its own (an\n"
+     "-- organiser's) and checks its users' passwords itself. `portier dashboard add-user` stores a\n"
+     "-- libsodium crypto_pwhash_str hash (Argon2id, its own salt and limits in the string), never\n"
+     "-- the password. role: 'staff' see rooms, alerts and kiosks; 'organiser' also people and\n"
+     "-- reports. Adding a user again replaces its role and password.\n"
+     "SET LOCAL ROLE portier_owner;\n"
+     "SET LOCAL search_path = portier, pg_catalog;\n"
+     "\n"
+     "CREATE TABLE dashboard_users (\n"
+     "    name text PRIMARY KEY CHECK (octet_length(name) BETWEEN 1 AND 63\n"
+     "                                 AND name !~ '[[:cntrl:][:space:]]'),\n"
+     "    role text NOT NULL CHECK (role IN ('staff', 'organiser')),\n"
+     "    hash text NOT NULL CHECK (hash LIKE '$argon2%'),\n"
+     "    created_at timestamptz NOT NULL DEFAULT now(),\n"
+     "    created_by text NOT NULL DEFAULT session_user\n"
+     ");\n"
+     "ALTER TABLE dashboard_users ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;\n"
+     "CREATE POLICY owner_all ON dashboard_users TO portier_owner USING (true) WITH CHECK (true);\n"
+     "GRANT SELECT ON dashboard_users TO portier_organiser;\n"
+     "CREATE POLICY organiser_read ON dashboard_users FOR SELECT TO portier_organiser\n"
+     "    USING (EXISTS (SELECT FROM organisers WHERE id = current_user));\n"
+    },
 };
 
 const size_t central_migration_count = ARRAY_LEN(central_migrations);

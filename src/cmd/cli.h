@@ -33,6 +33,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_forget(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_dashboard(int argc, char **argv);
 
 /* A parsed command line, as a subcommand's run function is given it. */
 struct cli_call {

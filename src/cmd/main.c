@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"kiosk", cmd_kiosk, "run a check-in kiosk"},
     {"sync", cmd_sync, "run the sync daemon for one kiosk database"},
     {"central", cmd_central, "set up the central PostgreSQL database"},
+    {"dashboard", cmd_dashboard, "the live web dashboard on the central database"},
     {"report", cmd_report, "attendance reports for organisers"},
     {"forget", cmd_forget, "erase an attendee's personal data, keeping the counts"},
     {"purge", cmd_purge, "after the event: erase everyone's personal data"},
@@ -32,7 +33,7 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: portier <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-8s  %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-9s  %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun 'portier <command> --help' for a command's options.\n");
 }
 

@@ -493,3 +493,28 @@ size_t occupancy_session_at(const struct occupancy *occ, size_t room, int64_t t,
     const struct session *s = &occ->ev->sessions[rs->sessions[k]];
     return s->start_ms - lead_ms <= t ? rs->sessions[k] : OCCUPANCY_NONE;
 }
+
+enum occupancy_level occupancy_level(int count, int capacity, bool closed)
+{
+    if (closed)
+        return OCCUPANCY_LEVEL_CLOSED;
+    if (capacity <= 0)
+        return OCCUPANCY_LEVEL_OK;
+    if (count >= capacity)
+        return OCCUPANCY_LEVEL_FULL;
+    if ((long)count * 100 >= (long)capacity * OCCUPANCY_NEAR_PERCENT)
+        return OCCUPANCY_LEVEL_NEAR;
+    return OCCUPANCY_LEVEL_OK;
+}
+
+uint32_t occupancy_level_rgb(enum occupancy_level level)
+{
+    static const uint32_t rgb[] = {0x16a34au, 0xf59e0bu, 0xdc2626u, 0x64748bu};
+    return (unsigned)level < ARRAY_LEN(rgb) ? rgb[level] : rgb[0];
+}
+
+const char *occupancy_level_name(enum occupancy_level level)
+{
+    static const char *const names[] = {"ok", "near", "full", "closed"};
+    return (unsigned)level < ARRAY_LEN(names) ? names[level] : names[0];
+}

@@ -140,4 +140,20 @@ size_t occupancy_session_index(const struct occupancy *occ, const char *session_
  * once (counts at t leave out what expires at t). OCCUPANCY_NONE between sessions. */
 size_t occupancy_session_at(const struct occupancy *occ, size_t room, int64_t t, int64_t lead_ms);
 
+/* How full a room looks, the same on the kiosk's overview and the web dashboard: closed; full
+ * (count >= capacity); near (count >= OCCUPANCY_NEAR_PERCENT % of capacity); else ok (also
+ * when the capacity is unknown, <= 0). */
+#define OCCUPANCY_NEAR_PERCENT 80
+enum occupancy_level {
+    OCCUPANCY_LEVEL_OK,
+    OCCUPANCY_LEVEL_NEAR,
+    OCCUPANCY_LEVEL_FULL,
+    OCCUPANCY_LEVEL_CLOSED,
+};
+enum occupancy_level occupancy_level(int count, int capacity, bool closed);
+/* The level's colour as 0xRRGGBB (green, amber, red, grey). */
+uint32_t occupancy_level_rgb(enum occupancy_level level);
+/* The level's name: "ok", "near", "full", "closed". */
+const char *occupancy_level_name(enum occupancy_level level);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "occupancy.h"
 #include "timeutil.h"
 
 /* An SDL colour from 0xRRGGBB and an alpha. */
@@ -253,15 +254,7 @@ void draw_button(struct ui *ui, struct ui_rect r, const char *label, bool select
  * closed. */
 uint32_t draw_level_colour(int count, int capacity, bool closed)
 {
-    if (closed)
-        return C_GREY;
-    if (capacity <= 0)
-        return C_GREEN;
-    if (count >= capacity)
-        return C_RED;
-    if (count * 10 >= capacity * 8)
-        return C_AMBER;
-    return C_GREEN;
+    return occupancy_level_rgb(occupancy_level(count, capacity, closed));
 }
 
 /* Draws an occupancy bar; returns the filled part. */

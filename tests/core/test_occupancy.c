@@ -297,6 +297,26 @@ static void test_lookups(void)
     occupancy_destroy(NULL);
 }
 
+/* The fill levels the kiosk's overview and the web dashboard share. */
+static void test_levels(void)
+{
+    CHECK(occupancy_level(0, 100, false) == OCCUPANCY_LEVEL_OK);
+    CHECK(occupancy_level(79, 100, false) == OCCUPANCY_LEVEL_OK);
+    CHECK(occupancy_level(80, 100, false) == OCCUPANCY_LEVEL_NEAR);
+    CHECK(occupancy_level(99, 100, false) == OCCUPANCY_LEVEL_NEAR);
+    CHECK(occupancy_level(100, 100, false) == OCCUPANCY_LEVEL_FULL);
+    CHECK(occupancy_level(130, 100, false) == OCCUPANCY_LEVEL_FULL);
+    CHECK(occupancy_level(4, 5, false) == OCCUPANCY_LEVEL_NEAR);
+    CHECK(occupancy_level(3, 5, false) == OCCUPANCY_LEVEL_OK);
+    CHECK(occupancy_level(10, 0, false) == OCCUPANCY_LEVEL_OK);
+    CHECK(occupancy_level(0, 100, true) == OCCUPANCY_LEVEL_CLOSED);
+    CHECK(occupancy_level_rgb(OCCUPANCY_LEVEL_OK) == 0x16a34au);
+    CHECK(occupancy_level_rgb(OCCUPANCY_LEVEL_NEAR) == 0xf59e0bu);
+    CHECK(occupancy_level_rgb(OCCUPANCY_LEVEL_FULL) == 0xdc2626u);
+    CHECK(occupancy_level_rgb(OCCUPANCY_LEVEL_CLOSED) == 0x64748bu);
+    CHECK_STR(occupancy_level_name(OCCUPANCY_LEVEL_NEAR), "near");
+}
+
 int main(void)
 {
     sessions[0].start_ms = at(T("10:00"));
@@ -312,6 +332,7 @@ int main(void)
     test_end_instant();
     test_staff_and_reservations();
     test_lookups();
+    test_levels();
     event_index_finish(&event);
     return check_done();
 }

@@ -12,11 +12,13 @@ fail() { echo "FAIL: $*" >&2; failed=1; }
 command -v systemd-analyze >/dev/null || { echo "FAIL: systemd-analyze is missing (apt install systemd)" >&2; exit 1; }
 
 # Verify against the built program (the units name /usr/bin/portier, not installed here).
-for unit in portier-kiosk.service portier-sync.service portier-kiosk@.service; do
+for unit in portier-kiosk.service portier-sync.service portier-kiosk@.service \
+    portier-dashboard.service; do
     name=${unit/@./@door1.}
     sed "s#/usr/bin/portier#${PORTIER_BIN:?}#g" "$src/$unit" > "$tmp/$name"
 done
-for name in portier-kiosk.service portier-sync.service portier-kiosk@door1.service; do
+for name in portier-kiosk.service portier-sync.service portier-kiosk@door1.service \
+    portier-dashboard.service; do
     if ! out=$(cd "$tmp" && systemd-analyze verify --man=no "./$name" 2>&1); then
         fail "systemd-analyze verify $name: $out"
     elif grep -q "portier" <<<"$out"; then
@@ -52,6 +54,12 @@ check_exposure() {
 check_exposure portier-sync.service 3.0
 check_exposure portier-kiosk.service 4.5
 check_exposure portier-kiosk@door1.service 4.5
+check_exposure portier-dashboard.service 3.0
+for want in Type=notify Restart=always StartLimitIntervalSec=0 DynamicUser=yes \
+    ProtectSystem=strict NoNewPrivileges=yes PrivateTmp=yes ProtectHome=yes \
+    RestrictAddressFamilies= SystemCallFilter=@system-service CapabilityBoundingSet=; do
+    grep -q "^$want" "$src/portier-dashboard.service" || fail "portier-dashboard.service lacks $want"
+done
 
 # The properties the issue asks for, so that a later edit cannot drop them unnoticed.
 for unit in portier-kiosk.service portier-sync.service; do

@@ -17,6 +17,7 @@ deb=$tmp/portier_$(sed -n 's/^project(portier VERSION \([0-9.]*\).*/\1/p' "$root
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's#^\./#/#' > "$tmp/files"
 for f in /usr/bin/portier /lib/systemd/system/portier-kiosk.service \
     /lib/systemd/system/portier-sync.service /lib/systemd/system/portier-kiosk@.service \
+    /lib/systemd/system/portier-dashboard.service /usr/share/doc/portier/examples/dashboard.env \
     /usr/lib/sysusers.d/portier.conf /usr/lib/tmpfiles.d/portier.conf /etc/portier/kiosk.conf \
     /usr/share/man/man1/portier.1.gz /usr/share/man/man5/portier-kiosk.conf.5.gz \
     /usr/share/doc/portier/copyright /usr/share/doc/portier/changelog.gz; do

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The dashboard's feed (web_feed.h). */
+#include "web_feed.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "central_dash.h"
+#include "log.h"
+#include "occupancy.h"
+#include "sysclock.h"
+
+#define RECONNECT_MIN_MS 500
+#define RECONNECT_MAX_MS 5000
+
+/* A room's two JSON forms, and what its alert needs. */
+struct room_json {
+    char *room, *open, *page;
+    char *name;
+    int occupancy, capacity;
+    bool is_open;
+    const char *alert;   /* "room_full", "room_near" or NULL */
+    int64_t alert_since; /* when the feed first saw that alert */
+};
+
+struct web_feed {
+    const char *conninfo;
+    int alert_near; /* percent */
+    pthread_t thread;
+    bool thread_started;
+    int wake[2]; /* written on shutdown: wakes the thread out of its wait */
+
+    pthread_mutex_t mu; /* guards everything below */
+    pthread_cond_t changed;
+    struct room_json *rooms;
+    size_t n_rooms;
+    struct room_json ring[WEB_FEED_RING]; /* event seq is at ring[seq % WEB_FEED_RING] */
+    uint64_t next_seq;
+    struct central_dash_kiosk *kiosks;
+    size_t n_kiosks;
+    uint64_t status_gen;
+    bool connected;
+    int64_t since_ms;
+    bool stopping;
+};
+
+/* Appends one room's JSON: the open form, or the page's with "open" and "level". */
+static void room_json(struct strbuf *sb, const struct central_dash_room *r, bool page)
+{
+    strbuf_puts(sb, "{\"room\":");
+    strbuf_json_string(sb, r->room);
+    strbuf_puts(sb, ",\"name\":");
+    strbuf_json_string(sb, r->name);
+    strbuf_printf(sb, ",\"occupancy\":%d,\"capacity\":%d,\"session\":%s,\"next_session\":%s",
+                  r->occupancy, r->capacity, r->session_json, r->next_json);
+    if (page)
+        strbuf_printf(sb, ",\"open\":%s,\"level\":\"%s\"", r->open ? "true" : "false",
+                      occupancy_level_name(occupancy_level(r->occupancy, r->capacity, !r->open)));
+    strbuf_putc(sb, '}');
+}
+
+static void room_json_free(struct room_json *r)
+{
+    free(r->room);
+    free(r->open);
+    free(r->page);
+    free(r->name);
+    *r = (struct room_json){0};
+}
+
+/* The room's alert at alert_near percent, or NULL. A closed room raises none. */
+static const char *room_alert(const struct room_json *r, int alert_near)
+{
+    if (!r->is_open || r->capacity <= 0)
+        return NULL;
+    if (r->occupancy >= r->capacity)
+        return "room_full";
+    if ((long)r->occupancy * 100 >= (long)r->capacity * alert_near)
+        return "room_near";
+    return NULL;
+}
+
+/* Stores the rooms just read as the snapshot and publishes those that changed. */
+static void publish(struct web_feed *feed, struct room_json *rooms, size_t n,
+                    struct central_dash_kiosk *kiosks, size_t n_kiosks)
+{
+    int64_t now = time_now_ms();
+    pthread_mutex_lock(&feed->mu);
+    for (size_t i = 0; i < n; i++) {
+        const struct room_json *old = NULL;
+        for (size_t j = 0; j < feed->n_rooms && old == NULL; j++) {
+            if (strcmp(feed->rooms[j].room, rooms[i].room) == 0)
+                old = &feed->rooms[j];
+        }
+        rooms[i].alert = room_alert(&rooms[i], feed->alert_near);
+        rooms[i].alert_since = old != NULL && old->alert == rooms[i].alert ? old->alert_since : now;
+        if (old != NULL && strcmp(old->page, rooms[i].page) == 0)
+            continue;
+        struct room_json *slot = &feed->ring[feed->next_seq % WEB_FEED_RING];
+        room_json_free(slot);
+        slot->room = xstrdup(rooms[i].room);
+        slot->open = xstrdup(rooms[i].open);
+        slot->page = xstrdup(rooms[i].page);
+        feed->next_seq++;
+    }
+    for (size_t j = 0; j < feed->n_rooms; j++)
+        room_json_free(&feed->rooms[j]);
+    free(feed->rooms);
+    feed->rooms = rooms;
+    feed->n_rooms = n;
+    central_dash_kiosks_free(feed->kiosks, feed->n_kiosks);
+    feed->kiosks = kiosks;
+    feed->n_kiosks = n_kiosks;
+    pthread_cond_broadcast(&feed->changed);
+    pthread_mutex_unlock(&feed->mu);
+}
+
+/* Reads every room and publishes what changed. */
+static bool refresh(struct web_feed *feed, PGconn *conn)
+{
+    struct central_dash_room *rows;
+    struct central_dash_kiosk *kiosks;
+    size_t n, n_kiosks;
+    if (!central_dash_rooms(conn, &rows, &n))
+        return false;
+    if (!central_dash_kiosks(conn, &kiosks, &n_kiosks)) {
+        central_dash_rooms_free(rows, n);
+        return false;
+    }
+    struct room_json *rooms = xcalloc(n > 0 ? n : 1, sizeof *rooms);
+    struct strbuf sb = {0};
+    for (size_t i = 0; i < n; i++) {
+        rooms[i].room = xstrdup(rows[i].room);
+        rooms[i].name = xstrdup(rows[i].name);
+        rooms[i].occupancy = rows[i].occupancy;
+        rooms[i].capacity = rows[i].capacity;
+        rooms[i].is_open = rows[i].open;
+        room_json(&sb, &rows[i], false);
+        rooms[i].open = strbuf_take(&sb);
+        room_json(&sb, &rows[i], true);
+        rooms[i].page = strbuf_take(&sb);
+    }
+    strbuf_finish(&sb);
+    central_dash_rooms_free(rows, n);
+    publish(feed, rooms, n, kiosks, n_kiosks);
+    return true;
+}
+
+/* Records whether the feed has its database, and since when. */
+static void set_connected(struct web_feed *feed, bool connected)
+{
+    pthread_mutex_lock(&feed->mu);
+    if (feed->connected != connected || feed->since_ms == 0) {
+        if (connected)
+            log_info("dashboard: connected to the central database");
+        else if (feed->connected)
+            log_warnx("dashboard: lost the central database; reconnecting");
+        feed->connected = connected;
+        feed->since_ms = time_now_ms();
+        feed->status_gen++;
+        pthread_cond_broadcast(&feed->changed);
+    }
+    pthread_mutex_unlock(&feed->mu);
+}
+
+static bool stopping(struct web_feed *feed)
+{
+    pthread_mutex_lock(&feed->mu);
+    bool stop = feed->stopping;
+    pthread_mutex_unlock(&feed->mu);
+    return stop;
+}
+
+/* The thread: connect, read, wait for notifications; on any failure start again. */
+static void *feed_main(void *arg)
+{
+    struct web_feed *feed = arg;
+    int backoff = RECONNECT_MIN_MS;
+    while (!stopping(feed)) {
+        PGconn *conn = central_dash_connect(feed->conninfo);
+        if (conn != NULL && refresh(feed, conn)) {
+            set_connected(feed, true);
+            backoff = RECONNECT_MIN_MS;
+            int r;
+            while ((r = central_dash_wait(conn, WEB_FEED_REFRESH_MS, feed->wake[0])) >= 0 &&
+                   !stopping(feed) && refresh(feed, conn))
+                ;
+        }
+        central_close(conn);
+        if (stopping(feed))
+            break;
+        set_connected(feed, false);
+        struct pollfd p = {.fd = feed->wake[0], .events = POLLIN};
+        poll(&p, 1, backoff);
+        backoff = backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
+    }
+    return NULL;
+}
+
+struct web_feed *web_feed_start(const char *conninfo, int alert_near)
+{
+    struct web_feed *feed = xcalloc(1, sizeof *feed);
+    feed->conninfo = conninfo;
+    feed->alert_near = alert_near;
+    pthread_mutex_init(&feed->mu, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&feed->changed, &attr);
+    pthread_condattr_destroy(&attr);
+    if (pipe(feed->wake) != 0 || fcntl(feed->wake[1], F_SETFL, O_NONBLOCK) != 0 ||
+        fcntl(feed->wake[0], F_SETFD, FD_CLOEXEC) != 0 ||
+        fcntl(feed->wake[1], F_SETFD, FD_CLOEXEC) != 0) {
+        log_warn("dashboard: pipe");
+        feed->wake[0] = feed->wake[1] = -1;
+        web_feed_destroy(feed);
+        return NULL;
+    }
+    if (pthread_create(&feed->thread, NULL, feed_main, feed) != 0) {
+        log_warnx("dashboard: cannot start the feed's thread");
+        web_feed_destroy(feed);
+        return NULL;
+    }
+    feed->thread_started = true;
+    return feed;
+}
+
+void web_feed_shutdown(struct web_feed *feed)
+{
+    if (feed == NULL)
+        return;
+    pthread_mutex_lock(&feed->mu);
+    feed->stopping = true;
+    pthread_cond_broadcast(&feed->changed);
+    pthread_mutex_unlock(&feed->mu);
+    if (feed->wake[1] >= 0 && write(feed->wake[1], "x", 1) < 0 && errno != EAGAIN)
+        log_warn("dashboard: waking the feed");
+}
+
+void web_feed_destroy(struct web_feed *feed)
+{
+    if (feed == NULL)
+        return;
+    web_feed_shutdown(feed);
+    if (feed->thread_started)
+        pthread_join(feed->thread, NULL);
+    for (size_t i = 0; i < feed->n_rooms; i++)
+        room_json_free(&feed->rooms[i]);
+    free(feed->rooms);
+    for (size_t i = 0; i < WEB_FEED_RING; i++)
+        room_json_free(&feed->ring[i]);
+    central_dash_kiosks_free(feed->kiosks, feed->n_kiosks);
+    if (feed->wake[0] >= 0) {
+        close(feed->wake[0]);
+        close(feed->wake[1]);
+    }
+    pthread_cond_destroy(&feed->changed);
+    pthread_mutex_destroy(&feed->mu);
+    free(feed);
+}
+
+static void status_json(struct web_feed *feed, struct strbuf *out)
+{
+    strbuf_printf(out, "{\"connected\":%s,\"since\":%lld}", feed->connected ? "true" : "false",
+                  (long long)feed->since_ms);
+}
+
+/* Appends one server-sent event. */
+static void sse(struct strbuf *out, const char *event, const char *data)
+{
+    if (event != NULL)
+        strbuf_printf(out, "event: %s\n", event);
+    strbuf_printf(out, "data: %s\n\n", data);
+}
+
+/* True when cur has something to take (called locked). */
+static bool news(const struct web_feed *feed, const struct web_feed_cursor *cur, bool page)
+{
+    return !cur->started || cur->seq != feed->next_seq ||
+           (page && cur->status_gen != feed->status_gen);
+}
+
+bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page, int timeout_ms,
+                   struct strbuf *out)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&feed->mu);
+    while (!feed->stopping && !news(feed, cur, page)) {
+        if (pthread_cond_timedwait(&feed->changed, &feed->mu, &deadline) == ETIMEDOUT)
+            break;
+    }
+    if (feed->stopping) {
+        pthread_mutex_unlock(&feed->mu);
+        return false;
+    }
+    size_t before = out->len;
+    if (!cur->started || feed->next_seq - cur->seq > WEB_FEED_RING) {
+        for (size_t i = 0; i < feed->n_rooms; i++)
+            sse(out, NULL, page ? feed->rooms[i].page : feed->rooms[i].open);
+        cur->started = true;
+        cur->status_gen = feed->status_gen - 1; /* the page gets the status too */
+    } else {
+        for (uint64_t s = cur->seq; s < feed->next_seq; s++) {
+            const struct room_json *e = &feed->ring[s % WEB_FEED_RING];
+            sse(out, NULL, page ? e->page : e->open);
+        }
+    }
+    cur->seq = feed->next_seq;
+    if (page && cur->status_gen != feed->status_gen) {
+        struct strbuf st = {0};
+        status_json(feed, &st);
+        sse(out, "status", st.data);
+        strbuf_finish(&st);
+    }
+    cur->status_gen = feed->status_gen;
+    pthread_mutex_unlock(&feed->mu);
+    if (out->len == before)
+        strbuf_puts(out, ": keep-alive\n\n");
+    return true;
+}
+
+void web_feed_rooms_json(struct web_feed *feed, bool page, struct strbuf *out)
+{
+    pthread_mutex_lock(&feed->mu);
+    strbuf_putc(out, '[');
+    for (size_t i = 0; i < feed->n_rooms; i++) {
+        if (i > 0)
+            strbuf_putc(out, ',');
+        strbuf_puts(out, page ? feed->rooms[i].page : feed->rooms[i].open);
+    }
+    strbuf_putc(out, ']');
+    pthread_mutex_unlock(&feed->mu);
+}
+
+void web_feed_status_json(struct web_feed *feed, struct strbuf *out)
+{
+    pthread_mutex_lock(&feed->mu);
+    status_json(feed, out);
+    pthread_mutex_unlock(&feed->mu);
+}
+
+/* Appends one alert object. */
+static void alert_json(struct strbuf *out, bool *first, const char *kind, const char *key,
+                       const char *id, int64_t since, const char *text)
+{
+    strbuf_puts(out, *first ? "{\"kind\":" : ",{\"kind\":");
+    *first = false;
+    strbuf_json_string(out, kind);
+    strbuf_printf(out, ",\"%s\":", key);
+    strbuf_json_string(out, id);
+    strbuf_printf(out, ",\"since\":%lld,\"text\":", (long long)since);
+    strbuf_json_string(out, text);
+    strbuf_putc(out, '}');
+}
+
+void web_feed_alerts_json(struct web_feed *feed, int64_t now_ms, struct strbuf *out)
+{
+    bool first = true;
+    char text[256];
+    strbuf_putc(out, '[');
+    pthread_mutex_lock(&feed->mu);
+    for (size_t i = 0; i < feed->n_rooms; i++) {
+        const struct room_json *r = &feed->rooms[i];
+        if (r->alert == NULL)
+            continue;
+        if (strcmp(r->alert, "room_full") == 0)
+            snprintf(text, sizeof text, "%s is full (%d/%d)", r->name, r->occupancy, r->capacity);
+        else
+            snprintf(text, sizeof text, "%s is at %ld%% (%d/%d)", r->name,
+                     (long)r->occupancy * 100 / r->capacity, r->occupancy, r->capacity);
+        alert_json(out, &first, r->alert, "room", r->room, r->alert_since, text);
+    }
+    for (size_t i = 0; i < feed->n_kiosks; i++) {
+        const struct central_dash_kiosk *k = &feed->kiosks[i];
+        if (k->last_ms > 0 && now_ms - k->last_ms <= WEB_FEED_SILENT_MS)
+            continue;
+        if (k->last_ms == 0)
+            snprintf(text, sizeof text, "kiosk %s: nothing received from it yet", k->id);
+        else
+            snprintf(text, sizeof text, "kiosk %s: nothing received for %lld min", k->id,
+                     (long long)((now_ms - k->last_ms) / 60000));
+        alert_json(out, &first, "kiosk_silent", "device", k->id, k->last_ms, text);
+    }
+    pthread_mutex_unlock(&feed->mu);
+    strbuf_putc(out, ']');
+}

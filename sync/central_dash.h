@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the web dashboard (src/web, DESIGN.md §8) reads from and writes to the central
+ * database: the rooms' fill from the view occupancy_now with their running and next session,
+ * LISTEN for scans and model changes, and the dashboard's users (portier.dashboard_users).
+ * Only sync/ calls libpq: src/web calls these. */
+#ifndef PORTIER_CENTRAL_DASH_H
+#define PORTIER_CENTRAL_DASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "central.h"
+
+/* One room as the dashboard shows it. session_json and next_json are JSON objects
+ * {"id","title","start","end"} (times ISO 8601 in the event's time zone) or "null". */
+struct central_dash_room {
+    char *room, *name;
+    int occupancy, capacity;
+    bool open;
+    char *session_json, *next_json;
+};
+
+/* Connects for the dashboard: statement timeout, the event's time zone, LISTEN on the scans'
+ * and the model's channels. Returns NULL after logging why; owned by the caller
+ * (central_close). */
+PGconn *central_dash_connect(const char *conninfo);
+
+/* Reads every room, ordered by name then id, into *rooms (owned by the caller:
+ * central_dash_rooms_free) and *n. Returns false after logging why. */
+bool central_dash_rooms(PGconn *conn, struct central_dash_room **rooms, size_t *n);
+/* Frees what central_dash_rooms returned; NULL is a no-op. */
+void central_dash_rooms_free(struct central_dash_room *rooms, size_t n);
+
+/* One kiosk (a device login of portier.devices) and when central last heard from it: its
+ * latest scan or clock anchor received, wall-clock ms (0: never). */
+struct central_dash_kiosk {
+    char *id;
+    int64_t last_ms;
+};
+
+/* Reads every kiosk, ordered by id, into *kiosks (owned by the caller:
+ * central_dash_kiosks_free) and *n. Returns false after logging why. */
+bool central_dash_kiosks(PGconn *conn, struct central_dash_kiosk **kiosks, size_t *n);
+/* Frees what central_dash_kiosks returned; NULL is a no-op. */
+void central_dash_kiosks_free(struct central_dash_kiosk *kiosks, size_t n);
+
+/* Waits up to timeout_ms for a notification on conn, or for wake_fd (-1: none) to be
+ * readable. Drains the notifications (hints only: payloads are not read). Returns 1 when one
+ * came, 0 on timeout or wake, -1 when the connection is lost (logged). */
+int central_dash_wait(PGconn *conn, int timeout_ms, int wake_fd);
+
+/* Stores (or replaces) a dashboard user with role "staff" or "organiser" and the password
+ * hash (crypto_pwhash_str's string). Needs the owner or a superuser. Returns false after
+ * logging why. */
+bool central_dash_add_user(PGconn *conn, const char *name, const char *role, const char *hash);
+/* Looks a dashboard user up: 1 with *hash and *role (owned by the caller), 0 when there is no
+ * such user, -1 after logging why. */
+int central_dash_user(PGconn *conn, const char *name, char **hash, char **role);
+
+#endif
