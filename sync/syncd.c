@@ -19,6 +19,7 @@
 #include "central.h"
 #include "event.h"
 #include "log.h"
+#include "scan_clock.h"
 #include "sdnotify.h"
 #include "store.h"
 #include "sysclock.h"
@@ -174,6 +175,34 @@ static bool send_anchor(struct syncd *d)
     return res != NULL || PQstatus(d->conn) == CONNECTION_OK;
 }
 
+/* Copies central's boot offsets (portier.boot_offsets) into the log's meta, for the kiosk to
+ * date unsynchronised scans as central does (scan_clock.h); written only when they changed. */
+static bool copy_boot_offsets(struct syncd *d)
+{
+    PGresult *res = syncd_query(d,
+                                "SELECT device_id, boot_id, offset_ms FROM portier.boot_offsets"
+                                " ORDER BY device_id, boot_id",
+                                0, NULL, "reading the boot offsets");
+    if (res == NULL)
+        return false;
+    struct strbuf text = {0};
+    for (int i = 0; i < PQntuples(res); i++)
+        strbuf_printf(&text, "%s %s %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+                      PQgetvalue(res, i, 2));
+    PQclear(res);
+    const char *now = text.data != NULL ? text.data : "";
+    bool ok = true;
+    if (d->boot_offsets == NULL || strcmp(d->boot_offsets, now) != 0) {
+        ok = store_set_meta(d->store, SCAN_CLOCK_META_KEY, now);
+        if (ok) {
+            free(d->boot_offsets);
+            d->boot_offsets = xstrdup(now);
+        }
+    }
+    strbuf_finish(&text);
+    return ok;
+}
+
 /* Drops the connection. */
 static void disconnect(struct syncd *d)
 {
@@ -253,6 +282,7 @@ static bool cycle(struct syncd *d, bool poll_due)
     if (poll_due)
         d->want_pull = d->want_model = true;
     take_hints(d, poll_due);
+    bool copy_due = d->want_pull; /* new scans or anchors may date boots anew */
     if (d->want_model) {
         log_debug("sync: pulling the model");
         d->want_model = false;
@@ -276,7 +306,12 @@ static bool cycle(struct syncd *d, bool poll_due)
             return false;
         d->retry_quarantine = false;
     }
-    if (time_mono_ns() >= d->next_anchor_ns && !send_anchor(d))
+    if (time_mono_ns() >= d->next_anchor_ns) {
+        if (!send_anchor(d))
+            return false;
+        copy_due = true;
+    }
+    if (copy_due && !copy_boot_offsets(d))
         return false;
     return true;
 }
@@ -356,6 +391,7 @@ void syncd_destroy(struct syncd *d)
     store_close(d->store);
     free(d->event_db);
     free(d->cursors);
+    free(d->boot_offsets);
     for (int i = 0; i < 2; i++) {
         if (d->stop_pipe[i] >= 0)
             close(d->stop_pipe[i]);

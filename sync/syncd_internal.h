@@ -49,6 +49,7 @@ struct syncd {
     size_t n_cursors, cap_cursors;
     int64_t attendees_version, revocations_version;
     int64_t conflicts;
+    char *boot_offsets; /* sync.boot_offsets as last written (copy_boot_offsets) */
 
     /* Status as last written to the store meta. */
     bool online;
