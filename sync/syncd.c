@@ -160,6 +160,7 @@ static bool send_anchor(struct syncd *d)
     int64_t offset = strtoll(PQgetvalue(res, 0, 0), NULL, 10) - (before + after) / 2;
     PQclear(res);
     syncd_set_meta_int(d, "sync.clock_offset_ms", offset);
+    d->boot_offsets_due = true;
     log_debug("sync: server clock - kiosk clock = %" PRId64 " ms (round trip %" PRId64 " ms)",
               offset, after - before);
 
@@ -176,7 +177,9 @@ static bool send_anchor(struct syncd *d)
 }
 
 /* Copies central's boot offsets (portier.boot_offsets) into the log's meta, for the kiosk to
- * date unsynchronised scans as central does (scan_clock.h); written only when they changed. */
+ * date unsynchronised scans as central does (scan_clock.h); written only when they changed.
+ * Called after an anchor (every SYNCD_ANCHOR_INTERVAL_MS) and when a pull brought a scan of an
+ * unlisted boot, not on every pull: the view reads every unsynchronised scan. */
 static bool copy_boot_offsets(struct syncd *d)
 {
     PGresult *res = syncd_query(d,
@@ -200,6 +203,7 @@ static bool copy_boot_offsets(struct syncd *d)
         }
     }
     strbuf_finish(&text);
+    d->boot_offsets_due = !ok;
     return ok;
 }
 
@@ -282,7 +286,6 @@ static bool cycle(struct syncd *d, bool poll_due)
     if (poll_due)
         d->want_pull = d->want_model = true;
     take_hints(d, poll_due);
-    bool copy_due = d->want_pull; /* new scans or anchors may date boots anew */
     if (d->want_model) {
         log_debug("sync: pulling the model");
         d->want_model = false;
@@ -306,12 +309,9 @@ static bool cycle(struct syncd *d, bool poll_due)
             return false;
         d->retry_quarantine = false;
     }
-    if (time_mono_ns() >= d->next_anchor_ns) {
-        if (!send_anchor(d))
-            return false;
-        copy_due = true;
-    }
-    if (copy_due && !copy_boot_offsets(d))
+    if (time_mono_ns() >= d->next_anchor_ns && !send_anchor(d))
+        return false;
+    if (d->boot_offsets_due && !copy_boot_offsets(d))
         return false;
     return true;
 }
