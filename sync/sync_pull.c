@@ -37,6 +37,18 @@ static const char pull_sql[] =
     " WHERE NOT (p.device_id = $4 AND p.db_epoch = $5::bigint)"
     " ORDER BY s.device_id, s.db_epoch, s.seq";
 
+/* True when the boot of s is a line of text (sync.boot_offsets' format). */
+static bool boot_listed(const char *text, const struct scan *s)
+{
+    char key[SCAN_ID_MAX + SCAN_BOOT_ID_MAX + 4];
+    size_t len = (size_t)snprintf(key, sizeof key, "%s %s ", s->device_id, s->boot_id);
+    for (const char *p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : p) {
+        if (strncmp(p, key, len) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool syncd_row_to_scan(const PGresult *res, int row, struct scan *s)
 {
     memset(s, 0, sizeof *s);
@@ -190,6 +202,9 @@ bool syncd_pull_scans(struct syncd *d)
         }
         /* Cursors move only once the rows are stored. Each pair's rows arrive in seq order. */
         bool ok = insert_pulled(d, scans, n);
+        for (size_t i = 0; ok && i < n && !d->boot_offsets_due; i++)
+            d->boot_offsets_due = !scans[i].clock_synced && !scans[i].clock_given &&
+                                  !boot_listed(d->boot_offsets, &scans[i]);
         for (int r = 0; ok && r < rows; r++) {
             struct syncd_cursor *c =
                 cursor_get(d, PQgetvalue(res, r, 0), strtoll(PQgetvalue(res, r, 1), NULL, 10));

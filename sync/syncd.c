@@ -19,6 +19,7 @@
 #include "central.h"
 #include "event.h"
 #include "log.h"
+#include "scan_clock.h"
 #include "sdnotify.h"
 #include "store.h"
 #include "sysclock.h"
@@ -159,6 +160,7 @@ static bool send_anchor(struct syncd *d)
     int64_t offset = strtoll(PQgetvalue(res, 0, 0), NULL, 10) - (before + after) / 2;
     PQclear(res);
     syncd_set_meta_int(d, "sync.clock_offset_ms", offset);
+    d->boot_offsets_due = true;
     log_debug("sync: server clock - kiosk clock = %" PRId64 " ms (round trip %" PRId64 " ms)",
               offset, after - before);
 
@@ -172,6 +174,37 @@ static bool send_anchor(struct syncd *d)
                       4, values, "recording a clock anchor");
     PQclear(res);
     return res != NULL || PQstatus(d->conn) == CONNECTION_OK;
+}
+
+/* Copies central's boot offsets (portier.boot_offsets) into the log's meta, for the kiosk to
+ * date unsynchronised scans as central does (scan_clock.h); written only when they changed.
+ * Called after an anchor (every SYNCD_ANCHOR_INTERVAL_MS) and when a pull brought a scan of an
+ * unlisted boot, not on every pull: the view reads every unsynchronised scan. */
+static bool copy_boot_offsets(struct syncd *d)
+{
+    PGresult *res = syncd_query(d,
+                                "SELECT device_id, boot_id, offset_ms FROM portier.boot_offsets"
+                                " ORDER BY device_id, boot_id",
+                                0, NULL, "reading the boot offsets");
+    if (res == NULL)
+        return false;
+    struct strbuf text = {0};
+    for (int i = 0; i < PQntuples(res); i++)
+        strbuf_printf(&text, "%s %s %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+                      PQgetvalue(res, i, 2));
+    PQclear(res);
+    const char *now = text.data != NULL ? text.data : "";
+    bool ok = true;
+    if (d->boot_offsets == NULL || strcmp(d->boot_offsets, now) != 0) {
+        ok = store_set_meta(d->store, SCAN_CLOCK_META_KEY, now);
+        if (ok) {
+            free(d->boot_offsets);
+            d->boot_offsets = xstrdup(now);
+        }
+    }
+    strbuf_finish(&text);
+    d->boot_offsets_due = !ok;
+    return ok;
 }
 
 /* Drops the connection. */
@@ -278,6 +311,8 @@ static bool cycle(struct syncd *d, bool poll_due)
     }
     if (time_mono_ns() >= d->next_anchor_ns && !send_anchor(d))
         return false;
+    if (d->boot_offsets_due && !copy_boot_offsets(d))
+        return false;
     return true;
 }
 
@@ -356,6 +391,7 @@ void syncd_destroy(struct syncd *d)
     store_close(d->store);
     free(d->event_db);
     free(d->cursors);
+    free(d->boot_offsets);
     for (int i = 0; i < 2; i++) {
         if (d->stop_pipe[i] >= 0)
             close(d->stop_pipe[i]);

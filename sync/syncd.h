@@ -38,6 +38,9 @@
  * anchor (device_id, boot_id, CLOCK_MONOTONIC ns, the kiosk's wall ms; the server stamps its
  * own time). The central view portier.scans_timed dates scans taken with an unsynchronised
  * clock from the anchors of the same boot: corrected = server_time + (scan.mono - anchor.mono).
+ * After each pull and anchor the daemon copies central's portier.boot_offsets (one offset per
+ * device and boot) into the log's meta sync.boot_offsets, so that the kiosk dates unsynchronised
+ * scans, its own and the other kiosks', as central does (src/core/scan_clock.h).
  *
  * Status, in the store's meta table (store_get_meta), for the kiosk screen:
  *   sync.state        "online" (connected, last cycle succeeded) or "offline"
@@ -46,6 +49,7 @@
  *   sync.last_error   the last connection or sync error ("" once none since)
  *   sync.last_ok      ISO 8601 time of the last successful cycle
  *   sync.clock_offset_ms  decimal: server clock - kiosk wall clock, measured at the last anchor
+ *   sync.boot_offsets "DEVICE_ID BOOT_ID OFFSET_MS" lines: server time - monotonic time per boot
  *   sync.conflicts    decimal: scans whose key the server holds with other content (alarm)
  *   sync.alarm        description of the last such conflict or quarantined scan
  *   sync.quarantined  decimal: this device's scans the server refused, set aside

@@ -49,6 +49,8 @@ struct syncd {
     size_t n_cursors, cap_cursors;
     int64_t attendees_version, revocations_version;
     int64_t conflicts;
+    char *boot_offsets;    /* sync.boot_offsets as last written (copy_boot_offsets) */
+    bool boot_offsets_due; /* an anchor was sent, or a scan of an unlisted boot pulled */
 
     /* Status as last written to the store meta. */
     bool online;
@@ -93,7 +95,8 @@ bool syncd_retry_quarantined(struct syncd *d);
 bool syncd_row_to_scan(const PGresult *res, int row, struct scan *s);
 /* Parses the sync.pull meta value ("DEVICE EPOCH SEQ" lines) into the cursors. */
 void syncd_cursors_parse(struct syncd *d, const char *text);
-/* Pulls the other kiosks' scans above the cursors into the local log. */
+/* Pulls the other kiosks' scans above the cursors into the local log; sets boot_offsets_due
+ * when an unsynchronised scan of a boot not in boot_offsets arrived. */
 bool syncd_pull_scans(struct syncd *d);
 /* Checks that the server holds this kiosk's event (or none yet). */
 bool syncd_check_event(struct syncd *d);

@@ -81,8 +81,8 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
                   k->event->timezone);
         goto fail;
     }
-    k->occupancy = occupancy_create(k->event);
-    occupancy_bound_ahead(k->occupancy);
+    k->clock = scan_clock_create();
+    k->occupancy = kiosk_new_occupancy(k, k->event);
     k->room = occupancy_room_index(k->occupancy, settings->room_id);
     if (k->room == OCCUPANCY_NONE) {
         log_warnx("kiosk: unknown room '%s' (rooms of this event are listed in its rooms.csv; "
@@ -114,6 +114,7 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
         goto fail;
     sysclock_boot_id(k->boot_id);
     k->clock_synced = kiosk_system_clock_synced();
+    kiosk_read_boot_offsets(k);
     k->last_counts = xcalloc(k->event->n_rooms + 1, sizeof *k->last_counts);
     for (size_t i = 0; i <= k->event->n_rooms; i++)
         k->last_counts[i] = -1;
@@ -156,6 +157,7 @@ void kiosk_destroy(struct kiosk *k)
     hid_close(k->hid);
     rules_destroy(k->rules);
     occupancy_destroy(k->occupancy);
+    scan_clock_destroy(k->clock);
     store_close(k->store);
     if (k->lock_fd >= 0)
         close(k->lock_fd);
@@ -494,6 +496,7 @@ static void tick(struct kiosk *k)
     kiosk_log_in_place(k);
     kiosk_reload_if_changed(k);
     k->clock_synced = kiosk_system_clock_synced();
+    kiosk_read_boot_offsets(k);
     int64_t t = kiosk_now(k);
     /* Lines on stdin may carry their own times (a replay): then session ends are recorded
      * when the replay's clock passes them, before each scan, never from the real clock. */

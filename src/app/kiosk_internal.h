@@ -20,6 +20,7 @@
 #include "reader.h"
 #include "rules.h"
 #include "scan.h"
+#include "scan_clock.h"
 #include "store.h"
 #include "token.h"
 #include "ui.h"
@@ -32,8 +33,10 @@ struct kiosk {
     struct store *store;
     int lock_fd; /* holds the scan log's lock file (take_log_lock) */
     struct occupancy *occupancy;
-    struct rules *rules; /* NULL in overview mode */
-    size_t room;         /* occupancy room index (OCCUPANCY_ENTRANCE at the entrance) */
+    struct scan_clock *clock; /* dates the log's scans (scan_clock.h); outlives the occupancy */
+    bool refold;              /* the clock re-dated folded scans: fold the log again */
+    struct rules *rules;      /* NULL in overview mode */
+    size_t room;              /* occupancy room index (OCCUPANCY_ENTRANCE at the entrance) */
     struct camera *camera;
     struct reader *reader; /* NULL without a camera */
     struct hid *hid;
@@ -74,12 +77,19 @@ struct kiosk {
     int64_t answer_pending_ns; /* capture time of the code whose answer is not drawn yet */
 };
 
-/* The kiosk's wall clock: the replay's, a --clock one, or the system's. */
+/* The kiosk's wall clock: the replay's, a --clock one, or the system's; an unsynchronised
+ * system clock is replaced by this boot's anchored time (monotonic + offset) once known. */
 int64_t kiosk_now(const struct kiosk *k);
 /* The system clock is synchronised and plausible (time_is_sane). */
 bool kiosk_system_clock_synced(void);
-/* Folds whatever was added to the scan log since the last call (by us or the sync daemon). */
+/* Folds whatever was added to the scan log since the last call (by us or the sync daemon);
+ * folds the whole log again when the clock re-dated scans folded before. */
 bool kiosk_fold_new_scans(struct kiosk *k);
+/* A new occupancy for the kiosk's event, dated by its clock (nothing folded yet). */
+struct occupancy *kiosk_new_occupancy(const struct kiosk *k, const struct event *ev);
+/* Reads the boot offsets the sync daemon copied into the log's meta (SCAN_CLOCK_META_KEY);
+ * when they re-date folded scans, folds the log again. */
+void kiosk_read_boot_offsets(struct kiosk *k);
 /* Stats event.db and its WAL into st[2] (zeroed when absent). */
 void kiosk_model_stat(const struct kiosk *k, struct stat st[2]);
 /* Reloads the model (and refolds the log) when the sync daemon changed event.db. */

@@ -18,6 +18,10 @@ int64_t kiosk_now(const struct kiosk *k)
 {
     if (k->replay_ms != 0)
         return k->replay_ms;
+    int64_t offset;
+    if (!k->settings.clock_fixed && !k->clock_synced &&
+        scan_clock_offset(k->clock, k->settings.device_id, k->boot_id, &offset))
+        return time_mono_ns() / 1000000 + offset;
     if (!k->settings.clock_fixed)
         return time_now_ms();
     return k->settings.clock_start_ms + (time_mono_ns() - k->mono_start_ns) / 1000000;
@@ -34,6 +38,8 @@ bool kiosk_system_clock_synced(void)
 static bool fold_scan(const struct scan *s, void *ctx)
 {
     struct kiosk *k = ctx;
+    if (scan_clock_learn(k->clock, s))
+        k->refold = true;
     size_t room = occupancy_room_index(k->occupancy, s->room);
     if (room < k->event->n_rooms && s->result != RESULT_DENIED &&
         s->wall_ms > k->room_updated[room])
@@ -47,7 +53,56 @@ static bool fold_scan(const struct scan *s, void *ctx)
 /* Folds whatever was added to the scan log since the last call (by us or the sync daemon). */
 bool kiosk_fold_new_scans(struct kiosk *k)
 {
-    return store_read_scans(k->store, k->last_rowid, fold_scan, k, &k->last_rowid);
+    if (!store_read_scans(k->store, k->last_rowid, fold_scan, k, &k->last_rowid))
+        return false;
+    if (!k->refold)
+        return true;
+    /* Scans folded at one time now count at another: derive the occupancy again. */
+    k->refold = false;
+    struct occupancy *occ = kiosk_new_occupancy(k, k->event);
+    occupancy_destroy(k->occupancy);
+    k->occupancy = occ;
+    memset(k->room_updated, 0, (k->event->n_rooms + 1) * sizeof *k->room_updated);
+    k->last_rowid = 0;
+    /* The kiosk's own clock may have moved too: new rules walk the session ends again (those
+     * already recorded are skipped), as at a start. */
+    if (k->rules != NULL) {
+        struct rules *r = rules_create(k->event, k->pk, &k->settings.rules, k->settings.room_id,
+                                       k->settings.mode, k->settings.device_id);
+        if (r != NULL) {
+            rules_destroy(k->rules);
+            k->rules = r;
+        }
+    }
+    log_info("kiosk: clock anchors re-date scans of the log; counting it again");
+    return store_read_scans(k->store, 0, fold_scan, k, &k->last_rowid);
+}
+
+struct occupancy *kiosk_new_occupancy(const struct kiosk *k, const struct event *ev)
+{
+    struct occupancy *occ = occupancy_create(ev);
+    occupancy_bound_ahead(occ);
+    occupancy_use_clock(occ, k->clock);
+    return occ;
+}
+
+void kiosk_read_boot_offsets(struct kiosk *k)
+{
+    char *text = NULL;
+    if (!store_get_meta(k->store, SCAN_CLOCK_META_KEY, &text) || text == NULL)
+        return;
+    bool changed;
+    int bad;
+    if (!scan_clock_set_anchors_text(k->clock, text, &changed, &bad))
+        log_warnx("%s: meta %s line %d is not 'DEVICE_ID BOOT_ID OFFSET_MS' (written by the "
+                  "sync daemon; restart it to rewrite it)",
+                  k->settings.db_path, SCAN_CLOCK_META_KEY, bad);
+    free(text);
+    if (changed) {
+        k->refold = true;
+        if (!kiosk_fold_new_scans(k))
+            log_warnx("kiosk: could not read the scan log again");
+    }
 }
 
 /* The count and capacity a decision reports: the room's, or the venue's at the entrance. */
@@ -130,8 +185,7 @@ static void reload_model(struct kiosk *k)
         log_warnx("kiosk: the event model changed but could not be read; keeping the old one");
         return;
     }
-    struct occupancy *occ = occupancy_create(ev);
-    occupancy_bound_ahead(occ);
+    struct occupancy *occ = kiosk_new_occupancy(k, ev);
     size_t room = occupancy_room_index(occ, k->settings.room_id);
     struct rules *r = NULL;
     if (room == OCCUPANCY_NONE ||

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "scan_clock.h"
 #include "util.h"
 
 /* The order of scans in the merged log: (wall_ms, device_id, db_epoch, seq). */
@@ -15,6 +16,12 @@ struct order_key {
     int64_t epoch;
     int64_t seq;
     char device[SCAN_ID_MAX];
+};
+
+/* A device's scans in its own order (occupancy_use_clock): the last seq folded and its time. */
+struct device_floor {
+    int64_t seq;
+    int64_t ms;
 };
 
 struct room_state {
@@ -50,8 +57,12 @@ struct occupancy {
     struct room_state *rooms;
     struct session_state *sessions;
     struct attendee_state *attendees;
-    struct hashmap manual_keys; /* folded manual scans, for idempotence */
-    bool bound_ahead;           /* occupancy_bound_ahead */
+    struct hashmap manual_keys;     /* folded manual scans, for idempotence */
+    bool bound_ahead;               /* occupancy_bound_ahead */
+    const struct scan_clock *clock; /* occupancy_use_clock; NULL: wall times */
+    struct hashmap device_index;    /* "DEVICE|EPOCH" -> index into devices (with a clock) */
+    struct device_floor *devices;
+    size_t n_devices, cap_devices;
     int venue_people;
     int venue_manual;
     int checked_in;
@@ -64,19 +75,45 @@ static void copy_id(char out[SCAN_ID_MAX], const char in[SCAN_ID_MAX])
     out[SCAN_ID_MAX - 1] = '\0';
 }
 
-/* The time a scan counts at: its wall time, bounded by when this kiosk received it. */
-static int64_t scan_time(const struct occupancy *occ, const struct scan *s)
+/* The floor of a device's scans, added when new. */
+static struct device_floor *device_floor(struct occupancy *occ, const struct scan *s)
 {
-    if (occ->bound_ahead && s->received_ms > 0 &&
-        s->wall_ms - s->received_ms > OCCUPANCY_AHEAD_MAX_MS)
-        return s->received_ms + OCCUPANCY_AHEAD_MAX_MS;
-    return s->wall_ms;
+    char key[SCAN_ID_MAX + 24];
+    snprintf(key, sizeof key, "%.*s|%" PRId64, SCAN_ID_MAX - 1, s->device_id, s->db_epoch);
+    const struct hashmap_entry *e;
+    if (hashmap_put(&occ->device_index, key, occ->n_devices, &e)) {
+        if (occ->n_devices == occ->cap_devices) {
+            occ->cap_devices = occ->cap_devices ? 2 * occ->cap_devices : 8;
+            occ->devices = xrealloc(occ->devices, occ->cap_devices * sizeof *occ->devices);
+        }
+        occ->devices[occ->n_devices++] = (struct device_floor){.seq = 0, .ms = INT64_MIN};
+    }
+    return &occ->devices[e->val];
 }
 
-/* Fills k with the order key of s. */
-static void key_of(const struct occupancy *occ, struct order_key *k, const struct scan *s)
+/* The time a scan counts at: its best time (the clock's, else its wall time), bounded by when
+ * this kiosk received it; with a clock, never before the time of the device's previous scan. */
+static int64_t scan_time(struct occupancy *occ, const struct scan *s)
 {
-    k->wall_ms = scan_time(occ, s);
+    int64_t t = scan_clock_time(occ->clock, s);
+    if (occ->bound_ahead && s->received_ms > 0 && t - s->received_ms > OCCUPANCY_AHEAD_MAX_MS)
+        t = s->received_ms + OCCUPANCY_AHEAD_MAX_MS;
+    if (occ->clock != NULL) {
+        struct device_floor *f = device_floor(occ, s);
+        if (s->seq > f->seq) {
+            if (t < f->ms)
+                t = f->ms;
+            f->seq = s->seq;
+            f->ms = t;
+        }
+    }
+    return t;
+}
+
+/* Fills k with the order key of s counting at t. */
+static void key_of(struct order_key *k, const struct scan *s, int64_t t)
+{
+    k->wall_ms = t;
     k->epoch = s->db_epoch;
     k->seq = s->seq;
     copy_id(k->device, s->device_id);
@@ -202,6 +239,12 @@ void occupancy_bound_ahead(struct occupancy *occ)
     occ->bound_ahead = true;
 }
 
+/* Dates scans by their best time and each device's scans in their own order. */
+void occupancy_use_clock(struct occupancy *occ, const struct scan_clock *clock)
+{
+    occ->clock = clock;
+}
+
 /* Frees an occupancy. */
 void occupancy_destroy(struct occupancy *occ)
 {
@@ -218,6 +261,8 @@ void occupancy_destroy(struct occupancy *occ)
     free(occ->sessions);
     free(occ->attendees);
     hashmap_finish(&occ->manual_keys);
+    hashmap_finish(&occ->device_index);
+    free(occ->devices);
     free(occ);
 }
 
@@ -242,7 +287,7 @@ static void contribute(struct occupancy *occ, size_t a, int sign)
 }
 
 /* Folds a badge scan. */
-static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room)
+static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room, int64_t t)
 {
     if (s->result == RESULT_DENIED)
         return true;
@@ -257,7 +302,7 @@ static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room
         occ->checked_in++;
     }
     struct order_key k;
-    key_of(occ, &k, s);
+    key_of(&k, s, t);
     if (st->has_last && key_cmp(&k, &st->key) <= 0)
         return true;
     contribute(occ, a, -1);
@@ -271,12 +316,12 @@ static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room
 }
 
 /* Folds a manual +1/-1, once per scan key. */
-static bool apply_manual(struct occupancy *occ, const struct scan *s, size_t room)
+static bool apply_manual(struct occupancy *occ, const struct scan *s, size_t room, int64_t t)
 {
     if (s->result == RESULT_DENIED)
         return true;
     struct order_key k;
-    key_of(occ, &k, s);
+    key_of(&k, s, t);
     char keytext[SCAN_ID_MAX + 48];
     snprintf(keytext, sizeof keytext, "%s|%" PRId64 "|%" PRId64, k.device, k.epoch, k.seq);
     if (!hashmap_put(&occ->manual_keys, keytext, 0, NULL))
@@ -301,11 +346,12 @@ bool occupancy_apply(struct occupancy *occ, const struct scan *s)
     size_t room = occupancy_room_index(occ, id);
     if (room == OCCUPANCY_NONE)
         return false;
+    int64_t t = scan_time(occ, s);
     switch (s->kind) {
     case SCAN_BADGE:
-        return apply_badge(occ, s, room);
+        return apply_badge(occ, s, room, t);
     case SCAN_MANUAL:
-        return apply_manual(occ, s, room);
+        return apply_manual(occ, s, room, t);
     case SCAN_SESSION_END: {
         copy_id(id, s->session);
         size_t sess = occupancy_session_index(occ, id);
@@ -320,7 +366,7 @@ bool occupancy_apply(struct occupancy *occ, const struct scan *s)
             return false;
         struct room_state *rs = &occ->rooms[room];
         struct order_key k;
-        key_of(occ, &k, s);
+        key_of(&k, s, t);
         if (!rs->has_toggle || key_cmp(&k, &rs->toggle_key) > 0) {
             rs->has_toggle = true;
             rs->toggle_key = k;
@@ -438,6 +484,9 @@ bool occupancy_would_be_latest(const struct occupancy *occ, size_t attendee, int
     if (attendee >= occ->ev->n_attendees)
         return false;
     const struct attendee_state *st = &occ->attendees[attendee];
+    /* With a clock, a device's own scans keep their order (a new one has a greater seq). */
+    if (st->has_last && occ->clock != NULL && strcmp(device_id, st->key.device) == 0)
+        return true;
     if (!st->has_last || wall_ms != st->key.wall_ms)
         return !st->has_last || wall_ms > st->key.wall_ms;
     return strcmp(device_id, st->key.device) >= 0;

@@ -32,6 +32,12 @@
  *   than OCCUPANCY_AHEAD_MAX_MS after this kiosk received it; "wall time" above is then that
  *   bounded time. It is a function of the stored scan (received_ms is stored with it), so the
  *   rules above still hold. Reports, which merge several logs, leave it off.
+ * - Clocks (occupancy_use_clock): a kiosk dates each scan by its best time (scan_clock.h: a
+ *   given or synchronised time stands; an unsynchronised scan is dated from its boot's offset,
+ *   wall = mono + offset, when one is known), and orders each device's scans by the device's own
+ *   sequence: a scan counts no earlier than the device's previous scan (seq order; the log
+ *   holds a device's scans in seq order). "Wall time" above is then that time. The kiosk folds
+ *   its log again when the clock learns an offset that re-dates folded scans.
  *
  * Folding is idempotent: folding the same scan (same key) twice changes nothing.
  * Each fold costs O(sessions of the attendee + log(sessions of the room)); each count query
@@ -86,6 +92,10 @@ struct occupancy *occupancy_create(const struct event *ev);
 /* Dates scans with a received_ms no later than received_ms + OCCUPANCY_AHEAD_MAX_MS from now
  * on: call it before the first occupancy_apply. A kiosk does; a report merging logs does not. */
 void occupancy_bound_ahead(struct occupancy *occ);
+struct scan_clock;
+/* Dates scans by clock (borrowed; it must outlive the occupancy) and orders each device's scans
+ * by its seq from now on: call it before the first occupancy_apply. A kiosk does. */
+void occupancy_use_clock(struct occupancy *occ, const struct scan_clock *clock);
 /* Frees an occupancy; NULL is a no-op. */
 void occupancy_destroy(struct occupancy *occ);
 
@@ -121,7 +131,8 @@ void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int6
 /* True when a state-changing scan of attendee made by device_id at wall_ms (with a seq above
  * the device's earlier ones) would become the attendee's latest. False when the log already
  * holds a later one: another kiosk whose clock is ahead, or a tie on wall_ms that a greater
- * device id wins. */
+ * device id wins. With a clock (occupancy_use_clock), a scan of the device of the latest one is
+ * always later: the device's own order stands. */
 bool occupancy_would_be_latest(const struct occupancy *occ, size_t attendee, int64_t wall_ms,
                                const char *device_id);
 /* Stores in out (room for ev->n_attendees indexes) the attendees whose latest state-changing

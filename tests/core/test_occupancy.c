@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "occupancy.h"
+#include "scan_clock.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -315,6 +316,93 @@ static void test_levels(void)
     CHECK(occupancy_level_rgb(OCCUPANCY_LEVEL_FULL) == 0xdc2626u);
     CHECK(occupancy_level_rgb(OCCUPANCY_LEVEL_CLOSED) == 0x64748bu);
     CHECK_STR(occupancy_level_name(OCCUPANCY_LEVEL_NEAR), "near");
+/* A scan taken by a clock: mono_ns (s), boot and whether it was synchronised. */
+static struct scan mk_clocked(const char *device, int64_t seq, const char *time, int64_t mono_s,
+                              bool synced, const char *attendee, enum scan_result result)
+{
+    struct scan s = mk(device, seq, time, "aula", attendee, SCAN_BADGE, result);
+    s.mono_ns = mono_s * 1000000000;
+    snprintf(s.boot_id, sizeof s.boot_id, "boot-%s", device);
+    s.clock_synced = synced;
+    return s;
+}
+
+/* Folds scans (learnt by clock first) into an occupancy dated by clock. */
+static struct occupancy *fold_clocked(struct scan_clock *clock, const struct scan *scans,
+                                      const size_t *order, size_t n)
+{
+    struct occupancy *occ = occupancy_create(&event);
+    occupancy_use_clock(occ, clock);
+    for (size_t i = 0; i < n; i++) {
+        scan_clock_learn(clock, &scans[order ? order[i] : i]);
+        CHECK(occupancy_apply(occ, &scans[order ? order[i] : i]));
+    }
+    return occ;
+}
+
+/* Issue 14: a wrong clock cannot dominate. d1 was an hour fast and unsynchronised when it
+ * admitted A1 (11:20 on its clock, 10:20 in truth), then NTP set it and it let A1 out at
+ * 10:25: its first synchronised scan dates its unsynchronised ones (wall = mono + offset). d2's
+ * clock was put back by hand, unsynchronised both times: its scans keep their own order (A2's
+ * exit, seq 2, follows the admission). Door d3, an hour fast with no synchronised scan,
+ * admitted SP at 11:20 on its clock; once central's anchor of its boot is known, SP's exit at
+ * d4 (10:30, synchronised) counts. Without the clock all three stay counted. */
+static void test_device_order_fast_clock(void)
+{
+    struct scan scans[] = {
+        mk_clocked("d1", 1, T("11:20"), 1000, false, "A1", RESULT_ADMITTED),
+        mk_clocked("d1", 2, T("10:25"), 1300, true, "A1", RESULT_EXITED),
+        mk_clocked("d2", 1, T("11:20"), 100, false, "A2", RESULT_ADMITTED),
+        mk_clocked("d2", 2, T("10:30"), 700, false, "A2", RESULT_EXITED),
+        mk_clocked("d3", 1, T("11:20"), 5000, false, "SP", RESULT_ADMITTED),
+        mk_clocked("d4", 1, T("10:30"), 50, true, "SP", RESULT_EXITED),
+    };
+    int64_t t = at(T("10:45"));
+    struct occupancy *plain = fold(scans, NULL, ARRAY_LEN(scans));
+    CHECK(occupancy_room_count(plain, 0, t) == 3); /* the wrong clocks win: the bug */
+    occupancy_destroy(plain);
+
+    static const size_t orders[][6] = {
+        {0, 1, 2, 3, 4, 5}, {5, 4, 3, 2, 1, 0}, {1, 0, 3, 5, 2, 4}, {2, 0, 4, 3, 5, 1}};
+    for (size_t o = 0; o < ARRAY_LEN(orders); o++) {
+        /* Each device's scans reach a log in seq order: skip orders that break it. */
+        size_t pos[6];
+        for (size_t i = 0; i < 6; i++)
+            pos[orders[o][i]] = i;
+        if (pos[0] > pos[1] || pos[2] > pos[3])
+            continue;
+        struct scan_clock *clock = scan_clock_create();
+        struct occupancy *occ = fold_clocked(clock, scans, orders[o], ARRAY_LEN(scans));
+        /* d1 and d2 are right; d3 still counts SP (no anchor yet). */
+        CHECK_MSG(occupancy_room_count(occ, 0, t) == 1, "order %zu: %d", o,
+                  occupancy_room_count(occ, 0, t));
+        struct occupancy_place p;
+        occupancy_attendee_place(occ, 0, t, &p);
+        CHECK(p.where == OCCUPANCY_VENUE && p.last_result == RESULT_EXITED);
+        occupancy_destroy(occ);
+
+        /* Central's anchor: d3's mono 5000 s was 10:20. It re-dates d3's folded scan. */
+        bool changed;
+        int bad;
+        char *anchors =
+            xasprintf("d3 boot-d3 %lld\nd9 boot-d9 0\n", (long long)(at(T("10:20")) - 5000 * 1000));
+        CHECK(scan_clock_set_anchors_text(clock, anchors, &changed, &bad) && changed);
+        CHECK(scan_clock_set_anchors_text(clock, anchors, &changed, &bad) && !changed);
+        free(anchors);
+        occ = fold_clocked(clock, scans, orders[o], ARRAY_LEN(scans));
+        CHECK(occupancy_room_count(occ, 0, t) == 0);
+        occupancy_destroy(occ);
+        scan_clock_destroy(clock);
+    }
+    /* A bad line of anchors is refused with its number. */
+    struct scan_clock *clock = scan_clock_create();
+    bool changed;
+    int bad;
+    CHECK(!scan_clock_set_anchors_text(clock, "d1 b 5\nd2 b x\n", &changed, &bad) && bad == 2);
+    int64_t off;
+    CHECK(scan_clock_offset(clock, "d1", "b", &off) && off == 5);
+    CHECK(!scan_clock_offset(clock, "d2", "b", &off));
+    scan_clock_destroy(clock);
 }
 
 int main(void)
@@ -333,6 +421,7 @@ int main(void)
     test_staff_and_reservations();
     test_lookups();
     test_levels();
+    test_device_order_fast_clock();
     event_index_finish(&event);
     return check_done();
 }

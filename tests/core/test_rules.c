@@ -11,6 +11,7 @@
 #include "occupancy.h"
 #include "occupancy_reference.h"
 #include "rules.h"
+#include "scan_clock.h"
 #include "timeutil.h"
 #include "token.h"
 #include "util.h"
@@ -783,12 +784,101 @@ static void test_fast_clock(void)
     occupancy_destroy(occ_b);
 }
 
+/* Folds A's log (its own scans, then B's pulled ones) into a new occupancy dated by clock. */
+static struct occupancy *refold(struct scan_clock *clock, const struct scan *log, size_t n)
+{
+    struct occupancy *occ = occupancy_create(&event);
+    occupancy_bound_ahead(occ);
+    occupancy_use_clock(occ, clock);
+    for (size_t i = 0; i < n; i++) {
+        scan_clock_learn(clock, &log[i]);
+        CHECK(occupancy_apply(occ, &log[i]));
+    }
+    return occ;
+}
+
+/* Issue 14, the fast door's own view: door A is an hour fast and unsynchronised. It admits
+ * three people to the 3-seat aula at 11:20 by its clock (10:20 in truth, monotonic 1000 s into
+ * its boot). Then its sync daemon copies central's anchor of A's boot: A dates its own scans
+ * from it (wall = mono + offset) and decides at the anchored time. B's exits at 10:40 count at
+ * A, the session end at 11:00 lets the third out at A (A records it), and at 11:35 an attendee
+ * of the next session is admitted at A, not refused room_full. Before the fix A's own view kept
+ * the three inside until 12:30 and refused everyone. */
+static void test_fast_clock_own_view(void)
+{
+    const int64_t hour = 3600 * 1000, true_0 = at(DAY "10:20:00" TZ);
+    const int64_t offset = true_0 - 1000 * 1000; /* wall - mono ms of A's boot */
+    struct scan_clock *clock = scan_clock_create();
+    struct occupancy *occ = refold(clock, NULL, 0);
+    struct rules *ra = rules_create(&event, pk, NULL, "aula", MODE_ENTRY, "door-a");
+    struct scan log[8];
+    size_t n = 0;
+    for (size_t i = 0; i < 3; i++) {
+        int64_t mono_ms = 1000 * 1000 + (int64_t)i * 1000;
+        struct scan *s = &log[n++];
+        struct rules_verdict v;
+        CHECK(rules_decide(ra, occ, (const uint8_t *)tokens[2 + i], TOKEN_TEXT_LEN,
+                           mono_ms + offset + hour, s, &v) == RULES_DECIDED);
+        CHECK(s->result == RESULT_ADMITTED && s->reason == REASON_OK);
+        s->db_epoch = 1;
+        s->seq = (int64_t)i + 1;
+        s->mono_ns = mono_ms * 1000000;
+        snprintf(s->boot_id, sizeof s->boot_id, "boot-a");
+        CHECK(!scan_clock_learn(clock, s));
+        CHECK(occupancy_apply(occ, s));
+    }
+    CHECK(occupancy_room_count(occ, 0, true_0 + hour) == 3);
+    /* The anchor arrives: it re-dates A's folded scans, so A folds its log again. */
+    CHECK(scan_clock_set_anchor(clock, "door-a", "boot-a", offset));
+    int64_t now_offset;
+    CHECK(scan_clock_offset(clock, "door-a", "boot-a", &now_offset) && now_offset == offset);
+    /* B (synchronised) let A3 and A4 out at 10:40; A pulled them at 10:40:05. */
+    for (size_t i = 0; i < 2; i++) {
+        struct scan *s = &log[n++];
+        memset(s, 0, sizeof *s);
+        snprintf(s->device_id, sizeof s->device_id, "door-b");
+        snprintf(s->room, sizeof s->room, "aula");
+        snprintf(s->session, sizeof s->session, "aula-am");
+        snprintf(s->attendee, sizeof s->attendee, "%s", attendees[2 + i].id);
+        snprintf(s->boot_id, sizeof s->boot_id, "boot-b");
+        s->db_epoch = 2;
+        s->seq = (int64_t)i + 1;
+        s->wall_ms = at(DAY "10:40:00" TZ) + (int64_t)i * 1000;
+        s->received_ms = at(DAY "10:40:05" TZ);
+        s->mono_ns = 77;
+        s->clock_synced = true;
+        s->mode = MODE_TOGGLE;
+        s->kind = SCAN_BADGE;
+        s->result = RESULT_EXITED;
+    }
+    occupancy_destroy(occ);
+    occ = refold(clock, log, n);
+    /* A's anchored clock: monotonic + offset. */
+    CHECK(occupancy_room_count(occ, 0, at(DAY "10:41:00" TZ)) == 1);
+    size_t k = 0;
+    struct scan *ends = rules_session_end_exits(ra, occ, at(DAY "11:00:01" TZ), &k);
+    CHECK_MSG(k == 1 && strcmp(ends[0].attendee, "A5") == 0, "%zu exits", k);
+    free(ends);
+    CHECK(occupancy_room_count(occ, 0, at(DAY "11:00:01" TZ)) == 0);
+    struct scan s;
+    struct rules_verdict v;
+    CHECK(rules_decide(ra, occ, (const uint8_t *)tokens[9], TOKEN_TEXT_LEN, at(DAY "11:35:00" TZ),
+                       &s, &v) == RULES_DECIDED);
+    CHECK_MSG(s.result == RESULT_ADMITTED && s.reason == REASON_OK, "A10: %s/%s",
+              scan_result_name(s.result), scan_reason_name(s.reason));
+    CHECK(v.occupancy == 1);
+    rules_destroy(ra);
+    occupancy_destroy(occ);
+    scan_clock_destroy(clock);
+}
+
 int main(void)
 {
     setup();
     test_scenarios();
     test_details();
     test_fast_clock();
+    test_fast_clock_own_view();
     event_index_finish(&event);
     return check_done();
 }
