@@ -316,6 +316,8 @@ static void test_levels(void)
     CHECK(occupancy_level_rgb(OCCUPANCY_LEVEL_FULL) == 0xdc2626u);
     CHECK(occupancy_level_rgb(OCCUPANCY_LEVEL_CLOSED) == 0x64748bu);
     CHECK_STR(occupancy_level_name(OCCUPANCY_LEVEL_NEAR), "near");
+}
+
 /* A scan taken by a clock: mono_ns (s), boot and whether it was synchronised. */
 static struct scan mk_clocked(const char *device, int64_t seq, const char *time, int64_t mono_s,
                               bool synced, const char *attendee, enum scan_result result)
