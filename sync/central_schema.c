@@ -686,6 +686,30 @@ const struct central_migration central_migrations[] = {
      "       timed.clock_given\n"
      "FROM timed;\n"
     },
+    {6, "006_placeholder_lookup_branch",
+     "-- Portier central database, schema step 6: NOTHING. A stand-in on the branch `lookup` only,\n"
+     "-- so that its step 7 (007_manual_admission.sql) applies in order while step 6 belongs to\n"
+     "-- another branch (the dashboard's). Drop this file when merging and run sync/schema/embed.sh.\n"
+     "SELECT 1;\n"
+    },
+    {7, "007_manual_admission",
+     "-- Portier central database, schema step 7: admissions by hand (issue 15, DESIGN.md §7).\n"
+     "--\n"
+     "-- Staff at a kiosk can find a person who has no badge with them and admit them by hand: a\n"
+     "-- decision like any other (the same rules: capacity, reserved seats, implicit exit), with the\n"
+     "-- new reason 'manual', and the attendee id of the staff member who took it in the new column\n"
+     "-- staff ('' for every other scan). A manual admission always names its staff member.\n"
+     "SET LOCAL ROLE portier_owner;\n"
+     "SET LOCAL search_path = portier, pg_catalog;\n"
+     "\n"
+     "ALTER TABLE scans DROP CONSTRAINT scans_reason_check,\n"
+     "    ADD CONSTRAINT scans_reason_check CHECK (reason IN ('ok', 'reentry', 'invalid', 'revoked',\n"
+     "        'wrong_event', 'unknown_attendee', 'room_full', 'not_registered', 'room_closed',\n"
+     "        'duplicate', 'manual'));\n"
+     "ALTER TABLE scans ADD COLUMN staff text NOT NULL DEFAULT '';\n"
+     "ALTER TABLE scans ADD CONSTRAINT scans_manual_staff CHECK (reason <> 'manual' OR staff <> '');\n"
+     "GRANT INSERT (staff) ON scans TO portier_device;\n"
+    },
 };
 
 const size_t central_migration_count = ARRAY_LEN(central_migrations);
