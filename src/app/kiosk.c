@@ -27,6 +27,7 @@
 #include "util.h"
 #include "event_db.h"
 #include "file.h"
+#include "kiosk_staff.h"
 
 #define TICK_MS       1000
 #define FOLD_MS       200 /* how often scans the sync daemon added are folded in */
@@ -155,6 +156,7 @@ void kiosk_destroy(struct kiosk *k)
     camera_close(k->camera);
     hid_close(k->hid);
     rules_destroy(k->rules);
+    kiosk_staff_forget_index(k);
     occupancy_destroy(k->occupancy);
     store_close(k->store);
     if (k->lock_fd >= 0)
@@ -192,7 +194,7 @@ static void on_signal(int sig)
 }
 
 /* Records the session-end exits due at t. */
-static bool record_session_ends(struct kiosk *k, int64_t t)
+bool kiosk_record_session_ends(struct kiosk *k, int64_t t)
 {
     if (k->rules == NULL)
         return true;
@@ -311,6 +313,11 @@ static void show_answer(struct kiosk *k, const struct scan *s, const struct rule
         free(path);
         free(name);
     }
+}
+
+void kiosk_show_decision(struct kiosk *k, const struct scan *s, const struct rules_verdict *v)
+{
+    show_answer(k, s, v);
 }
 
 /* Records a staff action taken on the screen (count +1/-1, room closed/opened) as a scan, so
@@ -456,7 +463,7 @@ bool kiosk_handle_payload(struct kiosk *k, const uint8_t *payload, size_t len, i
 {
     if (k->rules == NULL)
         return true;
-    if (!record_session_ends(k, wall_ms))
+    if (!kiosk_record_session_ends(k, wall_ms))
         return false;
     struct scan s;
     struct rules_verdict verdict;
@@ -498,7 +505,7 @@ static void tick(struct kiosk *k)
     /* Lines on stdin may carry their own times (a replay): then session ends are recorded
      * when the replay's clock passes them, before each scan, never from the real clock. */
     if (k->replay_ms == 0 && strcmp(k->settings.scanner, "stdin") != 0)
-        record_session_ends(k, t);
+        kiosk_record_session_ends(k, t);
     if (k->rules == NULL && k->settings.out != NULL)
         report_overview(k, t);
     if (k->ui != NULL)
@@ -517,6 +524,10 @@ static void handle_hid(struct kiosk *k)
 {
     struct hid_scan scan;
     while (hid_read(k->hid, &scan)) {
+        if (scan.token[0] == '{' && strcmp(k->settings.scanner, "stdin") == 0) {
+            kiosk_staff_action(k, scan.token, scan.len, scan.mono_ns); /* DESIGN.md §7 */
+            continue;
+        }
         int64_t wall = kiosk_now(k);
         if (scan.has_wall) {
             if (scan.wall_ms > k->replay_ms)
