@@ -156,7 +156,7 @@ void kiosk_destroy(struct kiosk *k)
     camera_close(k->camera);
     hid_close(k->hid);
     rules_destroy(k->rules);
-    kiosk_staff_forget_index(k);
+    kiosk_staff_finish(k);
     occupancy_destroy(k->occupancy);
     store_close(k->store);
     if (k->lock_fd >= 0)
@@ -283,6 +283,7 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
     v->diag.clock_synced = k->clock_synced || k->replay_ms != 0 || k->settings.clock_fixed;
     v->diag.clock_disagrees = llabs(k->clock_offset_ms) > TIME_CLOCK_DISAGREE_MS;
     v->diag.clock_offset_s = (double)k->clock_offset_ms / 1000.0;
+    kiosk_staff_fill_view(k, v);
 }
 
 /* Shows a decision on the screen (a staff badge asks for the staff menu instead), and saves
@@ -295,6 +296,7 @@ static void show_answer(struct kiosk *k, const struct scan *s, const struct rule
     if (verdict->attendee != NULL && verdict->attendee->category == CATEGORY_STAFF &&
         s->result == RESULT_ADMITTED) {
         ui_staff_badge(k->ui, verdict->attendee->name, mono_ms);
+        kiosk_staff_badge_seen(k, verdict->attendee);
         return;
     }
     struct answer answer;
@@ -383,6 +385,7 @@ static void handle_ui(struct kiosk *k)
                 k->lang = (enum language)in.value;
             break;
         default:
+            kiosk_staff_ui(k, &in); /* the search screen's */
             break;
         }
     }

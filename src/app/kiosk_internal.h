@@ -72,8 +72,9 @@ struct kiosk {
     bool replay;      /* the camera is a replay (camera_spec_is_replay) */
     /* Screen timings: drawing a frame, and a camera frame's capture to its answer drawn. */
     struct histogram *frame_times, *scan_to_pixels;
-    int64_t answer_pending_ns; /* capture time of the code whose answer is not drawn yet */
-    struct lookup *lookup;     /* the staff's search index (kiosk_staff.c), built when needed */
+    int64_t answer_pending_ns;   /* capture time of the code whose answer is not drawn yet */
+    struct lookup *lookup;       /* the staff's search index (kiosk_staff.c), built when needed */
+    struct kiosk_search *search; /* the search screen's results (kiosk_staff.c) */
 };
 
 /* The kiosk's wall clock: the replay's, a --clock one, or the system's. */

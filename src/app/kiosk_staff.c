@@ -4,12 +4,15 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_obj.h"
 #include "kiosk_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "lookup.h"
+#include "sysclock.h"
 #include "timeutil.h"
 
 /* What one action needs: its object, name, the staff member, and its time. */
@@ -162,6 +165,25 @@ static void do_find(struct kiosk *k, const struct action *a)
     strbuf_finish(&sb);
 }
 
+/* Decides, stores, reports and shows the admission by hand of attendee who (an index into the
+ * event's attendees) by the staff member staff_id at wall_ms. False when it was not stored. */
+static bool admit_by_hand(struct kiosk *k, size_t who, const char *staff_id, int64_t wall_ms,
+                          int64_t mono_ns)
+{
+    if (!kiosk_record_session_ends(k, wall_ms))
+        return false;
+    struct scan s;
+    struct rules_verdict v;
+    rules_decide_manual(k->rules, k->occupancy, who, wall_ms, &s, &v);
+    snprintf(s.staff, sizeof s.staff, "%s", staff_id);
+    log_info("kiosk: staff %s admits %s by hand: %s/%s", staff_id, v.attendee->id,
+             scan_result_name(s.result), scan_reason_name(s.reason));
+    if (!kiosk_record(k, &s, mono_ns, v.attendee->name))
+        return false;
+    kiosk_show_decision(k, &s, &v);
+    return true;
+}
+
 /* admit: a decision by hand for "attendee", stored and reported like a scan's. */
 static bool do_admit(struct kiosk *k, const struct action *a, int64_t mono_ns)
 {
@@ -174,19 +196,8 @@ static bool do_admit(struct kiosk *k, const struct action *a, int64_t mono_ns)
                      "no attendee '%s' in this kiosk's event (find gives the ids)", id);
         return true;
     }
-    if (!kiosk_record_session_ends(k, a->wall_ms))
-        goto not_stored;
-    struct scan s;
-    struct rules_verdict v;
-    rules_decide_manual(k->rules, k->occupancy, who, a->wall_ms, &s, &v);
-    snprintf(s.staff, sizeof s.staff, "%s", a->staff->id);
-    log_info("kiosk: staff %s admits %s by hand: %s/%s", a->staff->id, id,
-             scan_result_name(s.result), scan_reason_name(s.reason));
-    if (!kiosk_record(k, &s, mono_ns, v.attendee->name))
-        goto not_stored;
-    kiosk_show_decision(k, &s, &v);
-    return true;
-not_stored:
+    if (admit_by_hand(k, who, a->staff->id, a->wall_ms, mono_ns))
+        return true;
     answer_error(k, a->name, "not_stored",
                  "the scan log refused the decision: nothing was admitted (see the kiosk's log)");
     return false;
@@ -230,8 +241,138 @@ end:
     return ok;
 }
 
+
+/* ---- The search screen (ui.h): the kiosk's side. ---- */
+
+/* What the search screen lists: the hits of the last query and their text. */
+struct kiosk_search {
+    char staff_id[SCAN_ID_MAX]; /* the staff member whose badge opened the staff menu */
+    struct ui_search_row rows[LOOKUP_MAX_RESULTS];
+    char *detail[LOOKUP_MAX_RESULTS];
+    size_t hits[LOOKUP_MAX_RESULTS];
+    size_t n, total;
+    bool too_short;
+};
+
+/* Empties the list (the query is too short to show anything). */
+static void search_clear(struct kiosk_search *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->detail[i]);
+    s->n = s->total = 0;
+    s->too_short = true;
+}
+
+static struct kiosk_search *search_state(struct kiosk *k)
+{
+    if (k->search == NULL) {
+        k->search = xcalloc(1, sizeof *k->search);
+        k->search->too_short = true;
+    }
+    return k->search;
+}
+
+void kiosk_staff_badge_seen(struct kiosk *k, const struct attendee *staff)
+{
+    snprintf(search_state(k)->staff_id, SCAN_ID_MAX, "%s", staff->id);
+}
+
+/* A result's second column: category and state (and the registration for the running
+ * session), in the screen's language. Owned by the caller. */
+static char *hit_detail(const struct kiosk *k, const struct lookup_hit *h, bool session_running)
+{
+    char state[160];
+    switch (h->state) {
+    case LOOKUP_IN_ROOM:
+        snprintf(state, sizeof state, i18n(k->lang, MSG_STATE_IN_ROOM),
+                 k->event->rooms[h->room].name);
+        break;
+    case LOOKUP_INSIDE:
+        snprintf(state, sizeof state, "%s", i18n(k->lang, MSG_STATE_INSIDE));
+        break;
+    case LOOKUP_OUTSIDE:
+        snprintf(state, sizeof state, "%s", i18n(k->lang, MSG_STATE_OUTSIDE));
+        break;
+    default:
+        snprintf(state, sizeof state, "%s", i18n(k->lang, MSG_STATE_NOT_CHECKED_IN));
+        break;
+    }
+    const struct attendee *a = &k->event->attendees[h->attendee];
+    return xasprintf("%s · %s%s%s", category_name(a->category), state,
+                     session_running && h->registered ? " · " : "",
+                     session_running && h->registered ? i18n(k->lang, MSG_STATE_REGISTERED) : "");
+}
+
+/* Runs the screen's query and keeps its results for the view. */
+static void search_run(struct kiosk *k, const char *query)
+{
+    struct kiosk_search *s = search_state(k);
+    search_clear(s);
+    if (query == NULL)
+        return;
+    if (k->lookup == NULL)
+        k->lookup = lookup_create(k->event);
+    int64_t t = kiosk_now(k);
+    size_t session = OCCUPANCY_NONE;
+    if (k->room != OCCUPANCY_ENTRANCE)
+        session = occupancy_session_at(k->occupancy, k->room, t, k->settings.rules.session_lead_ms);
+    struct lookup_result r;
+    if (lookup_find(k->lookup, query, k->occupancy, t, session, &r) != LOOKUP_OK)
+        return;
+    s->too_short = false;
+    s->total = r.total;
+    for (size_t i = 0; i < r.n; i++) {
+        const struct attendee *a = &k->event->attendees[r.hits[i].attendee];
+        s->hits[i] = r.hits[i].attendee;
+        s->detail[i] = hit_detail(k, &r.hits[i], session != OCCUPANCY_NONE);
+        s->rows[i] =
+            (struct ui_search_row){a->name, a->organisation ? a->organisation : "", s->detail[i]};
+    }
+    s->n = r.n;
+}
+
+bool kiosk_staff_ui(struct kiosk *k, const struct ui_input *in)
+{
+    struct kiosk_search *s = search_state(k);
+    switch (in->action) {
+    case UI_ACTION_SEARCH_OPEN:
+        search_clear(s);
+        return true;
+    case UI_ACTION_SEARCH_QUERY:
+        search_run(k, ui_search_query(k->ui));
+        return true;
+    case UI_ACTION_SEARCH_ADMIT:
+        if (in->value < 0 || (size_t)in->value >= s->n || k->rules == NULL ||
+            s->staff_id[0] == '\0')
+            return true;
+        admit_by_hand(k, s->hits[in->value], s->staff_id, kiosk_now(k), time_mono_ns());
+        search_clear(s);
+        return true;
+    default:
+        return false;
+    }
+}
+
+void kiosk_staff_fill_view(struct kiosk *k, struct ui_view *v)
+{
+    struct kiosk_search *s = search_state(k);
+    v->search = (struct ui_search){s->rows, s->n, s->total, s->too_short};
+}
+
 void kiosk_staff_forget_index(struct kiosk *k)
 {
     lookup_destroy(k->lookup);
     k->lookup = NULL;
+    /* The results point into the old model: the screen lists nothing until the next key. */
+    if (k->search != NULL)
+        search_clear(k->search);
+}
+
+void kiosk_staff_finish(struct kiosk *k)
+{
+    kiosk_staff_forget_index(k);
+    if (k->search != NULL)
+        search_clear(k->search);
+    free(k->search);
+    k->search = NULL;
 }

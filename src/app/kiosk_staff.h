@@ -31,7 +31,20 @@ struct kiosk;
  * as after a failed scan). */
 bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t mono_ns);
 
-/* Frees the search index (rebuilt on the next search, e.g. after the model was reloaded). */
+/* Frees the search index (rebuilt on the next search) and empties the search screen's results:
+ * for a reloaded model. */
 void kiosk_staff_forget_index(struct kiosk *k);
+
+/* The search screen (ui.h, UI_ACTION_SEARCH_*): a staff badge opened the staff menu (its
+ * holder admits whom the screen finds), the screen's actions (true when in was one of them),
+ * and its results for the view. */
+struct attendee;
+struct ui_input;
+struct ui_view;
+void kiosk_staff_badge_seen(struct kiosk *k, const struct attendee *staff);
+bool kiosk_staff_ui(struct kiosk *k, const struct ui_input *in);
+void kiosk_staff_fill_view(struct kiosk *k, struct ui_view *v);
+/* Frees what the staff actions hold (index, results); for kiosk_destroy. */
+void kiosk_staff_finish(struct kiosk *k);
 
 #endif
