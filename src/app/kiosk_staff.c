@@ -241,7 +241,6 @@ end:
     return ok;
 }
 
-
 /* ---- The search screen (ui.h): the kiosk's side. ---- */
 
 /* What the search screen lists: the hits of the last query and their text. */
