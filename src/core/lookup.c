@@ -107,11 +107,14 @@ size_t lookup_fold(const char *text, size_t len, char *out, size_t size)
         } else {
             piece = (const char *)s + i;
         }
+        size_t before = w;
         if (pending_space && !put(out, size, &w, " ", 1))
             break;
         pending_space = false;
-        if (!put(out, size, &w, piece, piece_len))
+        if (!put(out, size, &w, piece, piece_len)) {
+            w = before; /* no trailing space before a word that did not fit */
             break;
+        }
         i += n;
     }
     out[w] = '\0';

@@ -77,6 +77,10 @@ static void test_fold(void)
     size_t n = lookup_fold("ŞAHİN", strlen("ŞAHİN"), out, 4);
     CHECK(n == 3);
     CHECK_STR(out, "sah");
+    /* Truncated after a word: no trailing space. */
+    n = lookup_fold("ab cd", 5, out, 4);
+    CHECK(n == 2);
+    CHECK_STR(out, "ab");
     /* An invalid byte stands for itself. */
     lookup_fold("a\xff"
                 "b",
