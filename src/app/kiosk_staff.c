@@ -91,6 +91,14 @@ static bool check_common(struct kiosk *k, struct action *a)
     return true;
 }
 
+/* An action that is done moves the replay's clock to its time, as a scan's timestamp does (a
+ * refused one changes nothing, not even the clock). */
+static void take_time(struct kiosk *k, const struct action *a)
+{
+    if (a->has_time && a->wall_ms > k->replay_ms)
+        k->replay_ms = a->wall_ms;
+}
+
 /* The string field key, or NULL after answering missing_field. */
 static const char *need_string(struct kiosk *k, const struct action *a, const char *key)
 {
@@ -149,6 +157,7 @@ static void do_find(struct kiosk *k, const struct action *a)
     case LOOKUP_OK:
         break;
     }
+    take_time(k, a);
     log_info("kiosk: staff %s searched: %zu found", a->staff->id, r.total);
     if (k->settings.out == NULL)
         return;
@@ -196,6 +205,7 @@ static bool do_admit(struct kiosk *k, const struct action *a, int64_t mono_ns)
                      "no attendee '%s' in this kiosk's event (find gives the ids)", id);
         return true;
     }
+    take_time(k, a);
     if (admit_by_hand(k, who, a->staff->id, a->wall_ms, mono_ns))
         return true;
     answer_error(k, a->name, "not_stored",
@@ -229,9 +239,6 @@ bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t m
     }
     if (!check_common(k, &a))
         goto end;
-    /* A valid action's time moves the replay's clock, as a scan's timestamp does. */
-    if (a.has_time && a.wall_ms > k->replay_ms)
-        k->replay_ms = a.wall_ms;
     if (strcmp(a.name, "find") == 0)
         do_find(k, &a);
     else

@@ -153,6 +153,12 @@ static void test_find_admit(void)
     strbuf_printf(&in, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"ngoc\"}\n", st);
     strbuf_printf(&in, "2024-04-22T08:01:00+02:00\t%s\n", token("A0003")); /* a badge too */
     strbuf_printf(&in, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"ngoc\"}\n", st);
+    /* A refused action does not move the replay's clock either. */
+    strbuf_printf(&in,
+                  "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"x\",\"time\":"
+                  "\"2024-04-22T23:00:00+02:00\"}\n",
+                  st);
+    strbuf_printf(&in, "{\"action\":\"admit\",\"staff\":\"%s\",\"attendee\":\"A0006\"}\n", st);
     int rc;
     char *out =
         kiosk("kiosk", "--device door-e --room entrance --mode toggle --db e.db", in.data, &rc);
@@ -173,9 +179,12 @@ static void test_find_admit(void)
           line_has(out, 5, "\"state\":\"not_checked_in\""));
     CHECK(line_has(out, 6, "\"attendee\":\"A0003\"") && line_has(out, 6, "\"reason\":\"ok\""));
     CHECK(line_has(out, 7, "\"state\":\"inside\""));
+    CHECK(line_has(out, 8, "\"error\":\"query_too_short\""));
+    CHECK(line_has(out, 9, "\"seq\":3,\"time\":\"2024-04-22T08:01:00+02:00\"") &&
+          line_has(out, 9, "\"attendee\":\"A0006\"") && line_has(out, 9, "\"reason\":\"manual\""));
     CHECK(strchr(out, '@') == NULL); /* never an e-mail address */
     char *scans = log_scans("e.db", "door-e");
-    CHECK_STR(scans, "A0001/manual/" STAFF " A0003/ok/");
+    CHECK_STR(scans, "A0001/manual/" STAFF " A0003/ok/ A0006/manual/" STAFF);
     free(scans);
     free(out);
     strbuf_finish(&in);
