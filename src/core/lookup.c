@@ -42,6 +42,10 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
             return 0;
         c = (c << 6) | (s[i] & 0x3F);
     }
+    /* Overlong forms, surrogates and code points past Unicode are invalid. */
+    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < min[len] || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+        return 0;
     *cp = c;
     return len;
 }
@@ -102,6 +106,7 @@ size_t lookup_fold(const char *text, size_t len, char *out, size_t size)
         } else if (cp < 0x80) {
             ascii = (char)(cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp);
             piece = &ascii;
+            piece_len = 1;
         } else if ((piece = fold_lookup(cp)) != NULL) {
             piece_len = strlen(piece);
         } else {

@@ -81,6 +81,9 @@ static void test_fold(void)
     n = lookup_fold("ab cd", 5, out, 4);
     CHECK(n == 2);
     CHECK_STR(out, "ab");
+    /* An overlong form is invalid: its bytes stand for themselves (not an 'A'). */
+    lookup_fold("x\xc1\x81y", 4, out, sizeof out);
+    CHECK_STR(out, "x\xc1\x81y");
     /* An invalid byte stands for itself. */
     lookup_fold("a\xff"
                 "b",
