@@ -303,8 +303,11 @@ static char *hit_detail(const struct kiosk *k, const struct lookup_hit *h, bool 
         snprintf(state, sizeof state, "%s", i18n(k->lang, MSG_STATE_NOT_CHECKED_IN));
         break;
     }
+    static const enum i18n_msg category_msgs[CATEGORY_COUNT] = {
+        MSG_CATEGORY_ATTENDEE, MSG_CATEGORY_SPEAKER, MSG_CATEGORY_STAFF, MSG_CATEGORY_PRESS};
+    _Static_assert(CATEGORY_COUNT == 4, "a category's name on the search screen");
     const struct attendee *a = &k->event->attendees[h->attendee];
-    return xasprintf("%s · %s%s%s", category_name(a->category), state,
+    return xasprintf("%s · %s%s%s", i18n(k->lang, category_msgs[a->category]), state,
                      session_running && h->registered ? " · " : "",
                      session_running && h->registered ? i18n(k->lang, MSG_STATE_REGISTERED) : "");
 }
