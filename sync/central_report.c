@@ -87,7 +87,7 @@ static void copy_text(struct copy_row *r, char *buf, size_t size)
 static bool copy_to_scan(struct copy_row *r, struct scan *s, int64_t *time_ms)
 {
     memset(s, 0, sizeof *s);
-    if (r->end - r->p < 2 || (r->p[0] << 8 | r->p[1]) != 13)
+    if (r->end - r->p < 2 || (r->p[0] << 8 | r->p[1]) != 14)
         return false;
     r->p += 2;
     copy_text(r, s->device_id, sizeof s->device_id);
@@ -108,6 +108,7 @@ static bool copy_to_scan(struct copy_row *r, struct scan *s, int64_t *time_ms)
     int64_t t = copy_int8(r, &no_time);
     *time_ms = no_time ? s->wall_ms : t;
     COPY_ENUM(r, scan_reason_parse, &s->reason);
+    copy_text(r, s->staff, sizeof s->staff);
     s->clock_synced = true;
     return !r->bad && r->p == r->end;
 }
@@ -123,12 +124,14 @@ bool report_log_add_central(struct report_log *log, PGconn *conn)
     PGresult *res =
         PQexec(conn, "COPY ("
                      " SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee,"
-                     " mode, kind, result, override, NULL::bigint, reason"
+                     " mode, kind, result, override, NULL::bigint, reason, staff"
                      " FROM portier.scans WHERE clock_synced OR clock_given"
                      " UNION ALL"
-                     " SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee,"
-                     " mode, kind, result, override, corrected_ms, reason"
-                     " FROM portier.scans_timed WHERE NOT clock_synced AND NOT clock_given"
+                     " SELECT t.device_id, t.db_epoch, t.seq, t.wall_ms, t.room, t.session,"
+                     " t.attendee, t.mode, t.kind, t.result, t.override, t.corrected_ms,"
+                     " t.reason, x.staff"
+                     " FROM portier.scans_timed AS t JOIN portier.scans AS x USING (device_id,"
+                     " db_epoch, seq) WHERE NOT t.clock_synced AND NOT t.clock_given"
                      ") TO STDOUT (FORMAT binary)");
     bool ok = PQresultStatus(res) == PGRES_COPY_OUT;
     if (!ok)

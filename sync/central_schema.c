@@ -763,8 +763,26 @@ const struct central_migration central_migrations[] = {
      "LEFT JOIN counted AS c ON c.room = r.id\n"
      "LEFT JOIN state AS st ON st.room = r.id;\n"
     },
-    {7, "007_dashboard_users",
-     "-- Portier central database, schema step 7: the\n"
+    {7, "007_manual_admission",
+     "-- Portier central database, schema step 7: admissions by hand (issue 15, DESIGN.md §7).\n"
+     "--\n"
+     "-- Staff at a kiosk can find a person who has no badge with them and admit them by hand: a\n"
+     "-- decision like any other (the same rules: capacity, reserved seats, implicit exit), with the\n"
+     "-- new reason 'manual', and the attendee id of the staff member who took it in the new column\n"
+     "-- staff ('' for every other scan). A manual admission always names its staff member.\n"
+     "SET LOCAL ROLE portier_owner;\n"
+     "SET LOCAL search_path = portier, pg_catalog;\n"
+     "\n"
+     "ALTER TABLE scans DROP CONSTRAINT scans_reason_check,\n"
+     "    ADD CONSTRAINT scans_reason_check CHECK (reason IN ('ok', 'reentry', 'invalid', 'revoked',\n"
+     "        'wrong_event', 'unknown_attendee', 'room_full', 'not_registered', 'room_closed',\n"
+     "        'duplicate', 'manual'));\n"
+     "ALTER TABLE scans ADD COLUMN staff text NOT NULL DEFAULT '';\n"
+     "ALTER TABLE scans ADD CONSTRAINT scans_manual_staff CHECK (reason <> 'manual' OR staff <> '');\n"
+     "GRANT INSERT (staff) ON scans TO portier_device;\n"
+    },
+    {8, "008_dashboard_users",
+     "-- Portier central database, schema step 8: the\n"
      "-- logins of the web dashboard (`portier dashboard`, DESIGN.md §8).\n"
      "--\n"
      "-- These are not PostgreSQL roles: the dashboard connects with one login of its own (an\n"

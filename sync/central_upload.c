@@ -15,8 +15,8 @@
 /* Columns of portier.scans that a kiosk supplies, in the order both paths send them. */
 #define SCAN_COLUMNS                                                                               \
     "device_id, db_epoch, seq, wall_ms, mono_ns, boot_id, clock_synced, room, session, "           \
-    "attendee, mode, kind, result, reason, override, clock_given"
-#define SCAN_NCOLS   16
+    "attendee, mode, kind, result, reason, override, clock_given, staff"
+#define SCAN_NCOLS   17
 #define UPLOAD_CHUNK 500 /* rows per INSERT: 8000 parameters, well under the 65535 limit */
 
 /* Opens the upload's transaction and makes sure the session-local table COPY fills exists, in
@@ -26,7 +26,7 @@ static const char begin_copy_sql[] =
     " CREATE TEMP TABLE IF NOT EXISTS push_buf (device_id text, db_epoch bigint,"
     " seq bigint, wall_ms bigint, mono_ns bigint, boot_id text, clock_synced boolean,"
     " room text, session text, attendee text, mode text, kind text, result text,"
-    " reason text, override boolean, clock_given boolean) ON COMMIT DELETE ROWS";
+    " reason text, override boolean, clock_given boolean, staff text) ON COMMIT DELETE ROWS";
 
 /* Where an upload's failure is told: the caller's buffer. */
 struct upload_error {
@@ -106,7 +106,8 @@ static long upload_copy(PGconn *conn, const struct scan *scans, size_t n, struct
         copy_field(&rows, scan_result_name(s->result), false);
         copy_field(&rows, scan_reason_name(s->reason), false);
         copy_field(&rows, s->override ? "t" : "f", false);
-        copy_field(&rows, s->clock_given ? "t" : "f", true);
+        copy_field(&rows, s->clock_given ? "t" : "f", false);
+        copy_field(&rows, s->staff, true);
     }
     long inserted = -1;
     PGresult *res = PQexec(conn, "COPY pg_temp.push_buf FROM STDIN");
@@ -173,6 +174,7 @@ static long upload_chunk(PGconn *conn, const struct scan *scans, size_t n, struc
         v[13] = scan_reason_name(s->reason);
         v[14] = s->override ? "true" : "false";
         v[15] = s->clock_given ? "true" : "false";
+        v[16] = s->staff;
         strbuf_puts(&sql, i > 0 ? ", (" : "(");
         for (size_t c = 0; c < SCAN_NCOLS; c++)
             strbuf_printf(&sql, c > 0 ? ", $%zu" : "$%zu", i * SCAN_NCOLS + c + 1);

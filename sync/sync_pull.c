@@ -52,12 +52,12 @@ static bool boot_listed(const char *text, const struct scan *s)
 bool syncd_row_to_scan(const PGresult *res, int row, struct scan *s)
 {
     memset(s, 0, sizeof *s);
-    const char *f[16];
-    for (int c = 0; c < 16; c++)
+    const char *f[17];
+    for (int c = 0; c < 17; c++)
         f[c] = PQgetvalue(res, row, c);
     if (strlen(f[0]) >= sizeof s->device_id || strlen(f[5]) >= sizeof s->boot_id ||
         strlen(f[7]) >= sizeof s->room || strlen(f[8]) >= sizeof s->session ||
-        strlen(f[9]) >= sizeof s->attendee)
+        strlen(f[9]) >= sizeof s->attendee || strlen(f[16]) >= sizeof s->staff)
         return false;
     strcpy(s->device_id, f[0]);
     s->db_epoch = strtoll(f[1], NULL, 10);
@@ -71,6 +71,7 @@ bool syncd_row_to_scan(const PGresult *res, int row, struct scan *s)
     strcpy(s->attendee, f[9]);
     s->override = f[14][0] == 't';
     s->clock_given = f[15][0] == 't';
+    strcpy(s->staff, f[16]);
     return kiosk_mode_parse(f[10], &s->mode) && scan_kind_parse(f[11], &s->kind) &&
            scan_result_parse(f[12], &s->result) && scan_reason_parse(f[13], &s->reason);
 }

@@ -28,7 +28,7 @@ static bool same_scan(const struct scan *a, const struct scan *b)
            a->clock_given == b->clock_given && strcmp(a->room, b->room) == 0 &&
            strcmp(a->session, b->session) == 0 && strcmp(a->attendee, b->attendee) == 0 &&
            a->mode == b->mode && a->kind == b->kind && a->result == b->result &&
-           a->reason == b->reason && a->override == b->override;
+           a->reason == b->reason && a->override == b->override && strcmp(a->staff, b->staff) == 0;
 }
 
 /* After a batch inserted fewer rows than it holds: compares what the server holds under the

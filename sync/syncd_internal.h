@@ -20,7 +20,8 @@
  * syncd_row_to_scan reads them. */
 #define SYNCD_SCAN_COLUMNS                                                                         \
     "s.device_id, s.db_epoch, s.seq, s.wall_ms, s.mono_ns, s.boot_id, s.clock_synced, s.room, "    \
-    "s.session, s.attendee, s.mode, s.kind, s.result, s.reason, s.override, s.clock_given"
+    "s.session, s.attendee, s.mode, s.kind, s.result, s.reason, s.override, s.clock_given, "       \
+    "s.staff"
 
 typedef struct pg_result PGresult;
 

@@ -27,6 +27,7 @@
 #include "util.h"
 #include "event_db.h"
 #include "file.h"
+#include "kiosk_staff.h"
 
 #define TICK_MS       1000
 #define FOLD_MS       200 /* how often scans the sync daemon added are folded in */
@@ -156,6 +157,7 @@ void kiosk_destroy(struct kiosk *k)
     camera_close(k->camera);
     hid_close(k->hid);
     rules_destroy(k->rules);
+    kiosk_staff_finish(k);
     occupancy_destroy(k->occupancy);
     scan_clock_destroy(k->clock);
     store_close(k->store);
@@ -194,7 +196,7 @@ static void on_signal(int sig)
 }
 
 /* Records the session-end exits due at t. */
-static bool record_session_ends(struct kiosk *k, int64_t t)
+bool kiosk_record_session_ends(struct kiosk *k, int64_t t)
 {
     if (k->rules == NULL)
         return true;
@@ -283,6 +285,7 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
     v->diag.clock_synced = k->clock_synced || k->replay_ms != 0 || k->settings.clock_fixed;
     v->diag.clock_disagrees = llabs(k->clock_offset_ms) > TIME_CLOCK_DISAGREE_MS;
     v->diag.clock_offset_s = (double)k->clock_offset_ms / 1000.0;
+    kiosk_staff_fill_view(k, v);
 }
 
 /* Shows a decision on the screen (a staff badge asks for the staff menu instead), and saves
@@ -295,6 +298,7 @@ static void show_answer(struct kiosk *k, const struct scan *s, const struct rule
     if (verdict->attendee != NULL && verdict->attendee->category == CATEGORY_STAFF &&
         s->result == RESULT_ADMITTED) {
         ui_staff_badge(k->ui, verdict->attendee->name, mono_ms);
+        kiosk_staff_badge_seen(k, verdict->attendee);
         return;
     }
     struct answer answer;
@@ -313,6 +317,11 @@ static void show_answer(struct kiosk *k, const struct scan *s, const struct rule
         free(path);
         free(name);
     }
+}
+
+void kiosk_show_decision(struct kiosk *k, const struct scan *s, const struct rules_verdict *v)
+{
+    show_answer(k, s, v);
 }
 
 /* Records a staff action taken on the screen (count +1/-1, room closed/opened) as a scan, so
@@ -378,6 +387,7 @@ static void handle_ui(struct kiosk *k)
                 k->lang = (enum language)in.value;
             break;
         default:
+            kiosk_staff_ui(k, &in); /* the search screen's */
             break;
         }
     }
@@ -458,7 +468,7 @@ bool kiosk_handle_payload(struct kiosk *k, const uint8_t *payload, size_t len, i
 {
     if (k->rules == NULL)
         return true;
-    if (!record_session_ends(k, wall_ms))
+    if (!kiosk_record_session_ends(k, wall_ms))
         return false;
     struct scan s;
     struct rules_verdict verdict;
@@ -501,7 +511,7 @@ static void tick(struct kiosk *k)
     /* Lines on stdin may carry their own times (a replay): then session ends are recorded
      * when the replay's clock passes them, before each scan, never from the real clock. */
     if (k->replay_ms == 0 && strcmp(k->settings.scanner, "stdin") != 0)
-        record_session_ends(k, t);
+        kiosk_record_session_ends(k, t);
     if (k->rules == NULL && k->settings.out != NULL)
         report_overview(k, t);
     if (k->ui != NULL)
@@ -520,6 +530,10 @@ static void handle_hid(struct kiosk *k)
 {
     struct hid_scan scan;
     while (hid_read(k->hid, &scan)) {
+        if (scan.token[0] == '{' && strcmp(k->settings.scanner, "stdin") == 0) {
+            kiosk_staff_action(k, scan.token, scan.len, scan.mono_ns); /* DESIGN.md §7 */
+            continue;
+        }
         int64_t wall = kiosk_now(k);
         if (scan.has_wall) {
             if (scan.wall_ms > k->replay_ms)

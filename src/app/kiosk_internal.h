@@ -16,6 +16,7 @@
 #include "histogram.h"
 #include "image.h"
 #include "kiosk.h"
+#include "lookup.h"
 #include "occupancy.h"
 #include "reader.h"
 #include "rules.h"
@@ -74,7 +75,9 @@ struct kiosk {
     bool replay;      /* the camera is a replay (camera_spec_is_replay) */
     /* Screen timings: drawing a frame, and a camera frame's capture to its answer drawn. */
     struct histogram *frame_times, *scan_to_pixels;
-    int64_t answer_pending_ns; /* capture time of the code whose answer is not drawn yet */
+    int64_t answer_pending_ns;   /* capture time of the code whose answer is not drawn yet */
+    struct lookup *lookup;       /* the staff's search index (kiosk_staff.c), built when needed */
+    struct kiosk_search *search; /* the search screen's results (kiosk_staff.c) */
 };
 
 /* The kiosk's wall clock: the replay's, a --clock one, or the system's; an unsynchronised
@@ -101,5 +104,9 @@ void kiosk_current_count(const struct kiosk *k, int64_t t, int *count, int *capa
 /* Stamps, stores and folds one of this kiosk's scans, then prints its decision line. Nothing
  * is reported (or shown) before the commit returned. */
 bool kiosk_record(struct kiosk *k, struct scan *s, int64_t mono_ns, const char *name);
+/* Records the session-end exits due at t (before a decision at t). */
+bool kiosk_record_session_ends(struct kiosk *k, int64_t t);
+/* Shows a recorded decision on the screen, if there is one. */
+void kiosk_show_decision(struct kiosk *k, const struct scan *s, const struct rules_verdict *v);
 
 #endif

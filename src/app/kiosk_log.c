@@ -9,6 +9,7 @@
 #include "decision_line.h"
 #include "event_db.h"
 #include "file.h"
+#include "kiosk_staff.h"
 #include "log.h"
 #include "sysclock.h"
 #include "timeutil.h"
@@ -199,6 +200,7 @@ static void reload_model(struct kiosk *k)
         return;
     }
     rules_destroy(k->rules);
+    kiosk_staff_forget_index(k); /* built on the old model */
     occupancy_destroy(k->occupancy);
     event_destroy(k->event);
     k->event = ev;

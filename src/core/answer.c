@@ -49,7 +49,7 @@ struct answer_look answer_look(const struct answer *a)
 {
     switch (a->result) {
     case RESULT_ADMITTED:
-        if (a->override || a->reason != REASON_OK)
+        if (a->override || (a->reason != REASON_OK && a->reason != REASON_MANUAL))
             return (struct answer_look){ANSWER_WARN, a->reason == REASON_REENTRY ? MSG_WELCOME_BACK
                                                                                  : MSG_WELCOME};
         return (struct answer_look){ANSWER_OK, MSG_WELCOME};

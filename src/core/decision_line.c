@@ -48,6 +48,10 @@ void decision_line_format(struct strbuf *sb, const struct scan *s, const char *n
         strbuf_puts(sb, ",\"override\":true");
     if (s->kind != SCAN_BADGE)
         strbuf_printf(sb, ",\"kind\":\"%s\"", scan_kind_name(s->kind));
+    if (s->staff[0] != '\0') {
+        strbuf_puts(sb, ",\"staff\":");
+        strbuf_json_string(sb, s->staff);
+    }
     strbuf_putc(sb, '}');
 }
 

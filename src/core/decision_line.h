@@ -10,8 +10,9 @@
 
 /* Appends the decision line of s to sb, without the newline: seq, time, device, room,
  * session, attendee, name (NULL: null), result, reason, occupancy, capacity (0 or less: null,
- * the entrance), then "override":true for an override and "kind" for a scan that is not a
- * badge's. */
+ * the entrance), then "override":true for an override, "kind" for a scan that is not a
+ * badge's, and "staff" (the staff member's attendee id) for a decision staff took by hand
+ * (DESIGN.md §7). */
 void decision_line_format(struct strbuf *sb, const struct scan *s, const char *name, int occupancy,
                           int capacity);
 

@@ -34,9 +34,18 @@ struct rscan {
     uint8_t override;
 };
 
+/* An admission by hand as the log keeps it (few: a separate list keeps struct rscan small). */
+struct rmanual {
+    char device[SCAN_ID_MAX];
+    char staff[SCAN_ID_MAX];
+    int64_t db_epoch, seq;
+};
+
 struct report_log {
     struct rscan *scans;
     size_t n, cap;
+    struct rmanual *manual;
+    size_t n_manual, cap_manual;
     struct intern devices, rooms, sessions, attendees;
 };
 
@@ -74,6 +83,7 @@ void report_log_destroy(struct report_log *log)
     if (log == NULL)
         return;
     free(log->scans);
+    free(log->manual);
     intern_finish(&log->devices);
     intern_finish(&log->rooms);
     intern_finish(&log->sessions);
@@ -111,6 +121,17 @@ void report_log_add(struct report_log *log, const struct scan *s, int64_t time_m
     r->result = (uint8_t)s->result;
     r->reason = (uint8_t)s->reason;
     r->override = s->override;
+    if (s->kind == SCAN_BADGE && s->result == RESULT_ADMITTED && s->reason == REASON_MANUAL) {
+        if (log->n_manual == log->cap_manual) {
+            log->cap_manual = log->cap_manual == 0 ? 16 : log->cap_manual * 2;
+            log->manual = xrealloc(log->manual, log->cap_manual * sizeof *log->manual);
+        }
+        struct rmanual *m = &log->manual[log->n_manual++];
+        memcpy(m->device, id_of(s->device_id, buf), SCAN_ID_MAX);
+        memcpy(m->staff, id_of(s->staff, buf), SCAN_ID_MAX);
+        m->db_epoch = s->db_epoch;
+        m->seq = s->seq;
+    }
 }
 
 /* Counts the scans added. */
@@ -516,12 +537,50 @@ static void totals(struct pass *p)
     free(times);
 }
 
+/* Orders admissions by hand by door and staff member, then by key. */
+static int cmp_manual(const void *pa, const void *pb)
+{
+    const struct rmanual *a = pa, *b = pb;
+    int c = strcmp(a->device, b->device);
+    if (c == 0)
+        c = strcmp(a->staff, b->staff);
+    if (c != 0)
+        return c;
+    if (a->db_epoch != b->db_epoch)
+        return a->db_epoch < b->db_epoch ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Counts the admissions by hand per door and staff member, each scan key once. A key names
+ * one scan, so its copies sort next to each other. */
+static void count_manual(struct report *r, struct report_log *log)
+{
+    qsort(log->manual, log->n_manual, sizeof *log->manual, cmp_manual);
+    for (size_t i = 0; i < log->n_manual; i++) {
+        const struct rmanual *m = &log->manual[i], *p = i > 0 ? &log->manual[i - 1] : NULL;
+        if (p != NULL && strcmp(p->device, m->device) == 0 && p->db_epoch == m->db_epoch &&
+            p->seq == m->seq)
+            continue;
+        struct report_manual *row = r->n_manual > 0 ? &r->manual[r->n_manual - 1] : NULL;
+        if (row == NULL || strcmp(row->device, m->device) != 0 ||
+            strcmp(row->staff, m->staff) != 0) {
+            r->manual = xrealloc(r->manual, (r->n_manual + 1) * sizeof *r->manual);
+            row = &r->manual[r->n_manual++];
+            memcpy(row->device, m->device, SCAN_ID_MAX);
+            memcpy(row->staff, m->staff, SCAN_ID_MAX);
+            row->admitted = 0;
+        }
+        row->admitted++;
+    }
+}
+
 /* Computes the report. */
 struct report *report_compute(const struct event *ev, struct report_log *log)
 {
     struct report *r = xcalloc(1, sizeof *r);
     r->ev = ev;
     r->duplicates = sort_log(log);
+    count_manual(r, log);
     r->scans = log->n;
     r->devices = log->devices.n;
     if (log->n > 0) {
@@ -618,5 +677,6 @@ void report_destroy(struct report *r)
     free(r->occupancy);
     free(r->arrivals);
     free(r->overflows);
+    free(r->manual);
     free(r);
 }

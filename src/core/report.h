@@ -24,6 +24,8 @@
  *     counted as distinct attendees (manual: as scans).
  *   - Occupancy per 5 minutes is the maximum count within each slot [t, t + 5 min).
  *   - Check-in: an attendee's first admitted badge scan at the entrance.
+ *   - Admissions by hand (issue 15): the admitted scans with reason manual, counted per door
+ *     and staff member (report.manual), each scan once whatever the sources.
  * Scans that name a room, attendee or session the event does not know are left out and
  * counted (report.unknown_scans).
  *
@@ -87,6 +89,13 @@ struct report_overflow {
     char device[SCAN_ID_MAX];
 };
 
+/* The admissions by hand (reason manual) one staff member made at one door. */
+struct report_manual {
+    char device[SCAN_ID_MAX];
+    char staff[SCAN_ID_MAX]; /* the staff member's attendee id */
+    int admitted;
+};
+
 struct report {
     const struct event *ev;            /* borrowed */
     struct report_session *sessions;   /* [ev->n_sessions] */
@@ -109,6 +118,8 @@ struct report {
     int64_t first_ms, last_ms;         /* first and last scan (0 when none) */
     struct report_overflow *overflows; /* in time order */
     size_t n_overflows;
+    struct report_manual *manual; /* by door, then staff id */
+    size_t n_manual;
 };
 
 /* Computes the report of ev from log (which it sorts and deduplicates). ev is borrowed and

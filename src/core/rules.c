@@ -161,12 +161,11 @@ static int decide_entrance(const struct attendee *a, const struct occupancy_plac
 
 /* Decides at a room door; returns the change of the room's count. */
 static int decide_room(struct rules *r, const struct occupancy *occ, const struct attendee *a,
-                       const struct occupancy_place *p, size_t session, int64_t now,
-                       struct scan *out)
+                       const struct occupancy_place *p, enum kiosk_mode mode, size_t session,
+                       int64_t now, struct scan *out)
 {
     bool here = p->where == OCCUPANCY_ROOM && p->room == r->room;
     bool counted = a->category != CATEGORY_STAFF;
-    enum kiosk_mode mode = r->mode;
     if (mode == MODE_TOGGLE)
         mode = here ? MODE_EXIT : MODE_ENTRY;
     if (mode == MODE_EXIT) {
@@ -212,60 +211,60 @@ static int decide_room(struct rules *r, const struct occupancy *occ, const struc
     return 0;
 }
 
-/* Decides one scanned payload. */
-enum rules_outcome rules_decide(struct rules *r, const struct occupancy *occ,
-                                const uint8_t *payload, size_t len, int64_t now_ms,
-                                struct scan *out, struct rules_verdict *info)
+/* Starts a decision at now_ms: the scan's key fields, the room's capacity and session. */
+static void begin_scan(const struct rules *r, const struct occupancy *occ, int64_t now_ms,
+                       struct scan *out, struct rules_verdict *v)
 {
-    static const uint8_t empty[1] = {0};
-    if (payload == NULL)
-        payload = empty, len = 0;
-    if (is_repeat(r, payload, len, now_ms))
-        return RULES_IGNORED;
-
     memset(out, 0, sizeof *out);
     memcpy(out->device_id, r->device_id, SCAN_ID_MAX);
     memcpy(out->room, r->room_id, SCAN_ID_MAX);
     out->wall_ms = now_ms;
     out->mode = r->mode;
     out->kind = SCAN_BADGE;
-    struct rules_verdict v = {.attendee = NULL, .session = OCCUPANCY_NONE};
-    int delta = 0; /* the change of the count once out is folded */
     if (r->room != OCCUPANCY_ENTRANCE) {
-        v.capacity = r->ev->rooms[r->room].capacity;
-        v.session = occupancy_session_at(occ, r->room, now_ms, r->cfg.session_lead_ms);
-        if (v.session != OCCUPANCY_NONE)
-            snprintf(out->session, sizeof out->session, "%s", r->ev->sessions[v.session].id);
+        v->capacity = r->ev->rooms[r->room].capacity;
+        v->session = occupancy_session_at(occ, r->room, now_ms, r->cfg.session_lead_ms);
+        if (v->session != OCCUPANCY_NONE)
+            snprintf(out->session, sizeof out->session, "%s", r->ev->sessions[v->session].id);
     }
+}
 
+/* The holder of a badge token. */
+bool rules_badge_holder(const struct rules *r, const uint8_t *payload, size_t len,
+                        const struct attendee **holder, enum scan_reason *refusal)
+{
     struct token tok;
+    *holder = NULL;
     enum token_status st = token_verify((const char *)payload, len, r->ev->event_id, r->pk, &tok);
-    const struct attendee *a = NULL;
-    if (st == TOKEN_WRONG_EVENT) {
-        set(out, RESULT_DENIED, REASON_WRONG_EVENT);
-        goto done;
-    }
     if (st != TOKEN_OK) {
-        set(out, RESULT_DENIED, REASON_INVALID);
-        goto done;
+        *refusal = st == TOKEN_WRONG_EVENT ? REASON_WRONG_EVENT : REASON_INVALID;
+        return false;
     }
-    a = event_attendee_by_num(r->ev, tok.attendee_num);
-    if (is_revoked(r, tok.attendee_num, tok.serial, a)) {
-        set(out, RESULT_DENIED, REASON_REVOKED);
-        goto done;
+    *holder = event_attendee_by_num(r->ev, tok.attendee_num);
+    if (is_revoked(r, tok.attendee_num, tok.serial, *holder)) {
+        *refusal = REASON_REVOKED;
+        return false;
     }
-    if (a == NULL) {
-        set(out, RESULT_DENIED, REASON_UNKNOWN_ATTENDEE);
-        goto done;
+    if (*holder == NULL) {
+        *refusal = REASON_UNKNOWN_ATTENDEE;
+        return false;
     }
+    return true;
+}
 
+/* Decides the entry or exit (mode) of a known attendee at now_ms; returns the change of the
+ * count once out is folded. */
+static int decide_attendee(struct rules *r, const struct occupancy *occ, const struct attendee *a,
+                           enum kiosk_mode mode, int64_t now_ms, size_t session, struct scan *out)
+{
     struct occupancy_place p;
     size_t index = (size_t)(a - r->ev->attendees);
     occupancy_attendee_place(occ, index, now_ms, &p);
+    int delta;
     if (r->room == OCCUPANCY_ENTRANCE)
-        delta = decide_entrance(a, &p, r->mode, out);
+        delta = decide_entrance(a, &p, mode, out);
     else
-        delta = decide_room(r, occ, a, &p, v.session, now_ms, out);
+        delta = decide_room(r, occ, a, &p, mode, session, now_ms, out);
     /* With clocks out of step, the log may already hold a later scan of this attendee: then
      * this one, once folded, changes no count. */
     if (!occupancy_would_be_latest(occ, index, now_ms, r->device_id)) {
@@ -278,8 +277,33 @@ enum rules_outcome rules_decide(struct rules *r, const struct occupancy *occ,
     /* Admitted at the exact end of the session: it belongs to that session and is let out by
      * its end at once (occupancy.h), so it is not counted at now. */
     if (out->result == RESULT_ADMITTED && r->room != OCCUPANCY_ENTRANCE &&
-        v.session != OCCUPANCY_NONE && r->ev->sessions[v.session].end_ms == now_ms)
+        session != OCCUPANCY_NONE && r->ev->sessions[session].end_ms == now_ms)
         delta = 0;
+    return delta;
+}
+
+/* Decides one scanned payload. */
+enum rules_outcome rules_decide(struct rules *r, const struct occupancy *occ,
+                                const uint8_t *payload, size_t len, int64_t now_ms,
+                                struct scan *out, struct rules_verdict *info)
+{
+    static const uint8_t empty[1] = {0};
+    if (payload == NULL)
+        payload = empty, len = 0;
+    if (is_repeat(r, payload, len, now_ms))
+        return RULES_IGNORED;
+
+    struct rules_verdict v = {.attendee = NULL, .session = OCCUPANCY_NONE};
+    begin_scan(r, occ, now_ms, out, &v);
+    int delta = 0; /* the change of the count once out is folded */
+    const struct attendee *a = NULL;
+    enum scan_reason refusal;
+
+    if (!rules_badge_holder(r, payload, len, &a, &refusal)) {
+        set(out, RESULT_DENIED, refusal);
+        goto done;
+    }
+    delta = decide_attendee(r, occ, a, r->mode, now_ms, v.session, out);
     if (a->category == CATEGORY_STAFF) {
         r->override_armed = true;
         r->override_ms = now_ms;
@@ -294,6 +318,23 @@ done:
     if (info != NULL)
         *info = v;
     return RULES_DECIDED;
+}
+
+/* Decides a staff member's admission of an attendee by hand. */
+void rules_decide_manual(struct rules *r, const struct occupancy *occ, size_t attendee,
+                         int64_t now_ms, struct scan *out, struct rules_verdict *info)
+{
+    const struct attendee *a = &r->ev->attendees[attendee];
+    struct rules_verdict v = {.attendee = a, .session = OCCUPANCY_NONE};
+    begin_scan(r, occ, now_ms, out, &v);
+    int delta = decide_attendee(r, occ, a, MODE_ENTRY, now_ms, v.session, out);
+    if (out->result == RESULT_ADMITTED &&
+        (out->reason == REASON_OK || out->reason == REASON_REENTRY))
+        out->reason = REASON_MANUAL;
+    v.occupancy = occupancy_room_count_plus(occ, r->room, now_ms, delta);
+    snprintf(out->attendee, sizeof out->attendee, "%s", a->id);
+    if (info != NULL)
+        *info = v;
 }
 
 /* Returns the session-end exits due for this room. */

@@ -129,6 +129,23 @@ enum rules_outcome rules_decide(struct rules *r, const struct occupancy *occ,
                                 const uint8_t *payload, size_t len, int64_t now_ms,
                                 struct scan *out, struct rules_verdict *info);
 
+/* Verifies a badge (the payload, len bytes) as rules_decide verifies a scan (steps 2-4),
+ * without the repeat window: true when it is valid, with its holder in *holder (borrowed from
+ * the event); false when it is refused, with the reason in *refusal (invalid, wrong_event,
+ * revoked, unknown_attendee) and *holder the attendee when known (revoked), else NULL. */
+bool rules_badge_holder(const struct rules *r, const uint8_t *payload, size_t len,
+                        const struct attendee **holder, enum scan_reason *refusal);
+
+/* Decides an admission by hand (DESIGN.md §7 "admit"): attendee (an index into ev->attendees)
+ * enters this kiosk's room at now_ms under the rules of an entry (steps 5-7, whatever the
+ * kiosk's mode, which the scan still records), without a badge: no token, no repeat window,
+ * no override armed. An admission that a badge would give as ok or reentry is
+ * admitted/manual; one already counted in the room stays admitted/duplicate; a refusal keeps
+ * its reason (room_full, not_registered, room_closed). Fills *out and *info as rules_decide
+ * does; the caller sets out->staff, stores and folds it. */
+void rules_decide_manual(struct rules *r, const struct occupancy *occ, size_t attendee,
+                         int64_t now_ms, struct scan *out, struct rules_verdict *info);
+
 /* Returns the SCAN_SESSION_END exits due at now_ms for this kiosk's room (wall_ms = the
  * session's end; the caller fills the same fields as after rules_decide), as an array owned
  * by the caller with *n_out elements, or NULL when none is due. Each ended session is

@@ -81,6 +81,9 @@ struct scan {
     enum scan_result result;
     enum scan_reason reason;
     bool override; /* admitted past capacity on a staff override */
+    /* REASON_MANUAL and other staff actions taken by name (DESIGN.md §7): the attendee id of
+     * the staff member who took it; "" otherwise. */
+    char staff[SCAN_ID_MAX];
 };
 
 const char *scan_result_name(enum scan_result r);

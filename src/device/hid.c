@@ -153,7 +153,8 @@ bool hid_parse_line(const char *line, size_t len, struct hid_scan *out, const ch
         len--;
     if (len == 0)
         return false;
-    const char *tab = memchr(line, '\t', len);
+    /* A staff action (DESIGN.md §7) is a JSON object: its tabs are whitespace. */
+    const char *tab = line[0] == '{' ? NULL : memchr(line, '\t', len);
     const char *tok = line;
     size_t tok_len = len;
     out->has_wall = false;
@@ -189,7 +190,7 @@ bool hid_parse_line(const char *line, size_t len, struct hid_scan *out, const ch
     }
     for (size_t i = 0; i < tok_len; i++) {
         unsigned char c = (unsigned char)tok[i];
-        if (c < 0x20 || c == 0x7f) {
+        if ((c < 0x20 && !(c == '\t' && tok[0] == '{')) || c == 0x7f) {
             *why = "control character in the token";
             return false;
         }

@@ -3,7 +3,9 @@
  *   evdev:/dev/input/eventN   a USB scanner read directly, grabbed exclusively (EVIOCGRAB) so
  *                             its keystrokes never reach a console; key codes are mapped with a
  *                             fixed US layout, whatever the system's keyboard layout
- *   stdin                     one scan per line: "TOKEN" or "TIMESTAMP<TAB>TOKEN" (DESIGN.md §4)
+ *   stdin                     one scan per line: "TOKEN" or "TIMESTAMP<TAB>TOKEN" (DESIGN.md §4);
+ *                             a line starting with '{' is a staff action (DESIGN.md §7), kept
+ *                             whole (its tabs are whitespace) for the kiosk to read as JSON
  *   none                      no scanner
  * Everything is non-blocking: poll hid_fd() for POLLIN, then call hid_read() until it returns
  * false. A missing or unplugged evdev device is a status, reopened every HID_RETRY_MS from

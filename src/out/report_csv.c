@@ -168,6 +168,12 @@ static bool write_one(const char *dir, const char *name, char *text)
     return ok;
 }
 
+/* manual_admissions.csv: admissions by hand per door and staff member. */
+char *report_manual_csv(const struct report *r, const struct report_csv_format *f)
+{
+    return csv_table(r, &report_manual_table, f);
+}
+
 /* Writes report.xlsx into dir. */
 static bool write_xlsx(const struct report *r, const char *dir)
 {
@@ -177,7 +183,7 @@ static bool write_xlsx(const struct report *r, const char *dir)
     return ok;
 }
 
-/* Writes the six files. */
+/* Writes the seven files (and report.xlsx with --xlsx). */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f)
 {
     if (!mkdir_p(dir)) {
@@ -189,5 +195,6 @@ bool report_write_dir(const struct report *r, const char *dir, const struct repo
            write_one(dir, REPORT_OCCUPANCY_CSV, report_occupancy_csv(r, f)) &&
            write_one(dir, REPORT_ARRIVALS_CSV, report_arrivals_csv(r, f)) &&
            write_one(dir, REPORT_OVER_CAPACITY_CSV, report_over_capacity_csv(r, f)) &&
+           write_one(dir, REPORT_MANUAL_CSV, report_manual_csv(r, f)) &&
            write_one(dir, REPORT_HTML, report_html(r)) && (!f->xlsx || write_xlsx(r, dir));
 }

@@ -428,6 +428,17 @@ static void over_capacity_table(struct strbuf *sb, const struct report *r)
     strbuf_puts(sb, "\n");
 }
 
+/* The admissions staff made by hand (no badge), per door and staff member. */
+static void manual_table(struct strbuf *sb, const struct report *r)
+{
+    if (r->n_manual == 0)
+        return;
+    strbuf_puts(sb, "<h2>Admitted by hand</h2><p>People staff found by name and admitted "
+                    "without a badge, per door and staff member.</p>");
+    html_table(sb, r, &report_manual_table);
+    strbuf_puts(sb, "\n");
+}
+
 /* The day the page is about: the first session's start, or the first scan without sessions. */
 static int64_t page_day(const struct report *r)
 {
@@ -558,6 +569,7 @@ char *report_html(const struct report *r)
     strbuf_puts(&sb, "<h2>Sessions</h2>");
     html_table(&sb, r, &report_attendance_table);
     over_capacity_table(&sb, r);
+    manual_table(&sb, r);
     notes(&sb, r);
     appendix(&sb, r);
     return strbuf_take(&sb);

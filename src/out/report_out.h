@@ -12,6 +12,7 @@
 #define REPORT_OCCUPANCY_CSV     "occupancy.csv"
 #define REPORT_ARRIVALS_CSV      "arrivals.csv"
 #define REPORT_OVER_CAPACITY_CSV "over_capacity.csv"
+#define REPORT_MANUAL_CSV        "manual_admissions.csv"
 #define REPORT_HTML              "report.html"
 #define REPORT_XLSX              "report.xlsx"
 
@@ -29,6 +30,8 @@ char *report_attendees_csv(const struct report *r, const struct report_csv_forma
 char *report_occupancy_csv(const struct report *r, const struct report_csv_format *f);
 char *report_arrivals_csv(const struct report *r, const struct report_csv_format *f);
 char *report_over_capacity_csv(const struct report *r, const struct report_csv_format *f);
+/* manual_admissions.csv: admissions by hand (reason manual) per door and staff member. */
+char *report_manual_csv(const struct report *r, const struct report_csv_format *f);
 /* The HTML page (report_html.c): inline CSS and SVG, no script, no network. */
 char *report_html(const struct report *r);
 /* Writes report.xlsx at path (report_xlsx.c): one sheet per CSV file, named like it without

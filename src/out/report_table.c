@@ -406,6 +406,36 @@ const struct report_table report_over_capacity_table = {
     "",
 };
 
+/* ---- manual_admissions.csv: admissions by hand per door and staff member (issue 15). ---- */
+
+static size_t manual_count(const struct report *r)
+{
+    return r->n_manual;
+}
+
+static const void *manual_record(const struct report *r, size_t row)
+{
+    return &r->manual[row];
+}
+
+/* The staff member's name, when the event knows them. */
+static struct report_cell manual_staff_name(const struct report_at *at)
+{
+    const struct attendee *a = event_attendee_by_id(at->r->ev, at->r->manual[at->row].staff);
+    return text(a != NULL ? a->name : "");
+}
+
+static const struct report_column manual_columns[] = {
+    {"device", "Door", NULL, FIELD(REPORT_CELL_TEXT, struct report_manual, device)},
+    {"staff", "Staff id", NULL, FIELD(REPORT_CELL_TEXT, struct report_manual, staff)},
+    {"staff_name", "Staff member", NULL, .cell = manual_staff_name},
+    {"admitted", "Admitted by hand", "num", FIELD(REPORT_CELL_INT, struct report_manual, admitted)},
+};
+
+const struct report_table report_manual_table = {
+    manual_columns, ARRAY_LEN(manual_columns), manual_count, manual_record, NULL, "",
+};
+
 /* How many times column c is written. */
 size_t report_column_count(const struct report_column *c, const struct event *ev)
 {

@@ -75,6 +75,10 @@ extern const struct report_table report_arrivals_table;
 /* over_capacity.csv and its table: one row per admission past a room's capacity. */
 extern const struct report_table report_over_capacity_table;
 
+/* manual_admissions.csv and its table: one row per door and staff member who admitted people
+ * by hand. */
+extern const struct report_table report_manual_table;
+
 /* How many times column c is written for r's event (0 for a repeated column with nothing to
  * repeat over). */
 size_t report_column_count(const struct report_column *c, const struct event *ev);

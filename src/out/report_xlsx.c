@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* report.xlsx: the report's five tables as the sheets of one workbook (libxlsxwriter), from
+/* report.xlsx: the report's tables as the sheets of one workbook (libxlsxwriter), from
  * the same column tables as the CSV files: the same headers, rows and values. */
 #include "report_out.h"
 
@@ -93,7 +93,7 @@ bool report_write_xlsx(const struct report *r, const char *path)
     } sheets[] = {
         {"attendance", &report_attendance_table},       {"attendees", &report_attendees_table},
         {"occupancy", &report_occupancy_table},         {"arrivals", &report_arrivals_table},
-        {"over_capacity", &report_over_capacity_table},
+        {"over_capacity", &report_over_capacity_table}, {"manual_admissions", &report_manual_table},
     };
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     lxw_workbook *wb = workbook_new(tmp);

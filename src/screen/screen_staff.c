@@ -37,7 +37,8 @@ static void format_bytes(int64_t b, char *buf, size_t n)
         snprintf(buf, n, "%.0f MB", b / 1048576.0);
 }
 
-/* The menu's title bar, hh high: who opened it, when it closes by itself, the close button. */
+/* The menu's title bar, hh high: who opened it, when it closes by itself, "Find a person"
+ * (not in overview mode: admitting needs a door), the close button. */
 static void title_bar(struct ui *ui, const struct ui_view *v, float hh, float m)
 {
     float u = ui->u, W = ui->w;
@@ -45,14 +46,22 @@ static void title_bar(struct ui *ui, const struct ui_view *v, float hh, float m)
     char title[200];
     snprintf(title, sizeof title, "%s · %s", i18n(v->lang, MSG_STAFF_MENU),
              ui->staff_name ? ui->staff_name : "");
-    float close_w = 26 * u;
-    draw_text(ui, title, rect(m, 0, W * 0.45f, hh), (int)(5 * u), UI_BOLD, UI_ALIGN_LEFT, 1,
-              C_TEXT);
+    float close_w = 26 * u, title_w = W * 0.36f;
+    float find_w = v->mode != MODE_OVERVIEW ? fminf(40 * u, W * 0.3f) : 0;
+    draw_text(ui, title, rect(m, 0, title_w, hh), (int)(5 * u), UI_BOLD, UI_ALIGN_LEFT, 1, C_TEXT);
     char left[64];
     int secs = (int)((ui->staff_deadline - ui->now + 999) / 1000);
     snprintf(left, sizeof left, i18n(v->lang, MSG_STAFF_AUTOCLOSE), secs < 0 ? 0 : secs);
-    draw_text(ui, left, rect(W * 0.45f + 2 * m, 0, W * 0.55f - close_w - 4 * m, hh),
+    draw_text(ui, left, rect(title_w + 2 * m, 0, W - title_w - find_w - close_w - 5 * m, hh),
               (int)(3.4f * u), UI_REGULAR, UI_ALIGN_RIGHT, 2, 0xe9d5ff);
+    if (find_w > 0) {
+        struct ui_rect find = rect(W - close_w - find_w - 2 * m, 1.5f * u, find_w, hh - 3 * u);
+        draw_fill_round(ui, find, 1.5f * u, C_ACCENT);
+        draw_text(ui, i18n(v->lang, MSG_SEARCH_TITLE), find, (int)(4 * u), UI_BOLD, UI_ALIGN_CENTER,
+                  2, C_DARK);
+        draw_set_element(ui, UI_EL_SEARCH_OPEN, find);
+        draw_add_button(ui, find, UI_ACTION_SEARCH_OPEN, 0);
+    }
     draw_fill_round(ui, rect(W - close_w - m, 1.5f * u, close_w, hh - 3 * u), 1.5f * u, C_TEXT);
     draw_text(ui, i18n(v->lang, MSG_STAFF_CLOSE),
               rect(W - close_w - m, 1.5f * u, close_w, hh - 3 * u), (int)(4.6f * u), UI_BOLD,

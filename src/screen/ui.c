@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyboard.h"
 #include "log.h"
 #include "ui_internal.h"
 #include "util.h"
@@ -103,6 +104,8 @@ void ui_destroy(struct ui *ui)
 
 enum ui_screen ui_current_screen(const struct ui *ui, const struct ui_view *view, int64_t now_ms)
 {
+    if (ui->staff == UI_STAFF_SEARCH)
+        return UI_SCREEN_SEARCH;
     if (ui->staff == UI_STAFF_OPEN)
         return UI_SCREEN_STAFF_MENU;
     if (view->trouble & (UI_TROUBLE_DATABASE | UI_TROUBLE_CLOCK))
@@ -146,6 +149,9 @@ static void render(struct ui *ui, const struct ui_view *view, int64_t now_ms)
         break;
     case UI_SCREEN_TROUBLE:
         screen_trouble(ui, view);
+        break;
+    case UI_SCREEN_SEARCH:
+        screen_search(ui, view);
         break;
     }
     ui_text_end_frame(ui->text);
@@ -241,6 +247,64 @@ static void push(struct ui *ui, enum ui_action a, int value)
         ui->queue[ui->q_len++] = (struct ui_input){a, value};
 }
 
+/* Handles a tap on the search screen's own buttons; false for the others. */
+static bool search_tap(struct ui *ui, struct ui_button b)
+{
+    switch (b.action) {
+    case UI_ACTION_SEARCH_OPEN:
+        ui->staff = UI_STAFF_SEARCH;
+        ui->search_query[0] = '\0';
+        ui->search_pick = -1;
+        SDL_StartTextInput();
+        push(ui, UI_ACTION_SEARCH_OPEN, 0);
+        return true;
+    case UI_ACTION_SEARCH_KEY:
+        if (keyboard_apply(ui->search_query, sizeof ui->search_query, b.value)) {
+            ui->search_pick = -1;
+            push(ui, UI_ACTION_SEARCH_QUERY, 0);
+        }
+        return true;
+    case UI_ACTION_SEARCH_PICK:
+        ui->search_pick = b.value;
+        return true;
+    case UI_ACTION_SEARCH_BACK:
+        ui->staff = UI_STAFF_OPEN;
+        SDL_StopTextInput();
+        return true;
+    case UI_ACTION_SEARCH_ADMIT:
+        /* The answer screen shows the decision; the staff menu is done. */
+        ui->staff = UI_STAFF_NONE;
+        SDL_StopTextInput();
+        push(ui, UI_ACTION_SEARCH_ADMIT, b.value);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Takes a physical keyboard's input on the search screen: text, Backspace, Escape (back to
+ * the staff menu). */
+static void search_input(struct ui *ui, const SDL_Event *ev)
+{
+    bool changed = false;
+    if (ev->type == SDL_TEXTINPUT)
+        changed = keyboard_append(ui->search_query, sizeof ui->search_query, ev->text.text);
+    else if (ev->key.keysym.sym == SDLK_BACKSPACE)
+        changed = keyboard_apply(ui->search_query, sizeof ui->search_query, KEYBOARD_BACKSPACE);
+    else if (ev->key.keysym.sym == SDLK_ESCAPE)
+        ui->staff = UI_STAFF_OPEN;
+    ui->staff_deadline = ui->now + UI_STAFF_TIMEOUT_MS;
+    if (changed) {
+        ui->search_pick = -1;
+        push(ui, UI_ACTION_SEARCH_QUERY, 0);
+    }
+}
+
+const char *ui_search_query(const struct ui *ui)
+{
+    return ui->staff == UI_STAFF_SEARCH ? ui->search_query : NULL;
+}
+
 /* A tap at (x, y) in drawing pixels: the topmost button of the last frame under it. */
 static void tap(struct ui *ui, int x, int y)
 {
@@ -249,8 +313,10 @@ static void tap(struct ui *ui, int x, int y)
         if (x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h)
             continue;
         struct ui_button b = ui->buttons[i];
-        if (ui->staff == UI_STAFF_OPEN)
+        if (ui->staff == UI_STAFF_OPEN || ui->staff == UI_STAFF_SEARCH)
             ui->staff_deadline = ui->now + UI_STAFF_TIMEOUT_MS;
+        if (search_tap(ui, b))
+            return;
         switch (b.action) {
         case UI_ACTION_NONE:
             ui->has_answer = false; /* a tap dismisses an answer */
@@ -278,7 +344,10 @@ void ui_inject_tap(struct ui *ui, int x, int y)
 bool ui_poll(struct ui *ui, int64_t now_ms, struct ui_input *out)
 {
     ui->now = now_ms;
-    if (ui->staff == UI_STAFF_OPEN && now_ms >= ui->staff_deadline) {
+    if ((ui->staff == UI_STAFF_OPEN || ui->staff == UI_STAFF_SEARCH) &&
+        now_ms >= ui->staff_deadline) {
+        if (ui->staff == UI_STAFF_SEARCH)
+            SDL_StopTextInput();
         ui->staff = UI_STAFF_NONE;
         push(ui, UI_ACTION_STAFF_CLOSE, 0);
     }
@@ -293,8 +362,14 @@ bool ui_poll(struct ui *ui, int64_t now_ms, struct ui_input *out)
             if (ui->opts.display == UI_WINDOW)
                 push(ui, UI_ACTION_QUIT, 0);
             break;
+        case SDL_TEXTINPUT:
+            if (ui->staff == UI_STAFF_SEARCH)
+                search_input(ui, &ev);
+            break;
         case SDL_KEYDOWN:
-            if (ui->opts.display == UI_WINDOW && ev.key.keysym.sym == SDLK_ESCAPE)
+            if (ui->staff == UI_STAFF_SEARCH)
+                search_input(ui, &ev);
+            else if (ui->opts.display == UI_WINDOW && ev.key.keysym.sym == SDLK_ESCAPE)
                 push(ui, UI_ACTION_QUIT, 0);
             break;
         case SDL_MOUSEBUTTONDOWN:

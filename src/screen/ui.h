@@ -88,6 +88,22 @@ enum ui_trouble {
     UI_TROUBLE_CLOCK = 1 << 2,    /* the wall clock was never set (no NTP, no RTC) */
 };
 
+/* One result of the staff's search (issue 15): strings borrowed for the frame. */
+struct ui_search_row {
+    const char *name;
+    const char *organisation; /* "" for none */
+    const char *detail;       /* category and state, in the screen's language */
+};
+
+/* What the search screen lists for the query ui_search_query gave. */
+#define UI_SEARCH_ROWS 20
+struct ui_search {
+    const struct ui_search_row *rows;
+    size_t n;       /* rows, at most UI_SEARCH_ROWS */
+    size_t total;   /* matches, n or more */
+    bool too_short; /* the query has fewer than 2 letters: a hint instead of results */
+};
+
 /* Everything a frame shows that the kiosk knows. All pointers are borrowed for the duration
  * of ui_frame/ui_screenshot only. Zero-initialise, then fill what is known. */
 struct ui_view {
@@ -115,6 +131,8 @@ struct ui_view {
     int venue_checked_in, venue_inside;
     /* Staff menu */
     struct ui_diagnostics diag;
+    /* The search screen (staff menu, "Find a person") */
+    struct ui_search search;
 };
 
 enum ui_sound { UI_SOUND_ADMITTED, UI_SOUND_WARNING, UI_SOUND_DENIED, UI_SOUND_STAFF };
@@ -130,6 +148,13 @@ enum ui_action {
     UI_ACTION_ROOM_CLOSE,
     UI_ACTION_ROOM_OPEN,
     UI_ACTION_SET_LANG, /* value: enum language */
+    /* The search screen (issue 15). The query is ui_search_query's. */
+    UI_ACTION_SEARCH_OPEN,  /* opened from the staff menu (the results are emptied) */
+    UI_ACTION_SEARCH_QUERY, /* the query changed: fill view.search again */
+    UI_ACTION_SEARCH_ADMIT, /* value: the row to admit by hand (the search then closes) */
+    UI_ACTION_SEARCH_KEY,   /* internal: an on-screen key (value: keyboard.h) */
+    UI_ACTION_SEARCH_PICK,  /* internal: a row was tapped (value: the row) */
+    UI_ACTION_SEARCH_BACK,  /* internal: back to the staff menu */
 };
 
 struct ui_input {
@@ -144,6 +169,7 @@ enum ui_screen {
     UI_SCREEN_STAFF_CONFIRM,
     UI_SCREEN_STAFF_MENU,
     UI_SCREEN_TROUBLE,
+    UI_SCREEN_SEARCH,
 };
 
 /* Named boxes of the last frame drawn, for tests and touch targets. */
@@ -154,6 +180,11 @@ enum ui_element {
     UI_EL_TILE0,          /* the first overview tile; UI_EL_TILE0 + i for tile i */
 };
 #define UI_MAX_TILES 64
+/* The search screen's boxes (and the staff menu's button that opens it), after the tiles. */
+#define UI_EL_SEARCH_OPEN  (UI_EL_TILE0 + UI_MAX_TILES)
+#define UI_EL_SEARCH_FIELD (UI_EL_SEARCH_OPEN + 1)
+#define UI_EL_SEARCH_ADMIT (UI_EL_SEARCH_OPEN + 2)
+#define UI_EL_SEARCH_ROW0  (UI_EL_SEARCH_OPEN + 3) /* + i for row i */
 
 struct ui_rect {
     int x, y, w, h;
@@ -182,6 +213,10 @@ void ui_show_answer(struct ui *ui, const struct answer *answer, int64_t now_ms);
 bool ui_staff_badge(struct ui *ui, const char *name, int64_t now_ms);
 /* Closes the staff menu or its confirmation. */
 void ui_staff_close(struct ui *ui);
+/* The search screen's query (UTF-8, borrowed until the next ui_poll), or NULL when the search
+ * screen is not open. It is typed on the on-screen keyboard or a physical one (SDL text
+ * input) and closes, with the staff menu, after UI_STAFF_TIMEOUT_MS without input. */
+const char *ui_search_query(const struct ui *ui);
 /* The screen ui_frame would draw for view at now_ms. */
 enum ui_screen ui_current_screen(const struct ui *ui, const struct ui_view *view, int64_t now_ms);
 

@@ -64,11 +64,11 @@ const int16_t *ui_sound_samples(struct ui_sound_player *p, enum ui_sound sound, 
 
 /* ---- the ui object (ui.c) ---- */
 
-#define UI_MAX_BUTTONS 32
+#define UI_MAX_BUTTONS 80 /* the search screen: 20 rows and 43 keys */
 #define UI_QUEUE_LEN   16
-#define UI_N_ELEMENTS  (UI_EL_TILE0 + UI_MAX_TILES)
+#define UI_N_ELEMENTS  (UI_EL_SEARCH_ROW0 + UI_SEARCH_ROWS)
 
-enum ui_staff_state { UI_STAFF_NONE, UI_STAFF_CONFIRM, UI_STAFF_OPEN };
+enum ui_staff_state { UI_STAFF_NONE, UI_STAFF_CONFIRM, UI_STAFF_OPEN, UI_STAFF_SEARCH };
 
 /* A touch target of the last frame. */
 struct ui_button {
@@ -103,6 +103,8 @@ struct ui {
     enum ui_staff_state staff;
     char *staff_name;
     int64_t staff_deadline;
+    char search_query[128]; /* UI_STAFF_SEARCH: what was typed */
+    int search_pick;        /* the row tapped, -1: none */
 
     struct ui_button buttons[UI_MAX_BUTTONS];
     int n_buttons;
@@ -138,5 +140,7 @@ void screen_staff_menu(struct ui *ui, const struct ui_view *v);
 void screen_trouble(struct ui *ui, const struct ui_view *v);
 /* The staff overview: venue totals and a tile per room, laid out to fit. */
 void screen_overview(struct ui *ui, const struct ui_view *v);
+/* Finding a person: the query, the results, an on-screen keyboard, admit by hand. */
+void screen_search(struct ui *ui, const struct ui_view *v);
 
 #endif

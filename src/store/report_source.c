@@ -36,7 +36,8 @@ static bool sqlite_row(sqlite3_stmt *q, struct scan *s)
            sql_column_copy(q, 6, s->attendee, sizeof s->attendee) && mode != NULL &&
            kiosk_mode_parse(mode, &s->mode) && kind != NULL && scan_kind_parse(kind, &s->kind) &&
            result != NULL && scan_result_parse(result, &s->result) && reason != NULL &&
-           scan_reason_parse(reason, &s->reason);
+           scan_reason_parse(reason, &s->reason) &&
+           sql_column_copy(q, 13, s->staff, sizeof s->staff);
 }
 
 /* Reads one integer PRAGMA; -1 on error. */
@@ -104,10 +105,14 @@ bool report_log_add_kiosk_db(struct report_log *log, const char *path, uint32_t 
     }
     if (!check_event(db, path, event_id, key_id))
         goto out;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT device_id, db_epoch, seq, wall_ms, room, session, attendee,"
-                           " mode, kind, result, reason, override, clock_synced FROM scans",
-                           -1, &q, NULL) != SQLITE_OK) {
+    /* The staff column came with schema step 6 (admissions by hand). */
+    const char *sql = version >= 6 ? "SELECT device_id, db_epoch, seq, wall_ms, room, session,"
+                                     " attendee, mode, kind, result, reason, override,"
+                                     " clock_synced, staff FROM scans"
+                                   : "SELECT device_id, db_epoch, seq, wall_ms, room, session,"
+                                     " attendee, mode, kind, result, reason, override,"
+                                     " clock_synced, '' FROM scans";
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
         log_warnx("report: %s: %s", path, sqlite3_errmsg(db));
         goto out;
     }

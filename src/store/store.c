@@ -76,12 +76,14 @@ static const char *const migrations[] = {
      * stands as the scan's time at central and at other kiosks (issue 14). */
     "ALTER TABLE scans ADD COLUMN clock_given INTEGER NOT NULL DEFAULT 0"
     "  CHECK (clock_given IN (0, 1) AND NOT (clock_given = 1 AND clock_synced = 1));",
+    /* 6: the staff member (attendee id) who admitted someone by hand (issue 15). */
+    "ALTER TABLE scans ADD COLUMN staff TEXT NOT NULL DEFAULT '';",
 };
 #define SCHEMA_VERSION ((int)ARRAY_LEN(migrations))
 
 #define SCAN_COLUMNS                                                                               \
     "device_id, db_epoch, seq, wall_ms, mono_ns, boot_id, clock_synced, room, session, "           \
-    "attendee, mode, kind, result, reason, override, received_ms, clock_given"
+    "attendee, mode, kind, result, reason, override, received_ms, clock_given, staff"
 #define READ_BATCH 256
 
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -505,11 +507,11 @@ static bool prepare_all(struct store *st)
                    "SELECT coalesce(max(seq), 0) FROM scans WHERE device_id = ?1 AND "
                    "db_epoch = ?2",
                    &st->max_seq) &&
-           prepare(
-               st,
-               "INSERT OR IGNORE INTO scans (origin, " SCAN_COLUMNS ") VALUES "
-               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-               &st->insert) &&
+           prepare(st,
+                   "INSERT OR IGNORE INTO scans (origin, " SCAN_COLUMNS ") VALUES "
+                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                   "?18, ?19)",
+                   &st->insert) &&
            prepare(st, "SELECT id, " SCAN_COLUMNS " FROM scans WHERE id > ?1 ORDER BY id LIMIT ?2",
                    &st->read) &&
            prepare(st, "SELECT count(*) FROM scans", &st->count);
@@ -646,8 +648,9 @@ static bool scan_fields_ok(const struct scan *s)
 {
     return field_ok(s->boot_id, sizeof s->boot_id) && field_ok(s->room, sizeof s->room) &&
            field_ok(s->session, sizeof s->session) && field_ok(s->attendee, sizeof s->attendee) &&
-           (unsigned)s->mode < KIOSK_MODE_COUNT && (unsigned)s->kind < SCAN_KIND_COUNT &&
-           (unsigned)s->result < SCAN_RESULT_COUNT && (unsigned)s->reason < SCAN_REASON_COUNT;
+           field_ok(s->staff, sizeof s->staff) && (unsigned)s->mode < KIOSK_MODE_COUNT &&
+           (unsigned)s->kind < SCAN_KIND_COUNT && (unsigned)s->result < SCAN_RESULT_COUNT &&
+           (unsigned)s->reason < SCAN_REASON_COUNT;
 }
 
 /* Binds a scan to the insert statement and runs it. */
@@ -672,6 +675,7 @@ static bool insert_scan(struct store *st, const struct scan *s, const char *orig
     sqlite3_bind_int(q, 16, s->override ? 1 : 0);
     sqlite3_bind_int64(q, 17, strcmp(origin, "remote") == 0 ? time_now_ms() : 0);
     sqlite3_bind_int(q, 18, s->clock_given && !s->clock_synced ? 1 : 0);
+    sqlite3_bind_text(q, 19, s->staff, -1, SQLITE_STATIC);
     return step_done(st, q, "inserting a scan");
 }
 
@@ -759,7 +763,8 @@ static bool row_to_scan(sqlite3_stmt *q, struct scan *s)
            sql_column_copy(q, 6, s->boot_id, sizeof s->boot_id) &&
            sql_column_copy(q, 8, s->room, sizeof s->room) &&
            sql_column_copy(q, 9, s->session, sizeof s->session) &&
-           sql_column_copy(q, 10, s->attendee, sizeof s->attendee) && mode != NULL &&
+           sql_column_copy(q, 10, s->attendee, sizeof s->attendee) &&
+           sql_column_copy(q, 18, s->staff, sizeof s->staff) && mode != NULL &&
            kiosk_mode_parse(mode, &s->mode) && kind != NULL && scan_kind_parse(kind, &s->kind) &&
            result != NULL && scan_result_parse(result, &s->result) && reason != NULL &&
            scan_reason_parse(reason, &s->reason);

@@ -76,6 +76,20 @@ static void test_override_and_kind(void)
                "\"capacity\":120,\"override\":true,\"kind\":\"session_end\"}");
 }
 
+/* An admission by hand ends with the staff member's id (DESIGN.md §7). */
+static void test_manual(void)
+{
+    struct scan s;
+    example_scan(&s);
+    s.reason = REASON_MANUAL;
+    snprintf(s.staff, sizeof s.staff, "S0007");
+    check_line(&s, "Françoise Dieudonné", 118, 120,
+               "{\"seq\":17,\"time\":\"2024-04-22T10:47:03+02:00\",\"device\":\"door-aula-1\","
+               "\"room\":\"aula\",\"session\":\"s-aula-am\",\"attendee\":\"A0042\","
+               "\"name\":\"Françoise Dieudonné\",\"result\":\"admitted\",\"reason\":\"manual\","
+               "\"occupancy\":118,\"capacity\":120,\"staff\":\"S0007\"}");
+}
+
 /* Quotes, backslashes and control characters in names are escaped. */
 static void test_escaping(void)
 {
@@ -108,6 +122,7 @@ int main(void)
     test_design_example();
     test_nulls();
     test_override_and_kind();
+    test_manual();
     test_escaping();
     test_count_line();
     return check_done();

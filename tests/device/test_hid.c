@@ -255,6 +255,12 @@ static void test_lines(void)
     l = "2024-04-22T10:47:03Z\tA\tB\n";
     CHECK(!hid_parse_line(l, strlen(l), &s, &why));
     CHECK(why != NULL && strstr(why, "control") != NULL);
+    /* A staff action (DESIGN.md §7) is kept whole: its tabs are JSON whitespace. */
+    l = "{\"action\":\t\"find\"}\r\n";
+    CHECK(hid_parse_line(l, strlen(l), &s, &why) && !s.has_wall);
+    CHECK_STR(s.token, "{\"action\":\t\"find\"}");
+    l = "{\"a\":\"\x01\"}\n"; /* other control characters are still refused */
+    CHECK(!hid_parse_line(l, strlen(l), &s, &why));
 
     char *big = malloc(HID_TOKEN_MAX + 2);
     memset(big, 'B', HID_TOKEN_MAX + 1);

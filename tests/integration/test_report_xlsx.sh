@@ -35,7 +35,7 @@ import openpyxl
 
 rep = sys.argv[1]
 wb = openpyxl.load_workbook(os.path.join(rep, "report.xlsx"))
-names = ["attendance", "attendees", "occupancy", "arrivals", "over_capacity"]
+names = ["attendance", "attendees", "occupancy", "arrivals", "over_capacity", "manual_admissions"]
 assert wb.sheetnames == names, wb.sheetnames
 failed = 0
 for name in names:

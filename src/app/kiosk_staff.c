@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Staff actions by name at a kiosk: find, admit by hand (see kiosk_staff.h). */
+#include "kiosk_staff.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_obj.h"
+#include "kiosk_internal.h"
+#include "i18n.h"
+#include "log.h"
+#include "lookup.h"
+#include "sysclock.h"
+#include "timeutil.h"
+
+/* What one action needs: its object, name, the staff member, and its time. */
+struct action {
+    struct json_obj obj;
+    const char *name; /* NULL when the line has no "action" string */
+    const struct attendee *staff;
+    int64_t wall_ms;
+    bool has_time;
+};
+
+/* Writes the refusal line of an action. */
+static void answer_error(struct kiosk *k, const char *action, const char *code, const char *fmt,
+                         ...) __attribute__((format(printf, 4, 5)));
+static void answer_error(struct kiosk *k, const char *action, const char *code, const char *fmt,
+                         ...)
+{
+    char message[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    log_info("kiosk: staff action %s refused: %s: %s", action ? action : "(none)", code, message);
+    if (k->settings.out == NULL)
+        return;
+    struct strbuf sb = {0};
+    strbuf_puts(&sb, "{\"action\":");
+    if (action != NULL)
+        strbuf_json_string(&sb, action);
+    else
+        strbuf_puts(&sb, "null");
+    strbuf_printf(&sb, ",\"error\":\"%s\",\"message\":", code);
+    strbuf_json_string(&sb, message);
+    strbuf_puts(&sb, "}\n");
+    fwrite(sb.data, 1, sb.len, k->settings.out);
+    fflush(k->settings.out);
+    strbuf_finish(&sb);
+}
+
+/* Checks the fields every action has: staff (a valid staff badge) and time. False after
+ * answering the refusal. */
+static bool check_common(struct kiosk *k, struct action *a)
+{
+    const char *token = json_obj_string(&a->obj, "staff");
+    if (token == NULL) {
+        answer_error(k, a->name, "not_staff",
+                     "\"staff\" must be the token of a staff badge (a string)");
+        return false;
+    }
+    enum scan_reason why;
+    if (!rules_badge_holder(k->rules, (const uint8_t *)token, strlen(token), &a->staff, &why)) {
+        answer_error(k, a->name, "not_staff", "the staff badge is refused (%s)",
+                     scan_reason_name(why));
+        return false;
+    }
+    if (a->staff->category != CATEGORY_STAFF) {
+        answer_error(k, a->name, "not_staff", "the badge of %s is not a staff badge (%s)",
+                     a->staff->id, category_name(a->staff->category));
+        return false;
+    }
+    const struct json_field *t = json_obj_get(&a->obj, "time");
+    a->wall_ms = kiosk_now(k);
+    if (t != NULL) {
+        if (t->type != JSON_STRING || !time_parse_iso8601(t->text, &a->wall_ms)) {
+            answer_error(k, a->name, "bad_time",
+                         "\"time\" must be ISO 8601 with an offset, e.g. "
+                         "2024-04-22T10:47:03+02:00");
+            return false;
+        }
+        if (!time_is_sane(a->wall_ms)) {
+            answer_error(k, a->name, "bad_time", "\"time\" must be " TIME_SANE_RANGE);
+            return false;
+        }
+        a->has_time = true;
+    }
+    return true;
+}
+
+/* An action that is done moves the replay's clock to its time, as a scan's timestamp does (a
+ * refused one changes nothing, not even the clock). */
+static void take_time(struct kiosk *k, const struct action *a)
+{
+    if (a->has_time && a->wall_ms > k->replay_ms)
+        k->replay_ms = a->wall_ms;
+}
+
+/* The string field key, or NULL after answering missing_field. */
+static const char *need_string(struct kiosk *k, const struct action *a, const char *key)
+{
+    const char *v = json_obj_string(&a->obj, key);
+    if (v == NULL)
+        answer_error(k, a->name, "missing_field", "\"%s\" is required (a string)", key);
+    return v;
+}
+
+/* Appends one result of a search to sb. */
+static void put_hit(struct kiosk *k, struct strbuf *sb, const struct lookup_hit *h,
+                    bool session_running)
+{
+    const struct attendee *at = &k->event->attendees[h->attendee];
+    strbuf_puts(sb, "{\"attendee\":");
+    strbuf_json_string(sb, at->id);
+    strbuf_puts(sb, ",\"name\":");
+    strbuf_json_string(sb, at->name);
+    strbuf_puts(sb, ",\"organisation\":");
+    strbuf_json_string(sb, at->organisation != NULL ? at->organisation : "");
+    strbuf_printf(sb,
+                  ",\"category\":\"%s\",\"state\":\"%s\",\"room\":", category_name(at->category),
+                  lookup_state_name(h->state));
+    if (h->room != OCCUPANCY_NONE)
+        strbuf_json_string(sb, k->event->rooms[h->room].id);
+    else
+        strbuf_puts(sb, "null");
+    if (session_running)
+        strbuf_printf(sb, ",\"registered\":%s", h->registered ? "true" : "false");
+    strbuf_putc(sb, '}');
+}
+
+/* find: the attendees matching "query", with their state at the action's time. */
+static void do_find(struct kiosk *k, const struct action *a)
+{
+    const char *query = need_string(k, a, "query");
+    if (query == NULL)
+        return;
+    if (k->lookup == NULL)
+        k->lookup = lookup_create(k->event);
+    size_t session = OCCUPANCY_NONE;
+    if (k->room != OCCUPANCY_ENTRANCE)
+        session = occupancy_session_at(k->occupancy, k->room, a->wall_ms,
+                                       k->settings.rules.session_lead_ms);
+    struct lookup_result r;
+    switch (lookup_find(k->lookup, query, k->occupancy, a->wall_ms, session, &r)) {
+    case LOOKUP_TOO_SHORT:
+        answer_error(k, a->name, "query_too_short",
+                     "type at least %d letters or digits of a name or organisation",
+                     LOOKUP_MIN_CHARS);
+        return;
+    case LOOKUP_TOO_LONG:
+        answer_error(k, a->name, "query_too_long", "a query has fewer than %d bytes",
+                     LOOKUP_QUERY_MAX);
+        return;
+    case LOOKUP_OK:
+        break;
+    }
+    take_time(k, a);
+    log_info("kiosk: staff %s searched: %zu found", a->staff->id, r.total);
+    if (k->settings.out == NULL)
+        return;
+    struct strbuf sb = {0};
+    strbuf_puts(&sb, "{\"action\":\"find\",\"results\":[");
+    for (size_t i = 0; i < r.n; i++) {
+        if (i > 0)
+            strbuf_putc(&sb, ',');
+        put_hit(k, &sb, &r.hits[i], session != OCCUPANCY_NONE);
+    }
+    strbuf_printf(&sb, "],\"total\":%zu}\n", r.total);
+    fwrite(sb.data, 1, sb.len, k->settings.out);
+    fflush(k->settings.out);
+    strbuf_finish(&sb);
+}
+
+/* Decides, stores, reports and shows the admission by hand of attendee who (an index into the
+ * event's attendees) by the staff member staff_id at wall_ms. False when it was not stored. */
+static bool admit_by_hand(struct kiosk *k, size_t who, const char *staff_id, int64_t wall_ms,
+                          int64_t mono_ns)
+{
+    if (!kiosk_record_session_ends(k, wall_ms))
+        return false;
+    struct scan s;
+    struct rules_verdict v;
+    rules_decide_manual(k->rules, k->occupancy, who, wall_ms, &s, &v);
+    snprintf(s.staff, sizeof s.staff, "%s", staff_id);
+    log_info("kiosk: staff %s admits %s by hand: %s/%s", staff_id, v.attendee->id,
+             scan_result_name(s.result), scan_reason_name(s.reason));
+    if (!kiosk_record(k, &s, mono_ns, v.attendee->name))
+        return false;
+    kiosk_show_decision(k, &s, &v);
+    return true;
+}
+
+/* admit: a decision by hand for "attendee", stored and reported like a scan's. */
+static bool do_admit(struct kiosk *k, const struct action *a, int64_t mono_ns)
+{
+    const char *id = need_string(k, a, "attendee");
+    if (id == NULL)
+        return true;
+    size_t who = occupancy_attendee_index(k->occupancy, id);
+    if (who == OCCUPANCY_NONE) {
+        answer_error(k, a->name, "unknown_attendee",
+                     "no attendee '%s' in this kiosk's event (find gives the ids)", id);
+        return true;
+    }
+    take_time(k, a);
+    if (admit_by_hand(k, who, a->staff->id, a->wall_ms, mono_ns))
+        return true;
+    answer_error(k, a->name, "not_stored",
+                 "the scan log refused the decision: nothing was admitted (see the kiosk's log)");
+    return false;
+}
+
+bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t mono_ns)
+{
+    struct action a = {0};
+    char why[JSON_OBJ_WHY_MAX];
+    bool ok = true;
+    if (!json_obj_parse(line, len, &a.obj, why)) {
+        answer_error(k, NULL, "bad_json", "%s (a staff action is one JSON object per line)", why);
+        return true;
+    }
+    a.name = json_obj_string(&a.obj, "action");
+    if (a.name == NULL) {
+        answer_error(k, NULL, "missing_field", "\"action\" is required: find or admit");
+        goto end;
+    }
+    if (strcmp(a.name, "find") != 0 && strcmp(a.name, "admit") != 0) {
+        answer_error(k, a.name, "unknown_action", "this kiosk knows the actions find and admit");
+        goto end;
+    }
+    if (k->rules == NULL) {
+        answer_error(k, a.name, "no_decisions",
+                     "an overview kiosk takes no staff actions: use a kiosk in entry, exit or "
+                     "toggle mode");
+        goto end;
+    }
+    if (!check_common(k, &a))
+        goto end;
+    if (strcmp(a.name, "find") == 0)
+        do_find(k, &a);
+    else
+        ok = do_admit(k, &a, mono_ns);
+end:
+    json_obj_finish(&a.obj);
+    return ok;
+}
+
+/* ---- The search screen (ui.h): the kiosk's side. ---- */
+
+/* What the search screen lists: the hits of the last query and their text. */
+struct kiosk_search {
+    char staff_id[SCAN_ID_MAX]; /* the staff member whose badge opened the staff menu */
+    struct ui_search_row rows[LOOKUP_MAX_RESULTS];
+    char *detail[LOOKUP_MAX_RESULTS];
+    size_t hits[LOOKUP_MAX_RESULTS];
+    size_t n, total;
+    bool too_short;
+};
+
+/* Empties the list (the query is too short to show anything). */
+static void search_clear(struct kiosk_search *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->detail[i]);
+    s->n = s->total = 0;
+    s->too_short = true;
+}
+
+static struct kiosk_search *search_state(struct kiosk *k)
+{
+    if (k->search == NULL) {
+        k->search = xcalloc(1, sizeof *k->search);
+        k->search->too_short = true;
+    }
+    return k->search;
+}
+
+void kiosk_staff_badge_seen(struct kiosk *k, const struct attendee *staff)
+{
+    snprintf(search_state(k)->staff_id, SCAN_ID_MAX, "%s", staff->id);
+}
+
+/* A result's second column: category and state (and the registration for the running
+ * session), in the screen's language. Owned by the caller. */
+static char *hit_detail(const struct kiosk *k, const struct lookup_hit *h, bool session_running)
+{
+    char state[160];
+    switch (h->state) {
+    case LOOKUP_IN_ROOM:
+        snprintf(state, sizeof state, i18n(k->lang, MSG_STATE_IN_ROOM),
+                 k->event->rooms[h->room].name);
+        break;
+    case LOOKUP_INSIDE:
+        snprintf(state, sizeof state, "%s", i18n(k->lang, MSG_STATE_INSIDE));
+        break;
+    case LOOKUP_OUTSIDE:
+        snprintf(state, sizeof state, "%s", i18n(k->lang, MSG_STATE_OUTSIDE));
+        break;
+    default:
+        snprintf(state, sizeof state, "%s", i18n(k->lang, MSG_STATE_NOT_CHECKED_IN));
+        break;
+    }
+    static const enum i18n_msg category_msgs[CATEGORY_COUNT] = {
+        MSG_CATEGORY_ATTENDEE, MSG_CATEGORY_SPEAKER, MSG_CATEGORY_STAFF, MSG_CATEGORY_PRESS};
+    _Static_assert(CATEGORY_COUNT == 4, "a category's name on the search screen");
+    const struct attendee *a = &k->event->attendees[h->attendee];
+    return xasprintf("%s · %s%s%s", i18n(k->lang, category_msgs[a->category]), state,
+                     session_running && h->registered ? " · " : "",
+                     session_running && h->registered ? i18n(k->lang, MSG_STATE_REGISTERED) : "");
+}
+
+/* Runs the screen's query and keeps its results for the view. */
+static void search_run(struct kiosk *k, const char *query)
+{
+    struct kiosk_search *s = search_state(k);
+    search_clear(s);
+    if (query == NULL)
+        return;
+    if (k->lookup == NULL)
+        k->lookup = lookup_create(k->event);
+    int64_t t = kiosk_now(k);
+    size_t session = OCCUPANCY_NONE;
+    if (k->room != OCCUPANCY_ENTRANCE)
+        session = occupancy_session_at(k->occupancy, k->room, t, k->settings.rules.session_lead_ms);
+    struct lookup_result r;
+    if (lookup_find(k->lookup, query, k->occupancy, t, session, &r) != LOOKUP_OK)
+        return;
+    s->too_short = false;
+    s->total = r.total;
+    for (size_t i = 0; i < r.n; i++) {
+        const struct attendee *a = &k->event->attendees[r.hits[i].attendee];
+        s->hits[i] = r.hits[i].attendee;
+        s->detail[i] = hit_detail(k, &r.hits[i], session != OCCUPANCY_NONE);
+        s->rows[i] =
+            (struct ui_search_row){a->name, a->organisation ? a->organisation : "", s->detail[i]};
+    }
+    s->n = r.n;
+}
+
+bool kiosk_staff_ui(struct kiosk *k, const struct ui_input *in)
+{
+    struct kiosk_search *s = search_state(k);
+    switch (in->action) {
+    case UI_ACTION_SEARCH_OPEN:
+        search_clear(s);
+        return true;
+    case UI_ACTION_SEARCH_QUERY:
+        search_run(k, ui_search_query(k->ui));
+        return true;
+    case UI_ACTION_SEARCH_ADMIT:
+        if (in->value < 0 || (size_t)in->value >= s->n || k->rules == NULL ||
+            s->staff_id[0] == '\0')
+            return true;
+        admit_by_hand(k, s->hits[in->value], s->staff_id, kiosk_now(k), time_mono_ns());
+        search_clear(s);
+        return true;
+    default:
+        return false;
+    }
+}
+
+void kiosk_staff_fill_view(struct kiosk *k, struct ui_view *v)
+{
+    struct kiosk_search *s = search_state(k);
+    v->search = (struct ui_search){s->rows, s->n, s->total, s->too_short};
+}
+
+void kiosk_staff_forget_index(struct kiosk *k)
+{
+    lookup_destroy(k->lookup);
+    k->lookup = NULL;
+    /* The results point into the old model: the screen lists nothing until the next key. */
+    if (k->search != NULL)
+        search_clear(k->search);
+}
+
+void kiosk_staff_finish(struct kiosk *k)
+{
+    kiosk_staff_forget_index(k);
+    if (k->search != NULL)
+        search_clear(k->search);
+    free(k->search);
+    k->search = NULL;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Staff actions at a kiosk, by name rather than by badge (issue 15, DESIGN.md §7): find a
+ * person, admit them by hand. Headless they come as JSON lines on stdin ("--scanner stdin",
+ * a line starting with '{'), one answer line each on the kiosk's output:
+ *
+ *   {"action":"find","staff":TOKEN,"query":"van den"}
+ *     -> {"action":"find","results":[{"attendee","name","organisation","category","state",
+ *         "room"[,"registered"]}...],"total":N}
+ *        state: not_checked_in | outside | inside | in_room (room: its id, else null);
+ *        "registered" (true/false) only while a session runs in this kiosk's room.
+ *   {"action":"admit","staff":TOKEN,"attendee":ID[,"time":ISO8601]}
+ *     -> the decision line (DESIGN.md §4) of rules_decide_manual, ending "staff":STAFF_ID.
+ *   anything refused -> {"action":ACTION|null,"error":CODE,"message":TEXT}, and nothing changes.
+ *
+ * Error codes: bad_json, missing_field, unknown_action, not_staff, bad_time, query_too_short,
+ * query_too_long, unknown_attendee, no_decisions (an overview kiosk), not_stored (the scan
+ * log refused the decision). STAFF is the token of a valid badge of category staff, verified
+ * as a scan (rules_badge_holder). "time" replaces the clock as a replay line's timestamp does.
+ */
+#ifndef PORTIER_KIOSK_STAFF_H
+#define PORTIER_KIOSK_STAFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kiosk;
+
+/* Takes one staff action line (len bytes, a JSON object) read at mono_ns, and writes its
+ * answer line. False only when a decision could not be stored (the kiosk is then in trouble,
+ * as after a failed scan). */
+bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t mono_ns);
+
+/* Frees the search index (rebuilt on the next search) and empties the search screen's results:
+ * for a reloaded model. */
+void kiosk_staff_forget_index(struct kiosk *k);
+
+/* The search screen (ui.h, UI_ACTION_SEARCH_*): a staff badge opened the staff menu (its
+ * holder admits whom the screen finds), the screen's actions (true when in was one of them),
+ * and its results for the view. */
+struct attendee;
+struct ui_input;
+struct ui_view;
+void kiosk_staff_badge_seen(struct kiosk *k, const struct attendee *staff);
+bool kiosk_staff_ui(struct kiosk *k, const struct ui_input *in);
+void kiosk_staff_fill_view(struct kiosk *k, struct ui_view *v);
+/* Frees what the staff actions hold (index, results); for kiosk_destroy. */
+void kiosk_staff_finish(struct kiosk *k);
+
+#endif
