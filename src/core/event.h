@@ -40,6 +40,7 @@ struct session {
     size_t room; /* index into event.rooms */
     char *title;
     int64_t start_ms, end_ms;
+    int32_t credits_centi; /* continuing-education credits in hundredths; -1 when none */
 };
 
 struct attendee {

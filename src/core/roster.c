@@ -252,6 +252,17 @@ done:
     return ok;
 }
 
+/* The header index of an optional column, or -1 when the header does not name it. */
+static int optional_column(const struct table *t, const char *name)
+{
+    const struct csv_record *h = &t->csv->records[0];
+    for (size_t k = 0; k < h->n_fields; k++) {
+        if (header_matches(h->fields[k], name))
+            return (int)k;
+    }
+    return -1;
+}
+
 /* Returns the i-th wanted field of a data row. */
 static const char *field(const struct table *t, const struct csv_record *rec, size_t i)
 {
@@ -468,6 +479,49 @@ static void check_overlaps(const char *file, struct roster_session **s, size_t n
     }
 }
 
+/* Parses a session's credits: a decimal number >= 0 with at most two decimals after '.' or ','
+ * (a spreadsheet set up for Belgium writes 1,5), into hundredths. */
+static bool parse_credits(const char *s, int32_t *centi)
+{
+    long whole = 0, frac = 0;
+    int digits = 0, decimals = 0;
+    const char *p = s;
+    for (; isdigit((unsigned char)*p) && digits < 5; p++, digits++)
+        whole = whole * 10 + (*p - '0');
+    if (*p == '.' || *p == ',') {
+        for (p++; isdigit((unsigned char)*p) && decimals < 2; p++, decimals++)
+            frac = frac * 10 + (*p - '0');
+    }
+    if (*p != '\0' || (digits == 0 && decimals == 0))
+        return false;
+    if (decimals == 1)
+        frac *= 10;
+    long v = whole * 100 + frac;
+    if (v > ROSTER_CREDITS_MAX)
+        return false;
+    *centi = (int32_t)v;
+    return true;
+}
+
+/* Reads the optional 'credits' field of a session row (column col, -1 when absent). */
+static int32_t session_credits(const struct table *t, const struct csv_record *rec, int col,
+                               struct roster_errors *errs)
+{
+    int32_t centi = -1;
+    const char *v = col >= 0 ? rec->fields[col] : "";
+    while (*v == ' ')
+        v++;
+    if (*v != '\0' && !parse_credits(v, &centi)) {
+        char buf[SHOW_MAX + 8];
+        roster_errors_add(errs,
+                          "%s:%zu: column 'credits': '%s' is not a number of credits (write "
+                          "e.g. 1.5 or 1,5: at most two decimals, 0 to 9999.99; empty means none)",
+                          t->file, rec->line, show(v, buf));
+        centi = -1;
+    }
+    return centi;
+}
+
 /* Reports a start or end time that time_parse_iso8601 refused, saying why when it can. */
 static void report_bad_time(const struct table *t, const struct csv_record *rec, const char *col,
                             const char *value, struct roster_errors *errs)
@@ -504,6 +558,7 @@ bool roster_parse_sessions(struct roster *r, const char *file, const char *data,
     size_t first = r->n_sessions;
     bool *timed = xcalloc(rows + 1, sizeof *timed);
     r->sessions = xrealloc(r->sessions, (r->n_sessions + rows + 1) * sizeof *r->sessions);
+    int credits_col = optional_column(&t, "credits");
     char buf[SHOW_MAX + 8];
     for (size_t i = 1; i < t.csv->n_records; i++) {
         const struct csv_record *rec = &t.csv->records[i];
@@ -545,6 +600,7 @@ bool roster_parse_sessions(struct roster *r, const char *file, const char *data,
             .end_text = xstrdup(end),
             .start_ms = start_ms,
             .end_ms = end_ms,
+            .credits_centi = session_credits(&t, rec, credits_col, errs),
             .line = rec->line,
         };
     }

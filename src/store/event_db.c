@@ -41,6 +41,8 @@ static const char *const schema_steps[] = {
     "  session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session));\n"
     "CREATE TABLE revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL,\n"
     "  revoked_at TEXT NOT NULL, PRIMARY KEY(num, serial));\n",
+    /* 2: a session's continuing-education credits (certificates), NULL when none */
+    "ALTER TABLE sessions ADD COLUMN credits_centi INTEGER CHECK(credits_centi >= 0);\n",
 };
 
 _Static_assert(sizeof schema_steps / sizeof schema_steps[0] == EVENT_DB_VERSION,
@@ -318,7 +320,9 @@ static bool load_rooms(sqlite3 *db, const char *db_path, struct event *ev)
 /* Loads the sessions (the rooms indexed), sorted by (room, start, id). */
 static bool load_sessions(sqlite3 *db, const char *db_path, struct event *ev)
 {
-    sqlite3_stmt *st = query(db, db_path, "SELECT id, room, title, start_ms, end_ms FROM sessions");
+    const char *sql =
+        "SELECT id, room, title, start_ms, end_ms, ifnull(credits_centi, -1) FROM sessions";
+    sqlite3_stmt *st = query(db, db_path, sql);
     if (st == NULL)
         return false;
     size_t cap = 0;
@@ -337,8 +341,9 @@ static bool load_sessions(sqlite3 *db, const char *db_path, struct event *ev)
             ev->sessions = xrealloc(ev->sessions, cap * sizeof *ev->sessions);
         }
         ev->sessions[ev->n_sessions++] =
-            (struct session){column_dup(st, 0), ri, column_dup(st, 2), sqlite3_column_int64(st, 3),
-                             sqlite3_column_int64(st, 4)};
+            (struct session){column_dup(st, 0),           ri,
+                             column_dup(st, 2),           sqlite3_column_int64(st, 3),
+                             sqlite3_column_int64(st, 4), sqlite3_column_int(st, 5)};
     }
     if (!finish_query(db, db_path, st, rc))
         return false;

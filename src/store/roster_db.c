@@ -201,8 +201,8 @@ static bool write_sessions(sqlite3 *db, const char *what, const struct roster *r
 {
     sqlite3_stmt *st =
         prepare(db, what,
-                "INSERT INTO sessions(id, room, title, start_ms, end_ms, start_text, end_text) "
-                "VALUES(?,?,?,?,?,?,?)");
+                "INSERT INTO sessions(id, room, title, start_ms, end_ms, start_text, end_text, "
+                "credits_centi) VALUES(?,?,?,?,?,?,?,?)");
     bool ok = st != NULL;
     for (size_t i = 0; ok && i < r->n_sessions; i++) {
         const struct roster_session *s = &r->sessions[i];
@@ -213,6 +213,10 @@ static bool write_sessions(sqlite3 *db, const char *what, const struct roster *r
         sqlite3_bind_int64(st, 5, s->end_ms);
         bind_text(st, 6, s->start_text);
         bind_text(st, 7, s->end_text);
+        if (s->credits_centi >= 0)
+            sqlite3_bind_int(st, 8, s->credits_centi);
+        else
+            sqlite3_bind_null(st, 8);
         ok = step_done(db, what, st);
     }
     sqlite3_finalize(st);

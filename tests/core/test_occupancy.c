@@ -12,9 +12,9 @@
 
 static struct room rooms[] = {{"aula", "Aula", 10}, {"lab", "Lab", 4}};
 static struct session sessions[] = {
-    {"am", 0, "Morning", 0, 0},
-    {"pm", 0, "Afternoon", 0, 0},
-    {"lab-1", 1, "Lab", 0, 0},
+    {"am", 0, "Morning", 0, 0, -1},
+    {"pm", 0, "Afternoon", 0, 0, -1},
+    {"lab-1", 1, "Lab", 0, 0, -1},
 };
 static size_t reg_am[] = {0};
 static size_t reg_both[] = {0, 2};

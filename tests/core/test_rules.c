@@ -38,9 +38,9 @@ static const char *const session_times[N_SESSIONS][2] = {
     {"2024-04-22T23:30:00+02:00", "2024-04-23T00:30:00+02:00"},
 };
 static struct session sessions[N_SESSIONS] = {
-    {"aula-am", 0, "Morning", 0, 0},   {"aula-pm", 0, "Afternoon", 0, 0},
-    {"r2-am", 1, "Workshop", 0, 0},    {"dst-spring", 2, "Spring", 0, 0},
-    {"dst-autumn", 2, "Autumn", 0, 0}, {"midnight", 2, "Late", 0, 0},
+    {"aula-am", 0, "Morning", 0, 0, -1},   {"aula-pm", 0, "Afternoon", 0, 0, -1},
+    {"r2-am", 1, "Workshop", 0, 0, -1},    {"dst-spring", 2, "Spring", 0, 0, -1},
+    {"dst-autumn", 2, "Autumn", 0, 0, -1}, {"midnight", 2, "Late", 0, 0, -1},
 };
 
 static size_t reg_aula_am[] = {S_AULA_AM};

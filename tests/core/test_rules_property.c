@@ -77,7 +77,7 @@ static void setup(void)
     for (size_t s = 0; s < N_SESSIONS; s++) {
         snprintf(session_ids[s], sizeof session_ids[s], "s%zu", s);
         sessions[s] = (struct session){session_ids[s], plan[s].room, "T", hhmm(plan[s].start),
-                                       hhmm(plan[s].end)};
+                                       hhmm(plan[s].end), -1};
     }
     for (size_t a = 0; a < N_ATTENDEES; a++) {
         snprintf(attendee_ids[a], sizeof attendee_ids[a], "P%03zu", a + 1);

@@ -125,6 +125,8 @@ static void test_versions(const char *dir)
                        " ('event_id', '9'), ('key_id', '1'), ('name', 'Old'),"
                        " ('timezone', 'UTC'), ('created', '2026-01-01T00:00:00Z');"
                        "INSERT INTO rooms (id, name, capacity) VALUES ('aula', 'Aula', 10);"
+                       "INSERT INTO sessions VALUES ('s1', 'aula', 'Talk', 0, 3600000,"
+                       " '1970-01-01T00:00:00Z', '1970-01-01T01:00:00Z');"
                        "INSERT INTO attendees (id, num, name, language, category)"
                        " VALUES ('A0001', 1, 'Ann', 'en', 'attendee')",
                        NULL, NULL, NULL) == SQLITE_OK);
@@ -140,8 +142,18 @@ static void test_versions(const char *dir)
     }
     struct event *ev = event_load(path);
     CHECK(ev != NULL && ev->n_attendees == 1 && ev->event_id == 9);
+    /* Step 2: the session of the first release has no credits. */
+    CHECK(ev != NULL && ev->n_sessions == 1 && ev->sessions[0].credits_centi == -1);
     event_destroy(ev);
     CHECK(user_version(path) == EVENT_DB_VERSION);
+    db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK &&
+          sqlite3_exec(db, "UPDATE sessions SET credits_centi = 150", NULL, NULL, NULL) ==
+              SQLITE_OK);
+    sqlite3_close(db);
+    ev = event_load(path);
+    CHECK(ev != NULL && ev->n_sessions == 1 && ev->sessions[0].credits_centi == 150);
+    event_destroy(ev);
     free(path);
 }
 
