@@ -120,7 +120,10 @@ static bool write_all(const struct event *ev, const struct certificate_set *set,
         free(name);
         csv_row(&csv, ev, c, code);
     }
+    /* One flush for every PDF (not two fsyncs each), before the list that names them. */
     char *path = path_join(out_dir, CERTIFICATES_CSV);
+    if (ok && !(ok = file_sync_fs(out_dir)))
+        log_warn("%s", out_dir);
     if (ok && !(ok = file_write_atomic(path, csv.data, csv.len, 0600)))
         log_warn("%s", path);
     free(path);

@@ -291,7 +291,7 @@ bool certificate_write_pdf(struct certificate_printer *p, const struct event *ev
     bool ok = status == CAIRO_STATUS_SUCCESS;
     if (!ok)
         log_warnx("%s: cannot make the PDF: %s", path, cairo_status_to_string(status));
-    else if (!(ok = file_write_atomic(path, pdf.data, pdf.len, 0600)))
+    else if (!(ok = file_write_replace(path, pdf.data, pdf.len, 0600)))
         log_warn("%s", path);
     strbuf_finish(&pdf);
     return ok;

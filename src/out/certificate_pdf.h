@@ -3,7 +3,8 @@
  * language: the event and its date(s), the attendee, each session certified with its date,
  * time, minutes and credits, the totals, the organiser's name and signature image, and the
  * verification code in print and as a QR code. Times are in the process's time zone (set the
- * event's with time_set_zone). Files are written atomically. */
+ * event's with time_set_zone). Each file is replaced whole (temp file and rename) but not
+ * fsynced: the caller, writing thousands, flushes once (file_sync_fs). */
 #ifndef PORTIER_CERTIFICATE_PDF_H
 #define PORTIER_CERTIFICATE_PDF_H
 
