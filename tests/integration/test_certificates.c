@@ -10,11 +10,14 @@
 #include <string.h>
 
 #include <cairo.h>
+#include <libpq-fe.h>
 
+#include "central.h"
 #include "check.h"
 #include "csv.h"
 #include "csv_file.h"
 #include "file.h"
+#include "pg_harness.h"
 #include "shell.h"
 #include "util.h"
 
@@ -209,6 +212,52 @@ static void check_verify(char *codes[3])
                   bin) == 0);
 }
 
+/* The same certificates from a real PostgreSQL the kiosks synced to: certificates.csv is
+ * byte for byte the same (signatures are deterministic), and so is every PDF's text. */
+static void check_central(void)
+{
+    struct pg_harness *pg = pg_harness_start(NULL);
+    CHECK(pg != NULL);
+    if (pg == NULL)
+        return;
+    PGconn *c = central_connect(pg_harness_conninfo(pg));
+    char *event_db = xasprintf("%s/ev/event.db", dir);
+    CHECK(c != NULL && central_migrate(c, central_migrations, central_migration_count, NULL));
+    CHECK(central_publish(c, event_db, false, NULL));
+    free(event_db);
+    char port[16];
+    snprintf(port, sizeof port, "%d", pg->port);
+    const char *devices[] = {"ent", "hall", "salon"};
+    for (size_t k = 0; k < ARRAY_LEN(devices); k++) {
+        const char *room[] = {k == 0 ? "entrance" : devices[k]};
+        char *conninfo = central_add_login(c, CENTRAL_DEVICE, devices[k], CENTRAL_AUTH_PASSWORD,
+                                           room, 1, "127.0.0.1", port);
+        CHECK(conninfo != NULL);
+        CHECK(conninfo != NULL &&
+              test_sh("%s sync %s/b-%s --device %s --db %s/%s.db --central "
+                      "'%s' --once 2>>%s/sync.log",
+                      bin, dir, devices[k], devices[k], dir, devices[k], conninfo, dir) == 0);
+        free(conninfo);
+    }
+    char *org = central_add_login(c, CENTRAL_ORGANISER, "certifier", CENTRAL_AUTH_PASSWORD, NULL, 0,
+                                  "127.0.0.1", NULL);
+    CHECK(org != NULL);
+    CHECK(org != NULL && test_sh("cd %s && %s certificates --central \"%s\" --event ev --out "
+                                 "central >/dev/null && cmp certs/certificates.csv "
+                                 "central/certificates.csv",
+                                 dir, bin, org) == 0);
+    const char *ids[] = {"P01", "P02", "P03"};
+    for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+        char *a = pdf_text("certs", ids[i]), *b = pdf_text("central", ids[i]);
+        CHECK(strcmp(a, b) == 0);
+        free(a);
+        free(b);
+    }
+    free(org);
+    PQfinish(c);
+    pg_harness_destroy(pg);
+}
+
 int main(void)
 {
     bin = getenv("PORTIER_BIN");
@@ -256,6 +305,7 @@ int main(void)
                   "--out half --min-presence 50%% >/dev/null && "
                   "grep -q '^P02,.*,keynote;talk,75,2.25,' half/certificates.csv",
                   dir, bin) == 0);
+    check_central();
     /* Usage errors. */
     CHECK(test_sh("cd %s && %s certificates --db ent.db --event ev --out x --min-presence 120%% "
                   "2>/dev/null; test $? -eq 2",
