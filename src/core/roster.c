@@ -79,6 +79,7 @@ void roster_finish(struct roster *r)
         for (size_t k = 0; k < a->n_sessions; k++)
             free(a->sessions[k]);
         free(a->sessions);
+        free(a->days);
     }
     free(r->rooms);
     free(r->sessions);
@@ -668,6 +669,55 @@ static void parse_session_list(const struct table *t, const struct csv_record *r
     }
 }
 
+/* Reads the optional 'days' field (column col, -1 when absent): ISO dates separated by ';',
+ * checked one by one; returns them sorted, without repeats, ';'-joined (owned). */
+static char *parse_days(const struct table *t, const struct csv_record *rec, int col,
+                        struct roster_errors *errs)
+{
+    struct attendee one = {0};
+    struct strbuf norm = {0};
+    char buf[SHOW_MAX + 8];
+    const char *p = col >= 0 ? rec->fields[col] : "";
+    while (*p != '\0') {
+        const char *semi = strchr(p, ';'), *end = semi ? semi : p + strlen(p);
+        const char *b = p, *e = end;
+        while (b < e && (*b == ' ' || *b == '\t'))
+            b++;
+        while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        p = semi ? semi + 1 : end;
+        if (b == e)
+            continue;
+        char *date = xstrndup(b, (size_t)(e - b));
+        int64_t day;
+        if (!time_parse_date(date, &day))
+            roster_errors_add(errs,
+                              "%s:%zu: column 'days': '%s' is not a date (write YYYY-MM-DD, days "
+                              "separated by ';', e.g. 2025-03-14;2025-03-15; empty means every "
+                              "day)",
+                              t->file, rec->line, show(date, buf));
+        else if (!strstr(norm.data ? norm.data : "", date))
+            strbuf_printf(&norm, "%s%s", norm.len ? ";" : "", date);
+        free(date);
+    }
+    /* Sorted: event_attendee_set_days sorts the numbers; written back in that order. */
+    char *out = xstrdup("");
+    if (norm.data != NULL && event_attendee_set_days(&one, norm.data)) {
+        struct strbuf sorted = {0};
+        for (size_t i = 0; i < one.n_days; i++) {
+            int64_t y;
+            int m, d;
+            time_civil_from_days(one.days[i], &y, &m, &d);
+            strbuf_printf(&sorted, "%s%04d-%02d-%02d", i ? ";" : "", (int)y, m, d);
+        }
+        free(out);
+        out = sorted.data ? sorted.data : xstrdup("");
+    }
+    free(one.days);
+    strbuf_finish(&norm);
+    return out;
+}
+
 /* Checks an e-mail address loosely: something, '@', something, no spaces. */
 static bool email_plausible(const char *s)
 {
@@ -689,6 +739,7 @@ bool roster_parse_attendees(struct roster *r, const char *file, const char *data
     struct id_line *ids = xcalloc(rows + 1, sizeof *ids);
     size_t n_ids = 0;
     r->attendees = xrealloc(r->attendees, (r->n_attendees + rows + 1) * sizeof *r->attendees);
+    int days_col = optional_column(&t, "days");
     char buf[SHOW_MAX + 8], low[32];
     for (size_t i = 1; i < t.csv->n_records; i++) {
         const struct csv_record *rec = &t.csv->records[i];
@@ -725,6 +776,7 @@ bool roster_parse_attendees(struct roster *r, const char *file, const char *data
                               "speaker, staff or press; empty means attendee)",
                               file, rec->line, show(cat, buf));
         parse_session_list(&t, rec, list, session_ids, n_session_ids, &a, errs);
+        a.days = parse_days(&t, rec, days_col, errs);
         r->attendees[r->n_attendees++] = a;
     }
     check_duplicates(file, "id", ids, n_ids, errs);

@@ -59,6 +59,8 @@ struct roster_attendee {
     enum category category;
     char **sessions; /* session ids, in file order */
     size_t n_sessions;
+    char *days; /* optional column 'days': the dates the badge is valid on, sorted, ';' between
+                   ("2025-03-14;2025-03-15"); "" when empty or absent: every day */
     size_t line;
 };
 

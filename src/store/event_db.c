@@ -41,8 +41,10 @@ static const char *const schema_steps[] = {
     "  session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session));\n"
     "CREATE TABLE revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL,\n"
     "  revoked_at TEXT NOT NULL, PRIMARY KEY(num, serial));\n",
-    /* 2: a session's continuing-education credits (certificates), NULL when none */
-    "ALTER TABLE sessions ADD COLUMN credits_centi INTEGER CHECK(credits_centi >= 0);\n",
+    /* 2: a session's continuing-education credits (certificates), NULL when none; the days an
+     * attendee's badge is valid on (multi-day events), '' when every day */
+    "ALTER TABLE sessions ADD COLUMN credits_centi INTEGER CHECK(credits_centi >= 0);\n"
+    "ALTER TABLE attendees ADD COLUMN days TEXT NOT NULL DEFAULT '';\n",
 };
 
 _Static_assert(sizeof schema_steps / sizeof schema_steps[0] == EVENT_DB_VERSION,
@@ -357,7 +359,7 @@ static bool load_attendees(sqlite3 *db, const char *db_path, struct event *ev)
 {
     sqlite3_stmt *st =
         query(db, db_path,
-              "SELECT id, num, name, organisation, email, language, category, serial "
+              "SELECT id, num, name, organisation, email, language, category, serial, days "
               "FROM attendees ORDER BY num");
     if (st == NULL)
         return false;
@@ -382,6 +384,11 @@ static bool load_attendees(sqlite3 *db, const char *db_path, struct event *ev)
         if (!language_parse(lang ? lang : "", &a->language) ||
             !category_parse(cat ? cat : "", &a->category)) {
             log_warnx("%s: attendee '%s': unknown language or category", db_path, a->id);
+            sqlite3_finalize(st);
+            return false;
+        }
+        if (!event_attendee_set_days(a, (const char *)sqlite3_column_text(st, 8))) {
+            log_warnx("%s: attendee '%s': days are not dates", db_path, a->id);
             sqlite3_finalize(st);
             return false;
         }

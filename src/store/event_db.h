@@ -20,7 +20,8 @@
  *            credits_centi INTEGER)   -- hundredths of the column 'credits'; NULL when none
  *   attendees(id TEXT PRIMARY KEY, num INTEGER NOT NULL UNIQUE, name TEXT NOT NULL,
  *             organisation TEXT NOT NULL DEFAULT '', email TEXT, language TEXT NOT NULL,
- *             category TEXT NOT NULL, serial INTEGER NOT NULL DEFAULT 0)
+ *             category TEXT NOT NULL, serial INTEGER NOT NULL DEFAULT 0,
+ *             days TEXT NOT NULL DEFAULT '')   -- 'YYYY-MM-DD;...' the badge is valid on; '': all
  *   registrations(attendee TEXT NOT NULL REFERENCES attendees(id),
  *                 session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session))
  *   revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL, revoked_at TEXT NOT NULL,

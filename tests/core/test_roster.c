@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "roster.h"
+#include "timeutil.h"
 #include "util.h"
 
 static const char rooms[] = "id,name,capacity\n"
@@ -263,9 +264,46 @@ static void test_credits(void)
     roster_errors_finish(&errs);
 }
 
+/* The optional column 'days': dates sorted, repeats dropped, bad dates named. */
+static void test_days(void)
+{
+    struct roster r = {0};
+    struct roster_errors errs = {0};
+    static const char ok[] = "id,name,organisation,email,language,category,sessions,days\n"
+                             "A1,One,,,,,, 2025-03-15 ;2025-03-14;2025-03-15\n"
+                             "A2,Two,,,,,,\n";
+    CHECK(roster_parse_attendees(&r, "attendees.csv", ok, sizeof ok - 1, session_ids, 3, &errs));
+    CHECK(r.n_attendees == 2 && errs.n == 0);
+    CHECK_STR(r.attendees[0].days, "2025-03-14;2025-03-15");
+    CHECK_STR(r.attendees[1].days, "");
+    roster_finish(&r);
+    static const char bad[] = "id,name,organisation,email,language,category,sessions,days\n"
+                              "A1,One,,,,,,2025-02-30\n"
+                              "A2,Two,,,,,,14/03/2025\n";
+    CHECK(!roster_parse_attendees(&r, "attendees.csv", bad, sizeof bad - 1, session_ids, 3, &errs));
+    const char *what = " is not a date (write YYYY-MM-DD, days separated by ';', e.g. "
+                       "2025-03-14;2025-03-15; empty means every day)\n";
+    char *want = xasprintf("attendees.csv:2: column 'days': '2025-02-30'%s"
+                           "attendees.csv:3: column 'days': '14/03/2025'%s",
+                           what, what);
+    CHECK(errors_are(&errs, want));
+    free(want);
+    roster_finish(&r);
+    roster_errors_finish(&errs);
+    /* The model's side: days as numbers, and the check of a day. */
+    struct attendee a = {0};
+    CHECK(event_attendee_set_days(&a, "2025-03-15;2025-03-14") && a.n_days == 2);
+    int64_t d14 = time_days_from_civil(2025, 3, 14);
+    CHECK(a.days[0] == d14 && event_valid_on_day(&a, d14) && event_valid_on_day(&a, d14 + 1));
+    CHECK(!event_valid_on_day(&a, d14 + 2) && !event_valid_on_day(&a, d14 - 1));
+    CHECK(!event_attendee_set_days(&a, "2025-03-14;x") && a.n_days == 0 && a.days == NULL);
+    CHECK(event_attendee_set_days(&a, "") && event_valid_on_day(&a, d14 + 100));
+}
+
 int main(void)
 {
     test_credits();
+    test_days();
     test_ids();
     test_control_characters();
     test_valid();

@@ -47,16 +47,16 @@ static size_t reg_aula_am[] = {S_AULA_AM};
 static size_t reg_r2[] = {S_R2_AM};
 
 static struct attendee attendees[] = {
-    {"A1", 1, "Françoise Dieudonné", "", NULL, LANG_FR, CATEGORY_ATTENDEE, 0, reg_aula_am, 1},
-    {"A2", 2, "Jürgen Çelik", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, reg_aula_am, 1},
-    {"A3", 3, "Ngọc Anh", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"A4", 4, "محمد", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"A5", 5, "Eva", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"SP", 6, "Speaker", "", NULL, LANG_NL, CATEGORY_SPEAKER, 0, NULL, 0},
-    {"ST", 7, "Staff", "", NULL, LANG_NL, CATEGORY_STAFF, 0, reg_aula_am, 1},
-    {"PR", 8, "Press", "", NULL, LANG_NL, CATEGORY_PRESS, 0, NULL, 0},
-    {"R9", 9, "Reissued", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 1, NULL, 0},
-    {"A10", 10, "Registered r2", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_r2, 1},
+    {"A1", 1, "Françoise Dieudonné", "", NULL, LANG_FR, CATEGORY_ATTENDEE, 0, reg_aula_am, 1, NULL, 0},
+    {"A2", 2, "Jürgen Çelik", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, reg_aula_am, 1, NULL, 0},
+    {"A3", 3, "Ngọc Anh", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"A4", 4, "محمد", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"A5", 5, "Eva", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"SP", 6, "Speaker", "", NULL, LANG_NL, CATEGORY_SPEAKER, 0, NULL, 0, NULL, 0},
+    {"ST", 7, "Staff", "", NULL, LANG_NL, CATEGORY_STAFF, 0, reg_aula_am, 1, NULL, 0},
+    {"PR", 8, "Press", "", NULL, LANG_NL, CATEGORY_PRESS, 0, NULL, 0, NULL, 0},
+    {"R9", 9, "Reissued", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 1, NULL, 0, NULL, 0},
+    {"A10", 10, "Registered r2", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_r2, 1, NULL, 0},
 };
 #define N_ATTENDEES ARRAY_LEN(attendees)
 

@@ -99,7 +99,7 @@ static void setup(void)
                                          cat,
                                          a + 1 == N_ATTENDEES ? 1 : 0,
                                          registrations[a],
-                                         n};
+                                         n, NULL, 0};
         struct token t = {
             .event_id = EVENT_ID, .attendee_num = attendees[a].num, .serial = attendees[a].serial};
         CHECK(token_encode(&t, sk, tokens[a]));
