@@ -686,6 +686,33 @@ const struct central_migration central_migrations[] = {
      "       timed.clock_given\n"
      "FROM timed;\n"
     },
+    {6, "006_placeholder_certs_branch",
+     "-- Portier central database, schema step 6: NOTHING. A stand-in on the branch `certs` only,\n"
+     "-- so that its step 8 (008_not_today.sql) applies in order while steps 6 and 7 belong to other\n"
+     "-- branches. Drop this file when merging and run sync/schema/embed.sh.\n"
+     "SELECT 1;\n"
+    },
+    {7, "007_placeholder_certs_branch",
+     "-- Portier central database, schema step 7: NOTHING. A stand-in on the branch `certs` only,\n"
+     "-- so that its step 8 (008_not_today.sql) applies in order while steps 6 and 7 belong to other\n"
+     "-- branches. Drop this file when merging and run sync/schema/embed.sh.\n"
+     "SELECT 1;\n"
+    },
+    {8, "008_not_today",
+     "-- Portier central database, schema step 8: multi-day badges (issue 17, DESIGN.md §4).\n"
+     "--\n"
+     "-- An attendee may hold a badge valid on some days only (attendees.csv column `days`); the\n"
+     "-- venue entrance refuses it on another day with the new reason 'not_today'.\n"
+     "-- When merged after step 7 (reason 'manual'), this list holds 'manual' too: the last CHECK list\n"
+     "-- must be src/core/vocab.def's (test_vocab_schema).\n"
+     "SET LOCAL ROLE portier_owner;\n"
+     "SET LOCAL search_path = portier, pg_catalog;\n"
+     "\n"
+     "ALTER TABLE scans DROP CONSTRAINT scans_reason_check,\n"
+     "    ADD CONSTRAINT scans_reason_check CHECK (reason IN ('ok', 'reentry', 'invalid', 'revoked',\n"
+     "        'wrong_event', 'unknown_attendee', 'room_full', 'not_registered', 'room_closed',\n"
+     "        'duplicate', 'not_today'));\n"
+    },
 };
 
 const size_t central_migration_count = ARRAY_LEN(central_migrations);

@@ -113,6 +113,8 @@ enum i18n_msg {
     MSG_CERT_ORGANISER,
     MSG_CERT_CODE,
     MSG_CERT_CODE_HINT,
+    /* Multi-day events: a badge refused on a day it is not valid */
+    MSG_BADGE_NOT_TODAY,
     MSG_COUNT
 };
 #define I18N_MSG_COUNT MSG_COUNT
