@@ -63,6 +63,7 @@ static const struct cli_spec spec = {
              "  " REPORT_ATTENDEES_CSV "   per attendee: check-in, sessions, minutes in each\n"
              "  " REPORT_OCCUPANCY_CSV "   per 5 minutes: people in each room and in the venue\n"
              "  " REPORT_ARRIVALS_CSV "    per 5 minutes: check-ins at the entrance\n"
+             "  " REPORT_CHECKINS_CSV " per day of the event: check-ins (the first of each day)\n"
              "  " REPORT_HTML "     all of it on one page with charts (prints on A4)\n",
     .options = options,
     .n_options = ARRAY_LEN(options),
@@ -94,6 +95,7 @@ struct report *report_load(const char *event_dir, const char *const *dbs, size_t
         log_warnx("the event's time zone '%s' is unknown to this system", ev->timezone);
         goto out;
     }
+    report_log_set_local_day(log, time_local_day);
     for (size_t i = 0; i < n_dbs; i++) {
         if (!report_log_add_kiosk_db(log, dbs[i], ev->event_id, ev->key_id))
             goto out;

@@ -12,6 +12,7 @@
 #define REPORT_OCCUPANCY_CSV     "occupancy.csv"
 #define REPORT_ARRIVALS_CSV      "arrivals.csv"
 #define REPORT_OVER_CAPACITY_CSV "over_capacity.csv"
+#define REPORT_CHECKINS_CSV      "checkins_by_day.csv"
 #define REPORT_HTML              "report.html"
 
 /* How CSV files are written. */
@@ -27,6 +28,8 @@ char *report_attendees_csv(const struct report *r, const struct report_csv_forma
 char *report_occupancy_csv(const struct report *r, const struct report_csv_format *f);
 char *report_arrivals_csv(const struct report *r, const struct report_csv_format *f);
 char *report_over_capacity_csv(const struct report *r, const struct report_csv_format *f);
+/* checkins_by_day.csv: "day,checked_in", one row per date of the event's sessions. */
+char *report_checkins_by_day_csv(const struct report *r, const struct report_csv_format *f);
 /* The HTML page (report_html.c): inline CSS and SVG, no script, no network. */
 char *report_html(const struct report *r);
 /* Writes the five files into dir (created when missing), each atomically. Returns false after
