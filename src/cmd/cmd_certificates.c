@@ -169,6 +169,7 @@ out:
     report_destroy(r);
     event_destroy(ev);
     certificate_printer_destroy(p);
+    badge_release_fonts(); /* pango's and cairo's caches, for a leak checker's clean exit */
     return ok ? CLI_OK : CLI_FAILURE;
 }
 
