@@ -108,6 +108,7 @@ int main(void)
                   "printf 'day,checked_in\\r\\n2025-03-14,3\\r\\n2025-03-15,3\\r\\n' >want.csv && "
                   "cmp report/checkins_by_day.csv want.csv",
                   dir, bin) == 0);
+    CHECK(test_sh("cd %s && grep -q '>3<.*checked in on 2025-03-15' report/report.html", dir) == 0);
     /* A date that is not one is refused at import, with file:line. */
     write_file("bad.csv", "id,name,organisation,email,language,category,sessions,days\n"
                           "M9,Bad,,,en,attendee,,2025-02-30\n");
