@@ -54,7 +54,9 @@ static struct certificate_printer *printer_from_ini(const char *event_dir)
         goto out;
     }
     if (text != NULL && !config_parse_ini(&cfg, text, len, "certificate", path, &errors)) {
-        log_warnx("%s(the file holds a section [certificate] with the keys organiser and "
+        while (errors.len > 0 && errors.data[errors.len - 1] == '\n')
+            errors.data[--errors.len] = '\0';
+        log_warnx("%s (the file holds a section [certificate] with the keys organiser and "
                   "signature)",
                   errors.data);
         goto out;

@@ -306,6 +306,16 @@ int main(void)
                   "grep -q '^P02,.*,keynote;talk,75,2.25,' half/certificates.csv",
                   dir, bin) == 0);
     check_central();
+    /* A bad certificate.ini or signature: refused, saying where and what, nothing written. */
+    write_file("ev/certificate.ini", "[certificate]\norganiser = X\nsignatur = sig.png\n");
+    CHECK(test_sh("cd %s && %s certificates --db ent.db --event ev --out bad 2>bad.err; "
+                  "test $? -eq 1 && test ! -e bad/certificates.csv && grep -q "
+                  "\"ev/certificate.ini:3: unknown key 'signatur'\" bad.err",
+                  dir, bin) == 0);
+    write_file("ev/certificate.ini", "[certificate]\nsignature = nope.png\n");
+    CHECK(test_sh("cd %s && %s certificates --db ent.db --event ev --out bad 2>bad.err; "
+                  "test $? -eq 1 && grep -q 'nope.png: cannot read the signature image' bad.err",
+                  dir, bin) == 0);
     /* Usage errors. */
     CHECK(test_sh("cd %s && %s certificates --db ent.db --event ev --out x --min-presence 120%% "
                   "2>/dev/null; test $? -eq 2",
