@@ -187,7 +187,7 @@ static bool write_one(const char *dir, const char *name, char *text)
     return ok;
 }
 
-/* Writes the six files. */
+/* Writes the seven files. */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f)
 {
     if (!mkdir_p(dir)) {

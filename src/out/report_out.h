@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The report's files: five CSV files and one HTML page, written from a computed report. */
+/* The report's files: six CSV files and one HTML page, written from a computed report. */
 #ifndef PORTIER_REPORT_OUT_H
 #define PORTIER_REPORT_OUT_H
 
@@ -32,7 +32,7 @@ char *report_over_capacity_csv(const struct report *r, const struct report_csv_f
 char *report_checkins_by_day_csv(const struct report *r, const struct report_csv_format *f);
 /* The HTML page (report_html.c): inline CSS and SVG, no script, no network. */
 char *report_html(const struct report *r);
-/* Writes the five files into dir (created when missing), each atomically. Returns false after
+/* Writes the seven files into dir (created when missing), each atomically. Returns false after
  * logging why. */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f);
 
