@@ -41,8 +41,7 @@ static const char *const schema_steps[] = {
     "  session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session));\n"
     "CREATE TABLE revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL,\n"
     "  revoked_at TEXT NOT NULL, PRIMARY KEY(num, serial));\n",
-    /* 2: a session's continuing-education credits (certificates), NULL when none; the days an
-     * attendee's badge is valid on (multi-day events), '' when every day */
+    /* 2: sessions' credits (certificates; NULL: none), badges' days ('': every day) */
     "ALTER TABLE sessions ADD COLUMN credits_centi INTEGER CHECK(credits_centi >= 0);\n"
     "ALTER TABLE attendees ADD COLUMN days TEXT NOT NULL DEFAULT '';\n",
 };
@@ -382,13 +381,9 @@ static bool load_attendees(sqlite3 *db, const char *db_path, struct event *ev)
         const char *lang = (const char *)sqlite3_column_text(st, 5);
         const char *cat = (const char *)sqlite3_column_text(st, 6);
         if (!language_parse(lang ? lang : "", &a->language) ||
-            !category_parse(cat ? cat : "", &a->category)) {
-            log_warnx("%s: attendee '%s': unknown language or category", db_path, a->id);
-            sqlite3_finalize(st);
-            return false;
-        }
-        if (!event_attendee_set_days(a, (const char *)sqlite3_column_text(st, 8))) {
-            log_warnx("%s: attendee '%s': days are not dates", db_path, a->id);
+            !category_parse(cat ? cat : "", &a->category) ||
+            !event_attendee_set_days(a, (const char *)sqlite3_column_text(st, 8))) {
+            log_warnx("%s: attendee '%s': bad language, category or days", db_path, a->id);
             sqlite3_finalize(st);
             return false;
         }
