@@ -9,6 +9,7 @@ PORTIER_DEB_PACKAGES=(
     libcairo2-dev libpango1.0-dev libturbojpeg0-dev libxlsxwriter-dev libmicrohttpd-dev
     fonts-dejavu-core fonts-noto-core tzdata
     postgresql sqlite3 zbar-tools valgrind openssl
+    poppler-utils # pdftotext, pdftoppm: the certificates' test reads the PDFs
     # tests' and benchmarks' frames and anchor decoder, from tools independent of Portier
     python3-segno python3-qrcode python3-numpy python3-opencv python3-pil nodejs
     # report.xlsx read back by an independent reader

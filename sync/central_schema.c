@@ -781,8 +781,23 @@ const struct central_migration central_migrations[] = {
      "ALTER TABLE scans ADD CONSTRAINT scans_manual_staff CHECK (reason <> 'manual' OR staff <> '');\n"
      "GRANT INSERT (staff) ON scans TO portier_device;\n"
     },
-    {8, "008_dashboard_users",
-     "-- Portier central database, schema step 8: the\n"
+    {8, "008_not_today",
+     "-- Portier central database, schema step 8: multi-day badges (issue 17, DESIGN.md §4).\n"
+     "--\n"
+     "-- An attendee may hold a badge valid on some days only (attendees.csv column `days`); the\n"
+     "-- venue entrance refuses it on another day with the new reason 'not_today'.\n"
+     "-- The list also holds step 7's 'manual': the last CHECK list must be src/core/vocab.def's\n"
+     "-- (test_vocab_schema).\n"
+     "SET LOCAL ROLE portier_owner;\n"
+     "SET LOCAL search_path = portier, pg_catalog;\n"
+     "\n"
+     "ALTER TABLE scans DROP CONSTRAINT scans_reason_check,\n"
+     "    ADD CONSTRAINT scans_reason_check CHECK (reason IN ('ok', 'reentry', 'invalid', 'revoked',\n"
+     "        'wrong_event', 'unknown_attendee', 'room_full', 'not_registered', 'room_closed',\n"
+     "        'duplicate', 'manual', 'not_today'));\n"
+    },
+    {9, "009_dashboard_users",
+     "-- Portier central database, schema step 9: the\n"
      "-- logins of the web dashboard (`portier dashboard`, DESIGN.md §8).\n"
      "--\n"
      "-- These are not PostgreSQL roles: the dashboard connects with one login of its own (an\n"

@@ -34,6 +34,8 @@ int cmd_forget(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_dashboard(int argc, char **argv);
+int cmd_certificates(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* A parsed command line, as a subcommand's run function is given it. */
 struct cli_call {
@@ -78,5 +80,11 @@ bool cli_wants_help(int argc, char **argv);
  * be NULL). Returns false after logging why. */
 bool report_run(const char *event_dir, const char *const *dbs, size_t n_dbs, const char *central,
                 const char *out_dir, const struct report_csv_format *fmt, FILE *info);
+/* report_run's first half, shared with portier certificates: loads event_dir's model (into
+ * *ev, owned by the caller), sets the time zone, reads the scans and computes the report
+ * (owned by the caller). NULL after logging why. */
+struct event;
+struct report *report_load(const char *event_dir, const char *const *dbs, size_t n_dbs,
+                           const char *central, struct event **ev);
 
 #endif

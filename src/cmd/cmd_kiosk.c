@@ -14,6 +14,7 @@
 #include "timeutil.h"
 #include "util.h"
 #include "file.h"
+#include "sysclock.h"
 
 static const struct config_option options[] = {
     {"config", CONFIG_STRING, NULL, 0, 0, NULL, "FILE", "read options from the [kiosk] section", 0},
@@ -133,6 +134,7 @@ static int run_kiosk(const struct cli_call *c)
     s.synth_tokens = config_get(cfg, "synth-tokens");
     s.max_frames = (uint64_t)config_get_int(cfg, "frames");
     rules_config_default(&s.rules);
+    s.rules.local_day = time_local_day; /* the event's zone: kiosk_create sets it */
     s.rules.reserve_release_ms = config_get_int(cfg, "reserve-release") * 60 * 1000;
     s.out = s.headless || config_get_bool(cfg, "print") ? stdout : NULL;
 

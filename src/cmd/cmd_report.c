@@ -66,6 +66,7 @@ static const struct cli_spec spec = {
              "  " REPORT_ATTENDEES_CSV "   per attendee: check-in, sessions, minutes in each\n"
              "  " REPORT_OCCUPANCY_CSV "   per 5 minutes: people in each room and in the venue\n"
              "  " REPORT_ARRIVALS_CSV "    per 5 minutes: check-ins at the entrance\n"
+             "  " REPORT_CHECKINS_CSV " per day of the event: check-ins (the first of each day)\n"
              "  " REPORT_HTML "     all of it on one page with charts (prints on A4)\n"
              "  " REPORT_XLSX "     with --xlsx: the CSV files as the sheets of one workbook\n",
     .options = options,
@@ -79,26 +80,26 @@ int cmd_report(int argc, char **argv)
     return cli_run(&spec, argc, argv);
 }
 
-/* Loads, computes and writes a report; prints a summary to info (may be NULL). */
-bool report_run(const char *event_dir, const char *const *dbs, size_t n_dbs, const char *central,
-                const char *out_dir, const struct report_csv_format *fmt, FILE *info)
+/* Loads the event and the scans, and computes the report. */
+struct report *report_load(const char *event_dir, const char *const *dbs, size_t n_dbs,
+                           const char *central, struct event **ev_out)
 {
-    bool ok = false;
     char *db_path = path_join(event_dir, EVENT_DB_NAME);
     struct event *ev = NULL;
     struct report_log *log = report_log_create();
     struct report *r = NULL;
     PGconn *conn = NULL;
     if (!path_exists(db_path)) {
-        log_warnx("report: %s: no event here (run 'portier init' first)", event_dir);
+        log_warnx("%s: no event here (run 'portier init' first)", event_dir);
         goto out;
     }
     if ((ev = event_load(db_path)) == NULL)
         goto out;
     if (!time_set_zone(ev->timezone)) {
-        log_warnx("report: the event's time zone '%s' is unknown to this system", ev->timezone);
+        log_warnx("the event's time zone '%s' is unknown to this system", ev->timezone);
         goto out;
     }
+    report_log_set_local_day(log, time_local_day);
     for (size_t i = 0; i < n_dbs; i++) {
         if (!report_log_add_kiosk_db(log, dbs[i], ev->event_id, ev->key_id))
             goto out;
@@ -108,7 +109,27 @@ bool report_run(const char *event_dir, const char *const *dbs, size_t n_dbs, con
             goto out;
     }
     r = report_compute(ev, log);
-    if (!report_write_dir(r, out_dir, fmt))
+out:
+    if (conn != NULL)
+        central_close(conn);
+    report_log_destroy(log);
+    free(db_path);
+    if (r == NULL) {
+        event_destroy(ev);
+        ev = NULL;
+    }
+    *ev_out = ev;
+    return r;
+}
+
+/* Loads, computes and writes a report; prints a summary to info (may be NULL). */
+bool report_run(const char *event_dir, const char *const *dbs, size_t n_dbs, const char *central,
+                const char *out_dir, const struct report_csv_format *fmt, FILE *info)
+{
+    bool ok = false;
+    struct event *ev = NULL;
+    struct report *r = report_load(event_dir, dbs, n_dbs, central, &ev);
+    if (r == NULL || !report_write_dir(r, out_dir, fmt))
         goto out;
     if (info != NULL) {
         fprintf(info, "report of %zu scans from %s", r->scans,
@@ -126,11 +147,7 @@ bool report_run(const char *event_dir, const char *const *dbs, size_t n_dbs, con
     }
     ok = true;
 out:
-    if (conn != NULL)
-        central_close(conn);
     report_destroy(r);
-    report_log_destroy(log);
     event_destroy(ev);
-    free(db_path);
     return ok;
 }

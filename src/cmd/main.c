@@ -23,6 +23,8 @@ static const struct command commands[] = {
     {"central", cmd_central, "set up the central PostgreSQL database"},
     {"dashboard", cmd_dashboard, "the live web dashboard on the central database"},
     {"report", cmd_report, "attendance reports for organisers"},
+    {"certificates", cmd_certificates, "certificates of attendance (PDF) from the scans"},
+    {"verify", cmd_verify, "check a certificate's verification code"},
     {"forget", cmd_forget, "erase an attendee's personal data, keeping the counts"},
     {"purge", cmd_purge, "after the event: erase everyone's personal data"},
     {"doctor", cmd_doctor, "check a kiosk's set-up and say how to fix what is wrong"},
@@ -33,7 +35,7 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: portier <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-9s  %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-12s  %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun 'portier <command> --help' for a command's options.\n");
 }
 

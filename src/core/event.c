@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "timeutil.h"
 #include "util.h"
 
 /* Ids to indexes into ev->rooms, ev->sessions and ev->attendees. */
@@ -39,6 +40,7 @@ void event_destroy(struct event *ev)
         free(a->organisation);
         free(a->email);
         free(a->sessions);
+        free(a->days);
     }
     free(ev->rooms);
     free(ev->sessions);
@@ -133,4 +135,47 @@ bool event_is_revoked(const struct event *ev, uint32_t num, uint32_t serial)
     struct revocation key = {num, serial};
     return ev->n_revocations > 0 &&
            bsearch(&key, ev->revocations, ev->n_revocations, sizeof key, revocation_cmp) != NULL;
+}
+
+/* Orders day numbers. */
+static int day_cmp(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+bool event_attendee_set_days(struct attendee *a, const char *text)
+{
+    free(a->days);
+    a->days = NULL;
+    a->n_days = 0;
+    for (const char *p = text; p != NULL && *p != '\0';) {
+        const char *semi = strchr(p, ';');
+        size_t len = semi ? (size_t)(semi - p) : strlen(p);
+        char date[11];
+        int64_t day;
+        if (len != 10 || (memcpy(date, p, 10), date[10] = '\0', !time_parse_date(date, &day))) {
+            free(a->days);
+            a->days = NULL;
+            a->n_days = 0;
+            return false;
+        }
+        a->days = xrealloc(a->days, (a->n_days + 1) * sizeof *a->days);
+        a->days[a->n_days++] = (int32_t)day;
+        p = semi ? semi + 1 : p + len;
+    }
+    if (a->n_days > 1)
+        qsort(a->days, a->n_days, sizeof *a->days, day_cmp);
+    return true;
+}
+
+bool event_valid_on_day(const struct attendee *a, int64_t day)
+{
+    if (a->n_days == 0)
+        return true;
+    for (size_t i = 0; i < a->n_days; i++) {
+        if (a->days[i] == day)
+            return true;
+    }
+    return false;
 }

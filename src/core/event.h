@@ -40,6 +40,7 @@ struct session {
     size_t room; /* index into event.rooms */
     char *title;
     int64_t start_ms, end_ms;
+    int32_t credits_centi; /* continuing-education credits in hundredths; -1 when none */
 };
 
 struct attendee {
@@ -53,6 +54,8 @@ struct attendee {
     uint32_t serial;
     size_t *sessions; /* indexes into event.sessions, sorted */
     size_t n_sessions;
+    int32_t *days; /* the local dates (time_days_from_civil) the badge is valid on, sorted; */
+    size_t n_days; /* none: every day (the optional attendees.csv column 'days') */
 };
 
 struct revocation {
@@ -100,6 +103,11 @@ size_t event_session_index(const struct event *ev, const char *session_id);
 void event_attendee_sort_sessions(struct attendee *a);
 /* True when the attendee registered for the session. */
 bool event_is_registered(const struct attendee *a, size_t session);
+/* Sets the attendee's days from "YYYY-MM-DD;YYYY-MM-DD..." ("" or NULL: every day); false,
+ * leaving none, when an entry is not a date. */
+bool event_attendee_set_days(struct attendee *a, const char *text);
+/* True when the attendee's badge is valid on the local date `day` (every day when no days). */
+bool event_valid_on_day(const struct attendee *a, int64_t day);
 /* True when the badge (num, serial) has been revoked. */
 bool event_is_revoked(const struct event *ev, uint32_t num, uint32_t serial);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The kiosk screen's messages in every language of vocab.def (Dutch, French, English). Pure:
- * no I/O.
+/* The kiosk screen's messages, and the certificates', in every language of vocab.def (Dutch,
+ * French, English). Pure: no I/O.
  *
  * The texts are written in gettext .po files, assets/i18n/<language>.po, one entry per message
  * keyed by its name ("scan_badge" for MSG_SCAN_BADGE). The build compiles them in
@@ -117,6 +117,21 @@ enum i18n_msg {
     MSG_CATEGORY_SPEAKER,
     MSG_CATEGORY_STAFF,
     MSG_CATEGORY_PRESS,
+    /* Certificates of attendance (PDF) */
+    MSG_CERT_TITLE,
+    MSG_CERT_CERTIFIES,
+    MSG_CERT_ATTENDED,
+    MSG_CERT_SESSION,
+    MSG_CERT_DATE,
+    MSG_CERT_TIME,
+    MSG_CERT_MINUTES,
+    MSG_CERT_CREDITS,
+    MSG_CERT_TOTAL,
+    MSG_CERT_ORGANISER,
+    MSG_CERT_CODE,
+    MSG_CERT_CODE_HINT,
+    /* Multi-day events: a badge refused on a day it is not valid */
+    MSG_BADGE_NOT_TODAY,
     MSG_COUNT
 };
 #define I18N_MSG_COUNT MSG_COUNT

@@ -47,6 +47,7 @@ struct report_log {
     struct rmanual *manual;
     size_t n_manual, cap_manual;
     struct intern devices, rooms, sessions, attendees;
+    int64_t (*local_day)(int64_t unix_ms); /* NULL: UTC dates */
 };
 
 /* Returns the number of s, adding it when new. */
@@ -75,6 +76,20 @@ static void intern_finish(struct intern *t)
 struct report_log *report_log_create(void)
 {
     return xcalloc(1, sizeof(struct report_log));
+}
+
+void report_log_set_local_day(struct report_log *log, int64_t (*local_day)(int64_t unix_ms))
+{
+    log->local_day = local_day;
+}
+
+/* The local date of t (days since 1970-01-01). */
+static int64_t day_of(const struct report_log *log, int64_t t)
+{
+    if (log->local_day != NULL)
+        return log->local_day(t);
+    int64_t day = 24 * 3600 * 1000LL;
+    return t >= 0 ? t / day : -((-t + day - 1) / day);
 }
 
 /* Frees a log. */
@@ -275,7 +290,8 @@ struct pass {
     /* per attendee: the stretch they are counted in a room, when they are */
     size_t *in_room;
     int64_t *since, *until;
-    uint8_t *flags; /* [attendee * n_sessions + session] */
+    uint8_t *flags;       /* [attendee * n_sessions + session] */
+    int64_t *checkin_day; /* per attendee: the day of their latest check-in */
 };
 
 #define FLAG_REFUSED_FULL     1
@@ -455,6 +471,15 @@ static void fold(struct pass *p, const struct report_log *log, const struct rsca
             p->flags[a * ev->n_sessions + se] |= FLAG_REFUSED_RESERVED;
         return;
     }
+    if (room == OCCUPANCY_ENTRANCE && rs->result == RESULT_ADMITTED && !staff) {
+        /* Per day: the first entrance admission of each day (scans come in time order). */
+        int64_t day = day_of(log, rs->time_ms);
+        for (size_t d = 0; d < r->n_days && p->checkin_day[a] != day; d++) {
+            if (r->days[d] == day)
+                r->checked_in_by_day[d]++;
+        }
+        p->checkin_day[a] = day;
+    }
     if (room == OCCUPANCY_ENTRANCE && rs->result == RESULT_ADMITTED &&
         r->attendees[a].checked_in_ms == INT64_MIN) {
         r->attendees[a].checked_in_ms = rs->time_ms;
@@ -596,6 +621,19 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     choose_window(r, log);
     r->occupancy = xcalloc(r->n_slots * (nr + 1) + 1, sizeof *r->occupancy);
     r->arrivals = xcalloc(r->n_slots + 1, sizeof *r->arrivals);
+    r->days = xcalloc(ns + 1, sizeof *r->days);
+    for (size_t s = 0; s < ns; s++) { /* the sessions' local dates, sorted, once each */
+        int64_t day = day_of(log, ev->sessions[s].start_ms);
+        size_t k = 0;
+        while (k < r->n_days && r->days[k] < day)
+            k++;
+        if (k < r->n_days && r->days[k] == day)
+            continue;
+        memmove(&r->days[k + 1], &r->days[k], (r->n_days - k) * sizeof *r->days);
+        r->days[k] = day;
+        r->n_days++;
+    }
+    r->checked_in_by_day = xcalloc(r->n_days + 1, sizeof *r->checked_in_by_day);
 
     struct pass p = {.ev = ev, .r = r};
     p.occ = occupancy_create(ev);
@@ -615,6 +653,9 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     p.since = xcalloc(ev->n_attendees + 1, sizeof *p.since);
     p.until = xcalloc(ev->n_attendees + 1, sizeof *p.until);
     p.flags = xcalloc(ev->n_attendees * ns + 1, 1);
+    p.checkin_day = xmalloc((ev->n_attendees + 1) * sizeof *p.checkin_day);
+    for (size_t a = 0; a < ev->n_attendees; a++)
+        p.checkin_day[a] = INT64_MIN;
     for (size_t a = 0; a < ev->n_attendees; a++)
         p.in_room[a] = OCCUPANCY_NONE;
     size_t *room_of = xmalloc((log->rooms.n + 1) * sizeof *room_of);
@@ -662,6 +703,7 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     free(p.since);
     free(p.until);
     free(p.flags);
+    free(p.checkin_day);
     occupancy_destroy(p.occ);
     return r;
 }
@@ -676,6 +718,8 @@ void report_destroy(struct report *r)
     free(r->present_ms);
     free(r->occupancy);
     free(r->arrivals);
+    free(r->days);
+    free(r->checked_in_by_day);
     free(r->overflows);
     free(r->manual);
     free(r);

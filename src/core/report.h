@@ -23,7 +23,8 @@
  *     session running or about to run at their time (the first of the room ending after it),
  *     counted as distinct attendees (manual: as scans).
  *   - Occupancy per 5 minutes is the maximum count within each slot [t, t + 5 min).
- *   - Check-in: an attendee's first admitted badge scan at the entrance.
+ *   - Check-in: an attendee's first admitted badge scan at the entrance; per day (multi-day
+ *     events), the first of each local date of the event's sessions (report_log_set_local_day).
  *   - Admissions by hand (issue 15): the admitted scans with reason manual, counted per door
  *     and staff member (report.manual), each scan once whatever the sources.
  * Scans that name a room, attendee or session the event does not know are left out and
@@ -54,6 +55,9 @@ struct report_log *report_log_create(void);
 void report_log_destroy(struct report_log *log);
 /* Adds one scan with its time (the corrected time, or wall_ms). s is copied. */
 void report_log_add(struct report_log *log, const struct scan *s, int64_t time_ms);
+/* The local date of a time in the event's zone (time_local_day), for check-ins per day; by
+ * default the UTC date. */
+void report_log_set_local_day(struct report_log *log, int64_t (*local_day)(int64_t unix_ms));
 /* Scans added so far (duplicates included). */
 size_t report_log_size(const struct report_log *log);
 /* One session's figures. */
@@ -106,6 +110,11 @@ struct report {
     size_t n_slots;
     int *occupancy; /* [slot * (n_rooms + 1) + room]; room n_rooms is the venue */
     int *arrivals;  /* [slot] check-ins */
+    /* Check-ins per day: the local dates of the sessions (day numbers, time_days_from_civil),
+     * and the people admitted at the entrance on each (their first admission that day). */
+    int64_t *days;
+    size_t n_days;
+    int *checked_in_by_day;
     /* Headline figures. */
     size_t scans;         /* distinct scans */
     size_t duplicates;    /* copies removed */

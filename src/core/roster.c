@@ -80,6 +80,7 @@ void roster_finish(struct roster *r)
         for (size_t k = 0; k < a->n_sessions; k++)
             free(a->sessions[k]);
         free(a->sessions);
+        free(a->days);
     }
     free(r->rooms);
     free(r->sessions);
@@ -276,6 +277,17 @@ static bool table_open(struct table *t, const char *file, const char *data, size
         return false;
     t->sep_name = separator_name(sep);
     return true;
+}
+
+/* The header index of an optional column, or -1 when the header does not name it. */
+static int optional_column(const struct table *t, const char *name)
+{
+    const struct csv_record *h = &t->csv->records[0];
+    for (size_t k = 0; k < h->n_fields; k++) {
+        if (header_matches(h->fields[k], name))
+            return (int)k;
+    }
+    return -1;
 }
 
 /* Returns the i-th wanted field of a data row. */
@@ -496,6 +508,49 @@ static void check_overlaps(const char *file, struct roster_session **s, size_t n
     }
 }
 
+/* Parses a session's credits: a decimal number >= 0 with at most two decimals after '.' or ','
+ * (a spreadsheet set up for Belgium writes 1,5), into hundredths. */
+static bool parse_credits(const char *s, int32_t *centi)
+{
+    long whole = 0, frac = 0;
+    int digits = 0, decimals = 0;
+    const char *p = s;
+    for (; isdigit((unsigned char)*p) && digits < 5; p++, digits++)
+        whole = whole * 10 + (*p - '0');
+    if (*p == '.' || *p == ',') {
+        for (p++; isdigit((unsigned char)*p) && decimals < 2; p++, decimals++)
+            frac = frac * 10 + (*p - '0');
+    }
+    if (*p != '\0' || (digits == 0 && decimals == 0))
+        return false;
+    if (decimals == 1)
+        frac *= 10;
+    long v = whole * 100 + frac;
+    if (v > ROSTER_CREDITS_MAX)
+        return false;
+    *centi = (int32_t)v;
+    return true;
+}
+
+/* Reads the optional 'credits' field of a session row (column col, -1 when absent). */
+static int32_t session_credits(const struct table *t, const struct csv_record *rec, int col,
+                               struct roster_errors *errs)
+{
+    int32_t centi = -1;
+    const char *v = col >= 0 ? rec->fields[col] : "";
+    while (*v == ' ')
+        v++;
+    if (*v != '\0' && !parse_credits(v, &centi)) {
+        char buf[SHOW_MAX + 8];
+        roster_errors_add(errs,
+                          "%s:%zu: column 'credits': '%s' is not a number of credits (write "
+                          "e.g. 1.5 or 1,5: at most two decimals, 0 to 9999.99; empty means none)",
+                          t->file, rec->line, show(v, buf));
+        centi = -1;
+    }
+    return centi;
+}
+
 /* Reports a start or end time that time_parse_iso8601 refused, saying why when it can. */
 static void report_bad_time(const struct table *t, const struct csv_record *rec, const char *col,
                             const char *value, struct roster_errors *errs)
@@ -532,6 +587,7 @@ bool roster_parse_sessions(struct roster *r, const char *file, const char *data,
     size_t first = r->n_sessions;
     bool *timed = xcalloc(rows + 1, sizeof *timed);
     r->sessions = xrealloc(r->sessions, (r->n_sessions + rows + 1) * sizeof *r->sessions);
+    int credits_col = optional_column(&t, "credits");
     char buf[SHOW_MAX + 8];
     for (size_t i = 1; i < t.csv->n_records; i++) {
         const struct csv_record *rec = &t.csv->records[i];
@@ -573,6 +629,7 @@ bool roster_parse_sessions(struct roster *r, const char *file, const char *data,
             .end_text = xstrdup(end),
             .start_ms = start_ms,
             .end_ms = end_ms,
+            .credits_centi = session_credits(&t, rec, credits_col, errs),
             .line = rec->line,
         };
     }
@@ -640,6 +697,55 @@ static void parse_session_list(const struct table *t, const struct csv_record *r
     }
 }
 
+/* Reads the optional 'days' field (column col, -1 when absent): ISO dates separated by ';',
+ * checked one by one; returns them sorted, without repeats, ';'-joined (owned). */
+static char *parse_days(const struct table *t, const struct csv_record *rec, int col,
+                        struct roster_errors *errs)
+{
+    struct attendee one = {0};
+    struct strbuf norm = {0};
+    char buf[SHOW_MAX + 8];
+    const char *p = col >= 0 ? rec->fields[col] : "";
+    while (*p != '\0') {
+        const char *semi = strchr(p, ';'), *end = semi ? semi : p + strlen(p);
+        const char *b = p, *e = end;
+        while (b < e && (*b == ' ' || *b == '\t'))
+            b++;
+        while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        p = semi ? semi + 1 : end;
+        if (b == e)
+            continue;
+        char *date = xstrndup(b, (size_t)(e - b));
+        int64_t day;
+        if (!time_parse_date(date, &day))
+            roster_errors_add(errs,
+                              "%s:%zu: column 'days': '%s' is not a date (write YYYY-MM-DD, days "
+                              "separated by ';', e.g. 2025-03-14;2025-03-15; empty means every "
+                              "day)",
+                              t->file, rec->line, show(date, buf));
+        else if (!strstr(norm.data ? norm.data : "", date))
+            strbuf_printf(&norm, "%s%s", norm.len ? ";" : "", date);
+        free(date);
+    }
+    /* Sorted: event_attendee_set_days sorts the numbers; written back in that order. */
+    char *out = xstrdup("");
+    if (norm.data != NULL && event_attendee_set_days(&one, norm.data)) {
+        struct strbuf sorted = {0};
+        for (size_t i = 0; i < one.n_days; i++) {
+            int64_t y;
+            int m, d;
+            time_civil_from_days(one.days[i], &y, &m, &d);
+            strbuf_printf(&sorted, "%s%04d-%02d-%02d", i ? ";" : "", (int)y, m, d);
+        }
+        free(out);
+        out = sorted.data ? sorted.data : xstrdup("");
+    }
+    free(one.days);
+    strbuf_finish(&norm);
+    return out;
+}
+
 /* Checks an e-mail address loosely: something, '@', something, no spaces. */
 static bool email_plausible(const char *s)
 {
@@ -677,6 +783,7 @@ bool roster_parse_attendees_csv(struct roster *r, const char *file, struct csv *
     struct id_line *ids = xcalloc(rows + 1, sizeof *ids);
     size_t n_ids = 0;
     r->attendees = xrealloc(r->attendees, (r->n_attendees + rows + 1) * sizeof *r->attendees);
+    int days_col = optional_column(&t, "days");
     char buf[SHOW_MAX + 8], low[32];
     for (size_t i = 1; i < t.csv->n_records; i++) {
         const struct csv_record *rec = &t.csv->records[i];
@@ -715,6 +822,7 @@ bool roster_parse_attendees_csv(struct roster *r, const char *file, struct csv *
                               "speaker, staff or press; empty means attendee)",
                               file, rec->line, show(cat, buf));
         parse_session_list(&t, rec, list, session_ids, n_session_ids, &a, errs);
+        a.days = parse_days(&t, rec, days_col, errs);
         r->attendees[r->n_attendees++] = a;
     }
     check_duplicates(file, "id", ids, n_ids, errs);

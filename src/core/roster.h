@@ -16,8 +16,9 @@
 #include "event.h"
 #include "log.h"
 
-#define ROSTER_ID_MAX   63
-#define ROSTER_ENTRANCE "entrance" /* the reserved room id of the venue entrance */
+#define ROSTER_ID_MAX      63
+#define ROSTER_ENTRANCE    "entrance" /* the reserved room id of the venue entrance */
+#define ROSTER_CREDITS_MAX 999999     /* hundredths: 9999.99 credits for one session */
 
 /* A list of error messages, in the order found. Zero-initialise; free with roster_errors_finish. */
 struct roster_errors {
@@ -45,6 +46,7 @@ struct roster_session {
     char *title;
     char *start_text, *end_text; /* as written in the file */
     int64_t start_ms, end_ms;
+    int32_t credits_centi; /* optional column 'credits', in hundredths; -1 when empty or absent */
     size_t line;
 };
 
@@ -58,6 +60,8 @@ struct roster_attendee {
     char **sessions; /* session ids, in file order */
     size_t n_sessions;
     char *source_id; /* the row's id in the system it came from (import map), or NULL */
+    char *days; /* optional column 'days': the dates the badge is valid on, sorted, ';' between
+                   ("2025-03-14;2025-03-15"); "" when empty or absent: every day */
     size_t line;
 };
 

@@ -40,6 +40,16 @@ void rules_config_default(struct rules_config *cfg)
     cfg->override_ms = RULES_OVERRIDE_MS;
     cfg->session_lead_ms = RULES_SESSION_LEAD_MS;
     cfg->reserve_release_ms = RULES_RESERVE_RELEASE_MS;
+    cfg->local_day = NULL;
+}
+
+/* The local date of t: the configured one, or the UTC date. */
+static int64_t local_day(const struct rules *r, int64_t t)
+{
+    if (r->cfg.local_day != NULL)
+        return r->cfg.local_day(t);
+    int64_t day = 24 * 3600 * 1000LL;
+    return t >= 0 ? t / day : -((-t + day - 1) / day);
 }
 
 /* Creates one kiosk's rules. */
@@ -144,7 +154,7 @@ static void set(struct scan *out, enum scan_result result, enum scan_reason reas
 
 /* Decides at the entrance; returns the change of the venue total. */
 static int decide_entrance(const struct attendee *a, const struct occupancy_place *p,
-                           enum kiosk_mode mode, struct scan *out)
+                           enum kiosk_mode mode, bool today, struct scan *out)
 {
     bool inside = p->where == OCCUPANCY_VENUE || p->where == OCCUPANCY_ROOM;
     bool counted = a->category != CATEGORY_STAFF;
@@ -154,6 +164,10 @@ static int decide_entrance(const struct attendee *a, const struct occupancy_plac
         /* Never "ok" for an exit that changes nothing: one who is not inside gets duplicate. */
         set(out, RESULT_EXITED, inside ? REASON_OK : REASON_DUPLICATE);
         return counted && inside ? -1 : 0;
+    }
+    if (!today) {
+        set(out, RESULT_DENIED, REASON_NOT_TODAY);
+        return 0;
     }
     set(out, RESULT_ADMITTED, p->checked_in ? REASON_REENTRY : REASON_OK);
     return counted && !inside ? 1 : 0;
@@ -262,7 +276,7 @@ static int decide_attendee(struct rules *r, const struct occupancy *occ, const s
     occupancy_attendee_place(occ, index, now_ms, &p);
     int delta;
     if (r->room == OCCUPANCY_ENTRANCE)
-        delta = decide_entrance(a, &p, mode, out);
+        delta = decide_entrance(a, &p, mode, event_valid_on_day(a, local_day(r, now_ms)), out);
     else
         delta = decide_room(r, occ, a, &p, mode, session, now_ms, out);
     /* With clocks out of step, the log may already hold a later scan of this attendee: then

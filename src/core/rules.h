@@ -21,6 +21,8 @@
  *             that changes nothing);
  *     toggle: not checked in -> admitted/ok; inside the venue (in a room or not) -> exited/ok;
  *             outside -> admitted/reentry.
+ *     An entry (or a toggle that would admit) with a badge valid on some days only
+ *     (attendee.days), on another local date (rules_config.local_day) -> denied/not_today.
  *  6. A room: the session is the one whose window [start - session_lead_ms, end] contains now
  *     (inclusive: a scan at the exact end belongs to the session, and an admission then is
  *     let out by that session's end, never by a later one);
@@ -83,6 +85,10 @@ struct rules_config {
     int64_t override_ms;        /* staff override valid after the staff badge (10 s) */
     int64_t session_lead_ms;    /* a session's window opens before its start (15 min) */
     int64_t reserve_release_ms; /* reserved seats released after a session's start (10 min) */
+    /* The local date of a time in the event's time zone, as a day number
+     * (time_days_from_civil), for badges valid on some days only; NULL: the UTC date. The
+     * kiosk passes time_local_day (sysclock.h), a test any function. */
+    int64_t (*local_day)(int64_t unix_ms);
 };
 
 #define RULES_DUPLICATE_MS       3000

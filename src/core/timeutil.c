@@ -20,6 +20,28 @@ int64_t time_days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* Parses "YYYY-MM-DD" strictly. */
+bool time_parse_date(const char *s, int64_t *day)
+{
+    for (int i = 0; i < 10; i++) {
+        bool dash = i == 4 || i == 7;
+        if (dash ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+            return false;
+    }
+    if (s[10] != '\0')
+        return false;
+    int64_t y = atoi(s);
+    int m = atoi(s + 5), d = atoi(s + 8), m2, d2;
+    int64_t y2, n = time_days_from_civil(y, m, d);
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return false;
+    time_civil_from_days(n, &y2, &m2, &d2);
+    if (y2 != y || m2 != m || d2 != d)
+        return false;
+    *day = n;
+    return true;
+}
+
 /* The date of a day number (the inverse, by the same author). */
 void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
 {

@@ -30,6 +30,8 @@ bool time_is_sane(int64_t unix_ms);
 int64_t time_days_from_civil(int64_t y, int m, int d);
 void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
+/* Parses a calendar date "YYYY-MM-DD" (a real date: no 2025-02-30) into its day number. */
+bool time_parse_date(const char *s, int64_t *day);
 /* Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)" into Unix milliseconds. An offset is
  * required: a time without one is ambiguous across time zones. Returns false on any error. */
 bool time_parse_iso8601(const char *s, int64_t *unix_ms);

@@ -48,13 +48,13 @@ uint16_t token_key_id(const uint8_t pk[TOKEN_PUBLIC_KEY_LEN])
     return (uint16_t)((hash[0] << 8) | hash[1]);
 }
 
-/* Writes the base32 text of bin[0..TOKEN_BINARY_LEN) into out (TOKEN_TEXT_LEN + 1 bytes). */
-static void base32_encode(const uint8_t *bin, char *out)
+/* Writes the base32 text of bin[0..n) into out ((n * 8 + 4) / 5 + 1 bytes). */
+void token_base32_encode(const uint8_t *bin, size_t n, char *out)
 {
     uint32_t acc = 0;
     int bits = 0;
     size_t o = 0;
-    for (size_t i = 0; i < TOKEN_BINARY_LEN; i++) {
+    for (size_t i = 0; i < n; i++) {
         acc = (acc << 8) | bin[i];
         bits += 8;
         while (bits >= 5) {
@@ -84,9 +84,9 @@ static int base32_value(unsigned char c)
  * binary token has exactly one text form (a scanner cannot smuggle a second spelling past a
  * duplicate check). 75 bytes are exactly 120 characters, so today there are no leftover bits;
  * the check stays for when the layout changes. */
-static bool base32_decode(const char *text, size_t len, uint8_t *bin)
+bool token_base32_decode(const char *text, size_t len, uint8_t *bin, size_t n)
 {
-    if (len != TOKEN_TEXT_LEN)
+    if (len != (n * 8 + 4) / 5)
         return false;
     uint32_t acc = 0;
     int bits = 0;
@@ -99,13 +99,13 @@ static bool base32_decode(const char *text, size_t len, uint8_t *bin)
         bits += 5;
         if (bits >= 8) {
             bits -= 8;
-            if (o >= TOKEN_BINARY_LEN)
+            if (o >= n)
                 return false;
             bin[o++] = (uint8_t)(acc >> bits);
         }
         acc &= (1u << bits) - 1;
     }
-    return o == TOKEN_BINARY_LEN && acc == 0;
+    return o == n && acc == 0;
 }
 
 /* Encodes the fields of t (with the version and key id given) into bin[0..SIGNED_LEN). */
@@ -133,7 +133,7 @@ bool token_encode(const struct token *t, const uint8_t sk[TOKEN_SECRET_KEY_LEN],
     uint8_t bin[TOKEN_BINARY_LEN];
     pack_fields(t, token_key_id(sk + 32), bin);
     crypto_sign_detached(bin + SIGNED_LEN, NULL, bin, SIGNED_LEN, sk);
-    base32_encode(bin, out);
+    token_base32_encode(bin, TOKEN_BINARY_LEN, out);
     sodium_memzero(bin, sizeof bin);
     return true;
 }
@@ -143,7 +143,7 @@ enum token_status token_verify(const char *text, size_t len, uint32_t event_id,
                                const uint8_t pk[TOKEN_PUBLIC_KEY_LEN], struct token *out)
 {
     uint8_t bin[TOKEN_BINARY_LEN];
-    if (text == NULL || !base32_decode(text, len, bin))
+    if (text == NULL || !token_base32_decode(text, len, bin, TOKEN_BINARY_LEN))
         return TOKEN_MALFORMED;
     if (bin[0] != TOKEN_VERSION)
         return TOKEN_BAD_VERSION;

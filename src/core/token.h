@@ -64,4 +64,11 @@ bool token_encode(const struct token *t, const uint8_t sk[TOKEN_SECRET_KEY_LEN],
 enum token_status token_verify(const char *text, size_t len, uint32_t event_id,
                                const uint8_t pk[TOKEN_PUBLIC_KEY_LEN], struct token *out);
 
+/* RFC 4648 base32 without padding, as tokens use it (also certificate codes, certcode.h).
+ * Encodes n bytes into out, which must hold (n * 8 + 4) / 5 + 1 bytes. */
+void token_base32_encode(const uint8_t *bin, size_t n, char *out);
+/* Decodes exactly n bytes from text (len characters, either case); false when len is not
+ * (n * 8 + 4) / 5, a character is outside the alphabet or the padding bits are not zero. */
+bool token_base32_decode(const char *text, size_t len, uint8_t *bin, size_t n);
+
 #endif

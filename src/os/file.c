@@ -55,7 +55,8 @@ bool fsync_dir_of(const char *path)
     return rc == 0;
 }
 
-bool file_write_atomic(const char *path, const void *data, size_t len, unsigned mode)
+/* Writes path through a temp file and a rename; with sync, fsyncs the file and directory. */
+static bool write_replace(const char *path, const void *data, size_t len, unsigned mode, bool sync)
 {
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
@@ -75,7 +76,7 @@ bool file_write_atomic(const char *path, const void *data, size_t len, unsigned 
         p += w;
         left -= (size_t)w;
     }
-    if (fchmod(fd, (mode_t)mode) != 0 || fsync(fd) != 0)
+    if (fchmod(fd, (mode_t)mode) != 0 || (sync && fsync(fd) != 0))
         goto fail;
     if (close(fd) != 0) {
         fd = -1;
@@ -85,7 +86,7 @@ bool file_write_atomic(const char *path, const void *data, size_t len, unsigned 
     if (rename(tmp, path) != 0)
         goto fail;
     free(tmp);
-    return fsync_dir_of(path);
+    return !sync || fsync_dir_of(path);
 fail:;
     int saved = errno;
     if (fd >= 0)
@@ -94,6 +95,28 @@ fail:;
     free(tmp);
     errno = saved;
     return false;
+}
+
+bool file_write_atomic(const char *path, const void *data, size_t len, unsigned mode)
+{
+    return write_replace(path, data, len, mode, true);
+}
+
+bool file_write_replace(const char *path, const void *data, size_t len, unsigned mode)
+{
+    return write_replace(path, data, len, mode, false);
+}
+
+bool file_sync_fs(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    int rc = syncfs(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc == 0;
 }
 
 bool mkdir_p(const char *path)

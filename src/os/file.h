@@ -11,6 +11,11 @@ char *file_read_all(const char *path, size_t *len_out);
 /* Writes a file atomically: temp file in the same directory, fsync, rename, fsync of the
  * directory. mode is applied to the new file. Returns false with errno set. */
 bool file_write_atomic(const char *path, const void *data, size_t len, unsigned mode);
+/* The same without the fsyncs, for many files written in a row: the file is whole or absent
+ * to a reader, but a power cut may leave it empty until the caller's file_sync_fs. */
+bool file_write_replace(const char *path, const void *data, size_t len, unsigned mode);
+/* Flushes the file system that holds path to disk (syncfs). Returns false with errno set. */
+bool file_sync_fs(const char *path);
 /* Creates a directory and its parents (mode 0755 for new ones). */
 bool mkdir_p(const char *path);
 /* Creates a directory for personal data: its parents as mkdir_p, the directory itself mode

@@ -10,6 +10,7 @@
 
 #include "file.h"
 #include "log.h"
+#include "timeutil.h"
 #include "util.h"
 
 #define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
@@ -85,6 +86,15 @@ bool time_set_zone(const char *tz)
     setenv("TZ", tz, 1);
     tzset();
     return true;
+}
+
+int64_t time_local_day(int64_t unix_ms)
+{
+    time_t secs = (time_t)(unix_ms >= 0 ? unix_ms / 1000 : -((-unix_ms + 999) / 1000));
+    struct tm tm;
+    if (localtime_r(&secs, &tm) == NULL)
+        return secs / 86400;
+    return time_days_from_civil((int64_t)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 int64_t time_now_ms(void)

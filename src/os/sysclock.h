@@ -24,6 +24,9 @@ bool sysclock_is_synchronised(void);
 /* Makes tz (an IANA name such as "Europe/Brussels") the process's local time zone. Returns
  * false when the zone is unknown to the system's tz database. */
 bool time_set_zone(const char *tz);
+/* The local date of a time in the process's time zone (time_set_zone), as a day number
+ * (time_days_from_civil): the rules' local_day for badges valid on some days only. */
+int64_t time_local_day(int64_t unix_ms);
 /* Returns true when tz names a zone in the system's tz database. */
 bool time_zone_valid(const char *tz);
 

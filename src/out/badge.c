@@ -19,19 +19,12 @@
 #include "log.h"
 #include "util.h"
 #include "file.h"
+#include "print_text.h"
 
-#define QUIET_MODULES 4
-#define MARGIN_MM     5.0
-#define A4_WIDTH_MM   210.0
-#define A4_HEIGHT_MM  297.0
-#define GUTTER_MM     10.0
-#define MARK_GAP_MM   2.0 /* crop marks start this far from the badge corner */
-#define MARK_LEN_MM   5.0
-
-/* Noto first; its Arabic sibling before DejaVu so that Arabic gets Noto's Arabic rather than
- * DejaVu's; fontconfig supplies anything else (e.g. Vietnamese stacked diacritics). */
-#define FONT_FAMILY "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
-#define FONT_MONO   "DejaVu Sans Mono, monospace"
+#define MARGIN_MM   5.0
+#define GUTTER_MM   10.0
+#define MARK_GAP_MM 2.0 /* crop marks start this far from the badge corner */
+#define MARK_LEN_MM 5.0
 
 struct category_style {
     const char *label;
@@ -59,170 +52,6 @@ const char *badge_category_label(enum category cat)
     return style_of(cat)->label;
 }
 
-/* Encodes the token as a QR code at ECC level M, in alphanumeric mode when every character
- * allows it (the token format guarantees it), else letting libqrencode choose. */
-static QRcode *encode_qr(const char *token)
-{
-    QRcode *qr = NULL;
-    QRinput *input = QRinput_new2(0, QR_ECLEVEL_M);
-    if (input != NULL &&
-        QRinput_append(input, QR_MODE_AN, (int)strlen(token), (const unsigned char *)token) == 0)
-        qr = QRcode_encodeInput(input);
-    QRinput_free(input);
-    if (qr == NULL)
-        qr = QRcode_encodeString(token, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    return qr;
-}
-
-/* Draws the code with its quiet zone as a square of side `size` at (x, y) in user units. With
- * snap, the module size is a whole number of device pixels and the code sits on the pixel
- * grid, so that a PNG has crisp modules; otherwise modules are exact vector squares. Dark
- * modules are drawn as one path of horizontal runs, which avoids seams between modules. */
-static void draw_qr(cairo_t *cr, const QRcode *qr, double x, double y, double size, bool snap)
-{
-    int modules = qr->width + 2 * QUIET_MODULES;
-    double m = size / modules, ox = x, oy = y;
-    cairo_save(cr);
-    if (snap) {
-        double px = 1, py = 0;
-        cairo_user_to_device_distance(cr, &px, &py);
-        double cx = x + size / 2, cy = y + size / 2;
-        cairo_user_to_device(cr, &cx, &cy);
-        m = floor(size * px / modules);
-        if (m < 1)
-            m = 1;
-        ox = round(cx - m * modules / 2);
-        oy = round(cy - m * modules / 2);
-        cairo_identity_matrix(cr);
-        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-    }
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_rectangle(cr, ox, oy, m * modules, m * modules);
-    cairo_fill(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    for (int row = 0; row < qr->width; row++) {
-        const unsigned char *line = qr->data + (size_t)row * (size_t)qr->width;
-        for (int col = 0; col < qr->width;) {
-            if (!(line[col] & 1)) {
-                col++;
-                continue;
-            }
-            int start = col;
-            while (col < qr->width && (line[col] & 1))
-                col++;
-            cairo_rectangle(cr, ox + (QUIET_MODULES + start) * m, oy + (QUIET_MODULES + row) * m,
-                            (col - start) * m, m);
-        }
-    }
-    cairo_fill(cr);
-    cairo_restore(cr);
-}
-
-/* Creates a layout for cr with unhinted metrics and unrounded glyph positions: user units are
- * millimetres here, and rounding to whole units would wreck the spacing. */
-static PangoLayout *create_layout(cairo_t *cr, const char *family, PangoWeight weight)
-{
-    PangoLayout *layout = pango_cairo_create_layout(cr);
-    PangoContext *ctx = pango_layout_get_context(layout);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(ctx, fo);
-    cairo_font_options_destroy(fo);
-    pango_context_set_round_glyph_positions(ctx, FALSE);
-    pango_layout_context_changed(layout);
-    PangoFontDescription *desc = pango_font_description_from_string(family);
-    pango_font_description_set_weight(desc, weight);
-    pango_layout_set_font_description(layout, desc);
-    pango_font_description_free(desc);
-    pango_layout_set_single_paragraph_mode(layout, TRUE);
-    pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
-    return layout;
-}
-
-/* Sets the layout's font size in user units (millimetres). */
-static void set_size(PangoLayout *layout, double size)
-{
-    PangoFontDescription *desc =
-        pango_font_description_copy(pango_layout_get_font_description(layout));
-    pango_font_description_set_absolute_size(desc, size * PANGO_SCALE);
-    pango_layout_set_font_description(layout, desc);
-    pango_font_description_free(desc);
-}
-
-/* True when the laid-out text fits w x h in at most max_lines lines, every line break falling
- * after a space (never inside a word). */
-static bool layout_fits(PangoLayout *layout, const char *text, double w, double h, int max_lines)
-{
-    PangoRectangle logical;
-    pango_layout_get_extents(layout, NULL, &logical);
-    if (logical.height > h * PANGO_SCALE)
-        return false;
-    int n = pango_layout_get_line_count(layout);
-    if (n > max_lines)
-        return false;
-    for (int i = 0; i < n; i++) {
-        /* The layout's extents do not show a word that overflows its line: check each line. */
-        PangoLayoutLine *line = pango_layout_get_line_readonly(layout, i);
-        pango_layout_line_get_extents(line, NULL, &logical);
-        if (logical.width > w * PANGO_SCALE)
-            return false;
-        if (i > 0 && (line->start_index <= 0 || text[line->start_index - 1] != ' '))
-            return false;
-    }
-    return true;
-}
-
-/* Draws text centred in the box (x, y, w, h): at the largest size from max_size down to
- * min_size (user units) at which it fits in max_lines lines without breaking a word, or else
- * on one line at min_size, ellipsized at its end (pango ellipsizes whole grapheme clusters,
- * never half a glyph). */
-static void draw_text_fit(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
-                          double x, double y, double w, double h, double max_size, double min_size,
-                          int max_lines)
-{
-    if (text == NULL || *text == '\0')
-        return;
-    PangoLayout *layout = create_layout(cr, family, weight);
-    pango_layout_set_text(layout, text, -1);
-    pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
-    bool fits = false;
-    for (double size = max_size; size >= min_size - 1e-9; size -= (max_size - min_size) / 16) {
-        set_size(layout, size);
-        if (layout_fits(layout, text, w, h, max_lines)) {
-            fits = true;
-            break;
-        }
-    }
-    if (!fits) {
-        /* max_lines lines, the last ellipsized; one ellipsized line when a word is too long
-         * for a line of its own (pango ellipsizes only the last line, not an overflowing one). */
-        set_size(layout, min_size);
-        pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
-        pango_layout_set_height(layout, -max_lines);
-        /* pango_layout_set_height() keeps a layout of fewer lines than allowed unless told. */
-        pango_layout_context_changed(layout);
-        bool ok = true;
-        for (int i = 0; i < pango_layout_get_line_count(layout); i++) {
-            PangoRectangle r;
-            pango_layout_line_get_extents(pango_layout_get_line_readonly(layout, i), NULL, &r);
-            ok = ok && r.width <= w * PANGO_SCALE;
-        }
-        if (!ok) {
-            pango_layout_set_height(layout, -1);
-            pango_layout_context_changed(layout);
-        }
-    }
-    PangoRectangle logical;
-    pango_layout_get_extents(layout, NULL, &logical);
-    cairo_move_to(cr, x,
-                  y + (h - (double)logical.height / PANGO_SCALE) / 2 -
-                      (double)logical.y / PANGO_SCALE);
-    pango_cairo_show_layout(cr, layout);
-    g_object_unref(layout);
-}
-
 /* Draws one badge with its top-left corner at the user-space origin, in millimetres. */
 static void draw_badge(cairo_t *cr, const struct badge_info *b, const QRcode *qr, bool snap)
 {
@@ -236,43 +65,36 @@ static void draw_badge(cairo_t *cr, const struct badge_info *b, const QRcode *qr
     cairo_paint(cr);
 
     cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-    draw_text_fit(cr, b->event_name, FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN_MM, 5, inner, 7, 4.5,
-                  3.0, 1);
+    print_draw_text_fit(cr, b->event_name, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN_MM, 5,
+                        inner, 7, 4.5, 3.0, 1);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    draw_text_fit(cr, b->name, FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN_MM, 13, inner, 24, 11.0, 5.5,
-                  2);
+    print_draw_text_fit(cr, b->name, PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN_MM, 13, inner, 24,
+                        11.0, 5.5, 2);
     cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-    draw_text_fit(cr, b->organisation, FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN_MM, 37, inner, 7,
-                  5.0, 3.2, 1);
+    print_draw_text_fit(cr, b->organisation, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN_MM, 37,
+                        inner, 7, 5.0, 3.2, 1);
 
     const double qr_size = 62, qr_top = 45.5;
-    draw_qr(cr, qr, (w - qr_size) / 2, qr_top, qr_size, snap);
+    print_draw_qr(cr, qr, (w - qr_size) / 2, qr_top, qr_size, snap);
 
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    draw_text_fit(cr, b->attendee_id, FONT_MONO, PANGO_WEIGHT_NORMAL, MARGIN_MM, 108, inner, 6, 3.2,
-                  2.2, 1);
+    print_draw_text_fit(cr, b->attendee_id, PRINT_FONT_MONO, PANGO_WEIGHT_NORMAL, MARGIN_MM, 108,
+                        inner, 6, 3.2, 2.2, 1);
 
     const double band_top = 115;
     cairo_set_source_rgb(cr, style->r, style->g, style->b);
     cairo_rectangle(cr, 0, band_top, w, h - band_top);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, style->tr, style->tg, style->tb);
-    draw_text_fit(cr, style->label, FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN_MM, band_top, inner,
-                  h - band_top, 8.0, 5.0, 1);
+    print_draw_text_fit(cr, style->label, PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN_MM, band_top,
+                        inner, h - band_top, 8.0, 5.0, 1);
     cairo_restore(cr);
-}
-
-/* cairo's write callback: appends to a strbuf. */
-static cairo_status_t append_stream(void *closure, const unsigned char *data, unsigned int len)
-{
-    strbuf_append(closure, (const char *)data, len);
-    return CAIRO_STATUS_SUCCESS;
 }
 
 /* Encodes the badge's QR code, logging on failure. */
 static QRcode *badge_qr(const struct badge_info *b)
 {
-    QRcode *qr = b->token != NULL ? encode_qr(b->token) : NULL;
+    QRcode *qr = b->token != NULL ? print_encode_qr(b->token) : NULL;
     if (qr == NULL)
         log_warnx("badge %s: cannot encode the token as a QR code", b->attendee_id);
     return qr;
@@ -361,8 +183,8 @@ static void draw_crop_marks(cairo_t *cr, double x, double y)
 bool badge_write_pdf(const struct badge_info *badges, size_t n, const char *path)
 {
     const double pt_per_mm = 72.0 / 25.4;
-    const double margin_x = (A4_WIDTH_MM - 2 * BADGE_WIDTH_MM - GUTTER_MM) / 2;
-    const double margin_y = (A4_HEIGHT_MM - 2 * BADGE_HEIGHT_MM - GUTTER_MM) / 2;
+    const double margin_x = (PRINT_A4_WIDTH_MM - 2 * BADGE_WIDTH_MM - GUTTER_MM) / 2;
+    const double margin_y = (PRINT_A4_HEIGHT_MM - 2 * BADGE_HEIGHT_MM - GUTTER_MM) / 2;
     struct strbuf pdf = {0};
     bool ok = false;
     if (n == 0) {
@@ -370,7 +192,7 @@ bool badge_write_pdf(const struct badge_info *badges, size_t n, const char *path
         return false;
     }
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(
-        append_stream, &pdf, A4_WIDTH_MM * pt_per_mm, A4_HEIGHT_MM * pt_per_mm);
+        print_append_stream, &pdf, PRINT_A4_WIDTH_MM * pt_per_mm, PRINT_A4_HEIGHT_MM * pt_per_mm);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "Portier badges");
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "portier badges");
     cairo_t *cr = cairo_create(s);

@@ -156,6 +156,25 @@ char *report_over_capacity_csv(const struct report *r, const struct report_csv_f
     return csv_table(r, &report_over_capacity_table, f);
 }
 
+char *report_checkins_by_day_csv(const struct report *r, const struct report_csv_format *f)
+{
+    struct strbuf sb = {0};
+    csv_begin(&sb, f);
+    csv_field(&sb, f, "day", false);
+    csv_field(&sb, f, "checked_in", true);
+    for (size_t d = 0; d < r->n_days; d++) {
+        int64_t y;
+        int m, day;
+        char date[16], n[16];
+        time_civil_from_days(r->days[d], &y, &m, &day);
+        snprintf(date, sizeof date, "%04d-%02d-%02d", (int)y, m, day);
+        snprintf(n, sizeof n, "%d", r->checked_in_by_day[d]);
+        csv_field(&sb, f, date, false);
+        csv_field(&sb, f, n, true);
+    }
+    return sb.data;
+}
+
 /* Writes one file of the report. */
 static bool write_one(const char *dir, const char *name, char *text)
 {
@@ -183,7 +202,7 @@ static bool write_xlsx(const struct report *r, const char *dir)
     return ok;
 }
 
-/* Writes the seven files (and report.xlsx with --xlsx). */
+/* Writes the eight files (and report.xlsx with --xlsx). */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f)
 {
     if (!mkdir_p(dir)) {
@@ -196,5 +215,6 @@ bool report_write_dir(const struct report *r, const char *dir, const struct repo
            write_one(dir, REPORT_ARRIVALS_CSV, report_arrivals_csv(r, f)) &&
            write_one(dir, REPORT_OVER_CAPACITY_CSV, report_over_capacity_csv(r, f)) &&
            write_one(dir, REPORT_MANUAL_CSV, report_manual_csv(r, f)) &&
+           write_one(dir, REPORT_CHECKINS_CSV, report_checkins_by_day_csv(r, f)) &&
            write_one(dir, REPORT_HTML, report_html(r)) && (!f->xlsx || write_xlsx(r, dir));
 }

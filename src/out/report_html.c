@@ -485,6 +485,15 @@ static void headline_cards(struct strbuf *sb, const struct report *r)
     snprintf(sub, sizeof sub, "of %d registered (%d%%)", r->people,
              r->people > 0 ? (r->checked_in * 100 + r->people / 2) / r->people : 0);
     card(sb, v, "checked in at the entrance", sub);
+    for (size_t d = 0; r->n_days > 1 && r->n_days <= 7 && d < r->n_days; d++) {
+        int64_t y;
+        int m, day;
+        time_civil_from_days(r->days[d], &y, &m, &day);
+        char label[48];
+        snprintf(v, sizeof v, "%d", r->checked_in_by_day[d]);
+        snprintf(label, sizeof label, "checked in on %04d-%02d-%02d", (int)y, m, day);
+        card(sb, v, label, "each person's first entrance admission that day");
+    }
     snprintf(v, sizeof v, "%d", r->venue_peak);
     if (r->venue_peak > 0) {
         char hhmm[8];

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The report's files: five CSV files and one HTML page, written from a computed report. */
+/* The report's files: six CSV files and one HTML page, written from a computed report. */
 #ifndef PORTIER_REPORT_OUT_H
 #define PORTIER_REPORT_OUT_H
 
@@ -13,6 +13,7 @@
 #define REPORT_ARRIVALS_CSV      "arrivals.csv"
 #define REPORT_OVER_CAPACITY_CSV "over_capacity.csv"
 #define REPORT_MANUAL_CSV        "manual_admissions.csv"
+#define REPORT_CHECKINS_CSV      "checkins_by_day.csv"
 #define REPORT_HTML              "report.html"
 #define REPORT_XLSX              "report.xlsx"
 
@@ -32,13 +33,15 @@ char *report_arrivals_csv(const struct report *r, const struct report_csv_format
 char *report_over_capacity_csv(const struct report *r, const struct report_csv_format *f);
 /* manual_admissions.csv: admissions by hand (reason manual) per door and staff member. */
 char *report_manual_csv(const struct report *r, const struct report_csv_format *f);
+/* checkins_by_day.csv: "day,checked_in", one row per date of the event's sessions. */
+char *report_checkins_by_day_csv(const struct report *r, const struct report_csv_format *f);
 /* The HTML page (report_html.c): inline CSS and SVG, no script, no network. */
 char *report_html(const struct report *r);
 /* Writes report.xlsx at path (report_xlsx.c): one sheet per CSV file, named like it without
  * ".csv", with the same header and rows (numbers as numbers); atomically. Returns false after
  * logging why. */
 bool report_write_xlsx(const struct report *r, const char *path);
-/* Writes the five files (and report.xlsx when f->xlsx) into dir (created when missing), each
+/* Writes the eight files (and report.xlsx when f->xlsx) into dir (created when missing), each
  * atomically. Returns false after logging why. */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f);
 

@@ -42,6 +42,9 @@ static const char *const schema_steps[] = {
     "CREATE TABLE revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL,\n"
     "  revoked_at TEXT NOT NULL, PRIMARY KEY(num, serial));\n",
     EVENT_DB_STEP_ATTENDEE_SOURCES, /* 2: imports from other systems (event_db.h) */
+    /* 3: sessions' credits (certificates; NULL: none), badges' days ('': every day) */
+    "ALTER TABLE sessions ADD COLUMN credits_centi INTEGER CHECK(credits_centi >= 0);\n"
+    "ALTER TABLE attendees ADD COLUMN days TEXT NOT NULL DEFAULT '';\n",
 };
 
 _Static_assert(sizeof schema_steps / sizeof schema_steps[0] == EVENT_DB_VERSION,
@@ -319,7 +322,9 @@ static bool load_rooms(sqlite3 *db, const char *db_path, struct event *ev)
 /* Loads the sessions (the rooms indexed), sorted by (room, start, id). */
 static bool load_sessions(sqlite3 *db, const char *db_path, struct event *ev)
 {
-    sqlite3_stmt *st = query(db, db_path, "SELECT id, room, title, start_ms, end_ms FROM sessions");
+    const char *sql =
+        "SELECT id, room, title, start_ms, end_ms, ifnull(credits_centi, -1) FROM sessions";
+    sqlite3_stmt *st = query(db, db_path, sql);
     if (st == NULL)
         return false;
     size_t cap = 0;
@@ -338,8 +343,9 @@ static bool load_sessions(sqlite3 *db, const char *db_path, struct event *ev)
             ev->sessions = xrealloc(ev->sessions, cap * sizeof *ev->sessions);
         }
         ev->sessions[ev->n_sessions++] =
-            (struct session){column_dup(st, 0), ri, column_dup(st, 2), sqlite3_column_int64(st, 3),
-                             sqlite3_column_int64(st, 4)};
+            (struct session){column_dup(st, 0),           ri,
+                             column_dup(st, 2),           sqlite3_column_int64(st, 3),
+                             sqlite3_column_int64(st, 4), sqlite3_column_int(st, 5)};
     }
     if (!finish_query(db, db_path, st, rc))
         return false;
@@ -353,7 +359,7 @@ static bool load_attendees(sqlite3 *db, const char *db_path, struct event *ev)
 {
     sqlite3_stmt *st =
         query(db, db_path,
-              "SELECT id, num, name, organisation, email, language, category, serial "
+              "SELECT id, num, name, organisation, email, language, category, serial, days "
               "FROM attendees ORDER BY num");
     if (st == NULL)
         return false;
@@ -376,8 +382,9 @@ static bool load_attendees(sqlite3 *db, const char *db_path, struct event *ev)
         const char *lang = (const char *)sqlite3_column_text(st, 5);
         const char *cat = (const char *)sqlite3_column_text(st, 6);
         if (!language_parse(lang ? lang : "", &a->language) ||
-            !category_parse(cat ? cat : "", &a->category)) {
-            log_warnx("%s: attendee '%s': unknown language or category", db_path, a->id);
+            !category_parse(cat ? cat : "", &a->category) ||
+            !event_attendee_set_days(a, (const char *)sqlite3_column_text(st, 8))) {
+            log_warnx("%s: attendee '%s': bad language, category or days", db_path, a->id);
             sqlite3_finalize(st);
             return false;
         }

@@ -16,10 +16,12 @@
  *         pos INTEGER NOT NULL DEFAULT 0)   -- order of rooms.csv; event_load sorts by (pos, id)
  *   sessions(id TEXT PRIMARY KEY, room TEXT NOT NULL REFERENCES rooms(id), title TEXT NOT NULL,
  *            start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
- *            start_text TEXT NOT NULL, end_text TEXT NOT NULL)   -- as written in sessions.csv
+ *            start_text TEXT NOT NULL, end_text TEXT NOT NULL,   -- as written in sessions.csv
+ *            credits_centi INTEGER)   -- hundredths of the column 'credits'; NULL when none
  *   attendees(id TEXT PRIMARY KEY, num INTEGER NOT NULL UNIQUE, name TEXT NOT NULL,
  *             organisation TEXT NOT NULL DEFAULT '', email TEXT, language TEXT NOT NULL,
- *             category TEXT NOT NULL, serial INTEGER NOT NULL DEFAULT 0)
+ *             category TEXT NOT NULL, serial INTEGER NOT NULL DEFAULT 0,
+ *             days TEXT NOT NULL DEFAULT '')   -- 'YYYY-MM-DD;...' the badge is valid on; '': all
  *   registrations(attendee TEXT NOT NULL REFERENCES attendees(id),
  *                 session TEXT NOT NULL REFERENCES sessions(id), PRIMARY KEY(attendee, session))
  *   revocations(num INTEGER NOT NULL, serial INTEGER NOT NULL, revoked_at TEXT NOT NULL,
@@ -45,7 +47,7 @@
 
 #include "event.h"
 
-#define EVENT_DB_VERSION       2
+#define EVENT_DB_VERSION       3
 #define EVENT_DB_NAME          "event.db"
 #define EVENT_SIGNING_KEY_NAME "signing.key"
 #define EVENT_VERIFY_KEY_NAME  "verify.pub"

@@ -343,8 +343,8 @@ static bool write_sessions(sqlite3 *db, const char *what, const struct roster *r
 {
     sqlite3_stmt *st =
         prepare(db, what,
-                "INSERT INTO sessions(id, room, title, start_ms, end_ms, start_text, end_text) "
-                "VALUES(?,?,?,?,?,?,?)");
+                "INSERT INTO sessions(id, room, title, start_ms, end_ms, start_text, end_text, "
+                "credits_centi) VALUES(?,?,?,?,?,?,?,?)");
     bool ok = st != NULL;
     for (size_t i = 0; ok && i < r->n_sessions; i++) {
         const struct roster_session *s = &r->sessions[i];
@@ -355,6 +355,10 @@ static bool write_sessions(sqlite3 *db, const char *what, const struct roster *r
         sqlite3_bind_int64(st, 5, s->end_ms);
         bind_text(st, 6, s->start_text);
         bind_text(st, 7, s->end_text);
+        if (s->credits_centi >= 0)
+            sqlite3_bind_int(st, 8, s->credits_centi);
+        else
+            sqlite3_bind_null(st, 8);
         ok = step_done(db, what, st);
     }
     sqlite3_finalize(st);
@@ -367,7 +371,7 @@ static bool write_attendees(sqlite3 *db, const char *what, const struct roster *
     sqlite3_stmt *st =
         prepare(db, what,
                 "INSERT INTO attendees(id, num, name, organisation, email, language, category, "
-                "serial) VALUES(?,?,?,?,?,?,?,0)");
+                "serial, days) VALUES(?,?,?,?,?,?,?,0,?)");
     sqlite3_stmt *reg =
         prepare(db, what, "INSERT INTO registrations(attendee, session) VALUES(?,?)");
     sqlite3_stmt *src = prepare(db, what, SOURCE_INSERT_SQL);
@@ -381,6 +385,7 @@ static bool write_attendees(sqlite3 *db, const char *what, const struct roster *
         bind_text(st, 5, a->email);
         bind_text(st, 6, language_name(a->language));
         bind_text(st, 7, category_name(a->category));
+        bind_text(st, 8, a->days ? a->days : "");
         ok = step_done(db, what, st) && insert_registrations(db, what, reg, a) &&
              remember_source(db, what, src, r->source, a);
     }
@@ -472,7 +477,8 @@ static bool attendee_unchanged(sqlite3 *db, const char *what, sqlite3_stmt *row,
             same_text(sqlite3_column_text(row, 2), a->organisation) &&
             same_text(sqlite3_column_text(row, 3), a->email) &&
             same_text(sqlite3_column_text(row, 4), language_name(a->language)) &&
-            same_text(sqlite3_column_text(row, 5), category_name(a->category));
+            same_text(sqlite3_column_text(row, 5), category_name(a->category)) &&
+            same_text(sqlite3_column_text(row, 6), a->days);
     if (!*same)
         return true;
     char **sorted = xcalloc(a->n_sessions + 1, sizeof *sorted);
@@ -508,16 +514,16 @@ struct import_stmts {
 static bool prepare_import(sqlite3 *db, const char *what, struct import_stmts *q)
 {
     q->find = prepare(db, what,
-                      "SELECT num, name, organisation, email, language, category FROM attendees "
-                      "WHERE id = ?");
+                      "SELECT num, name, organisation, email, language, category, days FROM "
+                      "attendees WHERE id = ?");
     q->regs =
         prepare(db, what, "SELECT session FROM registrations WHERE attendee = ? ORDER BY session");
     q->ins = prepare(db, what,
                      "INSERT INTO attendees(id, num, name, organisation, email, language, "
-                     "category, serial) VALUES(?,?,?,?,?,?,?,0)");
+                     "category, serial, days) VALUES(?,?,?,?,?,?,?,0,?)");
     q->upd = prepare(db, what,
                      "UPDATE attendees SET name=?2, organisation=?3, email=?4, language=?5, "
-                     "category=?6 WHERE id=?1");
+                     "category=?6, days=?7 WHERE id=?1");
     q->del = prepare(db, what, "DELETE FROM registrations WHERE attendee = ?");
     q->reg = prepare(db, what, "INSERT INTO registrations(attendee, session) VALUES(?,?)");
     q->meta = prepare(db, what, "SELECT value FROM meta WHERE key = 'next_num'");
@@ -572,6 +578,7 @@ static bool update_attendee(sqlite3 *db, const char *what, const struct import_s
     bind_text(q->upd, 4, a->email);
     bind_text(q->upd, 5, language_name(a->language));
     bind_text(q->upd, 6, category_name(a->category));
+    bind_text(q->upd, 7, a->days ? a->days : "");
     bind_text(q->del, 1, a->id);
     return step_done(db, what, q->upd) && step_done(db, what, q->del);
 }
@@ -591,6 +598,7 @@ static bool insert_attendee(sqlite3 *db, const char *what, const struct import_s
     bind_text(q->ins, 5, a->email);
     bind_text(q->ins, 6, language_name(a->language));
     bind_text(q->ins, 7, category_name(a->category));
+    bind_text(q->ins, 8, a->days ? a->days : "");
     return step_done(db, what, q->ins);
 }
 

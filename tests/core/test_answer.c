@@ -36,9 +36,9 @@ static void fold(struct occupancy *occ, const char *room, enum scan_kind kind, i
 static void for_decision(void)
 {
     struct room rooms[] = {{"aula", "Aula Magna", 2}, {"r214", "2.14", 10}, {"r3", "Zaal 3", 50}};
-    struct session sessions[] = {{"s1", 0, "Keynote", 1000000, 5000000}};
-    struct attendee att = {"A1", 1, "Françoise Dieudonné", "", NULL, LANG_FR, CATEGORY_ATTENDEE, 0,
-                           NULL, 0};
+    struct session sessions[] = {{"s1", 0, "Keynote", 1000000, 5000000, -1}};
+    struct attendee att = {
+        "A1", 1, "Françoise Dieudonné", "", NULL, LANG_FR, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0};
     struct event ev = {0};
     ev.name = "Test";
     ev.timezone = "Europe/Brussels";

@@ -14,10 +14,10 @@
 static void test_lookups(void)
 {
     struct room rooms[] = {{"aula", "Aula", 10}, {"lab", "Lab", 4}, {"aula", "Second aula", 1}};
-    struct session sessions[] = {{"am", 0, "Morning", 0, 1}, {"lab-1", 1, "Lab", 0, 1}};
+    struct session sessions[] = {{"am", 0, "Morning", 0, 1, -1}, {"lab-1", 1, "Lab", 0, 1, -1}};
     struct attendee attendees[] = {
-        {"A1", 1, "One", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0},
-        {"A2", 2, "Two", "", NULL, LANG_FR, CATEGORY_STAFF, 0, NULL, 0},
+        {"A1", 1, "One", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+        {"A2", 2, "Two", "", NULL, LANG_FR, CATEGORY_STAFF, 0, NULL, 0, NULL, 0},
     };
     struct event ev = {.rooms = rooms,
                        .n_rooms = ARRAY_LEN(rooms),

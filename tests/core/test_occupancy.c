@@ -13,17 +13,17 @@
 
 static struct room rooms[] = {{"aula", "Aula", 10}, {"lab", "Lab", 4}};
 static struct session sessions[] = {
-    {"am", 0, "Morning", 0, 0},
-    {"pm", 0, "Afternoon", 0, 0},
-    {"lab-1", 1, "Lab", 0, 0},
+    {"am", 0, "Morning", 0, 0, -1},
+    {"pm", 0, "Afternoon", 0, 0, -1},
+    {"lab-1", 1, "Lab", 0, 0, -1},
 };
 static size_t reg_am[] = {0};
 static size_t reg_both[] = {0, 2};
 static struct attendee attendees[] = {
-    {"A1", 1, "One", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_am, 1},
-    {"A2", 2, "Two", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_both, 2},
-    {"ST", 3, "Staff", "", NULL, LANG_NL, CATEGORY_STAFF, 0, reg_am, 1},
-    {"SP", 4, "Speaker", "", NULL, LANG_NL, CATEGORY_SPEAKER, 0, NULL, 0},
+    {"A1", 1, "One", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_am, 1, NULL, 0},
+    {"A2", 2, "Two", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_both, 2, NULL, 0},
+    {"ST", 3, "Staff", "", NULL, LANG_NL, CATEGORY_STAFF, 0, reg_am, 1, NULL, 0},
+    {"SP", 4, "Speaker", "", NULL, LANG_NL, CATEGORY_SPEAKER, 0, NULL, 0, NULL, 0},
 };
 static struct event event = {
     .event_id = 1,

@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "roster.h"
+#include "timeutil.h"
 #include "util.h"
 
 static const char rooms[] = "id,name,capacity\n"
@@ -230,8 +231,79 @@ static void test_control_characters(void)
     CHECK(roster_text_forbidden("a\xE2\x80\xAB", &cp) == 1 && cp == 0x202B);
 }
 
+/* The optional column 'credits': decimals with '.' or ',', empty for none, faults named. */
+static void test_credits(void)
+{
+    struct roster r = {0};
+    struct roster_errors errs = {0};
+    static const char sessions[] = "id,room,title,start,end,credits\n"
+                                   "s1,aula,A,2024-04-22T09:00:00Z,2024-04-22T10:00:00Z,1.5\n"
+                                   "s2,aula,B,2024-04-22T10:00:00Z,2024-04-22T11:00:00Z,\"0,25\"\n"
+                                   "s3,aula,C,2024-04-22T11:00:00Z,2024-04-22T12:00:00Z,\n"
+                                   "s4,aula,D,2024-04-22T12:00:00Z,2024-04-22T13:00:00Z,2\n";
+    CHECK(roster_parse_sessions(&r, "sessions.csv", sessions, sizeof sessions - 1, room_ids, 2,
+                                &errs));
+    CHECK(r.n_sessions == 4 && errs.n == 0);
+    CHECK(r.sessions[0].credits_centi == 150 && r.sessions[1].credits_centi == 25);
+    CHECK(r.sessions[2].credits_centi == -1 && r.sessions[3].credits_centi == 200);
+    roster_finish(&r);
+    static const char bad[] = "id,room,title,start,end,credits\n"
+                              "s1,aula,A,2024-04-22T09:00:00Z,2024-04-22T10:00:00Z,-1\n"
+                              "s2,aula,B,2024-04-22T10:00:00Z,2024-04-22T11:00:00Z,1.255\n"
+                              "s3,aula,C,2024-04-22T11:00:00Z,2024-04-22T12:00:00Z,two\n";
+    CHECK(!roster_parse_sessions(&r, "sessions.csv", bad, sizeof bad - 1, room_ids, 2, &errs));
+    const char *what = ": is not a number of credits (write e.g. 1.5 or 1,5: at most two "
+                       "decimals, 0 to 9999.99; empty means none)\n";
+    char *want = xasprintf("sessions.csv:2: column 'credits': '-1'%s"
+                           "sessions.csv:3: column 'credits': '1.255'%s"
+                           "sessions.csv:4: column 'credits': 'two'%s",
+                           what + 1, what + 1, what + 1);
+    CHECK(errors_are(&errs, want));
+    free(want);
+    roster_finish(&r);
+    roster_errors_finish(&errs);
+}
+
+/* The optional column 'days': dates sorted, repeats dropped, bad dates named. */
+static void test_days(void)
+{
+    struct roster r = {0};
+    struct roster_errors errs = {0};
+    static const char ok[] = "id,name,organisation,email,language,category,sessions,days\n"
+                             "A1,One,,,,,, 2025-03-15 ;2025-03-14;2025-03-15\n"
+                             "A2,Two,,,,,,\n";
+    CHECK(roster_parse_attendees(&r, "attendees.csv", ok, sizeof ok - 1, session_ids, 3, &errs));
+    CHECK(r.n_attendees == 2 && errs.n == 0);
+    CHECK_STR(r.attendees[0].days, "2025-03-14;2025-03-15");
+    CHECK_STR(r.attendees[1].days, "");
+    roster_finish(&r);
+    static const char bad[] = "id,name,organisation,email,language,category,sessions,days\n"
+                              "A1,One,,,,,,2025-02-30\n"
+                              "A2,Two,,,,,,14/03/2025\n";
+    CHECK(!roster_parse_attendees(&r, "attendees.csv", bad, sizeof bad - 1, session_ids, 3, &errs));
+    const char *what = " is not a date (write YYYY-MM-DD, days separated by ';', e.g. "
+                       "2025-03-14;2025-03-15; empty means every day)\n";
+    char *want = xasprintf("attendees.csv:2: column 'days': '2025-02-30'%s"
+                           "attendees.csv:3: column 'days': '14/03/2025'%s",
+                           what, what);
+    CHECK(errors_are(&errs, want));
+    free(want);
+    roster_finish(&r);
+    roster_errors_finish(&errs);
+    /* The model's side: days as numbers, and the check of a day. */
+    struct attendee a = {0};
+    CHECK(event_attendee_set_days(&a, "2025-03-15;2025-03-14") && a.n_days == 2);
+    int64_t d14 = time_days_from_civil(2025, 3, 14);
+    CHECK(a.days[0] == d14 && event_valid_on_day(&a, d14) && event_valid_on_day(&a, d14 + 1));
+    CHECK(!event_valid_on_day(&a, d14 + 2) && !event_valid_on_day(&a, d14 - 1));
+    CHECK(!event_attendee_set_days(&a, "2025-03-14;x") && a.n_days == 0 && a.days == NULL);
+    CHECK(event_attendee_set_days(&a, "") && event_valid_on_day(&a, d14 + 100));
+}
+
 int main(void)
 {
+    test_credits();
+    test_days();
     test_ids();
     test_control_characters();
     test_valid();

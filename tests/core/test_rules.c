@@ -39,25 +39,26 @@ static const char *const session_times[N_SESSIONS][2] = {
     {"2024-04-22T23:30:00+02:00", "2024-04-23T00:30:00+02:00"},
 };
 static struct session sessions[N_SESSIONS] = {
-    {"aula-am", 0, "Morning", 0, 0},   {"aula-pm", 0, "Afternoon", 0, 0},
-    {"r2-am", 1, "Workshop", 0, 0},    {"dst-spring", 2, "Spring", 0, 0},
-    {"dst-autumn", 2, "Autumn", 0, 0}, {"midnight", 2, "Late", 0, 0},
+    {"aula-am", 0, "Morning", 0, 0, -1},   {"aula-pm", 0, "Afternoon", 0, 0, -1},
+    {"r2-am", 1, "Workshop", 0, 0, -1},    {"dst-spring", 2, "Spring", 0, 0, -1},
+    {"dst-autumn", 2, "Autumn", 0, 0, -1}, {"midnight", 2, "Late", 0, 0, -1},
 };
 
 static size_t reg_aula_am[] = {S_AULA_AM};
 static size_t reg_r2[] = {S_R2_AM};
 
 static struct attendee attendees[] = {
-    {"A1", 1, "Françoise Dieudonné", "", NULL, LANG_FR, CATEGORY_ATTENDEE, 0, reg_aula_am, 1},
-    {"A2", 2, "Jürgen Çelik", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, reg_aula_am, 1},
-    {"A3", 3, "Ngọc Anh", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"A4", 4, "محمد", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"A5", 5, "Eva", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"SP", 6, "Speaker", "", NULL, LANG_NL, CATEGORY_SPEAKER, 0, NULL, 0},
-    {"ST", 7, "Staff", "", NULL, LANG_NL, CATEGORY_STAFF, 0, reg_aula_am, 1},
-    {"PR", 8, "Press", "", NULL, LANG_NL, CATEGORY_PRESS, 0, NULL, 0},
-    {"R9", 9, "Reissued", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 1, NULL, 0},
-    {"A10", 10, "Registered r2", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_r2, 1},
+    {"A1", 1, "Françoise Dieudonné", "", NULL, LANG_FR, CATEGORY_ATTENDEE, 0, reg_aula_am, 1, NULL,
+     0},
+    {"A2", 2, "Jürgen Çelik", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, reg_aula_am, 1, NULL, 0},
+    {"A3", 3, "Ngọc Anh", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"A4", 4, "محمد", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"A5", 5, "Eva", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"SP", 6, "Speaker", "", NULL, LANG_NL, CATEGORY_SPEAKER, 0, NULL, 0, NULL, 0},
+    {"ST", 7, "Staff", "", NULL, LANG_NL, CATEGORY_STAFF, 0, reg_aula_am, 1, NULL, 0},
+    {"PR", 8, "Press", "", NULL, LANG_NL, CATEGORY_PRESS, 0, NULL, 0, NULL, 0},
+    {"R9", 9, "Reissued", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 1, NULL, 0, NULL, 0},
+    {"A10", 10, "Registered r2", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_r2, 1, NULL, 0},
 };
 #define N_ATTENDEES ARRAY_LEN(attendees)
 
@@ -872,6 +873,67 @@ static void test_fast_clock_own_view(void)
     scan_clock_destroy(clock);
 }
 
+/* Brussels in winter, without a tz database: UTC+1. */
+static int64_t plus_one_day(int64_t t)
+{
+    return (t + 3600 * 1000) / (24 * 3600 * 1000LL);
+}
+
+/* Multi-day events (issue 17): A5's badge is valid on 14 and 15 March 2025 only. The entrance
+ * admits it those days (local dates: 23:30 UTC on the 15th is the 16th in Brussels), refuses
+ * it another day with not_today (entry, and a toggle that would admit), still lets it out; a
+ * badge without days is valid every day. */
+static void test_days(void)
+{
+    struct attendee *a5 = &attendees[4];
+    CHECK(event_attendee_set_days(a5, "2025-03-14;2025-03-15"));
+    struct occupancy *occ = occupancy_create(&event);
+    struct rules_config cfg;
+    rules_config_default(&cfg);
+    cfg.local_day = plus_one_day;
+    struct rules *in = rules_create(&event, pk, &cfg, "entrance", MODE_ENTRY, "door-in");
+    struct rules *tg = rules_create(&event, pk, &cfg, "entrance", MODE_TOGGLE, "door-tg");
+    struct rules *out = rules_create(&event, pk, &cfg, "entrance", MODE_EXIT, "door-out");
+    struct rules *utc = rules_create(&event, pk, NULL, "entrance", MODE_ENTRY, "door-utc");
+    CHECK(in != NULL && tg != NULL && out != NULL && utc != NULL);
+    const struct {
+        struct rules *r;
+        size_t attendee;
+        const char *time;
+        enum scan_result result;
+        enum scan_reason reason;
+    } steps[] = {
+        {in, 4, "2025-03-13T12:00:00+01:00", RESULT_DENIED, REASON_NOT_TODAY},
+        {tg, 4, "2025-03-13T12:00:05+01:00", RESULT_DENIED, REASON_NOT_TODAY},
+        {in, 3, "2025-03-13T12:00:10+01:00", RESULT_ADMITTED, REASON_OK}, /* A4: no days */
+        {in, 4, "2025-03-14T00:10:00+01:00", RESULT_ADMITTED, REASON_OK}, /* 23:10 UTC the 13th */
+        {out, 4, "2025-03-14T18:00:00+01:00", RESULT_EXITED, REASON_OK},
+        {tg, 4, "2025-03-15T09:00:00+01:00", RESULT_ADMITTED, REASON_REENTRY},
+        {out, 4, "2025-03-15T18:00:00+01:00", RESULT_EXITED, REASON_OK},
+        {utc, 4, "2025-03-16T00:30:00+01:00", RESULT_ADMITTED, REASON_REENTRY}, /* UTC: 15th */
+        {out, 4, "2025-03-16T00:40:00+01:00", RESULT_EXITED, REASON_OK},
+        {in, 4, "2025-03-16T00:50:00+01:00", RESULT_DENIED, REASON_NOT_TODAY},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
+        struct scan s;
+        int64_t t = at(steps[i].time);
+        CHECK(rules_decide(steps[i].r, occ, (const uint8_t *)tokens[steps[i].attendee],
+                           TOKEN_TEXT_LEN, t, &s, NULL) == RULES_DECIDED);
+        CHECK_MSG(s.result == steps[i].result && s.reason == steps[i].reason,
+                  "days step %zu: %s/%s", i, scan_result_name(s.result),
+                  scan_reason_name(s.reason));
+        s.db_epoch = 1;
+        s.seq = (int64_t)i + 1;
+        CHECK(occupancy_apply(occ, &s));
+    }
+    rules_destroy(in);
+    rules_destroy(tg);
+    rules_destroy(out);
+    rules_destroy(utc);
+    occupancy_destroy(occ);
+    CHECK(event_attendee_set_days(a5, NULL) && a5->days == NULL);
+}
+
 int main(void)
 {
     setup();
@@ -879,6 +941,7 @@ int main(void)
     test_details();
     test_fast_clock();
     test_fast_clock_own_view();
+    test_days();
     event_index_finish(&event);
     return check_done();
 }

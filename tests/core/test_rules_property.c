@@ -76,8 +76,8 @@ static void setup(void)
     rng_state = 1;
     for (size_t s = 0; s < N_SESSIONS; s++) {
         snprintf(session_ids[s], sizeof session_ids[s], "s%zu", s);
-        sessions[s] = (struct session){session_ids[s], plan[s].room, "T", hhmm(plan[s].start),
-                                       hhmm(plan[s].end)};
+        sessions[s] = (struct session){session_ids[s],      plan[s].room,      "T",
+                                       hhmm(plan[s].start), hhmm(plan[s].end), -1};
     }
     for (size_t a = 0; a < N_ATTENDEES; a++) {
         snprintf(attendee_ids[a], sizeof attendee_ids[a], "P%03zu", a + 1);
@@ -99,7 +99,9 @@ static void setup(void)
                                          cat,
                                          a + 1 == N_ATTENDEES ? 1 : 0,
                                          registrations[a],
-                                         n};
+                                         n,
+                                         NULL,
+                                         0};
         struct token t = {
             .event_id = EVENT_ID, .attendee_num = attendees[a].num, .serial = attendees[a].serial};
         CHECK(token_encode(&t, sk, tokens[a]));

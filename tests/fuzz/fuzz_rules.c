@@ -37,8 +37,8 @@ static void setup(void)
     fuzz_keypair(pk, sk);
     rooms[0] = (struct room){"aula", "Aula", 2};
     rooms[1] = (struct room){"lab", "Lab", 1};
-    sessions[0] = (struct session){"s-aula", 0, "Keynote", T0 + 3 * HOUR, T0 + 4 * HOUR};
-    sessions[1] = (struct session){"s-lab", 1, "Lab", T0 + 3 * HOUR, T0 + 5 * HOUR};
+    sessions[0] = (struct session){"s-aula", 0, "Keynote", T0 + 3 * HOUR, T0 + 4 * HOUR, -1};
+    sessions[1] = (struct session){"s-lab", 1, "Lab", T0 + 3 * HOUR, T0 + 5 * HOUR, -1};
     static const char *const ids[] = {"A0001", "A0002", "A0003", "A0004", "A0005"};
     static const enum category cats[] = {CATEGORY_ATTENDEE, CATEGORY_SPEAKER, CATEGORY_STAFF,
                                          CATEGORY_PRESS, CATEGORY_ATTENDEE};

@@ -17,6 +17,7 @@
 #include "event.h"
 #include "util.h"
 #include "event_db.h"
+#include "timeutil.h"
 #include "file.h"
 #include "privacy.h"
 #include "roster.h"
@@ -125,6 +126,8 @@ static void test_versions(const char *dir)
                        " ('event_id', '9'), ('key_id', '1'), ('name', 'Old'),"
                        " ('timezone', 'UTC'), ('created', '2026-01-01T00:00:00Z');"
                        "INSERT INTO rooms (id, name, capacity) VALUES ('aula', 'Aula', 10);"
+                       "INSERT INTO sessions VALUES ('s1', 'aula', 'Talk', 0, 3600000,"
+                       " '1970-01-01T00:00:00Z', '1970-01-01T01:00:00Z');"
                        "INSERT INTO attendees (id, num, name, language, category)"
                        " VALUES ('A0001', 1, 'Ann', 'en', 'attendee')",
                        NULL, NULL, NULL) == SQLITE_OK);
@@ -140,6 +143,9 @@ static void test_versions(const char *dir)
     }
     struct event *ev = event_load(path);
     CHECK(ev != NULL && ev->n_attendees == 1 && ev->event_id == 9);
+    /* Step 2: the session of the first release has no credits. */
+    CHECK(ev != NULL && ev->n_sessions == 1 && ev->sessions[0].credits_centi == -1);
+    CHECK(ev != NULL && ev->attendees[0].n_days == 0); /* and its badges are valid every day */
     event_destroy(ev);
     CHECK(user_version(path) == EVENT_DB_VERSION);
     /* Step 2 (imports from other systems): the old file gained attendee_sources, and an
@@ -150,6 +156,18 @@ static void test_versions(const char *dir)
                        " VALUES ('pretix', 'X7K2P-1', 'A0001')",
                        NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
+    db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK &&
+          sqlite3_exec(db,
+                       "UPDATE sessions SET credits_centi = 150;"
+                       "UPDATE attendees SET days = '2026-01-02;2026-01-01'",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    ev = event_load(path);
+    CHECK(ev != NULL && ev->n_sessions == 1 && ev->sessions[0].credits_centi == 150);
+    CHECK(ev != NULL && ev->attendees[0].n_days == 2 &&
+          ev->attendees[0].days[0] == time_days_from_civil(2026, 1, 1));
+    event_destroy(ev);
     free(path);
 }
 

@@ -1,4 +1,4 @@
--- Portier central database, schema step 8: the
+-- Portier central database, schema step 9: the
 -- logins of the web dashboard (`portier dashboard`, DESIGN.md §8).
 --
 -- These are not PostgreSQL roles: the dashboard connects with one login of its own (an

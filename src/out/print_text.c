@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Drawing for print (badges, certificates): text that fits a box through pango, QR codes as
+ * vectors or on the pixel grid, and the PDF stream callback. */
+#include "print_text.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "util.h"
+
+#define QUIET_MODULES 4
+
+/* Encodes text as a QR code at ECC level M, in alphanumeric mode when every character
+ * allows it (badge tokens and certificate codes do), else letting libqrencode choose. */
+QRcode *print_encode_qr(const char *token)
+{
+    QRcode *qr = NULL;
+    QRinput *input = QRinput_new2(0, QR_ECLEVEL_M);
+    if (input != NULL &&
+        QRinput_append(input, QR_MODE_AN, (int)strlen(token), (const unsigned char *)token) == 0)
+        qr = QRcode_encodeInput(input);
+    QRinput_free(input);
+    if (qr == NULL)
+        qr = QRcode_encodeString(token, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    return qr;
+}
+
+/* Draws the code with its quiet zone as a square of side `size` at (x, y) in user units. With
+ * snap, the module size is a whole number of device pixels and the code sits on the pixel
+ * grid, so that a PNG has crisp modules; otherwise modules are exact vector squares. Dark
+ * modules are drawn as one path of horizontal runs, which avoids seams between modules. */
+void print_draw_qr(cairo_t *cr, const QRcode *qr, double x, double y, double size, bool snap)
+{
+    int modules = qr->width + 2 * QUIET_MODULES;
+    double m = size / modules, ox = x, oy = y;
+    cairo_save(cr);
+    if (snap) {
+        double px = 1, py = 0;
+        cairo_user_to_device_distance(cr, &px, &py);
+        double cx = x + size / 2, cy = y + size / 2;
+        cairo_user_to_device(cr, &cx, &cy);
+        m = floor(size * px / modules);
+        if (m < 1)
+            m = 1;
+        ox = round(cx - m * modules / 2);
+        oy = round(cy - m * modules / 2);
+        cairo_identity_matrix(cr);
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    }
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, ox, oy, m * modules, m * modules);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int row = 0; row < qr->width; row++) {
+        const unsigned char *line = qr->data + (size_t)row * (size_t)qr->width;
+        for (int col = 0; col < qr->width;) {
+            if (!(line[col] & 1)) {
+                col++;
+                continue;
+            }
+            int start = col;
+            while (col < qr->width && (line[col] & 1))
+                col++;
+            cairo_rectangle(cr, ox + (QUIET_MODULES + start) * m, oy + (QUIET_MODULES + row) * m,
+                            (col - start) * m, m);
+        }
+    }
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
+/* Creates a layout for cr with unhinted metrics and unrounded glyph positions: user units are
+ * millimetres here, and rounding to whole units would wreck the spacing. */
+PangoLayout *print_layout_create(cairo_t *cr, const char *family, PangoWeight weight)
+{
+    PangoLayout *layout = pango_cairo_create_layout(cr);
+    PangoContext *ctx = pango_layout_get_context(layout);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    pango_layout_context_changed(layout);
+    PangoFontDescription *desc = pango_font_description_from_string(family);
+    pango_font_description_set_weight(desc, weight);
+    pango_layout_set_font_description(layout, desc);
+    pango_font_description_free(desc);
+    pango_layout_set_single_paragraph_mode(layout, TRUE);
+    pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+    return layout;
+}
+
+/* Sets the layout's font size in user units (millimetres). */
+void print_layout_set_size(PangoLayout *layout, double size)
+{
+    PangoFontDescription *desc =
+        pango_font_description_copy(pango_layout_get_font_description(layout));
+    pango_font_description_set_absolute_size(desc, size * PANGO_SCALE);
+    pango_layout_set_font_description(layout, desc);
+    pango_font_description_free(desc);
+}
+
+/* True when the laid-out text fits w x h in at most max_lines lines, every line break falling
+ * after a space (never inside a word). */
+static bool layout_fits(PangoLayout *layout, const char *text, double w, double h, int max_lines)
+{
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, NULL, &logical);
+    if (logical.height > h * PANGO_SCALE)
+        return false;
+    int n = pango_layout_get_line_count(layout);
+    if (n > max_lines)
+        return false;
+    for (int i = 0; i < n; i++) {
+        /* The layout's extents do not show a word that overflows its line: check each line. */
+        PangoLayoutLine *line = pango_layout_get_line_readonly(layout, i);
+        pango_layout_line_get_extents(line, NULL, &logical);
+        if (logical.width > w * PANGO_SCALE)
+            return false;
+        if (i > 0 && (line->start_index <= 0 || text[line->start_index - 1] != ' '))
+            return false;
+    }
+    return true;
+}
+
+/* Draws text centred in the box (x, y, w, h): at the largest size from max_size down to
+ * min_size (user units) at which it fits in max_lines lines without breaking a word, or else
+ * on one line at min_size, ellipsized at its end (pango ellipsizes whole grapheme clusters,
+ * never half a glyph). */
+void print_draw_text_fit(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
+                         double x, double y, double w, double h, double max_size, double min_size,
+                         int max_lines)
+{
+    if (text == NULL || *text == '\0')
+        return;
+    PangoLayout *layout = print_layout_create(cr, family, weight);
+    pango_layout_set_text(layout, text, -1);
+    pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
+    bool fits = false;
+    for (double size = max_size; size >= min_size - 1e-9; size -= (max_size - min_size) / 16) {
+        print_layout_set_size(layout, size);
+        if (layout_fits(layout, text, w, h, max_lines)) {
+            fits = true;
+            break;
+        }
+    }
+    if (!fits) {
+        /* max_lines lines, the last ellipsized; one ellipsized line when a word is too long
+         * for a line of its own (pango ellipsizes only the last line, not an overflowing one). */
+        print_layout_set_size(layout, min_size);
+        pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+        pango_layout_set_height(layout, -max_lines);
+        /* pango_layout_set_height() keeps a layout of fewer lines than allowed unless told. */
+        pango_layout_context_changed(layout);
+        bool ok = true;
+        for (int i = 0; i < pango_layout_get_line_count(layout); i++) {
+            PangoRectangle r;
+            pango_layout_line_get_extents(pango_layout_get_line_readonly(layout, i), NULL, &r);
+            ok = ok && r.width <= w * PANGO_SCALE;
+        }
+        if (!ok) {
+            pango_layout_set_height(layout, -1);
+            pango_layout_context_changed(layout);
+        }
+    }
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, NULL, &logical);
+    cairo_move_to(cr, x,
+                  y + (h - (double)logical.height / PANGO_SCALE) / 2 -
+                      (double)logical.y / PANGO_SCALE);
+    pango_cairo_show_layout(cr, layout);
+    g_object_unref(layout);
+}
+
+/* cairo's write callback: appends to a strbuf. */
+cairo_status_t print_append_stream(void *closure, const unsigned char *data, unsigned int len)
+{
+    strbuf_append(closure, (const char *)data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+double print_draw_text(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
+                       double size, double x, double y, double w, PangoAlignment align)
+{
+    if (text == NULL || *text == '\0')
+        return 0;
+    PangoLayout *layout = print_layout_create(cr, family, weight);
+    print_layout_set_size(layout, size);
+    pango_layout_set_single_paragraph_mode(layout, FALSE);
+    pango_layout_set_alignment(layout, align);
+    pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_text(layout, text, -1);
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, NULL, &logical);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, layout);
+    g_object_unref(layout);
+    return (double)logical.height / PANGO_SCALE;
+}
