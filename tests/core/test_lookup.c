@@ -11,21 +11,22 @@
 #include "util.h"
 
 static struct room rooms[] = {{"aula", "Aula", 10}, {"lab", "Lab", 4}};
-static struct session sessions[] = {{"am", 0, "Morning", 0, 0}};
+static struct session sessions[] = {{"am", 0, "Morning", 0, 0, -1}};
 static size_t reg_am[] = {0};
 static struct attendee people[] = {
     {"A1", 1, "Françoise Dieudonné", "Université de Liège", "f@x.invalid", LANG_FR,
-     CATEGORY_SPEAKER, 0, reg_am, 1},
+     CATEGORY_SPEAKER, 0, reg_am, 1, NULL, 0},
     {"A2", 2, "Nguyễn Thị Minh Khai", "Bệnh viện Chợ Rẫy", NULL, LANG_EN, CATEGORY_ATTENDEE, 0,
-     NULL, 0},
+     NULL, 0, NULL, 0},
     {"A3", 3, "Pieter Van den Bossche", "Zorgraad Limburg", NULL, LANG_NL, CATEGORY_ATTENDEE, 0,
-     reg_am, 1},
-    {"A4", 4, "Jürgen Straße", "Ørsted A/S", NULL, LANG_EN, CATEGORY_PRESS, 0, NULL, 0},
-    {"A5", 5, "Łukasz Ærøe-Nowak", "Zorgraad Limburg", NULL, LANG_EN, CATEGORY_STAFF, 0, NULL, 0},
-    {"A6", 6, "محمد العلي", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"A7", 7, "Anna Annaert", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"A8", 8, "Dirk Vanden Berghe", "Vandenberghe NV", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL,
-     0},
+     reg_am, 1, NULL, 0},
+    {"A4", 4, "Jürgen Straße", "Ørsted A/S", NULL, LANG_EN, CATEGORY_PRESS, 0, NULL, 0, NULL, 0},
+    {"A5", 5, "Łukasz Ærøe-Nowak", "Zorgraad Limburg", NULL, LANG_EN, CATEGORY_STAFF, 0, NULL, 0,
+     NULL, 0},
+    {"A6", 6, "محمد العلي", "", NULL, LANG_EN, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"A7", 7, "Anna Annaert", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"A8", 8, "Dirk Vanden Berghe", "Vandenberghe NV", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0,
+     NULL, 0},
 };
 static struct event ev = {.event_id = 1,
                           .rooms = rooms,
@@ -203,8 +204,12 @@ static void test_limit(void)
         snprintf(ids[i], sizeof ids[i], "M%02d", i);
         /* Names in reverse order of the ids, so that order by name is visible. */
         snprintf(names[i], sizeof names[i], "Émile Martin%02d", N - 1 - i);
-        many[i] = (struct attendee){ids[i],  (uint32_t)i + 1,   names[i], "Acme", NULL,
-                                    LANG_NL, CATEGORY_ATTENDEE, 0,        NULL,   0};
+        many[i] = (struct attendee){.id = ids[i],
+                                    .num = (uint32_t)i + 1,
+                                    .name = names[i],
+                                    .organisation = "Acme",
+                                    .language = LANG_NL,
+                                    .category = CATEGORY_ATTENDEE};
     }
     struct event e = {.attendees = many, .n_attendees = N};
     event_index_build(&e);

@@ -16,14 +16,14 @@
 #define EVENT_ID 77
 
 static struct room rooms[] = {{"aula", "Aula", 2}, {"lab", "Lab", 5}};
-static struct session sessions[] = {{"am", 0, "Morning", 0, 0}};
+static struct session sessions[] = {{"am", 0, "Morning", 0, 0, -1}};
 static size_t reg_am[] = {0};
 static struct attendee attendees[] = {
-    {"A1", 1, "One", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"A2", 2, "Two", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"A3", 3, "Three", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0},
-    {"REG", 4, "Registered", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_am, 1},
-    {"ST", 5, "Staff", "", NULL, LANG_NL, CATEGORY_STAFF, 1, NULL, 0},
+    {"A1", 1, "One", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"A2", 2, "Two", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"A3", 3, "Three", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, NULL, 0, NULL, 0},
+    {"REG", 4, "Registered", "", NULL, LANG_NL, CATEGORY_ATTENDEE, 0, reg_am, 1, NULL, 0},
+    {"ST", 5, "Staff", "", NULL, LANG_NL, CATEGORY_STAFF, 1, NULL, 0, NULL, 0},
 };
 static struct event event = {.event_id = EVENT_ID,
                              .rooms = rooms,
