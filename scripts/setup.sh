@@ -6,9 +6,11 @@
 PORTIER_DEB_PACKAGES=(
     build-essential cmake pkg-config git
     libzbar-dev libqrencode-dev libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libpq-dev libsodium-dev
-    libcairo2-dev libpango1.0-dev libturbojpeg0-dev
+    libcairo2-dev libpango1.0-dev libturbojpeg0-dev libcups2-dev
     fonts-dejavu-core fonts-noto-core tzdata
     postgresql sqlite3 zbar-tools valgrind openssl
+    # a real CUPS scheduler and a PDF rasteriser for the badge printing tests
+    cups poppler-utils
     # tests' and benchmarks' frames and anchor decoder, from tools independent of Portier
     python3-segno python3-qrcode python3-numpy python3-opencv python3-pil nodejs
     chromium
