@@ -119,8 +119,13 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
         k->last_counts[i] = -1;
     if (!open_inputs(k))
         goto fail;
+    if (settings->printer != NULL &&
+        (k->printer = kiosk_printer_create(settings->printer, settings->label)) == NULL)
+        goto fail;
     if (!settings->headless) {
         struct ui_options uo = {.display = settings->display,
+                                .width = settings->width,
+                                .height = settings->height,
                                 .volume = settings->volume,
                                 .mute = settings->mute,
                                 .vsync = true};
@@ -148,6 +153,7 @@ void kiosk_destroy(struct kiosk *k)
 {
     if (k == NULL)
         return;
+    kiosk_printer_destroy(k->printer);
     ui_destroy(k->ui);
     free(k->frame_times);
     free(k->scan_to_pixels);
@@ -281,6 +287,10 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
     v->diag.clock_synced = k->clock_synced || k->replay_ms != 0 || k->settings.clock_fixed;
     v->diag.clock_disagrees = llabs(k->clock_offset_ms) > TIME_CLOCK_DISAGREE_MS;
     v->diag.clock_offset_s = (double)k->clock_offset_ms / 1000.0;
+    if (k->printer != NULL) {
+        kiosk_printer_state(k->printer, &k->printer_st); /* a copy under a lock held briefly */
+        kiosk_printer_view(&k->printer_st, &v->printer);
+    }
 }
 
 /* Shows a decision on the screen (a staff badge asks for the staff menu instead), and saves
@@ -375,6 +385,10 @@ static void handle_ui(struct kiosk *k)
             if (in.value >= 0 && in.value < LANG_COUNT)
                 k->lang = (enum language)in.value;
             break;
+        case UI_ACTION_PRINT_RETRY:
+            if (k->printer != NULL)
+                kiosk_printer_retry(k->printer);
+            break;
         default:
             break;
         }
@@ -389,6 +403,15 @@ static void handle_ui(struct kiosk *k)
         histogram_add(k->scan_to_pixels, (double)(t1 - k->answer_pending_ns) / 1e6);
         k->answer_pending_ns = 0;
     }
+}
+
+bool kiosk_screenshot(struct kiosk *k, const char *path)
+{
+    if (k->ui == NULL)
+        return false;
+    struct ui_view v;
+    fill_view(k, &v, kiosk_now(k));
+    return ui_screenshot(k->ui, &v, time_mono_ns() / 1000000, path);
 }
 
 void kiosk_screen_stats(const struct kiosk *k, struct kiosk_screen_stats *out)

@@ -16,6 +16,7 @@
 #include "histogram.h"
 #include "image.h"
 #include "kiosk.h"
+#include "kiosk_printer.h"
 #include "occupancy.h"
 #include "reader.h"
 #include "rules.h"
@@ -72,6 +73,9 @@ struct kiosk {
     /* Screen timings: drawing a frame, and a camera frame's capture to its answer drawn. */
     struct histogram *frame_times, *scan_to_pixels;
     int64_t answer_pending_ns; /* capture time of the code whose answer is not drawn yet */
+    /* The badge printer's watcher (NULL without --printer) and its state last copied. */
+    struct kiosk_printer *printer;
+    struct kiosk_printer_state printer_st;
 };
 
 /* The kiosk's wall clock: the replay's, a --clock one, or the system's. */

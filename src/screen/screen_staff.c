@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The staff screens: the confirmation after a staff badge, and the staff menu (mode, count,
- * room, language, diagnostics). */
+ * room, language, the badge printer, diagnostics). */
 #include <stdio.h>
 
 #include "draw.h"
@@ -196,5 +196,8 @@ void screen_staff_menu(struct ui *ui, const struct ui_view *v)
     if (!v->entrance && v->mode != MODE_OVERVIEW)
         room_row(ui, v, &mn);
     language_row(ui, v, &mn);
+    float ph = screen_printer_box(ui, v, rect(m, mn.y, W - 2 * m, 17 * u), true);
+    if (ph > 0)
+        mn.y += ph + mn.gap;
     diagnostics(ui, v, &mn);
 }

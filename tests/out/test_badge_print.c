@@ -203,6 +203,8 @@ int main(void)
     if (h == NULL)
         return check_done();
     CHECK(cups_harness_add_queue(h, "labels"));
+    struct badge_print_status st;
+    CHECK(wait_state("labels", 0, BADGE_PRINT_OK, &st) == BADGE_PRINT_OK);
     test_formats(h);
     test_offline(h);
     test_out_of_media_and_retry(h);

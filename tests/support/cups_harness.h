@@ -49,6 +49,7 @@ struct cups_harness {
     char dir[64];
     char sock[CUPS_HARNESS_PATH];
     char log[CUPS_HARNESS_PATH];
+    char log_client[CUPS_HARNESS_PATH]; /* the output of lpadmin, lpstat... */
     pid_t cupsd;
     bool drop_privileges;
     uid_t uid;
@@ -202,6 +203,7 @@ static inline struct cups_harness *cups_harness_start(void)
     }
     snprintf(h->sock, sizeof h->sock, "%s/cups.sock", h->dir);
     snprintf(h->log, sizeof h->log, "%s/log/error_log", h->dir);
+    snprintf(h->log_client, sizeof h->log_client, "%s/log/client.out", h->dir);
     h->drop_privileges = geteuid() == 0;
     if (h->drop_privileges) {
         struct passwd *pw = getpwnam(CUPS_HARNESS_USER);
@@ -283,7 +285,16 @@ static inline bool cups_harness_add_queue(const struct cups_harness *h, const ch
     char uri[CUPS_HARNESS_PATH + 32];
     snprintf(uri, sizeof uri, "portiertest:%s/%s", h->dir, queue);
     char *argv[] = {"lpadmin", "-p", (char *)queue, "-v", uri, "-E", NULL};
-    return cups_harness_exec(h, false, argv, NULL) == 0;
+    char *check[] = {"lpstat", "-p", (char *)queue, NULL};
+    /* A scheduler that just started may still be busy loading its filters: try for 10 s. */
+    for (int i = 0; i < 100; i++) {
+        if (cups_harness_exec(h, false, argv, h->log_client) == 0 &&
+            cups_harness_exec(h, false, check, h->log_client) == 0)
+            return true;
+        nanosleep(&(struct timespec){0, 100000000}, NULL);
+    }
+    fprintf(stderr, "cups_harness: cannot add the queue %s (see %s)\n", queue, h->log_client);
+    return false;
 }
 
 /* Makes the queue's backend run out of labels (true) or have them again (false). */
