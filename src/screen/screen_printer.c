@@ -60,25 +60,29 @@ float screen_printer_box(struct ui *ui, const struct ui_view *v, struct ui_rect 
         draw_set_element(ui, UI_EL_PRINTER, box);
         return line_h;
     }
+    /* A tall box (17u) has room for a large line and two lines of what to do; a short one
+     * (11u, when the screen is full) shrinks both. */
     float h = fminf(r.h, 17 * u);
+    float head_h = fminf(line_h, h * 0.36f);
     struct ui_rect box = rect(r.x, r.y, r.w, h);
     draw_fill_round(ui, box, 1.5f * u, 0x3b2606);
     float retry_w = with_retry && p->can_retry ? fminf(32 * u, r.w * 0.3f) : 0;
     float tw = r.w - 4 * u - (retry_w > 0 ? retry_w + 2 * u : 0);
-    draw_text(ui, line, rect(r.x + 2 * u, r.y + u, tw, line_h), (int)(4.2f * u), UI_BOLD,
-              UI_ALIGN_LEFT, 1, C_AMBER);
+    draw_text(ui, line, rect(r.x + 2 * u, r.y + 0.8f * u, tw, head_h), (int)(head_h * 0.7f),
+              UI_BOLD, UI_ALIGN_LEFT, 1, C_AMBER);
     char what[400];
     const char *said = p->message != NULL && *p->message != '\0' ? p->message : NULL;
     if (said != NULL)
         snprintf(what, sizeof what, "%s (%s)", i18n(v->lang, todo), said);
     else
         snprintf(what, sizeof what, "%s", i18n(v->lang, todo));
-    draw_text(ui, what, rect(r.x + 2 * u, r.y + u + line_h, tw, h - line_h - 2 * u),
-              (int)(3.2f * u), UI_REGULAR, UI_ALIGN_LEFT, 2, C_TEXT);
+    float what_h = h - head_h - 1.6f * u;
+    draw_text(ui, what, rect(r.x + 2 * u, r.y + 0.8f * u + head_h, tw, what_h),
+              (int)fminf(3.2f * u, what_h / 2.6f), UI_REGULAR, UI_ALIGN_LEFT, 2, C_TEXT);
     draw_set_element(ui, UI_EL_PRINTER, box);
     if (retry_w > 0) {
-        struct ui_rect b =
-            rect(r.x + r.w - retry_w - 1.5f * u, r.y + (h - 10 * u) / 2, retry_w, 10 * u);
+        float bh = fminf(10 * u, h - 2 * u);
+        struct ui_rect b = rect(r.x + r.w - retry_w - 1.5f * u, r.y + (h - bh) / 2, retry_w, bh);
         draw_button(ui, b, i18n(v->lang, MSG_PRINTER_RETRY), true, UI_ACTION_PRINT_RETRY, 0);
         draw_set_element(ui, UI_EL_PRINT_RETRY, b);
     }

@@ -4,7 +4,8 @@
  * (pdftoppm + zbarimg) is the attendee's token; the staff menu shows the printer's line, and
  * when the printer runs out of labels, what to do and a Retry button that prints the badge
  * once the labels are back. The frames are saved as PNGs (PORTIER_UI_SHOTS=DIR keeps them:
- * docs/screenshots/staff-menu-printer*.png and trouble-printer*.png are made so). */
+ * docs/screenshots/kiosk-printer-*.png and trouble-printer-*.png are made so;
+ * staff-menu-printer-empty-*.png at every size come from test_ui_screens). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,7 @@ static void run(const char *dir, struct cups_harness *h)
     /* Ready: one line, no Retry. */
     struct kiosk_printer_state st;
     CHECK(wait_printer(k, UI_PRINTER_READY, -1, &st) == UI_PRINTER_READY);
-    shot(k, "staff-menu-printer");
+    shot(k, "kiosk-printer-ready");
     struct ui_rect r;
     CHECK(ui_element_rect(k->ui, UI_EL_PRINTER, &r) && r.w > 0);
     CHECK(!ui_element_rect(k->ui, UI_EL_PRINT_RETRY, &r));
@@ -160,7 +161,7 @@ static void run(const char *dir, struct cups_harness *h)
     CHECK_MSG(wait_printer(k, UI_PRINTER_OUT_OF_MEDIA, first, &st) == UI_PRINTER_OUT_OF_MEDIA,
               "state %d: %s", st.state, st.message);
     CHECK(st.can_retry);
-    shot(k, "staff-menu-printer-empty");
+    shot(k, "kiosk-printer-empty");
     CHECK(ui_element_rect(k->ui, UI_EL_PRINT_RETRY, &r));
     int failed = st.job;
 
@@ -172,14 +173,16 @@ static void run(const char *dir, struct cups_harness *h)
     v.trouble = UI_TROUBLE_CLOCK;
     v.diag.clock_synced = false;
     kiosk_printer_view(&st, &v.printer);
-    snprintf(path, sizeof path, "%s/trouble-printer-fr-800x480.png", shots);
+    int sw, sh;
+    ui_size(k->ui, &sw, &sh);
+    snprintf(path, sizeof path, "%s/trouble-printer-fr-%dx%d.png", shots, sw, sh);
     CHECK(ui_screenshot(k->ui, &v, now + 1000, path));
     CHECK(ui_element_rect(k->ui, UI_EL_PRINTER, &r));
 
     /* Labels back, Retry tapped: the badge prints once. */
     ui_staff_badge(k->ui, "Sam (staff)", now + 2000);
     CHECK(ui_staff_badge(k->ui, "Sam (staff)", now + 2500));
-    shot(k, "staff-menu-printer-empty");
+    shot(k, "kiosk-printer-empty");
     CHECK(cups_harness_set_empty(h, "brother-ql", false));
     CHECK(tap(k, UI_EL_PRINT_RETRY));
     CHECK(poll_retry(k));
