@@ -30,6 +30,8 @@ struct kiosk_printer {
     pthread_cond_t cond; /* signalled on a request and on stop */
     /* Under lock: */
     bool stop;
+    bool exited;   /* the thread is done with the object */
+    bool orphaned; /* destroy stopped waiting: the thread frees the object as it ends */
     enum request request;
     struct badge_copy badge; /* the last badge handed over */
     bool has_badge;
@@ -79,6 +81,15 @@ static enum ui_printer_state ui_state(enum badge_print_state s)
     default:
         return UI_PRINTER_ERROR;
     }
+}
+
+static void free_printer(struct kiosk_printer *p)
+{
+    pthread_cond_destroy(&p->cond);
+    pthread_mutex_destroy(&p->lock);
+    badge_copy_clear(&p->badge);
+    free(p->queue);
+    free(p);
 }
 
 /* Sends the requested badge (lock held on entry and on return; released while sending). */
@@ -167,7 +178,12 @@ static void *watch(void *arg)
                pthread_cond_timedwait(&p->cond, &p->lock, &until) != ETIMEDOUT) {
         }
     }
+    p->exited = true;
+    bool orphaned = p->orphaned;
+    pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
+    if (orphaned)
+        free_printer(p);
     return NULL;
 }
 
@@ -199,18 +215,37 @@ void kiosk_printer_destroy(struct kiosk_printer *p)
 {
     if (p == NULL)
         return;
-    if (p->started) {
-        pthread_mutex_lock(&p->lock);
-        p->stop = true;
-        pthread_cond_signal(&p->cond);
-        pthread_mutex_unlock(&p->lock);
-        pthread_join(p->thread, NULL);
+    if (!p->started) {
+        free_printer(p);
+        return;
     }
-    pthread_cond_destroy(&p->cond);
-    pthread_mutex_destroy(&p->lock);
-    badge_copy_clear(&p->badge);
-    free(p->queue);
-    free(p);
+    /* The thread may be waiting on a print server that does not answer (up to
+     * BADGE_PRINT_TIMEOUT_MS a request): the kiosk must still stop within its 2 s, so after
+     * KIOSK_PRINTER_STOP_MS the thread is left to end and free the object by itself. */
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += KIOSK_PRINTER_STOP_MS / 1000;
+    until.tv_nsec += (long)(KIOSK_PRINTER_STOP_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&p->lock);
+    p->stop = true;
+    pthread_cond_broadcast(&p->cond);
+    while (!p->exited && pthread_cond_timedwait(&p->cond, &p->lock, &until) != ETIMEDOUT) {
+    }
+    bool exited = p->exited;
+    if (!exited)
+        p->orphaned = true;
+    pthread_mutex_unlock(&p->lock);
+    if (exited) {
+        pthread_join(p->thread, NULL);
+        free_printer(p);
+    } else {
+        log_warnx("kiosk: the print server does not answer; not waiting for it");
+        pthread_detach(p->thread);
+    }
 }
 
 bool kiosk_printer_submit(struct kiosk_printer *p, const struct badge_info *b)
@@ -221,7 +256,7 @@ bool kiosk_printer_submit(struct kiosk_printer *p, const struct badge_info *b)
         badge_copy_set(&p->badge, b);
         p->has_badge = true;
         p->request = REQUEST_PRINT;
-        pthread_cond_signal(&p->cond);
+        pthread_cond_broadcast(&p->cond);
     }
     pthread_mutex_unlock(&p->lock);
     return ok;
@@ -234,7 +269,7 @@ bool kiosk_printer_retry(struct kiosk_printer *p)
     if (ok) {
         p->request = REQUEST_RETRY;
         p->st.can_retry = false;
-        pthread_cond_signal(&p->cond);
+        pthread_cond_broadcast(&p->cond);
     }
     pthread_mutex_unlock(&p->lock);
     return ok;

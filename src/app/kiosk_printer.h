@@ -17,6 +17,7 @@
 
 #define KIOSK_PRINTER_POLL_MS      2000
 #define KIOSK_PRINTER_BUSY_POLL_MS 300
+#define KIOSK_PRINTER_STOP_MS      1000 /* the longest kiosk_printer_destroy waits */
 
 /* What the staff menu shows; strings are the watcher's copies. */
 struct kiosk_printer_state {
@@ -33,8 +34,8 @@ struct kiosk_printer;
 /* Starts the watcher for the CUPS queue on the label format. NULL after logging why (the
  * thread could not start). Owned by the caller. */
 struct kiosk_printer *kiosk_printer_create(const char *queue, enum badge_label label);
-/* Stops the watcher (waiting at most for the request in flight) and frees it; NULL is a
- * no-op. */
+/* Stops the watcher and frees it, waiting at most KIOSK_PRINTER_STOP_MS (a thread still
+ * waiting on the print server then frees it as it ends); NULL is a no-op. */
 void kiosk_printer_destroy(struct kiosk_printer *p);
 
 /* Hands a badge to the watcher, which prints it as soon as it can; strings are copied. False

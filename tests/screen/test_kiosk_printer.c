@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cups_harness.h"
@@ -229,6 +232,49 @@ static void run_no_queue(const char *dir)
     kiosk_destroy(k);
 }
 
+/* A print server that accepts connections and never answers: the kiosk still stops within
+ * KIOSK_PRINTER_STOP_MS (plus a margin), without waiting out the request's timeout. */
+static void run_hung_server(const char *dir)
+{
+    char sock[100], path[1024], db[1100];
+    snprintf(sock, sizeof sock, "%s/hung.sock", dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock);
+    CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && listen(fd, 16) == 0);
+    char *saved = xstrdup(getenv("CUPS_SERVER") ? getenv("CUPS_SERVER") : "");
+    setenv("CUPS_SERVER", sock, 1);
+    struct kiosk_settings s = {0};
+    snprintf(path, sizeof path, "%s/kiosk", dir);
+    snprintf(db, sizeof db, "%s/k3.db", dir);
+    s.kiosk_dir = path;
+    s.device_id = "desk-3";
+    s.room_id = "entrance";
+    s.mode = MODE_ENTRY;
+    s.db_path = db;
+    s.camera = "none";
+    s.scanner = "none";
+    rules_config_default(&s.rules);
+    s.headless = true;
+    s.printer = "brother-ql";
+    s.label = BADGE_LABEL_62MM;
+    struct kiosk *k = kiosk_create(&s);
+    CHECK(k != NULL);
+    nanosleep(&(struct timespec){0, 300000000}, NULL); /* the watcher is waiting on the server */
+    struct kiosk_printer_state st;
+    if (k != NULL) {
+        kiosk_printer_state(k->printer, &st);
+        CHECK(st.state == UI_PRINTER_CHECKING);
+    }
+    int64_t t0 = time_mono_ns();
+    kiosk_destroy(k);
+    double ms = (double)(time_mono_ns() - t0) / 1e6;
+    CHECK_MSG(ms < 1500, "kiosk_destroy took %.0f ms", ms); /* the kiosk stops within 2 s */
+    setenv("CUPS_SERVER", saved, 1);
+    free(saved);
+    close(fd);
+}
+
 int main(void)
 {
     const char *bin = getenv("PORTIER_BIN"), *data = getenv("PORTIER_TEST_DATA");
@@ -249,6 +295,7 @@ int main(void)
         CHECK(cups_harness_add_queue(h, "brother-ql"));
         run(dir, h);
         run_no_queue(dir);
+        run_hung_server(dir);
         if (check_failed > 0)
             cups_harness_print_log(h);
         cups_harness_destroy(h);
