@@ -17,9 +17,9 @@
 /* printer-state-reasons keywords that mean "no labels", with or without a -error, -warning or
  * -report suffix (RFC 8011 5.4.12, PWG 5100.9). */
 static const char *const media_reasons[] = {"media-empty", "media-needed", "media-low-empty"};
-/* ... and "the printer cannot be reached or was taken out of service". */
-static const char *const offline_reasons[] = {
-    "offline", "paused", "shutdown", "timed-out", "connecting-to-device", "cups-missing-filter"};
+/* ... and "the printer cannot be reached or was taken out of service". Not
+ * connecting-to-device: CUPS sets it at the start of every job on a network printer. */
+static const char *const offline_reasons[] = {"offline", "paused", "shutdown", "timed-out"};
 
 const char *badge_print_state_name(enum badge_print_state state)
 {
