@@ -20,6 +20,9 @@ static const char *const media_reasons[] = {"media-empty", "media-needed", "medi
 /* ... and "the printer cannot be reached or was taken out of service". Not
  * connecting-to-device: CUPS sets it at the start of every job on a network printer. */
 static const char *const offline_reasons[] = {"offline", "paused", "shutdown", "timed-out"};
+/* ... and "the printer needs a hand" (a jam, a cover open). */
+static const char *const error_reasons[] = {"media-jam", "cover-open", "door-open",
+                                            "interlock-open", "output-area-full"};
 
 const char *badge_print_state_name(enum badge_print_state state)
 {
@@ -190,12 +193,13 @@ static void read_printer(http_t *http, const char *printer, struct badge_print_s
     ipp_attribute_t *a = ippFindAttribute(resp, "printer-state-message", IPP_TAG_TEXT);
     if (a != NULL && ippGetString(a, 0, NULL) != NULL)
         snprintf(out->message, sizeof out->message, "%s", ippGetString(a, 0, NULL));
-    bool media = false, offline = false;
+    bool media = false, offline = false, error = false;
     a = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD);
     for (int i = 0; a != NULL && i < ippGetCount(a); i++) {
         const char *r = ippGetString(a, i, NULL);
         media = media || reason_is(r, media_reasons, ARRAY_LEN(media_reasons));
         offline = offline || reason_is(r, offline_reasons, ARRAY_LEN(offline_reasons));
+        error = error || reason_is(r, error_reasons, ARRAY_LEN(error_reasons));
     }
     a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
     if (a != NULL && ippGetInteger(a, 0) == IPP_PSTATE_STOPPED)
@@ -203,7 +207,10 @@ static void read_printer(http_t *http, const char *printer, struct badge_print_s
     a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
     if (a != NULL && !ippGetBoolean(a, 0))
         offline = true;
-    out->state = media ? BADGE_PRINT_OUT_OF_MEDIA : offline ? BADGE_PRINT_OFFLINE : BADGE_PRINT_OK;
+    out->state = media     ? BADGE_PRINT_OUT_OF_MEDIA
+                 : offline ? BADGE_PRINT_OFFLINE
+                 : error   ? BADGE_PRINT_ERROR
+                           : BADGE_PRINT_OK;
     ippDelete(resp);
 }
 

@@ -174,6 +174,27 @@ static void test_out_of_media_and_retry(struct cups_harness *h)
     CHECK(access(path, F_OK) != 0);
 }
 
+/* A label jams: an error with the printer's message, on the job and on the printer. */
+static void test_jam(struct cups_harness *h)
+{
+    struct badge_print_status st;
+    char why[256] = "";
+    CHECK(cups_harness_set_fault(h, "labels", "jam", true));
+    int job = badge_print_job("labels", BADGE_LABEL_4X6, &badge, why, sizeof why);
+    CHECK_MSG(job > 0, "%s", why);
+    CHECK_MSG(wait_state("labels", job, BADGE_PRINT_ERROR, &st) == BADGE_PRINT_ERROR,
+              "a jam reads as %s (%s)", badge_print_state_name(st.state), st.message);
+    CHECK_MSG(strstr(st.message, "jammed") != NULL, "message '%s'", st.message);
+    badge_print_status("labels", 0, &st);
+    CHECK_MSG(st.state == BADGE_PRINT_ERROR, "the jammed printer reads as %s",
+              badge_print_state_name(st.state));
+    CHECK(cups_harness_set_fault(h, "labels", "jam", false));
+    CHECK(badge_print_cancel("labels", job));
+    badge_print_status("labels", 0, &st);
+    if (st.state == BADGE_PRINT_OFFLINE)
+        CHECK(cups_harness_run(h, "cupsenable", "labels"));
+}
+
 /* No such queue, no print server. */
 static void test_errors(void)
 {
@@ -208,6 +229,7 @@ int main(void)
     test_formats(h);
     test_offline(h);
     test_out_of_media_and_retry(h);
+    test_jam(h);
     test_errors();
     if (check_failed > 0)
         cups_harness_print_log(h);

@@ -20,7 +20,8 @@
  * device URI portiertest:/DIR/QUEUE. It copies each job's document to DIR/QUEUE-job<ID>.pdf;
  * while the file DIR/QUEUE.empty exists it copies nothing and does what a label printer's
  * backend does when the roll is out: tells the scheduler STATE: +media-empty-error and exits
- * with failure (CUPS_BACKEND_FAILED). The filters (/usr/lib/cups/filter) are the system's.
+ * with failure (CUPS_BACKEND_FAILED); DIR/QUEUE.jam likewise reports media-jam-error. The filters
+ * (/usr/lib/cups/filter) are the system's.
  *
  * cupsd gets SIGKILL when the test process dies (PR_SET_PDEATHSIG), so none outlives a failed
  * test. */
@@ -125,6 +126,11 @@ static inline bool cups_harness_configure(struct cups_harness *h)
         "if [ $# -eq 0 ]; then echo 'direct portiertest \"Unknown\" \"Portier test printer\"';"
         " exit 0; fi\n"
         "out=${DEVICE_URI#portiertest:}\n"
+        "if [ -e \"$out.jam\" ]; then\n"
+        "  echo 'STATE: +media-jam-error' >&2\n"
+        "  echo 'ERROR: a label is jammed' >&2\n"
+        "  exit 1\n"
+        "fi\n"
         "if [ -e \"$out.empty\" ]; then\n"
         "  echo 'STATE: +media-empty-error' >&2\n"
         "  echo 'ERROR: the label roll is empty' >&2\n"
@@ -132,7 +138,7 @@ static inline bool cups_harness_configure(struct cups_harness *h)
         "fi\n"
         "if [ $# -ge 6 ]; then cat \"$6\"; else cat; fi > \"$out-job$1.tmp\" || exit 1\n"
         "mv \"$out-job$1.tmp\" \"$out-job$1.pdf\"\n"
-        "echo 'STATE: -media-empty-error' >&2\n"
+        "echo 'STATE: -media-empty-error,media-jam-error' >&2\n"
         "exit 0\n";
     struct passwd *pw = getpwuid(h->drop_privileges ? h->uid : geteuid());
     struct group *gr = getgrgid(h->drop_privileges ? h->gid : getegid());
@@ -297,16 +303,24 @@ static inline bool cups_harness_add_queue(const struct cups_harness *h, const ch
     return false;
 }
 
-/* Makes the queue's backend run out of labels (true) or have them again (false). */
-static inline bool cups_harness_set_empty(const struct cups_harness *h, const char *queue,
-                                          bool empty)
+/* Makes the queue's backend fail as `what` says ("empty": out of labels, "jam": a label
+ * jammed) while on is true; false puts it right. */
+static inline bool cups_harness_set_fault(const struct cups_harness *h, const char *queue,
+                                          const char *what, bool empty)
 {
     char name[CUPS_HARNESS_PATH], path[CUPS_HARNESS_PATH * 2];
-    snprintf(name, sizeof name, "%s.empty", queue);
+    snprintf(name, sizeof name, "%s.%s", queue, what);
     if (empty)
         return cups_harness_write(h, name, "", 0644);
     snprintf(path, sizeof path, "%s/%s", h->dir, name);
     return unlink(path) == 0 || errno == ENOENT;
+}
+
+/* Makes the queue's backend run out of labels (true) or have them again (false). */
+static inline bool cups_harness_set_empty(const struct cups_harness *h, const char *queue,
+                                          bool empty)
+{
+    return cups_harness_set_fault(h, queue, "empty", empty);
 }
 
 /* The path where job's document comes out (it exists once the backend finished). */
