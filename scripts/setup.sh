@@ -6,10 +6,12 @@
 PORTIER_DEB_PACKAGES=(
     build-essential cmake pkg-config git
     libzbar-dev libqrencode-dev libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libpq-dev libsodium-dev
-    libcairo2-dev libpango1.0-dev libturbojpeg0-dev libxlsxwriter-dev libmicrohttpd-dev
+    libcairo2-dev libpango1.0-dev libturbojpeg0-dev libxlsxwriter-dev libmicrohttpd-dev libcups2-dev
     fonts-dejavu-core fonts-noto-core tzdata
     postgresql sqlite3 zbar-tools valgrind openssl
-    poppler-utils # pdftotext, pdftoppm: the certificates' test reads the PDFs
+    # a real CUPS scheduler for the badge printing tests; pdftoppm/pdftotext read the printed
+    # badges and the certificates
+    cups poppler-utils
     # tests' and benchmarks' frames and anchor decoder, from tools independent of Portier
     python3-segno python3-qrcode python3-numpy python3-opencv python3-pil nodejs
     # report.xlsx read back by an independent reader

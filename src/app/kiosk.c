@@ -121,8 +121,13 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
         k->last_counts[i] = -1;
     if (!open_inputs(k))
         goto fail;
+    if (settings->printer != NULL &&
+        (k->printer = kiosk_printer_create(settings->printer, settings->label)) == NULL)
+        goto fail;
     if (!settings->headless) {
         struct ui_options uo = {.display = settings->display,
+                                .width = settings->width,
+                                .height = settings->height,
                                 .volume = settings->volume,
                                 .mute = settings->mute,
                                 .vsync = true};
@@ -150,6 +155,7 @@ void kiosk_destroy(struct kiosk *k)
 {
     if (k == NULL)
         return;
+    kiosk_printer_destroy(k->printer);
     ui_destroy(k->ui);
     free(k->frame_times);
     free(k->scan_to_pixels);
@@ -286,6 +292,10 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
     v->diag.clock_disagrees = llabs(k->clock_offset_ms) > TIME_CLOCK_DISAGREE_MS;
     v->diag.clock_offset_s = (double)k->clock_offset_ms / 1000.0;
     kiosk_staff_fill_view(k, v);
+    if (k->printer != NULL) {
+        kiosk_printer_state(k->printer, &k->printer_st); /* a copy under a lock held briefly */
+        kiosk_printer_view(&k->printer_st, &v->printer);
+    }
 }
 
 /* Shows a decision on the screen (a staff badge asks for the staff menu instead), and saves
@@ -386,6 +396,10 @@ static void handle_ui(struct kiosk *k)
             if (in.value >= 0 && in.value < LANG_COUNT)
                 k->lang = (enum language)in.value;
             break;
+        case UI_ACTION_PRINT_RETRY:
+            if (k->printer != NULL)
+                kiosk_printer_retry(k->printer);
+            break;
         default:
             kiosk_staff_ui(k, &in); /* the search screen's */
             break;
@@ -401,6 +415,15 @@ static void handle_ui(struct kiosk *k)
         histogram_add(k->scan_to_pixels, (double)(t1 - k->answer_pending_ns) / 1e6);
         k->answer_pending_ns = 0;
     }
+}
+
+bool kiosk_screenshot(struct kiosk *k, const char *path)
+{
+    if (k->ui == NULL)
+        return false;
+    struct ui_view v;
+    fill_view(k, &v, kiosk_now(k));
+    return ui_screenshot(k->ui, &v, time_mono_ns() / 1000000, path);
 }
 
 void kiosk_screen_stats(const struct kiosk *k, struct kiosk_screen_stats *out)

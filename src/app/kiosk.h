@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "badge.h"
 #include "rules.h"
 #include "scan.h"
 #include "ui.h"
@@ -46,6 +47,8 @@ struct kiosk_settings {
     bool mute;
     const char *screenshots; /* a folder for a PNG of every answer screen, or NULL */
     uint64_t max_frames;     /* stop after this many camera frames (tests, soaks); 0: never */
+    const char *printer;     /* the CUPS queue that prints badges (kiosk_printer.h), or NULL */
+    enum badge_label label;  /* its label format */
 };
 
 /* What the screen did, for tests and benchmarks. */
@@ -69,6 +72,9 @@ bool kiosk_run(struct kiosk *k);
 void kiosk_request_stop(struct kiosk *k);
 /* Frees everything; NULL is a no-op. */
 void kiosk_destroy(struct kiosk *k);
+/* Draws the screen as it is now and saves it as a PNG at path (tests, docs); false when
+ * headless or the file could not be written. */
+bool kiosk_screenshot(struct kiosk *k, const char *path);
 /* Fills *out with what the screen did so far (zeros when headless). */
 void kiosk_screen_stats(const struct kiosk *k, struct kiosk_screen_stats *out);
 

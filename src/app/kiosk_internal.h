@@ -17,6 +17,7 @@
 #include "image.h"
 #include "kiosk.h"
 #include "lookup.h"
+#include "kiosk_printer.h"
 #include "occupancy.h"
 #include "reader.h"
 #include "rules.h"
@@ -78,6 +79,10 @@ struct kiosk {
     int64_t answer_pending_ns;   /* capture time of the code whose answer is not drawn yet */
     struct lookup *lookup;       /* the staff's search index (kiosk_staff.c), built when needed */
     struct kiosk_search *search; /* the search screen's results (kiosk_staff.c) */
+    int64_t answer_pending_ns; /* capture time of the code whose answer is not drawn yet */
+    /* The badge printer's watcher (NULL without --printer) and its state last copied. */
+    struct kiosk_printer *printer;
+    struct kiosk_printer_state printer_st;
 };
 
 /* The kiosk's wall clock: the replay's, a --clock one, or the system's; an unsynchronised

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "badge.h"
 #include "camera.h"
 #include "cli.h"
 #include "config.h"
@@ -49,6 +50,10 @@ static const struct config_option options[] = {
      "start the kiosk's clock at this ISO 8601 time (replays, demos)", 0},
     {"reserve-release", CONFIG_INT, "10", 0, 240, NULL, "MINUTES",
      "reserved seats are released this long after a session's start", 0},
+    {"printer", CONFIG_STRING, NULL, 0, 0, NULL, "NAME",
+     "the CUPS queue that prints badges on site (lpstat -p lists them)", 0},
+    {"label", CONFIG_CHOICE, "62mm", 0, 0, BADGE_LABEL_CHOICES, NULL,
+     "the printer's labels: 62mm (Brother QL), cr80 card, 4x6 inch, a6", 0},
     {"frames", CONFIG_INT, "0", 0, 2000000000, NULL, "N",
      "stop after N camera frames (tests, soak runs); 0: never", 0},
     {"verbose", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "log more", 0},
@@ -133,6 +138,8 @@ static int run_kiosk(const struct cli_call *c)
     }
     s.synth_tokens = config_get(cfg, "synth-tokens");
     s.max_frames = (uint64_t)config_get_int(cfg, "frames");
+    s.printer = config_get(cfg, "printer");
+    badge_label_parse(config_get(cfg, "label"), &s.label);
     rules_config_default(&s.rules);
     s.rules.local_day = time_local_day; /* the event's zone: kiosk_create sets it */
     s.rules.reserve_release_ms = config_get_int(cfg, "reserve-release") * 60 * 1000;

@@ -52,42 +52,139 @@ const char *badge_category_label(enum category cat)
     return style_of(cat)->label;
 }
 
-/* Draws one badge with its top-left corner at the user-space origin, in millimetres. */
-static void draw_badge(cairo_t *cr, const struct badge_info *b, const QRcode *qr, bool snap)
+/* A text box of a layout: top and height, the font size range, at most this many lines. */
+struct text_box {
+    double y, h, max_size, min_size;
+    int lines;
+};
+
+/* Where everything goes on one badge size, in millimetres from the top-left corner. */
+struct badge_layout {
+    const char *word;  /* --label's word; NULL for the A4 sheet's badge */
+    const char *media; /* the IPP media name (PWG 5101.1) the job asks for */
+    double w, h, margin;
+    struct text_box event, name, org, id, band;
+    double qr_size, qr_top, band_top; /* band.y is band_top and band.h the rest of the badge */
+};
+
+/* One row a size: the A4 sheet's badge first, then the label formats in enum badge_label order
+ * (shifted by one). The QR code keeps at least 0.8 mm a module (45 modules with the quiet zone
+ * for a version-5 code): 8 dots a module at 254 dpi, the coarsest label printers. */
+static const struct badge_layout layouts[] = {
+    {NULL,
+     NULL,
+     BADGE_WIDTH_MM,
+     BADGE_HEIGHT_MM,
+     MARGIN_MM,
+     {5, 7, 4.5, 3.0, 1},
+     {13, 24, 11.0, 5.5, 2},
+     {37, 7, 5.0, 3.2, 1},
+     {108, 6, 3.2, 2.2, 1},
+     {0, 0, 8.0, 5.0, 1},
+     62,
+     45.5,
+     115},
+    {"62mm",
+     "custom_62x100mm_62x100mm",
+     62,
+     100,
+     3.5,
+     {3.5, 5, 3.4, 2.4, 1},
+     {9.5, 17, 8.0, 4.5, 2},
+     {27, 5, 3.8, 2.6, 1},
+     {80, 4.5, 2.8, 2.0, 1},
+     {0, 0, 6.5, 4.0, 1},
+     46,
+     33,
+     86},
+    {"cr80",
+     "custom_cr80_54x86mm",
+     54,
+     86,
+     3,
+     {3, 4.5, 3.0, 2.0, 1},
+     {8, 13, 6.5, 3.5, 2},
+     {21, 4.5, 3.2, 2.2, 1},
+     {64.5, 4, 2.4, 1.8, 1},
+     {0, 0, 6.0, 4.0, 1},
+     38,
+     26,
+     70},
+    {"4x6",
+     "na_index-4x6_4x6in",
+     101.6,
+     152.4,
+     6,
+     {6, 8, 5.0, 3.2, 1},
+     {15, 28, 12.0, 6.0, 2},
+     {43, 8, 5.5, 3.5, 1},
+     {125, 6, 3.4, 2.4, 1},
+     {0, 0, 9.0, 5.0, 1},
+     72,
+     52,
+     134},
+    {"a6",
+     "iso_a6_105x148mm",
+     105,
+     148,
+     6,
+     {6, 8, 5.0, 3.2, 1},
+     {15, 28, 12.0, 6.0, 2},
+     {43, 8, 5.5, 3.5, 1},
+     {123, 6, 3.4, 2.4, 1},
+     {0, 0, 9.0, 5.0, 1},
+     70,
+     52,
+     131},
+};
+_Static_assert(ARRAY_LEN(layouts) == BADGE_LABEL_COUNT + 1, "a layout per label format");
+
+/* The layout of a label format; the sheet's badge for an out-of-range value. */
+static const struct badge_layout *layout_of(enum badge_label label)
 {
-    const double w = BADGE_WIDTH_MM, h = BADGE_HEIGHT_MM, inner = w - 2 * MARGIN_MM;
+    return (unsigned)label < BADGE_LABEL_COUNT ? &layouts[label + 1] : &layouts[0];
+}
+
+/* Draws text in a layout's box across the badge's inner width. */
+static void draw_box(cairo_t *cr, const struct badge_layout *l, const struct text_box *box,
+                     const char *text, const char *family, PangoWeight weight)
+{
+    print_draw_text_fit(cr, text, family, weight, l->margin, box->y, l->w - 2 * l->margin, box->h,
+                        box->max_size, box->min_size, box->lines);
+}
+
+/* Draws one badge of layout l with its top-left corner at the user-space origin, in mm. */
+static void draw_badge(cairo_t *cr, const struct badge_layout *l, const struct badge_info *b,
+                       const QRcode *qr, bool snap)
+{
     const struct category_style *style = style_of(b->category);
 
     cairo_save(cr);
-    cairo_rectangle(cr, 0, 0, w, h);
+    cairo_rectangle(cr, 0, 0, l->w, l->h);
     cairo_clip(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
 
     cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-    print_draw_text_fit(cr, b->event_name, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN_MM, 5,
-                        inner, 7, 4.5, 3.0, 1);
+    draw_box(cr, l, &l->event, b->event_name, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    print_draw_text_fit(cr, b->name, PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN_MM, 13, inner, 24,
-                        11.0, 5.5, 2);
+    draw_box(cr, l, &l->name, b->name, PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD);
     cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-    print_draw_text_fit(cr, b->organisation, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN_MM, 37,
-                        inner, 7, 5.0, 3.2, 1);
+    draw_box(cr, l, &l->org, b->organisation, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL);
 
-    const double qr_size = 62, qr_top = 45.5;
-    print_draw_qr(cr, qr, (w - qr_size) / 2, qr_top, qr_size, snap);
+    print_draw_qr(cr, qr, (l->w - l->qr_size) / 2, l->qr_top, l->qr_size, snap);
 
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    print_draw_text_fit(cr, b->attendee_id, PRINT_FONT_MONO, PANGO_WEIGHT_NORMAL, MARGIN_MM, 108,
-                        inner, 6, 3.2, 2.2, 1);
+    draw_box(cr, l, &l->id, b->attendee_id, PRINT_FONT_MONO, PANGO_WEIGHT_NORMAL);
 
-    const double band_top = 115;
     cairo_set_source_rgb(cr, style->r, style->g, style->b);
-    cairo_rectangle(cr, 0, band_top, w, h - band_top);
+    cairo_rectangle(cr, 0, l->band_top, l->w, l->h - l->band_top);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, style->tr, style->tg, style->tb);
-    print_draw_text_fit(cr, style->label, PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN_MM, band_top,
-                        inner, h - band_top, 8.0, 5.0, 1);
+    struct text_box band = l->band;
+    band.y = l->band_top;
+    band.h = l->h - l->band_top;
+    draw_box(cr, l, &band, style->label, PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD);
     cairo_restore(cr);
 }
 
@@ -111,7 +208,7 @@ static cairo_surface_t *render_surface(const struct badge_info *b, int width)
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, scale, scale);
-    draw_badge(cr, b, qr, true);
+    draw_badge(cr, &layouts[0], b, qr, true);
     cairo_status_t status = cairo_status(cr);
     cairo_destroy(cr);
     QRcode_free(qr);
@@ -206,7 +303,7 @@ bool badge_write_pdf(const struct badge_info *badges, size_t n, const char *path
             goto out;
         cairo_save(cr);
         cairo_translate(cr, x, y);
-        draw_badge(cr, &badges[i], qr, false);
+        draw_badge(cr, &layouts[0], &badges[i], qr, false);
         cairo_restore(cr);
         QRcode_free(qr);
         draw_crop_marks(cr, x, y);
@@ -232,6 +329,63 @@ out:
     cairo_surface_destroy(s);
     strbuf_finish(&pdf);
     return ok;
+}
+
+bool badge_label_parse(const char *word, enum badge_label *out)
+{
+    for (int i = 0; i < BADGE_LABEL_COUNT; i++) {
+        if (word != NULL && strcmp(word, layouts[i + 1].word) == 0) {
+            *out = (enum badge_label)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *badge_label_name(enum badge_label label)
+{
+    return (unsigned)label < BADGE_LABEL_COUNT ? layout_of(label)->word : "?";
+}
+
+const char *badge_label_media(enum badge_label label)
+{
+    return layout_of(label)->media;
+}
+
+void badge_label_size_mm(enum badge_label label, double *w, double *h)
+{
+    *w = layout_of(label)->w;
+    *h = layout_of(label)->h;
+}
+
+bool badge_label_pdf(const struct badge_info *b, enum badge_label label, struct strbuf *out)
+{
+    const double pt_per_mm = 72.0 / 25.4;
+    const struct badge_layout *l = layout_of(label);
+    QRcode *qr = badge_qr(b);
+    if (qr == NULL)
+        return false;
+    size_t start = out->len;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(print_append_stream, out,
+                                                             l->w * pt_per_mm, l->h * pt_per_mm);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, b->attendee_id);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "portier kiosk");
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, pt_per_mm, pt_per_mm);
+    draw_badge(cr, l, b, qr, false);
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_status_t status = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    QRcode_free(qr);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        log_warnx("badge %s: cannot make the %s label: %s", b->attendee_id, l->word,
+                  cairo_status_to_string(status));
+        out->len = start;
+        return false;
+    }
+    return true;
 }
 
 void badge_csv_field(struct strbuf *sb, const char *s)

@@ -49,6 +49,26 @@ bool badge_write_pdf(const struct badge_info *badges, size_t n, const char *path
  * CRLF line ends, UTF-8, mode 0600 (the tokens are the badges). Logs why on failure. */
 bool badge_write_tokens_csv(const struct badge_info *badges, size_t n, const char *path);
 
+/* Label formats for printing one badge on site (badge_print.h), each with its own layout:
+ * a 62 mm continuous label cut at 100 mm (Brother QL), a CR80 card (54 x 86 mm, portrait), a
+ * 4 x 6 inch label, an A6 sheet. */
+enum badge_label { BADGE_LABEL_62MM, BADGE_LABEL_CR80, BADGE_LABEL_4X6, BADGE_LABEL_A6 };
+#define BADGE_LABEL_COUNT   4
+#define BADGE_LABEL_CHOICES "62mm|cr80|4x6|a6"
+
+/* Parses a label format's word ("62mm", "cr80", "4x6", "a6"); false when it is none. */
+bool badge_label_parse(const char *word, enum badge_label *out);
+/* The format's word (static). */
+const char *badge_label_name(enum badge_label label);
+/* The IPP media name a print job asks for ("iso_a6_105x148mm"; static). */
+const char *badge_label_media(enum badge_label label);
+/* The label's size in millimetres. */
+void badge_label_size_mm(enum badge_label label, double *w, double *h);
+/* Appends a one-page PDF of the badge on the label (the page is the label's size) to out.
+ * Logs why and leaves out as it was on failure. */
+struct strbuf;
+bool badge_label_pdf(const struct badge_info *b, enum badge_label label, struct strbuf *out);
+
 /* Renders the badge in greyscale, width pixels wide (the height follows the badge's aspect
  * ratio), into img (initialised here; the caller finishes it). For synthetic camera frames and
  * tests. False when width is out of range. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The staff screens: the confirmation after a staff badge, and the staff menu (mode, count,
- * room, language, diagnostics). */
+ * room, language, the badge printer, diagnostics). */
 #include <stdio.h>
 
 #include "draw.h"
@@ -205,5 +205,11 @@ void screen_staff_menu(struct ui *ui, const struct ui_view *v)
     if (!v->entrance && v->mode != MODE_OVERVIEW)
         room_row(ui, v, &mn);
     language_row(ui, v, &mn);
+    /* The printer's box takes what the diagnostics leave (their rows legible), 11u to 17u. */
+    float diag_need = (mn.wide ? 21 : 26) * u;
+    float room = fmaxf(11 * u, fminf(17 * u, H - mn.y - diag_need - mn.gap));
+    float ph = screen_printer_box(ui, v, rect(m, mn.y, W - 2 * m, room), true);
+    if (ph > 0)
+        mn.y += ph + mn.gap;
     diagnostics(ui, v, &mn);
 }

@@ -32,7 +32,12 @@ void screen_trouble(struct ui *ui, const struct ui_view *v)
         what[n] = MSG_TROUBLE_CLOCK;
         todo[n++] = MSG_TROUBLE_CLOCK_DO;
     }
-    float each = (H - y - 6 * u) / (n > 0 ? n : 1);
+    /* The badge printer, when it needs staff too: below the reasons the kiosk is out of order. */
+    float printer_h = screen_printer_trouble(&v->printer) ? 19 * u : 0;
+    if (printer_h > 0)
+        screen_printer_box(ui, v, rect(m, H - 6 * u - printer_h, W - 2 * m, printer_h - 2 * u),
+                           false);
+    float each = (H - y - 6 * u - printer_h) / (n > 0 ? n : 1);
     for (int i = 0; i < n; i++) {
         struct ui_rect box = rect(m, y, W - 2 * m, each - 2 * u);
         draw_fill_round(ui, box, 2 * u, 0x2a0505);

@@ -82,6 +82,25 @@ struct ui_diagnostics {
     double clock_offset_s; /* server minus kiosk, when clock_disagrees */
 };
 
+/* The badge printer, as the kiosk's printer watcher last saw it (src/app/kiosk_printer.c). */
+enum ui_printer_state {
+    UI_PRINTER_NONE,         /* no printer configured: nothing shown */
+    UI_PRINTER_CHECKING,     /* not asked yet */
+    UI_PRINTER_READY,        /* idle, or the last badge printed */
+    UI_PRINTER_PRINTING,     /* a badge is queued or printing */
+    UI_PRINTER_OFFLINE,      /* queue stopped, printer or print server unreachable */
+    UI_PRINTER_OUT_OF_MEDIA, /* out of labels */
+    UI_PRINTER_ERROR,        /* the job failed, no such queue, a jam... */
+};
+
+struct ui_printer {
+    enum ui_printer_state state;
+    const char *queue;    /* the CUPS queue's name */
+    const char *attendee; /* the badge printing or that failed, or NULL */
+    const char *message;  /* what the print server says, or NULL */
+    bool can_retry;       /* a badge failed: the staff menu offers Retry */
+};
+
 enum ui_trouble {
     UI_TROUBLE_CAMERA = 1 << 0,   /* camera missing/unplugged (scanning by hand still works) */
     UI_TROUBLE_DATABASE = 1 << 1, /* the scan log cannot be written: no decisions possible */
@@ -133,6 +152,7 @@ struct ui_view {
     struct ui_diagnostics diag;
     /* The search screen (staff menu, "Find a person") */
     struct ui_search search;
+    struct ui_printer printer;
 };
 
 enum ui_sound { UI_SOUND_ADMITTED, UI_SOUND_WARNING, UI_SOUND_DENIED, UI_SOUND_STAFF };
@@ -155,6 +175,8 @@ enum ui_action {
     UI_ACTION_SEARCH_KEY,   /* internal: an on-screen key (value: keyboard.h) */
     UI_ACTION_SEARCH_PICK,  /* internal: a row was tapped (value: the row) */
     UI_ACTION_SEARCH_BACK,  /* internal: back to the staff menu */
+    UI_ACTION_SET_LANG,    /* value: enum language */
+    UI_ACTION_PRINT_RETRY, /* print the badge that failed again */
 };
 
 struct ui_input {
@@ -177,6 +199,8 @@ enum ui_element {
     UI_EL_OCCUPANCY_BAR,  /* the bar's full extent (scan screen) */
     UI_EL_OCCUPANCY_FILL, /* its filled part */
     UI_EL_PREVIEW,        /* the camera preview */
+    UI_EL_PRINTER,        /* the staff menu's printer line */
+    UI_EL_PRINT_RETRY,    /* its Retry button */
     UI_EL_TILE0,          /* the first overview tile; UI_EL_TILE0 + i for tile i */
 };
 #define UI_MAX_TILES 64

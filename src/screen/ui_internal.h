@@ -138,6 +138,12 @@ void screen_staff_confirm(struct ui *ui, const struct ui_view *v);
 void screen_staff_menu(struct ui *ui, const struct ui_view *v);
 /* Out of order: what is wrong and what staff should do. */
 void screen_trouble(struct ui *ui, const struct ui_view *v);
+/* The badge printer's state in a box r (staff menu, trouble screen): one line, and when the
+ * printer is in trouble, what to do and (with_retry, a badge failed) a Retry button. Returns the
+ * height used, at most r.h. Draws nothing and returns 0 without a printer. */
+float screen_printer_box(struct ui *ui, const struct ui_view *v, struct ui_rect r, bool with_retry);
+/* True when the printer needs staff (offline, out of labels, error). */
+bool screen_printer_trouble(const struct ui_printer *p);
 /* The staff overview: venue totals and a tile per room, laid out to fit. */
 void screen_overview(struct ui *ui, const struct ui_view *v);
 /* Finding a person: the query, the results, an on-screen keyboard, admit by hand. */

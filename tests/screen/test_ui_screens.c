@@ -282,6 +282,15 @@ static void staff(struct ui *ui, struct ui_view *v, int64_t now)
     s = shot(ui, v, now + 7000, "staff-menu");
     if (s != NULL)
         cairo_surface_destroy(s);
+    /* The badge printer out of labels: its box, what to do, Retry, all inside the screen. */
+    v->printer = (struct ui_printer){UI_PRINTER_OUT_OF_MEDIA, "brother-ql", "A0042",
+                                     "the label roll is empty", true};
+    s = shot(ui, v, now + 7000, "staff-menu-printer-empty");
+    if (s != NULL)
+        cairo_surface_destroy(s);
+    struct ui_rect pr;
+    CHECK(ui_element_rect(ui, UI_EL_PRINT_RETRY, &pr) && pr.y + pr.h <= h && pr.x + pr.w <= w);
+    memset(&v->printer, 0, sizeof v->printer);
     bool seen_mode[KIOSK_MODE_COUNT] = {0}, seen_lang[LANG_COUNT] = {0};
     bool plus = false, minus = false, close_room = false, closed = false;
     int step = w / 60 > 4 ? w / 60 : 4;
