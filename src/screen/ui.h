@@ -175,8 +175,7 @@ enum ui_action {
     UI_ACTION_SEARCH_KEY,   /* internal: an on-screen key (value: keyboard.h) */
     UI_ACTION_SEARCH_PICK,  /* internal: a row was tapped (value: the row) */
     UI_ACTION_SEARCH_BACK,  /* internal: back to the staff menu */
-    UI_ACTION_SET_LANG,    /* value: enum language */
-    UI_ACTION_PRINT_RETRY, /* print the badge that failed again */
+    UI_ACTION_PRINT_RETRY,  /* print the badge that failed again */
 };
 
 struct ui_input {
