@@ -241,7 +241,7 @@ static const struct config_option options[] = {
      CONFIG_REPEATABLE},
 };
 
-static const struct cli_spec spec = {
+const struct cli_spec badges_spec = {
     .name = "badges",
     .usage = "usage: portier badges EVENT_DIR --out DIR [--format png,pdf,csv] [--only ID ...]\n",
     .about = "Signs a badge token for every attendee (with EVENT_DIR/signing.key) and writes:\n"
@@ -257,5 +257,5 @@ static const struct cli_spec spec = {
 
 int cmd_badges(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&badges_spec, argc, argv);
 }

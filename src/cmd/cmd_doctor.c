@@ -36,7 +36,7 @@ static const struct config_option options[] = {
     {"json", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "one JSON object per check", 0},
 };
 
-static const struct cli_spec spec = {
+const struct cli_spec doctor_spec = {
     .name = "doctor",
     .usage = "usage: portier doctor [--config FILE] [--kiosk-dir DIR] [--sync-env FILE]\n"
              "                      [--camera-seconds N] [--no-central] [--json]\n",
@@ -52,5 +52,5 @@ static const struct cli_spec spec = {
 
 int cmd_doctor(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&doctor_spec, argc, argv);
 }

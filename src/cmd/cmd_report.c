@@ -50,7 +50,7 @@ static const struct config_option options[] = {
      "start the CSV files with a UTF-8 byte order mark (for Excel)", 0},
 };
 
-static const struct cli_spec spec = {
+const struct cli_spec report_spec = {
     .name = "report",
     .usage = "usage: portier report (--db PATH ... | --central CONNINFO) --event EVENT_DIR --out "
              "DIR\n"
@@ -72,7 +72,7 @@ static const struct cli_spec spec = {
 /* portier report ... */
 int cmd_report(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&report_spec, argc, argv);
 }
 
 /* Loads, computes and writes a report; prints a summary to info (may be NULL). */
