@@ -23,10 +23,16 @@ install(FILES
   ${CMAKE_SOURCE_DIR}/systemd/portier-kiosk@.service
   ${CMAKE_SOURCE_DIR}/systemd/portier-sync.service
   DESTINATION ${PORTIER_SYSTEMD_UNIT_DIR})
-install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.sysusers
-  DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/sysusers.d RENAME portier.conf)
-install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.tmpfiles
-  DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/tmpfiles.d RENAME portier.conf)
+# The Debian source package (debian/rules sets PORTIER_DEBHELPER) leaves the user, the state
+# directories, the completion, the copyright and the changelog to debhelper, which also writes
+# the maintainer scripts that apply them.
+option(PORTIER_DEBHELPER "debhelper installs sysusers, tmpfiles, completion and docs" OFF)
+if(NOT PORTIER_DEBHELPER)
+  install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.sysusers
+    DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/sysusers.d RENAME portier.conf)
+  install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.tmpfiles
+    DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/tmpfiles.d RENAME portier.conf)
+endif()
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/kiosk.conf DESTINATION ${PORTIER_SYSCONF_DIR}/portier)
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/sync.env
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
@@ -53,18 +59,16 @@ add_custom_command(OUTPUT ${PORTIER_MAN_DIR}/stamp ${PORTIER_COMPLETION}
 set(_portier_gz_dir ${CMAKE_BINARY_DIR}/gz)
 add_custom_command(OUTPUT ${_portier_gz_dir}/changelog.gz
   COMMAND ${CMAKE_COMMAND} -E make_directory ${_portier_gz_dir}
-  COMMAND ${PORTIER_GZIP} -9n -c ${CMAKE_SOURCE_DIR}/cmake/debian/changelog > ${_portier_gz_dir}/changelog.gz
-  DEPENDS ${CMAKE_SOURCE_DIR}/cmake/debian/changelog VERBATIM)
+  COMMAND ${PORTIER_GZIP} -9n -c ${CMAKE_SOURCE_DIR}/debian/changelog > ${_portier_gz_dir}/changelog.gz
+  DEPENDS ${CMAKE_SOURCE_DIR}/debian/changelog VERBATIM)
 add_custom_target(portier_compressed_docs ALL
   DEPENDS ${PORTIER_MAN_DIR}/stamp ${PORTIER_COMPLETION} ${_portier_gz_dir}/changelog.gz)
 install(DIRECTORY ${PORTIER_MAN_DIR}/ DESTINATION ${CMAKE_INSTALL_MANDIR}
   FILES_MATCHING PATTERN "*.gz")
-# The Debian source package installs the completion with dh_bash-completion instead.
-option(PORTIER_INSTALL_COMPLETION "install the bash completion" ON)
-if(PORTIER_INSTALL_COMPLETION)
-  install(FILES ${PORTIER_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
-    RENAME portier)
+if(NOT PORTIER_DEBHELPER)
+  install(FILES ${PORTIER_COMPLETION}
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME portier)
+  install(FILES ${_portier_gz_dir}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR}
+    RENAME changelog.gz)
+  install(FILES ${CMAKE_SOURCE_DIR}/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 endif()
-install(FILES ${_portier_gz_dir}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR}
-  RENAME changelog.gz)
-install(FILES ${CMAKE_SOURCE_DIR}/cmake/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -12,6 +12,8 @@ PORTIER_DEB_PACKAGES=(
     # tests' and benchmarks' frames and anchor decoder, from tools independent of Portier
     python3-segno python3-qrcode python3-numpy python3-opencv python3-pil nodejs
     chromium
+    # the Debian source package (debian/), its checks, man pages and completion tests
+    debhelper lintian bash-completion groff-base
 )
 
 portier_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

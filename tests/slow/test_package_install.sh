@@ -59,6 +59,8 @@ for f in /usr/bin/portier /lib/systemd/system/portier-kiosk.service \
     /lib/systemd/system/portier-sync.service /lib/systemd/system/portier-kiosk@.service \
     /usr/lib/sysusers.d/portier.conf /usr/lib/tmpfiles.d/portier.conf /etc/portier/kiosk.conf \
     /usr/share/man/man1/portier.1.gz /usr/share/man/man5/portier-kiosk.conf.5.gz \
+    /usr/share/man/man1/portier-kiosk.1.gz /usr/share/man/man8/portier-sync.8.gz \
+    /usr/share/bash-completion/completions/portier \
     /usr/share/doc/portier/copyright /usr/share/doc/portier/examples/sync.env; do
     [[ -e $chroot_dir$f ]] || fail "$f is missing"
 done
