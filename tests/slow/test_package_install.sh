@@ -78,6 +78,9 @@ groups=$(in_root id -nG portier 2>/dev/null || true)
 for g in video input render audio; do
     [[ " $groups " == *" $g "* ]] || fail "portier is not in group $g (groups: $groups)"
 done
+# The sync daemon's credential file exists (LoadCredential= needs it), root's alone.
+perm=$(in_root stat -c '%a %U' /etc/portier/pgpass 2>/dev/null || echo missing)
+[[ $perm == "600 root" ]] || fail "/etc/portier/pgpass is $perm, not '600 root'"
 owner=$(in_root stat -c %U /var/lib/portier 2>/dev/null || echo none)
 [[ $owner == portier ]] || fail "/var/lib/portier is owned by $owner"
 
@@ -99,6 +102,7 @@ in_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 pu
     fail "apt-get -o DPkg::Lock::Timeout=600 purge failed"
 [[ ! -e $chroot_dir/usr/bin/portier ]] || fail "/usr/bin/portier survived the purge"
 [[ -e $chroot_dir/var/lib/portier/scans.db ]] || fail "the purge deleted the scan log"
+[[ ! -e $chroot_dir/etc/portier/pgpass ]] || fail "the purge left the central password file"
 
 echo "install test: $((SECONDS - start)) s"
 exit $failed
