@@ -241,6 +241,9 @@ static const struct config_option options[] = {
      CONFIG_REPEATABLE},
 };
 
+/* What bash completion offers for --format. */
+static const struct cli_completion completions[] = {{"format", "png,pdf,csv png pdf csv"}};
+
 const struct cli_spec badges_spec = {
     .name = "badges",
     .usage = "usage: portier badges EVENT_DIR --out DIR [--format png,pdf,csv] [--only ID ...]\n",
@@ -253,6 +256,8 @@ const struct cli_spec badges_spec = {
     .n_options = ARRAY_LEN(options),
     .args = "EVENT_DIR",
     .run = run_badges,
+    .completions = completions,
+    .n_completions = ARRAY_LEN(completions),
 };
 
 int cmd_badges(int argc, char **argv)

@@ -41,6 +41,8 @@ expect "" portier central add-organiser --ro       # add-organiser has no --room
 expect "--force" portier central publish --f
 expect "synth" portier kiosk --camera sy
 expect "stdin" portier kiosk --scanner st
+expect "pdf png png,pdf,csv" portier badges ev --format p
+expect ", ;" portier report --csv-sep ""
 # Files and folders: the positional KIOSK_DIR, and an option's FILE.
 mkdir "$tmp/kiosk-dir"
 touch "$tmp/kiosk.conf"
