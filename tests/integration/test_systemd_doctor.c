@@ -225,6 +225,7 @@ int main(void)
     CHECK(status_of(&r, "credential") == DOCTOR_OK);
     CHECK(strstr(what_of(&r, "credential"), "certificate") != NULL);
     doctor_report_finish(&r);
+    s.pgpass_path = "/nonexistent/pgpass";
     free(pgpass);
 
     /* No configuration, or one without a device. */
