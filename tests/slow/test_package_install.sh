@@ -96,6 +96,14 @@ if ! out=$(in_root systemd-analyze verify --man=no /lib/systemd/system/portier-k
     /lib/systemd/system/portier-sync.service 2>&1) || grep -q portier <<<"$out"; then
     fail "systemd-analyze verify in the installed root: $out"
 fi
+# A headless kiosk replays synthetic badges on a demo event in the root: the decoder, the rules
+# and the scan log work with this release's libraries.
+in_root portier demo --dir /tmp/demo --attendees 20 --no-kiosk >/dev/null 2>&1 || fail "portier demo in the root"
+admitted=$(in_root portier kiosk /tmp/demo/kiosk --device door-1 --room entrance --headless \
+    --camera synth --synth-tokens /tmp/demo/badges/tokens.csv --frames 60 \
+    --clock 2026-04-23T08:30:00+02:00 --db /tmp/demo/scans.db 2>/dev/null | grep -c '"result":"admitted"' || true)
+((admitted >= 3)) || fail "the headless replay in the root admitted $admitted badges"
+echo "headless replay in the root: $admitted admitted"
 # The doctor runs in the root and says what is missing on this unprovisioned machine, with a fix.
 doctor=$(in_root portier doctor --camera-seconds 0 --no-central 2>&1 || true)
 grep -q 'config' <<<"$doctor" || fail "portier doctor in the root printed: $doctor"
