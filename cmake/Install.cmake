@@ -24,31 +24,52 @@ install(FILES
   ${CMAKE_SOURCE_DIR}/systemd/portier-sync.service
   ${CMAKE_SOURCE_DIR}/systemd/portier-dashboard.service
   DESTINATION ${PORTIER_SYSTEMD_UNIT_DIR})
-install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.sysusers
-  DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/sysusers.d RENAME portier.conf)
-install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.tmpfiles
-  DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/tmpfiles.d RENAME portier.conf)
+# The Debian source package (debian/rules sets PORTIER_DEBHELPER) leaves the user, the state
+# directories, the completion, the copyright and the changelog to debhelper, which also writes
+# the maintainer scripts that apply them.
+option(PORTIER_DEBHELPER "debhelper installs sysusers, tmpfiles, completion and docs" OFF)
+if(NOT PORTIER_DEBHELPER)
+  install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.sysusers
+    DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/sysusers.d RENAME portier.conf)
+  install(FILES ${CMAKE_SOURCE_DIR}/systemd/portier.tmpfiles
+    DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/tmpfiles.d RENAME portier.conf)
+endif()
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/kiosk.conf DESTINATION ${PORTIER_SYSCONF_DIR}/portier)
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/sync.env ${CMAKE_SOURCE_DIR}/systemd/dashboard.env
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
-# Man pages and the changelog (a native package's), compressed the way Debian wants them (gzip -9n: no name,
+# The man pages and the bash completion are generated at build time by the program itself
+# ("portier _doc", src/cmd/cmd_doc.c) from the option tables that print --help, with the prose
+# of man/ (a cross build runs it under CMAKE_CROSSCOMPILING_EMULATOR). Man pages and the
+# changelog (a native package's) are compressed the way Debian wants them (gzip -9n: no name,
 # no time stamp, so the package is reproducible).
 find_program(PORTIER_GZIP gzip REQUIRED)
+set(PORTIER_MAN_DIR ${CMAKE_BINARY_DIR}/man)
+set(PORTIER_COMPLETION ${CMAKE_BINARY_DIR}/portier.bash-completion)
+file(GLOB _portier_man_sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/man/*)
+add_custom_command(OUTPUT ${PORTIER_MAN_DIR}/stamp ${PORTIER_COMPLETION}
+  COMMAND ${CMAKE_COMMAND} -E rm -rf ${PORTIER_MAN_DIR}
+  COMMAND portier _doc man ${PORTIER_MAN_DIR} ${CMAKE_SOURCE_DIR}/man
+  COMMAND portier _doc bash-completion > ${PORTIER_COMPLETION}
+  COMMAND sh -c "for f in \"$1\"/man*/*; do ${PORTIER_GZIP} -9n -c \"$f\" > \"$f.gz\" || exit 1; done" sh
+          ${PORTIER_MAN_DIR}
+  COMMAND ${CMAKE_COMMAND} -E touch ${PORTIER_MAN_DIR}/stamp
+  DEPENDS portier ${_portier_man_sources}
+  COMMENT "Writing the man pages and the bash completion (portier _doc)"
+  VERBATIM)
 set(_portier_gz_dir ${CMAKE_BINARY_DIR}/gz)
-set(_portier_gz_outputs)
-foreach(src man/portier.1 man/portier-kiosk.conf.5 cmake/debian/changelog)
-  get_filename_component(_name ${src} NAME)
-  set(_out ${_portier_gz_dir}/${_name}.gz)
-  add_custom_command(OUTPUT ${_out}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${_portier_gz_dir}
-    COMMAND ${PORTIER_GZIP} -9n -c ${CMAKE_SOURCE_DIR}/${src} > ${_out}
-    DEPENDS ${CMAKE_SOURCE_DIR}/${src} VERBATIM)
-  list(APPEND _portier_gz_outputs ${_out})
-endforeach()
-add_custom_target(portier_compressed_docs ALL DEPENDS ${_portier_gz_outputs})
-install(FILES ${_portier_gz_dir}/portier.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(FILES ${_portier_gz_dir}/portier-kiosk.conf.5.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
-install(FILES ${_portier_gz_dir}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR}
-  RENAME changelog.gz)
-install(FILES ${CMAKE_SOURCE_DIR}/cmake/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+add_custom_command(OUTPUT ${_portier_gz_dir}/changelog.gz
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${_portier_gz_dir}
+  COMMAND ${PORTIER_GZIP} -9n -c ${CMAKE_SOURCE_DIR}/debian/changelog > ${_portier_gz_dir}/changelog.gz
+  DEPENDS ${CMAKE_SOURCE_DIR}/debian/changelog VERBATIM)
+add_custom_target(portier_compressed_docs ALL
+  DEPENDS ${PORTIER_MAN_DIR}/stamp ${PORTIER_COMPLETION} ${_portier_gz_dir}/changelog.gz)
+install(DIRECTORY ${PORTIER_MAN_DIR}/ DESTINATION ${CMAKE_INSTALL_MANDIR}
+  FILES_MATCHING PATTERN "*.gz")
+if(NOT PORTIER_DEBHELPER)
+  install(FILES ${PORTIER_COMPLETION}
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME portier)
+  install(FILES ${_portier_gz_dir}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR}
+    RENAME changelog.gz)
+  install(FILES ${CMAKE_SOURCE_DIR}/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+endif()

@@ -17,6 +17,8 @@ PORTIER_DEB_PACKAGES=(
     # report.xlsx read back by an independent reader
     python3-openpyxl
     chromium
+    # the Debian source package (debian/), its checks, man pages and completion tests
+    debhelper lintian bash-completion groff-base
 )
 
 portier_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -14,6 +14,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "camera.h"
 #include "config.h"
 #include "central.h"
@@ -68,6 +70,7 @@ void doctor_settings_default(struct doctor_settings *s)
     s->config_path = DOCTOR_CONFIG;
     s->kiosk_dir = DOCTOR_KIOSK;
     s->sync_env_path = DOCTOR_SYNC_ENV;
+    s->pgpass_path = DOCTOR_PGPASS;
     s->drm_dir = DOCTOR_DRM;
     s->camera_seconds = 3;
     s->check_central = true;
@@ -404,6 +407,86 @@ static void check_clock(struct doctor_report *r)
     }
 }
 
+/* Splits a libpq password file line into its 5 fields host:port:database:user:password ('\\'
+ * escapes ':' and '\\'), unescaped into fields[] (owned). Returns the number of fields. */
+static int pgpass_fields(const char *line, size_t len, char *fields[5])
+{
+    int n = 0;
+    struct strbuf field = {0};
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || (line[i] == ':' && n < 4)) {
+            fields[n++] = strbuf_take(&field);
+            if (fields[n - 1] == NULL)
+                fields[n - 1] = xstrdup("");
+        } else if (line[i] == '\\' && i + 1 < len) {
+            strbuf_putc(&field, line[++i]);
+        } else {
+            strbuf_putc(&field, line[i]);
+        }
+    }
+    return n;
+}
+
+/* The sync daemon's password: /etc/portier/pgpass (a libpq password file), which the unit hands
+ * to the daemon as a credential (LoadCredential=, PGPASSFILE=%d/pgpass). Adds the "credential"
+ * result; returns the password of device's line (owned), or NULL. env_password: PGPASSWORD
+ * from sync.env, the old way. */
+static char *check_credential(const struct doctor_settings *s, struct doctor_report *r,
+                              const char *device, const char *conninfo, const char *env_password)
+{
+    static const char fix_move[] =
+        "put the password into /etc/portier/pgpass as one line '*:*:*:DEVICE:PASSWORD' "
+        "(install -m 0600 -o root; see portier-sync(8)), then delete PGPASSWORD from sync.env: "
+        "the unit passes the file as a credential (LoadCredential=), never in the environment; "
+        "a certificate login (central add-device --cert) needs no password at all";
+    bool cert = strstr(conninfo, "sslcert") != NULL;
+    struct stat st;
+    if (stat(s->pgpass_path, &st) == 0 && (st.st_mode & 077) != 0) {
+        add(r, "credential", DOCTOR_FAIL, "chmod 0600 it (libpq also refuses such a file)",
+            "%s is mode %04o: other users can read the password", s->pgpass_path,
+            (unsigned)(st.st_mode & 07777));
+        return NULL;
+    }
+    size_t len = 0;
+    char *text = file_read_all(s->pgpass_path, &len), *password = NULL;
+    int line_no = 1;
+    for (const char *line = text; text != NULL && line < text + len; line_no++) {
+        size_t n = strcspn(line, "\n");
+        char *f[5] = {0};
+        int n_fields = n == 0 || line[0] == '#' ? 5 : pgpass_fields(line, n, f);
+        if (n_fields < 5) {
+            add(r, "credential", DOCTOR_FAIL,
+                "write it as host:port:database:user:password ('*' matches anything)",
+                "%s:%d: %d fields, not 5", s->pgpass_path, line_no, n_fields);
+            for (int i = 0; i < n_fields; i++)
+                free(f[i]);
+            free(password);
+            free(text);
+            return NULL;
+        }
+        if (password == NULL && f[3] != NULL &&
+            (strcmp(f[3], device) == 0 || strcmp(f[3], "*") == 0))
+            password = xstrdup(f[4]);
+        for (int i = 0; i < 5; i++)
+            free(f[i]);
+        line += n + (line[n] == '\n');
+    }
+    free(text);
+    if (env_password != NULL)
+        add(r, "credential", DOCTOR_WARN, fix_move,
+            "the password is in sync.env (PGPASSWORD): the daemon's environment holds it");
+    else if (password != NULL)
+        add(r, "credential", DOCTOR_OK, NULL, "%s has the password of %s (a credential)",
+            s->pgpass_path, device);
+    else if (cert)
+        add(r, "credential", DOCTOR_OK, NULL, "certificate login: no password");
+    else
+        add(r, "credential", DOCTOR_WARN, fix_move,
+            "%s has no password for %s: the server refuses the login unless it trusts this host",
+            s->pgpass_path, device);
+    return password;
+}
+
 /* The central server: sync.env names this device and its server answers. */
 static void check_central(const struct doctor_settings *s, struct doctor_report *r,
                           const struct kiosk_conf *c)
@@ -431,6 +514,12 @@ static void check_central(const struct doctor_settings *s, struct doctor_report 
             "%s says PORTIER_DEVICE=%s but the kiosk is '%s'", s->sync_env_path, device, c->device);
         goto end;
     }
+    char *stored = check_credential(s, r, device, conninfo, password);
+    if (password == NULL) {
+        password = stored;
+        stored = NULL;
+    }
+    free(stored);
     if (!s->check_central) {
         add(r, "central", DOCTOR_SKIP, NULL, "not contacted (--no-central)");
         goto end;
@@ -442,10 +531,12 @@ static void check_central(const struct doctor_settings *s, struct doctor_report 
     else
         add(r, "central", DOCTOR_WARN,
             "the kiosk keeps scanning and syncs when the server is back; check the network, "
-            "PORTIER_CENTRAL and the password in sync.env",
+            "PORTIER_CENTRAL and the password in /etc/portier/pgpass",
             "central server unreachable: %s", detail);
     free(detail);
 end:
+    if (password != NULL)
+        sodium_memzero(password, strlen(password));
     free(device);
     free(conninfo);
     free(password);

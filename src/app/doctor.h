@@ -14,6 +14,7 @@
 
 #define DOCTOR_CONFIG   "/etc/portier/kiosk.conf"
 #define DOCTOR_SYNC_ENV "/etc/portier/sync.env"
+#define DOCTOR_PGPASS   "/etc/portier/pgpass" /* the sync daemon's credential */
 #define DOCTOR_KIOSK    "/var/lib/portier/event"
 #define DOCTOR_DRM      "/sys/class/drm"
 /* Free space on the data partition below which the doctor warns, and fails. */
@@ -43,6 +44,7 @@ struct doctor_settings {
     const char *config_path;   /* kiosk.conf */
     const char *kiosk_dir;     /* the event bundle */
     const char *sync_env_path; /* sync.env; a missing file means "no central" */
+    const char *pgpass_path;   /* the password file the sync unit loads as a credential */
     const char *drm_dir;       /* /sys/class/drm, or a test's stand-in */
     double camera_seconds;     /* how long to wait for camera frames; 0 skips the camera */
     bool check_central;        /* false: do not connect to the central server */

@@ -37,6 +37,11 @@ int cmd_dashboard(int argc, char **argv);
 int cmd_certificates(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
+/* Their command lines, for --help, the man pages and bash completion (commands.c lists them). */
+extern const struct cli_spec init_spec, import_spec, revoke_spec, badges_spec, bundle_spec,
+    kiosk_spec, sync_spec, central_spec, dashboard_spec, report_spec, certificates_spec,
+    verify_spec, forget_spec, purge_spec, doctor_spec, demo_spec;
+
 /* A parsed command line, as a subcommand's run function is given it. */
 struct cli_call {
     const struct cli_spec *spec;
@@ -46,6 +51,13 @@ struct cli_call {
 };
 /* What a subcommand does once its command line is parsed; returns the exit code. */
 typedef int cli_run_fn(const struct cli_call *call);
+
+/* Words that bash completion offers for the value of an option that is not a CONFIG_CHOICE,
+ * e.g. {"camera", "v4l2:/dev/video0 dir: synth none"}. */
+struct cli_completion {
+    const char *option;
+    const char *words; /* separated by spaces */
+};
 
 /* A subcommand's command line in one place: its usage, its --help, its option table and its
  * positional arguments. --help prints usage, about, the options (config_help) and notes. */
@@ -61,6 +73,12 @@ struct cli_spec {
                                 ones: "EVENT_DIR ATTENDEE_ID", "[EVENT_DIR] ATTENDEE_ID"; NULL:
                                 none */
     cli_run_fn *run;
+    /* Sub-subcommands ("portier central init|publish|..."): each has its name, args, about (one
+     * line, for the man page), options and run; NULL: none. */
+    const struct cli_spec *subcommands;
+    size_t n_subcommands;
+    const struct cli_completion *completions; /* NULL: none */
+    size_t n_completions;
 };
 
 /* Parses argv by spec and runs spec->run. --help or -h prints the help (CLI_OK); a usage

@@ -241,7 +241,10 @@ static const struct config_option options[] = {
      CONFIG_REPEATABLE},
 };
 
-static const struct cli_spec spec = {
+/* What bash completion offers for --format. */
+static const struct cli_completion completions[] = {{"format", "png,pdf,csv png pdf csv"}};
+
+const struct cli_spec badges_spec = {
     .name = "badges",
     .usage = "usage: portier badges EVENT_DIR --out DIR [--format png,pdf,csv] [--only ID ...]\n",
     .about = "Signs a badge token for every attendee (with EVENT_DIR/signing.key) and writes:\n"
@@ -253,9 +256,11 @@ static const struct cli_spec spec = {
     .n_options = ARRAY_LEN(options),
     .args = "EVENT_DIR",
     .run = run_badges,
+    .completions = completions,
+    .n_completions = ARRAY_LEN(completions),
 };
 
 int cmd_badges(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&badges_spec, argc, argv);
 }

@@ -155,59 +155,80 @@ static const struct config_option publish_options[] = {
      0},
 };
 
-/* The subcommands: their arguments and options. */
-static const struct {
-    const char *name, *args;
-    cli_run_fn *run;
-    const struct config_option *options;
-    size_t n_options;
-} subcommands[] = {
-    {"init", "CONNINFO", run_init, NULL, 0},
-    {"publish", "EVENT_DIR CONNINFO", run_publish, publish_options, ARRAY_LEN(publish_options)},
-    {"add-device", "CONNINFO ID", run_add_device, login_options, ARRAY_LEN(login_options)},
-    {"add-organiser", "CONNINFO NAME", run_add_organiser, login_options,
-     ARRAY_LEN(login_options) - 1},
+/* The subcommands: their arguments, options and what they do (the man page's words; --help
+ * prints central_spec's about). */
+static const struct cli_spec subcommands[] = {
+    {.name = "init",
+     .args = "CONNINFO",
+     .about = "creates the schema, or brings it up to this version (as a superuser)",
+     .run = run_init},
+    {.name = "publish",
+     .args = "EVENT_DIR CONNINFO",
+     .about = "uploads the event model and attendees; run it again after 'portier import' or "
+              "'portier revoke': the kiosks pull the changes. Refuses an event.db older than "
+              "the central model (--force)",
+     .options = publish_options,
+     .n_options = ARRAY_LEN(publish_options),
+     .run = run_publish},
+    {.name = "add-device",
+     .args = "CONNINFO ID",
+     .about = "creates the login role of kiosk ID (its --device) bound to its rooms (--room) "
+              "and prints the kiosk's connection string; it inserts only its own scans, for "
+              "those rooms",
+     .options = login_options,
+     .n_options = ARRAY_LEN(login_options),
+     .run = run_add_device},
+    {.name = "add-organiser",
+     .args = "CONNINFO NAME",
+     .about = "creates a read-only login for reports and dashboards",
+     .options = login_options,
+     .n_options = ARRAY_LEN(login_options) - 1,
+     .run = run_add_organiser},
+};
+
+const struct cli_spec central_spec = {
+    .name = "central",
+    .usage = "usage: portier central init CONNINFO\n"
+             "       portier central publish EVENT_DIR CONNINFO [--force]\n"
+             "       portier central add-device CONNINFO ID [--room R ...] [--password | --cert]\n"
+             "                                  [--host H] [--port P]\n"
+             "       portier central add-organiser CONNINFO NAME [--password | --cert] [--host H] "
+             "[--port P]\n",
+    .about = "The central PostgreSQL database (UTF8) that the kiosks' sync daemons share.\n"
+             "  init           creates the schema, or brings it up to this version (as a "
+             "superuser)\n"
+             "  publish        uploads the event model and attendees; run it again after\n"
+             "                 'portier import' or 'portier revoke': the kiosks pull the changes.\n"
+             "                 Refuses an event.db older than the central model (--force)\n"
+             "  add-device     creates the login role of kiosk ID (its --device) bound to its\n"
+             "                 rooms (--room) and prints the kiosk's connection string; it\n"
+             "                 inserts only its own scans, for those rooms\n"
+             "  add-organiser  creates a read-only login for reports and dashboards\n",
+    .options = login_options,
+    .n_options = ARRAY_LEN(login_options),
+    .notes = "CONNINFO is a libpq connection string or URI, e.g. 'host=db dbname=portier "
+             "user=admin'.\n",
+    .subcommands = subcommands,
+    .n_subcommands = ARRAY_LEN(subcommands),
 };
 
 int cmd_central(int argc, char **argv)
 {
-    struct cli_spec spec = {
-        .name = "central",
-        .usage =
-            "usage: portier central init CONNINFO\n"
-            "       portier central publish EVENT_DIR CONNINFO [--force]\n"
-            "       portier central add-device CONNINFO ID [--room R ...] [--password | --cert]\n"
-            "                                  [--host H] [--port P]\n"
-            "       portier central add-organiser CONNINFO NAME [--password | --cert] [--host H] "
-            "[--port P]\n",
-        .about =
-            "The central PostgreSQL database (UTF8) that the kiosks' sync daemons share.\n"
-            "  init           creates the schema, or brings it up to this version (as a "
-            "superuser)\n"
-            "  publish        uploads the event model and attendees; run it again after\n"
-            "                 'portier import' or 'portier revoke': the kiosks pull the changes.\n"
-            "                 Refuses an event.db older than the central model (--force)\n"
-            "  add-device     creates the login role of kiosk ID (its --device) bound to its\n"
-            "                 rooms (--room) and prints the kiosk's connection string; it\n"
-            "                 inserts only its own scans, for those rooms\n"
-            "  add-organiser  creates a read-only login for reports and dashboards\n",
-        .options = login_options,
-        .n_options = ARRAY_LEN(login_options),
-        .notes = "CONNINFO is a libpq connection string or URI, e.g. 'host=db dbname=portier "
-                 "user=admin'.\n",
-    };
     if (cli_wants_help(argc, argv))
-        return cli_help(&spec);
+        return cli_help(&central_spec);
     if (argc < 2)
-        return cli_usage_error(&spec, "missing subcommand");
-    for (size_t i = 0; i < ARRAY_LEN(subcommands); i++) {
-        if (strcmp(argv[1], subcommands[i].name) == 0) {
-            spec.args = subcommands[i].args;
-            spec.run = subcommands[i].run;
-            spec.options = subcommands[i].options;
-            spec.n_options = subcommands[i].n_options;
+        return cli_usage_error(&central_spec, "missing subcommand");
+    for (size_t i = 0; i < central_spec.n_subcommands; i++) {
+        const struct cli_spec *sub = &central_spec.subcommands[i];
+        if (strcmp(argv[1], sub->name) == 0) {
+            /* Errors say "portier: central: ..." and print the whole usage. */
+            struct cli_spec spec = central_spec;
+            spec.args = sub->args;
+            spec.run = sub->run;
+            spec.options = sub->options;
+            spec.n_options = sub->n_options;
             return cli_run(&spec, argc - 1, argv + 1);
         }
     }
-    return cli_usage_error(&spec, "unknown subcommand '%s'", argv[1]);
+    return cli_usage_error(&central_spec, "unknown subcommand '%s'", argv[1]);
 }

@@ -188,7 +188,7 @@ static const struct config_option options[] = {
      "the share of a session an attendee must have been in\nto be certified for it", 0},
 };
 
-static const struct cli_spec spec = {
+const struct cli_spec certificates_spec = {
     .name = "certificates",
     .usage = "usage: portier certificates (--db PATH ... | --central CONNINFO) --event EVENT_DIR\n"
              "                            --out DIR [--min-presence 80%]\n",
@@ -209,7 +209,7 @@ static const struct cli_spec spec = {
 /* portier certificates ... */
 int cmd_certificates(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&certificates_spec, argc, argv);
 }
 
 /* portier verify CODE --event EVENT_DIR */
@@ -255,7 +255,7 @@ static const struct config_option verify_options[] = {
      "the event (its verify.pub and event.db; a kiosk bundle will do)", CONFIG_REQUIRED},
 };
 
-static const struct cli_spec verify_spec = {
+const struct cli_spec verify_spec = {
     .name = "verify",
     .usage = "usage: portier verify CODE --event EVENT_DIR\n",
     .about = "Checks a certificate of attendance's verification code offline with the event's "

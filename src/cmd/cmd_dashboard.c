@@ -114,28 +114,39 @@ static const struct config_option user_options[] = {
      "staff: rooms, alerts, kiosks; organiser: also people and reports", CONFIG_REQUIRED},
 };
 
+#define DASHBOARD_USAGE                                                                            \
+    "usage: portier dashboard --central CONNINFO --listen ADDR:PORT\n"                             \
+    "                         [--tls-cert FILE --tls-key FILE] [--public-feed]\n"                  \
+    "       portier dashboard add-user CONNINFO NAME --role staff|organiser\n"
+
+const struct cli_spec dashboard_spec = {
+    .name = "dashboard",
+    .usage = DASHBOARD_USAGE,
+    .about = "The live web dashboard on the central database: every room's fill, updated as\n"
+             "scans arrive (docs/dashboard.md). add-user stores a login of the dashboard\n"
+             "(as the database's owner or a superuser); the password is read from standard\n"
+             "input, or asked for twice on a terminal.\n",
+    .options = serve_options,
+    .n_options = ARRAY_LEN(serve_options),
+    .notes = "Runs until SIGTERM or SIGINT. Under systemd use Type=notify.\n",
+    .run = run_serve,
+};
+
+/* portier dashboard add-user: its errors and --help say "portier: dashboard: ...". */
+static const struct cli_spec add_user_spec = {
+    .name = "dashboard",
+    .usage = DASHBOARD_USAGE,
+    .about = "Stores a login of the dashboard (as the database's owner or a superuser); the\n"
+             "password is read from standard input, or asked for twice on a terminal.\n",
+    .options = user_options,
+    .n_options = ARRAY_LEN(user_options),
+    .args = "CONNINFO NAME",
+    .run = run_add_user,
+};
+
 int cmd_dashboard(int argc, char **argv)
 {
-    struct cli_spec spec = {
-        .name = "dashboard",
-        .usage = "usage: portier dashboard --central CONNINFO --listen ADDR:PORT\n"
-                 "                         [--tls-cert FILE --tls-key FILE] [--public-feed]\n"
-                 "       portier dashboard add-user CONNINFO NAME --role staff|organiser\n",
-        .about = "The live web dashboard on the central database: every room's fill, updated as\n"
-                 "scans arrive (docs/dashboard.md). add-user stores a login of the dashboard\n"
-                 "(as the database's owner or a superuser); the password is read from standard\n"
-                 "input, or asked for twice on a terminal.\n",
-        .options = serve_options,
-        .n_options = ARRAY_LEN(serve_options),
-        .notes = "Runs until SIGTERM or SIGINT. Under systemd use Type=notify.\n",
-        .run = run_serve,
-    };
-    if (argc >= 2 && strcmp(argv[1], "add-user") == 0) {
-        spec.args = "CONNINFO NAME";
-        spec.options = user_options;
-        spec.n_options = ARRAY_LEN(user_options);
-        spec.run = run_add_user;
-        return cli_run(&spec, argc - 1, argv + 1);
-    }
-    return cli_run(&spec, argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "add-user") == 0)
+        return cli_run(&add_user_spec, argc - 1, argv + 1);
+    return cli_run(&dashboard_spec, argc, argv);
 }

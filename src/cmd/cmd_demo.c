@@ -435,7 +435,7 @@ static const struct config_option options[] = {
      0},
 };
 
-static const struct cli_spec spec = {
+const struct cli_spec demo_spec = {
     .name = "demo",
     .usage = "usage: portier demo [--dir DIR] [--seed N] [--attendees N] [--date YYYY-MM-DD | "
              "--today]\n"
@@ -454,5 +454,5 @@ static const struct cli_spec spec = {
 
 int cmd_demo(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&demo_spec, argc, argv);
 }

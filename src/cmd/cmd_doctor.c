@@ -13,6 +13,7 @@ static int run_doctor(const struct cli_call *c)
     s.config_path = config_get(c->cfg, "config");
     s.kiosk_dir = config_get(c->cfg, "kiosk-dir");
     s.sync_env_path = config_get(c->cfg, "sync-env");
+    s.pgpass_path = config_get(c->cfg, "pgpass");
     s.drm_dir = config_get(c->cfg, "drm-dir");
     s.camera_seconds = config_get_number(c->cfg, "camera-seconds");
     s.check_central = !config_get_bool(c->cfg, "no-central");
@@ -28,6 +29,8 @@ static const struct config_option options[] = {
     {"kiosk-dir", CONFIG_STRING, DOCTOR_KIOSK, 0, 0, NULL, "DIR", "the event bundle", 0},
     {"sync-env", CONFIG_STRING, DOCTOR_SYNC_ENV, 0, 0, NULL, "FILE", "the sync daemon's settings",
      0},
+    {"pgpass", CONFIG_STRING, DOCTOR_PGPASS, 0, 0, NULL, "FILE",
+     "the sync daemon's password file (its credential)", 0},
     {"drm-dir", CONFIG_STRING, DOCTOR_DRM, 0, 0, NULL, "DIR",
      "a stand-in for /sys/class/drm, for tests", CONFIG_HIDDEN},
     {"camera-seconds", CONFIG_NUMBER, "3", 0, 60, NULL, "N",
@@ -36,10 +39,11 @@ static const struct config_option options[] = {
     {"json", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "one JSON object per check", 0},
 };
 
-static const struct cli_spec spec = {
+const struct cli_spec doctor_spec = {
     .name = "doctor",
     .usage = "usage: portier doctor [--config FILE] [--kiosk-dir DIR] [--sync-env FILE]\n"
-             "                      [--camera-seconds N] [--no-central] [--json]\n",
+             "                      [--pgpass FILE] [--camera-seconds N] [--no-central] "
+             "[--json]\n",
     .about = "Checks a kiosk's set-up: configuration, event bundle, scan log, free disk, camera,\n"
              "display, clock and central server; prints what is wrong and how to fix it.\n",
     .options = options,
@@ -52,5 +56,5 @@ static const struct cli_spec spec = {
 
 int cmd_doctor(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&doctor_spec, argc, argv);
 }

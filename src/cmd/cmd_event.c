@@ -163,7 +163,7 @@ static const struct config_option init_options[] = {
      0},
 };
 
-static const struct cli_spec init_spec = {
+const struct cli_spec init_spec = {
     .name = "init",
     .usage = "usage: portier init EVENT_DIR --name NAME --timezone TZ --rooms rooms.csv\n"
              "                    --sessions sessions.csv --attendees attendees.csv\n"
@@ -191,7 +191,7 @@ static const struct config_option import_options[] = {
      0},
 };
 
-static const struct cli_spec import_spec = {
+const struct cli_spec import_spec = {
     .name = "import",
     .usage = "usage: portier import EVENT_DIR --attendees more.csv [--from "
              "portier|pretix|eventbrite] [--map FILE]\n",
@@ -204,7 +204,7 @@ static const struct cli_spec import_spec = {
     .run = run_import,
 };
 
-static const struct cli_spec revoke_spec = {
+const struct cli_spec revoke_spec = {
     .name = "revoke",
     .usage = "usage: portier revoke EVENT_DIR ATTENDEE_ID\n",
     .about = "Revokes the attendee's current badge: kiosks that have the updated bundle refuse "
@@ -219,7 +219,7 @@ static const struct config_option bundle_options[] = {
      CONFIG_REQUIRED},
 };
 
-static const struct cli_spec bundle_spec = {
+const struct cli_spec bundle_spec = {
     .name = "bundle",
     .usage = "usage: portier bundle EVENT_DIR --out KIOSK_DIR\n",
     .about = "Writes what a kiosk needs: KIOSK_DIR/event.db without e-mail addresses and\n"

@@ -59,6 +59,12 @@ static const struct config_option options[] = {
     {"verbose", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "log more", 0},
 };
 
+/* What bash completion offers for --camera and --scanner (camera.h, hid.h). */
+static const struct cli_completion completions[] = {
+    {"camera", "v4l2:/dev/video0 dir: synth none"},
+    {"scanner", "evdev:/dev/input/by-id/ stdin none"},
+};
+
 /* portier kiosk KIOSK_DIR --device ID --room ROOM_ID [options] */
 static int run_kiosk(const struct cli_call *c)
 {
@@ -156,7 +162,7 @@ end:
     return rc;
 }
 
-static const struct cli_spec spec = {
+const struct cli_spec kiosk_spec = {
     .name = "kiosk",
     .usage = "usage: portier kiosk KIOSK_DIR --device ID --room ROOM_ID --mode MODE [options]\n",
     .about = "Runs a check-in kiosk on a kiosk bundle (portier bundle).\n",
@@ -167,9 +173,11 @@ static const struct cli_spec spec = {
     .ini_section = "kiosk",
     .args = "KIOSK_DIR",
     .run = run_kiosk,
+    .completions = completions,
+    .n_completions = ARRAY_LEN(completions),
 };
 
 int cmd_kiosk(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&kiosk_spec, argc, argv);
 }

@@ -153,7 +153,7 @@ static const struct config_option options[] = {
     {"force", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "purge before the last session has ended", 0},
 };
 
-static const struct cli_spec forget_spec = {
+const struct cli_spec forget_spec = {
     .name = "forget",
     .usage = "usage: portier forget [EVENT_DIR] [--central CONNINFO] [--bundle KIOSK_DIR]...\n"
              "                      [--badges DIR] ATTENDEE_ID\n",
@@ -169,7 +169,7 @@ static const struct cli_spec forget_spec = {
     .run = run_forget,
 };
 
-static const struct cli_spec purge_spec = {
+const struct cli_spec purge_spec = {
     .name = "purge",
     .usage = "usage: portier purge EVENT_DIR [--central CONNINFO] [--bundle KIOSK_DIR]... "
              "[--badges DIR]\n"

@@ -53,7 +53,7 @@ static const struct config_option options[] = {
      "also write report.xlsx: one workbook, a sheet per CSV file", 0},
 };
 
-static const struct cli_spec spec = {
+const struct cli_spec report_spec = {
     .name = "report",
     .usage = "usage: portier report (--db PATH ... | --central CONNINFO) --event EVENT_DIR --out "
              "DIR\n"
@@ -77,7 +77,7 @@ static const struct cli_spec spec = {
 /* portier report ... */
 int cmd_report(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&report_spec, argc, argv);
 }
 
 /* Loads the event and the scans, and computes the report. */

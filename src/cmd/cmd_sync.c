@@ -47,7 +47,7 @@ static const struct config_option options[] = {
     {"verbose", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "log every step", 0},
 };
 
-static const struct cli_spec spec = {
+const struct cli_spec sync_spec = {
     .name = "sync",
     .usage = "usage: portier sync KIOSK_DIR --device ID --db PATH --central CONNINFO [--once]\n"
              "                    [--poll-interval MS] [--backoff-max MS] [--verbose]\n",
@@ -64,5 +64,5 @@ static const struct cli_spec spec = {
 
 int cmd_sync(int argc, char **argv)
 {
-    return cli_run(&spec, argc, argv);
+    return cli_run(&sync_spec, argc, argv);
 }

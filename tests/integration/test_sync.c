@@ -1020,6 +1020,42 @@ static void test_notify_flood(void)
     free(log);
 }
 
+/* The sync unit's credential (LoadCredential=, PGPASSFILE=%d/pgpass): the conninfo without its
+ * password, and the password in a libpq password file (mode 0600). The daemon logs in with it
+ * alone, and the doctor checks the file and connects as the daemon would. Uses test_quarantine's
+ * kiosk (k9, quar.conf). */
+static void test_credential(void)
+{
+    const char *full = conninfo_of("quar");
+    const char *pw = strstr(full, " password=");
+    CHECK(pw != NULL);
+    if (pw == NULL)
+        return;
+    size_t pw_len = strcspn(pw + 10, " ");
+    char *conninfo = xasprintf("%.*s%s", (int)(pw - full), full, pw + 10 + pw_len);
+    char *line = xasprintf("# portier-sync's credential\n*:*:*:quar:%.*s\n", (int)pw_len, pw + 10);
+    char *pgpass = xasprintf("%s/pgpass", dir);
+    CHECK(file_write_atomic(pgpass, line, strlen(line), 0600));
+    const char *sync = "env -u PGPASSWORD PGPASSFILE=%s %s sync %s/k9 --device quar --db "
+                       "%s/quar.db --central '%s' --once 2>>%s/once-credential.log";
+    CHECK(test_sh(sync, pgpass, bin, dir, dir, conninfo, dir) == 0);
+    CHECK(test_sh(sync, "/nonexistent", bin, dir, dir, conninfo, dir) != 0);
+
+    char *env = xasprintf("PORTIER_DEVICE=quar\nPORTIER_CENTRAL='%s'\n", conninfo);
+    write_file("credential.env", env);
+    const char *doctor = "cd %s && %s doctor --config quar.conf --kiosk-dir k9 --camera-seconds 0 "
+                         "--sync-env credential.env --pgpass pgpass > doctor-credential.out 2>&1; "
+                         "grep -q '%s' doctor-credential.out && grep -q '%s' doctor-credential.out";
+    CHECK(test_sh(doctor, dir, bin, "credential.*pgpass has the password of quar",
+                  "central.*connected to") == 0);
+    CHECK(file_write_atomic(pgpass, "*:*:*:quar:wrong\n", 17, 0600));
+    CHECK(test_sh(doctor, dir, bin, "credential.*has the password", "central.*unreachable") == 0);
+    free(env);
+    free(pgpass);
+    free(line);
+    free(conninfo);
+}
+
 int main(void)
 {
     if (setup()) {
@@ -1029,6 +1065,7 @@ int main(void)
         test_clock();
         test_alarm();
         test_quarantine();
+        test_credential();
         test_unreachable();
         test_notify();
         test_notify_flood();

@@ -187,6 +187,47 @@ int main(void)
     CHECK(status_of(&r, "central") == DOCTOR_SKIP);
     doctor_report_finish(&r);
 
+    /* The password: none, in sync.env (the old way), or in the credential file (pgpass). */
+    char *pgpass = path_join(dir, "pgpass");
+    s.pgpass_path = pgpass;
+    r = doctor(&s, &ok);
+    CHECK(status_of(&r, "credential") == DOCTOR_WARN);
+    CHECK(strstr(what_of(&r, "credential"), "no password for door-1") != NULL);
+    doctor_report_finish(&r);
+    free(put("sync.env", "PORTIER_DEVICE=door-1\nPORTIER_CENTRAL=\"host=x\"\nPGPASSWORD=s3\n"));
+    r = doctor(&s, &ok);
+    CHECK(status_of(&r, "credential") == DOCTOR_WARN);
+    CHECK(strstr(what_of(&r, "credential"), "in sync.env") != NULL);
+    doctor_report_finish(&r);
+    free(put("sync.env", "PORTIER_DEVICE=door-1\nPORTIER_CENTRAL=\"host=x\"\n"));
+    const char *good = "# the device's password\n\nhost\\:x:*:*:door-1:pa\\:ss\n";
+    CHECK(file_write_atomic(pgpass, good, strlen(good), 0600));
+    r = doctor(&s, &ok);
+    CHECK_MSG(status_of(&r, "credential") == DOCTOR_OK, "%s", what_of(&r, "credential"));
+    doctor_report_finish(&r);
+    CHECK(chmod(pgpass, 0640) == 0);
+    r = doctor(&s, &ok);
+    CHECK(!ok && status_of(&r, "credential") == DOCTOR_FAIL);
+    CHECK(strstr(what_of(&r, "credential"), "mode 0640") != NULL);
+    doctor_report_finish(&r);
+    CHECK(file_write_atomic(pgpass, "*:*:*:door-2:x\nhost:5432:door-1\n", 31, 0600));
+    r = doctor(&s, &ok);
+    CHECK(!ok && status_of(&r, "credential") == DOCTOR_FAIL);
+    CHECK(strstr(what_of(&r, "credential"), "pgpass:2: 3 fields, not 5") != NULL);
+    doctor_report_finish(&r);
+    CHECK(file_write_atomic(pgpass, "*:*:*:door-2:x\n", 15, 0600));
+    r = doctor(&s, &ok);
+    CHECK(status_of(&r, "credential") == DOCTOR_WARN);
+    doctor_report_finish(&r);
+    /* A certificate login needs no password. */
+    free(put("sync.env", "PORTIER_DEVICE=door-1\nPORTIER_CENTRAL='host=x sslcert=door-1.crt'\n"));
+    r = doctor(&s, &ok);
+    CHECK(status_of(&r, "credential") == DOCTOR_OK);
+    CHECK(strstr(what_of(&r, "credential"), "certificate") != NULL);
+    doctor_report_finish(&r);
+    s.pgpass_path = "/nonexistent/pgpass";
+    free(pgpass);
+
     /* No configuration, or one without a device. */
     free(put("kiosk.conf", "[kiosk]\nroom = aula\n"));
     r = doctor(&s, &ok);

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The systemd units: systemd-analyze verify accepts them, and their exposure
-# (systemd-analyze security --offline=yes) stays within the targets of issue 7:
-# <= 3.0 for the sync daemon, <= 4.5 for the kiosk (which needs devices).
+# (systemd-analyze security --offline=yes) stays within the targets of issue 19: <= 2.0 for the
+# kiosk and the sync daemon. The sync daemon's password comes as a credential (LoadCredential=).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)/systemd
 tmp=$(mktemp -d /tmp/portier-units-XXXXXX)
@@ -51,10 +51,20 @@ check_exposure() {
         fail "$unit exposure $value > $max"
     fi
 }
-check_exposure portier-sync.service 3.0
-check_exposure portier-kiosk.service 4.5
-check_exposure portier-kiosk@door1.service 4.5
-check_exposure portier-dashboard.service 3.0
+check_exposure portier-sync.service 2.0
+check_exposure portier-kiosk.service 2.0
+check_exposure portier-kiosk@door1.service 2.0
+
+# The password: a credential file that libpq reads from the credentials directory, never an
+# environment variable (which /proc/PID/environ, systemctl show and child processes can see).
+grep -qx 'LoadCredential=pgpass:/etc/portier/pgpass' "$src/portier-sync.service" ||
+    fail "portier-sync.service does not load /etc/portier/pgpass as a credential"
+grep -qx 'Environment=PGPASSFILE=%d/pgpass' "$src/portier-sync.service" ||
+    fail "portier-sync.service does not point libpq at the credential (PGPASSFILE=%d/pgpass)"
+grep -q '^PGPASSWORD=' "$src/sync.env" && fail "the example sync.env still sets PGPASSWORD"
+grep -qE '^f /etc/portier/pgpass +0600 root +root' "$src/portier.tmpfiles" ||
+    fail "portier.tmpfiles does not create /etc/portier/pgpass (0600 root), which LoadCredential= needs"
+check_exposure portier-dashboard.service 2.0
 for want in Type=notify Restart=always StartLimitIntervalSec=0 DynamicUser=yes \
     ProtectSystem=strict NoNewPrivileges=yes PrivateTmp=yes ProtectHome=yes \
     RestrictAddressFamilies= SystemCallFilter=@system-service CapabilityBoundingSet=; do
