@@ -16,7 +16,7 @@
  *       room door), how long after the last commit every log holds every scan, the bytes the
  *       server sent each kiosk (ss: bytes_acked of its connection), the server's CPU (its
  *       processes' utime + stime), WAL bytes (pg_current_wal_lsn) and the daemons' CPU.
- * Figures only: it asserts nothing. */
+ * HINT_MS in the environment: the daemons' --hint-interval. Figures only: it asserts nothing. */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <signal.h>
@@ -381,6 +381,7 @@ struct central_in {
     struct planned *plan;
     size_t n_plan;
     int64_t attendees_version;
+    int hint_ms; /* the daemons' --hint-interval; 0: the default */
 };
 
 /* Prints the lag figures of r. */
@@ -442,7 +443,8 @@ static bool central_run(struct central_in *in, size_t n)
             struct syncd_settings set = {.kiosk_dir = in->kiosk_dir,
                                          .device_id = r.dev[i]->id,
                                          .db_path = paths[i],
-                                         .conninfo = in->conninfo[r.dev[i] - in->all]};
+                                         .conninfo = in->conninfo[r.dev[i] - in->all],
+                                         .hint_ms = in->hint_ms};
             struct syncd *d = syncd_create(&set);
             bool ok = d != NULL && syncd_run(d);
             syncd_destroy(d);
@@ -598,7 +600,8 @@ static int cmd_central(int argc, char **argv)
                         "SECONDS N...\n");
         return 2;
     }
-    struct central_in in = {.kiosk_dir = argv[1]};
+    struct central_in in = {.kiosk_dir = argv[1],
+                            .hint_ms = getenv("HINT_MS") ? atoi(getenv("HINT_MS")) : 0};
     int64_t start, secs = atoll(argv[5]);
     if (!time_parse_iso8601(argv[4], &start) || secs <= 0) {
         fprintf(stderr, "bench_congress: START_ISO SECONDS: %s %s\n", argv[4], argv[5]);
@@ -653,8 +656,8 @@ static int cmd_central(int argc, char **argv)
         goto out;
     in.attendees_version = query_i64(in.admin, "SELECT max(version) FROM portier.attendees");
     printf("central: PostgreSQL 15 (fsync on, max_connections 600), %zu devices known, plan "
-           "%s + %" PRId64 " s; kiosk logs in %s\n",
-           in.n_all, argv[4], secs, work);
+           "%s + %" PRId64 " s; kiosk logs in %s; hint interval %d ms\n",
+           in.n_all, argv[4], secs, work, in.hint_ms > 0 ? in.hint_ms : SYNCD_HINT_INTERVAL_MS);
     for (int i = 6; i < argc; i++) {
         size_t n = (size_t)atol(argv[i]);
         if (n < 2 || n > in.n_all) {
