@@ -214,7 +214,7 @@ def gen_scans(a):
                 room = rnd.choices(room_ids, weights)[0]
                 visits.add(rnd.choice(by_room_slot[room])[2])
             used = set()
-            for sid in sorted(visits, key=lambda s: sessions[s][1]):
+            for sid in sorted(visits, key=lambda s: (sessions[s][1], s)):
                 room, st, en = sessions[sid]
                 if st in used or st + datetime.timedelta(minutes=60) < arrive:
                     continue

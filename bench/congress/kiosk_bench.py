@@ -62,6 +62,9 @@ def main():
         if b"READY=1" in sock.recv(4096):
             ready = time.monotonic() - t0
     rss_ready = status_kb(p.pid, "VmRSS")
+    with open("/proc/%d/stat" % p.pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    cpu_ready = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     lines = []
     last = {}
     with open(a.replay, encoding="utf-8") as f:
@@ -108,8 +111,9 @@ def main():
     p.wait()
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     lat.sort()
-    print("kiosk %s (%s, %s): start to ready %.3f s, RSS at ready %.1f MB, peak RSS %.1f MB"
-          % (a.device, a.room, a.mode, ready, rss_ready / 1024, hwm / 1024))
+    print("kiosk %s (%s, %s): start to ready %.3f s wall (%.2f s CPU), RSS at ready %.1f MB, "
+          "peak RSS %.1f MB" % (a.device, a.room, a.mode, ready, cpu_ready, rss_ready / 1024,
+                                hwm / 1024))
     if lat:
         print("  decisions: n=%d p50 %.2f ms, p99 %.2f ms, max %.2f ms (write line -> JSON line, "
               "incl. durable commit)" % (len(lat), pct(lat, 0.5), pct(lat, 0.99), lat[-1]))
