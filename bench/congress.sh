@@ -57,6 +57,12 @@ if [ -z "${SKIP_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
     nd=$(grep -vc '"kind":"session_end"' cg-decisions.txt || true)
     echo "  callgrind: $ir instructions in kiosk_handle_payload for $nd decisions" \
         "($((ir / (nd > 0 ? nd : 1))) per decision, session-end exits included), 300,000-scan log"
+    cp k300-base.db k300cg.db
+    run valgrind --tool=callgrind --callgrind-out-file=cg.out "$portier" kiosk kiosk --headless \
+        --device door-r001-1 --room r001 --mode toggle --scanner stdin --camera none \
+        --db k300cg.db </dev/null >/dev/null 2>&1
+    echo "  callgrind: $(awk '/^summary:/ {print $2}' cg.out) instructions from start to exit" \
+        "(empty stdin), 300,000-scan log"
     rm -f k300cg.db* cg.out
 fi
 
