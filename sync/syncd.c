@@ -259,7 +259,7 @@ static bool take_notifications(struct syncd *d)
     return true;
 }
 
-/* True when hints wait and may be acted on: at most one pull per SYNCD_HINT_INTERVAL_MS, so
+/* True when hints wait and may be acted on: at most one pull per hint interval, so
  * that a flood of notifications costs a few pulls, not one each. */
 static bool hints_due(const struct syncd *d, int64_t now)
 {
@@ -275,7 +275,7 @@ static void take_hints(struct syncd *d, bool poll_due)
     d->want_pull |= d->hint_pull;
     d->want_model |= d->hint_model;
     d->hint_pull = d->hint_model = false;
-    d->next_hint_ns = now + SYNCD_HINT_INTERVAL_MS * MS;
+    d->next_hint_ns = now + (int64_t)d->set.hint_ms * MS;
 }
 
 /* One exchange: push what is unsent, then pull what was asked for (or due). */
@@ -342,6 +342,8 @@ struct syncd *syncd_create(const struct syncd_settings *settings)
     d->pending_written = -1;
     if (d->set.poll_ms <= 0)
         d->set.poll_ms = SYNCD_POLL_MS;
+    if (d->set.hint_ms <= 0)
+        d->set.hint_ms = SYNCD_HINT_INTERVAL_MS;
     if (d->set.backoff_max_ms <= 0)
         d->set.backoff_max_ms = SYNCD_BACKOFF_MAX_MS;
     d->rng = (uint64_t)time_mono_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9E3779B97F4A7C15ULL;

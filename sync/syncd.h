@@ -28,7 +28,8 @@
  * the local log is checked for new scans every SYNCD_LOCAL_CHECK_MS. Any login may NOTIFY any
  * channel, so a notification is only a hint: its payload is ignored, the pull it wakes is the
  * incremental one (above the cursors), and hints are coalesced to at most one pull of each
- * kind per SYNCD_HINT_INTERVAL_MS: a flood of notifications costs a bounded number of pulls.
+ * kind per hint interval (settings.hint_ms, SYNCD_HINT_INTERVAL_MS by default): a flood of
+ * notifications costs a bounded number of pulls.
  *
  * Unreliable networks: central_connect's connect_timeout, keepalives and tcp_user_timeout, plus
  * statement_timeout set here; after a failure, reconnection after an exponential backoff with
@@ -90,6 +91,7 @@ struct syncd_settings {
     bool once;            /* one connect + push + pull, then return */
     int poll_ms;          /* 0: SYNCD_POLL_MS */
     int backoff_max_ms;   /* 0: SYNCD_BACKOFF_MAX_MS */
+    int hint_ms;          /* 0: SYNCD_HINT_INTERVAL_MS (longer at congress size: docs/scale.md) */
 };
 
 struct syncd;

@@ -55,6 +55,9 @@ struct pg_harness_options {
      * every server process), but not a crash of the machine.
      * true: fsync on everywhere, as in production. */
     bool durable;
+    /* More server settings ("-c name=value ..."), after the harness's own, which they
+     * override (benchmarks: "-c max_connections=400 -c shared_buffers=256MB"); NULL: none. */
+    const char *settings;
 };
 
 struct pg_harness {
@@ -65,6 +68,7 @@ struct pg_harness {
     char conninfo[PG_HARNESS_PATH * 2];
     int port;
     bool durable;
+    char settings[256];
     bool running;
     bool drop_privileges; /* run PostgreSQL's programs as PG_HARNESS_USER */
     uid_t uid;
@@ -270,8 +274,8 @@ static inline bool pg_harness_server_start(struct pg_harness *pg)
         }
         snprintf(options, sizeof options,
                  "-k %s -p %d -c listen_addresses=127.0.0.1 -c shared_buffers=16MB "
-                 "-c max_connections=40 -c max_wal_senders=0 -c wal_level=minimal%s",
-                 pg->dir, pg->port, pg->durable ? "" : " -c fsync=off");
+                 "-c max_connections=40 -c max_wal_senders=0 -c wal_level=minimal%s %s",
+                 pg->dir, pg->port, pg->durable ? "" : " -c fsync=off", pg->settings);
         char *argv[] = {ctl,  "start", "-D", pg->data, "-l",    pg->log,
                         "-w", "-t",    "60", "-o",     options, NULL};
         if (pg_harness_run(pg, true, argv, out) == 0) {
@@ -428,6 +432,8 @@ static inline struct pg_harness *pg_harness_start(const struct pg_harness_option
         return NULL;
     pg->watchdog_fd = -1;
     pg->durable = opts != NULL && opts->durable;
+    snprintf(pg->settings, sizeof pg->settings, "%s",
+             opts != NULL && opts->settings != NULL ? opts->settings : "");
     const char *bindir = getenv("PORTIER_PG_BINDIR");
     snprintf(pg->bindir, sizeof pg->bindir, "%s", bindir && bindir[0] ? bindir : PG_HARNESS_BINDIR);
     char initdb[PG_HARNESS_PATH + 16], out[PG_HARNESS_PATH + 16];
