@@ -50,10 +50,10 @@ def main():
     w('#ifndef PORTIER_FOLD_TABLE_H\n#define PORTIER_FOLD_TABLE_H\n\n#include <stdint.h>\n\n')
     w('/* A code point and its folded form (UTF-8, NUL-terminated), sorted by code point. */\n')
     w('struct fold_entry {\n    uint32_t cp;\n    char folded[8];\n};\n\n')
-    w('static const struct fold_entry fold_table[] = {\n')
+    w('// clang-format off\nstatic const struct fold_entry fold_table[] = {\n')
     for cp, f in rows:
         w('    {0x%04X, %s}, /* %s */\n' % (cp, c_string(f), unicodedata.name(chr(cp), '?').lower()))
-    w('};\n\n#endif\n')
+    w('};\n// clang-format on\n\n#endif\n')
 
 
 if __name__ == '__main__':

@@ -11,6 +11,7 @@ struct fold_entry {
     char folded[8];
 };
 
+// clang-format off
 static const struct fold_entry fold_table[] = {
     {0x00C0, "a"}, /* latin capital letter a with grave */
     {0x00C1, "a"}, /* latin capital letter a with acute */
@@ -847,5 +848,6 @@ static const struct fold_entry fold_table[] = {
     {0x1EFC, "\xe1\xbb\xbd"}, /* latin capital letter middle-welsh v */
     {0x1EFE, "\xe1\xbb\xbf"}, /* latin capital letter y with loop */
 };
+// clang-format on
 
 #endif

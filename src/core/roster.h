@@ -60,8 +60,8 @@ struct roster_attendee {
     char **sessions; /* session ids, in file order */
     size_t n_sessions;
     char *source_id; /* the row's id in the system it came from (import map), or NULL */
-    char *days; /* optional column 'days': the dates the badge is valid on, sorted, ';' between
-                   ("2025-03-14;2025-03-15"); "" when empty or absent: every day */
+    char *days;      /* optional column 'days': the dates the badge is valid on, sorted, ';' between
+                        ("2025-03-14;2025-03-15"); "" when empty or absent: every day */
     size_t line;
 };
 
