@@ -580,7 +580,8 @@ static int cmp_manual(const void *pa, const void *pb)
  * one scan, so its copies sort next to each other. */
 static void count_manual(struct report *r, struct report_log *log)
 {
-    qsort(log->manual, log->n_manual, sizeof *log->manual, cmp_manual);
+    if (log->n_manual > 1) /* qsort may not be given a NULL base, even for 0 elements */
+        qsort(log->manual, log->n_manual, sizeof *log->manual, cmp_manual);
     for (size_t i = 0; i < log->n_manual; i++) {
         const struct rmanual *m = &log->manual[i], *p = i > 0 ? &log->manual[i - 1] : NULL;
         if (p != NULL && strcmp(p->device, m->device) == 0 && p->db_epoch == m->db_epoch &&
