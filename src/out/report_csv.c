@@ -118,7 +118,8 @@ static char *csv_table(const struct report *r, const struct report_table *t,
             const struct report_column *c = &t->columns[i];
             size_t n = c->csv != NULL ? report_column_count(c, ev) : 0;
             for (size_t k = 0; k < n; k++) {
-                struct report_cell cell = report_column_cell(t, c, &(struct report_at){r, row, k});
+                struct report_cell cell =
+                    report_column_cell(t, c, &(struct report_at){r, row, k, LANG_EN});
                 csv_cell(&sb, f, &cell, i == last && k + 1 == n);
             }
         }
@@ -205,6 +206,11 @@ static bool write_xlsx(const struct report *r, const char *dir)
 /* Writes the eight files (and report.xlsx with --xlsx). */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f)
 {
+    enum language lang = LANG_EN;
+    if (f->lang != NULL && !language_parse(f->lang, &lang)) {
+        log_warnx("report: unknown language '%s' (nl, fr or en)", f->lang);
+        return false;
+    }
     if (!mkdir_p(dir)) {
         log_warn("report: %s: cannot create the directory", dir);
         return false;
@@ -216,5 +222,6 @@ bool report_write_dir(const struct report *r, const char *dir, const struct repo
            write_one(dir, REPORT_OVER_CAPACITY_CSV, report_over_capacity_csv(r, f)) &&
            write_one(dir, REPORT_MANUAL_CSV, report_manual_csv(r, f)) &&
            write_one(dir, REPORT_CHECKINS_CSV, report_checkins_by_day_csv(r, f)) &&
-           write_one(dir, REPORT_HTML, report_html(r)) && (!f->xlsx || write_xlsx(r, dir));
+           write_one(dir, REPORT_HTML, report_html_lang(r, lang)) &&
+           (!f->xlsx || write_xlsx(r, dir));
 }

@@ -202,7 +202,8 @@ static struct report_cell attendee_minutes(const struct report_at *at)
     return text(event_is_registered(attendee_at(at), at->k) ? "0" : "");
 }
 
-/* The sessions attended, with their minutes: "s1 <span>12.5</span>, s2 ...". */
+/* The sessions attended, with their minutes: "s1 <span>12.5</span>, s2 ..." ("s1 12,5; s2 ..."
+ * in a language with a decimal comma). */
 static void html_attendee_sessions(struct strbuf *sb, const struct report_at *at)
 {
     const struct event *ev = at->r->ev;
@@ -212,8 +213,8 @@ static void html_attendee_sessions(struct strbuf *sb, const struct report_at *at
         int64_t ms = at->r->present_ms[at->row * ev->n_sessions + s];
         if (ms <= 0)
             continue;
-        report_format_minutes(ms, false, buf);
-        strbuf_puts(sb, first ? "" : ", ");
+        report_format_minutes(ms, at->lang != LANG_EN, buf);
+        strbuf_puts(sb, first ? "" : at->lang != LANG_EN ? "; " : ", ");
         report_html_escape(sb, ev->sessions[s].id);
         strbuf_printf(sb, " <span class=\"muted\">%s</span>", buf);
         first = false;
@@ -394,7 +395,7 @@ static const struct report_column over_capacity_columns[] = {
     {"category", NULL, NULL, .cell = overflow_category},
     {"device", "Door", NULL, FIELD(REPORT_CELL_TEXT, struct report_overflow, device)},
     {"override", NULL, NULL, .cell = overflow_override},
-    {NULL, "Why", NULL, .cell = overflow_why},
+    {NULL, "Why", NULL, .cell = overflow_why, .html_translate = true},
 };
 
 const struct report_table report_over_capacity_table = {

@@ -32,6 +32,7 @@ struct report_at {
     const struct report *r;
     size_t row;
     size_t k;
+    enum language lang; /* the page's language, for html_cell (the CSV files have none) */
 };
 
 /* A column written once, or once per session or per room of the event (then its CSV name and
@@ -51,6 +52,9 @@ struct report_column {
     /* The HTML cell's markup written by hand instead of the cell's value; NULL: none. */
     void (*html_cell)(struct strbuf *sb, const struct report_at *at);
     enum report_repeat repeat;
+    /* The HTML cell's text is one of the report's own words, written in English here and
+     * translated on the page (MSG_REPORT_WHY_FIRST..LAST), not the organisers' data. */
+    bool html_translate;
 };
 
 struct report_table {

@@ -65,7 +65,8 @@ static bool write_sheet(lxw_workbook *wb, const char *name, const struct report 
             const struct report_column *c = &t->columns[i];
             size_t n = c->csv != NULL ? report_column_count(c, r->ev) : 0;
             for (size_t k = 0; k < n && err == LXW_NO_ERROR; k++) {
-                struct report_cell cell = report_column_cell(t, c, &(struct report_at){r, row, k});
+                struct report_cell cell =
+                    report_column_cell(t, c, &(struct report_at){r, row, k, LANG_EN});
                 err = write_cell(ws, (lxw_row_t)(row + 1), col++, &cell);
             }
         }
