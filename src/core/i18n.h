@@ -141,6 +141,7 @@ enum i18n_msg {
     MSG_CERT_ORGANISER,
     MSG_CERT_CODE,
     MSG_CERT_CODE_HINT,
+    MSG_CERT_MANUAL,
     /* Multi-day events: a badge refused on a day it is not valid */
     MSG_BADGE_NOT_TODAY,
     /* The attendance report (report.html). MSG_REPORT_COL_FIRST..LAST are the column
