@@ -79,6 +79,9 @@ static void csv_cell(struct strbuf *sb, const struct report_csv_format *f,
     case REPORT_CELL_MINUTES:
         report_format_minutes(c->n, f->sep == ';', buf);
         break;
+    case REPORT_CELL_DAY:
+        report_format_day(c->n, buf);
+        break;
     }
     csv_field(sb, f, buf, last);
 }
@@ -157,23 +160,10 @@ char *report_over_capacity_csv(const struct report *r, const struct report_csv_f
     return csv_table(r, &report_over_capacity_table, f);
 }
 
+/* checkins_by_day.csv: the entrance check-ins of each day (each person's first that day). */
 char *report_checkins_by_day_csv(const struct report *r, const struct report_csv_format *f)
 {
-    struct strbuf sb = {0};
-    csv_begin(&sb, f);
-    csv_field(&sb, f, "day", false);
-    csv_field(&sb, f, "checked_in", true);
-    for (size_t d = 0; d < r->n_days; d++) {
-        int64_t y;
-        int m, day;
-        char date[16], n[16];
-        time_civil_from_days(r->days[d], &y, &m, &day);
-        snprintf(date, sizeof date, "%04d-%02d-%02d", (int)y, m, day);
-        snprintf(n, sizeof n, "%d", r->checked_in_by_day[d]);
-        csv_field(&sb, f, date, false);
-        csv_field(&sb, f, n, true);
-    }
-    return sb.data;
+    return csv_table(r, &report_checkins_by_day_table, f);
 }
 
 /* Writes one file of the report. */

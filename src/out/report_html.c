@@ -138,7 +138,7 @@ static void format_day(enum language lang, int64_t days, char buf[16])
     int m, d;
     time_civil_from_days(days, &y, &m, &d);
     if (lang == LANG_EN)
-        snprintf(buf, 16, "%04d-%02d-%02d", (int)y, m, d);
+        report_format_day(days, buf);
     else
         snprintf(buf, 16, "%02d%c%02d%c%04d", d, lang == LANG_FR ? '/' : '-', m,
                  lang == LANG_FR ? '/' : '-', (int)y);
@@ -403,6 +403,10 @@ static void html_cell(struct strbuf *sb, enum language lang, const struct report
         break;
     case REPORT_CELL_MINUTES:
         report_format_minutes(c->n, lang != LANG_EN, buf);
+        strbuf_puts(sb, buf);
+        break;
+    case REPORT_CELL_DAY:
+        format_day(lang, c->n, buf);
         strbuf_puts(sb, buf);
         break;
     }

@@ -3,6 +3,7 @@
 #include "report_table.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "report_out.h"
@@ -482,8 +483,44 @@ struct report_cell report_column_cell(const struct report_table *t, const struct
         return number(i);
     case REPORT_CELL_TIME:
     case REPORT_CELL_MINUTES:
+    case REPORT_CELL_DAY:
         memcpy(&n, field, sizeof n);
         return (struct report_cell){c->kind, NULL, n};
     }
     return text("");
 }
+
+/* Check-ins per day. */
+
+void report_format_day(int64_t days, char buf[16])
+{
+    int64_t y;
+    int m, d;
+    time_civil_from_days(days, &y, &m, &d);
+    snprintf(buf, 16, "%04d-%02d-%02d", (int)y, m, d);
+}
+
+static size_t days_count(const struct report *r)
+{
+    return r->n_days;
+}
+
+static struct report_cell day_date(const struct report_at *at)
+{
+    return (struct report_cell){REPORT_CELL_DAY, NULL, at->r->days[at->row]};
+}
+
+static struct report_cell day_checked_in(const struct report_at *at)
+{
+    return number(at->r->checked_in_by_day[at->row]);
+}
+
+/* CSV and the sheet only: the page shows the days as headline cards. */
+static const struct report_column checkins_by_day_columns[] = {
+    {"day", NULL, NULL, .cell = day_date},
+    {"checked_in", NULL, NULL, .cell = day_checked_in},
+};
+
+const struct report_table report_checkins_by_day_table = {
+    checkins_by_day_columns, ARRAY_LEN(checkins_by_day_columns), days_count, NULL, NULL, "",
+};
