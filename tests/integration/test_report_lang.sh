@@ -64,6 +64,18 @@ done
 # Four of the seven attendees have English (excel_unicode.txt).
 grep -q '^report.html in en, the attendees' default.out || { echo "FAIL: default: $(cat default.out)"; fail=1; }
 cmp -s default/report.html en/report.html || { echo "FAIL: the default page is not English"; fail=1; }
+# An event whose attendees mostly read French: its page is in French without --lang.
+printf '%s\n' id,name,organisation,email,language,category,sessions A1,Anne,,,fr,, A2,Bea,,,fr,, \
+    A3,Carl,,,nl,, A4,Dan,,,en,, >fr.csv
+"$bin" init evfr --name "Colloque" --timezone Europe/Brussels --rooms "$data/imports/rooms.csv" \
+    --sessions "$data/imports/sessions.csv" --attendees fr.csv >/dev/null
+"$bin" bundle evfr --out kfr >/dev/null
+"$bin" kiosk kfr --device fr1 --room entrance --mode entry --db fr.db --camera none \
+    --scanner stdin --headless </dev/null >fr1.out 2>&1
+"$bin" report --db fr.db --event evfr --out frdefault >frdefault.out 2>&1
+grep -q '^report.html in fr, the attendees' frdefault.out &&
+    grep -q '<html lang="fr">' frdefault/report.html ||
+    { echo "FAIL: default for a French audience: $(cat frdefault.out)"; fail=1; }
 
 /usr/bin/python3 - "$po" <<'PY' || fail=1
 import html, re, sys
