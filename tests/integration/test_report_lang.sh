@@ -13,23 +13,28 @@ tmp=$(mktemp -d /tmp/portier-lang-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 
+# The attendees of excel_unicode.txt and a staff member who admits someone by hand.
+iconv -f UTF-16 -t UTF-8 "$data/imports/excel_unicode.txt" | tr -d '\r' >att.csv
+printf 'S1\tSam Staff\t\t\ten\tstaff\t\n' >>att.csv
 "$bin" init ev --name "Imports" --timezone Europe/Brussels --rooms "$data/imports/rooms.csv" \
-    --sessions "$data/imports/sessions.csv" --attendees "$data/imports/excel_unicode.txt" \
-    >/dev/null
+    --sessions "$data/imports/sessions.csv" --attendees att.csv >/dev/null
 "$bin" badges ev --out badges --format csv >/dev/null
 "$bin" bundle ev --out kiosk >/dev/null
 # Everyone checks in; some go to the plenary and leave it through an exit door, so that the
-# median minutes have a decimal.
+# median minutes have a decimal; the staff member admits A0002 to the plenary by hand.
 tail -n +2 badges/tokens.csv | /usr/bin/python3 -c '
 import csv, sys
 rows = list(csv.reader(sys.stdin))
 with open("ent.replay", "w") as ent, open("aula.replay", "w") as aula, \
         open("out.replay", "w") as out:
-    for i, (aid, name, token) in enumerate(rows):
+    staff = [r[2] for r in rows if r[0] == "S1"][0]
+    for i, (aid, name, token) in enumerate(r for r in rows if r[0] != "S1"):
         ent.write("2026-04-23T08:%02d:00+02:00\t%s\n" % (30 + i, token))
         if i % 2 == 0:
             aula.write("2026-04-23T09:%02d:00+02:00\t%s\n" % (1 + i, token))
             out.write("2026-04-23T10:%02d:30+02:00\t%s\n" % (2 + 3 * i, token))
+    aula.write("{\"action\":\"admit\",\"staff\":\"%s\",\"attendee\":\"A0002\","
+               "\"time\":\"2026-04-23T09:20:00+02:00\"}\n" % staff)
 '
 "$bin" kiosk kiosk --device ent --room entrance --mode entry --db ent.db --camera none \
     --scanner stdin --headless <ent.replay >ent.out 2>&1
@@ -96,20 +101,23 @@ def texts(page, tag):
 
 want = {
     "nl": (["Aankomsten aan de ingang", "Bezetting per zaal", "Sessies", "Boven de capaciteit",
-            "Aankomsten per 5 minuten", "Bezetting per 5 minuten", "Deelnemers"],
+            "Met de hand toegelaten", "Aankomsten per 5 minuten", "Bezetting per 5 minuten", "Deelnemers"],
            {"Sessie", "Zaal", "Tijd", "Capaciteit", "Ingeschreven", "Aanwezig",
             "van wie ingeschreven", "Zonder inschrijving", "Niet verschenen", "Piek",
             "Geweigerd (vol)", "Mediaan min.", "Gebouw", "Check-ins", "Totaal", "Id", "Naam",
             "Organisatie", "Categorie", "Ingecheckt", "Bijgewoonde sessies (minuten)",
-            "aula", "room-a"},
+            "aula", "room-a", "Deur", "Personeels-id", "Personeelslid",
+            "Met de hand toegelaten"},
            "donderdag 23 april 2026"),
     "fr": (["Arrivées à l'entrée", "Occupation par salle", "Sessions",
-            "Au-delà de la capacité", "Arrivées par 5 minutes", "Occupation par 5 minutes",
+            "Au-delà de la capacité", "Admis à la main", "Arrivées par 5 minutes",
+            "Occupation par 5 minutes",
             "Participants"],
            {"Session", "Salle", "Heure", "Capacité", "Inscrits", "Présents", "dont inscrits",
             "Sans inscription", "Absents", "Pic", "Refusés (plein)", "Médiane min.", "Lieu",
             "Entrées", "Total", "Id", "Nom", "Organisation", "Catégorie", "Entré",
-            "Sessions suivies (minutes)", "aula", "room-a"},
+            "Sessions suivies (minutes)", "aula", "room-a", "Porte", "Id du personnel",
+            "Membre du personnel", "Admis à la main"},
            "jeudi 23 avril 2026"),
 }
 en = po("en")
