@@ -306,7 +306,7 @@ static bool timed_report(const char *evdir, const char *const *dbs, size_t n_dbs
     int64_t t0 = time_mono_ns();
     pid_t pid = fork();
     if (pid == 0) {
-        struct report_csv_format fmt = {',', false, false};
+        struct report_csv_format fmt = {',', false, false, "en"};
         _exit(report_run(evdir, dbs, n_dbs, conninfo, out, &fmt, NULL) ? 0 : 1);
     }
     int status;

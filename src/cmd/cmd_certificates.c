@@ -90,7 +90,7 @@ static void csv_row(struct strbuf *csv, const struct event *ev, const struct cer
     badge_csv_field(csv, a->name);
     strbuf_putc(csv, ',');
     badge_csv_field(csv, ids.data ? ids.data : "");
-    strbuf_printf(csv, ",%d,%s,%s\r\n", c->minutes, credits, code);
+    strbuf_printf(csv, ",%d,%s,%s,%d\r\n", c->minutes, credits, code, c->manual_sessions);
     strbuf_finish(&ids);
 }
 
@@ -100,7 +100,7 @@ static bool write_all(const struct event *ev, const struct certificate_set *set,
                       const char *out_dir)
 {
     struct strbuf csv = {0};
-    strbuf_puts(&csv, "attendee_id,name,sessions,minutes,credits,code\r\n");
+    strbuf_puts(&csv, "attendee_id,name,sessions,minutes,credits,code,manual_sessions\r\n");
     bool ok = true;
     for (size_t i = 0; ok && i < set->n; i++) {
         const struct certificate *c = &set->items[i];

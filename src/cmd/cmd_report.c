@@ -26,8 +26,8 @@ static int run_report(const struct cli_call *c)
     if ((n_dbs > 0) == (central != NULL))
         return cli_usage_error(c->spec, "give either --db (one or more) or --central");
     struct report_csv_format fmt = {config_get(c->cfg, "csv-sep")[0],
-                                    config_get_bool(c->cfg, "bom"),
-                                    config_get_bool(c->cfg, "xlsx")};
+                                    config_get_bool(c->cfg, "bom"), config_get_bool(c->cfg, "xlsx"),
+                                    config_get(c->cfg, "lang")};
     return report_run(config_get(c->cfg, "event"), dbs, n_dbs, central, config_get(c->cfg, "out"),
                       &fmt, stdout)
                ? CLI_OK
@@ -51,13 +51,17 @@ static const struct config_option options[] = {
      "start the CSV files with a UTF-8 byte order mark (for Excel)", 0},
     {"xlsx", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
      "also write report.xlsx: one workbook, a sheet per CSV file", 0},
+    {"lang", CONFIG_CHOICE, NULL, 0, 0, "nl|fr|en", NULL,
+     "the language of report.html (default: the attendees' most\n"
+     "common language; the CSV files and sheets do not change)",
+     0},
 };
 
 const struct cli_spec report_spec = {
     .name = "report",
     .usage = "usage: portier report (--db PATH ... | --central CONNINFO) --event EVENT_DIR --out "
              "DIR\n"
-             "                      [--csv-sep ','|';'] [--bom] [--xlsx]\n",
+             "                      [--csv-sep ','|';'] [--bom] [--xlsx] [--lang nl|fr|en]\n",
     .about = "Attendance reports from the kiosks' databases collected after the event (merged: a "
              "scan\nheld by several kiosks counts once) or from the central database. Writes into "
              "DIR:\n"
@@ -122,6 +126,24 @@ out:
     return r;
 }
 
+/* The language report.html takes when --lang is not given. An event has no language of its own
+ * (event.db's meta holds none), so: the language most of its attendees have, English on a tie
+ * or without attendees. */
+static enum language default_language(const struct event *ev)
+{
+    size_t count[LANG_COUNT] = {0};
+    for (size_t i = 0; i < ev->n_attendees; i++) {
+        if ((int)ev->attendees[i].language < LANG_COUNT)
+            count[ev->attendees[i].language]++;
+    }
+    enum language best = LANG_EN;
+    for (int l = 0; l < LANG_COUNT; l++) {
+        if (count[l] > count[best])
+            best = (enum language)l;
+    }
+    return best;
+}
+
 /* Loads, computes and writes a report; prints a summary to info (may be NULL). */
 bool report_run(const char *event_dir, const char *const *dbs, size_t n_dbs, const char *central,
                 const char *out_dir, const struct report_csv_format *fmt, FILE *info)
@@ -129,7 +151,17 @@ bool report_run(const char *event_dir, const char *const *dbs, size_t n_dbs, con
     bool ok = false;
     struct event *ev = NULL;
     struct report *r = report_load(event_dir, dbs, n_dbs, central, &ev);
-    if (r == NULL || !report_write_dir(r, out_dir, fmt))
+    if (r == NULL)
+        goto out;
+    struct report_csv_format f = *fmt;
+    if (f.lang == NULL) {
+        f.lang = language_name(default_language(ev));
+        if (info != NULL)
+            fprintf(info,
+                    "report.html in %s, the attendees' most common language (--lang to choose)\n",
+                    f.lang);
+    }
+    if (!report_write_dir(r, out_dir, &f))
         goto out;
     if (info != NULL) {
         fprintf(info, "report of %zu scans from %s", r->scans,

@@ -45,7 +45,8 @@ void certificate_set_compute(struct certificate_set *set, const struct report *r
                 continue;
             int32_t credits = ev->sessions[s].credits_centi;
             tmp[n++] =
-                (struct certificate_session){s, (int)(present / 60000), credits > 0 ? credits : 0};
+                (struct certificate_session){s, (int)(present / 60000), credits > 0 ? credits : 0,
+                                             r->present_manual[a * ev->n_sessions + s]};
         }
         if (n == 0)
             continue;
@@ -56,6 +57,7 @@ void certificate_set_compute(struct certificate_set *set, const struct report *r
             c->sessions[i] = tmp[i];
             c->minutes += tmp[i].minutes;
             c->credits_centi += tmp[i].credits_centi;
+            c->manual_sessions += tmp[i].manual;
         }
     }
     free(order);

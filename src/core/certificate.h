@@ -10,6 +10,7 @@
 #ifndef PORTIER_CERTIFICATE_H
 #define PORTIER_CERTIFICATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,7 @@ struct certificate_session {
     size_t session; /* index into ev->sessions */
     int minutes;
     int32_t credits_centi; /* 0 when the session has none */
+    bool manual; /* admitted by hand (no badge scanned) for some of the minutes: marked so */
 };
 
 struct certificate {
@@ -27,6 +29,7 @@ struct certificate {
     size_t n_sessions;
     int minutes;
     int32_t credits_centi;
+    int manual_sessions; /* sessions with manual set */
 };
 
 struct certificate_set {

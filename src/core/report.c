@@ -290,6 +290,7 @@ struct pass {
     /* per attendee: the stretch they are counted in a room, when they are */
     size_t *in_room;
     int64_t *since, *until;
+    bool *manual;         /* per attendee: the stretch began with an admission by hand */
     uint8_t *flags;       /* [attendee * n_sessions + session] */
     int64_t *checkin_day; /* per attendee: the day of their latest check-in */
 };
@@ -308,8 +309,11 @@ static void add_presence(struct pass *p, size_t a, size_t room, int64_t t0, int6
     const struct session *se = &p->ev->sessions[s];
     int64_t lo = t0 > se->start_ms ? t0 : se->start_ms;
     int64_t hi = t1 < se->end_ms ? t1 : se->end_ms;
-    if (hi > lo)
+    if (hi > lo) {
         p->r->present_ms[a * p->ev->n_sessions + s] += hi - lo;
+        if (p->manual[a])
+            p->r->present_manual[a * p->ev->n_sessions + s] = true;
+    }
 }
 
 /* Reads the count of room (n_rooms: the venue) at t into the slot and session maxima. */
@@ -502,6 +506,7 @@ static void fold(struct pass *p, const struct report_log *log, const struct rsca
         p->in_room[a] = place.room;
         p->since[a] = rs->time_ms;
         p->until[a] = place.until_ms;
+        p->manual[a] = rs->result == RESULT_ADMITTED && rs->reason == REASON_MANUAL;
         touched[place.room] = true;
         if (rs->result == RESULT_ADMITTED && place.room == room && !staff)
             note_overflow(p, &s, room, a);
@@ -617,6 +622,7 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     r->sessions = xcalloc(ns + 1, sizeof *r->sessions);
     r->attendees = xcalloc(ev->n_attendees + 1, sizeof *r->attendees);
     r->present_ms = xcalloc(ev->n_attendees * ns + 1, sizeof *r->present_ms);
+    r->present_manual = xcalloc(ev->n_attendees * ns + 1, sizeof *r->present_manual);
     for (size_t a = 0; a < ev->n_attendees; a++)
         r->attendees[a].checked_in_ms = INT64_MIN;
     choose_window(r, log);
@@ -653,6 +659,7 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     p.in_room = xmalloc((ev->n_attendees + 1) * sizeof *p.in_room);
     p.since = xcalloc(ev->n_attendees + 1, sizeof *p.since);
     p.until = xcalloc(ev->n_attendees + 1, sizeof *p.until);
+    p.manual = xcalloc(ev->n_attendees + 1, sizeof *p.manual);
     p.flags = xcalloc(ev->n_attendees * ns + 1, 1);
     p.checkin_day = xmalloc((ev->n_attendees + 1) * sizeof *p.checkin_day);
     for (size_t a = 0; a < ev->n_attendees; a++)
@@ -703,6 +710,7 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     free(p.in_room);
     free(p.since);
     free(p.until);
+    free(p.manual);
     free(p.flags);
     free(p.checkin_day);
     occupancy_destroy(p.occ);
@@ -717,6 +725,7 @@ void report_destroy(struct report *r)
     free(r->sessions);
     free(r->attendees);
     free(r->present_ms);
+    free(r->present_manual);
     free(r->occupancy);
     free(r->arrivals);
     free(r->days);

@@ -105,6 +105,9 @@ struct report {
     struct report_session *sessions;   /* [ev->n_sessions] */
     struct report_attendee *attendees; /* [ev->n_attendees] */
     int64_t *present_ms;               /* [attendee * n_sessions + session] */
+    /* [attendee * n_sessions + session]: part of that presence began with an admission by hand
+     * (reason manual: staff found the person by name, no badge was scanned) */
+    bool *present_manual;
     /* Time slots of REPORT_SLOT_MS from slot0_ms. */
     int64_t slot0_ms;
     size_t n_slots;

@@ -193,8 +193,14 @@ static double draw_table(cairo_t *cr, const struct event *ev, const struct certi
             certificate_format_credits(c->sessions[i].credits_centi, mark, credits);
         else
             snprintf(credits, sizeof credits, "\u2013");
-        const char *cells[5] = {date, times, s->title, minutes, credits};
+        /* Presence that began with an admission by hand says so (the scan log proves it
+         * less than a badge does). */
+        char *title = c->sessions[i].manual
+                          ? xasprintf("%s (%s)", s->title, i18n(lang, MSG_CERT_MANUAL))
+                          : xstrdup(s->title);
+        const char *cells[5] = {date, times, title, minutes, credits};
         y += draw_row(cr, cells, false, any_credits, y);
+        free(title);
     }
     rule(cr, y - 1.2, 0.3);
     char minutes[16], credits[16];

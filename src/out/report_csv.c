@@ -79,6 +79,9 @@ static void csv_cell(struct strbuf *sb, const struct report_csv_format *f,
     case REPORT_CELL_MINUTES:
         report_format_minutes(c->n, f->sep == ';', buf);
         break;
+    case REPORT_CELL_DAY:
+        report_format_day(c->n, buf);
+        break;
     }
     csv_field(sb, f, buf, last);
 }
@@ -118,7 +121,8 @@ static char *csv_table(const struct report *r, const struct report_table *t,
             const struct report_column *c = &t->columns[i];
             size_t n = c->csv != NULL ? report_column_count(c, ev) : 0;
             for (size_t k = 0; k < n; k++) {
-                struct report_cell cell = report_column_cell(t, c, &(struct report_at){r, row, k});
+                struct report_cell cell =
+                    report_column_cell(t, c, &(struct report_at){r, row, k, LANG_EN});
                 csv_cell(&sb, f, &cell, i == last && k + 1 == n);
             }
         }
@@ -156,23 +160,10 @@ char *report_over_capacity_csv(const struct report *r, const struct report_csv_f
     return csv_table(r, &report_over_capacity_table, f);
 }
 
+/* checkins_by_day.csv: the entrance check-ins of each day (each person's first that day). */
 char *report_checkins_by_day_csv(const struct report *r, const struct report_csv_format *f)
 {
-    struct strbuf sb = {0};
-    csv_begin(&sb, f);
-    csv_field(&sb, f, "day", false);
-    csv_field(&sb, f, "checked_in", true);
-    for (size_t d = 0; d < r->n_days; d++) {
-        int64_t y;
-        int m, day;
-        char date[16], n[16];
-        time_civil_from_days(r->days[d], &y, &m, &day);
-        snprintf(date, sizeof date, "%04d-%02d-%02d", (int)y, m, day);
-        snprintf(n, sizeof n, "%d", r->checked_in_by_day[d]);
-        csv_field(&sb, f, date, false);
-        csv_field(&sb, f, n, true);
-    }
-    return sb.data;
+    return csv_table(r, &report_checkins_by_day_table, f);
 }
 
 /* Writes one file of the report. */
@@ -205,6 +196,11 @@ static bool write_xlsx(const struct report *r, const char *dir)
 /* Writes the eight files (and report.xlsx with --xlsx). */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f)
 {
+    enum language lang = LANG_EN;
+    if (f->lang != NULL && !language_parse(f->lang, &lang)) {
+        log_warnx("report: unknown language '%s' (nl, fr or en)", f->lang);
+        return false;
+    }
     if (!mkdir_p(dir)) {
         log_warn("report: %s: cannot create the directory", dir);
         return false;
@@ -216,5 +212,6 @@ bool report_write_dir(const struct report *r, const char *dir, const struct repo
            write_one(dir, REPORT_OVER_CAPACITY_CSV, report_over_capacity_csv(r, f)) &&
            write_one(dir, REPORT_MANUAL_CSV, report_manual_csv(r, f)) &&
            write_one(dir, REPORT_CHECKINS_CSV, report_checkins_by_day_csv(r, f)) &&
-           write_one(dir, REPORT_HTML, report_html(r)) && (!f->xlsx || write_xlsx(r, dir));
+           write_one(dir, REPORT_HTML, report_html_lang(r, lang)) &&
+           (!f->xlsx || write_xlsx(r, dir));
 }

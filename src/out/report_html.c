@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "report.h"
 #include "timeutil.h"
 #include "util.h"
@@ -104,19 +105,55 @@ static int64_t local_offset(int64_t ms)
     return (int64_t)tm.tm_gmtoff * 1000;
 }
 
-/* Appends a date such as "Thursday 23 April 2026" in local time. */
-static void put_date(struct strbuf *sb, int64_t ms)
+/* Appends the n-th word of a comma-separated list (the catalogue's day and month names). */
+static void put_nth(struct strbuf *sb, const char *list, int n)
 {
-    static const char *const days[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                       "Thursday", "Friday", "Saturday"};
-    static const char *const months[] = {"January",   "February", "March",    "April",
-                                         "May",       "June",     "July",     "August",
-                                         "September", "October",  "November", "December"};
+    for (; n > 0 && list != NULL; n--) {
+        list = strchr(list, ',');
+        if (list != NULL)
+            list++;
+    }
+    if (list != NULL)
+        strbuf_printf(sb, "%.*s", (int)strcspn(list, ","), list);
+}
+
+/* Appends a date such as "Thursday 23 April 2026" ("donderdag 23 april 2026", "jeudi 23 avril
+ * 2026") in local time. */
+static void put_date(struct strbuf *sb, enum language lang, int64_t ms)
+{
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     localtime_r(&t, &tm);
-    strbuf_printf(sb, "%s %d %s %d", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-                  tm.tm_year + 1900);
+    put_nth(sb, i18n(lang, MSG_REPORT_WEEKDAYS), tm.tm_wday);
+    strbuf_printf(sb, " %d ", tm.tm_mday);
+    put_nth(sb, i18n(lang, MSG_REPORT_MONTHS), tm.tm_mon);
+    strbuf_printf(sb, " %d", tm.tm_year + 1900);
+}
+
+/* A day as the language writes it in short: 2026-04-23 (en, ISO as before), 23-04-2026 (nl),
+ * 23/04/2026 (fr). */
+static void format_day(enum language lang, int64_t days, char buf[16])
+{
+    int64_t y;
+    int m, d;
+    time_civil_from_days(days, &y, &m, &d);
+    if (lang == LANG_EN)
+        report_format_day(days, buf);
+    else
+        snprintf(buf, 16, "%02d%c%02d%c%04d", d, lang == LANG_FR ? '/' : '-', m,
+                 lang == LANG_FR ? '/' : '-', (int)y);
+}
+
+/* The text in lang of the report's own English word en, looked up among the messages first..last
+ * by their English text; en itself when none has it. */
+static const char *translate(enum language lang, const char *en, enum i18n_msg first,
+                             enum i18n_msg last)
+{
+    for (int m = first; m <= (int)last; m++) {
+        if (strcmp(i18n(LANG_EN, (enum i18n_msg)m), en) == 0)
+            return i18n(lang, (enum i18n_msg)m);
+    }
+    return en;
 }
 
 /* A chart's geometry: the time window and the plot area inside the SVG. */
@@ -190,8 +227,8 @@ static void draw_axes(struct strbuf *sb, const struct frame *f, double step)
 }
 
 /* The chart of one room: occupancy per 5 minutes against capacity and the session slots. */
-static void room_chart(struct strbuf *sb, const struct report *r, size_t room, int64_t t0,
-                       int64_t t1)
+static void room_chart(struct strbuf *sb, const struct report *r, enum language lang, size_t room,
+                       int64_t t0, int64_t t1)
 {
     const struct event *ev = r->ev;
     size_t nr = ev->n_rooms;
@@ -206,9 +243,11 @@ static void room_chart(struct strbuf *sb, const struct report *r, size_t room, i
     f.vmax = nice_max((cap > peak ? cap : peak) * 1.08, &step);
     strbuf_puts(sb, "<div class=\"chart\"><h3>");
     report_html_text(sb, ev->rooms[room].name);
-    strbuf_printf(sb, "</h3><div class=\"sub\">capacity %d · peak %d</div>", cap, peak);
-    strbuf_printf(sb, "<svg viewBox=\"0 0 540 170\" role=\"img\" aria-label=\"Occupancy of %s\">",
-                  ev->rooms[room].id);
+    strbuf_puts(sb, "</h3><div class=\"sub\">");
+    strbuf_printf(sb, i18n(lang, MSG_REPORT_CAPACITY_PEAK), cap, peak);
+    strbuf_puts(sb, "</div><svg viewBox=\"0 0 540 170\" role=\"img\" aria-label=\"");
+    strbuf_printf(sb, i18n(lang, MSG_REPORT_OCCUPANCY_OF), ev->rooms[room].id);
+    strbuf_puts(sb, "\">");
     /* Session slots, shaded, with their titles. */
     for (size_t s = 0; s < ev->n_sessions; s++) {
         const struct session *se = &ev->sessions[s];
@@ -257,7 +296,8 @@ static void room_chart(struct strbuf *sb, const struct report *r, size_t room, i
 }
 
 /* The arrivals chart: check-ins per 5 minutes (bars) and their running total (line). */
-static void arrivals_chart(struct strbuf *sb, const struct report *r, int64_t t0, int64_t t1)
+static void arrivals_chart(struct strbuf *sb, const struct report *r, enum language lang,
+                           int64_t t0, int64_t t1)
 {
     int most = 0, total = 0;
     for (size_t i = 0; i < r->n_slots; i++) {
@@ -271,7 +311,9 @@ static void arrivals_chart(struct strbuf *sb, const struct report *r, int64_t t0
     struct frame g = f;
     g.vmax = nice_max(total * 1.05, &step2);
     strbuf_puts(sb, "<div class=\"chart\"><svg viewBox=\"0 0 1090 230\" role=\"img\" "
-                    "aria-label=\"Arrivals\">");
+                    "aria-label=\"");
+    report_html_escape(sb, i18n(lang, MSG_REPORT_ARRIVALS));
+    strbuf_puts(sb, "\">");
     draw_axes(sb, &f, step);
     for (double v = step2; v <= g.vmax + 1e-9; v += step2)
         strbuf_printf(sb,
@@ -338,12 +380,17 @@ void report_html_text(struct strbuf *sb, const char *s)
 }
 
 /* Appends a cell's value. */
-static void html_cell(struct strbuf *sb, const struct report_cell *c)
+static void html_cell(struct strbuf *sb, enum language lang, const struct report_column *col,
+                      const struct report_cell *c)
 {
     char buf[32];
     switch (c->kind) {
     case REPORT_CELL_TEXT:
-        report_html_text(sb, c->text);
+        if (col->html_translate)
+            report_html_escape(sb,
+                               translate(lang, c->text, MSG_REPORT_WHY_FIRST, MSG_REPORT_WHY_LAST));
+        else
+            report_html_text(sb, c->text);
         break;
     case REPORT_CELL_INT:
         strbuf_printf(sb, "%" PRId64, c->n);
@@ -355,7 +402,11 @@ static void html_cell(struct strbuf *sb, const struct report_cell *c)
             strbuf_puts(sb, "<span class=\"muted\">—</span>");
         break;
     case REPORT_CELL_MINUTES:
-        report_format_minutes(c->n, false, buf);
+        report_format_minutes(c->n, lang != LANG_EN, buf);
+        strbuf_puts(sb, buf);
+        break;
+    case REPORT_CELL_DAY:
+        format_day(lang, c->n, buf);
         strbuf_puts(sb, buf);
         break;
     }
@@ -371,7 +422,8 @@ static void open_tag(struct strbuf *sb, const char *tag, const char *class)
 }
 
 /* An HTML table from a column table: the headings, then the rows it shows. */
-static void html_table(struct strbuf *sb, const struct report *r, const struct report_table *t)
+static void html_table(struct strbuf *sb, const struct report *r, enum language lang,
+                       const struct report_table *t)
 {
     const struct event *ev = r->ev;
     strbuf_printf(sb, "<table%s><thead><tr>", t->html_attributes);
@@ -381,7 +433,8 @@ static void html_table(struct strbuf *sb, const struct report *r, const struct r
         for (size_t k = 0; k < n; k++) {
             const char *id = report_column_id(c, ev, k);
             open_tag(sb, "th", c->html_class);
-            report_html_escape(sb, c->html);
+            report_html_escape(sb,
+                               translate(lang, c->html, MSG_REPORT_COL_FIRST, MSG_REPORT_COL_LAST));
             if (id != NULL)
                 report_html_escape(sb, id);
             strbuf_puts(sb, "</th>");
@@ -397,13 +450,13 @@ static void html_table(struct strbuf *sb, const struct report *r, const struct r
             const struct report_column *c = &t->columns[i];
             size_t n = c->html != NULL ? report_column_count(c, ev) : 0;
             for (size_t k = 0; k < n; k++) {
-                struct report_at at = {r, row, k};
+                struct report_at at = {r, row, k, lang};
                 open_tag(sb, "td", c->html_class);
                 if (c->html_cell != NULL) {
                     c->html_cell(sb, &at);
                 } else {
                     struct report_cell cell = report_column_cell(t, c, &at);
-                    html_cell(sb, &cell);
+                    html_cell(sb, lang, c, &cell);
                 }
                 strbuf_puts(sb, "</td>");
             }
@@ -413,29 +466,47 @@ static void html_table(struct strbuf *sb, const struct report *r, const struct r
     strbuf_puts(sb, "</tbody></table>");
 }
 
-/* The admissions that took a room past its capacity, and why they could. */
-static void over_capacity_table(struct strbuf *sb, const struct report *r)
+/* Appends a message of the catalogue, escaped. */
+static void put_msg(struct strbuf *sb, enum language lang, enum i18n_msg msg)
 {
-    strbuf_puts(sb, "<h2>Over capacity</h2>");
+    report_html_escape(sb, i18n(lang, msg));
+}
+
+/* Appends "<h2>heading</h2>". */
+static void heading(struct strbuf *sb, enum language lang, enum i18n_msg msg)
+{
+    strbuf_puts(sb, "<h2>");
+    put_msg(sb, lang, msg);
+    strbuf_puts(sb, "</h2>");
+}
+
+/* The admissions that took a room past its capacity, and why they could. */
+static void over_capacity_table(struct strbuf *sb, const struct report *r, enum language lang)
+{
+    heading(sb, lang, MSG_REPORT_OVER_CAPACITY_HEADING);
     if (r->n_overflows == 0) {
-        strbuf_puts(sb, "<p>No room went over its capacity.</p>\n");
+        strbuf_puts(sb, "<p>");
+        put_msg(sb, lang, MSG_REPORT_NO_OVER_CAPACITY);
+        strbuf_puts(sb, "</p>\n");
         return;
     }
-    strbuf_puts(sb, "<p>Admissions after which a room held more people than its capacity: "
-                    "a staff override, a speaker (never refused), or doors of one room that "
-                    "could not see each other's scans while the network was away.</p>");
-    html_table(sb, r, &report_over_capacity_table);
+    strbuf_puts(sb, "<p>");
+    put_msg(sb, lang, MSG_REPORT_OVER_CAPACITY_INTRO);
+    strbuf_puts(sb, "</p>");
+    html_table(sb, r, lang, &report_over_capacity_table);
     strbuf_puts(sb, "\n");
 }
 
 /* The admissions staff made by hand (no badge), per door and staff member. */
-static void manual_table(struct strbuf *sb, const struct report *r)
+static void manual_table(struct strbuf *sb, const struct report *r, enum language lang)
 {
     if (r->n_manual == 0)
         return;
-    strbuf_puts(sb, "<h2>Admitted by hand</h2><p>People staff found by name and admitted "
-                    "without a badge, per door and staff member.</p>");
-    html_table(sb, r, &report_manual_table);
+    heading(sb, lang, MSG_REPORT_MANUAL_HEADING);
+    strbuf_puts(sb, "<p>");
+    put_msg(sb, lang, MSG_REPORT_MANUAL_INTRO);
+    strbuf_puts(sb, "</p>");
+    html_table(sb, r, lang, &report_manual_table);
     strbuf_puts(sb, "\n");
 }
 
@@ -452,28 +523,34 @@ static int64_t page_day(const struct report *r)
 }
 
 /* The document's head with the styles, and the page header: event, date, time zone. */
-static void page_head(struct strbuf *sb, const struct report *r)
+static void page_head(struct strbuf *sb, const struct report *r, enum language lang)
 {
     const struct event *ev = r->ev;
-    strbuf_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                    "<title>Attendance report · ");
+    strbuf_printf(sb,
+                  "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                  "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                  "<title>",
+                  language_name(lang));
+    put_msg(sb, lang, MSG_REPORT_TITLE);
+    strbuf_puts(sb, " · ");
     report_html_escape(sb, ev->name);
     strbuf_printf(sb, "</title><style>%s</style></head><body>\n", style);
-    strbuf_puts(sb, "<header><div><div class=\"kicker\">Attendance report</div><h1>");
+    strbuf_puts(sb, "<header><div><div class=\"kicker\">");
+    put_msg(sb, lang, MSG_REPORT_TITLE);
+    strbuf_puts(sb, "</div><h1>");
     report_html_text(sb, ev->name);
     strbuf_puts(sb, "</h1></div><div class=\"when\">");
-    put_date(sb, page_day(r));
+    put_date(sb, lang, page_day(r));
     strbuf_puts(sb, "<br>");
     report_html_escape(sb, ev->timezone);
     strbuf_puts(sb, "</div></header>\n");
 }
 
 /* The four headline figures: checked in, venue peak, session attendances, refusals. */
-static void headline_cards(struct strbuf *sb, const struct report *r)
+static void headline_cards(struct strbuf *sb, const struct report *r, enum language lang)
 {
     const struct event *ev = r->ev;
-    char v[64], sub[96];
+    char v[64], sub[192];
     int attended = 0, refused = 0, full = 0;
     for (size_t s = 0; s < ev->n_sessions; s++) {
         attended += r->sessions[s].attended;
@@ -482,104 +559,116 @@ static void headline_cards(struct strbuf *sb, const struct report *r)
     }
     strbuf_puts(sb, "<section class=\"cards\">");
     snprintf(v, sizeof v, "%d", r->checked_in);
-    snprintf(sub, sizeof sub, "of %d registered (%d%%)", r->people,
+    snprintf(sub, sizeof sub, i18n(lang, MSG_REPORT_OF_REGISTERED), r->people,
              r->people > 0 ? (r->checked_in * 100 + r->people / 2) / r->people : 0);
-    card(sb, v, "checked in at the entrance", sub);
+    card(sb, v, i18n(lang, MSG_REPORT_CHECKED_IN_ENTRANCE), sub);
     for (size_t d = 0; r->n_days > 1 && r->n_days <= 7 && d < r->n_days; d++) {
-        int64_t y;
-        int m, day;
-        time_civil_from_days(r->days[d], &y, &m, &day);
-        char label[48];
+        char day[16], label[96];
+        format_day(lang, r->days[d], day);
         snprintf(v, sizeof v, "%d", r->checked_in_by_day[d]);
-        snprintf(label, sizeof label, "checked in on %04d-%02d-%02d", (int)y, m, day);
-        card(sb, v, label, "each person's first entrance admission that day");
+        snprintf(label, sizeof label, i18n(lang, MSG_REPORT_CHECKED_IN_ON), day);
+        card(sb, v, label, i18n(lang, MSG_REPORT_FIRST_ADMISSION_DAY));
     }
     snprintf(v, sizeof v, "%d", r->venue_peak);
     if (r->venue_peak > 0) {
         char hhmm[8];
         time_format_hhmm(r->venue_peak_ms, hhmm);
-        snprintf(sub, sizeof sub, "at %s", hhmm);
+        snprintf(sub, sizeof sub, i18n(lang, MSG_REPORT_AT), hhmm);
     } else {
-        snprintf(sub, sizeof sub, "no one checked in");
+        snprintf(sub, sizeof sub, "%s", i18n(lang, MSG_REPORT_NO_ONE_CHECKED_IN));
     }
-    card(sb, v, "peak inside the venue", sub);
+    card(sb, v, i18n(lang, MSG_REPORT_PEAK_VENUE), sub);
     snprintf(v, sizeof v, "%d", attended);
-    snprintf(sub, sizeof sub, "over %zu sessions in %zu rooms", ev->n_sessions, ev->n_rooms);
-    card(sb, v, "session attendances", sub);
+    snprintf(sub, sizeof sub, i18n(lang, MSG_REPORT_OVER_SESSIONS), ev->n_sessions, ev->n_rooms);
+    card(sb, v, i18n(lang, MSG_REPORT_SESSION_ATTENDANCES), sub);
     snprintf(v, sizeof v, "%d", refused);
-    snprintf(sub, sizeof sub, "%d session%s reached capacity", full, full == 1 ? "" : "s");
-    card(sb, v, "refused at a full room", sub);
+    snprintf(sub, sizeof sub,
+             i18n(lang, full == 1 ? MSG_REPORT_ONE_SESSION_FULL : MSG_REPORT_SESSIONS_FULL), full);
+    card(sb, v, i18n(lang, MSG_REPORT_REFUSED_FULL), sub);
     strbuf_puts(sb, "</section>\n");
 }
 
+/* Appends a legend's entry: a swatch in style, then the message. */
+static void legend(struct strbuf *sb, enum language lang, const char *style_, enum i18n_msg msg)
+{
+    strbuf_printf(sb, "<span><i class=\"sw\" style=\"%s\"></i>", style_);
+    put_msg(sb, lang, msg);
+    strbuf_puts(sb, "</span>");
+}
+
 /* The arrivals chart and one occupancy chart per room, each with its legend. */
-static void charts(struct strbuf *sb, const struct report *r)
+static void charts(struct strbuf *sb, const struct report *r, enum language lang)
 {
     int64_t t0, t1;
     chart_window(r, &t0, &t1);
-    strbuf_puts(sb, "<h2>Arrivals at the entrance</h2><div class=\"legend\">"
-                    "<span><i class=\"sw\" style=\"background:#2f6fbd\"></i>check-ins per 5 "
-                    "minutes (left scale)</span><span><i class=\"sw\" style=\"background:"
-                    "#0f766e\"></i>checked in so far (right scale)</span></div>");
-    arrivals_chart(sb, r, t0, t1);
+    heading(sb, lang, MSG_REPORT_ARRIVALS_HEADING);
+    strbuf_puts(sb, "<div class=\"legend\">");
+    legend(sb, lang, "background:#2f6fbd", MSG_REPORT_LEGEND_CHECKINS);
+    legend(sb, lang, "background:#0f766e", MSG_REPORT_LEGEND_SO_FAR);
+    strbuf_puts(sb, "</div>");
+    arrivals_chart(sb, r, lang, t0, t1);
 
-    strbuf_puts(sb, "<h2>Occupancy by room</h2><div class=\"legend\"><span><i class=\"sw\" "
-                    "style=\"background:#2f6fbd;opacity:.5\"></i>people in the room (highest "
-                    "in each 5 minutes)</span><span><i class=\"sw\" style=\"background:"
-                    "#c2410c\"></i>capacity</span><span><i class=\"sw\" style=\"background:"
-                    "#eef3fa;border:1px solid #c9d6ea\"></i>session</span></div>"
-                    "<div class=\"charts\">");
+    heading(sb, lang, MSG_REPORT_OCCUPANCY_HEADING);
+    strbuf_puts(sb, "<div class=\"legend\">");
+    legend(sb, lang, "background:#2f6fbd;opacity:.5", MSG_REPORT_LEGEND_PEOPLE);
+    legend(sb, lang, "background:#c2410c", MSG_REPORT_LEGEND_CAPACITY);
+    legend(sb, lang, "background:#eef3fa;border:1px solid #c9d6ea", MSG_REPORT_LEGEND_SESSION);
+    strbuf_puts(sb, "</div><div class=\"charts\">");
     for (size_t k = 0; k < r->ev->n_rooms; k++)
-        room_chart(sb, r, k, t0, t1);
+        room_chart(sb, r, lang, k, t0, t1);
     strbuf_puts(sb, "</div>\n");
 }
 
 /* What the figures mean, and how many scans they come from. */
-static void notes(struct strbuf *sb, const struct report *r)
+static void notes(struct strbuf *sb, const struct report *r, enum language lang)
 {
-    strbuf_puts(sb, "<ul class=\"notes\">"
-                    "<li>Staff are not counted. Speakers and press are.</li>"
-                    "<li>Attended: present in the room while the session ran. Someone "
-                    "counts from the scan that admitted them until they entered another "
-                    "room, left, or the session ended.</li>"
-                    "<li>No-shows: registered, checked in at the entrance before the session "
-                    "ended, but did not attend it.</li>"
-                    "<li>Peak: the most people in the room while the session ran, and when "
-                    "it was first reached.</li>");
-    strbuf_printf(sb, "<li>From %zu scans by %zu devices", r->scans, r->devices);
+    static const enum i18n_msg items[] = {MSG_REPORT_NOTE_STAFF, MSG_REPORT_NOTE_ATTENDED,
+                                          MSG_REPORT_NOTE_NO_SHOWS, MSG_REPORT_NOTE_PEAK};
+    strbuf_puts(sb, "<ul class=\"notes\">");
+    for (size_t i = 0; i < ARRAY_LEN(items); i++) {
+        strbuf_puts(sb, "<li>");
+        put_msg(sb, lang, items[i]);
+        strbuf_puts(sb, "</li>");
+    }
+    strbuf_puts(sb, "<li>");
+    strbuf_printf(sb, i18n(lang, MSG_REPORT_NOTE_SCANS), r->scans, r->devices);
     /* Not the copies merged: that depends on the source, and the page must not. */
     if (r->unknown_scans > 0)
-        strbuf_printf(sb,
-                      "; %zu scans name rooms, sessions or people this event does not "
-                      "know and were left out",
-                      r->unknown_scans);
+        strbuf_printf(sb, i18n(lang, MSG_REPORT_NOTE_UNKNOWN), r->unknown_scans);
     strbuf_puts(sb, ".</li></ul>\n");
 }
 
 /* The appendix: the per-5-minute tables and the attendees, then the end of the page. */
-static void appendix(struct strbuf *sb, const struct report *r)
+static void appendix(struct strbuf *sb, const struct report *r, enum language lang)
 {
-    strbuf_puts(sb, "<section class=\"appendix\"><h2>Arrivals per 5 minutes</h2>");
-    html_table(sb, r, &report_arrivals_table);
-    strbuf_puts(sb, "<h2>Occupancy per 5 minutes</h2>");
-    html_table(sb, r, &report_occupancy_table);
-    strbuf_puts(sb, "</section><section class=\"appendix\"><h2>Attendees</h2>");
-    html_table(sb, r, &report_attendees_table);
+    strbuf_puts(sb, "<section class=\"appendix\">");
+    heading(sb, lang, MSG_REPORT_ARRIVALS_TABLE);
+    html_table(sb, r, lang, &report_arrivals_table);
+    heading(sb, lang, MSG_REPORT_OCCUPANCY_TABLE);
+    html_table(sb, r, lang, &report_occupancy_table);
+    strbuf_puts(sb, "</section><section class=\"appendix\">");
+    heading(sb, lang, MSG_REPORT_ATTENDEES_HEADING);
+    html_table(sb, r, lang, &report_attendees_table);
     strbuf_puts(sb, "</section>\n</body></html>\n");
 }
 
-/* The page: a fixed sequence of sections. */
-char *report_html(const struct report *r)
+/* The page in lang: a fixed sequence of sections. */
+char *report_html_lang(const struct report *r, enum language lang)
 {
     struct strbuf sb = {0};
-    page_head(&sb, r);
-    headline_cards(&sb, r);
-    charts(&sb, r);
-    strbuf_puts(&sb, "<h2>Sessions</h2>");
-    html_table(&sb, r, &report_attendance_table);
-    over_capacity_table(&sb, r);
-    manual_table(&sb, r);
-    notes(&sb, r);
-    appendix(&sb, r);
+    page_head(&sb, r, lang);
+    headline_cards(&sb, r, lang);
+    charts(&sb, r, lang);
+    heading(&sb, lang, MSG_REPORT_SESSIONS_HEADING);
+    html_table(&sb, r, lang, &report_attendance_table);
+    over_capacity_table(&sb, r, lang);
+    manual_table(&sb, r, lang);
+    notes(&sb, r, lang);
+    appendix(&sb, r, lang);
     return strbuf_take(&sb);
+}
+
+char *report_html(const struct report *r)
+{
+    return report_html_lang(r, LANG_EN);
 }

@@ -22,6 +22,9 @@ struct report_csv_format {
     char sep;  /* ',' (default) or ';' (then decimals take a comma, as such spreadsheets expect) */
     bool bom;  /* start with a UTF-8 byte order mark */
     bool xlsx; /* also write report.xlsx, a sheet per CSV file */
+    /* The language of report.html (the CSV headers and the sheets' names do not change: they
+     * are a contract, DESIGN.md): a name of vocab.def ("nl", "fr", "en"); NULL: English. */
+    const char *lang;
 };
 
 /* The files' contents, each owned by the caller. Times are ISO 8601 in the process's time
@@ -35,7 +38,10 @@ char *report_over_capacity_csv(const struct report *r, const struct report_csv_f
 char *report_manual_csv(const struct report *r, const struct report_csv_format *f);
 /* checkins_by_day.csv: "day,checked_in", one row per date of the event's sessions. */
 char *report_checkins_by_day_csv(const struct report *r, const struct report_csv_format *f);
-/* The HTML page (report_html.c): inline CSS and SVG, no script, no network. */
+/* The HTML page (report_html.c): inline CSS and SVG, no script, no network; in lang, its words
+ * from assets/i18n/<lang>.po, dates and decimals as the language writes them. */
+char *report_html_lang(const struct report *r, enum language lang);
+/* The page in English. */
 char *report_html(const struct report *r);
 /* Writes report.xlsx at path (report_xlsx.c): one sheet per CSV file, named like it without
  * ".csv", with the same header and rows (numbers as numbers); atomically. Returns false after

@@ -3,6 +3,7 @@
 #include "report_table.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "report_out.h"
@@ -202,7 +203,8 @@ static struct report_cell attendee_minutes(const struct report_at *at)
     return text(event_is_registered(attendee_at(at), at->k) ? "0" : "");
 }
 
-/* The sessions attended, with their minutes: "s1 <span>12.5</span>, s2 ...". */
+/* The sessions attended, with their minutes: "s1 <span>12.5</span>, s2 ..." ("s1 12,5; s2 ..."
+ * in a language with a decimal comma). */
 static void html_attendee_sessions(struct strbuf *sb, const struct report_at *at)
 {
     const struct event *ev = at->r->ev;
@@ -212,8 +214,8 @@ static void html_attendee_sessions(struct strbuf *sb, const struct report_at *at
         int64_t ms = at->r->present_ms[at->row * ev->n_sessions + s];
         if (ms <= 0)
             continue;
-        report_format_minutes(ms, false, buf);
-        strbuf_puts(sb, first ? "" : ", ");
+        report_format_minutes(ms, at->lang != LANG_EN, buf);
+        strbuf_puts(sb, first ? "" : at->lang != LANG_EN ? "; " : ", ");
         report_html_escape(sb, ev->sessions[s].id);
         strbuf_printf(sb, " <span class=\"muted\">%s</span>", buf);
         first = false;
@@ -394,7 +396,7 @@ static const struct report_column over_capacity_columns[] = {
     {"category", NULL, NULL, .cell = overflow_category},
     {"device", "Door", NULL, FIELD(REPORT_CELL_TEXT, struct report_overflow, device)},
     {"override", NULL, NULL, .cell = overflow_override},
-    {NULL, "Why", NULL, .cell = overflow_why},
+    {NULL, "Why", NULL, .cell = overflow_why, .html_translate = true},
 };
 
 const struct report_table report_over_capacity_table = {
@@ -481,8 +483,44 @@ struct report_cell report_column_cell(const struct report_table *t, const struct
         return number(i);
     case REPORT_CELL_TIME:
     case REPORT_CELL_MINUTES:
+    case REPORT_CELL_DAY:
         memcpy(&n, field, sizeof n);
         return (struct report_cell){c->kind, NULL, n};
     }
     return text("");
 }
+
+/* Check-ins per day. */
+
+void report_format_day(int64_t days, char buf[16])
+{
+    int64_t y;
+    int m, d;
+    time_civil_from_days(days, &y, &m, &d);
+    snprintf(buf, 16, "%04d-%02d-%02d", (int)y, m, d);
+}
+
+static size_t days_count(const struct report *r)
+{
+    return r->n_days;
+}
+
+static struct report_cell day_date(const struct report_at *at)
+{
+    return (struct report_cell){REPORT_CELL_DAY, NULL, at->r->days[at->row]};
+}
+
+static struct report_cell day_checked_in(const struct report_at *at)
+{
+    return number(at->r->checked_in_by_day[at->row]);
+}
+
+/* CSV and the sheet only: the page shows the days as headline cards. */
+static const struct report_column checkins_by_day_columns[] = {
+    {"day", NULL, NULL, .cell = day_date},
+    {"checked_in", NULL, NULL, .cell = day_checked_in},
+};
+
+const struct report_table report_checkins_by_day_table = {
+    checkins_by_day_columns, ARRAY_LEN(checkins_by_day_columns), days_count, NULL, NULL, "",
+};

@@ -19,6 +19,7 @@ enum report_cell_kind {
     REPORT_CELL_INT,     /* a number */
     REPORT_CELL_TIME,    /* ms: ISO 8601 in CSV, HH:MM in HTML; INT64_MIN: none (CSV: empty) */
     REPORT_CELL_MINUTES, /* ms as minutes with one decimal (a decimal comma in ';' CSV files) */
+    REPORT_CELL_DAY,     /* a date, days since 1970-01-01: YYYY-MM-DD (HTML: as the language) */
 };
 
 struct report_cell {
@@ -32,6 +33,7 @@ struct report_at {
     const struct report *r;
     size_t row;
     size_t k;
+    enum language lang; /* the page's language, for html_cell (the CSV files have none) */
 };
 
 /* A column written once, or once per session or per room of the event (then its CSV name and
@@ -51,6 +53,9 @@ struct report_column {
     /* The HTML cell's markup written by hand instead of the cell's value; NULL: none. */
     void (*html_cell)(struct strbuf *sb, const struct report_at *at);
     enum report_repeat repeat;
+    /* The HTML cell's text is one of the report's own words, written in English here and
+     * translated on the page (MSG_REPORT_WHY_FIRST..LAST), not the organisers' data. */
+    bool html_translate;
 };
 
 struct report_table {
@@ -78,6 +83,11 @@ extern const struct report_table report_over_capacity_table;
 /* manual_admissions.csv and its table: one row per door and staff member who admitted people
  * by hand. */
 extern const struct report_table report_manual_table;
+/* checkins_by_day.csv and its sheet: one row per day of the event's sessions. */
+extern const struct report_table report_checkins_by_day_table;
+
+/* Writes a day (days since 1970-01-01) as YYYY-MM-DD. */
+void report_format_day(int64_t days, char buf[16]);
 
 /* How many times column c is written for r's event (0 for a repeated column with nothing to
  * repeat over). */

@@ -32,6 +32,9 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
             return LXW_NO_ERROR;
         time_format_iso8601(c->n, buf);
         return worksheet_write_string(ws, row, col, buf, NULL);
+    case REPORT_CELL_DAY:
+        report_format_day(c->n, buf);
+        return worksheet_write_string(ws, row, col, buf, NULL);
     case REPORT_CELL_MINUTES:
         /* Rounded to the tenth as in the CSV files (report_format_minutes). */
         return worksheet_write_number(ws, row, col, (double)((c->n + 3000) / 6000) / 10.0, NULL);
@@ -65,7 +68,8 @@ static bool write_sheet(lxw_workbook *wb, const char *name, const struct report 
             const struct report_column *c = &t->columns[i];
             size_t n = c->csv != NULL ? report_column_count(c, r->ev) : 0;
             for (size_t k = 0; k < n && err == LXW_NO_ERROR; k++) {
-                struct report_cell cell = report_column_cell(t, c, &(struct report_at){r, row, k});
+                struct report_cell cell =
+                    report_column_cell(t, c, &(struct report_at){r, row, k, LANG_EN});
                 err = write_cell(ws, (lxw_row_t)(row + 1), col++, &cell);
             }
         }
@@ -91,9 +95,13 @@ bool report_write_xlsx(const struct report *r, const char *path)
         const char *name;
         const struct report_table *table;
     } sheets[] = {
-        {"attendance", &report_attendance_table},       {"attendees", &report_attendees_table},
-        {"occupancy", &report_occupancy_table},         {"arrivals", &report_arrivals_table},
-        {"over_capacity", &report_over_capacity_table}, {"manual_admissions", &report_manual_table},
+        {"attendance", &report_attendance_table},
+        {"attendees", &report_attendees_table},
+        {"occupancy", &report_occupancy_table},
+        {"arrivals", &report_arrivals_table},
+        {"over_capacity", &report_over_capacity_table},
+        {"manual_admissions", &report_manual_table},
+        {"checkins_by_day", &report_checkins_by_day_table},
     };
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     lxw_workbook *wb = workbook_new(tmp);

@@ -16,6 +16,33 @@
 #include "util.h"
 #include "file.h"
 
+/* Deletes the attendee's rows of attendee_sources (every row when attendee_id is NULL): the
+ * source's own id (a pretix order position, an Eventbrite attendee #) points at the person in
+ * the other system. event.db step 2's table; a file from before it has none to delete. */
+static bool forget_sources(sqlite3 *db, const char *db_path, const char *attendee_id)
+{
+    const char *sql = attendee_id != NULL ? "DELETE FROM attendee_sources WHERE attendee = ?1"
+                                          : "DELETE FROM attendee_sources";
+    sqlite3_stmt *exists = NULL;
+    bool has = sqlite3_prepare_v2(db,
+                                  "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+                                  "'attendee_sources'",
+                                  -1, &exists, NULL) == SQLITE_OK &&
+               sqlite3_step(exists) == SQLITE_ROW;
+    sqlite3_finalize(exists);
+    if (!has)
+        return true;
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK;
+    if (ok && attendee_id != NULL)
+        sqlite3_bind_text(st, 1, attendee_id, -1, SQLITE_STATIC);
+    ok = ok && sqlite3_step(st) == SQLITE_DONE;
+    if (!ok)
+        log_warnx("%s: %s", db_path, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return ok;
+}
+
 /* Erases in an event.db. */
 bool privacy_forget_event_db(const char *db_path, const char *attendee_id, size_t *n)
 {
@@ -59,6 +86,8 @@ bool privacy_forget_event_db(const char *db_path, const char *attendee_id, size_
     }
     sqlite3_finalize(st);
     st = NULL;
+    if (!forget_sources(db, db_path, attendee_id))
+        goto out;
     if (!sql_exec(db, db_path, EVENT_DB_BUMP_MODEL_VERSION_SQL) || !sql_exec(db, db_path, "COMMIT"))
         goto out;
     in_tx = false;

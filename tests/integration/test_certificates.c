@@ -112,7 +112,9 @@ static void replay(const char *device, const char *room, const char *mode, struc
  *       closing from 12:25 to its end (60)
  *   P02 keynote from 10:30 to its end (30 of 60: too little), talk from 11:10 to its end (45)
  *   P03 keynote (60), talk from 11:20 (40 of 45: 89%)
- *   P04 checked in, attended nothing; P05 (staff) in the keynote: never certified */
+ *   P04 checked in, then admitted by hand to the keynote by P05 (staff, who found them by
+ *       name: reason manual) and stayed to its end (60, marked as admitted by hand)
+ *   P05 (staff) in the keynote: never certified */
 static void replay_day(void)
 {
     struct strbuf ent = {0}, hall = {0}, salon = {0};
@@ -121,6 +123,10 @@ static void replay_day(void)
     line(&hall, 8, 50, 1);
     line(&hall, 8, 51, 3);
     line(&hall, 8, 52, 5);
+    strbuf_printf(&hall,
+                  "{\"action\":\"admit\",\"staff\":\"%s\",\"attendee\":\"P04\",\"time\":\"" DAY
+                  "08:55:00Z\"}\n",
+                  tokens[4]);
     line(&hall, 9, 30, 2);
     line(&salon, 10, 10, 2);
     line(&salon, 10, 15, 1);
@@ -156,32 +162,38 @@ static void check_pdf(const char *out, const char *id, const char *const *needle
     free(text);
 }
 
-/* certificates.csv as expected; returns its codes (P01, P02, P03). */
+/* certificates.csv as expected, manual_sessions last; returns its codes (P01, P02, P03). */
 static void check_csv(const char *out, char *codes[3])
 {
-    static const char *const want[][5] = {
-        {"P01", "Jan Peeters", "keynote;closing", "120", "1.5"},
-        {"P02", "Françoise Dieudonné", "talk", "45", "0.75"},
-        {"P03", "Ann Smith", "keynote;talk", "100", "2.25"},
+    static const char *const want[][7] = {
+        {"P01", "Jan Peeters", "keynote;closing", "120", "1.5", "", "0"},
+        {"P02", "Françoise Dieudonné", "talk", "45", "0.75", "", "0"},
+        {"P03", "Ann Smith", "keynote;talk", "100", "2.25", "", "0"},
+        {"P04", "Bob Jones", "keynote", "60", "1.5", "", "1"},
     };
     char *path = xasprintf("%s/%s/certificates.csv", dir, out);
     struct csv *csv = csv_read_file(path);
     free(path);
-    CHECK(csv != NULL && csv->n_records == 4);
-    if (csv == NULL || csv->n_records != 4) {
+    CHECK(csv != NULL && csv->n_records == 5);
+    if (csv == NULL || csv->n_records != 5) {
         csv_destroy(csv);
         return;
     }
-    CHECK(csv->records[0].n_fields == 6 && strcmp(csv->records[0].fields[5], "code") == 0);
-    for (size_t r = 0; r < 3; r++) {
-        for (size_t f = 0; f < 5; f++) {
+    CHECK(csv->records[0].n_fields == 7 && strcmp(csv->records[0].fields[5], "code") == 0 &&
+          strcmp(csv->records[0].fields[6], "manual_sessions") == 0);
+    for (size_t r = 0; r < 4; r++) {
+        CHECK(csv->records[r + 1].n_fields == 7);
+        for (size_t f = 0; f < 7 && f < csv->records[r + 1].n_fields; f++) {
+            if (f == 5)
+                continue; /* the code: checked by portier verify */
             bool same = strcmp(csv->records[r + 1].fields[f], want[r][f]) == 0;
             if (!same)
                 fprintf(stderr, "certificates.csv row %zu field %zu: '%s', expected '%s'\n", r + 1,
                         f, csv->records[r + 1].fields[f], want[r][f]);
             CHECK(same);
         }
-        codes[r] = xstrdup(csv->records[r + 1].fields[5]);
+        if (r < 3)
+            codes[r] = xstrdup(csv->records[r + 1].fields[5]);
     }
     csv_destroy(csv);
 }
@@ -246,7 +258,7 @@ static void check_central(void)
                                  "central >/dev/null && cmp certs/certificates.csv "
                                  "central/certificates.csv",
                                  dir, bin, org) == 0);
-    const char *ids[] = {"P01", "P02", "P03"};
+    const char *ids[] = {"P01", "P02", "P03", "P04"};
     for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
         char *a = pdf_text("certs", ids[i]), *b = pdf_text("central", ids[i]);
         CHECK(strcmp(a, b) == 0);
@@ -269,9 +281,9 @@ int main(void)
     CHECK(test_sh("cd %s && %s certificates --db ent.db --db hall.db --db salon.db --event ev "
                   "--out certs >certs.out",
                   dir, bin) == 0);
-    CHECK(test_sh("cd %s && grep -q '^3 certificates' certs.out", dir) == 0);
+    CHECK(test_sh("cd %s && grep -q '^4 certificates' certs.out", dir) == 0);
     CHECK(test_sh("cd %s/certs && test -f P01.pdf && test -f P02.pdf && test -f P03.pdf && "
-                  "test ! -e P04.pdf && test ! -e P05.pdf",
+                  "test -f P04.pdf && test ! -e P05.pdf",
                   dir) == 0);
     char *codes[3] = {NULL, NULL, NULL};
     check_csv("certs", codes);
@@ -286,6 +298,12 @@ int main(void)
     check_pdf("certs", "P03",
               (const char *[]){"Certificate of attendance", "2025-03-14", "Opening keynote",
                                "Wound care", "40", "2.25", "100", NULL});
+    check_pdf("certs", "P04",
+              (const char *[]){"Certificate of attendance", "Bob Jones", "Opening keynote",
+                               "admitted by hand", "60", NULL});
+    char *p03 = pdf_text("certs", "P03");
+    CHECK(strstr(p03, "admitted by hand") == NULL); /* badges scanned */
+    free(p03);
     char *p01 = pdf_text("certs", "P01");
     CHECK(strstr(p01, "Wound care") == NULL); /* 15 of 45 minutes */
     free(p01);

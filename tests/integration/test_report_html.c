@@ -62,7 +62,7 @@ static void make_report(void)
         }
     }
     struct report *r = report_compute(ev, log);
-    struct report_csv_format fmt = {',', false, false};
+    struct report_csv_format fmt = {',', false, false, NULL};
     char *out = path_join(dir, "out");
     CHECK(report_write_dir(r, out, &fmt));
     report_destroy(r);

@@ -35,7 +35,8 @@ import openpyxl
 
 rep = sys.argv[1]
 wb = openpyxl.load_workbook(os.path.join(rep, "report.xlsx"))
-names = ["attendance", "attendees", "occupancy", "arrivals", "over_capacity", "manual_admissions"]
+names = ["attendance", "attendees", "occupancy", "arrivals", "over_capacity", "manual_admissions",
+         "checkins_by_day"]
 assert wb.sheetnames == names, wb.sheetnames
 failed = 0
 for name in names:

