@@ -8,17 +8,29 @@ const TEXT = {
         next: 'Next', none: 'No session', full: 'Full', closed: 'Closed', live: 'Live',
         down: 'No connection since {t}', page_down: 'Dashboard unreachable since {t}',
         wrong: 'Wrong name or password.', logout: 'Log out', room_full: '{name} is full', room_near: '{name} at {pct} %',
-        kiosk_silent: 'Kiosk {device} silent since {t}', kiosk_never: 'Kiosk {device} never heard from' },
+        kiosk_silent: 'Kiosk {device} silent since {t}', kiosk_never: 'Kiosk {device} never heard from',
+        alerts: 'Alerts', kiosks: 'Kiosks', no_alerts: 'No alerts.', k_device: 'Kiosk', k_room: 'Room',
+        k_contact: 'Last contact', k_pending: 'Waiting', k_clock: 'Clock', k_version: 'Version',
+        synced: 'synchronised', unsynced: 'not synchronised', off_by: '{s} s off', never: 'never',
+        quarantined: '{n} refused', no_heartbeat: 'no heartbeat', since: 'since {t}' },
   nl: { rooms: 'Zalen', login: 'Aanmelden', name: 'Naam', password: 'Wachtwoord', now: 'Nu',
         next: 'Straks', none: 'Geen sessie', full: 'Vol', closed: 'Gesloten', live: 'Live',
         down: 'Geen verbinding sinds {t}', page_down: 'Dashboard onbereikbaar sinds {t}',
         wrong: 'Naam of wachtwoord onjuist.', logout: 'Afmelden', room_full: '{name} is vol', room_near: '{name} op {pct} %',
-        kiosk_silent: 'Kiosk {device} stil sinds {t}', kiosk_never: 'Kiosk {device} nooit gehoord' },
+        kiosk_silent: 'Kiosk {device} stil sinds {t}', kiosk_never: 'Kiosk {device} nooit gehoord',
+        alerts: 'Meldingen', kiosks: 'Kiosken', no_alerts: 'Geen meldingen.', k_device: 'Kiosk', k_room: 'Zaal',
+        k_contact: 'Laatste contact', k_pending: 'Wachtend', k_clock: 'Klok', k_version: 'Versie',
+        synced: 'gesynchroniseerd', unsynced: 'niet gesynchroniseerd', off_by: '{s} s afwijking', never: 'nooit',
+        quarantined: '{n} geweigerd', no_heartbeat: 'geen hartslag', since: 'sinds {t}' },
   fr: { rooms: 'Salles', login: 'Connexion', name: 'Nom', password: 'Mot de passe', now: 'En cours',
         next: 'Ensuite', none: 'Pas de session', full: 'Complet', closed: 'Fermée', live: 'En direct',
         down: 'Pas de connexion depuis {t}', page_down: 'Tableau injoignable depuis {t}',
         wrong: 'Nom ou mot de passe incorrect.', logout: 'Déconnexion', room_full: '{name} est complète', room_near: '{name} à {pct} %',
-        kiosk_silent: 'Borne {device} muette depuis {t}', kiosk_never: 'Borne {device} jamais entendue' },
+        kiosk_silent: 'Borne {device} muette depuis {t}', kiosk_never: 'Borne {device} jamais entendue',
+        alerts: 'Alertes', kiosks: 'Bornes', no_alerts: 'Aucune alerte.', k_device: 'Borne', k_room: 'Salle',
+        k_contact: 'Dernier contact', k_pending: 'En attente', k_clock: 'Horloge', k_version: 'Version',
+        synced: 'synchronisée', unsynced: 'non synchronisée', off_by: 'décalage {s} s', never: 'jamais',
+        quarantined: '{n} refusés', no_heartbeat: 'aucun signal', since: 'depuis {t}' },
 };
 const lang = TEXT[document.documentElement.lang] ? document.documentElement.lang : 'en';
 const t = (key) => TEXT[lang][key] || TEXT.en[key];
@@ -139,6 +151,7 @@ if (alerts) {
     alertsOn = true;
     document.getElementById('login').hidden = true;
     document.getElementById('logout').hidden = false;
+    document.getElementById('pages').hidden = false;
     // Once the rooms are on the page (their names and figures word the alerts).
     if (tiles.size) loadAlerts();
     setInterval(loadAlerts, 30000);

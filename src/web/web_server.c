@@ -366,6 +366,29 @@ static enum MHD_Result answer_alerts(struct web_server *server, struct MHD_Conne
     return ok;
 }
 
+/* GET /api/kiosks (logged in): every kiosk's heartbeat. */
+static enum MHD_Result answer_kiosks(struct web_server *server, struct MHD_Connection *c)
+{
+    struct web_user user;
+    if (!logged_in(server, c, &user))
+        return answer_text(c, MHD_HTTP_UNAUTHORIZED, "log in first\n");
+    struct strbuf sb = {0};
+    web_feed_kiosks_json(server->feed, &sb);
+    enum MHD_Result ok = answer_json(c, &sb, false);
+    strbuf_finish(&sb);
+    return ok;
+}
+
+/* A page behind a login (asset): the login form (401) to whom has none. */
+static enum MHD_Result answer_private_page(struct web_server *server, struct MHD_Connection *c,
+                                           const char *asset)
+{
+    struct web_user user;
+    if (!logged_in(server, c, &user))
+        return answer_page(c, "/login.html", MHD_HTTP_UNAUTHORIZED, NULL);
+    return answer_page(c, asset, MHD_HTTP_OK, NULL);
+}
+
 /* GET /api/me: who is logged in ({"name","role"}), or null: the page asks it on every load,
  * so no login is not an error. */
 static enum MHD_Result answer_me(struct web_server *server, struct MHD_Connection *c)
@@ -396,6 +419,10 @@ static enum MHD_Result route_get(struct web_server *server, struct MHD_Connectio
         return answer_page(c, "/index.html", MHD_HTTP_OK, NULL);
     if (strcmp(url, "/login") == 0)
         return answer_page(c, "/login.html", MHD_HTTP_OK, NULL);
+    if (strcmp(url, "/kiosks") == 0)
+        return answer_private_page(server, c, "/kiosks.html");
+    if (strcmp(url, "/alerts") == 0)
+        return answer_private_page(server, c, "/alerts.html");
     if (strcmp(url, "/levels.css") == 0)
         return answer_levels(c);
     if (strcmp(url, "/stream") == 0)
@@ -411,6 +438,8 @@ static enum MHD_Result route_get(struct web_server *server, struct MHD_Connectio
         return answer_me(server, c);
     if (strcmp(url, "/api/alerts") == 0)
         return answer_alerts(server, c);
+    if (strcmp(url, "/api/kiosks") == 0)
+        return answer_kiosks(server, c);
     if (server->public_feed && strcmp(url, "/api/rooms") == 0) {
         struct strbuf sb = {0};
         web_feed_rooms_json(server->feed, false, &sb);
