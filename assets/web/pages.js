@@ -52,11 +52,37 @@ async function loadAlertList() {
   document.getElementById('noalerts').hidden = list.length !== 0;
 }
 
+// People (organisers): the search of the kiosk's staff lookup, on central's model.
+async function findPeople(q) {
+  const count = document.getElementById('count');
+  const tbody = document.querySelector('#people tbody');
+  tbody.textContent = '';
+  const r = await fetch('/api/people?q=' + encodeURIComponent(q), { credentials: 'same-origin' });
+  if (r.status === 400) { count.textContent = t('too_short'); return; }
+  if (!r.ok) return;
+  const res = await r.json();
+  count.textContent = t('found').replace('{n}', res.total);
+  for (const p of res.people) {
+    const tr = el('tr', '', tbody);
+    tr.dataset.attendee = p.attendee;
+    el('td', 'name', tr).textContent = p.name;
+    el('td', 'org', tr).textContent = p.organisation;
+    el('td', 'checkin', tr).textContent = p.checked_in ? p.checked_in.slice(11, 16) : '–';
+    el('td', 'sessions', tr).textContent = p.sessions.map((s) =>
+      (s.minutes > 0 ? '✓ ' : '✗ ') + s.title + (s.minutes > 0 ? ' (' + s.minutes + ' ' + t('min') + ')' : '')).join(' · ');
+  }
+}
+if (page === 'people') {
+  const q = new URLSearchParams(location.search).get('q');
+  document.getElementById('q').value = q || '';
+  if (q) findPeople(q);
+}
+
 const load = page === 'kiosks' ? loadKiosks : page === 'alerts' ? loadAlertList : null;
-if (load) {
+{
   const clock = document.getElementById('clock');
   const tick = () => { clock.textContent = clockText(Date.now()); };
   tick();
-  load();
-  setInterval(() => { tick(); load(); }, 10000);
+  if (load) load();
+  setInterval(() => { tick(); if (load) load(); }, 10000);
 }

@@ -4,7 +4,9 @@
  * row-level security on it (a device writes only its own row), /kiosks and /api/kiosks, and
  * the alerts that come of it: a silent kiosk, an unsynchronised or disagreeing clock, an upload
  * that is stuck or quarantined, and a session starting within 10 minutes with more
- * registrations than seats. */
+ * registrations than seats. Then the organisers' pages: People (the kiosk lookup's folding on
+ * central's model, check-in and sessions) and Reports (portier report's files from central),
+ * refused to staff. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include "shell.h"
 #include "sysclock.h"
 #include "util.h"
+#include "web_org.h"
 
 static char *dir;
 static const char *bin;
@@ -92,7 +95,7 @@ static bool setup(void)
     bin = getenv("PORTIER_BIN");
     char tmpl[] = "/tmp/portier-dashk-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    write_file("rooms.csv", "id,name,capacity\nsmall,Small Room,2\nbig,Big Room,100\n");
+    write_file("rooms.csv", "id,name,capacity\nbig,Big Room,100\nsmall,Small Room,2\n");
     char *a = iso_from_now(5), *b = iso_from_now(60);
     char *sessions = xasprintf("id,room,title,start,end\nsm1,small,Crowded,%s,%s\n"
                                "bg1,big,Roomy,%s,%s\n",
@@ -104,7 +107,7 @@ static bool setup(void)
     write_file("attendees.csv", "id,name,organisation,email,language,category,sessions\n"
                                 "P001,Ana Lima,Org,a@example.org,en,attendee,sm1;bg1\n"
                                 "P002,Bo Berg,Org,b@example.org,en,attendee,sm1;bg1\n"
-                                "P003,Cy Dorn,Org,c@example.org,en,attendee,sm1;bg1\n"
+                                "P003,Çy Dörn,Zorgraad Limburg,c@example.org,en,attendee,sm1;bg1\n"
                                 "P004,Di Eck,Org,d@example.org,en,attendee,\n");
     CHECK(test_sh("cd %s && %s init ev --name Kiosks --timezone Europe/Brussels --rooms rooms.csv "
                   "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
@@ -386,6 +389,99 @@ static void test_pages(int port)
     free(hdr);
 }
 
+/* Admits attendee at room (entrance or a room) at central, as an upload would. */
+static void admit(int seq, const char *room, const char *attendee)
+{
+    char *sql = xasprintf(
+        "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns, boot_id,"
+        " clock_synced, room, attendee, mode, kind, result, reason) VALUES ('up', 1, %d,"
+        " (extract(epoch FROM now()) * 1000)::bigint - 60000, %d, 'b', true, '%s', '%s', 'entry',"
+        " 'badge', 'admitted', 'ok')",
+        seq, seq, room, attendee);
+    CHECK(sql_ok(sql));
+    free(sql);
+}
+
+/* People and Reports: organisers only; the lookup's folding; the report's files. */
+static void test_organisers(int port)
+{
+    /* P004 back at central: the event directory's model and central's are the same again. */
+    PGconn *conn = central_connect(admin);
+    char *event_db = xasprintf("%s/ev/event.db", dir);
+    CHECK(conn != NULL && central_publish(conn, event_db, false, NULL));
+    free(event_db);
+    central_close(conn);
+    admit(1, "entrance", "P003");
+    admit(2, "big", "P003");
+    CHECK(test_sh("printf 'correct horse\\n' | %s dashboard add-user '%s' olga --role organiser "
+                  ">/dev/null",
+                  bin, admin) == 0);
+    char *staff = login(port, "sam", "correct+horse");
+    char *org = login(port, "olga", "correct+horse");
+    if (staff == NULL || org == NULL)
+        return;
+    static const char *const paths[] = {"/people", "/reports", "/api/people?q=cy",
+                                        "/reports/attendance.csv"};
+    for (size_t i = 0; i < ARRAY_LEN(paths); i++) {
+        CHECK_MSG(http_get(port, paths[i], "", NULL) == 401, "%s", paths[i]);
+        CHECK_MSG(http_get(port, paths[i], staff, NULL) == 403, "%s", paths[i]);
+    }
+    char *ans = NULL;
+    CHECK(http_get(port, "/people", org, &ans) == 200);
+    CHECK(strstr(ans, "<table id=\"people\"") != NULL);
+    free(ans);
+    /* Folded as at the kiosk: case, accents, word starts, organisations. */
+    static const char *const queries[] = {"cy%20dorn", "DÖRN", "zorgraad", "%C3%A7y"};
+    for (size_t i = 0; i < ARRAY_LEN(queries); i++) {
+        char *path = xasprintf("/api/people?q=%s", queries[i]);
+        CHECK(http_get(port, path, org, &ans) == 200);
+        const char *b = body_of(ans);
+        CHECK_MSG(strstr(b, "{\"total\":1,\"people\":[{\"attendee\":\"P003\",\"name\":"
+                            "\"Çy Dörn\",\"organisation\":\"Zorgraad Limburg\",\"category\":"
+                            "\"attendee\",\"checked_in\":\"") == b &&
+                      strstr(b, "\"sessions\":[{\"id\":\"bg1\",\"title\":\"Roomy\",") != NULL &&
+                      strstr(b, "\"registered\":true,\"minutes\":") != NULL &&
+                      strstr(b, "{\"id\":\"sm1\",\"title\":\"Crowded\",") != NULL &&
+                      strstr(b, "@") == NULL,
+                  "%s: %s", queries[i], b);
+        free(ans);
+        free(path);
+    }
+    CHECK(http_get(port, "/api/people?q=o", org, &ans) == 400);
+    CHECK(strstr(ans, "too_short") != NULL);
+    free(ans);
+    CHECK(http_get(port, "/api/people?q=org", org, &ans) == 200);
+    CHECK(strstr(body_of(ans), "{\"total\":3,") == body_of(ans));
+    free(ans);
+
+    CHECK(http_get(port, "/reports", org, &ans) == 200);
+    for (size_t i = 0; web_org_report_names[i] != NULL; i++) {
+        char *link = xasprintf("<a href=\"/reports/%s\">", web_org_report_names[i]);
+        CHECK_MSG(strstr(ans, link) != NULL, "%s", link);
+        free(link);
+    }
+    free(ans);
+    /* The same files as portier report --central. */
+    CHECK(test_sh("cd %s && %s report --event ev --central '%s' --out rep >/dev/null", dir, bin,
+                  admin) == 0);
+    for (size_t i = 0; web_org_report_names[i] != NULL; i++) {
+        char *path = xasprintf("/reports/%s", web_org_report_names[i]);
+        CHECK(http_get(port, path, org, &ans) == 200);
+        char *file = xasprintf("%s/rep/%s", dir, web_org_report_names[i]);
+        char *want = file_read_all(file, NULL);
+        CHECK_MSG(want != NULL && strcmp(body_of(ans), want) == 0, "%s differs", path);
+        CHECK(strstr(ans, "Content-Disposition: attachment; filename=") != NULL);
+        free(want);
+        free(file);
+        free(path);
+        free(ans);
+    }
+    CHECK(http_get(port, "/reports/report.xlsx", org, NULL) == 404);
+    CHECK(http_get(port, "/reports/../../etc/passwd", org, NULL) == 404);
+    free(staff);
+    free(org);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -395,6 +491,7 @@ int main(void)
         int port = pg_harness_free_port();
         pid_t d = start_dashboard(port);
         test_pages(port);
+        test_organisers(port);
         CHECK(stop_dashboard(d));
     }
     CHECK(test_sh("grep -l Sanitizer %s/*.log >&2", dir) == 1);
