@@ -128,6 +128,27 @@ void central_dash_rooms_free(struct central_dash_room *rooms, size_t n)
     free(rooms);
 }
 
+bool central_dash_arrivals(PGconn *conn, struct central_dash_arrivals *out)
+{
+    PGresult *res =
+        run(conn,
+            "SELECT (SELECT count(DISTINCT s.attendee) FROM portier.scans AS s"
+            "        JOIN portier.attendees AS a ON a.id = s.attendee"
+            "        WHERE s.room = 'entrance' AND s.kind = 'badge' AND s.result = 'admitted'"
+            "          AND a.category <> 'staff'),"
+            "       (SELECT count(*) FROM portier.scans_timed AS t"
+            "        WHERE t.room = 'entrance' AND t.kind = 'badge' AND t.result = 'admitted'"
+            "          AND t.corrected_ms >= (extract(epoch FROM now() - interval '" STRING_OF(
+                CENTRAL_DASH_ARRIVALS_MIN) " min') * 1000)::bigint)",
+            0, NULL, "reading the arrivals");
+    if (res == NULL)
+        return false;
+    out->checked_in = atoi(PQgetvalue(res, 0, 0));
+    out->recent = atoi(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    return true;
+}
+
 /* Milliseconds since the epoch of a timestamptz expression, 0 when NULL. */
 #define DASH_MS(expr) "coalesce((extract(epoch FROM " expr ") * 1000)::bigint, 0)"
 

@@ -37,6 +37,16 @@ bool central_dash_rooms(PGconn *conn, struct central_dash_room **rooms, size_t *
 /* Frees what central_dash_rooms returned; NULL is a no-op. */
 void central_dash_rooms_free(struct central_dash_room *rooms, size_t n);
 
+/* Arrivals at the entrances: people (staff excluded) admitted at an entrance so far, and
+ * badge admissions at the entrances in the last CENTRAL_DASH_ARRIVALS_MIN minutes (by the
+ * scans' corrected times). */
+#define CENTRAL_DASH_ARRIVALS_MIN 15
+struct central_dash_arrivals {
+    int checked_in, recent;
+};
+/* Reads them; false after logging why. */
+bool central_dash_arrivals(PGconn *conn, struct central_dash_arrivals *out);
+
 /* One kiosk (a device login of portier.devices), when central last heard from it (its
  * heartbeat, latest scan or clock anchor received, wall-clock ms; 0: never) and its last
  * heartbeat (portier.device_status) when it sent one. */

@@ -15,7 +15,8 @@ const TEXT = {
         quarantined: '{n} refused', no_heartbeat: 'no heartbeat', since: 'since {t}',
         people: 'People', reports: 'Reports', find: 'Find', p_name: 'Name', p_org: 'Organisation',
         p_checkin: 'Check-in', p_sessions: 'Sessions', found: '{n} found', too_short: 'Type at least 2 letters.',
-        reports_about: 'Made from the central database when you open them.', min: 'min' },
+        reports_about: 'Made from the central database when you open them.', min: 'min',
+        arrivals: 'Entrances: {n} checked in · {r} arrivals in the last {m} min' },
   nl: { rooms: 'Zalen', login: 'Aanmelden', name: 'Naam', password: 'Wachtwoord', now: 'Nu',
         next: 'Straks', none: 'Geen sessie', full: 'Vol', closed: 'Gesloten', live: 'Live',
         down: 'Geen verbinding sinds {t}', page_down: 'Dashboard onbereikbaar sinds {t}',
@@ -27,7 +28,8 @@ const TEXT = {
         quarantined: '{n} geweigerd', no_heartbeat: 'geen hartslag', since: 'sinds {t}',
         people: 'Personen', reports: 'Rapporten', find: 'Zoeken', p_name: 'Naam', p_org: 'Organisatie',
         p_checkin: 'Aangemeld', p_sessions: 'Sessies', found: '{n} gevonden', too_short: 'Typ minstens 2 letters.',
-        reports_about: 'Gemaakt uit de centrale databank wanneer u ze opent.', min: 'min' },
+        reports_about: 'Gemaakt uit de centrale databank wanneer u ze opent.', min: 'min',
+        arrivals: 'Ingangen: {n} aangemeld · {r} aankomsten in de laatste {m} min' },
   fr: { rooms: 'Salles', login: 'Connexion', name: 'Nom', password: 'Mot de passe', now: 'En cours',
         next: 'Ensuite', none: 'Pas de session', full: 'Complet', closed: 'Fermée', live: 'En direct',
         down: 'Pas de connexion depuis {t}', page_down: 'Tableau injoignable depuis {t}',
@@ -39,7 +41,8 @@ const TEXT = {
         quarantined: '{n} refusés', no_heartbeat: 'aucun signal', since: 'depuis {t}',
         people: 'Personnes', reports: 'Rapports', find: 'Chercher', p_name: 'Nom', p_org: 'Organisation',
         p_checkin: 'Arrivée', p_sessions: 'Sessions', found: '{n} trouvé(s)', too_short: 'Tapez au moins 2 lettres.',
-        reports_about: 'Faits à partir de la base centrale à l\'ouverture.', min: 'min' },
+        reports_about: 'Faits à partir de la base centrale à l\'ouverture.', min: 'min',
+        arrivals: 'Entrées : {n} arrivés · {r} arrivées ces {m} dernières min' },
 };
 const lang = TEXT[document.documentElement.lang] ? document.documentElement.lang : 'en';
 const t = (key) => TEXT[lang][key] || TEXT.en[key];
@@ -176,6 +179,13 @@ if (main) {
   const events = new EventSource('/stream');
   events.onopen = () => { lostAt = 0; };
   events.onmessage = (e) => { show(JSON.parse(e.data)); alertsSoon(); };
+  // Arrivals at the entrances: people checked in so far, and badges admitted lately.
+  const arrivals = document.getElementById('arrivals');
+  events.addEventListener('arrivals', (e) => {
+    const a = JSON.parse(e.data);
+    arrivals.textContent = fill(t('arrivals'), { n: a.checked_in, r: a.recent, m: a.minutes });
+    arrivals.hidden = false;
+  });
   events.addEventListener('status', (e) => {
     const s = JSON.parse(e.data);
     setStatus(s.connected, s.connected ? t('live') : t('down').replace('{t}', clockText(s.since || Date.now())));

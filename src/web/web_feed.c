@@ -55,6 +55,8 @@ struct web_feed {
     struct kiosk_seen *kiosk_seen; /* one per kiosk */
     size_t n_kiosks;
     uint64_t status_gen;
+    struct central_dash_arrivals arrivals;
+    uint64_t arrivals_gen; /* moves when the arrivals change */
     bool connected;
     int64_t since_ms;
     bool stopping;
@@ -113,7 +115,8 @@ static bool kiosk_clock_bad(const struct central_dash_kiosk *k)
 
 /* Stores the rooms just read as the snapshot and publishes those that changed. */
 static void publish(struct web_feed *feed, struct room_json *rooms, size_t n,
-                    struct central_dash_kiosk *kiosks, size_t n_kiosks)
+                    struct central_dash_kiosk *kiosks, size_t n_kiosks,
+                    const struct central_dash_arrivals *arrivals)
 {
     int64_t now = time_now_ms();
     pthread_mutex_lock(&feed->mu);
@@ -160,6 +163,11 @@ static void publish(struct web_feed *feed, struct room_json *rooms, size_t n,
     feed->kiosks = kiosks;
     feed->kiosk_seen = seen;
     feed->n_kiosks = n_kiosks;
+    if (feed->arrivals_gen == 0 || feed->arrivals.checked_in != arrivals->checked_in ||
+        feed->arrivals.recent != arrivals->recent) {
+        feed->arrivals = *arrivals;
+        feed->arrivals_gen++;
+    }
     pthread_cond_broadcast(&feed->changed);
     pthread_mutex_unlock(&feed->mu);
 }
@@ -172,8 +180,14 @@ static bool refresh(struct web_feed *feed, PGconn *conn)
     size_t n, n_kiosks;
     if (!central_dash_rooms(conn, &rows, &n))
         return false;
+    struct central_dash_arrivals arrivals;
     if (!central_dash_kiosks(conn, &kiosks, &n_kiosks)) {
         central_dash_rooms_free(rows, n);
+        return false;
+    }
+    if (!central_dash_arrivals(conn, &arrivals)) {
+        central_dash_rooms_free(rows, n);
+        central_dash_kiosks_free(kiosks, n_kiosks);
         return false;
     }
     struct room_json *rooms = xcalloc(n > 0 ? n : 1, sizeof *rooms);
@@ -192,7 +206,7 @@ static bool refresh(struct web_feed *feed, PGconn *conn)
     }
     strbuf_finish(&sb);
     central_dash_rooms_free(rows, n);
-    publish(feed, rooms, n, kiosks, n_kiosks);
+    publish(feed, rooms, n, kiosks, n_kiosks, &arrivals);
     return true;
 }
 
@@ -328,7 +342,8 @@ static void sse(struct strbuf *out, const char *event, const char *data)
 static bool news(const struct web_feed *feed, const struct web_feed_cursor *cur, bool page)
 {
     return !cur->started || cur->seq != feed->next_seq ||
-           (page && cur->status_gen != feed->status_gen);
+           (page &&
+            (cur->status_gen != feed->status_gen || cur->arrivals_gen != feed->arrivals_gen));
 }
 
 bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page, int timeout_ms,
@@ -357,6 +372,7 @@ bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page
             sse(out, NULL, page ? feed->rooms[i].page : feed->rooms[i].open);
         cur->started = true;
         cur->status_gen = feed->status_gen - 1; /* the page gets the status too */
+        cur->arrivals_gen = 0;                  /* and the arrivals */
     } else {
         for (uint64_t s = cur->seq; s < feed->next_seq; s++) {
             const struct room_json *e = &feed->ring[s % WEB_FEED_RING];
@@ -371,6 +387,13 @@ bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page
         strbuf_finish(&st);
     }
     cur->status_gen = feed->status_gen;
+    if (page && feed->arrivals_gen != 0 && cur->arrivals_gen != feed->arrivals_gen) {
+        char data[128];
+        snprintf(data, sizeof data, "{\"checked_in\":%d,\"recent\":%d,\"minutes\":%d}",
+                 feed->arrivals.checked_in, feed->arrivals.recent, CENTRAL_DASH_ARRIVALS_MIN);
+        sse(out, "arrivals", data);
+        cur->arrivals_gen = feed->arrivals_gen;
+    }
     pthread_mutex_unlock(&feed->mu);
     if (out->len == before)
         strbuf_puts(out, ": keep-alive\n\n");

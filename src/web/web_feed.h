@@ -38,16 +38,18 @@ void web_feed_shutdown(struct web_feed *feed);
 
 /* A client's position in the feed. */
 struct web_feed_cursor {
-    uint64_t seq;        /* the next event it has not seen */
-    uint64_t status_gen; /* the connection status it last saw */
-    bool started;        /* it has the snapshot */
+    uint64_t seq;          /* the next event it has not seen */
+    uint64_t status_gen;   /* the connection status it last saw */
+    uint64_t arrivals_gen; /* the arrivals it last saw */
+    bool started;          /* it has the snapshot */
 };
 
 /* Appends to out what the client at cur has not seen, as server-sent events, and moves cur:
  * on the first call (or when it fell more than WEB_FEED_RING events behind) every room; then
  * each changed room ("data: JSON\n\n"), page or open form; for the page, "event: status" when
- * the connection to the database changed. Waits up to timeout_ms when there is nothing new.
- * Returns false when the feed is shutting down. */
+ * the connection to the database changed and "event: arrivals" ({"checked_in","recent",
+ * "minutes"}: central_dash_arrivals) when the arrivals at the entrances changed. Waits up to
+ * timeout_ms when there is nothing new. Returns false when the feed is shutting down. */
 bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page, int timeout_ms,
                    struct strbuf *out);
 /* Appends the JSON array of every room (open or page form) to out. */

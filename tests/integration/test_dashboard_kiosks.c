@@ -402,6 +402,30 @@ static void admit(int seq, const char *room, const char *attendee)
     free(sql);
 }
 
+/* Arrivals at the entrances on the rooms page's stream, live: a badge admitted at an
+ * entrance reaches it within 1 s. */
+static void test_arrivals(int port)
+{
+    int fd = http_stream(port, "/stream");
+    struct strbuf sb = {0};
+    long at = http_stream_wait(
+        fd, &sb, 0, "event: arrivals\ndata: {\"checked_in\":0,\"recent\":0,\"minutes\":15}\n\n",
+        5000);
+    CHECK(at > 0);
+    int64_t t0 = time_mono_ns();
+    admit(10, "entrance", "P001");
+    long got = http_stream_wait(
+        fd, &sb, (size_t)(at > 0 ? at : 0),
+        "event: arrivals\ndata: {\"checked_in\":1,\"recent\":1,\"minutes\":15}\n\n", 5000);
+    int64_t ms = (time_mono_ns() - t0) / 1000000;
+    CHECK_MSG(got > 0 && ms < 1000, "entrance admission -> page: %lld ms", (long long)ms);
+    close(fd);
+    strbuf_finish(&sb);
+    CHECK(http_get(port, "/dashboard.js", "", &sb.data) == 200);
+    CHECK(strstr(sb.data, "addEventListener('arrivals'") != NULL);
+    free(sb.data);
+}
+
 /* People and Reports: organisers only; the lookup's folding; the report's files. */
 static void test_organisers(int port)
 {
@@ -491,6 +515,7 @@ int main(void)
         int port = pg_harness_free_port();
         pid_t d = start_dashboard(port);
         test_pages(port);
+        test_arrivals(port);
         test_organisers(port);
         CHECK(stop_dashboard(d));
     }
