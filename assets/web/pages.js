@@ -9,12 +9,12 @@ const timeText = (ms) => (ms ? new Date(ms).toTimeString().slice(0, 8) : t('neve
 function kioskRow(tbody, k) {
   const tr = el('tr', '', tbody);
   tr.dataset.device = k.device;
-  el('td', 'device', tr).textContent = k.device;
-  el('td', 'room', tr).textContent = (k.room || k.rooms) + (k.mode ? ' (' + k.mode + ')' : '');
-  el('td', 'contact', tr).textContent = timeText(k.last_contact);
-  const pending = el('td', 'pending', tr);
-  const clock = el('td', 'clock', tr);
-  const version = el('td', 'version', tr);
+  el('td', 'k-device', tr).textContent = k.device;
+  el('td', 'k-room', tr).textContent = (k.room || k.rooms) + (k.mode ? ' (' + k.mode + ')' : '');
+  el('td', 'k-contact', tr).textContent = timeText(k.last_contact);
+  const pending = el('td', 'k-pending', tr);
+  const clock = el('td', 'k-clock', tr);
+  const version = el('td', 'k-version', tr);
   if (!k.heartbeat) {
     pending.textContent = clock.textContent = t('no_heartbeat');
     tr.className = 'warn';
