@@ -157,6 +157,12 @@ async function loadAlerts() {
 function alertsSoon() {
   if (alertsOn && !alertsDue) alertsDue = setTimeout(loadAlerts, 500);
 }
+// People and Reports are for organisers: their links show for them only.
+function showOrganiserLinks(me) {
+  for (const a of document.querySelectorAll('[data-org]')) a.hidden = !me || me.role !== 'organiser';
+}
+if (!alerts && document.querySelector('[data-org]'))
+  fetch('/api/me', { credentials: 'same-origin' }).then((r) => r.json()).then(showOrganiserLinks);
 if (alerts) {
   fetch('/api/me', { credentials: 'same-origin' }).then((r) => r.json()).then((me) => {
     if (!me) return;
@@ -164,6 +170,7 @@ if (alerts) {
     document.getElementById('login').hidden = true;
     document.getElementById('logout').hidden = false;
     document.getElementById('pages').hidden = false;
+    showOrganiserLinks(me);
     // Once the rooms are on the page (their names and figures word the alerts).
     if (tiles.size) loadAlerts();
     setInterval(loadAlerts, 30000);
