@@ -68,7 +68,11 @@ static bool make(struct web_org *org, struct event **ev, struct report **r)
         return false;
     struct report_log *log = report_log_create();
     *ev = central_load_event(conn);
-    if (*ev != NULL && time_set_zone((*ev)->timezone)) {
+    /* The report's times are in the process's zone: set it to the event's, once (setenv is
+     * not safe while other threads read the environment, so not again when it is already). */
+    const char *tz = getenv("TZ");
+    if (*ev != NULL &&
+        ((tz != NULL && strcmp(tz, (*ev)->timezone) == 0) || time_set_zone((*ev)->timezone))) {
         report_log_set_local_day(log, time_local_day);
         if (report_log_add_central(log, conn))
             *r = report_compute(*ev, log);
