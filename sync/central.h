@@ -133,6 +133,11 @@ long central_upload_scans_ex(PGconn *conn, const struct scan *scans, size_t n, c
  * succeed, unlike after a timeout, a lost connection or a revoked privilege. */
 bool central_refuses_content(const char *sqlstate);
 
+/* The published event model read back from central (central_model.c): rooms (by id),
+ * sessions, attendees (without e-mail) and their registrations; no revocations. Owned by the
+ * caller (event_destroy), or NULL after logging why (none published yet). */
+struct event *central_load_event(PGconn *conn);
+
 /* Reports (central_report.c) and privacy (central_privacy.c). */
 /* Adds every scan of the central database at its corrected time (portier.scans_timed),
  * read in batches through a cursor. Returns false after logging why. */

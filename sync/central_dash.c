@@ -65,20 +65,31 @@ PGconn *central_dash_connect(const char *conninfo)
     return conn;
 }
 
-/* Every room with its fill (occupancy_now, the view Grafana reads too), its running session
- * and its next one. */
+/* Every room with its fill (occupancy_now, the view Grafana reads too), its running session,
+ * its next one, and the next one's registrations when it starts within
+ * CENTRAL_DASH_SOON_MIN minutes (else -1). */
+#define SESSION_JSON                                                                               \
+    "json_build_object('id', s.id, 'title', s.title, 'start', s.starts_at, 'end', "                \
+    "s.ends_at)::text"
 static const char rooms_sql[] =
     "SELECT o.room, o.name, o.occupancy, o.capacity, o.is_open,"
-    "       coalesce((SELECT json_build_object('id', s.id, 'title', s.title,"
-    "                                          'start', s.starts_at, 'end', s.ends_at)"
-    "                 FROM portier.sessions AS s"
+    "       coalesce((SELECT " SESSION_JSON " FROM portier.sessions AS s"
     "                 WHERE s.room = o.room AND s.starts_at <= now() AND now() < s.ends_at"
-    "                 ORDER BY s.starts_at, s.id LIMIT 1)::text, 'null'),"
-    "       coalesce((SELECT json_build_object('id', s.id, 'title', s.title,"
-    "                                          'start', s.starts_at, 'end', s.ends_at)"
-    "                 FROM portier.sessions AS s WHERE s.room = o.room AND s.starts_at > now()"
-    "                 ORDER BY s.starts_at, s.id LIMIT 1)::text, 'null')"
-    " FROM portier.occupancy_now AS o ORDER BY o.name, o.room";
+    "                 ORDER BY s.starts_at, s.id LIMIT 1), 'null'),"
+    "       coalesce(nx.json, 'null'),"
+    "       CASE WHEN nx.starts_at <= now() + interval '" STRING_OF(
+        CENTRAL_DASH_SOON_MIN) " min'"
+                               "            THEN (SELECT count(*) FROM portier.attendees AS a "
+                               "WHERE nx.id = ANY (a.sessions))"
+                               "            ELSE -1 END"
+                               " FROM portier.occupancy_now AS o"
+                               " LEFT JOIN LATERAL (SELECT s.id, s.starts_at, " SESSION_JSON
+                               " AS json"
+                               "                    FROM portier.sessions AS s WHERE s.room = "
+                               "o.room AND s.starts_at > now()"
+                               "                    ORDER BY s.starts_at, s.id LIMIT 1) AS nx ON "
+                               "true"
+                               " ORDER BY o.name, o.room";
 
 bool central_dash_rooms(PGconn *conn, struct central_dash_room **rooms, size_t *n)
 {
@@ -96,6 +107,7 @@ bool central_dash_rooms(PGconn *conn, struct central_dash_room **rooms, size_t *
         out[i].open = strcmp(PQgetvalue(res, r, 4), "t") == 0;
         out[i].session_json = xstrdup(PQgetvalue(res, r, 5));
         out[i].next_json = xstrdup(PQgetvalue(res, r, 6));
+        out[i].soon_registered = atoi(PQgetvalue(res, r, 7));
     }
     PQclear(res);
     *rooms = out;
@@ -116,23 +128,86 @@ void central_dash_rooms_free(struct central_dash_room *rooms, size_t n)
     free(rooms);
 }
 
+bool central_dash_arrivals(PGconn *conn, struct central_dash_arrivals *out)
+{
+    PGresult *res =
+        run(conn,
+            "SELECT (SELECT count(DISTINCT s.attendee) FROM portier.scans AS s"
+            "        JOIN portier.attendees AS a ON a.id = s.attendee"
+            "        WHERE s.room = 'entrance' AND s.kind = 'badge' AND s.result = 'admitted'"
+            "          AND a.category <> 'staff'),"
+            "       (SELECT count(*) FROM portier.scans_timed AS t"
+            "        WHERE t.room = 'entrance' AND t.kind = 'badge' AND t.result = 'admitted'"
+            "          AND t.corrected_ms >= (extract(epoch FROM now() - interval '" STRING_OF(
+                CENTRAL_DASH_ARRIVALS_MIN) " min') * 1000)::bigint)",
+            0, NULL, "reading the arrivals");
+    if (res == NULL)
+        return false;
+    out->checked_in = atoi(PQgetvalue(res, 0, 0));
+    out->recent = atoi(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    return true;
+}
+
+/* Milliseconds since the epoch of a timestamptz expression, 0 when NULL. */
+#define DASH_MS(expr) "coalesce((extract(epoch FROM " expr ") * 1000)::bigint, 0)"
+
 bool central_dash_kiosks(PGconn *conn, struct central_dash_kiosk **kiosks, size_t *n)
 {
-    PGresult *res = run(conn,
-                        "SELECT d.id, coalesce((extract(epoch FROM greatest("
-                        "  (SELECT max(s.received_at) FROM portier.scans AS s"
-                        "   WHERE s.device_id = d.id),"
-                        "  (SELECT max(a.received_at) FROM portier.clock_anchors AS a"
-                        "   WHERE a.device_id = d.id))) * 1000)::bigint, 0)"
-                        " FROM portier.devices AS d ORDER BY d.id",
-                        0, NULL, "reading the kiosks");
+    PGresult *res = run(
+        conn,
+        "SELECT d.id, " DASH_MS(
+            "greatest(st.last_contact,"
+            " (SELECT max(s.received_at) FROM portier.scans AS s"
+            "  WHERE s.device_id = d.id),"
+            " (SELECT max(a.received_at) FROM portier.clock_anchors AS a"
+            "  WHERE a.device_id = d.id))") ","
+                                            " array_to_string(d.rooms, ','), coalesce(l.room, ''), "
+                                            "coalesce(l.mode, ''),"
+                                            " st.device_id IS NOT NULL, coalesce(st.pending, "
+                                            "0), " DASH_MS(
+                                                "st.pending_since") ","
+                                                                    " coalesce(st.quarantined, 0), "
+                                                                    "coalesce(st.clock_synced, "
+                                                                    "false),"
+                                                                    " st.clock_offset_ms IS NOT "
+                                                                    "NULL, "
+                                                                    "coalesce(st.clock_offset_ms, "
+                                                                    "0),"
+                                                                    " coalesce(st.version, '')"
+                                                                    " FROM portier.devices AS d"
+                                                                    " LEFT JOIN "
+                                                                    "portier.device_status AS st "
+                                                                    "ON st.device_id = d.id"
+                                                                    " LEFT JOIN LATERAL (SELECT "
+                                                                    "s.room, s.mode FROM "
+                                                                    "portier.scans AS s"
+                                                                    "  WHERE s.device_id = d.id "
+                                                                    "ORDER BY s.db_epoch DESC, "
+                                                                    "s.seq DESC"
+                                                                    "  LIMIT 1) AS l ON true"
+                                                                    " ORDER BY d.id",
+        0, NULL, "reading the kiosks");
     if (res == NULL)
         return false;
     size_t rows = (size_t)PQntuples(res);
     struct central_dash_kiosk *out = xcalloc(rows > 0 ? rows : 1, sizeof *out);
     for (size_t i = 0; i < rows; i++) {
-        out[i].id = xstrdup(PQgetvalue(res, (int)i, 0));
-        out[i].last_ms = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+        int r = (int)i;
+        struct central_dash_kiosk *k = &out[i];
+        k->id = xstrdup(PQgetvalue(res, r, 0));
+        k->last_ms = strtoll(PQgetvalue(res, r, 1), NULL, 10);
+        k->rooms = xstrdup(PQgetvalue(res, r, 2));
+        k->room = xstrdup(PQgetvalue(res, r, 3));
+        k->mode = xstrdup(PQgetvalue(res, r, 4));
+        k->status = PQgetvalue(res, r, 5)[0] == 't';
+        k->pending = strtoll(PQgetvalue(res, r, 6), NULL, 10);
+        k->pending_since_ms = strtoll(PQgetvalue(res, r, 7), NULL, 10);
+        k->quarantined = strtoll(PQgetvalue(res, r, 8), NULL, 10);
+        k->clock_synced = PQgetvalue(res, r, 9)[0] == 't';
+        k->offset_known = PQgetvalue(res, r, 10)[0] == 't';
+        k->clock_offset_ms = strtoll(PQgetvalue(res, r, 11), NULL, 10);
+        k->version = xstrdup(PQgetvalue(res, r, 12));
     }
     PQclear(res);
     *kiosks = out;
@@ -144,8 +219,13 @@ void central_dash_kiosks_free(struct central_dash_kiosk *kiosks, size_t n)
 {
     if (kiosks == NULL)
         return;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(kiosks[i].id);
+        free(kiosks[i].rooms);
+        free(kiosks[i].room);
+        free(kiosks[i].mode);
+        free(kiosks[i].version);
+    }
     free(kiosks);
 }
 

@@ -19,7 +19,12 @@ struct central_dash_room {
     int occupancy, capacity;
     bool open;
     char *session_json, *next_json;
+    int soon_registered; /* the next session's registrations if it starts within
+                            CENTRAL_DASH_SOON_MIN minutes, else -1 */
 };
+
+/* A session this close to its start with more registrations than seats raises an alert. */
+#define CENTRAL_DASH_SOON_MIN 10
 
 /* Connects for the dashboard: statement timeout, the event's time zone, LISTEN on the scans'
  * and the model's channels. Returns NULL after logging why; owned by the caller
@@ -32,11 +37,33 @@ bool central_dash_rooms(PGconn *conn, struct central_dash_room **rooms, size_t *
 /* Frees what central_dash_rooms returned; NULL is a no-op. */
 void central_dash_rooms_free(struct central_dash_room *rooms, size_t n);
 
-/* One kiosk (a device login of portier.devices) and when central last heard from it: its
- * latest scan or clock anchor received, wall-clock ms (0: never). */
+/* Arrivals at the entrances: people (staff excluded) admitted at an entrance so far, and
+ * badge admissions at the entrances in the last CENTRAL_DASH_ARRIVALS_MIN minutes (by the
+ * scans' corrected times). */
+#define CENTRAL_DASH_ARRIVALS_MIN 15
+struct central_dash_arrivals {
+    int checked_in, recent;
+};
+/* Reads them; false after logging why. */
+bool central_dash_arrivals(PGconn *conn, struct central_dash_arrivals *out);
+
+/* One kiosk (a device login of portier.devices), when central last heard from it (its
+ * heartbeat, latest scan or clock anchor received, wall-clock ms; 0: never) and its last
+ * heartbeat (portier.device_status) when it sent one. */
 struct central_dash_kiosk {
     char *id;
     int64_t last_ms;
+    char *rooms; /* the rooms it is bound to, comma-separated ("entrance" included) */
+    char *room;  /* the room and mode of its latest scan received; "" when none */
+    char *mode;
+    bool status;              /* a heartbeat was received: the fields below are set */
+    int64_t pending;          /* scans waiting to upload */
+    int64_t pending_since_ms; /* since when the waiting count has not gone down */
+    int64_t quarantined;      /* scans the server refused, set aside on the kiosk */
+    bool clock_synced;
+    bool offset_known;
+    int64_t clock_offset_ms; /* server clock - kiosk clock */
+    char *version;
 };
 
 /* Reads every kiosk, ordered by id, into *kiosks (owned by the caller:

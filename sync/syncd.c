@@ -160,6 +160,8 @@ static bool send_anchor(struct syncd *d)
     int64_t offset = strtoll(PQgetvalue(res, 0, 0), NULL, 10) - (before + after) / 2;
     PQclear(res);
     syncd_set_meta_int(d, "sync.clock_offset_ms", offset);
+    d->clock_offset_ms = offset;
+    d->offset_known = true;
     d->boot_offsets_due = true;
     log_debug("sync: server clock - kiosk clock = %" PRId64 " ms (round trip %" PRId64 " ms)",
               offset, after - before);
@@ -205,6 +207,37 @@ static bool copy_boot_offsets(struct syncd *d)
     strbuf_finish(&text);
     d->boot_offsets_due = !ok;
     return ok;
+}
+
+/* Writes this device's heartbeat into portier.device_status (schema step 10): scans waiting,
+ * scans quarantined, the clock's state and this program's version; the server stamps the
+ * time. Once per polled cycle, not per scan. A failure breaks the cycle only when the
+ * connection broke: a central database without the table yet (older schema) just has none. */
+static bool send_heartbeat(struct syncd *d)
+{
+    int64_t last = store_last_seq(d->store);
+    int64_t pending = last > d->push_seq ? last - d->push_seq : 0;
+    int64_t quarantined = store_quarantine_count(d->store);
+    char pend[24], quar[24], offset[24];
+    snprintf(pend, sizeof pend, "%" PRId64, pending);
+    snprintf(quar, sizeof quar, "%" PRId64, quarantined > 0 ? quarantined : 0);
+    snprintf(offset, sizeof offset, "%" PRId64, d->clock_offset_ms);
+    const char *values[] = {d->set.device_id,
+                            pend,
+                            quar,
+                            sysclock_is_synchronised() ? "t" : "f",
+                            d->offset_known ? offset : NULL,
+                            PORTIER_VERSION};
+    PGresult *res = syncd_query(
+        d,
+        "INSERT INTO portier.device_status AS s (device_id, pending, quarantined, clock_synced,"
+        " clock_offset_ms, version) VALUES ($1, $2::bigint, $3::bigint, $4::boolean,"
+        " $5::bigint, $6) ON CONFLICT (device_id) DO UPDATE SET pending = EXCLUDED.pending,"
+        " quarantined = EXCLUDED.quarantined, clock_synced = EXCLUDED.clock_synced,"
+        " clock_offset_ms = EXCLUDED.clock_offset_ms, version = EXCLUDED.version",
+        6, values, "writing the heartbeat");
+    PQclear(res);
+    return res != NULL || PQstatus(d->conn) == CONNECTION_OK;
 }
 
 /* Drops the connection. */
@@ -302,7 +335,12 @@ static bool cycle(struct syncd *d, bool poll_due)
             return false;
         }
     }
-    if (!syncd_push(d))
+    /* The heartbeat goes out even when the push failed: an upload that is stuck is what it
+     * is for. */
+    bool pushed = syncd_push(d);
+    if (poll_due && PQstatus(d->conn) == CONNECTION_OK && !send_heartbeat(d))
+        return false;
+    if (!pushed)
         return false;
     if (d->retry_quarantine && d->model_published) {
         if (!syncd_retry_quarantined(d))

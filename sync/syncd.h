@@ -43,6 +43,10 @@
  * device and boot) into the log's meta sync.boot_offsets, so that the kiosk dates unsynchronised
  * scans, its own and the other kiosks', as central does (src/core/scan_clock.h).
  *
+ * Heartbeat: once per polled cycle (also when the push failed) the daemon upserts its row of
+ * portier.device_status (scans waiting and quarantined, clock synchronised and offset, version)
+ * for the dashboard's Kiosks page and alerts; the server stamps last_contact.
+ *
  * Status, in the store's meta table (store_get_meta), for the kiosk screen:
  *   sync.state        "online" (connected, last cycle succeeded) or "offline"
  *   sync.since        ISO 8601 time the state began (kiosk wall clock)

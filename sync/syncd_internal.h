@@ -50,8 +50,10 @@ struct syncd {
     size_t n_cursors, cap_cursors;
     int64_t attendees_version, revocations_version;
     int64_t conflicts;
-    char *boot_offsets;    /* sync.boot_offsets as last written (copy_boot_offsets) */
-    bool boot_offsets_due; /* an anchor was sent, or a scan of an unlisted boot pulled */
+    char *boot_offsets;      /* sync.boot_offsets as last written (copy_boot_offsets) */
+    bool boot_offsets_due;   /* an anchor was sent, or a scan of an unlisted boot pulled */
+    bool offset_known;       /* clock_offset_ms was measured on this connection */
+    int64_t clock_offset_ms; /* server clock - kiosk clock at the last anchor */
 
     /* Status as last written to the store meta. */
     bool online;

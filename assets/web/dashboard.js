@@ -8,17 +8,41 @@ const TEXT = {
         next: 'Next', none: 'No session', full: 'Full', closed: 'Closed', live: 'Live',
         down: 'No connection since {t}', page_down: 'Dashboard unreachable since {t}',
         wrong: 'Wrong name or password.', logout: 'Log out', room_full: '{name} is full', room_near: '{name} at {pct} %',
-        kiosk_silent: 'Kiosk {device} silent since {t}', kiosk_never: 'Kiosk {device} never heard from' },
+        kiosk_silent: 'Kiosk {device} silent since {t}', kiosk_never: 'Kiosk {device} never heard from',
+        alerts: 'Alerts', kiosks: 'Kiosks', no_alerts: 'No alerts.', k_device: 'Kiosk', k_room: 'Room',
+        k_contact: 'Last contact', k_pending: 'Waiting', k_clock: 'Clock', k_version: 'Version',
+        synced: 'synchronised', unsynced: 'not synchronised', off_by: '{s} s off', never: 'never',
+        quarantined: '{n} refused', no_heartbeat: 'no heartbeat', since: 'since {t}',
+        people: 'People', reports: 'Reports', find: 'Find', p_name: 'Name', p_org: 'Organisation',
+        p_checkin: 'Check-in', p_sessions: 'Sessions', found: '{n} found', too_short: 'Type at least 2 letters.',
+        reports_about: 'Made from the central database when you open them.', min: 'min',
+        arrivals: 'Entrances: {n} checked in · {r} arrivals in the last {m} min' },
   nl: { rooms: 'Zalen', login: 'Aanmelden', name: 'Naam', password: 'Wachtwoord', now: 'Nu',
         next: 'Straks', none: 'Geen sessie', full: 'Vol', closed: 'Gesloten', live: 'Live',
         down: 'Geen verbinding sinds {t}', page_down: 'Dashboard onbereikbaar sinds {t}',
         wrong: 'Naam of wachtwoord onjuist.', logout: 'Afmelden', room_full: '{name} is vol', room_near: '{name} op {pct} %',
-        kiosk_silent: 'Kiosk {device} stil sinds {t}', kiosk_never: 'Kiosk {device} nooit gehoord' },
+        kiosk_silent: 'Kiosk {device} stil sinds {t}', kiosk_never: 'Kiosk {device} nooit gehoord',
+        alerts: 'Meldingen', kiosks: 'Kiosken', no_alerts: 'Geen meldingen.', k_device: 'Kiosk', k_room: 'Zaal',
+        k_contact: 'Laatste contact', k_pending: 'Wachtend', k_clock: 'Klok', k_version: 'Versie',
+        synced: 'gesynchroniseerd', unsynced: 'niet gesynchroniseerd', off_by: '{s} s afwijking', never: 'nooit',
+        quarantined: '{n} geweigerd', no_heartbeat: 'geen hartslag', since: 'sinds {t}',
+        people: 'Personen', reports: 'Rapporten', find: 'Zoeken', p_name: 'Naam', p_org: 'Organisatie',
+        p_checkin: 'Aangemeld', p_sessions: 'Sessies', found: '{n} gevonden', too_short: 'Typ minstens 2 letters.',
+        reports_about: 'Gemaakt uit de centrale databank wanneer u ze opent.', min: 'min',
+        arrivals: 'Ingangen: {n} aangemeld · {r} aankomsten in de laatste {m} min' },
   fr: { rooms: 'Salles', login: 'Connexion', name: 'Nom', password: 'Mot de passe', now: 'En cours',
         next: 'Ensuite', none: 'Pas de session', full: 'Complet', closed: 'Fermée', live: 'En direct',
         down: 'Pas de connexion depuis {t}', page_down: 'Tableau injoignable depuis {t}',
         wrong: 'Nom ou mot de passe incorrect.', logout: 'Déconnexion', room_full: '{name} est complète', room_near: '{name} à {pct} %',
-        kiosk_silent: 'Borne {device} muette depuis {t}', kiosk_never: 'Borne {device} jamais entendue' },
+        kiosk_silent: 'Borne {device} muette depuis {t}', kiosk_never: 'Borne {device} jamais entendue',
+        alerts: 'Alertes', kiosks: 'Bornes', no_alerts: 'Aucune alerte.', k_device: 'Borne', k_room: 'Salle',
+        k_contact: 'Dernier contact', k_pending: 'En attente', k_clock: 'Horloge', k_version: 'Version',
+        synced: 'synchronisée', unsynced: 'non synchronisée', off_by: 'décalage {s} s', never: 'jamais',
+        quarantined: '{n} refusés', no_heartbeat: 'aucun signal', since: 'depuis {t}',
+        people: 'Personnes', reports: 'Rapports', find: 'Chercher', p_name: 'Nom', p_org: 'Organisation',
+        p_checkin: 'Arrivée', p_sessions: 'Sessions', found: '{n} trouvé(s)', too_short: 'Tapez au moins 2 lettres.',
+        reports_about: 'Faits à partir de la base centrale à l\'ouverture.', min: 'min',
+        arrivals: 'Entrées : {n} arrivés · {r} arrivées ces {m} dernières min' },
 };
 const lang = TEXT[document.documentElement.lang] ? document.documentElement.lang : 'en';
 const t = (key) => TEXT[lang][key] || TEXT.en[key];
@@ -133,12 +157,20 @@ async function loadAlerts() {
 function alertsSoon() {
   if (alertsOn && !alertsDue) alertsDue = setTimeout(loadAlerts, 500);
 }
+// People and Reports are for organisers: their links show for them only.
+function showOrganiserLinks(me) {
+  for (const a of document.querySelectorAll('[data-org]')) a.hidden = !me || me.role !== 'organiser';
+}
+if (!alerts && document.querySelector('[data-org]'))
+  fetch('/api/me', { credentials: 'same-origin' }).then((r) => r.json()).then(showOrganiserLinks);
 if (alerts) {
   fetch('/api/me', { credentials: 'same-origin' }).then((r) => r.json()).then((me) => {
     if (!me) return;
     alertsOn = true;
     document.getElementById('login').hidden = true;
     document.getElementById('logout').hidden = false;
+    document.getElementById('pages').hidden = false;
+    showOrganiserLinks(me);
     // Once the rooms are on the page (their names and figures word the alerts).
     if (tiles.size) loadAlerts();
     setInterval(loadAlerts, 30000);
@@ -154,6 +186,13 @@ if (main) {
   const events = new EventSource('/stream');
   events.onopen = () => { lostAt = 0; };
   events.onmessage = (e) => { show(JSON.parse(e.data)); alertsSoon(); };
+  // Arrivals at the entrances: people checked in so far, and badges admitted lately.
+  const arrivals = document.getElementById('arrivals');
+  events.addEventListener('arrivals', (e) => {
+    const a = JSON.parse(e.data);
+    arrivals.textContent = fill(t('arrivals'), { n: a.checked_in, r: a.recent, m: a.minutes });
+    arrivals.hidden = false;
+  });
   events.addEventListener('status', (e) => {
     const s = JSON.parse(e.data);
     setStatus(s.connected, s.connected ? t('live') : t('down').replace('{t}', clockText(s.since || Date.now())));

@@ -3,8 +3,11 @@
  *
  * Pages: / (rooms, live through /stream, server-sent events from web_feed), /login (GET: the
  * form; POST: fields name and password), /logout (POST). /api/status says whether the
- * database is reachable; /api/me who is logged in (null: nobody); /api/alerts the alerts
- * (401 without a login). The open feed
+ * database is reachable; /api/me who is logged in (null: nobody); /api/alerts the alerts and
+ * /api/kiosks every kiosk's heartbeat (401 without a login); /alerts and /kiosks their pages
+ * (the login form, 401, without a login). For organisers only (403 for staff): /people and
+ * /api/people?q= (web_org: the kiosk lookup on central's model), /reports and /reports/NAME
+ * (portier report's files made from central). The open feed
  * /api/rooms and /api/rooms/stream only with public_feed (else 404). Everything served comes
  * from the binary (assets/web). One thread per connection: an event stream's thread waits on
  * the feed. */

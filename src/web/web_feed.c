@@ -16,6 +16,7 @@
 #include "log.h"
 #include "occupancy.h"
 #include "sysclock.h"
+#include "timeutil.h"
 
 #define RECONNECT_MIN_MS 500
 #define RECONNECT_MAX_MS 5000
@@ -28,6 +29,13 @@ struct room_json {
     bool is_open;
     const char *alert;   /* "room_full", "room_near" or NULL */
     int64_t alert_since; /* when the feed first saw that alert */
+    int soon_registered; /* central_dash_room's */
+    int64_t soon_since;  /* when the feed first saw the next session overbooked; 0: it is not */
+};
+
+/* When the feed first saw a kiosk's clock or quarantine alert (0: it has none). */
+struct kiosk_seen {
+    int64_t clock_since, quarantine_since;
 };
 
 struct web_feed {
@@ -44,8 +52,11 @@ struct web_feed {
     struct room_json ring[WEB_FEED_RING]; /* event seq is at ring[seq % WEB_FEED_RING] */
     uint64_t next_seq;
     struct central_dash_kiosk *kiosks;
+    struct kiosk_seen *kiosk_seen; /* one per kiosk */
     size_t n_kiosks;
     uint64_t status_gen;
+    struct central_dash_arrivals arrivals;
+    uint64_t arrivals_gen; /* moves when the arrivals change */
     bool connected;
     int64_t since_ms;
     bool stopping;
@@ -87,9 +98,25 @@ static const char *room_alert(const struct room_json *r, int alert_near)
     return NULL;
 }
 
+/* True when the room's next session starts within CENTRAL_DASH_SOON_MIN minutes with more
+ * registrations than the room has seats. */
+static bool room_overbooked(const struct room_json *r)
+{
+    return r->soon_registered > r->capacity;
+}
+
+/* True when a kiosk's heartbeat says its clock is not synchronised, or that it is but
+ * disagrees with the server's by more than TIME_CLOCK_DISAGREE_MS (the kiosk screen's test). */
+static bool kiosk_clock_bad(const struct central_dash_kiosk *k)
+{
+    return k->status && (!k->clock_synced ||
+                         (k->offset_known && llabs(k->clock_offset_ms) > TIME_CLOCK_DISAGREE_MS));
+}
+
 /* Stores the rooms just read as the snapshot and publishes those that changed. */
 static void publish(struct web_feed *feed, struct room_json *rooms, size_t n,
-                    struct central_dash_kiosk *kiosks, size_t n_kiosks)
+                    struct central_dash_kiosk *kiosks, size_t n_kiosks,
+                    const struct central_dash_arrivals *arrivals)
 {
     int64_t now = time_now_ms();
     pthread_mutex_lock(&feed->mu);
@@ -101,6 +128,9 @@ static void publish(struct web_feed *feed, struct room_json *rooms, size_t n,
         }
         rooms[i].alert = room_alert(&rooms[i], feed->alert_near);
         rooms[i].alert_since = old != NULL && old->alert == rooms[i].alert ? old->alert_since : now;
+        rooms[i].soon_since = 0;
+        if (room_overbooked(&rooms[i]))
+            rooms[i].soon_since = old != NULL && old->soon_since != 0 ? old->soon_since : now;
         if (old != NULL && strcmp(old->page, rooms[i].page) == 0)
             continue;
         struct room_json *slot = &feed->ring[feed->next_seq % WEB_FEED_RING];
@@ -115,9 +145,29 @@ static void publish(struct web_feed *feed, struct room_json *rooms, size_t n,
     free(feed->rooms);
     feed->rooms = rooms;
     feed->n_rooms = n;
+    struct kiosk_seen *seen = xcalloc(n_kiosks > 0 ? n_kiosks : 1, sizeof *seen);
+    for (size_t i = 0; i < n_kiosks; i++) {
+        const struct kiosk_seen *was = NULL;
+        for (size_t j = 0; j < feed->n_kiosks && was == NULL; j++) {
+            if (strcmp(feed->kiosks[j].id, kiosks[i].id) == 0)
+                was = &feed->kiosk_seen[j];
+        }
+        if (kiosk_clock_bad(&kiosks[i]))
+            seen[i].clock_since = was != NULL && was->clock_since != 0 ? was->clock_since : now;
+        if (kiosks[i].status && kiosks[i].quarantined > 0)
+            seen[i].quarantine_since =
+                was != NULL && was->quarantine_since != 0 ? was->quarantine_since : now;
+    }
     central_dash_kiosks_free(feed->kiosks, feed->n_kiosks);
+    free(feed->kiosk_seen);
     feed->kiosks = kiosks;
+    feed->kiosk_seen = seen;
     feed->n_kiosks = n_kiosks;
+    if (feed->arrivals_gen == 0 || feed->arrivals.checked_in != arrivals->checked_in ||
+        feed->arrivals.recent != arrivals->recent) {
+        feed->arrivals = *arrivals;
+        feed->arrivals_gen++;
+    }
     pthread_cond_broadcast(&feed->changed);
     pthread_mutex_unlock(&feed->mu);
 }
@@ -130,8 +180,14 @@ static bool refresh(struct web_feed *feed, PGconn *conn)
     size_t n, n_kiosks;
     if (!central_dash_rooms(conn, &rows, &n))
         return false;
+    struct central_dash_arrivals arrivals;
     if (!central_dash_kiosks(conn, &kiosks, &n_kiosks)) {
         central_dash_rooms_free(rows, n);
+        return false;
+    }
+    if (!central_dash_arrivals(conn, &arrivals)) {
+        central_dash_rooms_free(rows, n);
+        central_dash_kiosks_free(kiosks, n_kiosks);
         return false;
     }
     struct room_json *rooms = xcalloc(n > 0 ? n : 1, sizeof *rooms);
@@ -142,6 +198,7 @@ static bool refresh(struct web_feed *feed, PGconn *conn)
         rooms[i].occupancy = rows[i].occupancy;
         rooms[i].capacity = rows[i].capacity;
         rooms[i].is_open = rows[i].open;
+        rooms[i].soon_registered = rows[i].soon_registered;
         room_json(&sb, &rows[i], false);
         rooms[i].open = strbuf_take(&sb);
         room_json(&sb, &rows[i], true);
@@ -149,7 +206,7 @@ static bool refresh(struct web_feed *feed, PGconn *conn)
     }
     strbuf_finish(&sb);
     central_dash_rooms_free(rows, n);
-    publish(feed, rooms, n, kiosks, n_kiosks);
+    publish(feed, rooms, n, kiosks, n_kiosks, &arrivals);
     return true;
 }
 
@@ -257,6 +314,7 @@ void web_feed_destroy(struct web_feed *feed)
     for (size_t i = 0; i < WEB_FEED_RING; i++)
         room_json_free(&feed->ring[i]);
     central_dash_kiosks_free(feed->kiosks, feed->n_kiosks);
+    free(feed->kiosk_seen);
     if (feed->wake[0] >= 0) {
         close(feed->wake[0]);
         close(feed->wake[1]);
@@ -284,7 +342,8 @@ static void sse(struct strbuf *out, const char *event, const char *data)
 static bool news(const struct web_feed *feed, const struct web_feed_cursor *cur, bool page)
 {
     return !cur->started || cur->seq != feed->next_seq ||
-           (page && cur->status_gen != feed->status_gen);
+           (page &&
+            (cur->status_gen != feed->status_gen || cur->arrivals_gen != feed->arrivals_gen));
 }
 
 bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page, int timeout_ms,
@@ -313,6 +372,7 @@ bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page
             sse(out, NULL, page ? feed->rooms[i].page : feed->rooms[i].open);
         cur->started = true;
         cur->status_gen = feed->status_gen - 1; /* the page gets the status too */
+        cur->arrivals_gen = 0;                  /* and the arrivals */
     } else {
         for (uint64_t s = cur->seq; s < feed->next_seq; s++) {
             const struct room_json *e = &feed->ring[s % WEB_FEED_RING];
@@ -327,6 +387,13 @@ bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page
         strbuf_finish(&st);
     }
     cur->status_gen = feed->status_gen;
+    if (page && feed->arrivals_gen != 0 && cur->arrivals_gen != feed->arrivals_gen) {
+        char data[128];
+        snprintf(data, sizeof data, "{\"checked_in\":%d,\"recent\":%d,\"minutes\":%d}",
+                 feed->arrivals.checked_in, feed->arrivals.recent, CENTRAL_DASH_ARRIVALS_MIN);
+        sse(out, "arrivals", data);
+        cur->arrivals_gen = feed->arrivals_gen;
+    }
     pthread_mutex_unlock(&feed->mu);
     if (out->len == before)
         strbuf_puts(out, ": keep-alive\n\n");
@@ -367,33 +434,100 @@ static void alert_json(struct strbuf *out, bool *first, const char *kind, const 
     strbuf_putc(out, '}');
 }
 
-void web_feed_alerts_json(struct web_feed *feed, int64_t now_ms, struct strbuf *out)
+/* The alerts of one room (called locked). */
+static void room_alerts(const struct room_json *r, bool *first, struct strbuf *out)
 {
-    bool first = true;
     char text[256];
-    strbuf_putc(out, '[');
-    pthread_mutex_lock(&feed->mu);
-    for (size_t i = 0; i < feed->n_rooms; i++) {
-        const struct room_json *r = &feed->rooms[i];
-        if (r->alert == NULL)
-            continue;
+    if (r->alert != NULL) {
         if (strcmp(r->alert, "room_full") == 0)
             snprintf(text, sizeof text, "%s is full (%d/%d)", r->name, r->occupancy, r->capacity);
         else
             snprintf(text, sizeof text, "%s is at %ld%% (%d/%d)", r->name,
                      (long)r->occupancy * 100 / r->capacity, r->occupancy, r->capacity);
-        alert_json(out, &first, r->alert, "room", r->room, r->alert_since, text);
+        alert_json(out, first, r->alert, "room", r->room, r->alert_since, text);
     }
-    for (size_t i = 0; i < feed->n_kiosks; i++) {
-        const struct central_dash_kiosk *k = &feed->kiosks[i];
-        if (k->last_ms > 0 && now_ms - k->last_ms <= WEB_FEED_SILENT_MS)
-            continue;
+    if (r->soon_since != 0) {
+        snprintf(text, sizeof text,
+                 "%s: the next session starts within %d min with %d registered for %d seats",
+                 r->name, CENTRAL_DASH_SOON_MIN, r->soon_registered, r->capacity);
+        alert_json(out, first, "session_overbooked", "room", r->room, r->soon_since, text);
+    }
+}
+
+/* The alerts of one kiosk at now_ms (called locked). */
+static void kiosk_alerts(const struct central_dash_kiosk *k, const struct kiosk_seen *seen,
+                         int64_t now_ms, bool *first, struct strbuf *out)
+{
+    char text[256];
+    if (k->last_ms == 0 || now_ms - k->last_ms > WEB_FEED_SILENT_MS) {
         if (k->last_ms == 0)
             snprintf(text, sizeof text, "kiosk %s: nothing received from it yet", k->id);
         else
             snprintf(text, sizeof text, "kiosk %s: nothing received for %lld min", k->id,
                      (long long)((now_ms - k->last_ms) / 60000));
-        alert_json(out, &first, "kiosk_silent", "device", k->id, k->last_ms, text);
+        alert_json(out, first, "kiosk_silent", "device", k->id, k->last_ms, text);
+    }
+    if (seen->clock_since != 0) {
+        if (!k->clock_synced)
+            snprintf(text, sizeof text, "kiosk %s: its clock is not synchronised", k->id);
+        else
+            snprintf(text, sizeof text, "kiosk %s: its clock is %+.1f s off the server's", k->id,
+                     (double)-k->clock_offset_ms / 1000.0);
+        alert_json(out, first, "kiosk_clock", "device", k->id, seen->clock_since, text);
+    }
+    if (k->status && k->pending > 0 && now_ms - k->pending_since_ms > WEB_FEED_STUCK_MS) {
+        snprintf(text, sizeof text, "kiosk %s: %lld scans waiting to upload, not going down", k->id,
+                 (long long)k->pending);
+        alert_json(out, first, "kiosk_stuck", "device", k->id, k->pending_since_ms, text);
+    } else if (seen->quarantine_since != 0) {
+        snprintf(text, sizeof text, "kiosk %s: %lld scans refused by the server (quarantined)",
+                 k->id, (long long)k->quarantined);
+        alert_json(out, first, "kiosk_stuck", "device", k->id, seen->quarantine_since, text);
+    }
+}
+
+void web_feed_alerts_json(struct web_feed *feed, int64_t now_ms, struct strbuf *out)
+{
+    bool first = true;
+    strbuf_putc(out, '[');
+    pthread_mutex_lock(&feed->mu);
+    for (size_t i = 0; i < feed->n_rooms; i++)
+        room_alerts(&feed->rooms[i], &first, out);
+    for (size_t i = 0; i < feed->n_kiosks; i++)
+        kiosk_alerts(&feed->kiosks[i], &feed->kiosk_seen[i], now_ms, &first, out);
+    pthread_mutex_unlock(&feed->mu);
+    strbuf_putc(out, ']');
+}
+
+void web_feed_kiosks_json(struct web_feed *feed, struct strbuf *out)
+{
+    strbuf_putc(out, '[');
+    pthread_mutex_lock(&feed->mu);
+    for (size_t i = 0; i < feed->n_kiosks; i++) {
+        const struct central_dash_kiosk *k = &feed->kiosks[i];
+        strbuf_puts(out, i > 0 ? ",{\"device\":" : "{\"device\":");
+        strbuf_json_string(out, k->id);
+        strbuf_puts(out, ",\"rooms\":");
+        strbuf_json_string(out, k->rooms);
+        strbuf_puts(out, ",\"room\":");
+        strbuf_json_string(out, k->room);
+        strbuf_puts(out, ",\"mode\":");
+        strbuf_json_string(out, k->mode);
+        strbuf_printf(out, ",\"last_contact\":%lld,\"heartbeat\":%s", (long long)k->last_ms,
+                      k->status ? "true" : "false");
+        if (k->status) {
+            strbuf_printf(out, ",\"pending\":%lld,\"quarantined\":%lld,\"clock_synced\":%s",
+                          (long long)k->pending, (long long)k->quarantined,
+                          k->clock_synced ? "true" : "false");
+            if (k->offset_known)
+                strbuf_printf(out, ",\"clock_offset_ms\":%lld", (long long)k->clock_offset_ms);
+            else
+                strbuf_puts(out, ",\"clock_offset_ms\":null");
+            strbuf_printf(out,
+                          ",\"clock_ok\":%s,\"version\":", kiosk_clock_bad(k) ? "false" : "true");
+            strbuf_json_string(out, k->version);
+        }
+        strbuf_putc(out, '}');
     }
     pthread_mutex_unlock(&feed->mu);
     strbuf_putc(out, ']');

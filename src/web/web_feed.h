@@ -21,6 +21,7 @@
 #define WEB_FEED_RING       1024            /* events kept for clients that are behind */
 #define WEB_FEED_SILENT_MS  (2 * 60 * 1000) /* a kiosk unheard of this long raises an alert */
 #define WEB_FEED_ALERT_NEAR 90              /* percent of capacity: the default near-full alert */
+#define WEB_FEED_STUCK_MS   (2 * 60 * 1000) /* scans waiting this long without going down */
 
 struct web_feed;
 
@@ -37,16 +38,18 @@ void web_feed_shutdown(struct web_feed *feed);
 
 /* A client's position in the feed. */
 struct web_feed_cursor {
-    uint64_t seq;        /* the next event it has not seen */
-    uint64_t status_gen; /* the connection status it last saw */
-    bool started;        /* it has the snapshot */
+    uint64_t seq;          /* the next event it has not seen */
+    uint64_t status_gen;   /* the connection status it last saw */
+    uint64_t arrivals_gen; /* the arrivals it last saw */
+    bool started;          /* it has the snapshot */
 };
 
 /* Appends to out what the client at cur has not seen, as server-sent events, and moves cur:
  * on the first call (or when it fell more than WEB_FEED_RING events behind) every room; then
  * each changed room ("data: JSON\n\n"), page or open form; for the page, "event: status" when
- * the connection to the database changed. Waits up to timeout_ms when there is nothing new.
- * Returns false when the feed is shutting down. */
+ * the connection to the database changed and "event: arrivals" ({"checked_in","recent",
+ * "minutes"}: central_dash_arrivals) when the arrivals at the entrances changed. Waits up to
+ * timeout_ms when there is nothing new. Returns false when the feed is shutting down. */
 bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page, int timeout_ms,
                    struct strbuf *out);
 /* Appends the JSON array of every room (open or page form) to out. */
@@ -56,9 +59,22 @@ void web_feed_rooms_json(struct web_feed *feed, bool page, struct strbuf *out);
 void web_feed_status_json(struct web_feed *feed, struct strbuf *out);
 
 /* Appends the alerts (DESIGN.md §8) as a JSON array [{"kind","room"|"device","since","text"}]:
- * "room_full" (occupancy >= capacity) and "room_near" (>= alert_near %) for open rooms, since
- * the feed first saw the room so; "kiosk_silent" for a kiosk whose last scan or connection
- * reached central more than WEB_FEED_SILENT_MS before now_ms (since: then; 0: never). */
+ *   room_full, room_near  occupancy >= capacity, >= alert_near % (open rooms), since the feed
+ *                         first saw the room so;
+ *   session_overbooked    the room's next session starts within CENTRAL_DASH_SOON_MIN minutes
+ *                         with more registrations than seats;
+ *   kiosk_silent          nothing (heartbeat, scan or clock anchor) reached central from the
+ *                         kiosk for WEB_FEED_SILENT_MS before now_ms (since: then; 0: never);
+ *   kiosk_clock           its heartbeat says its clock is unsynchronised or more than
+ *                         TIME_CLOCK_DISAGREE_MS off the server's;
+ *   kiosk_stuck           scans waiting that have not gone down for WEB_FEED_STUCK_MS (since:
+ *                         then), or scans quarantined (refused by the server). */
 void web_feed_alerts_json(struct web_feed *feed, int64_t now_ms, struct strbuf *out);
+
+/* Appends every kiosk as a JSON array [{"device","rooms","room","mode","last_contact",
+ * "heartbeat"} + with a heartbeat {"pending","quarantined","clock_synced","clock_offset_ms",
+ * "clock_ok","version"}]: rooms those it is bound to, room and mode of its latest scan at
+ * central ("" when none), last_contact wall-clock ms (0: never). */
+void web_feed_kiosks_json(struct web_feed *feed, struct strbuf *out);
 
 #endif

@@ -22,6 +22,7 @@
 #include "web_assets.h"
 #include "web_auth.h"
 #include "web_feed.h"
+#include "web_org.h"
 
 #define BODY_MAX           4096        /* a login form; larger bodies get 413 */
 #define CONNECTION_MEMORY  (32 * 1024) /* request line and headers; beyond it MHD answers 431 */
@@ -34,6 +35,7 @@ struct web_server {
     struct MHD_Daemon *daemon;
     struct web_feed *feed;
     struct web_auth *auth;
+    struct web_org *org;
     bool public_feed, tls;
     char *cert, *key;
     int port;
@@ -366,6 +368,102 @@ static enum MHD_Result answer_alerts(struct web_server *server, struct MHD_Conne
     return ok;
 }
 
+/* GET /api/kiosks (logged in): every kiosk's heartbeat. */
+static enum MHD_Result answer_kiosks(struct web_server *server, struct MHD_Connection *c)
+{
+    struct web_user user;
+    if (!logged_in(server, c, &user))
+        return answer_text(c, MHD_HTTP_UNAUTHORIZED, "log in first\n");
+    struct strbuf sb = {0};
+    web_feed_kiosks_json(server->feed, &sb);
+    enum MHD_Result ok = answer_json(c, &sb, false);
+    strbuf_finish(&sb);
+    return ok;
+}
+
+/* A page behind a login (asset): the login form (401) to whom has none. */
+static enum MHD_Result answer_private_page(struct web_server *server, struct MHD_Connection *c,
+                                           const char *asset)
+{
+    struct web_user user;
+    if (!logged_in(server, c, &user))
+        return answer_page(c, "/login.html", MHD_HTTP_UNAUTHORIZED, NULL);
+    return answer_page(c, asset, MHD_HTTP_OK, NULL);
+}
+
+/* 401 without a login, 403 for a login that is not an organiser's; 0 for an organiser. */
+static unsigned organiser_only(struct web_server *server, struct MHD_Connection *c)
+{
+    struct web_user user;
+    if (!logged_in(server, c, &user))
+        return MHD_HTTP_UNAUTHORIZED;
+    return strcmp(user.role, "organiser") == 0 ? 0 : MHD_HTTP_FORBIDDEN;
+}
+
+/* GET /people and /reports (organisers): the page; the login form without a login, 403 for
+ * staff. */
+static enum MHD_Result answer_organiser_page(struct web_server *server, struct MHD_Connection *c,
+                                             const char *asset)
+{
+    unsigned refused = organiser_only(server, c);
+    if (refused == MHD_HTTP_UNAUTHORIZED)
+        return answer_page(c, "/login.html", refused, NULL);
+    if (refused != 0)
+        return answer_text(c, refused, "for organisers only\n");
+    return answer_page(c, asset, MHD_HTTP_OK, NULL);
+}
+
+/* GET /api/people?q=QUERY (organisers). */
+static enum MHD_Result answer_people(struct web_server *server, struct MHD_Connection *c)
+{
+    unsigned refused = organiser_only(server, c);
+    if (refused != 0)
+        return answer_text(
+            c, refused, refused == MHD_HTTP_FORBIDDEN ? "for organisers only\n" : "log in first\n");
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+    struct strbuf sb = {0};
+    int st = web_org_people_json(server->org, q ? q : "", &sb);
+    enum MHD_Result ok =
+        st == 503 ? answer_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                "the central database cannot be reached\n")
+                  : answer(c, (unsigned)st, "application/json", sb.data, sb.len, "no-store");
+    strbuf_finish(&sb);
+    return ok;
+}
+
+/* GET /reports/NAME (organisers): a report file made now. */
+static enum MHD_Result answer_report(struct web_server *server, struct MHD_Connection *c,
+                                     const char *name)
+{
+    unsigned refused = organiser_only(server, c);
+    if (refused != 0)
+        return answer_text(
+            c, refused, refused == MHD_HTTP_FORBIDDEN ? "for organisers only\n" : "log in first\n");
+    char *data = NULL;
+    size_t len = 0;
+    const char *type = NULL;
+    int st = web_org_report_file(server->org, name, &data, &len, &type);
+    if (st == 404)
+        return answer_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
+    if (st != 200)
+        return answer_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                           "the report could not be made (see the dashboard's log)\n");
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (r == NULL) {
+        free(data);
+        return MHD_NO;
+    }
+    char disposition[128];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", name);
+    common_headers(r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
 /* GET /api/me: who is logged in ({"name","role"}), or null: the page asks it on every load,
  * so no login is not an error. */
 static enum MHD_Result answer_me(struct web_server *server, struct MHD_Connection *c)
@@ -396,6 +494,18 @@ static enum MHD_Result route_get(struct web_server *server, struct MHD_Connectio
         return answer_page(c, "/index.html", MHD_HTTP_OK, NULL);
     if (strcmp(url, "/login") == 0)
         return answer_page(c, "/login.html", MHD_HTTP_OK, NULL);
+    if (strcmp(url, "/kiosks") == 0)
+        return answer_private_page(server, c, "/kiosks.html");
+    if (strcmp(url, "/alerts") == 0)
+        return answer_private_page(server, c, "/alerts.html");
+    if (strcmp(url, "/people") == 0)
+        return answer_organiser_page(server, c, "/people.html");
+    if (strcmp(url, "/reports") == 0)
+        return answer_organiser_page(server, c, "/reports.html");
+    if (strncmp(url, "/reports/", 9) == 0)
+        return answer_report(server, c, url + 9);
+    if (strcmp(url, "/api/people") == 0)
+        return answer_people(server, c);
     if (strcmp(url, "/levels.css") == 0)
         return answer_levels(c);
     if (strcmp(url, "/stream") == 0)
@@ -411,6 +521,8 @@ static enum MHD_Result route_get(struct web_server *server, struct MHD_Connectio
         return answer_me(server, c);
     if (strcmp(url, "/api/alerts") == 0)
         return answer_alerts(server, c);
+    if (strcmp(url, "/api/kiosks") == 0)
+        return answer_kiosks(server, c);
     if (server->public_feed && strcmp(url, "/api/rooms") == 0) {
         struct strbuf sb = {0};
         web_feed_rooms_json(server->feed, false, &sb);
@@ -536,6 +648,7 @@ struct web_server *web_server_start(const struct web_options *opts)
     if (!load_tls(server, opts) || !parse_listen(opts->listen, &addr))
         goto fail;
     server->auth = web_auth_create(opts->conninfo);
+    server->org = web_org_create(opts->conninfo);
     server->feed = web_feed_start(opts->conninfo,
                                   opts->alert_near > 0 ? opts->alert_near : WEB_FEED_ALERT_NEAR);
     if (server->auth == NULL || server->feed == NULL)
@@ -586,6 +699,7 @@ void web_server_stop(struct web_server *server)
         MHD_stop_daemon(server->daemon);
     web_feed_destroy(server->feed);
     web_auth_destroy(server->auth);
+    web_org_destroy(server->org);
     free(server->cert);
     if (server->key != NULL)
         sodium_memzero(server->key, strlen(server->key));

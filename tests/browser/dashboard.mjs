@@ -6,7 +6,8 @@
 // each into SHOTS_DIR. Then prints "ready ROOM=N" and waits (up to 20 s) until ROOM's number
 // on the page changes, which the test causes by a scan at a kiosk; prints "changed ROOM=M
 // after T ms". With USER and PASSWORD it then logs in through the form, waits for the alerts
-// strip (prints "alerts: A | B | ...") and checks the TV layout again with it. Exits 0; any
+// strip (prints "alerts: A | B | ...") and checks the TV layout again with it, then opens the
+// Kiosks page on the tablet (prints "kiosks: CELL / CELL ... | ..."). Exits 0; any
 // failure exits 1 with the reason. Last it prints "stop the database" and waits until the
 // page says "No connection since HH:MM", then (the test restarts the database) "Live".
 import puppeteer from 'puppeteer-core';
@@ -75,6 +76,19 @@ try {
     if (m.sh > m.h) fail(`tv with alerts: the page scrolls (${m.sh} > ${m.h} px)`);
     if (!m.logout) fail('logged in, but no way to log out');
     await page.screenshot({ path: `${shots}/dashboard-tv-staff.png` });
+    // The Kiosks page (tablet): one row per kiosk, from the sync daemons' heartbeats.
+    await page.setViewport({ width: 1024, height: 768, deviceScaleFactor: 1 });
+    await page.goto(new URL('/kiosks', url).href, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#kiosks tbody tr td.k-version', { timeout: 10000 });
+    const kiosks = await page.$$eval('#kiosks tbody tr',
+      (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent).join(' / ')));
+    console.log('kiosks: ' + kiosks.join(' | '));
+    const kw = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (kw > 1024) fail(`kiosks: the page scrolls sideways (${kw} px)`);
+    await page.screenshot({ path: `${shots}/dashboard-kiosks.png` });
+    await page.setViewport({ width: 1920, height: 1080, deviceScaleFactor: 1 });
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector(`[data-room="${room}"] .occ`, { timeout: 10000 });
   }
   // The database goes away (the test stops it on this line) and comes back.
   console.log('stop the database');
