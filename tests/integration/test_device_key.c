@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* portier device-key at the command line: a key per device, certified by the event key, with
+ * walk-in number ranges that never overlap; a second key for the same device and an existing
+ * --out file refused; a badge signed by a device key admitted at a real headless kiosk on the
+ * bundle, a badge of an uncertified key refused invalid, and after --revoke and a new bundle
+ * the device's badges refused revoked while another device's still pass. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "devkey.h"
+#include "event.h"
+#include "event_db.h"
+#include "file.h"
+#include "shell.h"
+#include "token.h"
+#include "util.h"
+
+static char *dir;
+static const char *bin;
+
+/* Reads a device key file of the test folder. */
+static void read_key(const char *name, struct device_key *k, uint8_t *sk)
+{
+    char *path = path_join(dir, name);
+    char *text = file_read_all(path, NULL);
+    CHECK(text != NULL);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 077) == 0);
+    uint32_t event_id;
+    char err[256];
+    CHECK_MSG(text != NULL && devkey_file_parse(text, &event_id, k, sk, err, sizeof err), "%s",
+              err);
+    free(text);
+    free(path);
+}
+
+/* A token for attendee `num`, serial `serial`, signed by sk. */
+static void sign(const struct event *ev, uint32_t num, uint32_t serial, const uint8_t *sk,
+                 char *out)
+{
+    struct token t = {.event_id = ev->event_id, .attendee_num = num, .serial = serial};
+    CHECK(token_encode(&t, sk, out));
+}
+
+/* Runs an entrance kiosk on the bundle with the tokens as input; returns its stdout. */
+static char *kiosk(const char *db, const char *input)
+{
+    char *in = path_join(dir, "input.txt"), *out = path_join(dir, "output.txt");
+    CHECK(file_write_atomic(in, input, strlen(input), 0644));
+    int rc = test_sh("cd %s && %s kiosk kiosk --headless --camera none --scanner stdin --device "
+                     "door-e --room entrance --mode toggle --db %s < %s > %s 2>>kiosk.log",
+                     dir, bin, db, in, out);
+    CHECK(rc == 0);
+    char *text = file_read_all(out, NULL);
+    free(in);
+    free(out);
+    return text ? text : xstrdup("");
+}
+
+int main(void)
+{
+    CHECK(token_init());
+    bin = getenv("PORTIER_BIN");
+    const char *data = getenv("PORTIER_TEST_DATA");
+    char tmpl[] = "/tmp/portier-device-key-XXXXXX";
+    dir = xstrdup(mkdtemp(tmpl));
+    CHECK(test_sh("cd %s && %s init ev --name Test --timezone Europe/Brussels --rooms "
+                  "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
+                  "%s/event/attendees.csv >/dev/null",
+                  dir, bin, data, data, data) == 0);
+
+    /* Two devices: ranges from DEVKEY_WALKIN_FIRST up, one after the other. */
+    CHECK(test_sh("cd %s && %s device-key ev --device desk-1 --out desk1.key", dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s device-key ev --device door-2 --out door2.key --walkins 5", dir,
+                  bin) == 0);
+    struct device_key k1, k2;
+    uint8_t sk1[TOKEN_SECRET_KEY_LEN], sk2[TOKEN_SECRET_KEY_LEN];
+    read_key("desk1.key", &k1, sk1);
+    read_key("door2.key", &k2, sk2);
+    CHECK_STR(k1.device, "desk-1");
+    CHECK(k1.first_num == DEVKEY_WALKIN_FIRST && k1.last_num == DEVKEY_WALKIN_FIRST + 999);
+    CHECK(k2.first_num == k1.last_num + 1 && k2.last_num == k2.first_num + 4);
+    CHECK(token_key_id(k1.pk) != token_key_id(k2.pk));
+
+    /* Refused: a second live key for desk-1, an existing --out, a bad device id, no mode. */
+    CHECK(test_sh("cd %s && %s device-key ev --device desk-1 --out again.key 2>err.txt", dir,
+                  bin) != 0);
+    CHECK(test_sh("cd %s && grep -q 'already has a key' err.txt && test ! -e again.key", dir) == 0);
+    CHECK(test_sh("cd %s && %s device-key ev --device desk-9 --out desk1.key 2>err.txt", dir,
+                  bin) != 0);
+    CHECK(test_sh("cd %s && grep -q 'exists' err.txt", dir) == 0);
+    CHECK(test_sh("cd %s && %s device-key ev --device 'a b' --out x.key 2>/dev/null", dir, bin) !=
+          0);
+    CHECK(test_sh("cd %s && %s device-key ev 2>/dev/null", dir, bin) != 0);
+
+    /* The event model holds both certified keys. */
+    char *db_path = path_join(dir, "ev/event.db");
+    struct event *ev = event_load(db_path);
+    CHECK(ev != NULL && ev->n_device_keys == 2);
+    uint8_t event_pk[TOKEN_PUBLIC_KEY_LEN];
+    char *ev_dir = path_join(dir, "ev");
+    CHECK(event_read_public_key(ev_dir, event_pk));
+    for (size_t i = 0; ev != NULL && i < ev->n_device_keys; i++)
+        CHECK(devkey_cert_valid(event_pk, ev->event_id, &ev->device_keys[i]));
+    const struct attendee *a1 = event_attendee_by_id(ev, "A0001");
+    const struct attendee *a2 = event_attendee_by_id(ev, "A0002");
+    CHECK(a1 != NULL && a2 != NULL);
+
+    /* At a kiosk: badges signed by desk-1 and door-2 pass, an uncertified key's does not. */
+    CHECK(test_sh("cd %s && %s bundle ev --out kiosk >/dev/null", dir, bin) == 0);
+    char t1[TOKEN_TEXT_LEN + 1], t2[TOKEN_TEXT_LEN + 1], rogue[TOKEN_TEXT_LEN + 1];
+    sign(ev, a1->num, a1->serial, sk1, t1);
+    sign(ev, a2->num, a2->serial, sk2, t2);
+    uint8_t rpk[TOKEN_PUBLIC_KEY_LEN], rsk[TOKEN_SECRET_KEY_LEN];
+    token_keypair(rpk, rsk);
+    sign(ev, a1->num, a1->serial, rsk, rogue);
+    char *input = xasprintf("%s\n%s\n%s\n", t1, t2, rogue);
+    char *out = kiosk("k1.db", input);
+    CHECK_MSG(strstr(out, "\"attendee\":\"A0001\",") != NULL, "%s", out);
+    char *line2 = strchr(out, '\n');
+    CHECK(line2 != NULL && strstr(line2, "\"attendee\":\"A0002\"") != NULL);
+    CHECK(line2 != NULL && strstr(line2, "\"result\":\"admitted\",\"reason\":\"ok\"") != NULL);
+    CHECK_MSG(strstr(out, "\"reason\":\"invalid\"") != NULL, "%s", out);
+    free(out);
+
+    /* desk-1 is stolen: revoked, a new bundle; its badge is refused, door-2's still passes. */
+    CHECK(test_sh("cd %s && %s device-key ev --revoke desk-1 >/dev/null", dir, bin) == 0);
+    CHECK(test_sh("cd %s && %s device-key ev --revoke desk-1 2>/dev/null", dir, bin) != 0);
+    CHECK(test_sh("cd %s && %s device-key ev --list | grep desk-1 | grep -q revoked", dir, bin) ==
+          0);
+    CHECK(test_sh("cd %s && %s bundle ev --out kiosk >/dev/null", dir, bin) == 0);
+    out = kiosk("k2.db", input);
+    char *first_line = xstrndup(out, strcspn(out, "\n"));
+    CHECK_MSG(strstr(first_line, "\"result\":\"denied\",\"reason\":\"revoked\"") != NULL, "%s",
+              out);
+    CHECK(strstr(out, "\"attendee\":\"A0002\",") != NULL);
+    free(first_line);
+    free(out);
+    /* A new key for the same device after the revocation: a new range. */
+    CHECK(test_sh("cd %s && %s device-key ev --device desk-1 --out desk1b.key >/dev/null", dir,
+                  bin) == 0);
+    struct device_key k3;
+    uint8_t sk3[TOKEN_SECRET_KEY_LEN];
+    read_key("desk1b.key", &k3, sk3);
+    CHECK(k3.first_num == k2.last_num + 1);
+
+    free(input);
+    event_destroy(ev);
+    free(ev_dir);
+    free(db_path);
+    test_sh("rm -rf %s", dir);
+    free(dir);
+    return 0;
+}
