@@ -46,19 +46,100 @@ static void sign(const struct event *ev, uint32_t num, uint32_t serial, const ui
     CHECK(token_encode(&t, sk, out));
 }
 
-/* Runs an entrance kiosk on the bundle with the tokens as input; returns its stdout. */
-static char *kiosk(const char *db, const char *input)
+/* Runs an entrance kiosk on the bundle (more options in args) with input; returns its stdout,
+ * and its exit status in *rc when rc is not NULL (else it must be 0). */
+static char *kiosk_with(const char *db, const char *args, const char *input, int *rc_out)
 {
     char *in = path_join(dir, "input.txt"), *out = path_join(dir, "output.txt");
     CHECK(file_write_atomic(in, input, strlen(input), 0644));
     int rc = test_sh("cd %s && %s kiosk kiosk --headless --camera none --scanner stdin --device "
-                     "door-e --room entrance --mode toggle --db %s < %s > %s 2>>kiosk.log",
-                     dir, bin, db, in, out);
-    CHECK(rc == 0);
+                     "door-e --room entrance --mode toggle --db %s %s < %s > %s 2>>kiosk.log",
+                     dir, bin, db, args, in, out);
+    if (rc_out != NULL)
+        *rc_out = rc;
+    else
+        CHECK(rc == 0);
     char *text = file_read_all(out, NULL);
     free(in);
     free(out);
     return text ? text : xstrdup("");
+}
+
+static char *kiosk(const char *db, const char *input)
+{
+    return kiosk_with(db, "", input, NULL);
+}
+
+/* The value of "key":"..." in a JSON line, owned by the caller, or NULL. */
+static char *json_field(const char *line, const char *key)
+{
+    char *pat = xasprintf("\"%s\":\"", key);
+    const char *p = strstr(line, pat);
+    char *v = p ? xstrndup(p + strlen(pat), strcspn(p + strlen(pat), "\"")) : NULL;
+    free(pat);
+    return v;
+}
+
+/* The token of an attendee in badges/tokens.csv (id,name,token,...). */
+static char *badge_token(const char *id)
+{
+    char *cmd = xasprintf("grep '^%s,' %s/badges/tokens.csv | cut -d, -f3", id, dir);
+    FILE *f = popen(cmd, "r");
+    char buf[256] = "";
+    CHECK(f != NULL && fgets(buf, sizeof buf, f) != NULL);
+    pclose(f);
+    free(cmd);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    CHECK(strlen(buf) == TOKEN_TEXT_LEN);
+    return xstrdup(buf);
+}
+
+/* Reprint at a kiosk with door-2's key: the old badge refused revoked, the new one admitted,
+ * the answer line as DESIGN.md §7 says; a revoked key or none cannot reprint. */
+static void test_reprint(void)
+{
+    CHECK(test_sh("cd %s && %s badges ev --out badges --format csv >/dev/null", dir, bin) == 0);
+    char *staff = badge_token("A0007"), *old = badge_token("A0003");
+    char *input = xasprintf("{\"action\":\"reprint\",\"staff\":\"%s\",\"attendee\":\"A0003\"}\n"
+                            "%s\n",
+                            staff, old);
+    char *out = kiosk_with("r1.db", "--device-key door2.key", input, NULL);
+    char *line1 = xstrndup(out, strcspn(out, "\n"));
+    CHECK_MSG(strstr(line1, "{\"action\":\"reprint\",\"attendee\":\"A0003\",\"token\":\"") == line1,
+              "%s", out);
+    CHECK(strstr(line1, "\"revoked_serial\":0,\"printed\":false}") != NULL);
+    CHECK_MSG(strstr(out + strlen(line1), "\"attendee\":\"A0003\"") != NULL &&
+                  strstr(out + strlen(line1), "\"reason\":\"revoked\"") != NULL,
+              "%s", out);
+    char *fresh = json_field(line1, "token");
+    CHECK(fresh != NULL && strlen(fresh) == TOKEN_TEXT_LEN && strcmp(fresh, old) != 0);
+    /* After a restart: the new badge passes, the old one is still refused. */
+    char *again = xasprintf("%s\n%s\n", fresh, old);
+    free(out);
+    out = kiosk_with("r1.db", "--device-key door2.key", again, NULL);
+    char *first = xstrndup(out, strcspn(out, "\n"));
+    CHECK_MSG(strstr(first, "\"attendee\":\"A0003\"") != NULL &&
+                  strstr(first, "\"result\":\"admitted\",\"reason\":\"ok\"") != NULL,
+              "%s", out);
+    CHECK(strstr(out + strlen(first), "\"reason\":\"revoked\"") != NULL);
+    free(first);
+    free(out);
+    /* Without a key: refused, nothing changed. */
+    out = kiosk_with("r2.db", "", input, NULL);
+    CHECK_MSG(strstr(out, "\"error\":\"no_device_key\"") != NULL, "%s", out);
+    free(out);
+    /* A revoked key (desk-1's first): the kiosk does not start. */
+    int rc = 0;
+    out = kiosk_with("r3.db", "--device-key desk1.key", "", &rc);
+    CHECK(rc != 0);
+    CHECK(test_sh("cd %s && grep -q 'has been revoked' kiosk.log", dir) == 0);
+    free(out);
+    free(again);
+    free(fresh);
+    free(line1);
+    free(input);
+    free(old);
+    free(staff);
 }
 
 int main(void)
@@ -148,6 +229,7 @@ int main(void)
     read_key("desk1b.key", &k3, sk3);
     CHECK(k3.first_num == k2.last_num + 1);
 
+    test_reprint();
     free(input);
     event_destroy(ev);
     free(ev_dir);
