@@ -142,6 +142,73 @@ static void test_reprint(void)
     free(staff);
 }
 
+/* Register walk-ins at a kiosk with door-2's key: ids from its range, the answer line then the
+ * check-in's decision line; bad fields refused with nothing added; numbers kept across a
+ * restart. */
+static void test_register(const struct device_key *k2)
+{
+    char *staff = badge_token("A0007");
+    char *input = xasprintf(
+        "{\"action\":\"register\",\"staff\":\"%s\",\"name\":\"Ann Walkin\",\"organisation\":"
+        "\"Zorgraad\",\"language\":\"en\",\"category\":\"attendee\",\"sessions\":\"s-aula-am\"}\n"
+        "{\"action\":\"register\",\"staff\":\"%s\",\"name\":\"Bob\",\"language\":\"xx\","
+        "\"category\":\"attendee\"}\n"
+        "{\"action\":\"register\",\"staff\":\"%s\",\"name\":\"Ev\\u202eil\",\"language\":\"en\","
+        "\"category\":\"attendee\"}\n"
+        "{\"action\":\"register\",\"staff\":\"%s\",\"name\":\"Cy\",\"language\":\"en\","
+        "\"category\":\"attendee\",\"sessions\":\"nope\"}\n",
+        staff, staff, staff, staff);
+    char *out = kiosk_with("w1.db", "--device-key door2.key", input, NULL);
+    char *want = xasprintf("{\"action\":\"register\",\"attendee\":\"W%u\",\"token\":\"",
+                           (unsigned)k2->first_num);
+    CHECK_MSG(strncmp(out, want, strlen(want)) == 0, "%s", out);
+    CHECK(strstr(out, "\"printed\":false}\n") != NULL);
+    char *rest = strchr(out, '\n') + 1;
+    char *decision = xstrndup(rest, strcspn(rest, "\n"));
+    char *attendee =
+        xasprintf("\"attendee\":\"W%u\",\"name\":\"Ann Walkin\"", (unsigned)k2->first_num);
+    CHECK_MSG(strstr(decision, attendee) != NULL &&
+                  strstr(decision, "\"result\":\"admitted\",\"reason\":\"ok\"") != NULL,
+              "%s", out);
+    CHECK_MSG(strstr(out, "\"error\":\"bad_field\",\"message\":\"\\\"language\\\"") != NULL, "%s",
+              out);
+    CHECK(strstr(out, "U+202E") != NULL);
+    CHECK(strstr(out, "\"error\":\"unknown_session\"") != NULL);
+    char *token = json_field(out, "token");
+    free(out);
+    /* The model holds the walk-in, registered for its session; nothing of the refused ones. */
+    char *db_path = path_join(dir, "kiosk/event.db");
+    struct event *ev = event_load(db_path);
+    CHECK(ev != NULL);
+    char id[32];
+    snprintf(id, sizeof id, "W%u", (unsigned)k2->first_num);
+    const struct attendee *w = ev ? event_attendee_by_id(ev, id) : NULL;
+    CHECK(w != NULL && strcmp(w->organisation, "Zorgraad") == 0 && w->n_sessions == 1);
+    size_t walkins = 0;
+    for (size_t i = 0; ev != NULL && i < ev->n_attendees; i++)
+        walkins += ev->attendees[i].num >= DEVKEY_WALKIN_FIRST;
+    CHECK(walkins == 1);
+    event_destroy(ev);
+    /* A restart: the walk-in's badge is known, the next walk-in takes the next number. */
+    char *again = xasprintf("%s\n{\"action\":\"register\",\"staff\":\"%s\",\"name\":\"Dee\","
+                            "\"language\":\"fr\",\"category\":\"press\"}\n",
+                            token, staff);
+    out = kiosk_with("w1.db", "--device-key door2.key", again, NULL);
+    CHECK_MSG(strstr(out, attendee) != NULL, "%s", out);
+    char *next = xasprintf("\"attendee\":\"W%u\"", (unsigned)k2->first_num + 1);
+    CHECK_MSG(strstr(out, next) != NULL, "%s", out);
+    free(next);
+    free(out);
+    free(again);
+    free(db_path);
+    free(token);
+    free(attendee);
+    free(decision);
+    free(want);
+    free(input);
+    free(staff);
+}
+
 int main(void)
 {
     CHECK(token_init());
@@ -230,6 +297,7 @@ int main(void)
     CHECK(k3.first_num == k2.last_num + 1);
 
     test_reprint();
+    test_register(&k2);
     free(input);
     event_destroy(ev);
     free(ev_dir);
