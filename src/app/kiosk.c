@@ -28,6 +28,7 @@
 #include "event_db.h"
 #include "file.h"
 #include "kiosk_staff.h"
+#include <sodium.h>
 
 #define TICK_MS       1000
 #define FOLD_MS       200 /* how often scans the sync daemon added are folded in */
@@ -76,6 +77,8 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
     k->event = event_load(db);
     free(db);
     if (k->event == NULL || !event_read_public_key(settings->kiosk_dir, k->pk))
+        goto fail;
+    if (!kiosk_staff_load_issuer(k))
         goto fail;
     if (!time_set_zone(k->event->timezone)) {
         log_warnx("%s: unknown time zone '%s' (install the tzdata package)", settings->kiosk_dir,
@@ -155,6 +158,7 @@ void kiosk_destroy(struct kiosk *k)
 {
     if (k == NULL)
         return;
+    sodium_memzero(k->issuer_sk, sizeof k->issuer_sk);
     kiosk_printer_destroy(k->printer);
     ui_destroy(k->ui);
     free(k->frame_times);

@@ -49,6 +49,7 @@ struct kiosk_settings {
     uint64_t max_frames;     /* stop after this many camera frames (tests, soaks); 0: never */
     const char *printer;     /* the CUPS queue that prints badges (kiosk_printer.h), or NULL */
     enum badge_label label;  /* its label format */
+    const char *device_key;  /* this device's issuing key file (devkey.h), or NULL */
 };
 
 /* What the screen did, for tests and benchmarks. */

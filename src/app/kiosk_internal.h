@@ -22,6 +22,7 @@
 #include "reader.h"
 #include "rules.h"
 #include "scan.h"
+#include "devkey.h"
 #include "scan_clock.h"
 #include "store.h"
 #include "token.h"
@@ -30,6 +31,9 @@
 
 struct kiosk {
     struct kiosk_settings settings;
+    bool can_issue;           /* --device-key loaded: reprints (kiosk_staff.c) */
+    struct device_key issuer; /* this device's certified key */
+    uint8_t issuer_sk[TOKEN_SECRET_KEY_LEN];
     struct event *event;
     uint8_t pk[TOKEN_PUBLIC_KEY_LEN];
     struct store *store;

@@ -7,11 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "event_db.h"
+#include "file.h"
 #include "json_obj.h"
+#include "kiosk_printer.h"
 #include "kiosk_internal.h"
 #include "i18n.h"
 #include "log.h"
 #include "lookup.h"
+#include "roster.h"
 #include "sysclock.h"
 #include "timeutil.h"
 
@@ -213,6 +219,234 @@ static bool do_admit(struct kiosk *k, const struct action *a, int64_t mono_ns)
     return false;
 }
 
+bool kiosk_staff_load_issuer(struct kiosk *k)
+{
+    const char *path = k->settings.device_key;
+    if (path == NULL)
+        return true;
+    char *text = file_read_all(path, NULL);
+    if (text == NULL) {
+        log_warn("%s: cannot read the device key", path);
+        return false;
+    }
+    uint32_t event_id = 0;
+    char err[256];
+    bool ok = devkey_file_parse(text, &event_id, &k->issuer, k->issuer_sk, err, sizeof err);
+    sodium_memzero(text, strlen(text));
+    free(text);
+    if (!ok) {
+        log_warnx("%s: %s", path, err);
+        return false;
+    }
+    const struct device_key *listed = devkey_find(k->event, k->issuer.device);
+    for (size_t i = 0; i < k->event->n_device_keys; i++) {
+        if (memcmp(k->event->device_keys[i].pk, k->issuer.pk, TOKEN_PUBLIC_KEY_LEN) == 0)
+            listed = &k->event->device_keys[i];
+    }
+    const char *why = NULL;
+    if (event_id != k->event->event_id)
+        why = "is a key of another event";
+    else if (listed == NULL || memcmp(listed->pk, k->issuer.pk, TOKEN_PUBLIC_KEY_LEN) != 0)
+        why = "is not listed in this kiosk's bundle: make the bundle again (portier bundle)";
+    else if (!devkey_cert_valid(k->pk, event_id, &k->issuer))
+        why = "has a certificate the event key did not sign";
+    else if (listed->revoked)
+        why = "has been revoked: make a new one (portier device-key --device ID --out FILE)";
+    if (why != NULL) {
+        log_warnx("%s: the device key of '%s' %s", path, k->issuer.device, why);
+        sodium_memzero(k->issuer_sk, sizeof k->issuer_sk);
+        return false;
+    }
+    k->can_issue = true;
+    log_info("kiosk: issuing key of '%s' loaded: staff may reprint badges", k->issuer.device);
+    return true;
+}
+
+/* reprint: revokes the attendee's current badge in this kiosk's event.db (the model reloads),
+ * signs the next serial with the device key and prints it when a printer is set. */
+static void do_reprint(struct kiosk *k, const struct action *a)
+{
+    const char *id = need_string(k, a, "attendee");
+    if (id == NULL)
+        return;
+    if (!k->can_issue) {
+        answer_error(k, a->name, "no_device_key",
+                     "this kiosk holds no issuing key: start it with --device-key FILE "
+                     "(portier device-key makes one)");
+        return;
+    }
+    const struct attendee *who = event_attendee_by_id(k->event, id);
+    if (who == NULL) {
+        answer_error(k, a->name, "unknown_attendee",
+                     "no attendee '%s' in this kiosk's event (find gives the ids)", id);
+        return;
+    }
+    if (who->serial >= TOKEN_MAX_SERIAL) {
+        answer_error(k, a->name, "too_many_badges",
+                     "attendee '%s' has had %u badges: no serial is left", id, TOKEN_MAX_SERIAL);
+        return;
+    }
+    /* The model reloads below: keep what is needed of it before. */
+    char staff[SCAN_ID_MAX];
+    snprintf(staff, sizeof staff, "%s", a->staff->id);
+    char *db = path_join(k->settings.kiosk_dir, EVENT_DB_NAME);
+    uint32_t num = 0, revoked = 0;
+    bool ok = event_revoke(db, id, &num, &revoked);
+    free(db);
+    if (!ok) {
+        answer_error(k, a->name, "not_stored",
+                     "the event database refused the revocation: nothing changed (see the log)");
+        return;
+    }
+    kiosk_reload_if_changed(k);
+    struct token t = {.event_id = k->event->event_id, .attendee_num = num, .serial = revoked + 1};
+    char token[TOKEN_TEXT_LEN + 1];
+    if (!token_encode(&t, k->issuer_sk, token)) {
+        answer_error(k, a->name, "not_signed", "the new badge could not be signed");
+        return;
+    }
+    bool printed = k->settings.printer != NULL && kiosk_print_attendee(k, id, token);
+    log_info("kiosk: staff %s reprinted the badge of %s: serial %u revoked, serial %u issued%s",
+             staff, id, (unsigned)revoked, (unsigned)revoked + 1,
+             printed ? ", sent to the printer" : "");
+    if (k->settings.out == NULL)
+        return;
+    struct strbuf sb = {0};
+    strbuf_puts(&sb, "{\"action\":\"reprint\",\"attendee\":");
+    strbuf_json_string(&sb, id);
+    strbuf_printf(&sb, ",\"token\":\"%s\",\"revoked_serial\":%u,\"printed\":%s}\n", token,
+                  (unsigned)revoked, printed ? "true" : "false");
+    fwrite(sb.data, 1, sb.len, k->settings.out);
+    fflush(k->settings.out);
+    strbuf_finish(&sb);
+}
+
+#define WALKIN_TEXT_MAX 200 /* bytes of a walk-in's name or organisation */
+
+/* Checks a walk-in's text field; false after answering why. */
+static bool walkin_text_ok(struct kiosk *k, const char *field, const char *s, bool required)
+{
+    uint32_t cp = 0;
+    if (required && s[0] == '\0')
+        answer_error(k, "register", "bad_field", "\"%s\" is empty: type it", field);
+    else if (strlen(s) > WALKIN_TEXT_MAX)
+        answer_error(k, "register", "bad_field", "\"%s\" is longer than %d bytes", field,
+                     WALKIN_TEXT_MAX);
+    else if (roster_text_forbidden(s, &cp) >= 0)
+        answer_error(k, "register", "bad_field",
+                     "\"%s\" holds the character U+%04X (a control "
+                     "or direction character): retype it",
+                     field, (unsigned)cp);
+    else
+        return true;
+    return false;
+}
+
+/* The sessions of a walk-in: "id;id" -> "id\nid" (owned), or NULL after answering why. */
+static char *walkin_sessions(struct kiosk *k, const char *list)
+{
+    struct strbuf sb = {0};
+    strbuf_puts(&sb, "");
+    for (const char *p = list; *p != '\0';) {
+        size_t n = strcspn(p, ";");
+        char *id = xstrndup(p, n);
+        if (n > 0 && event_session_index(k->event, id) == SIZE_MAX) {
+            answer_error(k, "register", "unknown_session",
+                         "no session '%s' in this kiosk's event (\"sessions\": ids separated by ;)",
+                         id);
+            free(id);
+            strbuf_finish(&sb);
+            return NULL;
+        }
+        if (n > 0)
+            strbuf_printf(&sb, "%s%s", sb.len ? "\n" : "", id);
+        free(id);
+        p += n + (p[n] == ';');
+    }
+    return strbuf_take(&sb);
+}
+
+/* The next walk-in number of this device's range, or 0 when it is used up. */
+static uint32_t next_walkin_num(const struct kiosk *k)
+{
+    uint32_t next = k->issuer.first_num;
+    for (size_t i = 0; i < k->event->n_attendees; i++) {
+        uint32_t n = k->event->attendees[i].num;
+        if (n >= next && n <= k->issuer.last_num)
+            next = n + 1;
+    }
+    return next <= k->issuer.last_num ? next : 0;
+}
+
+/* register: a walk-in added to this kiosk's event.db with an id of the device's range, its
+ * badge signed and printed, then checked in like a scan of it. */
+static bool do_register(struct kiosk *k, const struct action *a, int64_t mono_ns)
+{
+    const char *name = need_string(k, a, "name");
+    const char *lang = name ? need_string(k, a, "language") : NULL;
+    const char *cat = lang ? need_string(k, a, "category") : NULL;
+    const char *org = json_obj_string(&a->obj, "organisation");
+    const char *sessions = json_obj_string(&a->obj, "sessions");
+    enum language l;
+    enum category c;
+    if (cat == NULL)
+        return true;
+    if (!k->can_issue) {
+        answer_error(k, a->name, "no_device_key",
+                     "this kiosk holds no issuing key: start it with --device-key FILE");
+        return true;
+    }
+    if (!language_parse(lang, &l) || !category_parse(cat, &c)) {
+        answer_error(k, a->name, "bad_field",
+                     "\"language\" is nl, fr or en and \"category\" attendee, speaker, staff "
+                     "or press");
+        return true;
+    }
+    if (!walkin_text_ok(k, "name", name, true) ||
+        !walkin_text_ok(k, "organisation", org ? org : "", false))
+        return true;
+    char *regs = walkin_sessions(k, sessions ? sessions : "");
+    if (regs == NULL)
+        return true;
+    uint32_t num = next_walkin_num(k);
+    if (num == 0) {
+        answer_error(k, a->name, "no_numbers_left",
+                     "this device's walk-in numbers are used up: give it a new key "
+                     "(portier device-key --revoke, then --device)");
+        free(regs);
+        return true;
+    }
+    char id[32], why[256];
+    snprintf(id, sizeof id, DEVKEY_WALKIN_PREFIX "%u", (unsigned)num);
+    struct event_db_pulled_attendee att = {id, num, name, org ? org : "", lang, cat, 0, regs};
+    char *db = path_join(k->settings.kiosk_dir, EVENT_DB_NAME);
+    bool stored = event_db_apply_pulled(db, &att, 1, NULL, 0, why, sizeof why);
+    free(db);
+    free(regs);
+    kiosk_reload_if_changed(k);
+    if (!stored || event_attendee_by_id(k->event, id) == NULL) {
+        answer_error(k, a->name, "not_stored", "the event database refused the walk-in: %s",
+                     stored ? "see the kiosk's log" : why);
+        return true;
+    }
+    struct token t = {.event_id = k->event->event_id, .attendee_num = num, .serial = 0};
+    char token[TOKEN_TEXT_LEN + 1];
+    if (!token_encode(&t, k->issuer_sk, token)) {
+        answer_error(k, a->name, "not_signed", "the new badge could not be signed");
+        return true;
+    }
+    bool printed = k->settings.printer != NULL && kiosk_print_attendee(k, id, token);
+    log_info("kiosk: walk-in %s registered%s", id, printed ? ", badge sent to the printer" : "");
+    if (k->settings.out != NULL) {
+        fprintf(k->settings.out,
+                "{\"action\":\"register\",\"attendee\":\"%s\",\"token\":\"%s\",\"printed\":%s}\n",
+                id, token, printed ? "true" : "false");
+        fflush(k->settings.out);
+    }
+    take_time(k, a);
+    return kiosk_handle_payload(k, (const uint8_t *)token, strlen(token), a->wall_ms, mono_ns);
+}
+
 bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t mono_ns)
 {
     struct action a = {0};
@@ -224,11 +458,14 @@ bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t m
     }
     a.name = json_obj_string(&a.obj, "action");
     if (a.name == NULL) {
-        answer_error(k, NULL, "missing_field", "\"action\" is required: find or admit");
+        answer_error(k, NULL, "missing_field",
+                     "\"action\" is required: find, admit, reprint or register");
         goto end;
     }
-    if (strcmp(a.name, "find") != 0 && strcmp(a.name, "admit") != 0) {
-        answer_error(k, a.name, "unknown_action", "this kiosk knows the actions find and admit");
+    if (strcmp(a.name, "find") != 0 && strcmp(a.name, "admit") != 0 &&
+        strcmp(a.name, "reprint") != 0 && strcmp(a.name, "register") != 0) {
+        answer_error(k, a.name, "unknown_action",
+                     "this kiosk knows the actions find, admit, reprint and register");
         goto end;
     }
     if (k->rules == NULL) {
@@ -241,6 +478,10 @@ bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t m
         goto end;
     if (strcmp(a.name, "find") == 0)
         do_find(k, &a);
+    else if (strcmp(a.name, "reprint") == 0)
+        do_reprint(k, &a);
+    else if (strcmp(a.name, "register") == 0)
+        ok = do_register(k, &a, mono_ns);
     else
         ok = do_admit(k, &a, mono_ns);
 end:

@@ -30,6 +30,9 @@ struct kiosk;
  * answer line. False only when a decision could not be stored (the kiosk is then in trouble,
  * as after a failed scan). */
 bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t mono_ns);
+/* Loads settings.device_key (when set): the file must hold a key of this event that the
+ * bundle lists, certified by the event key and not revoked. False after logging why. */
+bool kiosk_staff_load_issuer(struct kiosk *k);
 
 /* Frees the search index (rebuilt on the next search) and empties the search screen's results:
  * for a reloaded model. */

@@ -36,11 +36,12 @@ int cmd_doctor(int argc, char **argv);
 int cmd_dashboard(int argc, char **argv);
 int cmd_certificates(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_device_key(int argc, char **argv);
 
 /* Their command lines, for --help, the man pages and bash completion (commands.c lists them). */
 extern const struct cli_spec init_spec, import_spec, revoke_spec, badges_spec, bundle_spec,
     kiosk_spec, sync_spec, central_spec, dashboard_spec, report_spec, certificates_spec,
-    verify_spec, forget_spec, purge_spec, doctor_spec, demo_spec;
+    verify_spec, forget_spec, purge_spec, doctor_spec, demo_spec, device_key_spec;
 
 /* A parsed command line, as a subcommand's run function is given it. */
 struct cli_call {

@@ -54,6 +54,8 @@ static const struct config_option options[] = {
      "the CUPS queue that prints badges on site (lpstat -p lists them)", 0},
     {"label", CONFIG_CHOICE, "62mm", 0, 0, BADGE_LABEL_CHOICES, NULL,
      "the printer's labels: 62mm (Brother QL), cr80 card, 4x6 inch, a6", 0},
+    {"device-key", CONFIG_STRING, NULL, 0, 0, NULL, "FILE",
+     "this device's issuing key (portier device-key): staff may reprint\nbadges", 0},
     {"frames", CONFIG_INT, "0", 0, 2000000000, NULL, "N",
      "stop after N camera frames (tests, soak runs); 0: never", 0},
     {"verbose", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "log more", 0},
@@ -145,6 +147,7 @@ static int run_kiosk(const struct cli_call *c)
     s.synth_tokens = config_get(cfg, "synth-tokens");
     s.max_frames = (uint64_t)config_get_int(cfg, "frames");
     s.printer = config_get(cfg, "printer");
+    s.device_key = config_get(cfg, "device-key");
     badge_label_parse(config_get(cfg, "label"), &s.label);
     rules_config_default(&s.rules);
     s.rules.local_day = time_local_day; /* the event's zone: kiosk_create sets it */

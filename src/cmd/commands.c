@@ -18,6 +18,8 @@ const struct command commands[] = {
      "make badge PNGs, a printable PDF sheet and tokens.csv"},
     {"bundle", cmd_bundle, &bundle_spec, 1,
      "export the event as a kiosk needs it (no signing key)"},
+    {"device-key", cmd_device_key, &device_key_spec, 1,
+     "the issuing key of a kiosk or desk (reprints, walk-ins)"},
     {"kiosk", cmd_kiosk, &kiosk_spec, 1, "run a check-in kiosk"},
     {"sync", cmd_sync, &sync_spec, 8, "run the sync daemon for one kiosk database"},
     {"central", cmd_central, &central_spec, 8, "set up the central PostgreSQL database"},

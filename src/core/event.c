@@ -46,6 +46,7 @@ void event_destroy(struct event *ev)
     free(ev->sessions);
     free(ev->attendees);
     free(ev->revocations);
+    free(ev->device_keys);
     free(ev->name);
     free(ev->timezone);
     event_index_finish(ev);

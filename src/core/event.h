@@ -64,6 +64,7 @@ struct revocation {
 };
 
 struct event_index;
+struct device_key;
 
 struct event {
     uint32_t event_id;
@@ -78,6 +79,8 @@ struct event {
     size_t n_attendees;
     struct revocation *revocations; /* sorted by (num, serial) */
     size_t n_revocations;
+    struct device_key *device_keys; /* certified issuing keys of kiosks and desks (devkey.h) */
+    size_t n_device_keys;
     struct event_index *index; /* rooms, sessions, attendees by id: event_index_build */
 };
 

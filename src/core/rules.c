@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devkey.h"
 #include "hashmap.h"
 #include "util.h"
 
@@ -249,13 +250,17 @@ bool rules_badge_holder(const struct rules *r, const uint8_t *payload, size_t le
 {
     struct token tok;
     *holder = NULL;
-    enum token_status st = token_verify((const char *)payload, len, r->ev->event_id, r->pk, &tok);
+    const struct device_key *signer;
+    enum token_status st =
+        devkey_token_verify(r->ev, r->pk, (const char *)payload, len, &tok, &signer);
     if (st != TOKEN_OK) {
         *refusal = st == TOKEN_WRONG_EVENT ? REASON_WRONG_EVENT : REASON_INVALID;
         return false;
     }
     *holder = event_attendee_by_num(r->ev, tok.attendee_num);
-    if (is_revoked(r, tok.attendee_num, tok.serial, *holder)) {
+    /* A badge signed by a revoked device key (a stolen kiosk) is refused, whatever it says. */
+    if ((signer != NULL && signer->revoked) ||
+        is_revoked(r, tok.attendee_num, tok.serial, *holder)) {
         *refusal = REASON_REVOKED;
         return false;
     }

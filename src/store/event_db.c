@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "devkey_db.h"
 #include "file.h"
 #include "log.h"
 #include "sqlutil.h"
@@ -45,6 +46,7 @@ static const char *const schema_steps[] = {
     /* 3: sessions' credits (certificates; NULL: none), badges' days ('': every day) */
     "ALTER TABLE sessions ADD COLUMN credits_centi INTEGER CHECK(credits_centi >= 0);\n"
     "ALTER TABLE attendees ADD COLUMN days TEXT NOT NULL DEFAULT '';\n",
+    EVENT_DB_STEP_DEVICE_KEYS, /* 4: device issuing keys (devkey_db.h) */
 };
 
 _Static_assert(sizeof schema_steps / sizeof schema_steps[0] == EVENT_DB_VERSION,
@@ -450,7 +452,8 @@ static bool load_tables(sqlite3 *db, const char *db_path, struct event *ev)
     if (!load_sessions(db, db_path, ev) || !load_attendees(db, db_path, ev))
         return false;
     event_index_build(ev);
-    return load_registrations(db, db_path, ev) && load_revocations(db, db_path, ev);
+    return load_registrations(db, db_path, ev) && load_revocations(db, db_path, ev) &&
+           devkey_db_load(db, db_path, ev);
 }
 
 struct event *event_load(const char *db_path)

@@ -47,7 +47,7 @@
 
 #include "event.h"
 
-#define EVENT_DB_VERSION       3
+#define EVENT_DB_VERSION       4
 #define EVENT_DB_NAME          "event.db"
 #define EVENT_SIGNING_KEY_NAME "signing.key"
 #define EVENT_VERIFY_KEY_NAME  "verify.pub"
