@@ -306,10 +306,11 @@ static void check_reports(PGconn *c)
     char *org = central_add_login(c, CENTRAL_ORGANISER, "reporter", CENTRAL_AUTH_PASSWORD, NULL, 0,
                                   "127.0.0.1", NULL);
     CHECK(org != NULL);
-    CHECK(test_sh("cd %s && %s report --db ent.db --db aula.db --event ev --out rep-kiosks "
-                  ">/dev/null 2>>report.log",
-                  dir, bin) == 0);
-    CHECK(org != NULL && test_sh("cd %s && %s report --central \"%s\" --event ev --out "
+    CHECK(
+        test_sh("cd %s && %s report --db ent.db --db aula.db --event ev --lang en --out rep-kiosks "
+                ">/dev/null 2>>report.log",
+                dir, bin) == 0);
+    CHECK(org != NULL && test_sh("cd %s && %s report --central \"%s\" --event ev --lang en --out "
                                  "rep-central >/dev/null 2>>report.log",
                                  dir, bin, org) == 0);
     const char *subs[] = {"rep-kiosks", "rep-central"};
