@@ -18,6 +18,9 @@ struct sqlite3;
 /* The store's connection and path, borrowed until store_close. */
 struct sqlite3 *store_sqlite(struct store *st);
 const char *store_path(const struct store *st);
+/* Whether store_open ran PRAGMA quick_check: false when the file was closed cleanly and not
+ * written since (the PATH-closed marker, store.c). */
+bool store_was_checked(const struct store *st);
 
 /* Reads the event binding of a scan log through any connection to it (the store's, or a
  * collected file's read-only one): *bound is false for a log made before logs were bound.
