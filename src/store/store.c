@@ -97,6 +97,8 @@ struct store {
     sqlite3_stmt *max_seq, *insert, *read, *count;
     bool opened;  /* store_open accepted the file: store_close may mark it closed cleanly */
     bool checked; /* store_open ran PRAGMA quick_check */
+    dev_t dev;    /* the file store_open accepted: the marker is never written for another */
+    ino_t ino;
 };
 
 /* What an existing file looks like before we touch it. */
@@ -296,11 +298,15 @@ static bool closed_cleanly(const char *path)
     return same;
 }
 
-/* After a clean close: when this was the last connection (SQLite removed the WAL), records
- * the file's state. Without fsync: a lost marker only costs one check. */
-static void mark_closed(const char *path)
+/* After a clean close: when this was the last connection (SQLite removed the WAL) and path
+ * is still the file that was opened (not moved or replaced since), records the file's state.
+ * Without fsync: a lost marker only costs one check. */
+static void mark_closed(const char *path, dev_t dev, ino_t ino)
 {
     char now[160];
+    struct stat sb;
+    if (stat(path, &sb) != 0 || sb.st_dev != dev || sb.st_ino != ino)
+        return;
     if (!no_wal(path) || !closed_state(path, now, sizeof now))
         return;
     char *marker = closed_marker_path(path);
@@ -652,7 +658,12 @@ struct store *store_open(const char *path, const char *device_id)
         goto fail;
     if (!migrate(st) || !load_meta(st) || !prepare_all(st))
         goto fail;
-    st->opened = true;
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        st->dev = sb.st_dev;
+        st->ino = sb.st_ino;
+        st->opened = true;
+    }
     return st;
 fail:
     store_close(st);
@@ -671,7 +682,7 @@ void store_close(struct store *st)
     if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
         log_db(st, "closing");
     else if (st->opened)
-        mark_closed(st->path);
+        mark_closed(st->path, st->dev, st->ino);
     free(st->path);
     free(st);
 }

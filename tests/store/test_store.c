@@ -508,6 +508,17 @@ static void test_clean_close(void)
     CHECK(st != NULL && !store_was_checked(st) && store_scan_count(st) == N + 2);
     store_close(st);
 
+    /* The file replaced under an open store: its close marks nothing for the newcomer. */
+    char *moved = tmp("clean-moved.db");
+    st = store_open(path, "door-1");
+    CHECK(st != NULL && rename(path, moved) == 0);
+    copy_file(moved, path);
+    store_close(st);
+    st = store_open(path, "door-1");
+    CHECK(st != NULL && store_was_checked(st));
+    store_close(st);
+    free(moved);
+
     /* Garbage written in place after a clean close: checked, and refused. */
     struct stat sb;
     CHECK(stat(path, &sb) == 0 && sb.st_size > 16 * 4096);
