@@ -95,6 +95,10 @@ struct store {
     int64_t db_epoch;
     sqlite3_stmt *begin, *commit, *rollback;
     sqlite3_stmt *max_seq, *insert, *read, *count;
+    bool opened;  /* store_open accepted the file: store_close may mark it closed cleanly */
+    bool checked; /* store_open ran PRAGMA quick_check */
+    dev_t dev;    /* the file store_open accepted: the marker is never written for another */
+    ino_t ino;
 };
 
 /* What an existing file looks like before we touch it. */
@@ -278,8 +282,10 @@ static bool check_existing(struct store *st, const struct shape *sh)
     }
 
     sqlite3_stmt *stmt;
-    rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &stmt, NULL);
-    if (rc == SQLITE_OK) {
+    st->checked = !store_closed_cleanly(st->path);
+    rc =
+        st->checked ? sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &stmt, NULL) : SQLITE_OK;
+    if (rc == SQLITE_OK && st->checked) {
         rc = sqlite3_step(stmt);
         if (rc == SQLITE_ROW) {
             const char *verdict = (const char *)sqlite3_column_text(stmt, 0);
@@ -586,6 +592,12 @@ struct store *store_open(const char *path, const char *device_id)
         goto fail;
     if (!migrate(st) || !load_meta(st) || !prepare_all(st))
         goto fail;
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        st->dev = sb.st_dev;
+        st->ino = sb.st_ino;
+        st->opened = true;
+    }
     return st;
 fail:
     store_close(st);
@@ -603,8 +615,16 @@ void store_close(struct store *st)
         sqlite3_finalize(stmts[i]);
     if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
         log_db(st, "closing");
+    else if (st->opened)
+        store_mark_closed(st->path, st->dev, st->ino);
     free(st->path);
     free(st);
+}
+
+/* Whether store_open ran the full integrity check (false after a clean close). */
+bool store_was_checked(const struct store *st)
+{
+    return st->checked;
 }
 
 /* Returns the file's epoch. */

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "store.h"
 
@@ -18,6 +19,16 @@ struct sqlite3;
 /* The store's connection and path, borrowed until store_close. */
 struct sqlite3 *store_sqlite(struct store *st);
 const char *store_path(const struct store *st);
+/* Whether store_open ran PRAGMA quick_check: false when the file was closed cleanly and not
+ * written since (the PATH-closed marker, store.c). */
+bool store_was_checked(const struct store *st);
+
+/* The clean-close marker (store_closed.c): true when path was closed cleanly by its last
+ * connection and nothing wrote to it since, so store_open may skip PRAGMA quick_check. */
+bool store_closed_cleanly(const char *path);
+/* After a clean sqlite3_close: records path's state when no WAL is left beside it and path is
+ * still the file (dev, ino) that was opened. */
+void store_mark_closed(const char *path, dev_t dev, ino_t ino);
 
 /* Reads the event binding of a scan log through any connection to it (the store's, or a
  * collected file's read-only one): *bound is false for a log made before logs were bound.

@@ -2,6 +2,7 @@
 /* The local store: creation, reopening, migration, seq, remote inserts, the read cursor,
  * refusals that leave the file untouched, and the append-only triggers. */
 #include "store.h"
+#include "store_internal.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -459,6 +460,79 @@ static void test_migration(void)
     free(path);
 }
 
+/* The clean-close marker: a log closed cleanly opens without the full quick_check; a log left
+ * by a crash (its WAL beside it) and one written in place after the close are checked, and the
+ * corrupt one is still refused. */
+static void test_clean_close(void)
+{
+    char *path = tmp("clean.db");
+    char *marker = xasprintf("%s-closed", path);
+    struct store *st = store_open(path, "door-1");
+    CHECK(st != NULL && store_was_checked(st) == false); /* created: nothing to check */
+    enum { N = 2000 };
+    struct scan *many = xcalloc(N, sizeof *many);
+    for (int i = 0; i < N; i++)
+        many[i] = remote_scan("door-9", 3, i + 1);
+    CHECK(store_insert_remote_scans(st, many, N));
+    free(many);
+    store_close(st);
+    CHECK(path_exists(marker));
+
+    /* Closed cleanly, nothing written since: no check. */
+    st = store_open(path, "door-1");
+    CHECK(st != NULL && !store_was_checked(st));
+    store_close(st);
+
+    /* A process that dies with scans in its WAL: the next open checks. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct store *child = store_open(path, "door-1");
+        struct scan s = make_scan(1);
+        _exit(child != NULL && store_append_scan(child, &s) ? 0 : 1);
+    }
+    int status = -1;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    st = store_open(path, "door-1");
+    CHECK(st != NULL && store_was_checked(st));
+    CHECK(store_scan_count(st) == N + 1);
+    store_close(st);
+
+    /* Two connections: the first to close leaves the WAL to the other, which marks it. */
+    struct store *a = store_open(path, "door-1"), *b = store_open(path, "door-1");
+    CHECK(a != NULL && b != NULL && !store_was_checked(a) && !store_was_checked(b));
+    store_close(a);
+    struct scan s2 = make_scan(2);
+    CHECK(store_append_scan(b, &s2));
+    store_close(b);
+    st = store_open(path, "door-1");
+    CHECK(st != NULL && !store_was_checked(st) && store_scan_count(st) == N + 2);
+    store_close(st);
+
+    /* The file replaced under an open store: its close marks nothing for the newcomer. */
+    char *moved = tmp("clean-moved.db");
+    st = store_open(path, "door-1");
+    CHECK(st != NULL && rename(path, moved) == 0);
+    copy_file(moved, path);
+    store_close(st);
+    st = store_open(path, "door-1");
+    CHECK(st != NULL && store_was_checked(st));
+    store_close(st);
+    free(moved);
+
+    /* Garbage written in place after a clean close: checked, and refused. */
+    struct stat sb;
+    CHECK(stat(path, &sb) == 0 && sb.st_size > 16 * 4096);
+    char junk[4096];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (char)(i * 7 + 13);
+    int fd = open(path, O_WRONLY);
+    CHECK(pwrite(fd, junk, sizeof junk, (sb.st_size / 2) & ~(off_t)4095) == (ssize_t)sizeof junk);
+    close(fd);
+    check_refused(path, "door-1", "corrupt");
+    free(marker);
+    free(path);
+}
+
 /* Files the store must refuse, each left byte for byte as it was. */
 static void test_refusals(void)
 {
@@ -657,6 +731,7 @@ int main(void)
     test_append_only();
     test_migration();
     test_refusals();
+    test_clean_close();
     test_concurrent_create();
     test_event_binding_lock_moved();
     cleanup();
