@@ -26,6 +26,12 @@ if(PORTIER_SYSROOT)
   set(ENV{PKG_CONFIG_LIBDIR}
       "${PORTIER_SYSROOT}/usr/lib/${PORTIER_TRIPLET}/pkgconfig:${PORTIER_SYSROOT}/usr/share/pkgconfig")
   set(_portier_qemu_prefix ${PORTIER_SYSROOT})
+  # The sysroot's libc before the cross compiler's own (/usr/aarch64-linux-gnu/lib, Debian 12's
+  # glibc): a Debian 13 sysroot's libraries need glibc 2.38 symbols (__isoc23_strtol...).
+  set(_portier_sysroot_libs
+      "-L${PORTIER_SYSROOT}/usr/lib/${PORTIER_TRIPLET} -L${PORTIER_SYSROOT}/lib/${PORTIER_TRIPLET}")
+  set(CMAKE_EXE_LINKER_FLAGS_INIT ${_portier_sysroot_libs})
+  set(CMAKE_SHARED_LINKER_FLAGS_INIT ${_portier_sysroot_libs})
 else()
   set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/${PORTIER_TRIPLET}/pkgconfig:/usr/share/pkgconfig")
   set(_portier_qemu_prefix /)
