@@ -28,13 +28,6 @@ static char *dir;
 static const char *bin;
 static char *tokens[N_PEOPLE];
 
-static void write_file(const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    CHECK(file_write_atomic(path, text, strlen(text), 0644));
-    free(path);
-}
-
 /* A signature image drawn with cairo. */
 static void write_signature(void)
 {
@@ -55,25 +48,26 @@ static void write_signature(void)
 /* The event (Brussels, UTC+1 that day) with credits, its badges and one bundle per kiosk. */
 static void make_event(void)
 {
-    write_file("rooms.csv", "id,name,capacity\nhall,Great Hall,50\nsalon,Le Salon,10\n");
-    write_file("sessions.csv",
-               "id,room,title,start,end,credits\n"
-               "keynote,hall,Opening keynote," DAY "10:00:00+01:00," DAY "11:00:00+01:00,1.5\n"
-               "talk,salon,Wound care," DAY "11:15:00+01:00," DAY "12:00:00+01:00,\"0,75\"\n"
-               "closing,hall,Closing panel," DAY "12:30:00+01:00," DAY "13:30:00+01:00,\n");
-    write_file("attendees.csv", "id,name,organisation,email,language,category,sessions\n"
-                                "P01,Jan Peeters,UZ Gent,,nl,attendee,keynote;talk;closing\n"
-                                "P02,Françoise Dieudonné,CHU Liège,,fr,attendee,talk\n"
-                                "P03,Ann Smith,NHS,,en,attendee,keynote;talk\n"
-                                "P04,Bob Jones,,,en,attendee,keynote\n"
-                                "P05,Sam Staff,,,en,staff,\n");
+    test_write_file(dir, "rooms.csv", "id,name,capacity\nhall,Great Hall,50\nsalon,Le Salon,10\n");
+    test_write_file(dir, "sessions.csv",
+                    "id,room,title,start,end,credits\n"
+                    "keynote,hall,Opening keynote," DAY "10:00:00+01:00," DAY "11:00:00+01:00,1.5\n"
+                    "talk,salon,Wound care," DAY "11:15:00+01:00," DAY "12:00:00+01:00,\"0,75\"\n"
+                    "closing,hall,Closing panel," DAY "12:30:00+01:00," DAY "13:30:00+01:00,\n");
+    test_write_file(dir, "attendees.csv",
+                    "id,name,organisation,email,language,category,sessions\n"
+                    "P01,Jan Peeters,UZ Gent,,nl,attendee,keynote;talk;closing\n"
+                    "P02,Françoise Dieudonné,CHU Liège,,fr,attendee,talk\n"
+                    "P03,Ann Smith,NHS,,en,attendee,keynote;talk\n"
+                    "P04,Bob Jones,,,en,attendee,keynote\n"
+                    "P05,Sam Staff,,,en,staff,\n");
     CHECK(test_sh("cd %s && %s init ev --name 'Care Symposium' --timezone Europe/Brussels "
                   "--rooms rooms.csv --sessions sessions.csv --attendees attendees.csv >/dev/null "
                   "&& %s badges ev --out badges --format csv >/dev/null",
                   dir, bin, bin) == 0);
     write_signature();
-    write_file("ev/certificate.ini",
-               "[certificate]\norganiser = Dr. Marie Dubois\nsignature = sig.png\n");
+    test_write_file(dir, "ev/certificate.ini",
+                    "[certificate]\norganiser = Dr. Marie Dubois\nsignature = sig.png\n");
     const char *devices[] = {"ent", "hall", "salon"};
     for (size_t k = 0; k < ARRAY_LEN(devices); k++)
         CHECK(test_sh("cd %s && %s bundle ev --out b-%s >/dev/null", dir, bin, devices[k]) == 0);
@@ -99,7 +93,7 @@ static void line(struct strbuf *sb, int h, int m, int p)
 static void replay(const char *device, const char *room, const char *mode, struct strbuf *scans)
 {
     char *name = xasprintf("%s.replay", device);
-    write_file(name, scans->data);
+    test_write_file(dir, name, scans->data);
     free(name);
     CHECK(test_sh("cd %s && %s kiosk b-%s --device %s --room %s --mode %s --db %s.db "
                   "--camera none --scanner stdin --headless <%s.replay >%s.out 2>&1",
@@ -325,12 +319,13 @@ int main(void)
                   dir, bin) == 0);
     check_central();
     /* A bad certificate.ini or signature: refused, saying where and what, nothing written. */
-    write_file("ev/certificate.ini", "[certificate]\norganiser = X\nsignatur = sig.png\n");
+    test_write_file(dir, "ev/certificate.ini",
+                    "[certificate]\norganiser = X\nsignatur = sig.png\n");
     CHECK(test_sh("cd %s && %s certificates --db ent.db --event ev --out bad 2>bad.err; "
                   "test $? -eq 1 && test ! -e bad/certificates.csv && grep -q "
                   "\"ev/certificate.ini:3: unknown key 'signatur'\" bad.err",
                   dir, bin) == 0);
-    write_file("ev/certificate.ini", "[certificate]\nsignature = nope.png\n");
+    test_write_file(dir, "ev/certificate.ini", "[certificate]\nsignature = nope.png\n");
     CHECK(test_sh("cd %s && %s certificates --db ent.db --event ev --out bad 2>bad.err; "
                   "test $? -eq 1 && grep -q 'nope.png: cannot read the signature image' bad.err",
                   dir, bin) == 0);

@@ -29,21 +29,6 @@ static struct pg_harness *pg;
 static char admin[1024];
 static int seq;
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static void write_file(const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    FILE *f = fopen(path, "w");
-    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
-        abort();
-    free(path);
-}
-
 /* An ISO 8601 time minutes from now, in UTC. */
 static char *iso_from_now(int minutes)
 {
@@ -61,13 +46,13 @@ static bool setup(void)
     bin = getenv("PORTIER_BIN");
     char tmpl[] = "/tmp/portier-dash-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    write_file("rooms.csv",
-               "id,name,capacity\nhall,Great Hall,1000\nsalon,Le Salon,5\nzolder,Zolder,4\n");
+    test_write_file(dir, "rooms.csv",
+                    "id,name,capacity\nhall,Great Hall,1000\nsalon,Le Salon,5\nzolder,Zolder,4\n");
     char *a = iso_from_now(-30), *b = iso_from_now(30), *c = iso_from_now(90);
     char *sessions = xasprintf("id,room,title,start,end\ns1,salon,\"Keynote \"\"one\"\"\",%s,%s\n"
                                "s2,salon,Après-midi,%s,%s\n",
                                a, b, b, c);
-    write_file("sessions.csv", sessions);
+    test_write_file(dir, "sessions.csv", sessions);
     free(sessions);
     free(a);
     free(b);
@@ -76,7 +61,7 @@ static bool setup(void)
     strbuf_puts(&att, "id,name,organisation,email,language,category,sessions\n");
     for (int i = 1; i <= 20; i++)
         strbuf_printf(&att, "P%03d,Person %d,Org,p%d@example.org,en,attendee,\n", i, i, i);
-    write_file("attendees.csv", att.data);
+    test_write_file(dir, "attendees.csv", att.data);
     strbuf_finish(&att);
     CHECK(test_sh("cd %s && %s init ev --name Dash --timezone Europe/Brussels --rooms rooms.csv "
                   "--sessions sessions.csv --attendees attendees.csv >/dev/null",
@@ -176,7 +161,7 @@ static pid_t start_dashboard(int port, const char *const *extra)
     for (int i = 0; i < 200; i++) {
         if (dashboard_up(port, tls))
             return pid;
-        sleep_ms(50);
+        test_sleep_ms(50);
     }
     CHECK_MSG(false, "the dashboard did not start (see %s/dashboard-%d.log)", dir, port);
     return pid;
@@ -190,7 +175,7 @@ static bool stop_dashboard(pid_t pid)
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid)
             return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        sleep_ms(10);
+        test_sleep_ms(10);
     }
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
@@ -405,7 +390,7 @@ static void test_logins(int port)
     CHECK(http_get(port, "/api/alerts", "", NULL) == 401);
     admit("zolder", "P011");
     admit("zolder", "P012");
-    sleep_ms(300);
+    test_sleep_ms(300);
     CHECK(http_get(port, "/api/alerts", hdr, &ans) == 200);
     const char *alerts = body_of(ans);
     CHECK_MSG(strstr(alerts, "[{\"kind\":\"room_full\",\"room\":\"salon\",\"since\":") == alerts &&
@@ -504,7 +489,7 @@ int main(void)
         test_tls();
         /* With an event stream open, SIGTERM still ends it at once. */
         int fd = http_stream(port, "/api/rooms/stream");
-        sleep_ms(200);
+        test_sleep_ms(200);
         test_outage(port);
         CHECK(stop_dashboard(d));
         close(fd);

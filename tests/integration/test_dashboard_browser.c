@@ -33,19 +33,6 @@ static const char *bin;
 static struct pg_harness *pg;
 static char admin[1024];
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static void write_file(const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    CHECK(file_write_atomic(path, text, strlen(text), 0644));
-    free(path);
-}
-
 /* A time minutes from now, ISO 8601 in UTC, on a 5-minute boundary. */
 static char *iso_from_now(int minutes)
 {
@@ -98,12 +85,13 @@ static char *setup(void)
     free(a);
     free(b);
     free(c);
-    write_file("rooms.csv", r.data);
-    write_file("sessions.csv", s.data);
+    test_write_file(dir, "rooms.csv", r.data);
+    test_write_file(dir, "sessions.csv", s.data);
     strbuf_finish(&r);
     strbuf_finish(&s);
-    write_file("attendees.csv", "id,name,organisation,email,language,category,sessions\n"
-                                "P001,Ana Lima,Org,ana@example.org,en,attendee,salon-1\n");
+    test_write_file(dir, "attendees.csv",
+                    "id,name,organisation,email,language,category,sessions\n"
+                    "P001,Ana Lima,Org,ana@example.org,en,attendee,salon-1\n");
     CHECK(test_sh("cd %s && %s init ev --name Browser --timezone Europe/Brussels --rooms rooms.csv "
                   "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
                   "%s badges ev --out badges --format csv >/dev/null && "
@@ -269,7 +257,7 @@ int main(void)
                       bin, admin) == 0);
         char *nargv[] = {"/usr/bin/node", script, url, "salon", dir, "anna", "correct horse", NULL};
         for (int i = 0; i < 200 && http_get(port, "/api/status", "", NULL) != 200; i++)
-            sleep_ms(50);
+            test_sleep_ms(50);
         /* The browser in the venue's time zone, as staff's phones are: its clock and the
          * sessions' times (the event's zone) agree. */
         setenv("TZ", "Europe/Brussels", 1);

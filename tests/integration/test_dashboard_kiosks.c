@@ -33,21 +33,6 @@ static struct pg_harness *pg;
 static char admin[1024];
 static char *door1, *door2; /* the devices' conninfo */
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static void write_file(const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    FILE *f = fopen(path, "w");
-    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
-        abort();
-    free(path);
-}
-
 /* An ISO 8601 time minutes from now (seconds cut off), in UTC. */
 static char *iso_from_now(int minutes)
 {
@@ -95,20 +80,21 @@ static bool setup(void)
     bin = getenv("PORTIER_BIN");
     char tmpl[] = "/tmp/portier-dashk-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    write_file("rooms.csv", "id,name,capacity\nbig,Big Room,100\nsmall,Small Room,2\n");
+    test_write_file(dir, "rooms.csv", "id,name,capacity\nbig,Big Room,100\nsmall,Small Room,2\n");
     char *a = iso_from_now(5), *b = iso_from_now(60);
     char *sessions = xasprintf("id,room,title,start,end\nsm1,small,Crowded,%s,%s\n"
                                "bg1,big,Roomy,%s,%s\n",
                                a, b, a, b);
-    write_file("sessions.csv", sessions);
+    test_write_file(dir, "sessions.csv", sessions);
     free(sessions);
     free(a);
     free(b);
-    write_file("attendees.csv", "id,name,organisation,email,language,category,sessions\n"
-                                "P001,Ana Lima,Org,a@example.org,en,attendee,sm1;bg1\n"
-                                "P002,Bo Berg,Org,b@example.org,en,attendee,sm1;bg1\n"
-                                "P003,Çy Dörn,Zorgraad Limburg,c@example.org,en,attendee,sm1;bg1\n"
-                                "P004,Di Eck,Org,d@example.org,en,attendee,\n");
+    test_write_file(dir, "attendees.csv",
+                    "id,name,organisation,email,language,category,sessions\n"
+                    "P001,Ana Lima,Org,a@example.org,en,attendee,sm1;bg1\n"
+                    "P002,Bo Berg,Org,b@example.org,en,attendee,sm1;bg1\n"
+                    "P003,Çy Dörn,Zorgraad Limburg,c@example.org,en,attendee,sm1;bg1\n"
+                    "P004,Di Eck,Org,d@example.org,en,attendee,\n");
     CHECK(test_sh("cd %s && %s init ev --name Kiosks --timezone Europe/Brussels --rooms rooms.csv "
                   "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
                   "%s badges ev --out badges --format csv >/dev/null && "
@@ -207,7 +193,7 @@ static void test_heartbeat(void)
     /* Again: still 1 waiting, so the wait has not restarted. */
     char *since = value_on(admin, "SELECT pending_since FROM portier.device_status"
                                   " WHERE device_id = 'door-1'");
-    sleep_ms(20);
+    test_sleep_ms(20);
     CHECK(sync_once("k1", "door-1", door1, "skewed:90000") != 0);
     v = value_on(admin, "SELECT pending_since || ' ' || (last_contact > pending_since)::int"
                         " FROM portier.device_status WHERE device_id = 'door-1'");
@@ -268,7 +254,7 @@ static pid_t start_dashboard(int port)
         free(body);
         if (up)
             return pid;
-        sleep_ms(50);
+        test_sleep_ms(50);
     }
     CHECK_MSG(false, "the dashboard did not start (see %s/dashboard.log)", dir);
     return pid;
@@ -379,7 +365,7 @@ static void test_pages(int port)
     CHECK(sql_ok("NOTIFY portier_scans"));
     bool cleared = false;
     for (int i = 0; i < 50 && !cleared; i++) {
-        sleep_ms(100);
+        test_sleep_ms(100);
         CHECK(http_get(port, "/api/alerts", hdr, &ans) == 200);
         cleared = strstr(ans, "kiosk_silent") == NULL &&
                   strstr(ans, "\"kiosk_stuck\",\"device\":\"door-2\"") != NULL;

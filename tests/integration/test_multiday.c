@@ -21,26 +21,20 @@ static char *dir;
 static const char *bin;
 static char *tokens[N_PEOPLE];
 
-static void write_file(const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    CHECK(file_write_atomic(path, text, strlen(text), 0644));
-    free(path);
-}
-
 /* The event in Brussels (UTC+1 in March) and its badges. */
 static void make_event(void)
 {
-    write_file("rooms.csv", "id,name,capacity\nhall,Great Hall,50\n");
-    write_file("sessions.csv",
-               "id,room,title,start,end\n"
-               "d1,hall,Day one,2025-03-14T10:00:00+01:00,2025-03-14T17:00:00+01:00\n"
-               "d2,hall,Day two,2025-03-15T10:00:00+01:00,2025-03-15T17:00:00+01:00\n");
-    write_file("attendees.csv", "id,name,organisation,email,language,category,sessions,days\n"
-                                "M1,Only Friday,,,en,attendee,,2025-03-14\n"
-                                "M2,Both days,,,en,attendee,,2025-03-15;2025-03-14\n"
-                                "M3,Every day,,,en,attendee,,\n"
-                                "M4,Only Saturday,,,en,attendee,,2025-03-15\n");
+    test_write_file(dir, "rooms.csv", "id,name,capacity\nhall,Great Hall,50\n");
+    test_write_file(dir, "sessions.csv",
+                    "id,room,title,start,end\n"
+                    "d1,hall,Day one,2025-03-14T10:00:00+01:00,2025-03-14T17:00:00+01:00\n"
+                    "d2,hall,Day two,2025-03-15T10:00:00+01:00,2025-03-15T17:00:00+01:00\n");
+    test_write_file(dir, "attendees.csv",
+                    "id,name,organisation,email,language,category,sessions,days\n"
+                    "M1,Only Friday,,,en,attendee,,2025-03-14\n"
+                    "M2,Both days,,,en,attendee,,2025-03-15;2025-03-14\n"
+                    "M3,Every day,,,en,attendee,,\n"
+                    "M4,Only Saturday,,,en,attendee,,2025-03-15\n");
     CHECK(test_sh("cd %s && %s init ev --name Twodays --timezone Europe/Brussels --rooms rooms.csv "
                   "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
                   "%s badges ev --out badges --format csv >/dev/null && "
@@ -82,7 +76,7 @@ int main(void)
     struct strbuf in = {0};
     for (size_t i = 0; i < ARRAY_LEN(scans); i++)
         strbuf_printf(&in, "%s\t%s\n", scans[i].time, tokens[scans[i].person - 1]);
-    write_file("ent.replay", in.data);
+    test_write_file(dir, "ent.replay", in.data);
     strbuf_finish(&in);
     CHECK(test_sh("cd %s && %s kiosk b-ent --device ent --room entrance --mode entry --db ent.db "
                   "--camera none --scanner stdin --headless <ent.replay >ent.out 2>ent.err",
@@ -110,8 +104,9 @@ int main(void)
                   dir, bin) == 0);
     CHECK(test_sh("cd %s && grep -q '>3<.*checked in on 2025-03-15' report/report.html", dir) == 0);
     /* A date that is not one is refused at import, with file:line. */
-    write_file("bad.csv", "id,name,organisation,email,language,category,sessions,days\n"
-                          "M9,Bad,,,en,attendee,,2025-02-30\n");
+    test_write_file(dir, "bad.csv",
+                    "id,name,organisation,email,language,category,sessions,days\n"
+                    "M9,Bad,,,en,attendee,,2025-02-30\n");
     CHECK(test_sh("cd %s && %s import ev --attendees bad.csv 2>import.err; test $? -ne 0 && "
                   "grep -q \"bad.csv:2: column 'days': '2025-02-30' is not a date\" import.err",
                   dir, bin) == 0);

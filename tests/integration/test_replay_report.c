@@ -33,28 +33,21 @@ static char *tokens[N_PEOPLE];
 static const char *const devices[] = {"ent", "hall", "salon"};
 static const char *const modes[] = {"entry", "toggle", "toggle"};
 
-static void write_file(const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    CHECK(file_write_atomic(path, text, strlen(text), 0644));
-    free(path);
-}
-
 /* The event (Brussels, UTC+1 that day), its badges and one kiosk bundle per device. */
 static void make_event(void)
 {
-    write_file("rooms.csv", "id,name,capacity\nhall,Great Hall,50\nsalon,Le Salon,4\n");
-    write_file("sessions.csv",
-               "id,room,title,start,end\n"
-               "keynote,hall,Keynote," DAY "10:00:00+01:00," DAY "11:00:00+01:00\n"
-               "talk,salon,Small talk," DAY "11:15:00+01:00," DAY "12:00:00+01:00\n"
-               "closing,hall,Closing," DAY "12:30:00+01:00," DAY "13:30:00+01:00\n");
+    test_write_file(dir, "rooms.csv", "id,name,capacity\nhall,Great Hall,50\nsalon,Le Salon,4\n");
+    test_write_file(dir, "sessions.csv",
+                    "id,room,title,start,end\n"
+                    "keynote,hall,Keynote," DAY "10:00:00+01:00," DAY "11:00:00+01:00\n"
+                    "talk,salon,Small talk," DAY "11:15:00+01:00," DAY "12:00:00+01:00\n"
+                    "closing,hall,Closing," DAY "12:30:00+01:00," DAY "13:30:00+01:00\n");
     struct strbuf att = {0};
     strbuf_puts(&att, "id,name,organisation,email,language,category,sessions\n");
     for (int i = 1; i <= N_PEOPLE; i++)
         strbuf_printf(&att, "P%02d,Person %d,Org,p%d@example.org,en,attendee,keynote%s%s\n", i, i,
                       i, i <= 6 ? ";talk" : "", i % 2 == 1 ? ";closing" : "");
-    write_file("attendees.csv", att.data);
+    test_write_file(dir, "attendees.csv", att.data);
     strbuf_finish(&att);
     CHECK(test_sh("cd %s && %s init ev --name Replay --timezone Europe/Brussels --rooms rooms.csv "
                   "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
@@ -101,7 +94,7 @@ static void replay_day(void)
     struct strbuf *days[] = {&ent, &hall, &salon};
     for (size_t k = 0; k < ARRAY_LEN(devices); k++) {
         char *name = xasprintf("%s.replay", devices[k]);
-        write_file(name, days[k]->data);
+        test_write_file(dir, name, days[k]->data);
         free(name);
         const char *room = strcmp(devices[k], "ent") == 0 ? "entrance" : devices[k];
         CHECK(test_sh("cd %s && %s kiosk b-%s --device %s --room %s --mode %s --db %s.db "

@@ -167,7 +167,7 @@ static bool wait_number(int64_t want, int timeout_ms, const char *sql)
         v = admin_number("%s", sql);
         if (v == want)
             return true;
-        sleep_ms(100);
+        test_sleep_ms(100);
     }
     fprintf(stderr, "waited for %" PRId64 " from %s, last got %" PRId64 "\n", want, sql, v);
     return false;
@@ -192,7 +192,7 @@ static bool wait_store_count(const char *device, int64_t n, int timeout_ms)
         v = store_count(device);
         if (v == n)
             return true;
-        sleep_ms(50);
+        test_sleep_ms(50);
     }
     fprintf(stderr, "%s holds %" PRId64 " scans, expected %" PRId64 "\n", device, v, n);
     return false;
@@ -224,7 +224,7 @@ static bool wait_room_count(const char *device, const char *room, int64_t n, int
         store_close(st);
         if (ok && rc.n == n)
             return true;
-        sleep_ms(50);
+        test_sleep_ms(50);
     }
     fprintf(stderr, "%s holds %" PRId64 " scans in %s, expected %" PRId64 "\n", device, rc.n, room,
             n);
@@ -242,14 +242,6 @@ static char *store_meta(const char *device, const char *key)
         store_get_meta(st, key, &v);
     store_close(st);
     return v ? v : xstrdup("");
-}
-
-/* Writes a file under dir. */
-static void write_file(const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    CHECK(file_write_atomic(path, text, strlen(text), 0644));
-    free(path);
 }
 
 /* Loads tokens.csv (attendee_id,name,token) from DIR/badges_dir, appending. */
@@ -302,13 +294,13 @@ static bool setup(void)
     bin = getenv("PORTIER_BIN");
     char tmpl[] = "/tmp/portier-sync-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    write_file("rooms.csv", "id,name,capacity\nhall,Great Hall,1000\nsalon,Le Salon,5\n");
-    write_file("sessions.csv", "id,room,title,start,end\n");
+    test_write_file(dir, "rooms.csv", "id,name,capacity\nhall,Great Hall,1000\nsalon,Le Salon,5\n");
+    test_write_file(dir, "sessions.csv", "id,room,title,start,end\n");
     struct strbuf att = {0};
     strbuf_puts(&att, "id,name,organisation,email,language,category,sessions\n");
     for (int i = 1; i <= N_ATTENDEES; i++)
         strbuf_printf(&att, "P%03d,Person %d,Org,p%d@example.org,en,attendee,\n", i, i, i);
-    write_file("attendees.csv", att.data);
+    test_write_file(dir, "attendees.csv", att.data);
     strbuf_finish(&att);
     int rc = test_sh("cd %s && %s init ev --name Sync --timezone Europe/Brussels --rooms rooms.csv "
                      "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
@@ -422,18 +414,18 @@ static void test_crash_replay(void)
         /* Kill the server while the kiosks decide and the daemons push; it stays down for a
          * while in some rounds, and comes back at once in others. */
         if (round % 2 == 1 && round < ROUNDS - 1) {
-            sleep_ms(30 + 40 * kills);
+            test_sleep_ms(30 + 40 * kills);
             CHECK(pg_harness_stop_hard(pg));
             kills++;
             if (round % 4 == 1)
-                sleep_ms(700);
+                test_sleep_ms(700);
             CHECK(pg_harness_restart(pg));
         }
         for (int k = 0; k < 3; k++)
             CHECK(proc_wait_lines(&kiosk[k], (size_t)(round + 1) * PER_KIOSK, 30000));
         /* Rounds apart in real time too: the central view orders by corrected (real) time,
          * the kiosks by their replayed times; both agree when rounds do not overlap. */
-        sleep_ms(120);
+        test_sleep_ms(120);
     }
     CHECK(kills >= 4);
     size_t total = 0;
@@ -513,7 +505,7 @@ static void test_two_doors(void)
     }
     CHECK(proc_wait_lines(&a, 3, 10000));
     CHECK(wait_room_count("salon-b", "salon", 3, 10000));
-    sleep_ms(1300); /* the kiosk folds other processes' scans on its 1 s tick */
+    test_sleep_ms(1300); /* the kiosk folds other processes' scans on its 1 s tick */
 
     /* Apart: the server is down; each door admits until it believes the room is full. */
     CHECK(pg_harness_stop_hard(pg));
@@ -541,7 +533,7 @@ static void test_two_doors(void)
         pending = store_meta("salon-a", "sync.pending");
         if (strcmp(pending, "4") == 0)
             break;
-        sleep_ms(50);
+        test_sleep_ms(50);
     }
     CHECK_STR(pending, "4");
     free(pending);
@@ -565,7 +557,7 @@ static void test_two_doors(void)
         "FROM portier.scans_timed WHERE room = 'salon' AND result = 'admitted') "
         "SELECT count(*) FROM a WHERE n > 5");
     CHECK(past == occupancy - 5);
-    sleep_ms(1300);
+    test_sleep_ms(1300);
     char *seen_a = kiosk_overview("k4", "salon-a"), *seen_b = kiosk_overview("k5", "salon-b");
     CHECK(strstr(seen_a, "salon=7;") != NULL);
     CHECK_STR(seen_a, seen_b);
@@ -590,8 +582,9 @@ static void test_two_doors(void)
 static void test_registration(void)
 {
     CHECK(test_sh("cd %s && %s bundle ev --out k6 >/dev/null", dir, bin) == 0);
-    write_file("new.csv", "id,name,organisation,email,language,category,sessions\n"
-                          "N001,Ngọc Anh,Walk-in,ngoc@example.org,fr,attendee,\n");
+    test_write_file(dir, "new.csv",
+                    "id,name,organisation,email,language,category,sessions\n"
+                    "N001,Ngọc Anh,Walk-in,ngoc@example.org,fr,attendee,\n");
     CHECK(test_sh("cd %s && %s import ev --attendees new.csv >/dev/null && %s badges ev --out "
                   "badges2 --format csv --only N001 >/dev/null",
                   dir, bin, bin) == 0);
@@ -667,10 +660,10 @@ static void test_clock(void)
         proc_feed(&k, line);
         CHECK(proc_wait_lines(&k, (size_t)i + 1, 10000));
         truth[i] = (before + time_now_ms()) / 2;
-        sleep_ms(400);
+        test_sleep_ms(400);
     }
     proc_finish(&k);
-    sleep_ms(500);
+    test_sleep_ms(500);
     /* The daemon comes later in the same boot and measures the offset then. */
     CHECK(sync_once("k7", "clock", conninfo_of("clock")) == 0);
     for (int i = 0; i < 4; i++) {
@@ -812,7 +805,7 @@ static void test_quarantine(void)
     char *conf = xasprintf("[kiosk]\ndevice = quar\nroom = entrance\nmode = entry\n"
                            "camera = none\nscanner = none\nheadless = true\ndb = %s\n",
                            db);
-    write_file("quar.conf", conf);
+    test_write_file(dir, "quar.conf", conf);
     CHECK(test_sh("cd %s && %s doctor --config quar.conf --kiosk-dir k9 --no-central "
                   "--camera-seconds 0 --sync-env /nonexistent > doctor-quar.out 2>&1; "
                   "grep -q 'upload.*1 scan(s) refused by the central server' doctor-quar.out",
@@ -982,7 +975,7 @@ static void test_notify_flood(void)
         state = store_meta("alarm", "sync.state");
         if (strcmp(state, "online") == 0 && pulls_logged(log) >= 2)
             break;
-        sleep_ms(50);
+        test_sleep_ms(50);
     }
     CHECK_STR(state, "online");
     free(state);
@@ -1001,7 +994,7 @@ static void test_notify_flood(void)
     /* The daemon heard it (it pulls at least once more), then the count is read. */
     int64_t deadline = time_mono_ns() + 20000000000LL;
     while (pulls_logged(log) == before && time_mono_ns() < deadline)
-        sleep_ms(20);
+        test_sleep_ms(20);
     int64_t pulls = pulls_logged(log) - before;
     int64_t elapsed_ms = (time_mono_ns() - start) / 1000000;
     int64_t bound = 2 * (elapsed_ms / SYNCD_HINT_INTERVAL_MS + 1) + 2;
@@ -1042,7 +1035,7 @@ static void test_credential(void)
     CHECK(test_sh(sync, "/nonexistent", bin, dir, dir, conninfo, dir) != 0);
 
     char *env = xasprintf("PORTIER_DEVICE=quar\nPORTIER_CENTRAL='%s'\n", conninfo);
-    write_file("credential.env", env);
+    test_write_file(dir, "credential.env", env);
     const char *doctor = "cd %s && %s doctor --config quar.conf --kiosk-dir k9 --camera-seconds 0 "
                          "--sync-env credential.env --pgpass pgpass > doctor-credential.out 2>&1; "
                          "grep -q '%s' doctor-credential.out && grep -q '%s' doctor-credential.out";

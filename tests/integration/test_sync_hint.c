@@ -32,12 +32,6 @@ static int pulls_logged(const char *log)
     return n;
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 int main(void)
 {
     const char *bin = getenv("PORTIER_BIN"), *data = getenv("PORTIER_TEST_DATA");
@@ -74,17 +68,17 @@ int main(void)
     }
     /* Connected and past its first pull. */
     for (int tries = 0; tries < 400 && pulls_logged(log) < 1; tries++)
-        sleep_ms(50);
-    sleep_ms(2500);
+        test_sleep_ms(50);
+    test_sleep_ms(2500);
     PGconn *c = PQconnectdb(ci);
     CHECK(PQstatus(c) == CONNECTION_OK);
     int before = pulls_logged(log);
     int64_t start = time_mono_ns();
     while (time_mono_ns() - start < 3000000000LL && PQstatus(c) == CONNECTION_OK) {
         PQclear(PQexec(c, "NOTIFY portier_scans, 'door-x'"));
-        sleep_ms(5);
+        test_sleep_ms(5);
     }
-    sleep_ms(500);
+    test_sleep_ms(500);
     int pulls = pulls_logged(log) - before;
     int64_t elapsed_ms = (time_mono_ns() - start) / 1000000;
     printf("%d pulls in %lld ms of notifications, hint interval 2000 ms\n", pulls,

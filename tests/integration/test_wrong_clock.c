@@ -46,13 +46,6 @@ static const char *bin;
 static char *tokens[N_PEOPLE];
 static int64_t s1_end_ms;
 
-static void write_file(const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    CHECK(file_write_atomic(path, text, strlen(text), 0644));
-    free(path);
-}
-
 /* The event (room r1, 3 seats; S1 ending S1_LEFT_MS from now, S2 after it), badges, bundles. */
 static void make_event(void)
 {
@@ -68,16 +61,17 @@ static void make_event(void)
     char *sessions = xasprintf("id,room,title,start,end\ns0,r1,Past,%s,%s\ns1,r1,First,%s,%s\n"
                                "s2,r1,Second,%s,%s\n",
                                s0_start, s0_end, s1_start, s1_end, s1_end, s2_end);
-    write_file("sessions.csv", sessions);
+    test_write_file(dir, "sessions.csv", sessions);
     free(sessions);
-    write_file("rooms.csv", "id,name,capacity\nr1,Room one,3\n");
-    write_file("attendees.csv", "id,name,organisation,email,language,category,sessions\n"
-                                "P1,Person 1,Org,p1@example.org,en,attendee,s1\n"
-                                "P2,Person 2,Org,p2@example.org,en,attendee,s1\n"
-                                "P3,Person 3,Org,p3@example.org,en,attendee,s1\n"
-                                "P4,Person 4,Org,p4@example.org,en,attendee,s2\n"
-                                "P5,Person 5,Org,p5@example.org,en,attendee,\n"
-                                "P6,Person 6,Org,p6@example.org,en,staff,\n");
+    test_write_file(dir, "rooms.csv", "id,name,capacity\nr1,Room one,3\n");
+    test_write_file(dir, "attendees.csv",
+                    "id,name,organisation,email,language,category,sessions\n"
+                    "P1,Person 1,Org,p1@example.org,en,attendee,s1\n"
+                    "P2,Person 2,Org,p2@example.org,en,attendee,s1\n"
+                    "P3,Person 3,Org,p3@example.org,en,attendee,s1\n"
+                    "P4,Person 4,Org,p4@example.org,en,attendee,s2\n"
+                    "P5,Person 5,Org,p5@example.org,en,attendee,\n"
+                    "P6,Person 6,Org,p6@example.org,en,staff,\n");
     CHECK(test_sh("cd %s && %s init ev --name Clock --timezone Europe/Brussels --rooms rooms.csv "
                   "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
                   "%s badges ev --out badges --format csv >/dev/null && "
@@ -222,10 +216,10 @@ static bool wait_log(const char *device, int64_t n, const char *const *want, siz
         }
         if (all) {
             free(offsets);
-            sleep_ms(1300); /* the kiosk folds the log and reads the offsets on its 1 s tick */
+            test_sleep_ms(1300); /* the kiosk folds the log and reads the offsets on its 1 s tick */
             return true;
         }
-        sleep_ms(50);
+        test_sleep_ms(50);
     }
     fprintf(stderr, "%s: %" PRId64 " badge scans (expected %" PRId64 "), boot offsets '%s'\n",
             device, count, n, offsets ? offsets : "");
@@ -271,7 +265,7 @@ static bool wait_central_scans(PGconn *c, int64_t n)
         PQclear(r);
         if (v == n)
             return true;
-        sleep_ms(100);
+        test_sleep_ms(100);
     }
     fprintf(stderr, "central holds %" PRId64 " badge scans, expected %" PRId64 "\n", v, n);
     return false;
@@ -347,7 +341,7 @@ int main(void)
 
     /* After S1's end: S2's attendee at A, a walk-in and staff at B. */
     while (time_now_ms() <= s1_end_ms + 1500)
-        sleep_ms(100);
+        test_sleep_ms(100);
     line = decide(&a, 4);
     check_decision(line, "admitted", "ok", 1);
     free(line);

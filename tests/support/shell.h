@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 /* Runs a printf-formatted command with /bin/sh; returns its exit status, -1 when it was killed
  * by a signal. */
@@ -29,6 +31,30 @@ static int test_sh(const char *fmt, ...)
     int rc = system(cmd);
     free(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Writes text to the file dir/name, aborting when it cannot (a test's own input files). */
+static void test_write_file(const char *dir, const char *name, const char *text)
+    __attribute__((unused));
+static void test_write_file(const char *dir, const char *name, const char *text)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (path == NULL)
+        abort();
+    snprintf(path, n, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
+        abort();
+    free(path);
+}
+
+/* Sleeps ms milliseconds. */
+static void test_sleep_ms(int ms) __attribute__((unused));
+static void test_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
 }
 
 #endif
