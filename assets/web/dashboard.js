@@ -22,6 +22,9 @@ const TEXT = {
         down: 'Geen verbinding sinds {t}', page_down: 'Dashboard onbereikbaar sinds {t}',
         wrong: 'Naam of wachtwoord onjuist.', logout: 'Afmelden', room_full: '{name} is vol', room_near: '{name} op {pct} %',
         kiosk_silent: 'Kiosk {device} stil sinds {t}', kiosk_never: 'Kiosk {device} nooit gehoord',
+        kiosk_clock: 'Kiosk {device}: klok niet gesynchroniseerd of wijkt af van de server',
+        kiosk_stuck: 'Kiosk {device}: scans raken niet meer geüpload',
+        session_overbooked: '{name}: meer inschrijvingen dan plaatsen voor de volgende sessie',
         alerts: 'Meldingen', kiosks: 'Kiosken', no_alerts: 'Geen meldingen.', k_device: 'Kiosk', k_room: 'Zaal',
         k_contact: 'Laatste contact', k_pending: 'Wachtend', k_clock: 'Klok', k_version: 'Versie',
         synced: 'gesynchroniseerd', unsynced: 'niet gesynchroniseerd', off_by: '{s} s afwijking', never: 'nooit',
@@ -35,6 +38,9 @@ const TEXT = {
         down: 'Pas de connexion depuis {t}', page_down: 'Tableau injoignable depuis {t}',
         wrong: 'Nom ou mot de passe incorrect.', logout: 'Déconnexion', room_full: '{name} est complète', room_near: '{name} à {pct} %',
         kiosk_silent: 'Borne {device} muette depuis {t}', kiosk_never: 'Borne {device} jamais entendue',
+        kiosk_clock: 'Borne {device} : horloge non synchronisée ou décalée par rapport au serveur',
+        kiosk_stuck: 'Borne {device} : les scans ne partent plus vers le serveur',
+        session_overbooked: '{name} : plus d\'inscrits que de places pour la prochaine session',
         alerts: 'Alertes', kiosks: 'Bornes', no_alerts: 'Aucune alerte.', k_device: 'Borne', k_room: 'Salle',
         k_contact: 'Dernier contact', k_pending: 'En attente', k_clock: 'Horloge', k_version: 'Version',
         synced: 'synchronisée', unsynced: 'non synchronisée', off_by: 'décalage {s} s', never: 'jamais',
@@ -140,6 +146,9 @@ function alertText(a) {
   }
   if (a.kind === 'kiosk_silent')
     return fill(t(a.since ? 'kiosk_silent' : 'kiosk_never'), { device: a.device, t: clockText(a.since) });
+  // The server words these in English, with their figures; other languages get their gist.
+  if (lang !== 'en' && TEXT[lang][a.kind])
+    return fill(TEXT[lang][a.kind], { device: a.device, name: name || a.room });
   return a.text;
 }
 async function loadAlerts() {

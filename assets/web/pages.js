@@ -46,7 +46,7 @@ async function loadAlertList() {
   ul.textContent = '';
   for (const a of list) {
     const li = el('li', 'alert alert-' + a.kind, ul);
-    el('span', 'text', li).textContent = a.text;
+    el('span', 'text', li).textContent = alertText(a);
     if (a.since) el('span', 'since', li).textContent = ' · ' + t('since').replace('{t}', timeText(a.since));
   }
   document.getElementById('noalerts').hidden = list.length !== 0;
