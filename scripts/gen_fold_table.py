@@ -28,6 +28,9 @@ def fold(ch):
         return ch
     decomposed = unicodedata.normalize('NFKD', ch.lower())
     out = ''.join(c for c in decomposed if not unicodedata.combining(c))
+    # A spacing accent decomposes to a space and its mark (U+0385 -> ' ' + U+0308 U+0301): no
+    # space may come out of a letter's folding, or a word would gain an edge or a double space.
+    out = ''.join(out.split())
     return out if out else ch
 
 

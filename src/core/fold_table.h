@@ -366,11 +366,8 @@ static const struct fold_entry fold_table[] = {
     {0x0372, "\xcd\xb3"}, /* greek capital letter archaic sampi */
     {0x0374, "\xca\xb9"}, /* greek numeral sign */
     {0x0376, "\xcd\xb7"}, /* greek capital letter pamphylian digamma */
-    {0x037A, " "}, /* greek ypogegrammeni */
     {0x037E, ";"}, /* greek question mark */
     {0x037F, "\xcf\xb3"}, /* greek capital letter yot */
-    {0x0384, " "}, /* greek tonos */
-    {0x0385, " "}, /* greek dialytika tonos */
     {0x0386, "\xce\xb1"}, /* greek capital letter alpha with tonos */
     {0x0387, "\xc2\xb7"}, /* greek ano teleia */
     {0x0388, "\xce\xb5"}, /* greek capital letter epsilon with tonos */
