@@ -95,21 +95,7 @@ static void start_sync(struct proc *p, const char *kdir, const char *device, con
 {
     char *k = path_join(dir, kdir), *db = xasprintf("%s/%s.db", dir, device);
     char *log = xasprintf("%s/sync-%s.log", dir, device);
-    char *argv[] = {(char *)bin,
-                    "sync",
-                    k,
-                    "--device",
-                    (char *)device,
-                    "--db",
-                    db,
-                    "--central",
-                    (char *)conninfo,
-                    "--poll-interval",
-                    "500",
-                    "--backoff-max",
-                    "800",
-                    NULL};
-    proc_start(p, argv, false, false, log);
+    proc_start_sync(p, bin, k, device, db, conninfo, "500", "800", log);
     free(k);
     free(db);
     free(log);

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "shell.h"
+
 #include "sysclock.h"
 #include "util.h"
 
@@ -33,12 +35,6 @@ struct proc {
     struct strbuf text;
     size_t lines;
 };
-
-static inline void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
 /* Starts argv with a stdin pipe (when feed) and a stdout pipe (when capture); stderr (and
  * stdout when not captured) go to log. */
@@ -125,7 +121,7 @@ static inline int proc_stop(struct proc *p)
         p->in = -1;
         for (int i = 0; i < 1000 && (got = waitpid(p->pid, &status, WNOHANG)) == 0; i++) {
             proc_read(p);
-            sleep_ms(10);
+            test_sleep_ms(10);
         }
     }
     if (got != p->pid) {
@@ -145,6 +141,22 @@ static inline void proc_finish(struct proc *p)
 {
     proc_stop(p);
     strbuf_finish(&p->text);
+}
+
+/* Starts `portier sync` (the program bin) for device on kiosk directory kdir with scan log db,
+ * polling every poll_ms and retrying after at most backoff_ms; stderr goes to log. */
+static inline void proc_start_sync(struct proc *p, const char *bin, const char *kdir,
+                                   const char *device, const char *db, const char *conninfo,
+                                   const char *poll_ms, const char *backoff_ms, const char *log)
+{
+    char *argv[] = {(char *)bin,        "sync",
+                    (char *)kdir,       "--device",
+                    (char *)device,     "--db",
+                    (char *)db,         "--central",
+                    (char *)conninfo,   "--poll-interval",
+                    (char *)poll_ms,    "--backoff-max",
+                    (char *)backoff_ms, NULL};
+    proc_start(p, argv, false, false, log);
 }
 
 #endif
