@@ -74,9 +74,9 @@ bool badge_label_pdf(const struct badge_info *b, enum badge_label label, struct 
  * tests. False when width is out of range. */
 bool badge_render_gray(const struct badge_info *b, int width, struct image *img);
 
-/* Frees the font caches that pango, cairo and fontconfig keep for the process, so that a leak
- * checker sees a clean exit. Call at most once, at the end, when no cairo or pango object is
- * alive any more. */
+/* Drops pango's default font map (and the cairo font faces it holds), so that a leak checker
+ * sees only still-reachable caches at exit. Call at most once, at the end, when no cairo or pango
+ * object is alive any more. */
 void badge_release_fonts(void);
 
 /* Appends s to sb as one RFC 4180 CSV field: quoted (with quotes doubled) when it holds a comma,
