@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* An event for integration tests (header only): a temporary folder, `portier init` of its
+ * rooms, sessions and attendees (in Europe/Brussels), the badges (badges/tokens.csv) and kiosk
+ * bundles, made by the built program ($PORTIER_BIN); then an attendee's badge token; session
+ * times relative to now.
+ *
+ *     char *dir = event_fixture_dir("kiosk");                // /tmp/portier-kiosk-XXXXXX
+ *     test_write_file(dir, "rooms.csv", ...);                 // and sessions.csv, attendees.csv
+ *     CHECK(event_fixture_init(dir, "Test", NULL, "ka kb"));  // DIR/ev, DIR/badges, DIR/ka, DIR/kb
+ *     struct event_tokens badges;
+ *     CHECK(event_fixture_tokens(dir, &badges));
+ *     const char *t = event_fixture_token(&badges, "P001");   // aborts: no such attendee
+ *     event_fixture_tokens_free(&badges);
+ */
+#ifndef PORTIER_TEST_EVENT_FIXTURE_H
+#define PORTIER_TEST_EVENT_FIXTURE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "csv_file.h"
+#include "shell.h"
+
+#include "util.h"
+
+/* A new folder /tmp/portier-NAME-XXXXXX (owned). */
+static inline char *event_fixture_dir(const char *name)
+{
+    char *tmpl = xasprintf("/tmp/portier-%s-XXXXXX", name);
+    if (mkdtemp(tmpl) == NULL)
+        abort();
+    return tmpl;
+}
+
+/* A session time for the sessions.csv of a live test: minutes from now, to the minute, ISO
+ * 8601 in UTC (owned). */
+static inline char *event_fixture_iso(int minutes)
+{
+    time_t t = time(NULL) + minutes * 60;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:00+00:00", &tm);
+    return xstrdup(buf);
+}
+
+/* In dir: the event dir/ev named title, from rooms.csv, sessions.csv and attendees.csv in
+ * csv_dir (NULL: in dir), its badges in dir/badges (tokens.csv among them) and a kiosk bundle
+ * dir/B for each name B of bundles (space-separated; NULL or "": none). False when a step
+ * failed (its error is on stderr). */
+static inline bool event_fixture_init(const char *dir, const char *title, const char *csv_dir,
+                                      const char *bundles)
+{
+    const char *bin = getenv("PORTIER_BIN");
+    const char *from = csv_dir ? csv_dir : dir;
+    if (test_sh("cd %s && %s init ev --name '%s' --timezone Europe/Brussels --rooms %s/rooms.csv "
+                "--sessions %s/sessions.csv --attendees %s/attendees.csv >/dev/null && "
+                "%s badges ev --out badges --format csv >/dev/null",
+                dir, bin, title, from, from, from, bin) != 0)
+        return false;
+    return bundles == NULL ||
+           test_sh("cd %s && for b in %s; do %s bundle ev --out $b >/dev/null || exit 1; done", dir,
+                   bundles, bin) == 0;
+}
+
+/* The badges of dir/badges/tokens.csv: ids[i]'s token is tokens[i], in the file's order. */
+struct event_tokens {
+    size_t n;
+    char **ids, **tokens;
+};
+
+/* Reads dir/badges/tokens.csv into *t (event_fixture_tokens_free it); false after saying why. */
+static inline bool event_fixture_tokens(const char *dir, struct event_tokens *t)
+{
+    *t = (struct event_tokens){0};
+    char *path = path_join(dir, "badges/tokens.csv");
+    struct csv *csv = csv_read_file(path);
+    free(path);
+    if (csv == NULL)
+        return false;
+    t->ids = xcalloc(csv->n_records, sizeof *t->ids);
+    t->tokens = xcalloc(csv->n_records, sizeof *t->tokens);
+    for (size_t i = 1; i < csv->n_records; i++, t->n++) {
+        t->ids[t->n] = xstrdup(csv->records[i].fields[0]);
+        t->tokens[t->n] = xstrdup(csv->records[i].fields[2]);
+    }
+    csv_destroy(csv);
+    return true;
+}
+
+/* The badge token of attendee; aborts when the fixture has no such attendee. */
+static inline const char *event_fixture_token(const struct event_tokens *t, const char *attendee)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->ids[i], attendee) == 0)
+            return t->tokens[i];
+    }
+    fprintf(stderr, "no attendee %s in the fixture\n", attendee);
+    abort();
+}
+
+/* For attendees numbered PREFIX1 to PREFIXn: out[i] is the token of PREFIX(i+1) (t's). */
+static inline void event_fixture_numbered(const struct event_tokens *t, const char *prefix,
+                                          const char **out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *id = xasprintf("%s%zu", prefix, i + 1);
+        out[i] = event_fixture_token(t, id);
+        free(id);
+    }
+}
+
+static inline void event_fixture_tokens_free(struct event_tokens *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->ids[i]);
+        free(t->tokens[i]);
+    }
+    free(t->ids);
+    free(t->tokens);
+    *t = (struct event_tokens){0};
+}
+
+#endif
