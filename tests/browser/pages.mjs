@@ -10,17 +10,11 @@
 // screenshots into DIR. Exits 0; any failure (an error on the organiser's pages among them)
 // exits 1 with the reason.
 import fs from 'node:fs';
-import puppeteer from 'puppeteer-core';
+import { fail, launch } from './launch.mjs';
 
 const [base, dir, organiser, staff, password] = process.argv.slice(2);
-const fail = (why) => { console.error('browser: ' + why); process.exit(1); };
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-         '--disable-component-update', '--no-first-run'],
-});
+const browser = await launch();
 const timer = setTimeout(() => fail('timed out'), 90000);
 try {
   const page = await browser.newPage();

@@ -16,6 +16,7 @@
 
 #include "central.h"
 #include "check.h"
+#include "event_fixture.h"
 #include "file.h"
 #include "http_client.h"
 #include "pg_harness.h"
@@ -29,34 +30,16 @@ static struct pg_harness *pg;
 static char admin[1024];
 static int seq;
 
-/* An ISO 8601 time minutes from now, in UTC. */
-static char *iso_from_now(int minutes)
-{
-    time_t t = time(NULL) + minutes * 60;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:00+00:00", &tm);
-    return xstrdup(buf);
-}
-
 /* The event (two rooms; a session running in the salon and one after it), published. */
 static bool setup(void)
 {
     bin = getenv("PORTIER_BIN");
-    char tmpl[] = "/tmp/portier-dash-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
+    dir = event_fixture_dir("dash");
     test_write_file(dir, "rooms.csv",
                     "id,name,capacity\nhall,Great Hall,1000\nsalon,Le Salon,5\nzolder,Zolder,4\n");
-    char *a = iso_from_now(-30), *b = iso_from_now(30), *c = iso_from_now(90);
-    char *sessions = xasprintf("id,room,title,start,end\ns1,salon,\"Keynote \"\"one\"\"\",%s,%s\n"
-                               "s2,salon,Après-midi,%s,%s\n",
-                               a, b, b, c);
-    test_write_file(dir, "sessions.csv", sessions);
-    free(sessions);
-    free(a);
-    free(b);
-    free(c);
+    event_fixture_sessions(dir,
+                           "id,room,title,start,end\ns1,salon,\"Keynote \"\"one\"\"\",{-30},{30}\n"
+                           "s2,salon,Après-midi,{30},{90}\n");
     struct strbuf att = {0};
     strbuf_puts(&att, "id,name,organisation,email,language,category,sessions\n");
     for (int i = 1; i <= 20; i++)

@@ -41,15 +41,8 @@ static bool setup(int64_t checkin_ms)
     test_write_file(dir, "rooms.csv",
                     "id,name,capacity\nhall,Great Hall,100\nsalon,Le Salon,5\n"
                     "small,Small Room,1\nzolder,Zolder,4\n");
-    char *a = event_fixture_iso(-60), *b = event_fixture_iso(60), *c = event_fixture_iso(5);
-    char *sessions = xasprintf("id,room,title,start,end\nkey,hall,Keynote,%s,%s\n"
-                               "sm1,small,Crowded,%s,%s\n",
-                               a, b, c, b);
-    test_write_file(dir, "sessions.csv", sessions);
-    free(sessions);
-    free(a);
-    free(b);
-    free(c);
+    event_fixture_sessions(dir, "id,room,title,start,end\nkey,hall,Keynote,{-60},{60}\n"
+                                "sm1,small,Crowded,{5},{60}\n");
     test_write_file(dir, "attendees.csv",
                     "id,name,organisation,email,language,category,sessions\n"
                     "P001,Ana Lima,Acme,a@example.org,en,attendee,key;sm1\n"

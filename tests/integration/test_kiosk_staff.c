@@ -32,12 +32,7 @@ static struct event_tokens badges;
 static void setup(void)
 {
     bin = getenv("PORTIER_BIN");
-    const char *data = getenv("PORTIER_TEST_DATA");
-    dir = event_fixture_dir("kiosk-staff");
-    char *csv_dir = path_join(data, "event");
-    CHECK(event_fixture_init(dir, "Test", csv_dir, "kiosk"));
-    free(csv_dir);
-    CHECK(event_fixture_tokens(dir, &badges));
+    CHECK(event_fixture_data_event("kiosk-staff", "kiosk", &dir, &badges));
     CHECK(badges.n >= 20);
 }
 

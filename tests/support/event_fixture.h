@@ -5,7 +5,8 @@
  * times relative to now.
  *
  *     char *dir = event_fixture_dir("kiosk");                // /tmp/portier-kiosk-XXXXXX
- *     test_write_file(dir, "rooms.csv", ...);                 // and sessions.csv, attendees.csv
+ *     test_write_file(dir, "rooms.csv", ...);                 // and attendees.csv
+ *     event_fixture_sessions(dir, "id,room,title,start,end\nk,hall,Key,{-30},{30}\n");
  *     CHECK(event_fixture_init(dir, "Test", NULL, "ka kb"));  // DIR/ev, DIR/badges, DIR/ka, DIR/kb
  *     struct event_tokens badges;
  *     CHECK(event_fixture_tokens(dir, &badges));
@@ -45,6 +46,27 @@ static inline char *event_fixture_iso(int minutes)
     char buf[32];
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:00+00:00", &tm);
     return xstrdup(buf);
+}
+
+/* Writes dir/sessions.csv from csv with each {M} (signed minutes) made event_fixture_iso(M):
+ * "key,hall,Keynote,{-60},{60}\n" is a session that began an hour ago. */
+static inline void event_fixture_sessions(const char *dir, const char *csv)
+{
+    struct strbuf sb = {0};
+    for (const char *p = csv; *p != '\0';) {
+        char *end = NULL;
+        long minutes = *p == '{' ? strtol(p + 1, &end, 10) : 0;
+        if (end == NULL || end == p + 1 || *end != '}') {
+            strbuf_putc(&sb, *p++);
+            continue;
+        }
+        char *iso = event_fixture_iso((int)minutes);
+        strbuf_puts(&sb, iso);
+        free(iso);
+        p = end + 1;
+    }
+    test_write_file(dir, "sessions.csv", sb.data);
+    strbuf_finish(&sb);
 }
 
 /* In dir: the event dir/ev named title, from rooms.csv, sessions.csv and attendees.csv in
@@ -91,6 +113,19 @@ static inline bool event_fixture_tokens(const char *dir, struct event_tokens *t)
     return true;
 }
 
+/* The event of tests/data/event ($PORTIER_TEST_DATA/event) with its badges and the kiosk
+ * bundles of bundles, in a new folder event_fixture_dir(name) (*dir, owned); *t read from its
+ * tokens.csv. False when a step failed. */
+static inline bool event_fixture_data_event(const char *name, const char *bundles, char **dir,
+                                            struct event_tokens *t)
+{
+    *dir = event_fixture_dir(name);
+    char *csv_dir = path_join(getenv("PORTIER_TEST_DATA"), "event");
+    bool ok = event_fixture_init(*dir, "Test", csv_dir, bundles) && event_fixture_tokens(*dir, t);
+    free(csv_dir);
+    return ok;
+}
+
 /* The badge token of attendee; aborts when the fixture has no such attendee. */
 static inline const char *event_fixture_token(const struct event_tokens *t, const char *attendee)
 {
@@ -102,14 +137,17 @@ static inline const char *event_fixture_token(const struct event_tokens *t, cons
     abort();
 }
 
-/* For attendees numbered PREFIX1 to PREFIXn: out[i] is the token of PREFIX(i+1) (t's). */
+/* For attendees numbered PREFIX1 to PREFIXn (or PREFIX01, ...): out[k - 1] is the token of
+ * attendee number k (t's), NULL when there is none. */
 static inline void event_fixture_numbered(const struct event_tokens *t, const char *prefix,
                                           const char **out, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        char *id = xasprintf("%s%zu", prefix, i + 1);
-        out[i] = event_fixture_token(t, id);
-        free(id);
+    size_t len = strlen(prefix);
+    memset(out, 0, n * sizeof *out);
+    for (size_t i = 0; i < t->n; i++) {
+        int k = strncmp(t->ids[i], prefix, len) == 0 ? atoi(t->ids[i] + len) : 0;
+        if (k >= 1 && (size_t)k <= n)
+            out[k - 1] = t->tokens[i];
     }
 }
 
