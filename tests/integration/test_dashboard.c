@@ -49,27 +49,16 @@ static bool setup(void)
     CHECK(test_sh("cd %s && %s init ev --name Dash --timezone Europe/Brussels --rooms rooms.csv "
                   "--sessions sessions.csv --attendees attendees.csv >/dev/null",
                   dir, bin) == 0);
-    pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
-        return false;
-    snprintf(admin, sizeof admin, "%s", pg_harness_conninfo(pg));
-    PGconn *conn = central_connect(admin);
+    PGconn *conn = event_fixture_central(dir, &pg, admin, sizeof admin);
     CHECK(conn != NULL);
     if (conn == NULL)
         return false;
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    bool ok = central_migrate(conn, central_migrations, central_migration_count, NULL) &&
-              central_publish(conn, event_db, false, NULL);
-    CHECK(ok);
     /* Two kiosks: door-1 never heard from, door-2 connected just now. */
     const char *rooms[] = {"salon"};
-    char *d1 = ok ? central_add_login(conn, CENTRAL_DEVICE, "door-1", CENTRAL_AUTH_PASSWORD, rooms,
-                                      1, NULL, NULL)
-                  : NULL;
-    char *d2 = ok ? central_add_login(conn, CENTRAL_DEVICE, "door-2", CENTRAL_AUTH_PASSWORD, rooms,
-                                      1, NULL, NULL)
-                  : NULL;
+    char *d1 = central_add_login(conn, CENTRAL_DEVICE, "door-1", CENTRAL_AUTH_PASSWORD, rooms, 1,
+                                 NULL, NULL);
+    char *d2 = central_add_login(conn, CENTRAL_DEVICE, "door-2", CENTRAL_AUTH_PASSWORD, rooms, 1,
+                                 NULL, NULL);
     CHECK(d1 != NULL && d2 != NULL);
     free(d1);
     free(d2);
@@ -77,9 +66,8 @@ static bool setup(void)
                                  " wall_ms) VALUES ('door-2', 'b', 1, 0)");
     CHECK(PQresultStatus(res) == PGRES_COMMAND_OK);
     PQclear(res);
-    free(event_db);
     central_close(conn);
-    return ok;
+    return true;
 }
 
 /* Commits an admission of attendee into room at central, as a kiosk's upload would. */
@@ -482,10 +470,7 @@ int main(void)
     }
     CHECK(test_sh("grep -l Sanitizer %s/*.log >&2", dir) == 1);
     pg_harness_destroy(pg);
-    if (check_failed == 0 && getenv("PORTIER_TEST_KEEP") == NULL)
-        test_sh("rm -rf %s", dir);
-    else
-        fprintf(stderr, "kept %s for inspection\n", dir);
+    event_fixture_cleanup(dir, check_failed == 0);
     free(dir);
     return check_done();
 }

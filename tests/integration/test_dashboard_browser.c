@@ -93,20 +93,15 @@ static char *setup(void)
                     "id,name,organisation,email,language,category,sessions\n"
                     "P001,Ana Lima,Org,ana@example.org,en,attendee,salon-1\n");
     CHECK(event_fixture_init(dir, "Browser", NULL, "k1"));
-    pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
+    PGconn *conn = event_fixture_central(dir, &pg, admin, sizeof admin);
+    CHECK(conn != NULL);
+    if (conn == NULL)
         return NULL;
-    snprintf(admin, sizeof admin, "%s", pg_harness_conninfo(pg));
-    PGconn *conn = central_connect(admin);
-    char *event_db = xasprintf("%s/ev/event.db", dir), *device = NULL;
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     const char *room[] = {"salon"};
-    if (conn != NULL && central_migrate(conn, central_migrations, central_migration_count, NULL) &&
-        central_publish(conn, event_db, false, NULL))
-        device = central_add_login(conn, CENTRAL_DEVICE, "door-salon", CENTRAL_AUTH_PASSWORD, room,
-                                   1, "127.0.0.1", port);
+    char *device = central_add_login(conn, CENTRAL_DEVICE, "door-salon", CENTRAL_AUTH_PASSWORD,
+                                     room, 1, "127.0.0.1", port);
     CHECK(device != NULL);
     /* Counts by hand (staff's +1), and a closed room. */
     struct strbuf sql = {0};
@@ -125,11 +120,10 @@ static char *setup(void)
                       seq, rooms[i].id, kind, n);
         seq += n;
     }
-    PGresult *res = conn ? PQexec(conn, sql.data) : NULL;
+    PGresult *res = PQexec(conn, sql.data);
     CHECK_MSG(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
     PQclear(res);
     strbuf_finish(&sql);
-    free(event_db);
     central_close(conn);
     return device;
 }
@@ -320,10 +314,7 @@ int main(void)
         close(node_out);
     CHECK(dir == NULL || test_sh("grep -l Sanitizer %s/*.log >&2", dir) == 1);
     pg_harness_destroy(pg);
-    if (dir != NULL && check_failed == 0 && getenv("PORTIER_TEST_KEEP") == NULL)
-        test_sh("rm -rf %s", dir);
-    else if (dir != NULL)
-        fprintf(stderr, "kept %s for inspection\n", dir);
+    event_fixture_cleanup(dir, check_failed == 0);
     free(dir);
     free(device);
     event_fixture_tokens_free(&badges);

@@ -39,7 +39,7 @@ static struct event_tokens badges;
 static bool sql_ok(const char *sql)
 {
     PGconn *conn = central_connect(admin);
-    PGresult *res = conn ? PQexec(conn, sql) : NULL;
+    PGresult *res = PQexec(conn, sql);
     bool ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
     CHECK_MSG(ok, "%s: %s", sql, res ? PQresultErrorMessage(res) : "no connection");
     PQclear(res);
@@ -80,25 +80,17 @@ static bool setup(void)
                     "P003,Çy Dörn,Zorgraad Limburg,c@example.org,en,attendee,sm1;bg1\n"
                     "P004,Di Eck,Org,d@example.org,en,attendee,\n");
     CHECK(event_fixture_init(dir, "Kiosks", NULL, "k1 k2") && event_fixture_tokens(dir, &badges));
-    pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
-        return false;
-    snprintf(admin, sizeof admin, "%s", pg_harness_conninfo(pg));
-    PGconn *conn = central_connect(admin);
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    char port[16];
-    snprintf(port, sizeof port, "%d", pg->port);
+    PGconn *conn = event_fixture_central(dir, &pg, admin, sizeof admin);
     const char *small[] = {"small"}, *big[] = {"big"};
-    if (conn != NULL && central_migrate(conn, central_migrations, central_migration_count, NULL) &&
-        central_publish(conn, event_db, false, NULL)) {
+    if (conn != NULL) {
+        char port[16];
+        snprintf(port, sizeof port, "%d", pg->port);
         door1 = central_add_login(conn, CENTRAL_DEVICE, "door-1", CENTRAL_AUTH_PASSWORD, small, 1,
                                   "127.0.0.1", port);
         door2 = central_add_login(conn, CENTRAL_DEVICE, "door-2", CENTRAL_AUTH_PASSWORD, big, 1,
                                   "127.0.0.1", port);
     }
     CHECK(door1 != NULL && door2 != NULL);
-    free(event_db);
     central_close(conn);
     return door1 != NULL && door2 != NULL;
 }
@@ -468,10 +460,7 @@ int main(void)
     free(door1);
     free(door2);
     event_fixture_tokens_free(&badges);
-    if (check_failed == 0 && getenv("PORTIER_TEST_KEEP") == NULL)
-        test_sh("rm -rf %s", dir);
-    else
-        fprintf(stderr, "kept %s for inspection\n", dir);
+    event_fixture_cleanup(dir, check_failed == 0);
     free(dir);
     return check_done();
 }

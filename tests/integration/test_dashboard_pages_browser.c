@@ -49,18 +49,13 @@ static bool setup(int64_t checkin_ms)
                     "P002,Anaïs Dubois,Zorgraad,b@example.org,fr,attendee,sm1\n"
                     "P003,Bo Berg,Acme,c@example.org,nl,attendee,key\n");
     CHECK(event_fixture_init(dir, "Pages", NULL, NULL));
-    pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
+    PGconn *conn = event_fixture_central(dir, &pg, admin, sizeof admin);
+    CHECK(conn != NULL);
+    if (conn == NULL)
         return false;
-    snprintf(admin, sizeof admin, "%s", pg_harness_conninfo(pg));
-    PGconn *conn = central_connect(admin);
-    char *event_db = path_join(dir, "ev/event.db"), *door = NULL;
     const char *rooms[] = {"salon"};
-    if (conn != NULL && central_migrate(conn, central_migrations, central_migration_count, NULL) &&
-        central_publish(conn, event_db, false, NULL))
-        door = central_add_login(conn, CENTRAL_DEVICE, "door-1", CENTRAL_AUTH_PASSWORD, rooms, 1,
-                                 NULL, NULL);
+    char *door = central_add_login(conn, CENTRAL_DEVICE, "door-1", CENTRAL_AUTH_PASSWORD, rooms, 1,
+                                   NULL, NULL);
     CHECK(door != NULL);
     static const char scan[] =
         "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns, boot_id,"
@@ -76,11 +71,10 @@ static bool setup(int64_t checkin_ms)
         " 'ok' FROM generate_series(1, 7) AS g",
         scan, (long long)checkin_ms, (long long)(checkin_ms + 5 * MIN_MS),
         (long long)(checkin_ms + 35 * MIN_MS), (long long)(checkin_ms + 40 * MIN_MS));
-    PGresult *res = conn ? PQexec(conn, sql) : NULL;
+    PGresult *res = PQexec(conn, sql);
     CHECK_MSG(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
     PQclear(res);
     free(sql);
-    free(event_db);
     free(door);
     central_close(conn);
     return check_failed == 0;
@@ -168,10 +162,7 @@ int main(void)
         CHECK(test_sh("cp %s/pages-*.png %s/", dir, shots) == 0);
     CHECK(test_sh("grep -l Sanitizer %s/*.log >&2", dir) == 1);
     pg_harness_destroy(pg);
-    if (check_failed == 0 && getenv("PORTIER_TEST_KEEP") == NULL)
-        test_sh("rm -rf %s", dir);
-    else
-        fprintf(stderr, "kept %s for inspection\n", dir);
+    event_fixture_cleanup(dir, check_failed == 0);
     free(out);
     free(out_path);
     free(dlog);

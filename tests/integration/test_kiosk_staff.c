@@ -306,16 +306,14 @@ static void check_reports(PGconn *c)
  * kiosk that pulled it finds the person inside. */
 static void test_sync_central(void)
 {
-    struct pg_harness *pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
-        return;
-    PGconn *c = central_connect(pg_harness_conninfo(pg));
+    struct pg_harness *pg = NULL;
+    char admin[1024];
+    PGconn *c = event_fixture_central(dir, &pg, admin, sizeof admin);
     CHECK(c != NULL);
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    CHECK(central_migrate(c, central_migrations, central_migration_count, NULL));
-    CHECK(central_publish(c, event_db, false, NULL));
-    free(event_db);
+    if (c == NULL) {
+        pg_harness_destroy(pg);
+        return;
+    }
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     const char *ent_rooms[] = {"entrance"}, *aula_rooms[] = {"aula"};

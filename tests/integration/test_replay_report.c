@@ -188,16 +188,14 @@ int main(void)
     make_event();
     replay_day();
 
-    struct pg_harness *pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
-        return check_done();
-    PGconn *c = central_connect(pg_harness_conninfo(pg));
+    struct pg_harness *pg = NULL;
+    char admin[1024];
+    PGconn *c = event_fixture_central(dir, &pg, admin, sizeof admin);
     CHECK(c != NULL);
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    CHECK(central_migrate(c, central_migrations, central_migration_count, NULL));
-    CHECK(central_publish(c, event_db, false, NULL));
-    free(event_db);
+    if (c == NULL) {
+        pg_harness_destroy(pg);
+        return check_done();
+    }
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     char *conninfo[ARRAY_LEN(devices)];

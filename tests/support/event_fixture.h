@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* An event for integration tests (header only): a temporary folder, `portier init` of its
  * rooms, sessions and attendees (in Europe/Brussels), the badges (badges/tokens.csv) and kiosk
- * bundles, made by the built program ($PORTIER_BIN); then an attendee's badge token; session
- * times relative to now.
+ * bundles, made by the built program ($PORTIER_BIN); the event published at a real PostgreSQL
+ * (pg_harness.h); an attendee's badge token; session times relative to now.
  *
  *     char *dir = event_fixture_dir("kiosk");                // /tmp/portier-kiosk-XXXXXX
  *     test_write_file(dir, "rooms.csv", ...);                 // and attendees.csv
@@ -22,7 +22,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "central.h"
 #include "csv_file.h"
+#include "pg_harness.h"
 #include "shell.h"
 
 #include "util.h"
@@ -113,6 +115,31 @@ static inline bool event_fixture_tokens(const char *dir, struct event_tokens *t)
     return true;
 }
 
+/* The event dir/ev published at a new central database (pg_harness_start: *pg; its conninfo
+ * into admin, n bytes): the schema made and the model uploaded, as `portier central init` and
+ * `portier central publish` do. The superuser's connection (central_close it), or NULL after
+ * saying why. */
+static inline PGconn *event_fixture_central(const char *dir, struct pg_harness **pg, char *admin,
+                                            size_t n)
+{
+    *pg = pg_harness_start(NULL);
+    if (*pg == NULL)
+        return NULL;
+    snprintf(admin, n, "%s", pg_harness_conninfo(*pg));
+    PGconn *conn = central_connect(admin);
+    char *event_db = path_join(dir, "ev/event.db");
+    bool ok = conn != NULL &&
+              central_migrate(conn, central_migrations, central_migration_count, NULL) &&
+              central_publish(conn, event_db, false, NULL);
+    free(event_db);
+    if (!ok) {
+        fprintf(stderr, "%s: cannot publish the event at central\n", dir);
+        central_close(conn);
+        return NULL;
+    }
+    return conn;
+}
+
 /* The event of tests/data/event ($PORTIER_TEST_DATA/event) with its badges and the kiosk
  * bundles of bundles, in a new folder event_fixture_dir(name) (*dir, owned); *t read from its
  * tokens.csv. False when a step failed. */
@@ -124,6 +151,18 @@ static inline bool event_fixture_data_event(const char *name, const char *bundle
     bool ok = event_fixture_init(*dir, "Test", csv_dir, bundles) && event_fixture_tokens(*dir, t);
     free(csv_dir);
     return ok;
+}
+
+/* Removes the test's folder dir when the test passed and PORTIER_TEST_KEEP is not set; else
+ * keeps it for inspection, and says so. */
+static inline void event_fixture_cleanup(const char *dir, bool passed)
+{
+    if (dir == NULL)
+        return;
+    if (passed && getenv("PORTIER_TEST_KEEP") == NULL)
+        test_sh("rm -rf %s", dir);
+    else
+        fprintf(stderr, "kept %s for inspection\n", dir);
 }
 
 /* The badge token of attendee; aborts when the fixture has no such attendee. */
