@@ -3,6 +3,7 @@
  * exactly as DESIGN.md §8, a scan committed at central reaching an event stream within 1 s,
  * the page's fill levels (the kiosk's thresholds), logins (add-user, cookies, rate limit),
  * bad requests, and a database that goes away and comes back. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "file.h"
 #include "http_client.h"
 #include "pg_harness.h"
+#include "proc.h"
 #include "shell.h"
 #include "sysclock.h"
 #include "util.h"
@@ -119,15 +121,9 @@ static pid_t start_dashboard(int port, const char *const *extra)
         argv[n++] = *extra;
     }
     argv[n] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
+    struct proc dash;
+    proc_start(&dash, (char *const *)argv, false, false, log);
+    pid_t pid = dash.pid;
     free(log);
     for (int i = 0; i < 200; i++) {
         if (dashboard_up(port, tls))

@@ -7,6 +7,7 @@
  * registrations than seats. Then the organisers' pages: People (the kiosk lookup's folding on
  * central's model, check-in and sessions) and Reports (portier report's files from central),
  * refused to staff. */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "file.h"
 #include "http_client.h"
 #include "pg_harness.h"
+#include "proc.h"
 #include "shell.h"
 #include "sysclock.h"
 #include "util.h"
@@ -187,15 +189,9 @@ static pid_t start_dashboard(int port)
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
     char *log = xasprintf("%s/dashboard.log", dir);
     const char *argv[] = {bin, "dashboard", "--central", admin, "--listen", listen, NULL};
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
+    struct proc dash;
+    proc_start(&dash, (char *const *)argv, false, false, log);
+    pid_t pid = dash.pid;
     free(log);
     for (int i = 0; i < 200; i++) {
         char *body = NULL;
