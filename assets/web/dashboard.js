@@ -135,20 +135,24 @@ let alertsOn = false, alertsDue = 0;
 function fill(text, vars) {
   return text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
 }
+// A room's alert is worded with its tile's figures, which are live; on a page without the
+// room's tile (/alerts) with the name and figures the alert carries, or in English the
+// server's words with them.
 function alertText(a) {
   const tile = a.room && tiles.get(a.room);
-  if (a.room && !tile) return a.text; // a room the page does not show (yet): the server's words
-  const name = tile ? tile.name.textContent : '';
+  if (a.room && !tile && lang === 'en') return a.text;
+  const name = tile ? tile.name.textContent : a.name;
   if (a.kind === 'room_full') return fill(t('room_full'), { name });
   if (a.kind === 'room_near') {
-    const r = tile ? Number(tile.occ.textContent) / Number(tile.cap.textContent.slice(2)) : 0;
+    const r = tile ? Number(tile.occ.textContent) / Number(tile.cap.textContent.slice(2))
+      : a.occupancy / a.capacity;
     return fill(t('room_near'), { name, pct: Math.floor(r * 100) });
   }
   if (a.kind === 'kiosk_silent')
     return fill(t(a.since ? 'kiosk_silent' : 'kiosk_never'), { device: a.device, t: clockText(a.since) });
   // The server words these in English, with their figures; other languages get their gist.
   if (lang !== 'en' && TEXT[lang][a.kind])
-    return fill(TEXT[lang][a.kind], { device: a.device, name: name || a.room });
+    return fill(TEXT[lang][a.kind], { device: a.device, name });
   return a.text;
 }
 async function loadAlerts() {

@@ -1,6 +1,7 @@
 // The pages behind a login other than the rooms: /kiosks (a table of every kiosk's heartbeat)
-// and /alerts (every alert of /api/alerts, as the server words it). Read again every 10 s:
-// a kiosk falls silent without any event. Uses t() and el() of dashboard.js.
+// and /alerts (every alert of /api/alerts, worded by alertText of dashboard.js in the page's
+// language). Read again every 10 s: a kiosk falls silent without any event. Uses t(), el() and
+// alertText() of dashboard.js.
 'use strict';
 
 const page = document.body.dataset.page;

@@ -420,16 +420,23 @@ void web_feed_status_json(struct web_feed *feed, struct strbuf *out)
     pthread_mutex_unlock(&feed->mu);
 }
 
-/* Appends one alert object. */
+/* Appends one alert object; a room's (r not NULL) also carries the room's name and figures,
+ * which the pages word the alert with in their language. */
 static void alert_json(struct strbuf *out, bool *first, const char *kind, const char *key,
-                       const char *id, int64_t since, const char *text)
+                       const char *id, const struct room_json *r, int64_t since, const char *text)
 {
     strbuf_puts(out, *first ? "{\"kind\":" : ",{\"kind\":");
     *first = false;
     strbuf_json_string(out, kind);
     strbuf_printf(out, ",\"%s\":", key);
     strbuf_json_string(out, id);
-    strbuf_printf(out, ",\"since\":%lld,\"text\":", (long long)since);
+    strbuf_printf(out, ",\"since\":%lld", (long long)since);
+    if (r != NULL) {
+        strbuf_puts(out, ",\"name\":");
+        strbuf_json_string(out, r->name);
+        strbuf_printf(out, ",\"occupancy\":%d,\"capacity\":%d", r->occupancy, r->capacity);
+    }
+    strbuf_puts(out, ",\"text\":");
     strbuf_json_string(out, text);
     strbuf_putc(out, '}');
 }
@@ -444,13 +451,13 @@ static void room_alerts(const struct room_json *r, bool *first, struct strbuf *o
         else
             snprintf(text, sizeof text, "%s is at %ld%% (%d/%d)", r->name,
                      (long)r->occupancy * 100 / r->capacity, r->occupancy, r->capacity);
-        alert_json(out, first, r->alert, "room", r->room, r->alert_since, text);
+        alert_json(out, first, r->alert, "room", r->room, r, r->alert_since, text);
     }
     if (r->soon_since != 0) {
         snprintf(text, sizeof text,
                  "%s: the next session starts within %d min with %d registered for %d seats",
                  r->name, CENTRAL_DASH_SOON_MIN, r->soon_registered, r->capacity);
-        alert_json(out, first, "session_overbooked", "room", r->room, r->soon_since, text);
+        alert_json(out, first, "session_overbooked", "room", r->room, r, r->soon_since, text);
     }
 }
 
@@ -465,7 +472,7 @@ static void kiosk_alerts(const struct central_dash_kiosk *k, const struct kiosk_
         else
             snprintf(text, sizeof text, "kiosk %s: nothing received for %lld min", k->id,
                      (long long)((now_ms - k->last_ms) / 60000));
-        alert_json(out, first, "kiosk_silent", "device", k->id, k->last_ms, text);
+        alert_json(out, first, "kiosk_silent", "device", k->id, NULL, k->last_ms, text);
     }
     if (seen->clock_since != 0) {
         if (!k->clock_synced)
@@ -473,16 +480,16 @@ static void kiosk_alerts(const struct central_dash_kiosk *k, const struct kiosk_
         else
             snprintf(text, sizeof text, "kiosk %s: its clock is %+.1f s off the server's", k->id,
                      (double)-k->clock_offset_ms / 1000.0);
-        alert_json(out, first, "kiosk_clock", "device", k->id, seen->clock_since, text);
+        alert_json(out, first, "kiosk_clock", "device", k->id, NULL, seen->clock_since, text);
     }
     if (k->status && k->pending > 0 && now_ms - k->pending_since_ms > WEB_FEED_STUCK_MS) {
         snprintf(text, sizeof text, "kiosk %s: %lld scans waiting to upload, not going down", k->id,
                  (long long)k->pending);
-        alert_json(out, first, "kiosk_stuck", "device", k->id, k->pending_since_ms, text);
+        alert_json(out, first, "kiosk_stuck", "device", k->id, NULL, k->pending_since_ms, text);
     } else if (seen->quarantine_since != 0) {
         snprintf(text, sizeof text, "kiosk %s: %lld scans refused by the server (quarantined)",
                  k->id, (long long)k->quarantined);
-        alert_json(out, first, "kiosk_stuck", "device", k->id, seen->quarantine_since, text);
+        alert_json(out, first, "kiosk_stuck", "device", k->id, NULL, seen->quarantine_since, text);
     }
 }
 

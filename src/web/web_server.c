@@ -177,35 +177,64 @@ static const char *page_lang(struct MHD_Connection *c)
     return "en";
 }
 
-/* A page of assets/web with {{lang}} replaced by the page's language and {{error}} by error
- * (HTML, or "" when NULL), answered with status. */
-static enum MHD_Result answer_page(struct MHD_Connection *c, const char *asset, unsigned status,
-                                   const char *error)
+/* One {{key}} of a page and what it becomes. */
+struct fill {
+    const char *key, *with;
+    size_t len;
+};
+
+/* Appends text to sb with each fills[i].key replaced by fills[i].with. */
+static void fill_page(struct strbuf *sb, const char *text, const struct fill *fills, size_t n)
 {
-    const struct web_asset *a = web_asset_find(asset);
-    if (a == NULL)
-        return answer_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "page missing\n");
-    const char *text = (const char *)a->data;
-    const char *const fills[][2] = {{"{{lang}}", page_lang(c)}, {"{{error}}", error ? error : ""}};
-    struct strbuf sb = {0};
     for (;;) {
-        const char *at = NULL, *with = NULL;
-        size_t skip = 0;
-        for (size_t i = 0; i < ARRAY_LEN(fills); i++) {
-            const char *hit = strstr(text, fills[i][0]);
+        const struct fill *first = NULL;
+        const char *at = NULL;
+        for (size_t i = 0; i < n; i++) {
+            const char *hit = strstr(text, fills[i].key);
             if (hit != NULL && (at == NULL || hit < at)) {
                 at = hit;
-                with = fills[i][1];
-                skip = strlen(fills[i][0]);
+                first = &fills[i];
             }
         }
         if (at == NULL)
             break;
-        strbuf_append(&sb, text, (size_t)(at - text));
-        strbuf_puts(&sb, with);
-        text = at + skip;
+        strbuf_append(sb, text, (size_t)(at - text));
+        strbuf_append(sb, first->with, first->len);
+        text = at + strlen(first->key);
     }
-    strbuf_puts(&sb, text);
+    strbuf_puts(sb, text);
+}
+
+/* A page of assets/web, answered with status: first {{head}}, {{nav}} and {{foot}} become the
+ * parts the pages share (assets/web/_head.html, _nav.html, _foot.html, without their last
+ * newline, so that a page puts each on a line of its own); then {{lang}} becomes the page's
+ * language and {{error}} error (HTML, or "" when NULL). */
+static enum MHD_Result answer_page(struct MHD_Connection *c, const char *asset, unsigned status,
+                                   const char *error)
+{
+    static const char *const part_names[][2] = {
+        {"{{head}}", "/_head.html"}, {"{{nav}}", "/_nav.html"}, {"{{foot}}", "/_foot.html"}};
+    const struct web_asset *a = web_asset_find(asset);
+    if (a == NULL)
+        return answer_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "page missing\n");
+    struct fill parts[ARRAY_LEN(part_names)];
+    for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+        const struct web_asset *part = web_asset_find(part_names[i][1]);
+        if (part == NULL)
+            return answer_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "page part missing\n");
+        size_t len = part->size;
+        if (len > 0 && part->data[len - 1] == '\n')
+            len--;
+        parts[i] = (struct fill){part_names[i][0], (const char *)part->data, len};
+    }
+    const char *lang = page_lang(c);
+    error = error ? error : "";
+    const struct fill values[] = {{"{{lang}}", lang, strlen(lang)},
+                                  {"{{error}}", error, strlen(error)}};
+    struct strbuf whole = {0}, sb = {0};
+    fill_page(&whole, (const char *)a->data, parts, ARRAY_LEN(parts));
+    fill_page(&sb, whole.data, values, ARRAY_LEN(values));
+    strbuf_finish(&whole);
     enum MHD_Result ok = answer(c, status, "text/html; charset=utf-8", sb.data, sb.len, NULL);
     strbuf_finish(&sb);
     return ok;

@@ -10,17 +10,11 @@
 // Kiosks page on the tablet (prints "kiosks: CELL / CELL ... | ..."). Exits 0; any
 // failure exits 1 with the reason. Last it prints "stop the database" and waits until the
 // page says "No connection since HH:MM", then (the test restarts the database) "Live".
-import puppeteer from 'puppeteer-core';
+import { fail, launch } from './launch.mjs';
 
 const [url, room, shots, user, password] = process.argv.slice(2);
-const fail = (why) => { console.error('browser: ' + why); process.exit(1); };
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-         '--disable-component-update', '--no-first-run'],
-});
+const browser = await launch();
 const timer = setTimeout(() => fail('timed out'), 60000);
 try {
   const page = await browser.newPage();

@@ -15,7 +15,7 @@
 #include "central.h"
 #include "check.h"
 #include "csv.h"
-#include "csv_file.h"
+#include "event_fixture.h"
 #include "file.h"
 #include "pg_harness.h"
 #include "shell.h"
@@ -26,7 +26,8 @@
 
 static char *dir;
 static const char *bin;
-static char *tokens[N_PEOPLE];
+static struct event_tokens badges;
+static const char *tokens[N_PEOPLE]; /* badges' */
 
 /* A signature image drawn with cairo. */
 static void write_signature(void)
@@ -61,26 +62,15 @@ static void make_event(void)
                     "P03,Ann Smith,NHS,,en,attendee,keynote;talk\n"
                     "P04,Bob Jones,,,en,attendee,keynote\n"
                     "P05,Sam Staff,,,en,staff,\n");
-    CHECK(test_sh("cd %s && %s init ev --name 'Care Symposium' --timezone Europe/Brussels "
-                  "--rooms rooms.csv --sessions sessions.csv --attendees attendees.csv >/dev/null "
-                  "&& %s badges ev --out badges --format csv >/dev/null",
-                  dir, bin, bin) == 0);
+    CHECK(event_fixture_init(dir, "Care Symposium", NULL, NULL));
     write_signature();
     test_write_file(dir, "ev/certificate.ini",
                     "[certificate]\norganiser = Dr. Marie Dubois\nsignature = sig.png\n");
     const char *devices[] = {"ent", "hall", "salon"};
     for (size_t k = 0; k < ARRAY_LEN(devices); k++)
         CHECK(test_sh("cd %s && %s bundle ev --out b-%s >/dev/null", dir, bin, devices[k]) == 0);
-    char *path = xasprintf("%s/badges/tokens.csv", dir);
-    struct csv *csv = csv_read_file(path);
-    free(path);
-    CHECK(csv != NULL && csv->n_records == N_PEOPLE + 1);
-    for (size_t i = 1; csv != NULL && i < csv->n_records; i++) {
-        int n = atoi(csv->records[i].fields[0] + 1);
-        if (n >= 1 && n <= N_PEOPLE)
-            tokens[n - 1] = xstrdup(csv->records[i].fields[2]);
-    }
-    csv_destroy(csv);
+    CHECK(event_fixture_tokens(dir, &badges) && badges.n == N_PEOPLE);
+    event_fixture_numbered(&badges, "P", tokens, N_PEOPLE);
 }
 
 /* Appends "DAY hh:mm UTC<TAB>token of person p". */
@@ -267,8 +257,7 @@ static void check_central(void)
 int main(void)
 {
     bin = getenv("PORTIER_BIN");
-    char tmpl[] = "/tmp/portier-certs-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
+    dir = event_fixture_dir("certs");
     make_event();
     replay_day();
 
@@ -336,8 +325,7 @@ int main(void)
 
     for (int i = 0; i < 3; i++)
         free(codes[i]);
-    for (int i = 0; i < N_PEOPLE; i++)
-        free(tokens[i]);
+    event_fixture_tokens_free(&badges);
     if (check_done() == 0)
         test_sh("rm -rf %s", dir);
     else

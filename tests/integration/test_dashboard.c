@@ -3,6 +3,7 @@
  * exactly as DESIGN.md §8, a scan committed at central reaching an event stream within 1 s,
  * the page's fill levels (the kiosk's thresholds), logins (add-user, cookies, rate limit),
  * bad requests, and a database that goes away and comes back. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -16,9 +17,11 @@
 
 #include "central.h"
 #include "check.h"
+#include "event_fixture.h"
 #include "file.h"
 #include "http_client.h"
 #include "pg_harness.h"
+#include "proc.h"
 #include "shell.h"
 #include "sysclock.h"
 #include "util.h"
@@ -29,34 +32,16 @@ static struct pg_harness *pg;
 static char admin[1024];
 static int seq;
 
-/* An ISO 8601 time minutes from now, in UTC. */
-static char *iso_from_now(int minutes)
-{
-    time_t t = time(NULL) + minutes * 60;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:00+00:00", &tm);
-    return xstrdup(buf);
-}
-
 /* The event (two rooms; a session running in the salon and one after it), published. */
 static bool setup(void)
 {
     bin = getenv("PORTIER_BIN");
-    char tmpl[] = "/tmp/portier-dash-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
+    dir = event_fixture_dir("dash");
     test_write_file(dir, "rooms.csv",
                     "id,name,capacity\nhall,Great Hall,1000\nsalon,Le Salon,5\nzolder,Zolder,4\n");
-    char *a = iso_from_now(-30), *b = iso_from_now(30), *c = iso_from_now(90);
-    char *sessions = xasprintf("id,room,title,start,end\ns1,salon,\"Keynote \"\"one\"\"\",%s,%s\n"
-                               "s2,salon,Après-midi,%s,%s\n",
-                               a, b, b, c);
-    test_write_file(dir, "sessions.csv", sessions);
-    free(sessions);
-    free(a);
-    free(b);
-    free(c);
+    event_fixture_sessions(dir,
+                           "id,room,title,start,end\ns1,salon,\"Keynote \"\"one\"\"\",{-30},{30}\n"
+                           "s2,salon,Après-midi,{30},{90}\n");
     struct strbuf att = {0};
     strbuf_puts(&att, "id,name,organisation,email,language,category,sessions\n");
     for (int i = 1; i <= 20; i++)
@@ -66,27 +51,16 @@ static bool setup(void)
     CHECK(test_sh("cd %s && %s init ev --name Dash --timezone Europe/Brussels --rooms rooms.csv "
                   "--sessions sessions.csv --attendees attendees.csv >/dev/null",
                   dir, bin) == 0);
-    pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
-        return false;
-    snprintf(admin, sizeof admin, "%s", pg_harness_conninfo(pg));
-    PGconn *conn = central_connect(admin);
+    PGconn *conn = event_fixture_central(dir, &pg, admin, sizeof admin);
     CHECK(conn != NULL);
     if (conn == NULL)
         return false;
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    bool ok = central_migrate(conn, central_migrations, central_migration_count, NULL) &&
-              central_publish(conn, event_db, false, NULL);
-    CHECK(ok);
     /* Two kiosks: door-1 never heard from, door-2 connected just now. */
     const char *rooms[] = {"salon"};
-    char *d1 = ok ? central_add_login(conn, CENTRAL_DEVICE, "door-1", CENTRAL_AUTH_PASSWORD, rooms,
-                                      1, NULL, NULL)
-                  : NULL;
-    char *d2 = ok ? central_add_login(conn, CENTRAL_DEVICE, "door-2", CENTRAL_AUTH_PASSWORD, rooms,
-                                      1, NULL, NULL)
-                  : NULL;
+    char *d1 = central_add_login(conn, CENTRAL_DEVICE, "door-1", CENTRAL_AUTH_PASSWORD, rooms, 1,
+                                 NULL, NULL);
+    char *d2 = central_add_login(conn, CENTRAL_DEVICE, "door-2", CENTRAL_AUTH_PASSWORD, rooms, 1,
+                                 NULL, NULL);
     CHECK(d1 != NULL && d2 != NULL);
     free(d1);
     free(d2);
@@ -94,9 +68,8 @@ static bool setup(void)
                                  " wall_ms) VALUES ('door-2', 'b', 1, 0)");
     CHECK(PQresultStatus(res) == PGRES_COMMAND_OK);
     PQclear(res);
-    free(event_db);
     central_close(conn);
-    return ok;
+    return true;
 }
 
 /* Commits an admission of attendee into room at central, as a kiosk's upload would. */
@@ -148,15 +121,9 @@ static pid_t start_dashboard(int port, const char *const *extra)
         argv[n++] = *extra;
     }
     argv[n] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
+    struct proc dash;
+    proc_start(&dash, (char *const *)argv, false, false, log);
+    pid_t pid = dash.pid;
     free(log);
     for (int i = 0; i < 200; i++) {
         if (dashboard_up(port, tls))
@@ -499,10 +466,7 @@ int main(void)
     }
     CHECK(test_sh("grep -l Sanitizer %s/*.log >&2", dir) == 1);
     pg_harness_destroy(pg);
-    if (check_failed == 0 && getenv("PORTIER_TEST_KEEP") == NULL)
-        test_sh("rm -rf %s", dir);
-    else
-        fprintf(stderr, "kept %s for inspection\n", dir);
+    event_fixture_cleanup(dir, check_failed == 0);
     free(dir);
     return check_done();
 }

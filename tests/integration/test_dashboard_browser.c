@@ -19,6 +19,7 @@
 
 #include "central.h"
 #include "check.h"
+#include "event_fixture.h"
 #include "file.h"
 #include "http_client.h"
 #include "pg_harness.h"
@@ -71,8 +72,7 @@ static const struct {
 static char *setup(void)
 {
     bin = getenv("PORTIER_BIN");
-    char tmpl[] = "/tmp/portier-browser-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
+    dir = event_fixture_dir("browser");
     struct strbuf r = {0}, s = {0};
     char *a = iso_from_now(-40), *b = iso_from_now(35), *c = iso_from_now(95);
     strbuf_puts(&r, "id,name,capacity\n");
@@ -92,25 +92,16 @@ static char *setup(void)
     test_write_file(dir, "attendees.csv",
                     "id,name,organisation,email,language,category,sessions\n"
                     "P001,Ana Lima,Org,ana@example.org,en,attendee,salon-1\n");
-    CHECK(test_sh("cd %s && %s init ev --name Browser --timezone Europe/Brussels --rooms rooms.csv "
-                  "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
-                  "%s badges ev --out badges --format csv >/dev/null && "
-                  "%s bundle ev --out k1 >/dev/null",
-                  dir, bin, bin, bin) == 0);
-    pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
+    CHECK(event_fixture_init(dir, "Browser", NULL, "k1"));
+    PGconn *conn = event_fixture_central(dir, &pg, admin, sizeof admin);
+    CHECK(conn != NULL);
+    if (conn == NULL)
         return NULL;
-    snprintf(admin, sizeof admin, "%s", pg_harness_conninfo(pg));
-    PGconn *conn = central_connect(admin);
-    char *event_db = xasprintf("%s/ev/event.db", dir), *device = NULL;
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     const char *room[] = {"salon"};
-    if (conn != NULL && central_migrate(conn, central_migrations, central_migration_count, NULL) &&
-        central_publish(conn, event_db, false, NULL))
-        device = central_add_login(conn, CENTRAL_DEVICE, "door-salon", CENTRAL_AUTH_PASSWORD, room,
-                                   1, "127.0.0.1", port);
+    char *device = central_add_login(conn, CENTRAL_DEVICE, "door-salon", CENTRAL_AUTH_PASSWORD,
+                                     room, 1, "127.0.0.1", port);
     CHECK(device != NULL);
     /* Counts by hand (staff's +1), and a closed room. */
     struct strbuf sql = {0};
@@ -129,11 +120,10 @@ static char *setup(void)
                       seq, rooms[i].id, kind, n);
         seq += n;
     }
-    PGresult *res = conn ? PQexec(conn, sql.data) : NULL;
+    PGresult *res = PQexec(conn, sql.data);
     CHECK_MSG(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
     PQclear(res);
     strbuf_finish(&sql);
-    free(event_db);
     central_close(conn);
     return device;
 }
@@ -203,29 +193,16 @@ static bool wait_for(int fd, struct strbuf *sb, const char *needle, int timeout_
     }
 }
 
-/* The badge token of P001 from badges/tokens.csv (owned). */
-static char *token(void)
-{
-    char *path = xasprintf("%s/badges/tokens.csv", dir);
-    char *text = file_read_all(path, NULL);
-    free(path);
-    char *line = text ? strstr(text, "\nP001,") : NULL;
-    char *out = NULL;
-    if (line != NULL) {
-        char *f = strchr(strchr(line + 1, ',') + 1, ',') + 1;
-        out = xasprintf("%.*s", (int)strcspn(f, ",\r\n"), f);
-    }
-    free(text);
-    return out;
-}
-
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     const char *browser_dir = getenv("PORTIER_BROWSER_DIR"); /* tests/browser */
     CHECK(browser_dir != NULL);
     char *device = browser_dir ? setup() : NULL;
-    char *tok = device ? token() : NULL;
+    struct event_tokens badges = {0};
+    const char *tok = device != NULL && event_fixture_tokens(dir, &badges)
+                          ? event_fixture_token(&badges, "P001")
+                          : NULL;
     CHECK(tok != NULL);
     /* puppeteer-core, exactly as package-lock.json pins it. */
     CHECK(tok == NULL ||
@@ -337,12 +314,9 @@ int main(void)
         close(node_out);
     CHECK(dir == NULL || test_sh("grep -l Sanitizer %s/*.log >&2", dir) == 1);
     pg_harness_destroy(pg);
-    if (dir != NULL && check_failed == 0 && getenv("PORTIER_TEST_KEEP") == NULL)
-        test_sh("rm -rf %s", dir);
-    else if (dir != NULL)
-        fprintf(stderr, "kept %s for inspection\n", dir);
+    event_fixture_cleanup(dir, check_failed == 0);
     free(dir);
     free(device);
-    free(tok);
+    event_fixture_tokens_free(&badges);
     return check_done();
 }

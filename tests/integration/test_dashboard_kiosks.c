@@ -7,6 +7,7 @@
  * registrations than seats. Then the organisers' pages: People (the kiosk lookup's folding on
  * central's model, check-in and sessions) and Reports (portier report's files from central),
  * refused to staff. */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,9 +20,11 @@
 
 #include "central.h"
 #include "check.h"
+#include "event_fixture.h"
 #include "file.h"
 #include "http_client.h"
 #include "pg_harness.h"
+#include "proc.h"
 #include "shell.h"
 #include "sysclock.h"
 #include "util.h"
@@ -32,23 +35,13 @@ static const char *bin;
 static struct pg_harness *pg;
 static char admin[1024];
 static char *door1, *door2; /* the devices' conninfo */
-
-/* An ISO 8601 time minutes from now (seconds cut off), in UTC. */
-static char *iso_from_now(int minutes)
-{
-    time_t t = time(NULL) + minutes * 60;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:00+00:00", &tm);
-    return xstrdup(buf);
-}
+static struct event_tokens badges;
 
 /* Runs sql as the superuser; false (checked) when it failed. */
 static bool sql_ok(const char *sql)
 {
     PGconn *conn = central_connect(admin);
-    PGresult *res = conn ? PQexec(conn, sql) : NULL;
+    PGresult *res = PQexec(conn, sql);
     bool ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
     CHECK_MSG(ok, "%s: %s", sql, res ? PQresultErrorMessage(res) : "no connection");
     PQclear(res);
@@ -78,82 +71,41 @@ static char *value_on(const char *conninfo, const char *sql)
 static bool setup(void)
 {
     bin = getenv("PORTIER_BIN");
-    char tmpl[] = "/tmp/portier-dashk-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
+    dir = event_fixture_dir("dashk");
     test_write_file(dir, "rooms.csv", "id,name,capacity\nbig,Big Room,100\nsmall,Small Room,2\n");
-    char *a = iso_from_now(5), *b = iso_from_now(60);
-    char *sessions = xasprintf("id,room,title,start,end\nsm1,small,Crowded,%s,%s\n"
-                               "bg1,big,Roomy,%s,%s\n",
-                               a, b, a, b);
-    test_write_file(dir, "sessions.csv", sessions);
-    free(sessions);
-    free(a);
-    free(b);
+    event_fixture_sessions(dir, "id,room,title,start,end\nsm1,small,Crowded,{5},{60}\n"
+                                "bg1,big,Roomy,{5},{60}\n");
     test_write_file(dir, "attendees.csv",
                     "id,name,organisation,email,language,category,sessions\n"
                     "P001,Ana Lima,Org,a@example.org,en,attendee,sm1;bg1\n"
                     "P002,Bo Berg,Org,b@example.org,en,attendee,sm1;bg1\n"
                     "P003,Çy Dörn,Zorgraad Limburg,c@example.org,en,attendee,sm1;bg1\n"
                     "P004,Di Eck,Org,d@example.org,en,attendee,\n");
-    CHECK(test_sh("cd %s && %s init ev --name Kiosks --timezone Europe/Brussels --rooms rooms.csv "
-                  "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
-                  "%s badges ev --out badges --format csv >/dev/null && "
-                  "%s bundle ev --out k1 >/dev/null && %s bundle ev --out k2 >/dev/null",
-                  dir, bin, bin, bin, bin) == 0);
-    pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
-        return false;
-    snprintf(admin, sizeof admin, "%s", pg_harness_conninfo(pg));
-    PGconn *conn = central_connect(admin);
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    char port[16];
-    snprintf(port, sizeof port, "%d", pg->port);
+    CHECK(event_fixture_init(dir, "Kiosks", NULL, "k1 k2") && event_fixture_tokens(dir, &badges));
+    PGconn *conn = event_fixture_central(dir, &pg, admin, sizeof admin);
     const char *small[] = {"small"}, *big[] = {"big"};
-    if (conn != NULL && central_migrate(conn, central_migrations, central_migration_count, NULL) &&
-        central_publish(conn, event_db, false, NULL)) {
+    if (conn != NULL) {
+        char port[16];
+        snprintf(port, sizeof port, "%d", pg->port);
         door1 = central_add_login(conn, CENTRAL_DEVICE, "door-1", CENTRAL_AUTH_PASSWORD, small, 1,
                                   "127.0.0.1", port);
         door2 = central_add_login(conn, CENTRAL_DEVICE, "door-2", CENTRAL_AUTH_PASSWORD, big, 1,
                                   "127.0.0.1", port);
     }
     CHECK(door1 != NULL && door2 != NULL);
-    free(event_db);
     central_close(conn);
     return door1 != NULL && door2 != NULL;
-}
-
-/* The badge token of attendee (owned), or NULL. */
-static char *token(const char *attendee)
-{
-    char *path = xasprintf("%s/badges/tokens.csv", dir);
-    char *text = file_read_all(path, NULL);
-    free(path);
-    char *key = xasprintf("\n%s,", attendee);
-    char *line = text ? strstr(text, key) : NULL;
-    free(key);
-    char *out = NULL;
-    if (line != NULL) {
-        char *f = strchr(strchr(line + 1, ',') + 1, ',') + 1;
-        out = xasprintf("%.*s", (int)strcspn(f, ",\r\n"), f);
-    }
-    free(text);
-    return out;
 }
 
 /* One scan of attendee's badge at a headless kiosk of device on kiosk dir kdir, in room (a
  * decision line awaited), then the kiosk stopped. */
 static void scan_at(const char *kdir, const char *device, const char *room, const char *attendee)
 {
-    char *tok = token(attendee);
-    CHECK(tok != NULL);
-    if (tok == NULL)
-        return;
+    const char *tok = event_fixture_token(&badges, attendee);
     CHECK(test_sh("cd %s && printf '%%s\\n' '%s' | %s kiosk %s --device %s --room %s --mode entry "
                   "--db %s.db --camera none --scanner stdin --headless 2>>kiosk-%s.log | "
                   "grep -q '\"result\"'",
                   dir, tok, bin, kdir, device, room, device, device) == 0);
-    free(tok);
 }
 
 /* `portier sync --once` for device (with PORTIER_CLOCK=clock when not NULL). */
@@ -237,15 +189,9 @@ static pid_t start_dashboard(int port)
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
     char *log = xasprintf("%s/dashboard.log", dir);
     const char *argv[] = {bin, "dashboard", "--central", admin, "--listen", listen, NULL};
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
+    struct proc dash;
+    proc_start(&dash, (char *const *)argv, false, false, log);
+    pid_t pid = dash.pid;
     free(log);
     for (int i = 0; i < 200; i++) {
         char *body = NULL;
@@ -509,10 +455,8 @@ int main(void)
     pg_harness_destroy(pg);
     free(door1);
     free(door2);
-    if (check_failed == 0 && getenv("PORTIER_TEST_KEEP") == NULL)
-        test_sh("rm -rf %s", dir);
-    else
-        fprintf(stderr, "kept %s for inspection\n", dir);
+    event_fixture_tokens_free(&badges);
+    event_fixture_cleanup(dir, check_failed == 0);
     free(dir);
     return check_done();
 }

@@ -10,7 +10,7 @@
 
 #include "camera.h"
 #include "check.h"
-#include "csv_file.h"
+#include "event_fixture.h"
 #include "shell.h"
 #include "csv.h"
 #include "store.h"
@@ -22,43 +22,14 @@
 static char *dir;
 static const char *bin;
 static const char *data;
-static char *tokens[64];
-static char *ids[64];
-static size_t n_tokens;
+static struct event_tokens badges;
 
 static void setup(void)
 {
     bin = getenv("PORTIER_BIN");
     data = getenv("PORTIER_TEST_DATA");
-    char tmpl[] = "/tmp/portier-kiosk-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
-    int rc = test_sh("cd %s && %s init ev --name Test --timezone Europe/Brussels --rooms "
-                     "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
-                     "%s/event/attendees.csv >/dev/null && %s badges ev --out badges --format csv "
-                     ">/dev/null && %s bundle ev --out kiosk >/dev/null",
-                     dir, bin, data, data, data, bin, bin);
-    CHECK(rc == 0);
-    char *path = path_join(dir, "badges/tokens.csv");
-    struct csv *csv = csv_read_file(path);
-    free(path);
-    CHECK(csv != NULL);
-    for (size_t i = 1; csv != NULL && i < csv->n_records && n_tokens < 64; i++) {
-        ids[n_tokens] = xstrdup(csv->records[i].fields[0]);
-        tokens[n_tokens++] = xstrdup(csv->records[i].fields[2]);
-    }
-    csv_destroy(csv);
-    CHECK(n_tokens >= 20);
-}
-
-/* Index of the attendee id in tokens.csv order. */
-static size_t token_of(const char *id)
-{
-    for (size_t i = 0; i < n_tokens; i++) {
-        if (strcmp(ids[i], id) == 0)
-            return i;
-    }
-    fprintf(stderr, "no attendee %s in the fixture\n", id);
-    abort();
+    CHECK(event_fixture_data_event("kiosk", "kiosk", &dir, &badges));
+    CHECK(badges.n >= 20);
 }
 
 /* Runs a kiosk on input (stdin lines), returns its stdout, owned by the caller. */
@@ -95,7 +66,8 @@ static int64_t scans_in(const char *db, const char *device)
 /* Scans replayed from stdin with their times: the JSON contract of DESIGN.md §4. */
 static void test_stdin_replay(void)
 {
-    const char *a = tokens[token_of("A0001")], *b = tokens[token_of("A0002")];
+    const char *a = event_fixture_token(&badges, "A0001"),
+               *b = event_fixture_token(&badges, "A0002");
     struct strbuf in = {0};
     strbuf_printf(&in, "2024-04-22T08:40:00+02:00\t%s\n", a);
     strbuf_printf(&in, "2024-04-22T08:40:01+02:00\t%s\n", a); /* same badge within 3 s */
@@ -145,15 +117,15 @@ static void test_room_door(void)
 {
     struct strbuf in = {0};
     /* lab.1 holds 12: thirty badges overfill it. */
-    for (size_t i = 0; i < n_tokens; i++)
-        strbuf_printf(&in, "2024-04-22T09:%02zu:00+02:00\t%s\n", 10 + i, tokens[i]);
+    for (size_t i = 0; i < badges.n; i++)
+        strbuf_printf(&in, "2024-04-22T09:%02zu:00+02:00\t%s\n", 10 + i, badges.tokens[i]);
     int rc;
     char *out = kiosk("--device door-lab --room lab.1 --mode entry --camera none "
                       "--scanner stdin --db r.db --reserve-release 0",
                       in.data, &rc);
     CHECK(rc == 0);
     size_t lines = count_lines(out);
-    CHECK(lines == n_tokens);
+    CHECK(lines == badges.n);
     CHECK(scans_in("r.db", "door-lab") == (int64_t)lines);
     CHECK(strstr(out, "\"reason\":\"room_full\"") != NULL);
     CHECK(strstr(out, "\"occupancy\":-") == NULL);
@@ -193,7 +165,7 @@ static void test_camera_frames(void)
             break; /* washed out and tilted */
         }
         for (int f = 0; f < 3; f++) {
-            const char *payload = f == 1 ? tokens[i] : NULL; /* empty, badge, empty */
+            const char *payload = f == 1 ? badges.tokens[i] : NULL; /* empty, badge, empty */
             CHECK(camera_synth_render(&img, 640, 480, 7, payload, &p, (uint64_t)frame_no));
             char *name = xasprintf("%s/frame-%04d.png", frames, frame_no++);
             CHECK(image_save_png(&img, name));
@@ -209,8 +181,8 @@ static void test_camera_frames(void)
     CHECK(rc == 0);
     CHECK_MSG(count_lines(out) == (size_t)n_badges, "%zu decisions:\n%s", count_lines(out), out);
     for (int i = 0; i < n_badges; i++) {
-        char *want = xasprintf("\"attendee\":\"%s\"", ids[i]);
-        CHECK_MSG(strstr(out, want) != NULL, "badge %d (%s) not admitted", i, ids[i]);
+        char *want = xasprintf("\"attendee\":\"%s\"", badges.ids[i]);
+        CHECK_MSG(strstr(out, want) != NULL, "badge %d (%s) not admitted", i, badges.ids[i]);
         free(want);
     }
     CHECK(strstr(out, "\"result\":\"denied\"") == NULL);
@@ -224,9 +196,9 @@ static void test_camera_frames(void)
 static void test_time_range(void)
 {
     struct strbuf in = {0};
-    strbuf_printf(&in, "0024-04-22T08:40:00+02:00\t%s\n", tokens[0]);
-    strbuf_printf(&in, "2100-01-01T00:00:00Z\t%s\n", tokens[1]);
-    strbuf_printf(&in, "2024-04-22T08:41:00+02:00\t%s\n", tokens[2]);
+    strbuf_printf(&in, "0024-04-22T08:40:00+02:00\t%s\n", badges.tokens[0]);
+    strbuf_printf(&in, "2100-01-01T00:00:00Z\t%s\n", badges.tokens[1]);
+    strbuf_printf(&in, "2024-04-22T08:41:00+02:00\t%s\n", badges.tokens[2]);
     char *in_path = path_join(dir, "range.txt");
     CHECK(file_write_atomic(in_path, in.data, in.len, 0644));
     CHECK(test_sh("cd %s && %s kiosk kiosk --headless --device door-r --room entrance --mode entry "
@@ -275,12 +247,12 @@ static void test_sigterm(void)
     close(out_pipe[1]);
     FILE *w = fdopen(in_pipe[1], "w");
     FILE *r = fdopen(out_pipe[0], "r");
-    for (size_t i = 0; i < n_tokens; i++)
-        fprintf(w, "%s\n", tokens[i]);
+    for (size_t i = 0; i < badges.n; i++)
+        fprintf(w, "%s\n", badges.tokens[i]);
     fflush(w);
     char line[1024];
     size_t seen = 0;
-    while (seen < n_tokens / 2 && fgets(line, sizeof line, r) != NULL)
+    while (seen < badges.n / 2 && fgets(line, sizeof line, r) != NULL)
         seen++;
     int64_t t0 = time_mono_ns();
     kill(pid, SIGTERM);
@@ -317,7 +289,7 @@ static void test_usage(void)
     CHECK(test_sh("cd %s && printf '2024-04-22T09:00:00+02:00\\t%s\\n' | %s kiosk kiosk --config "
                   "kiosk.conf --mode entry --db conf.db | grep -q '\"device\":\"door-conf\".*"
                   "\"result\":\"admitted\"'",
-                  dir, tokens[0], bin) == 0);
+                  dir, badges.tokens[0], bin) == 0);
     const char *bad = "[kiosk]\nmode = sideways\n";
     CHECK(file_write_atomic(conf, bad, strlen(bad), 0644));
     CHECK(test_sh("cd %s && %s kiosk kiosk --config kiosk.conf 2>&1 | grep -q "
@@ -343,10 +315,7 @@ int main(void)
     test_usage();
     test_time_range();
     test_sh("rm -rf %s", dir);
-    for (size_t i = 0; i < n_tokens; i++) {
-        free(tokens[i]);
-        free(ids[i]);
-    }
+    event_fixture_tokens_free(&badges);
     free(dir);
     return check_done();
 }

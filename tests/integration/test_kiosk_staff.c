@@ -15,7 +15,7 @@
 #include "central.h"
 #include "check.h"
 #include "csv.h"
-#include "csv_file.h"
+#include "event_fixture.h"
 #include "pg_harness.h"
 #include "shell.h"
 #include "store.h"
@@ -27,43 +27,13 @@
 
 static char *dir;
 static const char *bin;
-static char *tokens[64];
-static char *ids[64];
-static size_t n_tokens;
+static struct event_tokens badges;
 
 static void setup(void)
 {
     bin = getenv("PORTIER_BIN");
-    const char *data = getenv("PORTIER_TEST_DATA");
-    char tmpl[] = "/tmp/portier-kiosk-staff-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
-    int rc = test_sh("cd %s && %s init ev --name Test --timezone Europe/Brussels --rooms "
-                     "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
-                     "%s/event/attendees.csv >/dev/null && %s badges ev --out badges --format csv "
-                     ">/dev/null && %s bundle ev --out kiosk >/dev/null",
-                     dir, bin, data, data, data, bin, bin);
-    CHECK(rc == 0);
-    char *path = path_join(dir, "badges/tokens.csv");
-    struct csv *csv = csv_read_file(path);
-    free(path);
-    CHECK(csv != NULL);
-    for (size_t i = 1; csv != NULL && i < csv->n_records && n_tokens < 64; i++) {
-        ids[n_tokens] = xstrdup(csv->records[i].fields[0]);
-        tokens[n_tokens++] = xstrdup(csv->records[i].fields[2]);
-    }
-    csv_destroy(csv);
-    CHECK(n_tokens >= 20);
-}
-
-/* The token of an attendee id. */
-static const char *token(const char *id)
-{
-    for (size_t i = 0; i < n_tokens; i++) {
-        if (strcmp(ids[i], id) == 0)
-            return tokens[i];
-    }
-    fprintf(stderr, "no attendee %s in the fixture\n", id);
-    abort();
+    CHECK(event_fixture_data_event("kiosk-staff", "kiosk", &dir, &badges));
+    CHECK(badges.n >= 20);
 }
 
 /* Runs a headless kiosk on the bundle `bundle` with input on stdin; returns its stdout. */
@@ -143,7 +113,7 @@ static char *log_scans(const char *db, const char *device)
 static void test_find_admit(void)
 {
     struct strbuf in = {0};
-    const char *st = token(STAFF);
+    const char *st = event_fixture_token(&badges, STAFF);
     strbuf_printf(&in, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"francoise\"," TIME "}\n",
                   st);
     strbuf_printf(&in, "{\"action\":\"admit\",\t\"staff\":\"%s\",\"attendee\":\"A0001\"}\n", st);
@@ -151,7 +121,8 @@ static void test_find_admit(void)
     strbuf_printf(&in, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"van den\"}\n", st);
     strbuf_printf(&in, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"fraunhofer\"}\n", st);
     strbuf_printf(&in, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"ngoc\"}\n", st);
-    strbuf_printf(&in, "2024-04-22T08:01:00+02:00\t%s\n", token("A0003")); /* a badge too */
+    strbuf_printf(&in, "2024-04-22T08:01:00+02:00\t%s\n",
+                  event_fixture_token(&badges, "A0003")); /* a badge too */
     strbuf_printf(&in, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"ngoc\"}\n", st);
     /* A refused action does not move the replay's clock either. */
     strbuf_printf(&in,
@@ -194,7 +165,8 @@ static void test_find_admit(void)
 static void test_errors(void)
 {
     struct strbuf in = {0};
-    const char *st = token(STAFF), *not_staff = token("A0001");
+    const char *st = event_fixture_token(&badges, STAFF),
+               *not_staff = event_fixture_token(&badges, "A0001");
     const char *lines[] = {
         "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"f\"}",
         "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\" - \"}",
@@ -252,17 +224,17 @@ static void test_room_full(void)
 {
     struct strbuf in = {0};
     /* lab.1 holds 12: every badge but A0001's fills it (a speaker, never refused, makes 13). */
-    for (size_t i = 0; i < n_tokens; i++) {
-        if (strcmp(ids[i], "A0001") != 0)
-            strbuf_printf(&in, "2024-04-22T09:%02zu:00+02:00\t%s\n", 10 + i, tokens[i]);
+    for (size_t i = 0; i < badges.n; i++) {
+        if (strcmp(badges.ids[i], "A0001") != 0)
+            strbuf_printf(&in, "2024-04-22T09:%02zu:00+02:00\t%s\n", 10 + i, badges.tokens[i]);
     }
     strbuf_printf(&in, "{\"action\":\"admit\",\"staff\":\"%s\",\"attendee\":\"A0001\"}\n",
-                  token(STAFF));
+                  event_fixture_token(&badges, STAFF));
     int rc;
     char *out =
         kiosk("kiosk", "--device door-lab --room lab.1 --mode entry --db lab.db", in.data, &rc);
     CHECK(rc == 0);
-    size_t last = n_tokens - 1;
+    size_t last = badges.n - 1;
     CHECK(line_has(out, last - 1, "\"reason\":\"room_full\""));
     CHECK(line_has(out, last, "\"attendee\":\"A0001\""));
     CHECK(line_has(out, last,
@@ -334,16 +306,14 @@ static void check_reports(PGconn *c)
  * kiosk that pulled it finds the person inside. */
 static void test_sync_central(void)
 {
-    struct pg_harness *pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
-        return;
-    PGconn *c = central_connect(pg_harness_conninfo(pg));
+    struct pg_harness *pg = NULL;
+    char admin[1024];
+    PGconn *c = event_fixture_central(dir, &pg, admin, sizeof admin);
     CHECK(c != NULL);
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    CHECK(central_migrate(c, central_migrations, central_migration_count, NULL));
-    CHECK(central_publish(c, event_db, false, NULL));
-    free(event_db);
+    if (c == NULL) {
+        pg_harness_destroy(pg);
+        return;
+    }
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     const char *ent_rooms[] = {"entrance"}, *aula_rooms[] = {"aula"};
@@ -357,7 +327,7 @@ static void test_sync_central(void)
                   dir, bin, bin) == 0);
     struct strbuf in = {0};
     strbuf_printf(&in, "{\"action\":\"admit\",\"staff\":\"%s\",\"attendee\":\"A0005\"," TIME "}\n",
-                  token(STAFF));
+                  event_fixture_token(&badges, STAFF));
     int rc;
     char *out =
         kiosk("b-ent", "--device ent --room entrance --mode entry --db ent.db", in.data, &rc);
@@ -388,7 +358,7 @@ static void test_sync_central(void)
     strbuf_reset(&in);
     strbuf_printf(&in,
                   "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"jan janssens\"," TIME "}\n",
-                  token(STAFF));
+                  event_fixture_token(&badges, STAFF));
     out = kiosk("b-aula", "--device aula-door --room aula --mode entry --db aula.db", in.data, &rc);
     CHECK(rc == 0 && line_has(out, 0, "\"attendee\":\"A0005\"") &&
           line_has(out, 0, "\"state\":\"inside\""));
@@ -411,10 +381,7 @@ int main(void)
     test_errors();
     test_room_full();
     test_sync_central();
-    for (size_t i = 0; i < n_tokens; i++) {
-        free(tokens[i]);
-        free(ids[i]);
-    }
+    event_fixture_tokens_free(&badges);
     test_sh("rm -rf %s", dir);
     free(dir);
     return check_done();

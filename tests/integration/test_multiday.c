@@ -10,7 +10,7 @@
 
 #include "check.h"
 #include "csv.h"
-#include "csv_file.h"
+#include "event_fixture.h"
 #include "file.h"
 #include "shell.h"
 #include "util.h"
@@ -19,7 +19,8 @@
 
 static char *dir;
 static const char *bin;
-static char *tokens[N_PEOPLE];
+static struct event_tokens badges;
+static const char *tokens[N_PEOPLE]; /* badges' */
 
 /* The event in Brussels (UTC+1 in March) and its badges. */
 static void make_event(void)
@@ -35,28 +36,15 @@ static void make_event(void)
                     "M2,Both days,,,en,attendee,,2025-03-15;2025-03-14\n"
                     "M3,Every day,,,en,attendee,,\n"
                     "M4,Only Saturday,,,en,attendee,,2025-03-15\n");
-    CHECK(test_sh("cd %s && %s init ev --name Twodays --timezone Europe/Brussels --rooms rooms.csv "
-                  "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
-                  "%s badges ev --out badges --format csv >/dev/null && "
-                  "%s bundle ev --out b-ent >/dev/null",
-                  dir, bin, bin, bin) == 0);
-    char *path = xasprintf("%s/badges/tokens.csv", dir);
-    struct csv *csv = csv_read_file(path);
-    free(path);
-    CHECK(csv != NULL && csv->n_records == N_PEOPLE + 1);
-    for (size_t i = 1; csv != NULL && i < csv->n_records; i++) {
-        int n = atoi(csv->records[i].fields[0] + 1);
-        if (n >= 1 && n <= N_PEOPLE)
-            tokens[n - 1] = xstrdup(csv->records[i].fields[2]);
-    }
-    csv_destroy(csv);
+    CHECK(event_fixture_init(dir, "Twodays", NULL, "b-ent"));
+    CHECK(event_fixture_tokens(dir, &badges) && badges.n == N_PEOPLE);
+    event_fixture_numbered(&badges, "M", tokens, N_PEOPLE);
 }
 
 int main(void)
 {
     bin = getenv("PORTIER_BIN");
-    char tmpl[] = "/tmp/portier-multiday-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
+    dir = event_fixture_dir("multiday");
     make_event();
     /* UTC times; expected answers in the comments. */
     static const struct {
@@ -111,8 +99,7 @@ int main(void)
                   "grep -q \"bad.csv:2: column 'days': '2025-02-30' is not a date\" import.err",
                   dir, bin) == 0);
 
-    for (int i = 0; i < N_PEOPLE; i++)
-        free(tokens[i]);
+    event_fixture_tokens_free(&badges);
     if (check_done() == 0)
         test_sh("rm -rf %s", dir);
     else

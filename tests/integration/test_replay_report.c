@@ -15,7 +15,7 @@
 
 #include "central.h"
 #include "check.h"
-#include "csv_file.h"
+#include "event_fixture.h"
 #include "csv.h"
 #include "file.h"
 #include "pg_harness.h"
@@ -28,7 +28,8 @@
 
 static char *dir;
 static const char *bin;
-static char *tokens[N_PEOPLE];
+static struct event_tokens badges;
+static const char *tokens[N_PEOPLE]; /* badges' */
 
 static const char *const devices[] = {"ent", "hall", "salon"};
 static const char *const modes[] = {"entry", "toggle", "toggle"};
@@ -49,22 +50,11 @@ static void make_event(void)
                       i, i <= 6 ? ";talk" : "", i % 2 == 1 ? ";closing" : "");
     test_write_file(dir, "attendees.csv", att.data);
     strbuf_finish(&att);
-    CHECK(test_sh("cd %s && %s init ev --name Replay --timezone Europe/Brussels --rooms rooms.csv "
-                  "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
-                  "%s badges ev --out badges --format csv >/dev/null",
-                  dir, bin, bin) == 0);
+    CHECK(event_fixture_init(dir, "Replay", NULL, NULL));
     for (size_t k = 0; k < ARRAY_LEN(devices); k++)
         CHECK(test_sh("cd %s && %s bundle ev --out b-%s >/dev/null", dir, bin, devices[k]) == 0);
-    char *path = xasprintf("%s/badges/tokens.csv", dir);
-    struct csv *csv = csv_read_file(path);
-    free(path);
-    CHECK(csv != NULL && csv->n_records == N_PEOPLE + 1);
-    for (size_t i = 1; csv != NULL && i < csv->n_records; i++) {
-        int n = atoi(csv->records[i].fields[0] + 1);
-        if (n >= 1 && n <= N_PEOPLE)
-            tokens[n - 1] = xstrdup(csv->records[i].fields[2]);
-    }
-    csv_destroy(csv);
+    CHECK(event_fixture_tokens(dir, &badges) && badges.n == N_PEOPLE);
+    event_fixture_numbered(&badges, "P", tokens, N_PEOPLE);
     for (int i = 0; i < N_PEOPLE; i++)
         CHECK(tokens[i] != NULL);
 }
@@ -194,21 +184,18 @@ static int64_t number(PGconn *c, const char *sql)
 int main(void)
 {
     bin = getenv("PORTIER_BIN");
-    char tmpl[] = "/tmp/portier-replay-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
+    dir = event_fixture_dir("replay");
     make_event();
     replay_day();
 
-    struct pg_harness *pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL)
-        return check_done();
-    PGconn *c = central_connect(pg_harness_conninfo(pg));
+    struct pg_harness *pg = NULL;
+    char admin[1024];
+    PGconn *c = event_fixture_central(dir, &pg, admin, sizeof admin);
     CHECK(c != NULL);
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    CHECK(central_migrate(c, central_migrations, central_migration_count, NULL));
-    CHECK(central_publish(c, event_db, false, NULL));
-    free(event_db);
+    if (c == NULL) {
+        pg_harness_destroy(pg);
+        return check_done();
+    }
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     char *conninfo[ARRAY_LEN(devices)];
@@ -271,8 +258,7 @@ int main(void)
     for (size_t k = 0; k < ARRAY_LEN(devices); k++)
         free(conninfo[k]);
     free(org);
-    for (int i = 0; i < N_PEOPLE; i++)
-        free(tokens[i]);
+    event_fixture_tokens_free(&badges);
     pg_harness_destroy(pg);
     test_sh("rm -rf %s", dir);
     free(dir);

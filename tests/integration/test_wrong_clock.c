@@ -26,7 +26,7 @@
 #include "central.h"
 #include "check.h"
 #include "csv.h"
-#include "csv_file.h"
+#include "event_fixture.h"
 #include "file.h"
 #include "pg_harness.h"
 #include "proc.h"
@@ -43,7 +43,8 @@
 
 static char *dir;
 static const char *bin;
-static char *tokens[N_PEOPLE];
+static struct event_tokens badges;
+static const char *tokens[N_PEOPLE]; /* badges' */
 static int64_t s1_end_ms;
 
 /* The event (room r1, 3 seats; S1 ending S1_LEFT_MS from now, S2 after it), badges, bundles. */
@@ -72,21 +73,9 @@ static void make_event(void)
                     "P4,Person 4,Org,p4@example.org,en,attendee,s2\n"
                     "P5,Person 5,Org,p5@example.org,en,attendee,\n"
                     "P6,Person 6,Org,p6@example.org,en,staff,\n");
-    CHECK(test_sh("cd %s && %s init ev --name Clock --timezone Europe/Brussels --rooms rooms.csv "
-                  "--sessions sessions.csv --attendees attendees.csv >/dev/null && "
-                  "%s badges ev --out badges --format csv >/dev/null && "
-                  "%s bundle ev --out ka >/dev/null && %s bundle ev --out kb >/dev/null",
-                  dir, bin, bin, bin, bin) == 0);
-    char *path = xasprintf("%s/badges/tokens.csv", dir);
-    struct csv *csv = csv_read_file(path);
-    free(path);
-    CHECK(csv != NULL && csv->n_records == N_PEOPLE + 1);
-    for (size_t i = 1; csv != NULL && i < csv->n_records; i++) {
-        int n = atoi(csv->records[i].fields[0] + 1);
-        if (n >= 1 && n <= N_PEOPLE)
-            tokens[n - 1] = xstrdup(csv->records[i].fields[2]);
-    }
-    csv_destroy(csv);
+    CHECK(event_fixture_init(dir, "Clock", NULL, "ka kb"));
+    CHECK(event_fixture_tokens(dir, &badges) && badges.n == N_PEOPLE);
+    event_fixture_numbered(&badges, "P", tokens, N_PEOPLE);
     for (int i = 0; i < N_PEOPLE; i++)
         CHECK(tokens[i] != NULL);
 }
@@ -261,8 +250,7 @@ int main(void)
 {
     bin = getenv("PORTIER_BIN");
     CHECK(bin != NULL);
-    char tmpl[] = "/tmp/portier-clock-XXXXXX";
-    dir = xstrdup(mkdtemp(tmpl));
+    dir = event_fixture_dir("clock");
     CHECK(time_set_zone("Europe/Brussels"));
     struct pg_harness *pg = pg_harness_start(NULL);
     CHECK(pg != NULL);
@@ -362,8 +350,7 @@ int main(void)
     PQfinish(c);
     free(conn_a);
     free(conn_b);
-    for (int i = 0; i < N_PEOPLE; i++)
-        free(tokens[i]);
+    event_fixture_tokens_free(&badges);
     pg_harness_destroy(pg);
     if (check_failed == 0)
         test_sh("rm -rf %s", dir);
