@@ -84,6 +84,7 @@ struct occupancy *kiosk_new_occupancy(const struct kiosk *k, const struct event 
     struct occupancy *occ = occupancy_create(ev);
     occupancy_bound_ahead(occ);
     occupancy_use_clock(occ, k->clock);
+    occupancy_use_local_day(occ, k->settings.rules.local_day);
     return occ;
 }
 

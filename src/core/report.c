@@ -86,10 +86,7 @@ void report_log_set_local_day(struct report_log *log, int64_t (*local_day)(int64
 /* The local date of t (days since 1970-01-01). */
 static int64_t day_of(const struct report_log *log, int64_t t)
 {
-    if (log->local_day != NULL)
-        return log->local_day(t);
-    int64_t day = 24 * 3600 * 1000LL;
-    return t >= 0 ? t / day : -((-t + day - 1) / day);
+    return log->local_day != NULL ? log->local_day(t) : time_utc_day(t);
 }
 
 /* Frees a log. */
