@@ -626,17 +626,7 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     r->occupancy = xcalloc(r->n_slots * (nr + 1) + 1, sizeof *r->occupancy);
     r->arrivals = xcalloc(r->n_slots + 1, sizeof *r->arrivals);
     r->days = xcalloc(ns + 1, sizeof *r->days);
-    for (size_t s = 0; s < ns; s++) { /* the sessions' local dates, sorted, once each */
-        int64_t day = day_of(log, ev->sessions[s].start_ms);
-        size_t k = 0;
-        while (k < r->n_days && r->days[k] < day)
-            k++;
-        if (k < r->n_days && r->days[k] == day)
-            continue;
-        memmove(&r->days[k + 1], &r->days[k], (r->n_days - k) * sizeof *r->days);
-        r->days[k] = day;
-        r->n_days++;
-    }
+    r->n_days = event_session_days(ev, log->local_day, r->days);
     r->checked_in_by_day = xcalloc(r->n_days + 1, sizeof *r->checked_in_by_day);
 
     struct pass p = {.ev = ev, .r = r};
