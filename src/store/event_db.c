@@ -815,9 +815,8 @@ static bool apply_attendees(sqlite3 *db, const char *db_path,
         " days) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE SET"
         " num = excluded.num, name = excluded.name, organisation = excluded.organisation,"
         " language = excluded.language, category = excluded.category, serial = excluded.serial,"
-        " days = excluded.days"
         /* A bundle made after a newer import than the server's keeps its newer badge serial. */
-        " WHERE excluded.serial >= attendees.serial";
+        " days = excluded.days WHERE excluded.serial >= attendees.serial";
     sqlite3_stmt *up = NULL, *del = NULL, *reg = NULL;
     bool ok = sqlite3_prepare_v2(db, upsert, -1, &up, NULL) == SQLITE_OK &&
               sqlite3_prepare_v2(db, "DELETE FROM registrations WHERE attendee = ?1", -1, &del,

@@ -116,10 +116,9 @@ static void test_migrations(PGconn *super, struct pg_harness *pg)
     struct central_migration steps[16];
     memcpy(steps, central_migrations, sizeof steps[0] * central_migration_count);
     size_t n = central_migration_count;
-    int applied = -1;
+    int applied = -1, last = steps[n - 1].version;
 
     CHECK(central_schema_version(conn) == 0);
-    int last = steps[n - 1].version;
     CHECK(central_migrate(conn, steps, n, &applied));
     CHECK(applied == (int)n);
     CHECK(central_schema_version(conn) == last);
