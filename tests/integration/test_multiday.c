@@ -106,6 +106,9 @@ int main(void)
                   "cmp report/checkins_by_day.csv want.csv",
                   dir, bin) == 0);
     CHECK(test_sh("cd %s && grep -q '>3<.*checked in on 2025-03-15' report/report.html", dir) == 0);
+    /* The kiosk's check-ins (admitted/ok) are the report's: 3 + 3. */
+    CHECK(test_sh("cd %s && test $(grep -c '\"admitted\",\"reason\":\"ok\"' ent.out) -eq 6", dir) ==
+          0);
     /* A date that is not one is refused at import, with file:line. */
     test_write_file(dir, "bad.csv",
                     "id,name,organisation,email,language,category,sessions,days\n"
