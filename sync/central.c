@@ -165,8 +165,8 @@ int central_schema_version(PGconn *conn)
 
 /* Applies one step if the schema is not already past it; *done tells whether it was applied.
  * The version is read under the lock, so two concurrent runs apply each step once. */
-static bool migrate_step(PGconn *conn, const struct central_migration *step, int last_known,
-                         bool *done)
+static bool migrate_step(PGconn *conn, const struct central_migration *step, int previous,
+                         int last_known, bool *done)
 {
     char lock_sql[80];
     *done = false;
@@ -188,9 +188,9 @@ static bool migrate_step(PGconn *conn, const struct central_migration *step, int
         rollback(conn);
         return true;
     }
-    if (current != step->version - 1) {
+    if (current != previous) {
         log_warnx("central: schema step %s follows version %d, but the database is at %d",
-                  step->name, step->version - 1, current);
+                  step->name, previous, current);
         goto fail;
     }
     char what[128];
@@ -222,10 +222,13 @@ bool central_migrate(PGconn *conn, const struct central_migration *steps, size_t
         log_warnx("central: no schema steps");
         return false;
     }
+    /* Versions increase; a number may be missing while parallel branches, each given its
+     * own step number, are merged (a step applies on top of the one before it, or none). */
     for (size_t i = 0; i < n; i++) {
-        if (steps[i].version != (int)i + 1) {
-            log_warnx("central: schema step %s has version %d, expected %zu", steps[i].name,
-                      steps[i].version, i + 1);
+        int previous = i > 0 ? steps[i - 1].version : 0;
+        if (steps[i].version <= previous) {
+            log_warnx("central: schema step %s has version %d, expected more than %d",
+                      steps[i].name, steps[i].version, previous);
             return false;
         }
     }
@@ -241,7 +244,8 @@ bool central_migrate(PGconn *conn, const struct central_migration *steps, size_t
     int count = 0;
     for (size_t i = 0; i < n; i++) {
         bool done;
-        if (!migrate_step(conn, &steps[i], steps[n - 1].version, &done))
+        if (!migrate_step(conn, &steps[i], i > 0 ? steps[i - 1].version : 0, steps[n - 1].version,
+                          &done))
             return false;
         count += done;
     }
@@ -339,7 +343,7 @@ static const char publish_tables_sql[] =
     "CREATE TEMP TABLE pub_sessions (id text, room text, title text, start_ms bigint,"
     " end_ms bigint, start_text text, end_text text) ON COMMIT DROP;"
     "CREATE TEMP TABLE pub_attendees (id text, num bigint, name text, organisation text,"
-    " email text, language text, category text, serial bigint) ON COMMIT DROP;"
+    " email text, language text, category text, serial bigint, days text) ON COMMIT DROP;"
     "CREATE TEMP TABLE pub_registrations (attendee text, session text) ON COMMIT DROP;"
     "CREATE TEMP TABLE pub_revocations (num bigint, serial bigint, revoked_at text)"
     " ON COMMIT DROP;";
@@ -367,19 +371,23 @@ static const char merge_sessions_sql[] =
 static const char merge_attendees_sql[] =
     "WITH merged AS ("
     " INSERT INTO portier.attendees AS a (id, num, name, organisation, email, language,"
-    " category, serial, sessions, version)"
+    " category, serial, sessions, days, version)"
     " SELECT p.id, p.num, p.name, p.organisation, p.email, p.language, p.category, p.serial,"
-    " coalesce(g.sessions, '{}'), nextval('portier.change_seq')"
+    " coalesce(g.sessions, '{}'), coalesce((SELECT array_agg(DISTINCT d::date ORDER BY d::date)"
+    " FROM unnest(string_to_array(p.days, ';')) AS d WHERE d <> ''), '{}'),"
+    " nextval('portier.change_seq')"
     " FROM pub_attendees p LEFT JOIN (SELECT attendee,"
     " array_agg(session ORDER BY session) AS sessions FROM pub_registrations GROUP BY attendee)"
     " AS g ON g.attendee = p.id ORDER BY p.num"
     " ON CONFLICT (id) DO UPDATE SET num = EXCLUDED.num, name = EXCLUDED.name,"
     " organisation = EXCLUDED.organisation, email = EXCLUDED.email,"
     " language = EXCLUDED.language, category = EXCLUDED.category, serial = EXCLUDED.serial,"
-    " sessions = EXCLUDED.sessions, version = EXCLUDED.version, updated_at = now()"
+    " sessions = EXCLUDED.sessions, days = EXCLUDED.days, version = EXCLUDED.version,"
+    " updated_at = now()"
     " WHERE (a.num, a.name, a.organisation, a.email, a.language, a.category, a.serial,"
-    " a.sessions) IS DISTINCT FROM (EXCLUDED.num, EXCLUDED.name, EXCLUDED.organisation,"
-    " EXCLUDED.email, EXCLUDED.language, EXCLUDED.category, EXCLUDED.serial, EXCLUDED.sessions)"
+    " a.sessions, a.days) IS DISTINCT FROM (EXCLUDED.num, EXCLUDED.name, EXCLUDED.organisation,"
+    " EXCLUDED.email, EXCLUDED.language, EXCLUDED.category, EXCLUDED.serial, EXCLUDED.sessions,"
+    " EXCLUDED.days)"
     " RETURNING (xmax = 0) AS inserted)"
     " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged";
 
@@ -528,8 +536,8 @@ bool central_publish(PGconn *conn, const char *event_db_path, bool force,
         goto fail;
     c.sessions = (size_t)n;
     if ((n = copy_rows(db, conn,
-                       "SELECT id, num, name, organisation, email, language, category, serial "
-                       "FROM attendees",
+                       "SELECT id, num, name, organisation, email, language, category, serial, "
+                       "days FROM attendees",
                        "pub_attendees")) < 0)
         goto fail;
     c.attendees = (size_t)n;

@@ -130,21 +130,34 @@ void central_dash_rooms_free(struct central_dash_room *rooms, size_t n)
 
 bool central_dash_arrivals(PGconn *conn, struct central_dash_arrivals *out)
 {
+    /* A multi-day event (sessions on several local dates: the connection's time zone is the
+     * event's) counts today's check-ins, against the badges valid today. */
     PGresult *res =
         run(conn,
-            "SELECT (SELECT count(DISTINCT s.attendee) FROM portier.scans AS s"
+            "WITH multi AS (SELECT count(DISTINCT starts_at::date) > 1 AS yes"
+            "               FROM portier.sessions)"
+            "SELECT CASE WHEN multi.yes THEN coalesce((SELECT c.checked_in"
+            "        FROM portier.checkins_by_day AS c WHERE c.day = current_date), 0)"
+            "       ELSE (SELECT count(DISTINCT s.attendee) FROM portier.scans AS s"
             "        JOIN portier.attendees AS a ON a.id = s.attendee"
             "        WHERE s.room = 'entrance' AND s.kind = 'badge' AND s.result = 'admitted'"
-            "          AND a.category <> 'staff'),"
+            "          AND a.category <> 'staff') END,"
             "       (SELECT count(*) FROM portier.scans_timed AS t"
             "        WHERE t.room = 'entrance' AND t.kind = 'badge' AND t.result = 'admitted'"
             "          AND t.corrected_ms >= (extract(epoch FROM now() - interval '" STRING_OF(
-                CENTRAL_DASH_ARRIVALS_MIN) " min') * 1000)::bigint)",
+                CENTRAL_DASH_ARRIVALS_MIN) " min') * 1000)::bigint),"
+                                           "       CASE WHEN multi.yes THEN (SELECT count(*) FROM "
+                                           "portier.attendees AS a"
+                                           "        WHERE a.category <> 'staff'"
+                                           "          AND (a.days = '{}' OR current_date = ANY "
+                                           "(a.days))) ELSE -1 END"
+                                           " FROM multi",
             0, NULL, "reading the arrivals");
     if (res == NULL)
         return false;
     out->checked_in = atoi(PQgetvalue(res, 0, 0));
     out->recent = atoi(PQgetvalue(res, 0, 1));
+    out->expected_today = atoi(PQgetvalue(res, 0, 2));
     PQclear(res);
     return true;
 }

@@ -37,12 +37,13 @@ bool central_dash_rooms(PGconn *conn, struct central_dash_room **rooms, size_t *
 /* Frees what central_dash_rooms returned; NULL is a no-op. */
 void central_dash_rooms_free(struct central_dash_room *rooms, size_t n);
 
-/* Arrivals at the entrances: people (staff excluded) admitted at an entrance so far, and
- * badge admissions at the entrances in the last CENTRAL_DASH_ARRIVALS_MIN minutes (by the
- * scans' corrected times). */
+/* Arrivals at the entrances: people (staff excluded) admitted at an entrance so far (on a
+ * multi-day event: today, in the event's time zone), and badge admissions at the entrances in
+ * the last CENTRAL_DASH_ARRIVALS_MIN minutes (by the scans' corrected times). On a multi-day
+ * event, expected_today is the people (staff excluded) whose badge is valid today; else -1. */
 #define CENTRAL_DASH_ARRIVALS_MIN 15
 struct central_dash_arrivals {
-    int checked_in, recent;
+    int checked_in, recent, expected_today;
 };
 /* Reads them; false after logging why. */
 bool central_dash_arrivals(PGconn *conn, struct central_dash_arrivals *out);

@@ -55,11 +55,13 @@ static bool load_rooms_sessions(PGconn *conn, struct event *ev)
     return true;
 }
 
-/* Attendees by num with their registrations (the sessions indexed); e-mail left out. */
+/* Attendees by num with their registrations (the sessions indexed) and days; e-mail left out. */
 static bool load_attendees(PGconn *conn, struct event *ev)
 {
     PGresult *res = model_query(conn, "SELECT id, num, name, organisation, language, category,"
-                                      " serial, array_to_string(sessions, chr(31))"
+                                      " serial, array_to_string(sessions, chr(31)),"
+                                      " array_to_string(ARRAY(SELECT to_char(d, 'YYYY-MM-DD')"
+                                      " FROM unnest(days) AS d), ';')"
                                       " FROM portier.attendees ORDER BY num");
     if (res == NULL)
         return false;
@@ -73,8 +75,9 @@ static bool load_attendees(PGconn *conn, struct event *ev)
                                .serial = (uint32_t)strtoul(PQgetvalue(res, i, 6), NULL, 10)};
         ev->n_attendees++;
         if (!language_parse(PQgetvalue(res, i, 4), &a->language) ||
-            !category_parse(PQgetvalue(res, i, 5), &a->category)) {
-            log_warnx("central: attendee '%s': bad language or category", a->id);
+            !category_parse(PQgetvalue(res, i, 5), &a->category) ||
+            !event_attendee_set_days(a, PQgetvalue(res, i, 8))) {
+            log_warnx("central: attendee '%s': bad language, category or days", a->id);
             PQclear(res);
             return false;
         }

@@ -253,8 +253,8 @@ bool syncd_check_event(struct syncd *d)
 }
 
 /* Applies pulled attendees (att: id, num, name, organisation, language, category, serial,
- * sessions joined by newlines, version) and revocations (rev: num, serial, revoked_at,
- * version) to the bundle through src/store. */
+ * sessions joined by newlines, days as "YYYY-MM-DD;...", version) and revocations (rev: num,
+ * serial, revoked_at, version) to the bundle through src/store. */
 static bool apply_pulled(struct syncd *d, const PGresult *att, const PGresult *rev)
 {
     size_t n_att = (size_t)PQntuples(att), n_rev = (size_t)PQntuples(rev);
@@ -271,6 +271,7 @@ static bool apply_pulled(struct syncd *d, const PGresult *att, const PGresult *r
             .category = PQgetvalue(att, row, 5),
             .serial = strtoll(PQgetvalue(att, row, 6), NULL, 10),
             .sessions = PQgetvalue(att, row, 7),
+            .days = PQgetvalue(att, row, 8),
         };
     }
     for (size_t i = 0; i < n_rev; i++) {
@@ -317,7 +318,9 @@ bool syncd_pull_model(struct syncd *d)
         PGresult *att =
             syncd_query(d,
                         "SELECT id, num, name, organisation, language, category, serial,"
-                        " array_to_string(sessions, E'\\n'), version"
+                        " array_to_string(sessions, E'\\n'),"
+                        " array_to_string(ARRAY(SELECT to_char(d, 'YYYY-MM-DD')"
+                        " FROM unnest(days) AS d), ';'), version"
                         " FROM portier.attendees WHERE version > $1::bigint"
                         " ORDER BY version LIMIT 1000",
                         1, a_values, "pulling attendees");

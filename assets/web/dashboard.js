@@ -16,7 +16,8 @@ const TEXT = {
         people: 'People', reports: 'Reports', find: 'Find', p_name: 'Name', p_org: 'Organisation',
         p_checkin: 'Check-in', p_sessions: 'Sessions', found: '{n} found', too_short: 'Type at least 2 letters.',
         reports_about: 'Made from the central database when you open them.', min: 'min',
-        arrivals: 'Entrances: {n} checked in · {r} arrivals in the last {m} min' },
+        arrivals: 'Entrances: {n} checked in · {r} arrivals in the last {m} min',
+        arrivals_today: 'Entrances today: {n} of {e} checked in · {r} arrivals in the last {m} min' },
   nl: { rooms: 'Zalen', login: 'Aanmelden', name: 'Naam', password: 'Wachtwoord', now: 'Nu',
         next: 'Straks', none: 'Geen sessie', full: 'Vol', closed: 'Gesloten', live: 'Live',
         down: 'Geen verbinding sinds {t}', page_down: 'Dashboard onbereikbaar sinds {t}',
@@ -32,7 +33,8 @@ const TEXT = {
         people: 'Personen', reports: 'Rapporten', find: 'Zoeken', p_name: 'Naam', p_org: 'Organisatie',
         p_checkin: 'Aangemeld', p_sessions: 'Sessies', found: '{n} gevonden', too_short: 'Typ minstens 2 letters.',
         reports_about: 'Gemaakt uit de centrale databank wanneer u ze opent.', min: 'min',
-        arrivals: 'Ingangen: {n} aangemeld · {r} aankomsten in de laatste {m} min' },
+        arrivals: 'Ingangen: {n} aangemeld · {r} aankomsten in de laatste {m} min',
+        arrivals_today: 'Ingangen vandaag: {n} van {e} aangemeld · {r} aankomsten in de laatste {m} min' },
   fr: { rooms: 'Salles', login: 'Connexion', name: 'Nom', password: 'Mot de passe', now: 'En cours',
         next: 'Ensuite', none: 'Pas de session', full: 'Complet', closed: 'Fermée', live: 'En direct',
         down: 'Pas de connexion depuis {t}', page_down: 'Tableau injoignable depuis {t}',
@@ -48,7 +50,8 @@ const TEXT = {
         people: 'Personnes', reports: 'Rapports', find: 'Chercher', p_name: 'Nom', p_org: 'Organisation',
         p_checkin: 'Arrivée', p_sessions: 'Sessions', found: '{n} trouvé(s)', too_short: 'Tapez au moins 2 lettres.',
         reports_about: 'Faits à partir de la base centrale à l\'ouverture.', min: 'min',
-        arrivals: 'Entrées : {n} arrivés · {r} arrivées ces {m} dernières min' },
+        arrivals: 'Entrées : {n} arrivés · {r} arrivées ces {m} dernières min',
+        arrivals_today: "Entrées aujourd'hui : {n} arrivés sur {e} · {r} arrivées ces {m} dernières min" },
 };
 const lang = TEXT[document.documentElement.lang] ? document.documentElement.lang : 'en';
 const t = (key) => TEXT[lang][key] || TEXT.en[key];
@@ -199,11 +202,14 @@ if (main) {
   const events = new EventSource('/stream');
   events.onopen = () => { lostAt = 0; };
   events.onmessage = (e) => { show(JSON.parse(e.data)); alertsSoon(); };
-  // Arrivals at the entrances: people checked in so far, and badges admitted lately.
+  // Arrivals at the entrances: people checked in so far (a multi-day event: today, of those
+  // whose badge is valid today), and badges admitted lately.
   const arrivals = document.getElementById('arrivals');
   events.addEventListener('arrivals', (e) => {
     const a = JSON.parse(e.data);
-    arrivals.textContent = fill(t('arrivals'), { n: a.checked_in, r: a.recent, m: a.minutes });
+    const today = a.expected_today >= 0;
+    arrivals.textContent = fill(t(today ? 'arrivals_today' : 'arrivals'),
+      { n: a.checked_in, e: a.expected_today, r: a.recent, m: a.minutes });
     arrivals.hidden = false;
   });
   events.addEventListener('status', (e) => {

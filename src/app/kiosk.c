@@ -222,6 +222,34 @@ bool kiosk_record_session_ends(struct kiosk *k, int64_t t)
     return ok;
 }
 
+/* The overview's day on a multi-day event: which day it is and today's check-ins against those
+ * expected today (the same local dates as the rules' not_today and the report's days). */
+static void fill_day(struct kiosk *k, struct ui_view *v, int64_t t)
+{
+    int64_t (*local_day)(int64_t) = k->settings.rules.local_day;
+    int64_t today = local_day != NULL ? local_day(t) : time_utc_day(t);
+    if (k->overview_day.ev != k->event || k->overview_day.day != today) {
+        int64_t *days = xcalloc(k->event->n_sessions + 1, sizeof *days);
+        size_t n = event_session_days(k->event, local_day, days);
+        int index = 0;
+        for (size_t i = 0; i < n; i++)
+            index = days[i] == today ? (int)i + 1 : index;
+        free(days);
+        k->overview_day.ev = k->event;
+        k->overview_day.day = today;
+        k->overview_day.index = index;
+        k->overview_day.n_days = n > 1 ? (int)n : 0;
+        k->overview_day.expected = event_expected_on_day(k->event, today);
+    }
+    if (k->overview_day.n_days == 0)
+        return;
+    v->day = today;
+    v->day_index = k->overview_day.index;
+    v->n_days = k->overview_day.n_days;
+    v->venue_expected = k->overview_day.expected;
+    v->venue_checked_in = occupancy_checked_in_on(k->occupancy, t);
+}
+
 /* The screen's view of now: everything is read from memory (the occupancy, the facts the tick
  * cached), so that filling it never waits. */
 static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
@@ -286,6 +314,7 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
         v->n_tiles = ev->n_rooms < UI_MAX_TILES ? ev->n_rooms : UI_MAX_TILES;
         v->venue_checked_in = occupancy_checked_in(k->occupancy);
         v->venue_inside = occupancy_venue_inside(k->occupancy);
+        fill_day(k, v, t);
     }
     v->diag.camera_fps = k->reader != NULL ? k->camera_fps : -1;
     v->diag.decode_ms = k->reader != NULL ? k->decode_ms : -1;

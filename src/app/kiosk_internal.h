@@ -70,6 +70,13 @@ struct kiosk {
     int64_t *room_updated; /* per room: wall time of the last scan that moved its count */
     uint64_t frame_serial;
     struct ui_room_tile *tiles;
+    /* The overview's day on a multi-day event, worked out once per day and model (NULL ev:
+     * not yet, or the model was reloaded). */
+    struct {
+        const struct event *ev;
+        int64_t day;
+        int index, n_days, expected;
+    } overview_day;
     /* Slow facts, refreshed on the tick so that a frame never waits. */
     struct ui_sync sync;
     int64_t disk_free;

@@ -84,6 +84,7 @@ struct occupancy *kiosk_new_occupancy(const struct kiosk *k, const struct event 
     struct occupancy *occ = occupancy_create(ev);
     occupancy_bound_ahead(occ);
     occupancy_use_clock(occ, k->clock);
+    occupancy_use_local_day(occ, k->settings.rules.local_day);
     return occ;
 }
 
@@ -210,6 +211,7 @@ static void reload_model(struct kiosk *k)
     free(k->room_updated);
     free(k->tiles);
     free(k->last_counts);
+    k->overview_day.ev = NULL;
     k->room_updated = xcalloc(ev->n_rooms + 1, sizeof *k->room_updated);
     k->tiles = xcalloc(ev->n_rooms + 1, sizeof *k->tiles);
     k->last_counts = xcalloc(ev->n_rooms + 1, sizeof *k->last_counts);

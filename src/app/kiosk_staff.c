@@ -418,7 +418,7 @@ static bool do_register(struct kiosk *k, const struct action *a, int64_t mono_ns
     }
     char id[32], why[256];
     snprintf(id, sizeof id, DEVKEY_WALKIN_PREFIX "%u", (unsigned)num);
-    struct event_db_pulled_attendee att = {id, num, name, org ? org : "", lang, cat, 0, regs};
+    struct event_db_pulled_attendee att = {id, num, name, org ? org : "", lang, cat, 0, regs, ""};
     char *db = path_join(k->settings.kiosk_dir, EVENT_DB_NAME);
     bool stored = event_db_apply_pulled(db, &att, 1, NULL, 0, why, sizeof why);
     free(db);

@@ -180,3 +180,34 @@ bool event_valid_on_day(const struct attendee *a, int64_t day)
     }
     return false;
 }
+
+/* The event's days, sorted. */
+size_t event_session_days(const struct event *ev, int64_t (*local_day)(int64_t unix_ms),
+                          int64_t *out)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < ev->n_sessions; s++) {
+        int64_t ms = ev->sessions[s].start_ms;
+        int64_t day = local_day != NULL ? local_day(ms) : time_utc_day(ms);
+        size_t k = 0;
+        while (k < n && out[k] < day)
+            k++;
+        if (k < n && out[k] == day)
+            continue;
+        memmove(&out[k + 1], &out[k], (n - k) * sizeof *out);
+        out[k] = day;
+        n++;
+    }
+    return n;
+}
+
+/* Counts the attendees expected on a day. */
+int event_expected_on_day(const struct event *ev, int64_t day)
+{
+    int n = 0;
+    for (size_t a = 0; a < ev->n_attendees; a++) {
+        const struct attendee *at = &ev->attendees[a];
+        n += at->category != CATEGORY_STAFF && event_valid_on_day(at, day);
+    }
+    return n;
+}

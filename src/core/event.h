@@ -111,6 +111,13 @@ bool event_is_registered(const struct attendee *a, size_t session);
 bool event_attendee_set_days(struct attendee *a, const char *text);
 /* True when the attendee's badge is valid on the local date `day` (every day when no days). */
 bool event_valid_on_day(const struct attendee *a, int64_t day);
+/* The days of the event: the local dates (local_day of the sessions' starts; NULL: the UTC
+ * date) sorted, once each, into out (room for ev->n_sessions). Returns how many. More than one:
+ * a multi-day event, whose check-ins count per day. */
+size_t event_session_days(const struct event *ev, int64_t (*local_day)(int64_t unix_ms),
+                          int64_t *out);
+/* Attendees (staff excluded) whose badge is valid on the local date `day`: those expected. */
+int event_expected_on_day(const struct event *ev, int64_t day);
 /* True when the badge (num, serial) has been revoked. */
 bool event_is_revoked(const struct event *ev, uint32_t num, uint32_t serial);
 

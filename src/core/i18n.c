@@ -4,6 +4,7 @@
 #include "i18n.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "i18n_catalog.h"
 
@@ -18,6 +19,21 @@ const char *i18n(enum language lang, enum i18n_msg msg)
     if (s == NULL)
         s = i18n_catalog[msg].text[LANG_EN];
     return s != NULL ? s : "";
+}
+
+/* The n-th item of a comma-separated message. */
+const char *i18n_item(enum language lang, enum i18n_msg msg, int n, int *len)
+{
+    const char *list = i18n(lang, msg);
+    for (; n > 0 && list != NULL; n--) {
+        list = strchr(list, ',');
+        if (list != NULL)
+            list++;
+    }
+    if (list == NULL || n < 0)
+        list = "";
+    *len = (int)strcspn(list, ",");
+    return list;
 }
 
 /* The message as the catalogue holds it. */

@@ -111,6 +111,10 @@ enum i18n_msg {
     MSG_OV_MIN_AGO,
     MSG_OV_HOURS_AGO,
     MSG_OV_NO_SCANS,
+    MSG_OV_CHECKED_IN_TODAY,
+    MSG_OV_DAY_OF,
+    MSG_OV_WEEKDAYS,
+    MSG_OV_MONTHS,
     /* Finding a person (issue 15) */
     MSG_SEARCH_TITLE,
     MSG_SEARCH_HINT,
@@ -227,6 +231,9 @@ enum i18n_msg {
 
 /* The message in lang (borrowed, static). An out-of-range lang gives English. */
 const char *i18n(enum language lang, enum i18n_msg msg);
+/* The n-th (from 0) comma-separated item of the message in lang (the day and month names), as
+ * a pointer into it (borrowed, static) and its length in *len; "" when there is none. */
+const char *i18n_item(enum language lang, enum i18n_msg msg, int n, int *len);
 /* The message as the catalogue holds it, NULL when missing (for the tests that check that
  * every message has every language). */
 const char *i18n_raw(enum language lang, enum i18n_msg msg);

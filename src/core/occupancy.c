@@ -8,6 +8,7 @@
 
 #include "hashmap.h"
 #include "scan_clock.h"
+#include "timeutil.h"
 #include "util.h"
 
 /* The order of scans in the merged log: (wall_ms, device_id, db_epoch, seq). */
@@ -50,6 +51,13 @@ struct attendee_state {
     enum scan_result last_result;
     size_t bucket; /* when the latest scan is an admission into a room */
     bool checked_in;
+    int64_t checkin_ms; /* the latest entrance admission, when checked_in */
+};
+
+/* How many attendees (staff excluded) have their latest entrance admission on a day. */
+struct day_count {
+    int64_t day;
+    int n;
 };
 
 struct occupancy {
@@ -66,6 +74,9 @@ struct occupancy {
     int venue_people;
     int venue_manual;
     int checked_in;
+    int64_t (*local_day)(int64_t unix_ms); /* occupancy_use_local_day; NULL: the UTC date */
+    struct day_count *checkin_days;
+    size_t n_checkin_days;
 };
 
 /* Copies a fixed-size id field, making sure it is NUL-terminated. */
@@ -245,6 +256,32 @@ void occupancy_use_clock(struct occupancy *occ, const struct scan_clock *clock)
     occ->clock = clock;
 }
 
+/* Dates check-ins by the event's local dates. */
+void occupancy_use_local_day(struct occupancy *occ, int64_t (*local_day)(int64_t unix_ms))
+{
+    occ->local_day = local_day;
+}
+
+/* The local date of t. */
+static int64_t day_of(const struct occupancy *occ, int64_t t)
+{
+    return occ->local_day != NULL ? occ->local_day(t) : time_utc_day(t);
+}
+
+/* Adds delta to the check-ins of the local date of t. */
+static void add_checkin_day(struct occupancy *occ, int64_t t, int delta)
+{
+    int64_t day = day_of(occ, t);
+    size_t i = 0;
+    while (i < occ->n_checkin_days && occ->checkin_days[i].day != day)
+        i++;
+    if (i == occ->n_checkin_days) {
+        occ->checkin_days = xrealloc(occ->checkin_days, (i + 1) * sizeof *occ->checkin_days);
+        occ->checkin_days[occ->n_checkin_days++] = (struct day_count){day, 0};
+    }
+    occ->checkin_days[i].n += delta;
+}
+
 /* Frees an occupancy. */
 void occupancy_destroy(struct occupancy *occ)
 {
@@ -263,6 +300,7 @@ void occupancy_destroy(struct occupancy *occ)
     hashmap_finish(&occ->manual_keys);
     hashmap_finish(&occ->device_index);
     free(occ->devices);
+    free(occ->checkin_days);
     free(occ);
 }
 
@@ -297,9 +335,17 @@ static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room
     if (a == OCCUPANCY_NONE)
         return false;
     struct attendee_state *st = &occ->attendees[a];
-    if (room == OCCUPANCY_ENTRANCE && s->result == RESULT_ADMITTED && !st->checked_in) {
+    if (room == OCCUPANCY_ENTRANCE && s->result == RESULT_ADMITTED &&
+        (!st->checked_in || t > st->checkin_ms)) {
+        /* Per day: the attendee counts on the date of their latest admission. */
+        bool counted = occ->ev->attendees[a].category != CATEGORY_STAFF;
+        if (counted && st->checked_in)
+            add_checkin_day(occ, st->checkin_ms, -1);
+        if (counted)
+            add_checkin_day(occ, t, +1);
+        occ->checked_in += !st->checked_in;
         st->checked_in = true;
-        occ->checked_in++;
+        st->checkin_ms = t;
     }
     struct order_key k;
     key_of(&k, s, t);
@@ -432,6 +478,17 @@ int occupancy_checked_in(const struct occupancy *occ)
     return occ->checked_in;
 }
 
+/* Counts the attendees checked in on the local date of t. */
+int occupancy_checked_in_on(const struct occupancy *occ, int64_t t)
+{
+    int64_t day = day_of(occ, t);
+    for (size_t i = 0; i < occ->n_checkin_days; i++) {
+        if (occ->checkin_days[i].day == day)
+            return occ->checkin_days[i].n;
+    }
+    return 0;
+}
+
 /* Tells whether a room is closed. */
 bool occupancy_room_closed(const struct occupancy *occ, size_t room)
 {
@@ -456,6 +513,7 @@ void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int6
         return;
     const struct attendee_state *st = &occ->attendees[attendee];
     out->checked_in = st->checked_in;
+    out->checkin_ms = st->checkin_ms;
     if (!st->has_last)
         return;
     out->has_last = true;

@@ -24,7 +24,9 @@
  *   room (or to the venue when the room is "entrance"). A room's manual adjustments expire at
  *   the same session end as an admission at that time would. Counts are clamped at 0.
  * - A room is closed when its latest SCAN_ROOM_CLOSE / SCAN_ROOM_OPEN scan is a close.
- * - An attendee is checked in once any admitted badge scan at the entrance exists.
+ * - An attendee is checked in once any admitted badge scan at the entrance exists; checked in
+ *   on a day (a multi-day event counts check-ins per day) when their latest one falls on that
+ *   local date (occupancy_use_local_day).
  * - Staff are tracked (their place) but never counted: room counts, the venue total and
  *   reserved seats are about attendees, speakers and press (and manual adjustments).
  *
@@ -77,11 +79,12 @@ enum occupancy_where {
 /* Where an attendee is at a given time, and their latest state-changing scan. */
 struct occupancy_place {
     enum occupancy_where where;
-    size_t room;      /* OCCUPANCY_ROOM: room index; otherwise OCCUPANCY_NONE */
-    int64_t until_ms; /* OCCUPANCY_ROOM: when the admission expires (INT64_MAX: never) */
-    bool checked_in;  /* admitted at the entrance at least once */
-    bool has_last;    /* the fields below are set */
-    size_t last_room; /* room index of the latest state-changing scan, or OCCUPANCY_ENTRANCE */
+    size_t room;        /* OCCUPANCY_ROOM: room index; otherwise OCCUPANCY_NONE */
+    int64_t until_ms;   /* OCCUPANCY_ROOM: when the admission expires (INT64_MAX: never) */
+    bool checked_in;    /* admitted at the entrance at least once */
+    int64_t checkin_ms; /* checked_in: the time of the latest such admission */
+    bool has_last;      /* the fields below are set */
+    size_t last_room;   /* room index of the latest state-changing scan, or OCCUPANCY_ENTRANCE */
     enum scan_result last_result; /* admitted or exited */
     int64_t last_ms;              /* its wall time */
 };
@@ -96,6 +99,10 @@ struct scan_clock;
 /* Dates scans by clock (borrowed; it must outlive the occupancy) and orders each device's scans
  * by its seq from now on: call it before the first occupancy_apply. A kiosk does. */
 void occupancy_use_clock(struct occupancy *occ, const struct scan_clock *clock);
+/* Dates check-ins by local_day (the local date of a time in the event's time zone as a day
+ * number, time_days_from_civil) rather than the UTC date: call it before the first
+ * occupancy_apply. A kiosk does (time_local_day), as for its rules. */
+void occupancy_use_local_day(struct occupancy *occ, int64_t (*local_day)(int64_t unix_ms));
 /* Frees an occupancy; NULL is a no-op. */
 void occupancy_destroy(struct occupancy *occ);
 
@@ -121,6 +128,9 @@ int occupancy_registered(const struct occupancy *occ, size_t session);
 int occupancy_venue_inside(const struct occupancy *occ);
 /* Attendees (staff included) that have checked in at the entrance. */
 int occupancy_checked_in(const struct occupancy *occ);
+/* Attendees (staff excluded) whose latest entrance admission falls on the local date of t:
+ * those checked in that day, when t is today (no admission dated on a later day). */
+int occupancy_checked_in_on(const struct occupancy *occ, int64_t t);
 /* True when staff closed the room and did not reopen it. */
 bool occupancy_room_closed(const struct occupancy *occ, size_t room);
 /* True when a SCAN_SESSION_END scan for the session has been folded (from any kiosk). */

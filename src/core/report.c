@@ -86,10 +86,7 @@ void report_log_set_local_day(struct report_log *log, int64_t (*local_day)(int64
 /* The local date of t (days since 1970-01-01). */
 static int64_t day_of(const struct report_log *log, int64_t t)
 {
-    if (log->local_day != NULL)
-        return log->local_day(t);
-    int64_t day = 24 * 3600 * 1000LL;
-    return t >= 0 ? t / day : -((-t + day - 1) / day);
+    return log->local_day != NULL ? log->local_day(t) : time_utc_day(t);
 }
 
 /* Frees a log. */
@@ -629,17 +626,7 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     r->occupancy = xcalloc(r->n_slots * (nr + 1) + 1, sizeof *r->occupancy);
     r->arrivals = xcalloc(r->n_slots + 1, sizeof *r->arrivals);
     r->days = xcalloc(ns + 1, sizeof *r->days);
-    for (size_t s = 0; s < ns; s++) { /* the sessions' local dates, sorted, once each */
-        int64_t day = day_of(log, ev->sessions[s].start_ms);
-        size_t k = 0;
-        while (k < r->n_days && r->days[k] < day)
-            k++;
-        if (k < r->n_days && r->days[k] == day)
-            continue;
-        memmove(&r->days[k + 1], &r->days[k], (r->n_days - k) * sizeof *r->days);
-        r->days[k] = day;
-        r->n_days++;
-    }
+    r->n_days = event_session_days(ev, log->local_day, r->days);
     r->checked_in_by_day = xcalloc(r->n_days + 1, sizeof *r->checked_in_by_day);
 
     struct pass p = {.ev = ev, .r = r};

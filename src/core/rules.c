@@ -7,6 +7,7 @@
 
 #include "devkey.h"
 #include "hashmap.h"
+#include "timeutil.h"
 #include "util.h"
 
 #define RECENT_MAX 8 /* payloads remembered for the duplicate window */
@@ -47,10 +48,7 @@ void rules_config_default(struct rules_config *cfg)
 /* The local date of t: the configured one, or the UTC date. */
 static int64_t local_day(const struct rules *r, int64_t t)
 {
-    if (r->cfg.local_day != NULL)
-        return r->cfg.local_day(t);
-    int64_t day = 24 * 3600 * 1000LL;
-    return t >= 0 ? t / day : -((-t + day - 1) / day);
+    return r->cfg.local_day != NULL ? r->cfg.local_day(t) : time_utc_day(t);
 }
 
 /* Creates one kiosk's rules. */
@@ -153,24 +151,26 @@ static void set(struct scan *out, enum scan_result result, enum scan_reason reas
     out->reason = reason;
 }
 
-/* Decides at the entrance; returns the change of the venue total. */
+/* Decides at the entrance; returns the change of the venue total. checked_in: admitted at the
+ * entrance earlier on the same local date (a check-in counts per day of the event); valid: the
+ * badge is valid on that date. */
 static int decide_entrance(const struct attendee *a, const struct occupancy_place *p,
-                           enum kiosk_mode mode, bool today, struct scan *out)
+                           enum kiosk_mode mode, bool checked_in, bool valid, struct scan *out)
 {
     bool inside = p->where == OCCUPANCY_VENUE || p->where == OCCUPANCY_ROOM;
     bool counted = a->category != CATEGORY_STAFF;
     if (mode == MODE_TOGGLE)
-        mode = p->checked_in && inside ? MODE_EXIT : MODE_ENTRY;
+        mode = checked_in && inside ? MODE_EXIT : MODE_ENTRY;
     if (mode == MODE_EXIT) {
         /* Never "ok" for an exit that changes nothing: one who is not inside gets duplicate. */
         set(out, RESULT_EXITED, inside ? REASON_OK : REASON_DUPLICATE);
         return counted && inside ? -1 : 0;
     }
-    if (!today) {
+    if (!valid) {
         set(out, RESULT_DENIED, REASON_NOT_TODAY);
         return 0;
     }
-    set(out, RESULT_ADMITTED, p->checked_in ? REASON_REENTRY : REASON_OK);
+    set(out, RESULT_ADMITTED, checked_in ? REASON_REENTRY : REASON_OK);
     return counted && !inside ? 1 : 0;
 }
 
@@ -280,9 +280,11 @@ static int decide_attendee(struct rules *r, const struct occupancy *occ, const s
     size_t index = (size_t)(a - r->ev->attendees);
     occupancy_attendee_place(occ, index, now_ms, &p);
     int delta;
-    if (r->room == OCCUPANCY_ENTRANCE)
-        delta = decide_entrance(a, &p, mode, event_valid_on_day(a, local_day(r, now_ms)), out);
-    else
+    if (r->room == OCCUPANCY_ENTRANCE) {
+        int64_t today = local_day(r, now_ms);
+        bool checked_in = p.checked_in && local_day(r, p.checkin_ms) == today;
+        delta = decide_entrance(a, &p, mode, checked_in, event_valid_on_day(a, today), out);
+    } else
         delta = decide_room(r, occ, a, &p, mode, session, now_ms, out);
     /* With clocks out of step, the log may already hold a later scan of this attendee: then
      * this one, once folded, changes no count. */

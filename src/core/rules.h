@@ -16,6 +16,9 @@
  *     attendee id is filled in when known, for the log).
  *  4. Unknown attendee number -> denied/unknown_attendee.
  *  5. The entrance (room "entrance", no capacity):
+ *     A check-in counts per day of the event: "checked in" below means admitted at the
+ *     entrance earlier on the same local date (rules_config.local_day), so the first entry of
+ *     each day is a new check-in.
  *     entry:  not yet checked in -> admitted/ok (the check-in), else admitted/reentry;
  *     exit:   exited/ok when inside the venue, else exited/duplicate (never ok for an exit
  *             that changes nothing);

@@ -20,6 +20,13 @@ int64_t time_days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* The UTC date of a time, rounding down before 1970 too. */
+int64_t time_utc_day(int64_t unix_ms)
+{
+    int64_t day = 24 * 3600 * 1000LL;
+    return unix_ms >= 0 ? unix_ms / day : -((-unix_ms + day - 1) / day);
+}
+
 /* Parses "YYYY-MM-DD" strictly. */
 bool time_parse_date(const char *s, int64_t *day)
 {

@@ -29,6 +29,8 @@ bool time_is_sane(int64_t unix_ms);
  * the date y-m-d (m 1..12, d 1..31), and the date of such a day number (its inverse). */
 int64_t time_days_from_civil(int64_t y, int m, int d);
 void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+/* The day number of the UTC date of unix_ms: the local date where no time zone is given. */
+int64_t time_utc_day(int64_t unix_ms);
 
 /* Parses a calendar date "YYYY-MM-DD" (a real date: no 2025-02-30) into its day number. */
 bool time_parse_date(const char *s, int64_t *day);

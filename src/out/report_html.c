@@ -105,16 +105,12 @@ static int64_t local_offset(int64_t ms)
     return (int64_t)tm.tm_gmtoff * 1000;
 }
 
-/* Appends the n-th word of a comma-separated list (the catalogue's day and month names). */
-static void put_nth(struct strbuf *sb, const char *list, int n)
+/* Appends the n-th word of a comma-separated message (the catalogue's day and month names). */
+static void put_nth(struct strbuf *sb, enum language lang, enum i18n_msg msg, int n)
 {
-    for (; n > 0 && list != NULL; n--) {
-        list = strchr(list, ',');
-        if (list != NULL)
-            list++;
-    }
-    if (list != NULL)
-        strbuf_printf(sb, "%.*s", (int)strcspn(list, ","), list);
+    int len;
+    const char *word = i18n_item(lang, msg, n, &len);
+    strbuf_printf(sb, "%.*s", len, word);
 }
 
 /* Appends a date such as "Thursday 23 April 2026" ("donderdag 23 april 2026", "jeudi 23 avril
@@ -124,9 +120,9 @@ static void put_date(struct strbuf *sb, enum language lang, int64_t ms)
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     localtime_r(&t, &tm);
-    put_nth(sb, i18n(lang, MSG_REPORT_WEEKDAYS), tm.tm_wday);
+    put_nth(sb, lang, MSG_REPORT_WEEKDAYS, tm.tm_wday);
     strbuf_printf(sb, " %d ", tm.tm_mday);
-    put_nth(sb, i18n(lang, MSG_REPORT_MONTHS), tm.tm_mon);
+    put_nth(sb, lang, MSG_REPORT_MONTHS, tm.tm_mon);
     strbuf_printf(sb, " %d", tm.tm_year + 1900);
 }
 

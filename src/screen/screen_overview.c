@@ -4,6 +4,26 @@
 #include <stdio.h>
 
 #include "draw.h"
+#include "timeutil.h"
+
+/* The day of a multi-day event as the title says it: "Day 2 of 3 · Tue 14 Apr" ("Dag 2 van 3 ·
+ * di 14 apr", "Jour 2 sur 3 · mar. 14 avr."), the date alone on a day without sessions. */
+static void day_label(const struct ui_view *v, char *buf, size_t n)
+{
+    int64_t y;
+    int m, d, wlen, mlen;
+    time_civil_from_days(v->day, &y, &m, &d);
+    int wday = (int)(((v->day % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday; 0 = Sunday */
+    const char *wname = i18n_item(v->lang, MSG_OV_WEEKDAYS, wday, &wlen);
+    const char *mname = i18n_item(v->lang, MSG_OV_MONTHS, m - 1, &mlen);
+    int used = 0;
+    if (v->day_index > 0)
+        used = snprintf(buf, n, i18n(v->lang, MSG_OV_DAY_OF), v->day_index, v->n_days);
+    if (used < 0 || (size_t)used >= n)
+        used = 0;
+    snprintf(buf + used, n - (size_t)used, "%s%.*s %d %.*s", used > 0 ? " · " : "", wlen, wname, d,
+             mlen, mname);
+}
 
 /* How long ago a room's count last changed. */
 static void tile_updated(const struct ui_view *v, const struct ui_room_tile *t, char *buf, size_t n)
@@ -70,23 +90,36 @@ void screen_overview(struct ui *ui, const struct ui_view *v)
     float u = ui->u, W = ui->w, H = ui->h;
     draw_fill_rect(ui, rect(0, 0, W, H), C_BG);
     float m = 2.5f * u;
-    char title[200];
-    snprintf(title, sizeof title, "%s · %s", v->event_name ? v->event_name : "",
-             i18n(v->lang, MSG_MODE_OVERVIEW));
+    char title[200], day[96];
+    const char *name = v->event_name ? v->event_name : "";
+    if (v->n_days > 0) { /* the day first: a long event name is what the ellipsis cuts */
+        day_label(v, day, sizeof day);
+        snprintf(title, sizeof title, "%s · %s", day, name);
+    } else {
+        snprintf(title, sizeof title, "%s · %s", name, i18n(v->lang, MSG_MODE_OVERVIEW));
+    }
     float hh = draw_header(ui, v, title, 12 * u);
     /* Venue totals strip. */
     float sy = hh + m, sh = 10 * u;
     char a[32], b[32];
-    snprintf(a, sizeof a, "%d", v->venue_checked_in);
+    if (v->n_days > 0)
+        snprintf(a, sizeof a, "%d / %d", v->venue_checked_in, v->venue_expected);
+    else
+        snprintf(a, sizeof a, "%d", v->venue_checked_in);
     snprintf(b, sizeof b, "%d", v->venue_inside);
-    float half = (W - 2 * m) / 2;
+    /* Two parts: "412 / 600" (today's check-ins of those expected) takes more room than a
+     * count. */
+    bool days = v->n_days > 0;
+    float part[2] = {(W - 2 * m) * (days ? 0.6f : 0.5f), (W - 2 * m) * (days ? 0.4f : 0.5f)};
+    float figure[2] = {days ? 0.55f : 0.35f, days ? 0.45f : 0.35f};
+    enum i18n_msg label[2] = {days ? MSG_OV_CHECKED_IN_TODAY : MSG_OV_CHECKED_IN, MSG_OV_INSIDE};
     for (int k = 0; k < 2; k++) {
-        float x = m + k * half;
-        struct ui_rect got = draw_text(ui, k == 0 ? a : b, rect(x, sy, half * 0.35f, sh),
+        float x = m + k * part[0];
+        struct ui_rect got = draw_text(ui, k == 0 ? a : b, rect(x, sy, part[k] * figure[k], sh),
                                        (int)(8 * u), UI_BOLD, UI_ALIGN_RIGHT, 1, C_TEXT);
-        draw_text(ui, i18n(v->lang, k == 0 ? MSG_OV_CHECKED_IN : MSG_OV_INSIDE),
-                  rect(got.x + got.w + 2 * u, sy, half * 0.65f - 3 * u, sh), (int)(4.5f * u),
-                  UI_REGULAR, UI_ALIGN_LEFT, 1, C_MUTED);
+        float lx = got.x + got.w + 2 * u;
+        draw_text(ui, i18n(v->lang, label[k]), rect(lx, sy, x + part[k] - u - lx, sh),
+                  (int)(4.5f * u), UI_REGULAR, UI_ALIGN_LEFT, 2, C_MUTED);
     }
     float gy = sy + sh + m, gh = H - gy - m, gw = W - 2 * m;
     size_t n = v->n_tiles < UI_MAX_TILES ? v->n_tiles : UI_MAX_TILES;

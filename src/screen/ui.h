@@ -148,6 +148,11 @@ struct ui_view {
     const struct ui_room_tile *tiles;
     size_t n_tiles;
     int venue_checked_in, venue_inside;
+    /* A multi-day event (n_days > 1; else 0): today's local date (a day number), its place
+     * among the event's days (1-based; 0: not one of them); venue_checked_in then counts
+     * today's check-ins (staff excluded) against venue_expected, the badges valid today. */
+    int64_t day;
+    int day_index, n_days, venue_expected;
     /* Staff menu */
     struct ui_diagnostics diag;
     /* The search screen (staff menu, "Find a person") */

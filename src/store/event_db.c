@@ -811,12 +811,12 @@ static bool apply_attendees(sqlite3 *db, const char *db_path,
                             const struct event_db_pulled_attendee *att, size_t n)
 {
     static const char upsert[] =
-        "INSERT INTO attendees (id, num, name, organisation, email, language, category, serial)"
-        " VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET"
+        "INSERT INTO attendees (id, num, name, organisation, email, language, category, serial,"
+        " days) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE SET"
         " num = excluded.num, name = excluded.name, organisation = excluded.organisation,"
-        " language = excluded.language, category = excluded.category, serial = excluded.serial"
+        " language = excluded.language, category = excluded.category, serial = excluded.serial,"
         /* A bundle made after a newer import than the server's keeps its newer badge serial. */
-        " WHERE excluded.serial >= attendees.serial";
+        " days = excluded.days WHERE excluded.serial >= attendees.serial";
     sqlite3_stmt *up = NULL, *del = NULL, *reg = NULL;
     bool ok = sqlite3_prepare_v2(db, upsert, -1, &up, NULL) == SQLITE_OK &&
               sqlite3_prepare_v2(db, "DELETE FROM registrations WHERE attendee = ?1", -1, &del,
@@ -835,6 +835,7 @@ static bool apply_attendees(sqlite3 *db, const char *db_path,
         sqlite3_bind_text(up, 5, a->language, -1, SQLITE_STATIC);
         sqlite3_bind_text(up, 6, a->category, -1, SQLITE_STATIC);
         sqlite3_bind_int64(up, 7, a->serial);
+        sqlite3_bind_text(up, 8, a->days ? a->days : "", -1, SQLITE_STATIC);
         if (sqlite3_step(up) != SQLITE_DONE) {
             /* One bad row must not stall the rest. */
             log_warnx("sync: attendee %s not applied to %s: %s", a->id, db_path,

@@ -117,6 +117,7 @@ struct event_db_pulled_attendee {
     const char *name, *organisation, *language, *category;
     int64_t serial;
     const char *sessions; /* the session ids it is registered for, one per line */
+    const char *days;     /* the dates its badge is valid on, "YYYY-MM-DD;..." ("": every day) */
 };
 struct event_db_pulled_revocation {
     int64_t num, serial;

@@ -164,7 +164,8 @@ static void publish(struct web_feed *feed, struct room_json *rooms, size_t n,
     feed->kiosk_seen = seen;
     feed->n_kiosks = n_kiosks;
     if (feed->arrivals_gen == 0 || feed->arrivals.checked_in != arrivals->checked_in ||
-        feed->arrivals.recent != arrivals->recent) {
+        feed->arrivals.recent != arrivals->recent ||
+        feed->arrivals.expected_today != arrivals->expected_today) {
         feed->arrivals = *arrivals;
         feed->arrivals_gen++;
     }
@@ -389,8 +390,10 @@ bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page
     cur->status_gen = feed->status_gen;
     if (page && feed->arrivals_gen != 0 && cur->arrivals_gen != feed->arrivals_gen) {
         char data[128];
-        snprintf(data, sizeof data, "{\"checked_in\":%d,\"recent\":%d,\"minutes\":%d}",
-                 feed->arrivals.checked_in, feed->arrivals.recent, CENTRAL_DASH_ARRIVALS_MIN);
+        snprintf(data, sizeof data,
+                 "{\"checked_in\":%d,\"recent\":%d,\"minutes\":%d,\"expected_today\":%d}",
+                 feed->arrivals.checked_in, feed->arrivals.recent, CENTRAL_DASH_ARRIVALS_MIN,
+                 feed->arrivals.expected_today);
         sse(out, "arrivals", data);
         cur->arrivals_gen = feed->arrivals_gen;
     }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The event model's index by id: lookups, the first of two equal ids, no index, rebuilding
- * after the tables change, and a congress-sized model. */
+ * after the tables change, and a congress-sized model; a multi-day event's days and those
+ * expected on each. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "event.h"
+#include "timeutil.h"
 #include "util.h"
 
 #define CONGRESS 30000
@@ -78,9 +80,51 @@ static void test_congress(void)
     event_destroy(NULL);
 }
 
+/* The local date of t one hour east of UTC. */
+static int64_t plus_one_hour(int64_t t)
+{
+    return time_utc_day(t + 3600 * 1000);
+}
+
+/* The days of the sessions (by the local date given), sorted, once each; the attendees
+ * expected on a day: staff never, a badge without days every day. */
+static void test_days(void)
+{
+    int64_t h = 3600 * 1000, d14 = time_days_from_civil(2025, 3, 14) * 24 * h;
+    struct session sessions[] = {{"b", 0, "B", d14 + 24 * h + 9 * h, d14 + 24 * h + 10 * h, -1},
+                                 {"a", 0, "A", d14 + 9 * h, d14 + 10 * h, -1},
+                                 {"c", 0, "C", d14 + 9 * h + 1, d14 + 10 * h, -1},
+                                 {"late", 0, "Late", d14 + 23 * h + h / 2, d14 + 24 * h, -1}};
+    struct attendee attendees[4] = {
+        {.id = "A1", .category = CATEGORY_ATTENDEE},
+        {.id = "A2", .category = CATEGORY_SPEAKER},
+        {.id = "A3", .category = CATEGORY_STAFF},
+        {.id = "A4", .category = CATEGORY_ATTENDEE},
+    };
+    CHECK(event_attendee_set_days(&attendees[0], "2025-03-14"));
+    CHECK(event_attendee_set_days(&attendees[1], "2025-03-15;2025-03-14"));
+    struct event ev = {.sessions = sessions,
+                       .n_sessions = ARRAY_LEN(sessions),
+                       .attendees = attendees,
+                       .n_attendees = ARRAY_LEN(attendees)};
+    int64_t days[ARRAY_LEN(sessions)];
+    int64_t day14 = time_days_from_civil(2025, 3, 14);
+    /* UTC: 14 and 15 March; an hour east, the session at 23:30 UTC lies on the 15th too. */
+    CHECK(event_session_days(&ev, NULL, days) == 2 && days[0] == day14 && days[1] == day14 + 1);
+    CHECK(event_session_days(&ev, plus_one_hour, days) == 2 && days[1] == day14 + 1);
+    CHECK(event_expected_on_day(&ev, day14) == 3);
+    CHECK(event_expected_on_day(&ev, day14 + 1) == 2);
+    CHECK(event_expected_on_day(&ev, day14 + 2) == 1);
+    ev.n_sessions = 1;
+    CHECK(event_session_days(&ev, NULL, days) == 1);
+    for (size_t a = 0; a < ARRAY_LEN(attendees); a++)
+        free(attendees[a].days);
+}
+
 int main(void)
 {
     test_lookups();
+    test_days();
     test_congress();
     return check_done();
 }

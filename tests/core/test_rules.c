@@ -888,6 +888,7 @@ static void test_days(void)
     struct attendee *a5 = &attendees[4];
     CHECK(event_attendee_set_days(a5, "2025-03-14;2025-03-15"));
     struct occupancy *occ = occupancy_create(&event);
+    occupancy_use_local_day(occ, plus_one_day);
     struct rules_config cfg;
     rules_config_default(&cfg);
     cfg.local_day = plus_one_day;
@@ -908,7 +909,11 @@ static void test_days(void)
         {in, 3, "2025-03-13T12:00:10+01:00", RESULT_ADMITTED, REASON_OK}, /* A4: no days */
         {in, 4, "2025-03-14T00:10:00+01:00", RESULT_ADMITTED, REASON_OK}, /* 23:10 UTC the 13th */
         {out, 4, "2025-03-14T18:00:00+01:00", RESULT_EXITED, REASON_OK},
-        {tg, 4, "2025-03-15T09:00:00+01:00", RESULT_ADMITTED, REASON_REENTRY},
+        /* A check-in per day: the first entry of a day is ok, not reentry, and at a toggle
+         * entrance one still inside since the day before checks in rather than leaves. */
+        {tg, 3, "2025-03-14T09:00:00+01:00", RESULT_ADMITTED, REASON_OK},
+        {tg, 4, "2025-03-15T09:00:00+01:00", RESULT_ADMITTED, REASON_OK},
+        {in, 4, "2025-03-15T11:00:00+01:00", RESULT_ADMITTED, REASON_REENTRY},
         {out, 4, "2025-03-15T18:00:00+01:00", RESULT_EXITED, REASON_OK},
         {utc, 4, "2025-03-16T00:30:00+01:00", RESULT_ADMITTED, REASON_REENTRY}, /* UTC: 15th */
         {out, 4, "2025-03-16T00:40:00+01:00", RESULT_EXITED, REASON_OK},
@@ -926,6 +931,12 @@ static void test_days(void)
         s.seq = (int64_t)i + 1;
         CHECK(occupancy_apply(occ, &s));
     }
+    /* Check-ins by day: each attendee on the date of their latest admission (A4 the 14th, A5
+     * the 16th at 00:30 local), the count a kiosk shows for today. */
+    CHECK(occupancy_checked_in_on(occ, at("2025-03-14T20:00:00+01:00")) == 1);
+    CHECK(occupancy_checked_in_on(occ, at("2025-03-15T20:00:00+01:00")) == 0);
+    CHECK(occupancy_checked_in_on(occ, at("2025-03-16T20:00:00+01:00")) == 1);
+    CHECK(occupancy_checked_in(occ) == 2);
     rules_destroy(in);
     rules_destroy(tg);
     rules_destroy(out);

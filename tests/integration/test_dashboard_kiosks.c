@@ -340,15 +340,19 @@ static void test_arrivals(int port)
 {
     int fd = http_stream(port, "/stream");
     struct strbuf sb = {0};
-    long at = http_stream_wait(
-        fd, &sb, 0, "event: arrivals\ndata: {\"checked_in\":0,\"recent\":0,\"minutes\":15}\n\n",
-        5000);
+    long at =
+        http_stream_wait(fd, &sb, 0,
+                         "event: arrivals\ndata: "
+                         "{\"checked_in\":0,\"recent\":0,\"minutes\":15,\"expected_today\":-1}\n\n",
+                         5000);
     CHECK(at > 0);
     int64_t t0 = time_mono_ns();
     admit(10, "entrance", "P001");
-    long got = http_stream_wait(
-        fd, &sb, (size_t)(at > 0 ? at : 0),
-        "event: arrivals\ndata: {\"checked_in\":1,\"recent\":1,\"minutes\":15}\n\n", 5000);
+    long got =
+        http_stream_wait(fd, &sb, (size_t)(at > 0 ? at : 0),
+                         "event: arrivals\ndata: "
+                         "{\"checked_in\":1,\"recent\":1,\"minutes\":15,\"expected_today\":-1}\n\n",
+                         5000);
     int64_t ms = (time_mono_ns() - t0) / 1000000;
     CHECK_MSG(got > 0 && ms < 1000, "entrance admission -> page: %lld ms", (long long)ms);
     close(fd);

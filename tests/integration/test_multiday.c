@@ -3,7 +3,8 @@
  * (attendees.csv column `days`). A real headless kiosk at the entrance replays both days: a
  * badge is refused on a day it is not valid (not_today, by the local date in the event's
  * zone: 00:30 in Brussels is still the day before in UTC), and the report counts check-ins per
- * day (checkins_by_day.csv). */
+ * day (checkins_by_day.csv): the first entrance of each day is that day's check-in (reason ok,
+ * not reentry), so the kiosk's answers and the report agree. */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +59,10 @@ int main(void)
         {"2025-03-14T08:03:00Z", 4, "\"denied\",\"reason\":\"not_today\""},
         {"2025-03-14T23:30:00Z", 4, "\"admitted\",\"reason\":\"ok\""}, /* 00:30 on the 15th */
         {"2025-03-15T08:00:00Z", 1, "\"denied\",\"reason\":\"not_today\""},
-        {"2025-03-15T08:01:00Z", 2, "\"admitted\",\"reason\":\"reentry\""},
-        {"2025-03-15T08:02:00Z", 3, "\"admitted\",\"reason\":\"reentry\""},
+        /* Day 2's first entry is that day's check-in; a second one the same day re-enters. */
+        {"2025-03-15T08:01:00Z", 2, "\"admitted\",\"reason\":\"ok\""},
+        {"2025-03-15T08:02:00Z", 3, "\"admitted\",\"reason\":\"ok\""},
+        {"2025-03-15T09:02:00Z", 3, "\"admitted\",\"reason\":\"reentry\""},
     };
     struct strbuf in = {0};
     for (size_t i = 0; i < ARRAY_LEN(scans); i++)
@@ -91,6 +94,9 @@ int main(void)
                   "cmp report/checkins_by_day.csv want.csv",
                   dir, bin) == 0);
     CHECK(test_sh("cd %s && grep -q '>3<.*checked in on 2025-03-15' report/report.html", dir) == 0);
+    /* The kiosk's check-ins (admitted/ok) are the report's: 3 + 3. */
+    CHECK(test_sh("cd %s && test $(grep -c '\"admitted\",\"reason\":\"ok\"' ent.out) -eq 6", dir) ==
+          0);
     /* A date that is not one is refused at import, with file:line. */
     test_write_file(dir, "bad.csv",
                     "id,name,organisation,email,language,category,sessions,days\n"

@@ -405,6 +405,21 @@ static void one_size(int w, int h, bool all)
         }
         if (s != NULL)
             cairo_surface_destroy(s);
+        /* A multi-day event: the day in the title, today's check-ins against those expected
+         * today, in each language (French's words are the longest). */
+        v.n_days = 3;
+        v.day_index = 2;
+        v.day = time_days_from_civil(2026, 4, 14);
+        v.venue_checked_in = 412;
+        v.venue_expected = 600;
+        static const char *const day_shots[] = {"overview-multiday-nl", "overview-multiday-fr",
+                                                "overview-multiday"};
+        for (int l = 0; l < LANG_COUNT; l++) {
+            v.lang = (enum language)l;
+            s = shot(ui, &v, now, day_shots[l]);
+            if (s != NULL)
+                cairo_surface_destroy(s);
+        }
         v = room_view();
         v.trouble = UI_TROUBLE_CAMERA;
         v.camera_text = "camera /dev/video0: No such file or directory; retrying";
