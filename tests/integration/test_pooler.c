@@ -22,7 +22,7 @@
 #include "pg_harness.h"
 #include "pgbouncer_harness.h"
 #include "proc.h"
-#include "scan.h"
+#include "scan_log.h"
 #include "shell.h"
 #include "store.h"
 #include "sysclock.h"
@@ -37,21 +37,7 @@ static struct pgb_harness *pgb;
 static void append(const char *device, const char *room, const char *attendee, int64_t wall_ms)
 {
     char *db = xasprintf("%s/%s.db", dir, device);
-    struct store *st = store_open(db, device);
-    CHECK(st != NULL);
-    if (st != NULL) {
-        struct scan s;
-        memset(&s, 0, sizeof s);
-        s.wall_ms = wall_ms;
-        s.clock_synced = true;
-        snprintf(s.boot_id, sizeof s.boot_id, "boot");
-        snprintf(s.room, sizeof s.room, "%s", room);
-        snprintf(s.attendee, sizeof s.attendee, "%s", attendee);
-        s.mode = MODE_ENTRY;
-        s.result = RESULT_ADMITTED;
-        CHECK(store_append_scan(st, &s));
-        store_close(st);
-    }
+    CHECK(test_append_admission(db, device, room, attendee, wall_ms));
     free(db);
 }
 

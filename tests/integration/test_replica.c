@@ -6,6 +6,7 @@
  * it (which cannot LISTEN there) serves the rooms, follows scans committed on the primary by
  * reading every --standby-poll, and logs users in; `portier dashboard add-user` on it is
  * refused with a message that names the standby. */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "check.h"
 #include "http_client.h"
 #include "pg_harness.h"
+#include "proc.h"
 #include "shell.h"
 #include "util.h"
 
@@ -135,16 +137,10 @@ static void test_dashboard(const char *org)
     char listen[32];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
     char *log = xasprintf("%s/dashboard.log", dir);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        execl(bin, bin, "dashboard", "--central", org, "--listen", listen, "--public-feed",
-              "--standby-poll", "200", (char *)NULL);
-        _exit(127);
-    }
+    char *argv[] = {(char *)bin, "dashboard",     "--central",      (char *)org, "--listen",
+                    listen,      "--public-feed", "--standby-poll", "200",       NULL};
+    struct proc dash;
+    proc_start(&dash, argv, false, false, log);
     bool up = false;
     for (int i = 0; i < 200 && !(up = dashboard_up(port)); i++)
         test_sleep_ms(50);
@@ -182,10 +178,8 @@ static void test_dashboard(const char *org)
                   "add-user.err && grep -q primary add-user.err",
                   dir, bin, pg_harness_conninfo(standby)) == 0);
     CHECK(test_sh("grep -q 'standby: reading it every 200 ms' %s", log) == 0);
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(proc_stop(&dash) == 0);
+    proc_finish(&dash);
     free(log);
 }
 

@@ -505,6 +505,24 @@ fail:
     return NULL;
 }
 
+/* Runs argv (initdb, pg_basebackup: what), which makes pg's data directory, with its output
+ * into out, then starts the server. Returns pg, or NULL after printing why (pg destroyed). */
+static inline struct pg_harness *pg_harness_make(struct pg_harness *pg, char *const argv[],
+                                                 const char *out, const char *what)
+{
+    if (pg_harness_run(pg, true, argv, out) != 0) {
+        pg_harness_fail("%s failed", what);
+        pg_harness_print_log(out);
+        pg_harness_destroy(pg);
+        return NULL;
+    }
+    if (!pg_harness_server_start(pg)) {
+        pg_harness_destroy(pg);
+        return NULL;
+    }
+    return pg;
+}
+
 /* Makes a cluster and starts it. Returns NULL after printing why (never skips: a missing
  * PostgreSQL is a failure that says what to install). */
 static inline struct pg_harness *pg_harness_start(const struct pg_harness_options *opts)
@@ -527,17 +545,7 @@ static inline struct pg_harness *pg_harness_start(const struct pg_harness_option
                     "--auth-host=scram-sha-256",
                     pg->durable ? NULL : "--no-sync",
                     NULL}; /* initdb syncs by default */
-    if (pg_harness_run(pg, true, argv, out) != 0) {
-        pg_harness_fail("initdb failed");
-        pg_harness_print_log(out);
-        goto fail;
-    }
-    if (!pg_harness_server_start(pg))
-        goto fail;
-    return pg;
-fail:
-    pg_harness_destroy(pg);
-    return NULL;
+    return pg_harness_make(pg, argv, out, "initdb");
 }
 
 /* Makes a hot standby of primary (started with .replication = true) in its own temp
@@ -571,17 +579,7 @@ static inline struct pg_harness *pg_harness_standby_start(const struct pg_harnes
                     "fast",
                     pg->durable ? NULL : "--no-sync",
                     NULL};
-    if (pg_harness_run(pg, true, argv, out) != 0) {
-        pg_harness_fail("pg_basebackup failed");
-        pg_harness_print_log(out);
-        goto fail;
-    }
-    if (!pg_harness_server_start(pg))
-        goto fail;
-    return pg;
-fail:
-    pg_harness_destroy(pg);
-    return NULL;
+    return pg_harness_make(pg, argv, out, "pg_basebackup");
 }
 
 /* The first value of a one-row query on conninfo, into buf; false when it failed. */
