@@ -29,9 +29,7 @@ static void log_failure(PGconn *conn, const PGresult *res, const char *what)
     /* 25006 read_only_sql_transaction: a write on a hot standby. */
     bool standby = state != NULL && strcmp(state, "25006") == 0;
     log_warnx("dashboard: %s: %.*s%s", what, len, msg,
-              standby ? " (this database is a read-only standby: connect to the primary to "
-                        "change it; the change reaches the standby by replication)"
-                      : "");
+              standby ? " (" CENTRAL_STANDBY_HINT ")" : "");
 }
 
 /* Runs sql with n text parameters; returns its result, or NULL after logging. */

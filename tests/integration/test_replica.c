@@ -19,6 +19,7 @@
 
 #include "central.h"
 #include "check.h"
+#include "file.h"
 #include "http_client.h"
 #include "pg_harness.h"
 #include "proc.h"
@@ -166,16 +167,40 @@ static void test_dashboard(const char *org)
 
     /* A user added on the primary logs in on the standby's dashboard (checked in memory:
      * the failures' count is the dashboard's own, no write). */
-    CHECK(test_sh("printf 'correct horse\\n' | %s dashboard add-user '%s' anna --role staff "
+    CHECK(test_sh("printf 'correct horse\\n' | %s dashboard add-user '%s' anna --role organiser "
                   ">/dev/null",
                   bin, pg_harness_conninfo(primary)) == 0);
     CHECK(pg_harness_standby_caught_up(primary, standby));
     CHECK(http_post(port, "/login", "", "name=anna&password=wrong", NULL) == 401);
-    CHECK(http_post(port, "/login", "", "name=anna&password=correct+horse", NULL) == 303);
+    char *ans = NULL;
+    CHECK(http_post(port, "/login", "", "name=anna&password=correct+horse", &ans) == 303);
+    /* An organiser's pages read the standby: People, and a report the same as the file. */
+    const char *cookie = ans != NULL ? strstr(ans, "Set-Cookie: ") : NULL;
+    char *hdr = cookie != NULL
+                    ? xasprintf("Cookie: %.*s\r\n", (int)strcspn(cookie + 12, ";\r"), cookie + 12)
+                    : xstrdup("");
+    free(ans);
+    CHECK(http_get(port, "/api/people?q=Hanoi", hdr, &ans) == 200);
+    CHECK(ans != NULL && strstr(ans, "\"attendee\":\"A0003\"") != NULL);
+    free(ans);
+    /* The same rows as `portier report`'s file (the page orders the sessions by the rooms'
+     * ids, the model read back from central; the file in the event's order). */
+    CHECK(http_get(port, "/reports/attendance.csv", hdr, &ans) == 200);
+    const char *got = ans != NULL ? strstr(ans, "\r\n\r\n") : NULL;
+    CHECK(got != NULL);
+    test_write_file(dir, "dash-attendance.csv", got != NULL ? got + 4 : "");
+    free(ans);
+    CHECK(test_sh("cd %s && sort dash-attendance.csv >a.sorted && sort rep-primary/attendance.csv "
+                  ">b.sorted && cmp a.sorted b.sorted && test -s a.sorted",
+                  dir) == 0);
+    free(hdr);
     /* Adding a user on the standby: refused, and the message says why and where to go. */
     CHECK(test_sh("cd %s && printf 'correct horse\\n' | %s dashboard add-user '%s' bert --role "
                   "staff >/dev/null 2>add-user.err; test $? -ne 0 && grep -q 'read-only standby' "
                   "add-user.err && grep -q primary add-user.err",
+                  dir, bin, pg_harness_conninfo(standby)) == 0);
+    CHECK(test_sh("cd %s && %s central add-device '%s' door-x >/dev/null 2>add-device.err; "
+                  "test $? -ne 0 && grep -q 'read-only standby' add-device.err",
                   dir, bin, pg_harness_conninfo(standby)) == 0);
     CHECK(test_sh("grep -q 'standby: reading it every 200 ms' %s", log) == 0);
     CHECK(proc_stop(&dash) == 0);
