@@ -11,6 +11,8 @@ PORTIER_DEB_PACKAGES=(
     libminizip-dev libssl-dev
     fonts-dejavu-core fonts-noto-core tzdata
     postgresql sqlite3 zbar-tools valgrind openssl
+    # the connection pooler the sync tests run behind (tests only: docs/scale.md)
+    pgbouncer
     # a real CUPS scheduler for the badge printing tests; pdftoppm/pdftotext read the printed
     # badges and the certificates
     cups poppler-utils

@@ -43,6 +43,9 @@ static const char *pq_error(PGconn *conn, const PGresult *res)
     size_t len = strlen(buf);
     while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
         buf[--len] = '\0';
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (state != NULL && strcmp(state, "25006") == 0) /* read_only_sql_transaction */
+        snprintf(buf + len, sizeof buf - len, " (" CENTRAL_STANDBY_HINT ")");
     return buf;
 }
 

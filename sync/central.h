@@ -37,6 +37,10 @@ typedef struct pg_conn PGconn;
 #define CENTRAL_ROLE_ORGANISER "portier_organiser"
 #define CENTRAL_CHANNEL_SCANS  "portier_scans"
 #define CENTRAL_CHANNEL_MODEL  "portier_model"
+/* Added to the server's message when a write fails on a hot standby (SQLSTATE 25006). */
+#define CENTRAL_STANDBY_HINT                                                                       \
+    "this database is a read-only standby: connect to the primary to change it; the change "       \
+    "reaches the standby by replication"
 #define CENTRAL_LOGIN_NAME_MAX 63 /* bytes; PostgreSQL's identifier limit */
 #define CENTRAL_PASSWORD_LEN   32
 

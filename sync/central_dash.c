@@ -22,10 +22,14 @@
 static void log_failure(PGconn *conn, const PGresult *res, const char *what)
 {
     const char *msg = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     if (msg == NULL || msg[0] == '\0')
         msg = PQerrorMessage(conn);
     int len = (int)strcspn(msg, "\n");
-    log_warnx("dashboard: %s: %.*s", what, len, msg);
+    /* 25006 read_only_sql_transaction: a write on a hot standby. */
+    bool standby = state != NULL && strcmp(state, "25006") == 0;
+    log_warnx("dashboard: %s: %.*s%s", what, len, msg,
+              standby ? " (" CENTRAL_STANDBY_HINT ")" : "");
 }
 
 /* Runs sql with n text parameters; returns its result, or NULL after logging. */
@@ -42,7 +46,19 @@ static PGresult *run(PGconn *conn, const char *sql, int n, const char *const *va
     return res;
 }
 
-PGconn *central_dash_connect(const char *conninfo)
+/* Runs each statement of sql[0..n) for the connection's setup; false after logging. */
+static bool run_setup(PGconn *conn, const char *const *sql, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        PGresult *res = run(conn, sql[i], 0, NULL, "setting up the connection");
+        if (res == NULL)
+            return false;
+        PQclear(res);
+    }
+    return true;
+}
+
+PGconn *central_dash_connect(const char *conninfo, bool *standby)
 {
     PGconn *conn = central_connect(conninfo);
     if (conn == NULL)
@@ -51,17 +67,22 @@ PGconn *central_dash_connect(const char *conninfo)
         "SELECT set_config('statement_timeout', '" STRING_OF(DASH_STATEMENT_TIMEOUT_MS) "', false)",
         /* Sessions' times in the event's own zone, as the kiosks and reports show them. */
         "SELECT set_config('TimeZone', timezone, false) FROM portier.event",
-        "LISTEN " CENTRAL_CHANNEL_SCANS,
-        "LISTEN " CENTRAL_CHANNEL_MODEL,
     };
-    for (size_t i = 0; i < ARRAY_LEN(setup); i++) {
-        PGresult *res = run(conn, setup[i], 0, NULL, "setting up the connection");
-        if (res == NULL) {
-            central_close(conn);
-            return NULL;
-        }
-        PQclear(res);
+    static const char *const listen[] = {"LISTEN " CENTRAL_CHANNEL_SCANS,
+                                         "LISTEN " CENTRAL_CHANNEL_MODEL};
+    PGresult *res = NULL;
+    bool ok = run_setup(conn, setup, ARRAY_LEN(setup)) &&
+              (res = run(conn, "SELECT pg_is_in_recovery()", 0, NULL,
+                         "setting up the connection")) != NULL;
+    bool recovery = ok && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    /* A hot standby refuses LISTEN ("cannot execute LISTEN during recovery"). */
+    if (!ok || (!recovery && !run_setup(conn, listen, ARRAY_LEN(listen)))) {
+        central_close(conn);
+        return NULL;
     }
+    if (standby != NULL)
+        *standby = recovery;
     return conn;
 }
 

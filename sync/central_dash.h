@@ -27,9 +27,10 @@ struct central_dash_room {
 #define CENTRAL_DASH_SOON_MIN 10
 
 /* Connects for the dashboard: statement timeout, the event's time zone, LISTEN on the scans'
- * and the model's channels. Returns NULL after logging why; owned by the caller
- * (central_close). */
-PGconn *central_dash_connect(const char *conninfo);
+ * and the model's channels. A hot standby (a streaming replica: pg_is_in_recovery()) cannot
+ * LISTEN: there *standby (when not NULL) is set and nothing is listened to, so the caller
+ * polls. Returns NULL after logging why; owned by the caller (central_close). */
+PGconn *central_dash_connect(const char *conninfo, bool *standby);
 
 /* Reads every room, ordered by name then id, into *rooms (owned by the caller:
  * central_dash_rooms_free) and *n. Returns false after logging why. */

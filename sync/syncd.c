@@ -258,11 +258,14 @@ static bool connect_central(struct syncd *d)
     char sql[128];
     snprintf(sql, sizeof sql, "SET statement_timeout = %d", SYNCD_STATEMENT_TIMEOUT_MS);
     /* LISTEN before the first pull: whatever commits after this point wakes us, and whatever
-     * committed before it is found by the pull. */
-    if (!pq_exec(d, sql, "setting up the session") ||
-        !pq_exec(d, "LISTEN " CENTRAL_CHANNEL_SCANS, "LISTEN") ||
-        !pq_exec(d, "LISTEN " CENTRAL_CHANNEL_MODEL, "LISTEN") || !syncd_check_event(d) ||
-        !send_anchor(d)) {
+     * committed before it is found by the pull. Behind a pooler in transaction mode
+     * (no_listen) neither a LISTEN nor a SET stays with us: each transaction may run on
+     * another server connection; the pooler's query_timeout stands in for the SET. */
+    bool session = !d->set.no_listen;
+    if ((session && (!pq_exec(d, sql, "setting up the session") ||
+                     !pq_exec(d, "LISTEN " CENTRAL_CHANNEL_SCANS, "LISTEN") ||
+                     !pq_exec(d, "LISTEN " CENTRAL_CHANNEL_MODEL, "LISTEN"))) ||
+        !syncd_check_event(d) || !send_anchor(d)) {
         disconnect(d);
         return false;
     }

@@ -96,6 +96,8 @@ struct syncd_settings {
     int poll_ms;          /* 0: SYNCD_POLL_MS */
     int backoff_max_ms;   /* 0: SYNCD_BACKOFF_MAX_MS */
     int hint_ms;          /* 0: SYNCD_HINT_INTERVAL_MS (longer at congress size: docs/scale.md) */
+    bool no_listen;       /* no LISTEN and no session settings, pulls every poll_ms: for a
+                             connection pooler in transaction mode (docs/scale.md) */
 };
 
 struct syncd;

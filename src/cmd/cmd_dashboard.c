@@ -26,6 +26,7 @@ static int run_serve(const struct cli_call *c)
         .tls_key = config_get(c->cfg, "tls-key"),
         .public_feed = config_get_bool(c->cfg, "public-feed"),
         .alert_near = (int)config_get_int(c->cfg, "alert-near"),
+        .standby_ms = (int)config_get_int(c->cfg, "standby-poll"),
     };
     if ((o.tls_cert == NULL) != (o.tls_key == NULL))
         return cli_usage_error(c->spec, "give both --tls-cert and --tls-key, or neither");
@@ -107,6 +108,8 @@ static const struct config_option serve_options[] = {
      "serve the open feed without login: /api/rooms, /api/rooms/stream\n(no personal data)", 0},
     {"alert-near", CONFIG_INT, CLI_STRING_OF(WEB_FEED_ALERT_NEAR), 1, 100, NULL, "PERCENT",
      "alert when a room reaches this share of its capacity (full: 100)", 0},
+    {"standby-poll", CONFIG_INT, CLI_STRING_OF(WEB_FEED_STANDBY_MS), 100, 3600000, NULL, "MS",
+     "on a streaming replica (hot standby), which cannot notify:\nread the rooms this often", 0},
     {"verbose", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "log every step", 0},
 };
 static const struct config_option user_options[] = {

@@ -22,6 +22,7 @@ struct web_options {
     const char *tls_cert, *tls_key; /* PEM files, both or neither */
     bool public_feed;
     int alert_near; /* percent of capacity for the near-full alert; 0: WEB_FEED_ALERT_NEAR */
+    int standby_ms; /* how often a standby is read (it cannot notify); 0: WEB_FEED_STANDBY_MS */
 };
 
 struct web_server;

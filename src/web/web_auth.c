@@ -146,7 +146,7 @@ enum web_login web_auth_login(struct web_auth *auth, const char *addr, const cha
         return WEB_LOGIN_WRONG;
     }
     pthread_mutex_lock(&auth->verify);
-    PGconn *conn = central_dash_connect(auth->conninfo);
+    PGconn *conn = central_dash_connect(auth->conninfo, NULL);
     char *hash = NULL, *role = NULL;
     int found = conn != NULL ? central_dash_user(conn, name, &hash, &role) : -1;
     central_close(conn);

@@ -41,6 +41,7 @@ struct kiosk_seen {
 struct web_feed {
     const char *conninfo;
     int alert_near; /* percent */
+    int standby_ms; /* how often a standby is read */
     pthread_t thread;
     bool thread_started;
     int wake[2]; /* written on shutdown: wakes the thread out of its wait */
@@ -242,13 +243,18 @@ static void *feed_main(void *arg)
     struct web_feed *feed = arg;
     int backoff = RECONNECT_MIN_MS;
     while (!stopping(feed)) {
-        PGconn *conn = central_dash_connect(feed->conninfo);
+        bool standby = false;
+        PGconn *conn = central_dash_connect(feed->conninfo, &standby);
         if (conn != NULL && refresh(feed, conn)) {
+            if (standby)
+                log_info("dashboard: the database is a standby: reading it every %d ms",
+                         feed->standby_ms);
             set_connected(feed, true);
             backoff = RECONNECT_MIN_MS;
+            int wait_ms = standby ? feed->standby_ms : WEB_FEED_REFRESH_MS;
             int r;
-            while ((r = central_dash_wait(conn, WEB_FEED_REFRESH_MS, feed->wake[0])) >= 0 &&
-                   !stopping(feed) && refresh(feed, conn))
+            while ((r = central_dash_wait(conn, wait_ms, feed->wake[0])) >= 0 && !stopping(feed) &&
+                   refresh(feed, conn))
                 ;
         }
         central_close(conn);
@@ -262,11 +268,12 @@ static void *feed_main(void *arg)
     return NULL;
 }
 
-struct web_feed *web_feed_start(const char *conninfo, int alert_near)
+struct web_feed *web_feed_start(const char *conninfo, int alert_near, int standby_ms)
 {
     struct web_feed *feed = xcalloc(1, sizeof *feed);
     feed->conninfo = conninfo;
     feed->alert_near = alert_near;
+    feed->standby_ms = standby_ms > 0 ? standby_ms : WEB_FEED_STANDBY_MS;
     pthread_mutex_init(&feed->mu, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);

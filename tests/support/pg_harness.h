@@ -8,6 +8,12 @@
  *     pg_harness_stop_hard(pg);  pg_harness_restart(pg);   // crash and recover
  *     pg_harness_destroy(pg);                              // stops it, removes everything
  *
+ * A streaming replica (hot standby) of a primary started with .replication = true:
+ *
+ *     struct pg_harness *sb = pg_harness_standby_start(pg); // pg_basebackup -R, own temp dir
+ *     CHECK(pg_harness_standby_caught_up(pg, sb));           // replayed all the primary wrote
+ *     pg_harness_destroy(sb);
+ *
  * initdb runs into a fresh /tmp/portier-pg-XXXXXX; the server listens on a unix socket in that
  * directory and on a free TCP port on 127.0.0.1. Local (socket) connections are trusted; TCP
  * connections need a password (scram-sha-256), so that tests of login roles are real.
@@ -45,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #define PG_HARNESS_BINDIR "/usr/lib/postgresql/15/bin"
 #define PG_HARNESS_USER   "portier-test"
 #define PG_HARNESS_PATH   512
@@ -58,6 +66,9 @@ struct pg_harness_options {
     /* More server settings ("-c name=value ..."), after the harness's own, which they
      * override (benchmarks: "-c max_connections=400 -c shared_buffers=256MB"); NULL: none. */
     const char *settings;
+    /* true: wal_level=replica and WAL senders, so that pg_harness_standby_start can make a
+     * streaming replica of it (false: wal_level=minimal, no replication). */
+    bool replication;
 };
 
 struct pg_harness {
@@ -68,6 +79,7 @@ struct pg_harness {
     char conninfo[PG_HARNESS_PATH * 2];
     int port;
     bool durable;
+    bool replication;
     char settings[256];
     bool running;
     bool drop_privileges; /* run PostgreSQL's programs as PG_HARNESS_USER */
@@ -274,8 +286,11 @@ static inline bool pg_harness_server_start(struct pg_harness *pg)
         }
         snprintf(options, sizeof options,
                  "-k %s -p %d -c listen_addresses=127.0.0.1 -c shared_buffers=16MB "
-                 "-c max_connections=40 -c max_wal_senders=0 -c wal_level=minimal%s %s",
-                 pg->dir, pg->port, pg->durable ? "" : " -c fsync=off", pg->settings);
+                 "-c max_connections=40 %s%s %s",
+                 pg->dir, pg->port,
+                 pg->replication ? "-c max_wal_senders=4 -c wal_level=replica"
+                                 : "-c max_wal_senders=0 -c wal_level=minimal",
+                 pg->durable ? "" : " -c fsync=off", pg->settings);
         char *argv[] = {ctl,  "start", "-D", pg->data, "-l",    pg->log,
                         "-w", "-t",    "60", "-o",     options, NULL};
         if (pg_harness_run(pg, true, argv, out) == 0) {
@@ -423,20 +438,21 @@ static inline void pg_harness_destroy(struct pg_harness *pg)
     free(pg);
 }
 
-/* Makes a cluster and starts it. Returns NULL after printing why (never skips: a missing
- * PostgreSQL is a failure that says what to install). */
-static inline struct pg_harness *pg_harness_start(const struct pg_harness_options *opts)
+/* Allocates a harness with its temp directory and its watchdog, for a cluster still to be
+ * made. Returns NULL after printing why. */
+static inline struct pg_harness *pg_harness_new(const struct pg_harness_options *opts)
 {
     struct pg_harness *pg = calloc(1, sizeof *pg);
     if (pg == NULL)
         return NULL;
     pg->watchdog_fd = -1;
     pg->durable = opts != NULL && opts->durable;
+    pg->replication = opts != NULL && opts->replication;
     snprintf(pg->settings, sizeof pg->settings, "%s",
              opts != NULL && opts->settings != NULL ? opts->settings : "");
     const char *bindir = getenv("PORTIER_PG_BINDIR");
     snprintf(pg->bindir, sizeof pg->bindir, "%s", bindir && bindir[0] ? bindir : PG_HARNESS_BINDIR);
-    char initdb[PG_HARNESS_PATH + 16], out[PG_HARNESS_PATH + 16];
+    char initdb[PG_HARNESS_PATH + 16];
     snprintf(initdb, sizeof initdb, "%s/initdb", pg->bindir);
     if (access(initdb, X_OK) != 0) {
         pg_harness_fail("PostgreSQL 15 is not installed (no %s): install the `postgresql` "
@@ -464,7 +480,6 @@ static inline struct pg_harness *pg_harness_start(const struct pg_harness_option
     }
     snprintf(pg->data, sizeof pg->data, "%s/data", pg->dir);
     snprintf(pg->log, sizeof pg->log, "%s/server.log", pg->dir);
-    snprintf(out, sizeof out, "%s/initdb.log", pg->dir);
 
     int fds[2];
     if (pipe(fds) != 0 || fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 ||
@@ -484,7 +499,40 @@ static inline struct pg_harness *pg_harness_start(const struct pg_harness_option
         pg_harness_fail("fork: %s", strerror(errno));
         goto fail;
     }
+    return pg;
+fail:
+    pg_harness_destroy(pg);
+    return NULL;
+}
 
+/* Runs argv (initdb, pg_basebackup: what), which makes pg's data directory, with its output
+ * into out, then starts the server. Returns pg, or NULL after printing why (pg destroyed). */
+static inline struct pg_harness *pg_harness_make(struct pg_harness *pg, char *const argv[],
+                                                 const char *out, const char *what)
+{
+    if (pg_harness_run(pg, true, argv, out) != 0) {
+        pg_harness_fail("%s failed", what);
+        pg_harness_print_log(out);
+        pg_harness_destroy(pg);
+        return NULL;
+    }
+    if (!pg_harness_server_start(pg)) {
+        pg_harness_destroy(pg);
+        return NULL;
+    }
+    return pg;
+}
+
+/* Makes a cluster and starts it. Returns NULL after printing why (never skips: a missing
+ * PostgreSQL is a failure that says what to install). */
+static inline struct pg_harness *pg_harness_start(const struct pg_harness_options *opts)
+{
+    struct pg_harness *pg = pg_harness_new(opts);
+    if (pg == NULL)
+        return NULL;
+    char initdb[PG_HARNESS_PATH + 16], out[PG_HARNESS_PATH + 16];
+    snprintf(initdb, sizeof initdb, "%s/initdb", pg->bindir);
+    snprintf(out, sizeof out, "%s/initdb.log", pg->dir);
     char *argv[] = {initdb,
                     "-D",
                     pg->data,
@@ -497,17 +545,78 @@ static inline struct pg_harness *pg_harness_start(const struct pg_harness_option
                     "--auth-host=scram-sha-256",
                     pg->durable ? NULL : "--no-sync",
                     NULL}; /* initdb syncs by default */
-    if (pg_harness_run(pg, true, argv, out) != 0) {
-        pg_harness_fail("initdb failed");
-        pg_harness_print_log(out);
-        goto fail;
+    return pg_harness_make(pg, argv, out, "initdb");
+}
+
+/* Makes a hot standby of primary (started with .replication = true) in its own temp
+ * directory: pg_basebackup -R (which writes standby.signal and primary_conninfo, over the
+ * primary's unix socket) and starts it; it then streams the primary's WAL and answers
+ * read-only queries. Its settings are the primary's. Returns NULL after printing why. */
+static inline struct pg_harness *pg_harness_standby_start(const struct pg_harness *primary)
+{
+    if (!primary->replication) {
+        pg_harness_fail("a standby needs a primary started with .replication = true");
+        return NULL;
     }
-    if (!pg_harness_server_start(pg))
-        goto fail;
-    return pg;
-fail:
-    pg_harness_destroy(pg);
-    return NULL;
+    struct pg_harness_options opts = {
+        .durable = primary->durable, .settings = primary->settings, .replication = true};
+    struct pg_harness *pg = pg_harness_new(&opts);
+    if (pg == NULL)
+        return NULL;
+    char basebackup[PG_HARNESS_PATH + 16], out[PG_HARNESS_PATH + 16], source[PG_HARNESS_PATH];
+    snprintf(basebackup, sizeof basebackup, "%s/pg_basebackup", pg->bindir);
+    snprintf(out, sizeof out, "%s/basebackup.log", pg->dir);
+    snprintf(source, sizeof source, "host=%s port=%d user=postgres", primary->dir, primary->port);
+    char *argv[] = {basebackup,
+                    "-d",
+                    source,
+                    "-D",
+                    pg->data,
+                    "-R",
+                    "-X",
+                    "stream",
+                    "-c",
+                    "fast",
+                    pg->durable ? NULL : "--no-sync",
+                    NULL};
+    return pg_harness_make(pg, argv, out, "pg_basebackup");
+}
+
+/* The first value of a one-row query on conninfo, into buf; false when it failed. */
+static inline bool pg_harness_value(const char *conninfo, const char *sql, char *buf, size_t size)
+{
+    PGconn *c = PQconnectdb(conninfo);
+    PGresult *res = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+    if (ok)
+        snprintf(buf, size, "%s", PQgetvalue(res, 0, 0));
+    else
+        pg_harness_fail("%s: %s", sql, res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(c));
+    PQclear(res);
+    PQfinish(c);
+    return ok;
+}
+
+/* Waits (up to about 60 s) until standby has replayed everything primary has written so
+ * far: what committed on the primary before the call is then visible on the standby. */
+static inline bool pg_harness_standby_caught_up(const struct pg_harness *primary,
+                                                const struct pg_harness *standby)
+{
+    char lsn[64], sql[160], done[8];
+    if (!pg_harness_value(primary->conninfo, "SELECT pg_current_wal_lsn()", lsn, sizeof lsn))
+        return false;
+    snprintf(sql, sizeof sql, "SELECT pg_last_wal_replay_lsn() >= '%s'::pg_lsn", lsn);
+    for (int tries = 0; tries < 600; tries++) {
+        if (!pg_harness_value(standby->conninfo, sql, done, sizeof done))
+            return false;
+        if (strcmp(done, "t") == 0)
+            return true;
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    pg_harness_fail("the standby did not replay up to %s in 60 s", lsn);
+    pg_harness_print_log(standby->log);
+    return false;
 }
 
 /* The superuser's conninfo for the database "postgres" (unix socket). Borrowed from pg. */
