@@ -194,7 +194,7 @@ int main(void)
     PQfinish(db);
     /* The dashboard's arrivals: today's check-in (M1) of the two valid today (M1, M3), not the
      * event's two people. */
-    PGconn *dash = central_dash_connect(ci);
+    PGconn *dash = central_dash_connect(ci, NULL);
     struct central_dash_arrivals arr = {0};
     CHECK(dash != NULL && central_dash_arrivals(dash, &arr));
     CHECK_MSG(arr.checked_in == 1 && arr.expected_today == 2, "arrivals %d of %d", arr.checked_in,
