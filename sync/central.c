@@ -365,28 +365,27 @@ static const char merge_sessions_sql[] =
     " EXCLUDED.start_text, EXCLUDED.end_text)";
 
 /* An attendee's version moves only when something about them changed, so that kiosks pull
- * just the changes; (xmax = 0) tells an inserted row from an updated one. A badge serial never
- * goes back: a kiosk's reprint (011_issued_badges.sql) may have moved it past event.db's. */
-static const char merge_attendees_sql[] =
-    "WITH merged AS ("
-    " INSERT INTO portier.attendees AS a (id, num, name, organisation, email, language,"
-    " category, serial, sessions, version)"
-    " SELECT p.id, p.num, p.name, p.organisation, p.email, p.language, p.category, p.serial,"
-    " coalesce(g.sessions, '{}'), nextval('portier.change_seq')"
-    " FROM pub_attendees p LEFT JOIN (SELECT attendee,"
-    " array_agg(session ORDER BY session) AS sessions FROM pub_registrations GROUP BY attendee)"
-    " AS g ON g.attendee = p.id ORDER BY p.num"
-    " ON CONFLICT (id) DO UPDATE SET num = EXCLUDED.num, name = EXCLUDED.name,"
-    " organisation = EXCLUDED.organisation, email = EXCLUDED.email,"
-    " language = EXCLUDED.language, category = EXCLUDED.category,"
-    " serial = greatest(a.serial, EXCLUDED.serial),"
-    " sessions = EXCLUDED.sessions, version = EXCLUDED.version, updated_at = now()"
-    " WHERE (a.num, a.name, a.organisation, a.email, a.language, a.category, a.serial,"
-    " a.sessions) IS DISTINCT FROM (EXCLUDED.num, EXCLUDED.name, EXCLUDED.organisation,"
-    " EXCLUDED.email, EXCLUDED.language, EXCLUDED.category, greatest(a.serial, EXCLUDED.serial),"
-    " EXCLUDED.sessions)"
-    " RETURNING (xmax = 0) AS inserted)"
-    " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged";
+ * just the changes; (xmax = 0) tells an inserted row from an updated one. SERIAL is the badge
+ * serial the row takes: without --force it never goes back (a kiosk's reprint,
+ * 011_issued_badges.sql, may have moved it past event.db's); --force rolls the model back. */
+#define MERGE_ATTENDEES_SQL(SERIAL)                                                                \
+    "WITH merged AS ("                                                                             \
+    " INSERT INTO portier.attendees AS a (id, num, name, organisation, email, language,"           \
+    " category, serial, sessions, version)"                                                        \
+    " SELECT p.id, p.num, p.name, p.organisation, p.email, p.language, p.category, p.serial,"      \
+    " coalesce(g.sessions, '{}'), nextval('portier.change_seq')"                                   \
+    " FROM pub_attendees p LEFT JOIN (SELECT attendee,"                                            \
+    " array_agg(session ORDER BY session) AS sessions FROM pub_registrations GROUP BY attendee)"   \
+    " AS g ON g.attendee = p.id ORDER BY p.num"                                                    \
+    " ON CONFLICT (id) DO UPDATE SET num = EXCLUDED.num, name = EXCLUDED.name,"                    \
+    " organisation = EXCLUDED.organisation, email = EXCLUDED.email,"                               \
+    " language = EXCLUDED.language, category = EXCLUDED.category, serial = " SERIAL ","            \
+    " sessions = EXCLUDED.sessions, version = EXCLUDED.version, updated_at = now()"                \
+    " WHERE (a.num, a.name, a.organisation, a.email, a.language, a.category, a.serial,"            \
+    " a.sessions) IS DISTINCT FROM (EXCLUDED.num, EXCLUDED.name, EXCLUDED.organisation,"           \
+    " EXCLUDED.email, EXCLUDED.language, EXCLUDED.category, " SERIAL ", EXCLUDED.sessions)"        \
+    " RETURNING (xmax = 0) AS inserted)"                                                           \
+    " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged"
 
 static const char merge_revocations_sql[] =
     "INSERT INTO portier.revocations (num, serial, revoked_at, version)"
@@ -567,7 +566,8 @@ bool central_publish(PGconn *conn, const char *event_db_path, bool force,
     if (merge(conn, merge_rooms_sql, "publishing rooms") < 0 ||
         merge(conn, merge_sessions_sql, "publishing sessions") < 0)
         goto fail;
-    res = PQexec(conn, merge_attendees_sql);
+    res = PQexec(conn, force ? MERGE_ATTENDEES_SQL("EXCLUDED.serial")
+                             : MERGE_ATTENDEES_SQL("greatest(a.serial, EXCLUDED.serial)"));
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         log_warnx("central: publishing attendees: %s", pq_error(conn, res));
         goto fail;

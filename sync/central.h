@@ -90,7 +90,7 @@ struct central_publish_counts {
 /* Uploads the event model in event_db_path (EVENT_DIR/event.db, read only) in one
  * transaction: the event row, rooms and sessions (inserted or updated), attendees with their
  * registrations (inserted, or updated when anything changed, which moves their version; a badge
- * serial never goes back), revocations (added) and device issuing keys (added, their
+ * serial never goes back, unless force), revocations (added) and device issuing keys (added, their
  * revocation copied). Nothing is deleted. Refuses a database that holds another event, and,
  * unless force, one whose model version (portier.event.model_version) is newer than
  * event.db's (meta model_version, 0 when absent): a stale event.db would roll back changes.

@@ -118,7 +118,7 @@ static bool copy_to_scan(struct copy_row *r, struct scan *s, int64_t *time_ms)
 static bool add_walkins(struct report_log *log, PGconn *conn)
 {
     PGresult *res = PQexec(conn, "SELECT attendee, name, organisation, category, wall_ms,"
-                                 " device_id, staff FROM portier.issues WHERE kind = 'walkin'");
+                                 " device_id, staff FROM portier.issues WHERE action = 'register'");
     bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
     if (!ok)
         log_warnx("report: central: reading walk-ins: %s", PQresultErrorMessage(res));

@@ -265,7 +265,7 @@ out:
 
 /* The columns of portier.issues a kiosk supplies (011_issued_badges.sql). */
 static const char issue_insert_sql[] =
-    "INSERT INTO portier.issues (device_id, db_epoch, seq, kind, attendee, num, serial,"
+    "INSERT INTO portier.issues (device_id, db_epoch, seq, action, attendee, num, serial,"
     " public_key, staff, wall_ms, name, organisation, language, category, sessions)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
     " string_to_array($15, E'\\n'))"
@@ -282,7 +282,7 @@ long central_upload_issue(PGconn *conn, const char *device_id, int64_t db_epoch,
     snprintf(serial, sizeof serial, "%" PRIu32, is->serial);
     snprintf(wall, sizeof wall, "%" PRId64, is->wall_ms);
     const char *values[] = {device_id,    epoch,
-                            seq,          is->kind == STORE_ISSUE_WALKIN ? "walkin" : "reprint",
+                            seq,          is->kind == STORE_ISSUE_WALKIN ? "register" : "reprint",
                             is->attendee, num,
                             serial,       is->public_key,
                             is->staff,    wall,

@@ -320,6 +320,8 @@ static void show_answer(struct kiosk *k, const struct scan *s, const struct rule
     struct answer answer;
     answer_for_decision(&answer, k->event, k->occupancy, s, verdict, s->wall_ms,
                         k->settings.rules.reserve_release_ms);
+    if (verdict->new_registration)
+        answer.name = i18n(k->lang, MSG_NEW_REGISTRATION);
     ui_show_answer(k->ui, &answer, mono_ms);
     k->answer_pending_ns = s->mono_ns;
     if (k->settings.screenshots != NULL) {

@@ -18,7 +18,6 @@ void answer_for_decision(struct answer *out, const struct event *ev, const struc
     out->reason = s->reason;
     out->override = s->override;
     const struct attendee *a = verdict != NULL ? verdict->attendee : NULL;
-    out->new_registration = verdict != NULL && verdict->new_registration;
     if (a != NULL) {
         out->name = a->name;
         out->lang = a->language;

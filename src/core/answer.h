@@ -32,11 +32,10 @@ struct rules_verdict;
 struct answer {
     enum scan_result result;
     enum scan_reason reason;
-    bool override;         /* admitted past capacity on a staff override */
-    const char *name;      /* attendee's name, NULL when unknown */
-    bool new_registration; /* a walk-in not pulled yet: "new registration" instead of a name */
-    bool lang_known;       /* lang is the attendee's language; else the screen's is used and
-                            * the headline is repeated in the other two */
+    bool override;    /* admitted past capacity on a staff override */
+    const char *name; /* attendee's name, NULL when unknown */
+    bool lang_known;  /* lang is the attendee's language; else the screen's is used and
+                       * the headline is repeated in the other two */
     enum language lang;
     const char *room_name; /* the room entered (for "Enjoy your time in ..."), may be NULL */
     const char *alt_room;  /* room_full/room_closed: a room with free seats, NULL: none */

@@ -32,8 +32,7 @@ void screen_answer(struct ui *ui, const struct ui_view *v)
     draw_other_languages(lang, look.headline, others, sizeof others);
     float left = (float)(ui->answer_until - ui->now) / (float)(ui->answer_until - ui->answer_start);
     draw_big_message(ui, looks[look.cls].bg, looks[look.cls].fg, looks[look.cls].icon,
-                     i18n(lang, look.headline),
-                     a->new_registration ? i18n(lang, MSG_NEW_REGISTRATION) : a->name, detail,
-                     a->lang_known ? NULL : others, left < 0 ? 0 : left);
+                     i18n(lang, look.headline), a->name, detail, a->lang_known ? NULL : others,
+                     left < 0 ? 0 : left);
     draw_add_button(ui, rect(0, 0, ui->w, ui->h), UI_ACTION_NONE, 0);
 }

@@ -78,7 +78,7 @@ static bool add_walkins(struct report_log *log, sqlite3 *db, const char *path)
     if (sqlite3_prepare_v2(db,
                            "SELECT attendee, name, organisation, category, wall_ms, (SELECT value"
                            " FROM meta WHERE key = 'device_id'), staff FROM issues"
-                           " WHERE kind = 'walkin' AND state <> 'refused' ORDER BY seq",
+                           " WHERE action = 'register' AND state <> 'refused' ORDER BY seq",
                            -1, &q, NULL) != SQLITE_OK) {
         log_warnx("report: %s: %s", path, sqlite3_errmsg(db));
         return false;

@@ -13,7 +13,7 @@
 #include "sysclock.h"
 #include "util.h"
 
-static const char *const kind_names[] = {"walkin", "reprint"};
+static const char *const kind_names[] = {"register", "reprint"}; /* DESIGN.md §7 actions */
 static const char *const state_names[] = {"pending", "pushed", "refused"};
 
 /* Runs one write (sql, owned by SQLite's allocator) in its own transaction, durably. */
@@ -73,7 +73,7 @@ bool store_append_issue(struct store *st, struct store_issue *is)
     if (!sql_exec(db, store_path(st), "BEGIN IMMEDIATE"))
         return false;
     bool ok = sqlite3_prepare_v2(db,
-                                 "INSERT INTO issues (seq, kind, attendee, num, serial, "
+                                 "INSERT INTO issues (seq, action, attendee, num, serial, "
                                  "public_key, staff, wall_ms, name, organisation, language, "
                                  "category, sessions) SELECT coalesce(max(seq), 0) + 1, ?1, ?2, "
                                  "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 FROM issues "
@@ -171,7 +171,7 @@ bool store_read_issues(struct store *st, int state,
     sqlite3 *db = store_sqlite(st);
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(db,
-                           "SELECT seq, kind, state, attendee, num, serial, public_key, staff, "
+                           "SELECT seq, action, state, attendee, num, serial, public_key, staff, "
                            "wall_ms, name, organisation, language, category, sessions, refusal "
                            "FROM issues WHERE ?1 IS NULL OR state = ?1 ORDER BY seq",
                            -1, &q, NULL) != SQLITE_OK) {

@@ -67,7 +67,7 @@ const char *const store_migrations[] = {
      * uploads each one exactly once, whatever stops the kiosk in between (store_issues.c). */
     "CREATE TABLE issues ("
     "  seq INTEGER PRIMARY KEY CHECK (seq > 0),"
-    "  kind TEXT NOT NULL CHECK (kind IN ('walkin', 'reprint')),"
+    "  action TEXT NOT NULL CHECK (action IN ('register', 'reprint')),"
     "  attendee TEXT NOT NULL,"
     "  num INTEGER NOT NULL CHECK (num > 0),"
     "  serial INTEGER NOT NULL CHECK (serial >= 0),"

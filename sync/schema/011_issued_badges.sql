@@ -6,14 +6,14 @@
 -- version, like attendees, so that every kiosk accepts the badges of a key certified after its
 -- bundle was made and refuses new badges of a revoked key once it pulled the revocation.
 --
--- A kiosk's sync daemon uploads what it issued into issues: a walk-in it registered (a new
--- attendee, serial 0) or a reprint (serial N issued, serial N - 1 revoked). A device inserts
--- only its own rows (row-level security, as for scans), never updates or deletes them; the
--- upload is idempotent on (device_id, db_epoch, seq). A trigger checks each row against the
--- published model and merges it into attendees and revocations with new versions, so that
--- every other kiosk gets it through the pulls it makes already:
+-- A kiosk's sync daemon uploads what it issued into issues: a walk-in it registered (action
+-- 'register': a new attendee, serial 0) or a reprint (action 'reprint': serial N issued, serial
+-- N - 1 revoked). A device inserts only its own rows (row-level security, as for scans), never
+-- updates or deletes them; the upload is idempotent on (device_id, db_epoch, seq). A trigger
+-- checks each row against the published model and merges it into attendees and revocations
+-- with new versions, so that every other kiosk gets it through the pulls it makes already:
 --   the key     a published key of the inserting device, not revoked;
---   walkin      attendee 'W' || num, num inside the key's walk-in range, an id and num that no
+--   register    attendee 'W' || num, num inside the key's walk-in range, an id and num that no
 --               attendee has yet, serial 0;
 --   reprint     an attendee of that num whose current serial is serial - 1 (the badge the
 --               kiosk revoked is the attendee's current one).
@@ -38,7 +38,7 @@ CREATE TABLE issues (
     device_id text NOT NULL CHECK (octet_length(device_id) BETWEEN 1 AND 63),
     db_epoch bigint NOT NULL,
     seq bigint NOT NULL CHECK (seq > 0),
-    kind text NOT NULL CHECK (kind IN ('walkin', 'reprint')),
+    action text NOT NULL CHECK (action IN ('register', 'reprint')), -- DESIGN.md §7's action
     attendee text NOT NULL CHECK (octet_length(attendee) BETWEEN 1 AND 63),
     num bigint NOT NULL CHECK (num > 0),
     serial bigint NOT NULL CHECK (serial BETWEEN 0 AND 255),
@@ -52,7 +52,7 @@ CREATE TABLE issues (
     sessions text[] NOT NULL DEFAULT '{}',
     received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (device_id, db_epoch, seq),
-    CHECK (kind = 'reprint' OR (language IN ('nl', 'fr', 'en')
+    CHECK (action = 'reprint' OR (language IN ('nl', 'fr', 'en')
         AND category IN ('attendee', 'speaker', 'staff', 'press') AND name <> ''))
 );
 
@@ -77,7 +77,7 @@ BEGIN
         RAISE EXCEPTION '%: the key of device "%" was revoked at %', what, k.device, k.revoked_at
             USING ERRCODE = 'check_violation';
     END IF;
-    IF NEW.kind = 'walkin' THEN
+    IF NEW.action = 'register' THEN
         IF NEW.num NOT BETWEEN k.first_num AND k.last_num OR NEW.attendee <> 'W' || NEW.num
             OR NEW.serial <> 0 THEN
             RAISE EXCEPTION '%: walk-in % (number %) is outside the range W%..W% of its key', what,
@@ -139,7 +139,7 @@ CREATE POLICY organiser_read ON issues FOR SELECT TO portier_organiser
 GRANT SELECT ON device_keys TO portier_device;
 CREATE POLICY device_read ON device_keys FOR SELECT TO portier_device
     USING (EXISTS (SELECT FROM devices WHERE id = current_user));
-GRANT SELECT, INSERT (device_id, db_epoch, seq, kind, attendee, num, serial, public_key, staff,
+GRANT SELECT, INSERT (device_id, db_epoch, seq, action, attendee, num, serial, public_key, staff,
                       wall_ms, name, organisation, language, category, sessions)
     ON issues TO portier_device;
 CREATE POLICY device_read ON issues FOR SELECT TO portier_device

@@ -291,6 +291,8 @@ static void run(struct pg_harness *pg, const struct cups_harness *h)
                   dir, bin, bin, pg_harness_conninfo(pg)) == 0);
     check_value(c, "SELECT revoked_at IS NOT NULL FROM portier.device_keys WHERE device = 'door-a'",
                 "t");
+    /* The event folder never saw A's reprint: publishing it does not move the serial back. */
+    check_value(c, "SELECT serial FROM portier.attendees WHERE id = 'A0003'", "1");
     CHECK(sync_once("kb", "door-b", "b.db", conn_b));
     input = xasprintf("%s\n", reprint);
     out = kiosk("kb", "door-b", "b5.db", input);
