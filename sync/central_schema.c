@@ -1009,6 +1009,8 @@ const struct central_migration central_migrations[] = {
      "ALTER TABLE issues ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;\n"
      "CREATE POLICY owner_all ON device_keys TO portier_owner USING (true) WITH CHECK (true);\n"
      "CREATE POLICY owner_read ON issues FOR SELECT TO portier_owner USING (true);\n"
+     "-- portier forget --central blanks a walk-in's name and organisation here too.\n"
+     "CREATE POLICY owner_forget ON issues FOR UPDATE TO portier_owner USING (true) WITH CHECK (true);\n"
      "GRANT SELECT ON device_keys, issues TO portier_organiser;\n"
      "CREATE POLICY organiser_read ON device_keys FOR SELECT TO portier_organiser\n"
      "    USING (EXISTS (SELECT FROM organisers WHERE id = current_user));\n"

@@ -14,6 +14,7 @@
 #include "central.h"
 #include "check.h"
 #include "pg_harness.h"
+#include "privacy.h"
 #include "util.h"
 
 #define KEY_A "aa00000000000000000000000000000000000000000000000000000000000000"
@@ -127,8 +128,8 @@ static void run(const struct pg_harness *pg)
     check_refused(&twice, "exists already");
     /* Only its own rows: another device id is refused by row-level security (not content). */
     r.seq = 8;
-    long n = central_upload_issue(device, "desk-b", 42, &r, why, sizeof why, state);
-    CHECK_MSG(n < 0 && strcmp(state, "42501") == 0 && !central_refuses_content(state), "%s %s",
+    long rows = central_upload_issue(device, "desk-b", 42, &r, why, sizeof why, state);
+    CHECK_MSG(rows < 0 && strcmp(state, "42501") == 0 && !central_refuses_content(state), "%s %s",
               state, why);
     /* A revoked key: nothing more from it. */
     exec_super("UPDATE portier.device_keys SET revoked_at = '2024-04-22T10:00:00Z'"
@@ -137,6 +138,11 @@ static void run(const struct pg_harness *pg)
     check_refused(&late, "was revoked at 2024-04-22T10:00:00Z");
     check_value("SELECT count(*) FROM portier.issues", "2");
     check_value("SELECT count(*) FROM portier.attendees WHERE id = 'W1001'", "0");
+    /* Forgetting a walk-in blanks their name in what the kiosk uploaded too. */
+    size_t n = 0;
+    CHECK(privacy_forget_central(super, "W1000", &n) && n == 1);
+    check_value("SELECT name || '/' || organisation FROM portier.issues WHERE attendee = 'W1000'",
+                PRIVACY_FORGOTTEN_NAME "/");
     free(conninfo);
     PQfinish(device);
     PQfinish(super);
