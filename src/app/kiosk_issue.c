@@ -110,13 +110,15 @@ static bool replay_one(const struct store_issue *is, void *ctx)
     } else {
         return true;
     }
+    /* One that event.db keeps refusing must not stop the kiosk: it is still uploaded, and
+     * comes back through the pull once central merged it. */
     if (ok)
         log_info("kiosk: issue %lld (%s of %s) applied to event.db again", (long long)is->seq,
                  is->kind == STORE_ISSUE_WALKIN ? "walk-in" : "reprint", is->attendee);
     else
         log_warnx("kiosk: issue %lld (%s) cannot be applied to event.db: %s", (long long)is->seq,
                   is->attendee, why[0] ? why : "see above");
-    return ok;
+    return true;
 }
 
 bool kiosk_issues_replay(struct kiosk *k)

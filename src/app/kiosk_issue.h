@@ -27,7 +27,8 @@ bool kiosk_issue_reprint(struct kiosk *k, const char *id, const char *staff_id, 
 bool kiosk_issue_walkin(struct kiosk *k, const struct event_db_pulled_attendee *att,
                         const char *staff_id, int64_t wall_ms, char *why, size_t why_size);
 /* Applies to event.db the issues of the scan log it lacks (a crash between the record and the
- * change). False after logging when event.db refuses one. */
+ * change); one event.db refuses is logged and left to the sync (central merges it, the pull
+ * brings it back). False only when the scan log cannot be read. */
 bool kiosk_issues_replay(struct kiosk *k);
 
 #endif
