@@ -24,6 +24,7 @@
 #include "devkey.h"
 #include "event_db.h"
 #include "file.h"
+#include "pg_check.h"
 #include "pg_harness.h"
 #include "proc.h"
 #include "shell.h"
@@ -106,25 +107,6 @@ static void printed_token(const struct cups_harness *h, int job, char *out, size
         pclose(p);
     }
     out[strcspn(out, "\r\n")] = '\0';
-}
-
-/* One value of a query on central ("" on error), owned by the caller. */
-static char *value(PGconn *c, const char *sql)
-{
-    PGresult *r = PQexec(c, sql);
-    char *v = xstrdup(
-        PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "");
-    if (PQresultStatus(r) != PGRES_TUPLES_OK)
-        fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-    PQclear(r);
-    return v;
-}
-
-static void check_value(PGconn *c, const char *sql, const char *want)
-{
-    char *v = value(c, sql);
-    CHECK_MSG(strcmp(v, want) == 0, "%s: '%s', want '%s'", sql, v, want);
-    free(v);
 }
 
 /* Kiosk A registers a walk-in and reprints A0003's badge, printing both; returns the walk-in's
@@ -239,8 +221,8 @@ static void test_quarantine(PGconn *c, const char *super, const char *conninfo)
     CHECK_MSG(strstr(alarm, "not a published key of device \"door-q\"") != NULL ||
                   strstr(alarm, "is not in the published model") != NULL,
               "%s", alarm);
-    check_value(c, "SELECT count(*) FROM portier.issues WHERE device_id = 'door-q'", "0");
-    check_value(c, "SELECT string_agg(attendee, ',') FROM portier.scans WHERE device_id = 'door-q'",
+    CHECK_QUERY(c, "SELECT count(*) FROM portier.issues WHERE device_id = 'door-q'", "0");
+    CHECK_QUERY(c, "SELECT string_agg(attendee, ',') FROM portier.scans WHERE device_id = 'door-q'",
                 "A0001");
     free(quarantined);
     free(alarm);
@@ -249,11 +231,11 @@ static void test_quarantine(PGconn *c, const char *super, const char *conninfo)
     CHECK(sync_once("kq", "door-q", "q.db", conninfo));
     quarantined = log_meta("q.db", "door-q", "sync.quarantined");
     CHECK_STR(quarantined, "0");
-    check_value(c,
+    CHECK_QUERY(c,
                 "SELECT name FROM portier.attendees WHERE id IN (SELECT attendee FROM"
                 " portier.issues WHERE device_id = 'door-q')",
                 "Quinn Late");
-    check_value(c, "SELECT count(*) FROM portier.scans WHERE device_id = 'door-q'", "2");
+    CHECK_QUERY(c, "SELECT count(*) FROM portier.scans WHERE device_id = 'door-q'", "2");
     free(quarantined);
     free(in);
     free(input);
@@ -312,19 +294,19 @@ static void run(struct pg_harness *pg, const struct cups_harness *h)
 
     /* The sync daemons: A uploads the walk-in and the reprint, central merges them, B pulls. */
     CHECK(sync_once("ka", "door-a", "a.db", conn_a));
-    check_value(c, "SELECT count(*) FROM portier.issues WHERE device_id = 'door-a'", "2");
-    check_value(c,
+    CHECK_QUERY(c, "SELECT count(*) FROM portier.issues WHERE device_id = 'door-a'", "2");
+    CHECK_QUERY(c,
                 "SELECT name || '/' || organisation || '/' || serial FROM portier.attendees"
                 " WHERE id = '" WALKIN "'",
                 "Zoë Walkin/Zorgraad/0");
-    check_value(c,
+    CHECK_QUERY(c,
                 "SELECT a.serial || '/' || count(r.*) FROM portier.attendees AS a"
                 " JOIN portier.revocations AS r ON r.num = a.num AND r.serial = 0"
                 " WHERE a.id = 'A0003' GROUP BY a.serial",
                 "1/1");
     CHECK(sync_once("kb", "door-b", "b.db", conn_b));
     /* B's check-in of the walk-in fit the model once A's upload merged it. */
-    check_value(c,
+    CHECK_QUERY(c,
                 "SELECT count(*) FROM portier.scans WHERE device_id = 'door-b'"
                 " AND attendee = '" WALKIN "'",
                 "1");
@@ -364,10 +346,10 @@ static void run(struct pg_harness *pg, const struct cups_harness *h)
     CHECK(test_sh("cd %s && %s device-key ev --revoke door-a >/dev/null && %s central publish ev "
                   "'%s' >/dev/null 2>>sync.log",
                   dir, bin, bin, pg_harness_conninfo(pg)) == 0);
-    check_value(c, "SELECT revoked_at IS NOT NULL FROM portier.device_keys WHERE device = 'door-a'",
+    CHECK_QUERY(c, "SELECT revoked_at IS NOT NULL FROM portier.device_keys WHERE device = 'door-a'",
                 "t");
     /* The event folder never saw A's reprint: publishing it does not move the serial back. */
-    check_value(c, "SELECT serial FROM portier.attendees WHERE id = 'A0003'", "1");
+    CHECK_QUERY(c, "SELECT serial FROM portier.attendees WHERE id = 'A0003'", "1");
     CHECK(sync_once("kb", "door-b", "b.db", conn_b));
     input = xasprintf("%s\n", reprint);
     out = kiosk("kb", "door-b", "b5.db", input);

@@ -13,6 +13,7 @@
 
 #include "central.h"
 #include "check.h"
+#include "pg_check.h"
 #include "pg_harness.h"
 #include "privacy.h"
 #include "util.h"
@@ -24,23 +25,6 @@
     "000000000000000000000000000000000000000000"
 
 static PGconn *super, *device;
-
-static void exec_super(const char *sql)
-{
-    PGresult *r = PQexec(super, sql);
-    CHECK_MSG(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", sql, PQresultErrorMessage(r));
-    PQclear(r);
-}
-
-static void check_value(const char *sql, const char *want)
-{
-    PGresult *r = PQexec(super, sql);
-    const char *v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
-                        ? PQgetvalue(r, 0, 0)
-                        : PQresultErrorMessage(r);
-    CHECK_MSG(strcmp(v, want) == 0, "%s: '%s', want '%s'", sql, v, want);
-    PQclear(r);
-}
 
 /* An issue of door-a (seq, kind, attendee, num, serial, key). */
 static struct store_issue issue(int64_t seq, enum store_issue_kind kind, const char *attendee,
@@ -89,14 +73,16 @@ static void run(const struct pg_harness *pg)
     CHECK(device != NULL);
     if (device == NULL)
         return;
-    exec_super("INSERT INTO portier.attendees (id, num, name, language, category, serial)"
-               " VALUES ('A0003', 3, 'Ngọc Anh', 'en', 'attendee', 0)");
+    CHECK(exec_sql(super,
+                   "INSERT INTO portier.attendees (id, num, name, language, category, serial)"
+                   " VALUES ('A0003', 3, 'Ngọc Anh', 'en', 'attendee', 0)"));
     /* Before its key is published, nothing door-a issued is taken. */
     struct store_issue w = issue(1, STORE_ISSUE_WALKIN, "W1000", 1000, 0, KEY_A);
     check_refused(&w, "not a published key of device \"door-a\"");
-    exec_super("INSERT INTO portier.device_keys (public_key, device, first_num, last_num, cert,"
-               " created_at) VALUES ('" KEY_A "', 'door-a', 1000, 1009, '" CERT "', 'x'),"
-               " ('" KEY_B "', 'desk-b', 1010, 1019, '" CERT "', 'x')");
+    CHECK(exec_sql(super,
+                   "INSERT INTO portier.device_keys (public_key, device, first_num, last_num, cert,"
+                   " created_at) VALUES ('" KEY_A "', 'door-a', 1000, 1009, '" CERT "', 'x'),"
+                   " ('" KEY_B "', 'desk-b', 1010, 1019, '" CERT "', 'x')"));
     /* A forged range: a number of another device's range, or none. */
     struct store_issue forged = issue(2, STORE_ISSUE_WALKIN, "W1010", 1010, 0, KEY_A);
     check_refused(&forged, "outside the range W1000..W1009");
@@ -108,21 +94,23 @@ static void run(const struct pg_harness *pg)
     /* A reprint that does not revoke the current badge. */
     struct store_issue skip = issue(5, STORE_ISSUE_REPRINT, "A0003", 3, 2, KEY_A);
     check_refused(&skip, "it revoked serial 1, but the current badge is serial 0");
-    check_value("SELECT count(*) FROM portier.issues", "0");
-    check_value("SELECT count(*) FROM portier.revocations", "0");
+    CHECK_QUERY(super, "SELECT count(*) FROM portier.issues", "0");
+    CHECK_QUERY(super, "SELECT count(*) FROM portier.revocations", "0");
 
     /* Good ones merge, once. */
     char why[512], state[6];
     CHECK(upload(&w, state, why, sizeof why) == 1);
     CHECK(upload(&w, state, why, sizeof why) == 0);
-    check_value("SELECT name || '/' || num || '/' || serial FROM portier.attendees"
+    CHECK_QUERY(super,
+                "SELECT name || '/' || num || '/' || serial FROM portier.attendees"
                 " WHERE id = 'W1000'",
                 "Zoë Walkin/1000/0");
     struct store_issue r = issue(6, STORE_ISSUE_REPRINT, "A0003", 3, 1, KEY_A);
     CHECK(upload(&r, state, why, sizeof why) == 1);
     CHECK(upload(&r, state, why, sizeof why) == 0);
-    check_value("SELECT serial FROM portier.attendees WHERE id = 'A0003'", "1");
-    check_value("SELECT string_agg(num || '/' || serial, ',') FROM portier.revocations", "3/0");
+    CHECK_QUERY(super, "SELECT serial FROM portier.attendees WHERE id = 'A0003'", "1");
+    CHECK_QUERY(super, "SELECT string_agg(num || '/' || serial, ',') FROM portier.revocations",
+                "3/0");
     /* The same walk-in again under another seq: its id is taken. */
     struct store_issue twice = issue(7, STORE_ISSUE_WALKIN, "W1000", 1000, 0, KEY_A);
     check_refused(&twice, "exists already");
@@ -132,16 +120,17 @@ static void run(const struct pg_harness *pg)
     CHECK_MSG(rows < 0 && strcmp(state, "42501") == 0 && !central_refuses_content(state), "%s %s",
               state, why);
     /* A revoked key: nothing more from it. */
-    exec_super("UPDATE portier.device_keys SET revoked_at = '2024-04-22T10:00:00Z'"
-               " WHERE device = 'door-a'");
+    CHECK(exec_sql(super, "UPDATE portier.device_keys SET revoked_at = '2024-04-22T10:00:00Z'"
+                          " WHERE device = 'door-a'"));
     struct store_issue late = issue(9, STORE_ISSUE_WALKIN, "W1001", 1001, 0, KEY_A);
     check_refused(&late, "was revoked at 2024-04-22T10:00:00Z");
-    check_value("SELECT count(*) FROM portier.issues", "2");
-    check_value("SELECT count(*) FROM portier.attendees WHERE id = 'W1001'", "0");
+    CHECK_QUERY(super, "SELECT count(*) FROM portier.issues", "2");
+    CHECK_QUERY(super, "SELECT count(*) FROM portier.attendees WHERE id = 'W1001'", "0");
     /* Forgetting a walk-in blanks their name in what the kiosk uploaded too. */
     size_t n = 0;
     CHECK(privacy_forget_central(super, "W1000", &n) && n == 1);
-    check_value("SELECT name || '/' || organisation FROM portier.issues WHERE attendee = 'W1000'",
+    CHECK_QUERY(super,
+                "SELECT name || '/' || organisation FROM portier.issues WHERE attendee = 'W1000'",
                 PRIVACY_FORGOTTEN_NAME "/");
     free(conninfo);
     PQfinish(device);
