@@ -349,7 +349,9 @@ static const char publish_tables_sql[] =
     " email text, language text, category text, serial bigint, days text) ON COMMIT DROP;"
     "CREATE TEMP TABLE pub_registrations (attendee text, session text) ON COMMIT DROP;"
     "CREATE TEMP TABLE pub_revocations (num bigint, serial bigint, revoked_at text)"
-    " ON COMMIT DROP;";
+    " ON COMMIT DROP;"
+    "CREATE TEMP TABLE pub_device_keys (public_key text, device text, first_num bigint,"
+    " last_num bigint, cert text, created_at text, revoked_at text) ON COMMIT DROP;";
 
 static const char merge_rooms_sql[] =
     "INSERT INTO portier.rooms AS r (id, name, capacity)"
@@ -370,34 +372,47 @@ static const char merge_sessions_sql[] =
     " EXCLUDED.start_text, EXCLUDED.end_text)";
 
 /* An attendee's version moves only when something about them changed, so that kiosks pull
- * just the changes; (xmax = 0) tells an inserted row from an updated one. */
-static const char merge_attendees_sql[] =
-    "WITH merged AS ("
-    " INSERT INTO portier.attendees AS a (id, num, name, organisation, email, language,"
-    " category, serial, sessions, days, version)"
-    " SELECT p.id, p.num, p.name, p.organisation, p.email, p.language, p.category, p.serial,"
-    " coalesce(g.sessions, '{}'), coalesce((SELECT array_agg(DISTINCT d::date ORDER BY d::date)"
-    " FROM unnest(string_to_array(p.days, ';')) AS d WHERE d <> ''), '{}'),"
-    " nextval('portier.change_seq')"
-    " FROM pub_attendees p LEFT JOIN (SELECT attendee,"
-    " array_agg(session ORDER BY session) AS sessions FROM pub_registrations GROUP BY attendee)"
-    " AS g ON g.attendee = p.id ORDER BY p.num"
-    " ON CONFLICT (id) DO UPDATE SET num = EXCLUDED.num, name = EXCLUDED.name,"
-    " organisation = EXCLUDED.organisation, email = EXCLUDED.email,"
-    " language = EXCLUDED.language, category = EXCLUDED.category, serial = EXCLUDED.serial,"
-    " sessions = EXCLUDED.sessions, days = EXCLUDED.days, version = EXCLUDED.version,"
-    " updated_at = now()"
-    " WHERE (a.num, a.name, a.organisation, a.email, a.language, a.category, a.serial,"
-    " a.sessions, a.days) IS DISTINCT FROM (EXCLUDED.num, EXCLUDED.name, EXCLUDED.organisation,"
-    " EXCLUDED.email, EXCLUDED.language, EXCLUDED.category, EXCLUDED.serial, EXCLUDED.sessions,"
-    " EXCLUDED.days)"
-    " RETURNING (xmax = 0) AS inserted)"
-    " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged";
+ * just the changes; (xmax = 0) tells an inserted row from an updated one. SERIAL is the badge
+ * serial the row takes: without --force it never goes back (a kiosk's reprint,
+ * 011_issued_badges.sql, may have moved it past event.db's); --force rolls the model back. */
+#define MERGE_ATTENDEES_SQL(SERIAL)                                                                \
+    "WITH merged AS ("                                                                             \
+    " INSERT INTO portier.attendees AS a (id, num, name, organisation, email, language,"           \
+    " category, serial, sessions, days, version)"                                                  \
+    " SELECT p.id, p.num, p.name, p.organisation, p.email, p.language, p.category, p.serial,"      \
+    " coalesce(g.sessions, '{}'), coalesce((SELECT array_agg(DISTINCT d::date ORDER BY d::date)"   \
+    " FROM unnest(string_to_array(p.days, ';')) AS d WHERE d <> ''), '{}'),"                       \
+    " nextval('portier.change_seq')"                                                               \
+    " FROM pub_attendees p LEFT JOIN (SELECT attendee,"                                            \
+    " array_agg(session ORDER BY session) AS sessions FROM pub_registrations GROUP BY attendee)"   \
+    " AS g ON g.attendee = p.id ORDER BY p.num"                                                    \
+    " ON CONFLICT (id) DO UPDATE SET num = EXCLUDED.num, name = EXCLUDED.name,"                    \
+    " organisation = EXCLUDED.organisation, email = EXCLUDED.email,"                               \
+    " language = EXCLUDED.language, category = EXCLUDED.category, serial = " SERIAL ","            \
+    " sessions = EXCLUDED.sessions, days = EXCLUDED.days, version = EXCLUDED.version,"             \
+    " updated_at = now()"                                                                          \
+    " WHERE (a.num, a.name, a.organisation, a.email, a.language, a.category, a.serial,"            \
+    " a.sessions, a.days) IS DISTINCT FROM (EXCLUDED.num, EXCLUDED.name, EXCLUDED.organisation,"   \
+    " EXCLUDED.email, EXCLUDED.language, EXCLUDED.category, " SERIAL ", EXCLUDED.sessions,"        \
+    " EXCLUDED.days)"                                                                              \
+    " RETURNING (xmax = 0) AS inserted)"                                                           \
+    " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged"
 
 static const char merge_revocations_sql[] =
     "INSERT INTO portier.revocations (num, serial, revoked_at, version)"
     " SELECT num, serial, revoked_at, nextval('portier.change_seq') FROM pub_revocations"
     " ORDER BY num, serial ON CONFLICT (num, serial) DO NOTHING";
+
+/* Device keys are added, and a revocation is copied (never undone); each change moves the
+ * key's version, by which kiosks pull them. */
+static const char merge_device_keys_sql[] =
+    "INSERT INTO portier.device_keys AS k (public_key, device, first_num, last_num, cert,"
+    " created_at, revoked_at, version)"
+    " SELECT public_key, device, first_num, last_num, cert, created_at, revoked_at,"
+    " nextval('portier.change_seq') FROM pub_device_keys ORDER BY device, first_num"
+    " ON CONFLICT (public_key) DO UPDATE SET revoked_at = EXCLUDED.revoked_at,"
+    " version = EXCLUDED.version"
+    " WHERE k.revoked_at IS NULL AND EXCLUDED.revoked_at IS NOT NULL";
 
 /* Runs a merge statement and returns the number of rows it touched, or -1. */
 static long merge(PGconn *conn, const char *sql, const char *what)
@@ -517,7 +532,9 @@ bool central_publish(PGconn *conn, const char *event_db_path, bool force,
      * whoever connected. */
     if (!exec_ok(conn, "SET LOCAL ROLE " CENTRAL_ROLE_OWNER, "becoming " CENTRAL_ROLE_OWNER))
         goto fail;
-    if (!exec_ok(conn, "LOCK TABLE portier.attendees, portier.revocations IN EXCLUSIVE MODE",
+    if (!exec_ok(conn,
+                 "LOCK TABLE portier.attendees, portier.revocations, portier.device_keys"
+                 " IN EXCLUSIVE MODE",
                  "locking the attendees"))
         goto fail;
     if (!exec_ok(conn, publish_tables_sql, "preparing the upload"))
@@ -550,11 +567,18 @@ bool central_publish(PGconn *conn, const char *event_db_path, bool force,
                        "pub_revocations")) < 0)
         goto fail;
     c.revocations = (size_t)n;
+    if ((n = copy_rows(db, conn,
+                       "SELECT public_key, device, first_num, last_num, cert, created_at, "
+                       "revoked_at FROM device_keys",
+                       "pub_device_keys")) < 0)
+        goto fail;
+    c.device_keys = (size_t)n;
 
     if (merge(conn, merge_rooms_sql, "publishing rooms") < 0 ||
         merge(conn, merge_sessions_sql, "publishing sessions") < 0)
         goto fail;
-    res = PQexec(conn, merge_attendees_sql);
+    res = PQexec(conn, force ? MERGE_ATTENDEES_SQL("EXCLUDED.serial")
+                             : MERGE_ATTENDEES_SQL("greatest(a.serial, EXCLUDED.serial)"));
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         log_warnx("central: publishing attendees: %s", pq_error(conn, res));
         goto fail;
@@ -566,6 +590,9 @@ bool central_publish(PGconn *conn, const char *event_db_path, bool force,
     if ((n = merge(conn, merge_revocations_sql, "publishing revocations")) < 0)
         goto fail;
     c.revocations_added = (size_t)n;
+    if ((n = merge(conn, merge_device_keys_sql, "publishing device keys")) < 0)
+        goto fail;
+    c.device_keys_changed = (size_t)n;
     if (!exec_ok(conn, "COMMIT", "committing the publish"))
         goto fail;
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);

@@ -26,6 +26,7 @@
 
 #include "report.h"
 #include "scan.h"
+#include "store.h"
 #include "util.h"
 
 /* libpq's connection, opaque outside sync/: only this folder calls libpq. */
@@ -86,13 +87,15 @@ struct central_publish_counts {
     size_t rooms, sessions;
     size_t attendees, attendees_added, attendees_changed;
     size_t revocations, revocations_added;
-    long long model_version; /* event.db's, now the central database's */
+    size_t device_keys, device_keys_changed; /* issuing keys, added or newly revoked */
+    long long model_version;                 /* event.db's, now the central database's */
 };
 
 /* Uploads the event model in event_db_path (EVENT_DIR/event.db, read only) in one
  * transaction: the event row, rooms and sessions (inserted or updated), attendees with their
- * registrations (inserted, or updated when anything changed, which moves their version), and
- * revocations (added). Nothing is deleted. Refuses a database that holds another event, and,
+ * registrations (inserted, or updated when anything changed, which moves their version; a badge
+ * serial never goes back, unless force), revocations (added) and device issuing keys (added, their
+ * revocation copied). Nothing is deleted. Refuses a database that holds another event, and,
  * unless force, one whose model version (portier.event.model_version) is newer than
  * event.db's (meta model_version, 0 when absent): a stale event.db would roll back changes.
  * Needs a superuser or a member of portier_owner. counts may be NULL. */
@@ -136,6 +139,15 @@ long central_upload_scans_ex(PGconn *conn, const struct scan *scans, size_t n, c
  * an integrity constraint violation (class 23, e.g. a CHECK). Sending the same rows again cannot
  * succeed, unlike after a timeout, a lost connection or a revoked privilege. */
 bool central_refuses_content(const char *sqlstate);
+
+/* Uploads one badge a kiosk issued (central_upload.c) into portier.issues, idempotently (ON
+ * CONFLICT (device_id, db_epoch, seq) DO NOTHING), in its own transaction; the server checks it
+ * and merges it into the model (sync/schema/011_issued_badges.sql). Returns 1 when new, 0 when
+ * the server held it already, or -1 with the server's reason in why and its SQLSTATE in
+ * sqlstate (central_refuses_content tells a refusal from a failure). */
+long central_upload_issue(PGconn *conn, const char *device_id, int64_t db_epoch,
+                          const struct store_issue *is, char *why, size_t why_size,
+                          char sqlstate[6]);
 
 /* The published event model read back from central (central_model.c): rooms (by id),
  * sessions, attendees (without e-mail) and their registrations; no revocations. Owned by the

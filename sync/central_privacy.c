@@ -62,6 +62,15 @@ bool privacy_forget_central(PGconn *conn, const char *attendee_id, size_t *n)
         goto fail;
     long changed = atol(PQcmdTuples(res));
     PQclear(res);
+    /* A walk-in's name is also in the record of the kiosk that registered them. */
+    const char *issues_sql =
+        attendee_id != NULL
+            ? "UPDATE portier.issues SET name = $1, organisation = '' WHERE attendee = $2"
+              " AND action = 'register'"
+            : "UPDATE portier.issues SET name = $1, organisation = '' WHERE action = 'register'";
+    if ((res = pg_exec(conn, issues_sql, attendee_id != NULL ? 2 : 1, params)) == NULL)
+        goto fail;
+    PQclear(res);
     if (attendee_id != NULL && changed == 0) {
         log_warnx("forget: no attendee with id '%s' in the central database", attendee_id);
         goto fail;
@@ -77,7 +86,8 @@ bool privacy_forget_central(PGconn *conn, const char *attendee_id, size_t *n)
     PQclear(res);
     /* The old row versions stay in the table's pages until it is rewritten. */
     static const char *const rewrite[] = {"SET ROLE portier_owner",
-                                          "VACUUM (FULL) portier.attendees", "RESET ROLE"};
+                                          "VACUUM (FULL) portier.attendees",
+                                          "VACUUM (FULL) portier.issues", "RESET ROLE"};
     if (!pg_all(conn, rewrite, ARRAY_LEN(rewrite)))
         return false;
     if (n != NULL)

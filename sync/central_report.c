@@ -3,6 +3,7 @@
 #include "central.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,7 +114,29 @@ static bool copy_to_scan(struct copy_row *r, struct scan *s, int64_t *time_ms)
     return !r->bad && r->p == r->end;
 }
 
-/* Adds the central database's scans at their corrected times. */
+/* Adds the walk-ins registered on site, as their kiosks recorded them (portier.issues). */
+static bool add_walkins(struct report_log *log, PGconn *conn)
+{
+    PGresult *res = PQexec(conn, "SELECT attendee, name, organisation, category, wall_ms,"
+                                 " device_id, staff FROM portier.issues WHERE action = 'register'");
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+    if (!ok)
+        log_warnx("report: central: reading walk-ins: %s", PQresultErrorMessage(res));
+    for (int i = 0; ok && i < PQntuples(res); i++) {
+        struct report_walkin w = {.registered_ms = strtoll(PQgetvalue(res, i, 4), NULL, 10)};
+        snprintf(w.attendee, sizeof w.attendee, "%s", PQgetvalue(res, i, 0));
+        snprintf(w.name, sizeof w.name, "%s", PQgetvalue(res, i, 1));
+        snprintf(w.organisation, sizeof w.organisation, "%s", PQgetvalue(res, i, 2));
+        snprintf(w.category, sizeof w.category, "%s", PQgetvalue(res, i, 3));
+        snprintf(w.device, sizeof w.device, "%s", PQgetvalue(res, i, 5));
+        snprintf(w.staff, sizeof w.staff, "%s", PQgetvalue(res, i, 6));
+        report_log_add_walkin(log, &w);
+    }
+    PQclear(res);
+    return ok;
+}
+
+/* Adds the central database's scans at their corrected times, and the walk-ins. */
 bool report_log_add_central(struct report_log *log, PGconn *conn)
 {
     /* One COPY: one consistent snapshot, rows streamed one at a time (memory stays flat at a
@@ -190,5 +213,5 @@ bool report_log_add_central(struct report_log *log, PGconn *conn)
     }
     if (ok && !trailer)
         log_warnx("report: central: the scans ended before the end of the copy");
-    return ok && trailer && n == -1;
+    return ok && trailer && n == -1 && add_walkins(log, conn);
 }

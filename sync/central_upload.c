@@ -262,3 +262,41 @@ out:
         log_warnx("central: uploading scans: %s", own);
     return total;
 }
+
+/* The columns of portier.issues a kiosk supplies (011_issued_badges.sql). */
+static const char issue_insert_sql[] =
+    "INSERT INTO portier.issues (device_id, db_epoch, seq, action, attendee, num, serial,"
+    " public_key, staff, wall_ms, name, organisation, language, category, sessions)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+    " string_to_array($15, E'\\n'))"
+    " ON CONFLICT (device_id, db_epoch, seq) DO NOTHING";
+
+long central_upload_issue(PGconn *conn, const char *device_id, int64_t db_epoch,
+                          const struct store_issue *is, char *why, size_t why_size,
+                          char sqlstate[6])
+{
+    char epoch[24], seq[24], num[16], serial[16], wall[24];
+    snprintf(epoch, sizeof epoch, "%" PRId64, db_epoch);
+    snprintf(seq, sizeof seq, "%" PRId64, is->seq);
+    snprintf(num, sizeof num, "%" PRIu32, is->num);
+    snprintf(serial, sizeof serial, "%" PRIu32, is->serial);
+    snprintf(wall, sizeof wall, "%" PRId64, is->wall_ms);
+    const char *values[] = {device_id,    epoch,
+                            seq,          is->kind == STORE_ISSUE_WALKIN ? "register" : "reprint",
+                            is->attendee, num,
+                            serial,       is->public_key,
+                            is->staff,    wall,
+                            is->name,     is->organisation,
+                            is->language, is->category,
+                            is->sessions};
+    PGresult *res = PQexecParams(conn, issue_insert_sql, 15, NULL, values, NULL, NULL, 0);
+    struct upload_error e = {why, why_size, ""};
+    long n = -1;
+    if (PQresultStatus(res) == PGRES_COMMAND_OK)
+        n = atol(PQcmdTuples(res));
+    else
+        note_error(&e, conn, res);
+    PQclear(res);
+    snprintf(sqlstate, 6, "%s", e.sqlstate);
+    return n;
+}

@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include "devkey_db.h"
 #include "event_db.h"
 #include "log.h"
 #include "syncd_internal.h"
@@ -303,12 +304,56 @@ static int64_t max_version(const PGresult *res, int64_t cur)
     return cur;
 }
 
-/* Pulls attendee additions and changes and revocations into the bundle, in one transaction
- * per round, and bumps its model_version so that the kiosk reloads. */
+/* Pulls the device issuing keys added or revoked since the cursor into the bundle. */
+static bool pull_device_keys(struct syncd *d)
+{
+    char kv[24];
+    snprintf(kv, sizeof kv, "%" PRId64, d->device_keys_version);
+    const char *values[] = {kv};
+    PGresult *res = syncd_query(d,
+                                "SELECT public_key, device, first_num, last_num, cert,"
+                                " created_at, revoked_at, version FROM portier.device_keys"
+                                " WHERE version > $1::bigint ORDER BY version",
+                                1, values, "pulling device keys");
+    if (res == NULL)
+        return false;
+    size_t n = (size_t)PQntuples(res);
+    struct devkey_db_pulled *k = xcalloc(n + 1, sizeof *k);
+    for (size_t i = 0; i < n; i++) {
+        int row = (int)i;
+        k[i] = (struct devkey_db_pulled){
+            .public_key = PQgetvalue(res, row, 0),
+            .device = PQgetvalue(res, row, 1),
+            .first_num = strtoll(PQgetvalue(res, row, 2), NULL, 10),
+            .last_num = strtoll(PQgetvalue(res, row, 3), NULL, 10),
+            .cert = PQgetvalue(res, row, 4),
+            .created_at = PQgetvalue(res, row, 5),
+            .revoked_at = PQgetisnull(res, row, 6) ? NULL : PQgetvalue(res, row, 6),
+        };
+    }
+    char why[256];
+    bool ok = n == 0 || devkey_db_apply_pulled(d->event_db, k, n, why, sizeof why);
+    if (!ok)
+        syncd_set_error(d, d->event_db, why);
+    if (ok && n > 0) {
+        log_info("sync: %zu device key change%s applied to %s", n, n == 1 ? "" : "s", d->event_db);
+        d->retry_quarantine = true; /* an issued badge refused for its key may fit now */
+        d->device_keys_version = max_version(res, d->device_keys_version);
+        ok = syncd_set_meta_int(d, "sync.device_keys_version", d->device_keys_version);
+    }
+    free(k);
+    PQclear(res);
+    return ok;
+}
+
+/* Pulls device keys, attendee additions and changes and revocations into the bundle, in one
+ * transaction per round, and bumps its model_version so that the kiosk reloads. */
 bool syncd_pull_model(struct syncd *d)
 {
     if (!d->model_published)
         return true;
+    if (!pull_device_keys(d))
+        return false;
     for (;;) {
         char av[24], rv[24];
         snprintf(av, sizeof av, "%" PRId64, d->attendees_version);

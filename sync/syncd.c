@@ -340,13 +340,13 @@ static bool cycle(struct syncd *d, bool poll_due)
     }
     /* The heartbeat goes out even when the push failed: an upload that is stuck is what it
      * is for. */
-    bool pushed = syncd_push(d);
+    bool pushed = syncd_push_issues(d, false) && syncd_push(d);
     if (poll_due && PQstatus(d->conn) == CONNECTION_OK && !send_heartbeat(d))
         return false;
     if (!pushed)
         return false;
     if (d->retry_quarantine && d->model_published) {
-        if (!syncd_retry_quarantined(d))
+        if (!syncd_push_issues(d, true) || !syncd_retry_quarantined(d))
             return false;
         d->retry_quarantine = false;
     }
@@ -406,6 +406,7 @@ struct syncd *syncd_create(const struct syncd_settings *settings)
     if (!meta_int(d->store, "sync.push_seq", 0, &d->push_seq) ||
         !meta_int(d->store, "sync.attendees_version", 0, &d->attendees_version) ||
         !meta_int(d->store, "sync.revocations_version", 0, &d->revocations_version) ||
+        !meta_int(d->store, "sync.device_keys_version", 0, &d->device_keys_version) ||
         !meta_int(d->store, "sync.conflicts", 0, &d->conflicts) ||
         !store_get_meta(d->store, "sync.pull", &pull))
         goto fail;
@@ -500,7 +501,8 @@ bool syncd_run(struct syncd *d)
         bool local_new = false;
         if (now >= d->next_local_ns) {
             int64_t last = store_last_seq(d->store);
-            local_new = last != d->local_last_seq;
+            int64_t issues = store_issue_count(d->store, STORE_ISSUE_PENDING);
+            local_new = last != d->local_last_seq || issues > 0;
             d->local_last_seq = last;
             d->next_local_ns = now + SYNCD_LOCAL_CHECK_MS * MS;
             if (local_new && d->conn == NULL)

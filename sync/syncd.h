@@ -19,6 +19,11 @@
  * an attendee imported at the kiosk but not yet published fits once it is published); the ones
  * the server then accepts leave the quarantine.
  *
+ * Issued badges (sync_issues.c): the walk-ins and reprints of this kiosk (store.h, table
+ * issues), uploaded before the scans, one by one (central_upload_issue); one the server refuses
+ * is marked refused, counted in sync.quarantined and raised in sync.alarm, and offered again
+ * when the central model changes.
+ *
  * Pull (sync_pull.c): per (device_id, db_epoch) cursors, the last seq pulled. A device's seqs reach
  * the server in order (one daemon per device pushes them in seq order, batch after batch), so "seq
  * above the cursor" never skips a row, whereas a server-side serial can commit out of order.
@@ -57,11 +62,13 @@
  *   sync.boot_offsets "DEVICE_ID BOOT_ID OFFSET_MS" lines: server time - monotonic time per boot
  *   sync.conflicts    decimal: scans whose key the server holds with other content (alarm)
  *   sync.alarm        description of the last such conflict or quarantined scan
- *   sync.quarantined  decimal: this device's scans the server refused, set aside
+ *   sync.quarantined  decimal: this device's scans and issued badges the server refused, set
+ *                     aside
  * Cursors, in the same table:
  *   sync.push_seq     the last pushed seq of this db_epoch
  *   sync.pull         one line per other device and epoch: "DEVICE_ID DB_EPOCH SEQ\n"
- *   sync.attendees_version, sync.revocations_version   model cursors (central change_seq)
+ *   sync.attendees_version, sync.revocations_version, sync.device_keys_version   model
+ *                     cursors (central change_seq)
  * In KIOSK_DIR/event.db's meta: model_version (decimal), bumped by every pulled model change;
  * the kiosk reloads its model when it changes. E-mail addresses are never written there.
  *

@@ -48,7 +48,7 @@ struct syncd {
     int64_t push_rowid;            /* the local log is read from here for unpushed scans */
     struct syncd_cursor *cursors;
     size_t n_cursors, cap_cursors;
-    int64_t attendees_version, revocations_version;
+    int64_t attendees_version, revocations_version, device_keys_version;
     int64_t conflicts;
     char *boot_offsets;      /* sync.boot_offsets as last written (copy_boot_offsets) */
     bool boot_offsets_due;   /* an anchor was sent, or a scan of an unlisted boot pulled */
@@ -92,6 +92,11 @@ bool syncd_push(struct syncd *d);
  * model they did not fit has changed since, e.g. published or an attendee added) leave the
  * quarantine; the ones it still refuses stay. Called at start and when the model changes. */
 bool syncd_retry_quarantined(struct syncd *d);
+
+/* sync_issues.c */
+/* Uploads the badges this kiosk issued that are pending (retry_refused: those the server
+ * refused before, offered again after a change of the central model), in seq order. */
+bool syncd_push_issues(struct syncd *d, bool retry_refused);
 
 /* sync_pull.c */
 /* Converts one row of SYNCD_SCAN_COLUMNS to a scan; false when a field is out of range. */

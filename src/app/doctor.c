@@ -177,9 +177,11 @@ static void check_upload(struct store *store, struct doctor_report *r)
     if (quarantined > 0) {
         store_get_meta(store, "sync.alarm", &alarm);
         add(r, "upload", DOCTOR_WARN,
-            "look at the set-aside scans (sqlite3 on the scan log: SELECT * FROM quarantine) and "
-            "tell the organisers: these decisions are missing from the central reports",
-            "%lld scan(s) refused by the central server were set aside; the others were "
+            "look at the set-aside scans and badges (sqlite3 on the scan log: SELECT * FROM "
+            "quarantine; SELECT * FROM issues WHERE state = 'refused') and tell the organisers: "
+            "they are missing from the central database",
+            "%lld scan(s) or issued badge(s) refused by the central server were set aside; the "
+            "others were "
             "uploaded. Last: %s",
             (long long)quarantined, alarm != NULL ? alarm : "(no description)");
     }

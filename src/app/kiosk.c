@@ -16,6 +16,7 @@
 #include "event.h"
 #include "hid.h"
 #include "histogram.h"
+#include "i18n.h"
 #include "log.h"
 #include "occupancy.h"
 #include "reader.h"
@@ -27,6 +28,7 @@
 #include "util.h"
 #include "event_db.h"
 #include "file.h"
+#include "kiosk_issue.h"
 #include "kiosk_staff.h"
 #include <sodium.h>
 
@@ -114,7 +116,7 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
         goto fail;
     k->store = store_open(settings->db_path, settings->device_id);
     if (k->store == NULL || !store_bind_event(k->store, k->event->event_id, k->event->key_id) ||
-        !kiosk_fold_new_scans(k))
+        !kiosk_issues_replay(k) || !kiosk_fold_new_scans(k))
         goto fail;
     sysclock_boot_id(k->boot_id);
     k->clock_synced = kiosk_system_clock_synced();
@@ -347,6 +349,8 @@ static void show_answer(struct kiosk *k, const struct scan *s, const struct rule
     struct answer answer;
     answer_for_decision(&answer, k->event, k->occupancy, s, verdict, s->wall_ms,
                         k->settings.rules.reserve_release_ms);
+    if (verdict->new_registration)
+        answer.name = i18n(k->lang, MSG_NEW_REGISTRATION);
     ui_show_answer(k->ui, &answer, mono_ms);
     k->answer_pending_ns = s->mono_ns;
     if (k->settings.screenshots != NULL) {
@@ -531,7 +535,10 @@ bool kiosk_handle_payload(struct kiosk *k, const uint8_t *payload, size_t len, i
     memset(&s, 0, sizeof s);
     if (rules_decide(k->rules, k->occupancy, payload, len, wall_ms, &s, &verdict) == RULES_IGNORED)
         return true;
-    if (!kiosk_record(k, &s, mono_ns, verdict.attendee ? verdict.attendee->name : NULL))
+    const char *name = verdict.attendee ? verdict.attendee->name : NULL;
+    if (verdict.new_registration)
+        name = i18n(k->lang, MSG_NEW_REGISTRATION);
+    if (!kiosk_record(k, &s, mono_ns, name))
         return false;
     show_answer(k, &s, &verdict);
     return true;

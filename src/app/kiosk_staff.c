@@ -12,6 +12,7 @@
 #include "event_db.h"
 #include "file.h"
 #include "json_obj.h"
+#include "kiosk_issue.h"
 #include "kiosk_printer.h"
 #include "kiosk_internal.h"
 #include "i18n.h"
@@ -289,11 +290,8 @@ static void do_reprint(struct kiosk *k, const struct action *a)
     /* The model reloads below: keep what is needed of it before. */
     char staff[SCAN_ID_MAX];
     snprintf(staff, sizeof staff, "%s", a->staff->id);
-    char *db = path_join(k->settings.kiosk_dir, EVENT_DB_NAME);
     uint32_t num = 0, revoked = 0;
-    bool ok = event_revoke(db, id, &num, &revoked);
-    free(db);
-    if (!ok) {
+    if (!kiosk_issue_reprint(k, id, staff, a->wall_ms, &num, &revoked)) {
         answer_error(k, a->name, "not_stored",
                      "the event database refused the revocation: nothing changed (see the log)");
         return;
@@ -419,9 +417,7 @@ static bool do_register(struct kiosk *k, const struct action *a, int64_t mono_ns
     char id[32], why[256];
     snprintf(id, sizeof id, DEVKEY_WALKIN_PREFIX "%u", (unsigned)num);
     struct event_db_pulled_attendee att = {id, num, name, org ? org : "", lang, cat, 0, regs, ""};
-    char *db = path_join(k->settings.kiosk_dir, EVENT_DB_NAME);
-    bool stored = event_db_apply_pulled(db, &att, 1, NULL, 0, why, sizeof why);
-    free(db);
+    bool stored = kiosk_issue_walkin(k, &att, a->staff->id, a->wall_ms, why, sizeof why);
     free(regs);
     kiosk_reload_if_changed(k);
     if (!stored || event_attendee_by_id(k->event, id) == NULL) {

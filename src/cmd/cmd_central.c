@@ -51,9 +51,11 @@ static int run_publish(const struct cli_call *c)
     bool ok = central_publish(conn, db_path, config_get_bool(c->cfg, "force"), &n);
     if (ok)
         printf("published %zu rooms, %zu sessions, %zu attendees (%zu new, %zu changed), "
-               "%zu revocations (%zu new); model version %lld\n",
+               "%zu revocations (%zu new), %zu device keys (%zu new or revoked); model version "
+               "%lld\n",
                n.rooms, n.sessions, n.attendees, n.attendees_added, n.attendees_changed,
-               n.revocations, n.revocations_added, n.model_version);
+               n.revocations, n.revocations_added, n.device_keys, n.device_keys_changed,
+               n.model_version);
     central_close(conn);
     free(db_path);
     return ok ? CLI_OK : CLI_FAILURE;

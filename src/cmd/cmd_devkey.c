@@ -115,7 +115,9 @@ static const struct config_option device_key_options[] = {
     {"walkins", CONFIG_INT, DEFAULT_WALKINS, 1, 1000000, NULL, "N",
      "walk-in attendee numbers reserved for the device (default 1000)", 0},
     {"revoke", CONFIG_STRING, NULL, 0, 0, NULL, "ID",
-     "revoke the device's key: its badges are refused once kiosks\nhave the new bundle", 0},
+     "revoke the device's key: its badges are refused once kiosks\nhave the new bundle or "
+     "pulled it (portier central publish)",
+     0},
     {"list", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "list the device keys", 0},
 };
 

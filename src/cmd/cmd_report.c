@@ -62,17 +62,20 @@ const struct cli_spec report_spec = {
     .usage = "usage: portier report (--db PATH ... | --central CONNINFO) --event EVENT_DIR --out "
              "DIR\n"
              "                      [--csv-sep ','|';'] [--bom] [--xlsx] [--lang nl|fr|en]\n",
-    .about = "Attendance reports from the kiosks' databases collected after the event (merged: a "
-             "scan\nheld by several kiosks counts once) or from the central database. Writes into "
-             "DIR:\n"
-             "  " REPORT_ATTENDANCE_CSV "  per session: registered, attended, walk-ins, no-shows, "
-             "peak\n"
-             "  " REPORT_ATTENDEES_CSV "   per attendee: check-in, sessions, minutes in each\n"
-             "  " REPORT_OCCUPANCY_CSV "   per 5 minutes: people in each room and in the venue\n"
-             "  " REPORT_ARRIVALS_CSV "    per 5 minutes: check-ins at the entrance\n"
-             "  " REPORT_CHECKINS_CSV " per day of the event: check-ins (the first of each day)\n"
-             "  " REPORT_HTML "     all of it on one page with charts (prints on A4)\n"
-             "  " REPORT_XLSX "     with --xlsx: the CSV files as the sheets of one workbook\n",
+    .about =
+        "Attendance reports from the kiosks' databases collected after the event (merged: a "
+        "scan\nheld by several kiosks counts once) or from the central database. Writes into "
+        "DIR:\n"
+        "  " REPORT_ATTENDANCE_CSV "  per session: registered, attended, walk-ins, no-shows, "
+        "peak\n"
+        "  " REPORT_ATTENDEES_CSV "   per attendee: check-in, sessions, minutes in each\n"
+        "  " REPORT_OCCUPANCY_CSV "   per 5 minutes: people in each room and in the venue\n"
+        "  " REPORT_ARRIVALS_CSV "    per 5 minutes: check-ins at the entrance\n"
+        "  " REPORT_CHECKINS_CSV " per day of the event: check-ins (the first of each day)\n"
+        "  " REPORT_MANUAL_CSV " admissions by hand per door and staff member\n"
+        "  " REPORT_WALKINS_CSV "        walk-ins registered on site: who, when, where, by whom\n"
+        "  " REPORT_HTML "     all of it on one page with charts (prints on A4)\n"
+        "  " REPORT_XLSX "     with --xlsx: the CSV files as the sheets of one workbook\n",
     .options = options,
     .n_options = ARRAY_LEN(options),
     .run = run_report,

@@ -128,6 +128,7 @@ enum i18n_msg {
     MSG_STATE_INSIDE,
     MSG_STATE_IN_ROOM,
     MSG_STATE_REGISTERED,
+    MSG_NEW_REGISTRATION, /* instead of a name: a walk-in this kiosk has not pulled yet */
     MSG_CATEGORY_ATTENDEE,
     MSG_CATEGORY_SPEAKER,
     MSG_CATEGORY_STAFF,

@@ -46,6 +46,8 @@ struct report_log {
     size_t n, cap;
     struct rmanual *manual;
     size_t n_manual, cap_manual;
+    struct report_walkin *walkins;
+    size_t n_walkins, cap_walkins;
     struct intern devices, rooms, sessions, attendees;
     int64_t (*local_day)(int64_t unix_ms); /* NULL: UTC dates */
 };
@@ -96,6 +98,7 @@ void report_log_destroy(struct report_log *log)
         return;
     free(log->scans);
     free(log->manual);
+    free(log->walkins);
     intern_finish(&log->devices);
     intern_finish(&log->rooms);
     intern_finish(&log->sessions);
@@ -602,6 +605,42 @@ static void count_manual(struct report *r, struct report_log *log)
     }
 }
 
+void report_log_add_walkin(struct report_log *log, const struct report_walkin *w)
+{
+    if (log->n_walkins == log->cap_walkins) {
+        log->cap_walkins = log->cap_walkins == 0 ? 16 : log->cap_walkins * 2;
+        log->walkins = xrealloc(log->walkins, log->cap_walkins * sizeof *log->walkins);
+    }
+    log->walkins[log->n_walkins++] = *w;
+}
+
+static int cmp_walkin(const void *pa, const void *pb)
+{
+    const struct report_walkin *a = pa, *b = pb;
+    if (a->registered_ms != b->registered_ms)
+        return a->registered_ms < b->registered_ms ? -1 : 1;
+    return strcmp(a->attendee, b->attendee);
+}
+
+/* Moves the log's walk-ins to the report, in order, each attendee once. */
+static void take_walkins(struct report *r, struct report_log *log)
+{
+    if (log->n_walkins > 1)
+        qsort(log->walkins, log->n_walkins, sizeof *log->walkins, cmp_walkin);
+    size_t n = 0;
+    for (size_t i = 0; i < log->n_walkins; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < n && !seen; j++)
+            seen = strcmp(log->walkins[j].attendee, log->walkins[i].attendee) == 0;
+        if (!seen)
+            log->walkins[n++] = log->walkins[i];
+    }
+    r->walkins = log->walkins;
+    r->n_walkins = n;
+    log->walkins = NULL;
+    log->n_walkins = log->cap_walkins = 0;
+}
+
 /* Computes the report. */
 struct report *report_compute(const struct event *ev, struct report_log *log)
 {
@@ -609,6 +648,7 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     r->ev = ev;
     r->duplicates = sort_log(log);
     count_manual(r, log);
+    take_walkins(r, log);
     r->scans = log->n;
     r->devices = log->devices.n;
     if (log->n > 0) {
@@ -719,5 +759,6 @@ void report_destroy(struct report *r)
     free(r->checked_in_by_day);
     free(r->overflows);
     free(r->manual);
+    free(r->walkins);
     free(r);
 }

@@ -60,6 +60,20 @@ void report_log_add(struct report_log *log, const struct scan *s, int64_t time_m
 void report_log_set_local_day(struct report_log *log, int64_t (*local_day)(int64_t unix_ms));
 /* Scans added so far (duplicates included). */
 size_t report_log_size(const struct report_log *log);
+/* A walk-in registered on site (issue 15): a badge a kiosk issued for a new attendee, as the
+ * kiosk recorded it (its scan log's issues, or central's portier.issues). */
+#define REPORT_WALKIN_TEXT_MAX 256
+struct report_walkin {
+    char attendee[SCAN_ID_MAX];
+    char name[REPORT_WALKIN_TEXT_MAX], organisation[REPORT_WALKIN_TEXT_MAX];
+    char category[16];
+    int64_t registered_ms;
+    char device[SCAN_ID_MAX]; /* the kiosk that registered them */
+    char staff[SCAN_ID_MAX];  /* the staff member's attendee id */
+};
+/* Adds a walk-in (copied); the same attendee added twice (from several sources) counts once. */
+void report_log_add_walkin(struct report_log *log, const struct report_walkin *w);
+
 /* One session's figures. */
 struct report_session {
     int registered;            /* attendees registered (staff excluded) */
@@ -132,6 +146,8 @@ struct report {
     size_t n_overflows;
     struct report_manual *manual; /* by door, then staff id */
     size_t n_manual;
+    struct report_walkin *walkins; /* by time of registration, then attendee id */
+    size_t n_walkins;
 };
 
 /* Computes the report of ev from log (which it sorts and deduplicates). ev is borrowed and

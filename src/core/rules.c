@@ -271,6 +271,24 @@ bool rules_badge_holder(const struct rules *r, const uint8_t *payload, size_t le
     return true;
 }
 
+/* True when a badge of an attendee the model lacks is a walk-in registered elsewhere and not
+ * pulled yet: at the entrance, signed by a certified device key that is not revoked, for a
+ * number of that key's walk-in range. Sets out->attendee to the walk-in's id then. */
+static bool unpulled_walkin(const struct rules *r, const uint8_t *payload, size_t len,
+                            struct scan *out)
+{
+    struct token tok;
+    const struct device_key *signer = NULL;
+    if (r->room != OCCUPANCY_ENTRANCE ||
+        devkey_token_verify(r->ev, r->pk, (const char *)payload, len, &tok, &signer) != TOKEN_OK ||
+        signer == NULL || signer->revoked || tok.attendee_num < signer->first_num ||
+        tok.attendee_num > signer->last_num || tok.serial != 0)
+        return false;
+    snprintf(out->attendee, sizeof out->attendee, DEVKEY_WALKIN_PREFIX "%u",
+             (unsigned)tok.attendee_num);
+    return true;
+}
+
 /* Decides the entry or exit (mode) of a known attendee at now_ms; returns the change of the
  * count once out is folded. */
 static int decide_attendee(struct rules *r, const struct occupancy *occ, const struct attendee *a,
@@ -321,6 +339,11 @@ enum rules_outcome rules_decide(struct rules *r, const struct occupancy *occ,
     enum scan_reason refusal;
 
     if (!rules_badge_holder(r, payload, len, &a, &refusal)) {
+        if (refusal == REASON_UNKNOWN_ATTENDEE && unpulled_walkin(r, payload, len, out)) {
+            v.new_registration = true;
+            set(out, r->mode == MODE_EXIT ? RESULT_EXITED : RESULT_ADMITTED, REASON_OK);
+            goto done;
+        }
         set(out, RESULT_DENIED, refusal);
         goto done;
     }

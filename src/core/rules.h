@@ -110,6 +110,10 @@ struct rules_verdict {
     size_t session;                  /* index into ev->sessions, or OCCUPANCY_NONE */
     int occupancy; /* room count (venue total at the entrance) once *out is folded */
     int capacity;  /* the room's capacity; 0 at the entrance */
+    /* A walk-in this kiosk's model does not hold yet: a badge validly signed by a certified,
+     * unrevoked device key for a number of its walk-in range, admitted at the entrance with
+     * attendee "W<num>" (issue 15); the screen says "new registration" for the name. */
+    bool new_registration;
 };
 
 struct rules;

@@ -184,6 +184,12 @@ char *report_manual_csv(const struct report *r, const struct report_csv_format *
     return csv_table(r, &report_manual_table, f);
 }
 
+/* walkins.csv: walk-ins registered on site. */
+char *report_walkins_csv(const struct report *r, const struct report_csv_format *f)
+{
+    return csv_table(r, &report_walkins_table, f);
+}
+
 /* Writes report.xlsx into dir. */
 static bool write_xlsx(const struct report *r, const char *dir)
 {
@@ -193,7 +199,7 @@ static bool write_xlsx(const struct report *r, const char *dir)
     return ok;
 }
 
-/* Writes the eight files (and report.xlsx with --xlsx). */
+/* Writes the nine files (and report.xlsx with --xlsx). */
 bool report_write_dir(const struct report *r, const char *dir, const struct report_csv_format *f)
 {
     enum language lang = LANG_EN;
@@ -211,6 +217,7 @@ bool report_write_dir(const struct report *r, const char *dir, const struct repo
            write_one(dir, REPORT_ARRIVALS_CSV, report_arrivals_csv(r, f)) &&
            write_one(dir, REPORT_OVER_CAPACITY_CSV, report_over_capacity_csv(r, f)) &&
            write_one(dir, REPORT_MANUAL_CSV, report_manual_csv(r, f)) &&
+           write_one(dir, REPORT_WALKINS_CSV, report_walkins_csv(r, f)) &&
            write_one(dir, REPORT_CHECKINS_CSV, report_checkins_by_day_csv(r, f)) &&
            write_one(dir, REPORT_HTML, report_html_lang(r, lang)) &&
            (!f->xlsx || write_xlsx(r, dir));

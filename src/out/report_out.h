@@ -13,6 +13,7 @@
 #define REPORT_ARRIVALS_CSV      "arrivals.csv"
 #define REPORT_OVER_CAPACITY_CSV "over_capacity.csv"
 #define REPORT_MANUAL_CSV        "manual_admissions.csv"
+#define REPORT_WALKINS_CSV       "walkins.csv"
 #define REPORT_CHECKINS_CSV      "checkins_by_day.csv"
 #define REPORT_HTML              "report.html"
 #define REPORT_XLSX              "report.xlsx"
@@ -36,6 +37,9 @@ char *report_arrivals_csv(const struct report *r, const struct report_csv_format
 char *report_over_capacity_csv(const struct report *r, const struct report_csv_format *f);
 /* manual_admissions.csv: admissions by hand (reason manual) per door and staff member. */
 char *report_manual_csv(const struct report *r, const struct report_csv_format *f);
+/* walkins.csv: walk-ins registered on site (attendee_id, name, organisation, category,
+ * registered_at, device, staff). */
+char *report_walkins_csv(const struct report *r, const struct report_csv_format *f);
 /* checkins_by_day.csv: "day,checked_in", one row per date of the event's sessions. */
 char *report_checkins_by_day_csv(const struct report *r, const struct report_csv_format *f);
 /* The HTML page (report_html.c): inline CSS and SVG, no script, no network; in lang, its words

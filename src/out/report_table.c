@@ -438,6 +438,32 @@ const struct report_table report_manual_table = {
     manual_columns, ARRAY_LEN(manual_columns), manual_count, manual_record, NULL, "",
 };
 
+/* ---- walkins.csv: walk-ins registered on site (issue 15). ---- */
+
+static size_t walkins_count(const struct report *r)
+{
+    return r->n_walkins;
+}
+
+static const void *walkin_record(const struct report *r, size_t row)
+{
+    return &r->walkins[row];
+}
+
+static const struct report_column walkin_columns[] = {
+    {"attendee_id", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, attendee)},
+    {"name", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, name)},
+    {"organisation", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, organisation)},
+    {"category", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, category)},
+    {"registered_at", NULL, NULL, FIELD(REPORT_CELL_TIME, struct report_walkin, registered_ms)},
+    {"device", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, device)},
+    {"staff", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, staff)},
+};
+
+const struct report_table report_walkins_table = {
+    walkin_columns, ARRAY_LEN(walkin_columns), walkins_count, walkin_record, NULL, "",
+};
+
 /* How many times column c is written. */
 size_t report_column_count(const struct report_column *c, const struct event *ev)
 {

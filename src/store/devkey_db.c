@@ -2,6 +2,7 @@
 #include "devkey_db.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "file.h"
 #include "log.h"
 #include "sqlutil.h"
+#include "store.h"
 #include "sysclock.h"
 #include "timeutil.h"
 #include "util.h"
@@ -225,5 +227,50 @@ out:
         sql_exec(db, db_path, "ROLLBACK");
     sqlite3_close(db);
     free(db_path);
+    return ok;
+}
+
+bool devkey_db_apply_pulled(const char *db_path, const struct devkey_db_pulled *keys, size_t n,
+                            char *why, size_t why_size)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *up = NULL;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        snprintf(why, why_size, "%s", db ? sqlite3_errmsg(db) : "cannot open");
+        sqlite3_close(db);
+        return false;
+    }
+    sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    /* A revocation is never undone, whatever arrives. */
+    bool ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(db,
+                                 "INSERT INTO device_keys (public_key, device, first_num, "
+                                 "last_num, cert, created_at, revoked_at) VALUES (?1, ?2, ?3, "
+                                 "?4, ?5, ?6, ?7) ON CONFLICT (public_key) DO UPDATE SET "
+                                 "revoked_at = coalesce(device_keys.revoked_at, "
+                                 "excluded.revoked_at)",
+                                 -1, &up, NULL) == SQLITE_OK;
+    for (size_t i = 0; ok && i < n; i++) {
+        sqlite3_reset(up);
+        sqlite3_bind_text(up, 1, keys[i].public_key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 2, keys[i].device, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(up, 3, keys[i].first_num);
+        sqlite3_bind_int64(up, 4, keys[i].last_num);
+        sqlite3_bind_text(up, 5, keys[i].cert, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 6, keys[i].created_at, -1, SQLITE_STATIC);
+        if (keys[i].revoked_at != NULL)
+            sqlite3_bind_text(up, 7, keys[i].revoked_at, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(up, 7);
+        ok = sqlite3_step(up) == SQLITE_DONE;
+    }
+    ok = ok && sqlite3_exec(db, EVENT_DB_BUMP_MODEL_VERSION_SQL, NULL, NULL, NULL) == SQLITE_OK &&
+         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok) {
+        snprintf(why, why_size, "%s", sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_finalize(up);
+    sqlite3_close(db);
     return ok;
 }

@@ -34,4 +34,18 @@ bool devkey_db_issue(const char *event_dir, const char *device, uint32_t walkins
  * when the device has no key that is not revoked. */
 bool devkey_db_revoke(const char *event_dir, const char *device, int *n);
 
+/* A device key the sync daemon pulled from the central database (strings borrowed; revoked_at
+ * NULL while the key is valid). */
+struct devkey_db_pulled {
+    const char *public_key, *device, *cert, *created_at, *revoked_at; /* keys in hex */
+    int64_t first_num, last_num;
+};
+/* Adds pulled keys to a kiosk bundle's event.db at db_path, or copies their revocation (never
+ * undone), in one transaction that bumps model_version so that the kiosk reloads. Kiosks check
+ * each certificate against the event key when they use it (devkey_token_verify): the server
+ * cannot make a key the event did not certify. False, changing nothing, with SQLite's reason
+ * in why (why_size bytes). */
+bool devkey_db_apply_pulled(const char *db_path, const struct devkey_db_pulled *keys, size_t n,
+                            char *why, size_t why_size);
+
 #endif

@@ -5,12 +5,14 @@
  * What is erased: attendees.name (replaced by PRIVACY_FORGOTTEN_NAME), organisation ('') and
  * email (NULL) in an EVENT_DIR's event.db, in kiosk bundles' event.db, and in the central
  * portier.attendees (where the row's version moves on, so that every kiosk's sync daemon pulls
- * the change into its bundle on its next sync). What stays: the attendee id and number, the
- * category and the registrations, and the scan logs (which hold only the id): the reports'
- * counts are unchanged. The old bytes are overwritten (SQLite: secure_delete and VACUUM, the
- * WAL truncated; PostgreSQL: VACUUM FULL of portier.attendees). PostgreSQL's WAL archive and
- * backups, and files written earlier (badges, tokens.csv, reports), are outside these
- * databases: the commands say which files to delete, or delete badges in a --badges DIR.
+ * the change into its bundle on its next sync) and, for a walk-in, in central's record of the
+ * kiosk that registered them (portier.issues; the kiosk's own scan log keeps it). What stays: the
+ * attendee id and number, the category and the registrations, and the scan logs (which hold only
+ * the id): the reports' counts are unchanged. The old bytes are overwritten (SQLite: secure_delete
+ * and VACUUM, the WAL truncated; PostgreSQL: VACUUM FULL of portier.attendees and portier.issues).
+ * PostgreSQL's WAL archive and backups, and files written earlier (badges, tokens.csv, reports),
+ * are outside these databases: the commands say which files to delete, or delete badges in a
+ * --badges DIR.
  */
 #ifndef PORTIER_PRIVACY_H
 #define PORTIER_PRIVACY_H

@@ -71,6 +71,41 @@ static bool check_event(sqlite3 *db, const char *path, uint32_t event_id, uint16
 }
 
 /* Adds a kiosk database's scans. */
+/* Adds the walk-ins a kiosk database's device registered (its table issues). */
+static bool add_walkins(struct report_log *log, sqlite3 *db, const char *path)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT attendee, name, organisation, category, wall_ms, (SELECT value"
+                           " FROM meta WHERE key = 'device_id'), staff FROM issues"
+                           " WHERE action = 'register' AND state <> 'refused' ORDER BY seq",
+                           -1, &q, NULL) != SQLITE_OK) {
+        log_warnx("report: %s: %s", path, sqlite3_errmsg(db));
+        return false;
+    }
+    int rc;
+    bool ok = true;
+    while (ok && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct report_walkin w = {.registered_ms = sqlite3_column_int64(q, 4)};
+        ok = sql_column_copy(q, 0, w.attendee, sizeof w.attendee) &&
+             sql_column_copy(q, 1, w.name, sizeof w.name) &&
+             sql_column_copy(q, 2, w.organisation, sizeof w.organisation) &&
+             sql_column_copy(q, 3, w.category, sizeof w.category) &&
+             sql_column_copy(q, 5, w.device, sizeof w.device) &&
+             sql_column_copy(q, 6, w.staff, sizeof w.staff);
+        if (ok)
+            report_log_add_walkin(log, &w);
+        else
+            log_warnx("report: %s: a walk-in has an invalid field", path);
+    }
+    if (ok && rc != SQLITE_DONE) {
+        log_warnx("report: %s: reading walk-ins: %s", path, sqlite3_errmsg(db));
+        ok = false;
+    }
+    sqlite3_finalize(q);
+    return ok;
+}
+
 bool report_log_add_kiosk_db(struct report_log *log, const char *path, uint32_t event_id,
                              uint16_t key_id)
 {
@@ -130,7 +165,8 @@ bool report_log_add_kiosk_db(struct report_log *log, const char *path, uint32_t 
         log_warnx("report: %s: reading scans: %s", path, sqlite3_errmsg(db));
         goto out;
     }
-    ok = true;
+    /* The walk-ins it registered came with step 7 (those central refused are none). */
+    ok = version < 7 || add_walkins(log, db, path);
 out:
     sqlite3_finalize(q);
     sqlite3_close(db);

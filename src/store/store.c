@@ -20,66 +20,7 @@
 #include "file.h"
 #include "sysclock.h"
 
-/* The schema, as an ordered list of migration steps: step i takes user_version i to i + 1, in
- * one transaction. A new file runs them all; an old file runs those it lacks. Never edit a
- * released step: add one. */
-static const char *const migrations[] = {
-    /* 1: metadata and the append-only scan log. Enums are stored as their scan.h names so
-     * that the file reads well in the sqlite3 shell; they are not CHECKed here so that a new
-     * reason does not need a table rebuild (the store validates them in C). */
-    "CREATE TABLE meta ("
-    "  key TEXT PRIMARY KEY NOT NULL,"
-    "  value TEXT NOT NULL"
-    ");"
-    "CREATE TABLE scans ("
-    "  id INTEGER PRIMARY KEY," /* local insertion order: the read cursor */
-    "  origin TEXT NOT NULL CHECK (origin IN ('local', 'remote')),"
-    "  device_id TEXT NOT NULL CHECK (device_id <> ''),"
-    "  db_epoch INTEGER NOT NULL CHECK (db_epoch > 0),"
-    "  seq INTEGER NOT NULL CHECK (seq > 0),"
-    "  wall_ms INTEGER NOT NULL,"
-    "  mono_ns INTEGER NOT NULL,"
-    "  boot_id TEXT NOT NULL,"
-    "  clock_synced INTEGER NOT NULL CHECK (clock_synced IN (0, 1)),"
-    "  room TEXT NOT NULL,"
-    "  session TEXT NOT NULL,"
-    "  attendee TEXT NOT NULL,"
-    "  mode TEXT NOT NULL,"
-    "  kind TEXT NOT NULL,"
-    "  result TEXT NOT NULL,"
-    "  reason TEXT NOT NULL,"
-    "  override INTEGER NOT NULL CHECK (override IN (0, 1)),"
-    "  UNIQUE (device_id, db_epoch, seq)"
-    ");"
-    "CREATE TRIGGER scans_no_update BEFORE UPDATE ON scans"
-    "  BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;"
-    "CREATE TRIGGER scans_no_delete BEFORE DELETE ON scans"
-    "  BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;",
-    /* 2: a view for people reading the file with the sqlite3 shell: times in UTC ISO 8601. */
-    "CREATE VIEW scans_readable AS SELECT id, origin, device_id, seq,"
-    "  strftime('%Y-%m-%dT%H:%M:%fZ', wall_ms / 1000.0, 'unixepoch') AS time_utc,"
-    "  clock_synced, room, session, attendee, mode, kind, result, reason, override"
-    "  FROM scans ORDER BY id;",
-    /* 3: this kiosk's scans that the central server refused (issue 14): the sync daemon
-     * reports them and goes on with the rest instead of blocking the log behind them. */
-    "CREATE TABLE quarantine ("
-    "  db_epoch INTEGER NOT NULL,"
-    "  seq INTEGER NOT NULL,"
-    "  reason TEXT NOT NULL,"
-    "  at_ms INTEGER NOT NULL,"
-    "  PRIMARY KEY (db_epoch, seq)"
-    ");",
-    /* 4: when a scan of another device reached this log (this kiosk's wall clock): a pulled
-     * scan may not count further ahead of that than OCCUPANCY_AHEAD_MAX_MS (occupancy.h). */
-    "ALTER TABLE scans ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0;",
-    /* 5: the wall time was given (a replay's timestamp, --clock), not read from a clock: it
-     * stands as the scan's time at central and at other kiosks (issue 14). */
-    "ALTER TABLE scans ADD COLUMN clock_given INTEGER NOT NULL DEFAULT 0"
-    "  CHECK (clock_given IN (0, 1) AND NOT (clock_given = 1 AND clock_synced = 1));",
-    /* 6: the staff member (attendee id) who admitted someone by hand (issue 15). */
-    "ALTER TABLE scans ADD COLUMN staff TEXT NOT NULL DEFAULT '';",
-};
-#define SCHEMA_VERSION ((int)ARRAY_LEN(migrations))
+#define SCHEMA_VERSION store_schema_steps
 
 #define SCAN_COLUMNS                                                                               \
     "device_id, db_epoch, seq, wall_ms, mono_ns, boot_id, clock_synced, room, session, "           \
@@ -359,7 +300,7 @@ static bool create(struct store *st, bool *raced)
     bool ok = exec(st, sql);
     free(sql);
     for (int i = 0; ok && i < SCHEMA_VERSION; i++)
-        ok = exec(st, migrations[i]);
+        ok = exec(st, store_migrations[i]);
     if (!ok)
         goto fail;
 
@@ -415,7 +356,7 @@ static bool migrate(struct store *st)
             goto fail;
         }
         char *bump = xasprintf("PRAGMA user_version = %" PRId64, version + 1);
-        bool ok = exec(st, migrations[version]) && exec(st, bump);
+        bool ok = exec(st, store_migrations[version]) && exec(st, bump);
         free(bump);
         if (!ok || !exec(st, "COMMIT")) {
             log_warnx("%s: migrating the schema from version %" PRId64 " failed; the file is "
@@ -910,33 +851,6 @@ out:
     return ok;
 }
 
-/* Records a refused scan in the quarantine table, durably. */
-bool store_quarantine_scan(struct store *st, int64_t db_epoch, int64_t seq, const char *reason)
-{
-    char *sql =
-        sqlite3_mprintf("BEGIN IMMEDIATE; INSERT OR REPLACE INTO quarantine (db_epoch, "
-                        "seq, reason, at_ms) VALUES (%lld, %lld, %Q, %lld); COMMIT;",
-                        (long long)db_epoch, (long long)seq, reason, (long long)time_now_ms());
-    bool ok = exec(st, sql);
-    if (!ok)
-        rollback(st);
-    sqlite3_free(sql);
-    return ok;
-}
-
-/* Takes a scan out of the quarantine table, durably. */
-bool store_unquarantine_scan(struct store *st, int64_t db_epoch, int64_t seq)
-{
-    char *sql = sqlite3_mprintf("BEGIN IMMEDIATE; DELETE FROM quarantine WHERE db_epoch = %lld "
-                                "AND seq = %lld; COMMIT;",
-                                (long long)db_epoch, (long long)seq);
-    bool ok = exec(st, sql);
-    if (!ok)
-        rollback(st);
-    sqlite3_free(sql);
-    return ok;
-}
-
 /* Reads this device's quarantined scans (few: each one is a scan the server refused). */
 bool store_read_quarantined(struct store *st, bool (*cb)(const struct scan *s, void *ctx),
                             void *ctx)
@@ -969,11 +883,4 @@ bool store_read_quarantined(struct store *st, bool (*cb)(const struct scan *s, v
         ok = cb(&scans[i], ctx);
     free(scans);
     return ok;
-}
-
-/* Counts the quarantined scans. */
-int64_t store_quarantine_count(struct store *st)
-{
-    int64_t n;
-    return query_int(st, "SELECT count(*) FROM quarantine", &n) == SQLITE_OK ? n : -1;
 }

@@ -89,7 +89,8 @@ int64_t store_scan_count(struct store *st);
  * the server's message), so the sync daemon went on without it. The scan stays in the log; the
  * mark is in the table quarantine (db_epoch, seq, reason, at_ms). Durable when true. */
 bool store_quarantine_scan(struct store *st, int64_t db_epoch, int64_t seq, const char *reason);
-/* The number of quarantined scans, -1 on error. */
+/* The number of quarantined scans plus the issued badges the server refused (store_issue),
+ * -1 on error: what the sync daemon set aside. */
 int64_t store_quarantine_count(struct store *st);
 /* Calls cb for each quarantined scan of this log's device, in log order; false on a database
  * error or when cb returns false. */
@@ -98,6 +99,42 @@ bool store_read_quarantined(struct store *st, bool (*cb)(const struct scan *s, v
 /* Takes scan (db_epoch, seq) out of the quarantine (the server accepted it after all: the model
  * it did not fit has changed). Durable when true. */
 bool store_unquarantine_scan(struct store *st, int64_t db_epoch, int64_t seq);
+
+/* A badge this kiosk issued (store_issues.c, table issues): a walk-in it registered, or a
+ * reprint (serial issued, serial - 1 revoked). Recorded before the kiosk's event.db changes
+ * and uploaded by the sync daemon, keyed by (device, db_epoch, seq). */
+enum store_issue_kind { STORE_ISSUE_WALKIN, STORE_ISSUE_REPRINT };
+enum store_issue_state { STORE_ISSUE_PENDING, STORE_ISSUE_PUSHED, STORE_ISSUE_REFUSED };
+#define STORE_ISSUE_TEXT_MAX     256  /* bytes of a walk-in's name or organisation, NUL included */
+#define STORE_ISSUE_SESSIONS_MAX 1024 /* bytes of its session ids (one per line), NUL included */
+#define STORE_ISSUE_KEY_HEX      65   /* the device public key in hex, NUL included */
+struct store_issue {
+    int64_t seq; /* 1, 2, 3... set by store_append_issue */
+    enum store_issue_kind kind;
+    enum store_issue_state state;
+    char attendee[SCAN_ID_MAX];
+    uint32_t num, serial;                 /* the new badge: attendee number and serial */
+    char public_key[STORE_ISSUE_KEY_HEX]; /* the device key that signed it */
+    char staff[SCAN_ID_MAX];              /* the staff member's attendee id */
+    int64_t wall_ms;
+    /* Walk-ins only ("" for a reprint). */
+    char name[STORE_ISSUE_TEXT_MAX], organisation[STORE_ISSUE_TEXT_MAX];
+    char language[4], category[16];
+    char sessions[STORE_ISSUE_SESSIONS_MAX];
+    char refusal[512]; /* the server's reason when refused */
+};
+/* Appends an issue (is->seq set to the next), durably; false (nothing stored) on error. */
+bool store_append_issue(struct store *st, struct store_issue *is);
+/* Takes back an issue that was never pushed (the kiosk could not apply it), durably. */
+bool store_withdraw_issue(struct store *st, int64_t seq);
+/* Calls cb for each issue in state (or every issue when state is -1), in seq order; false on
+ * a database error or when cb returns false. */
+bool store_read_issues(struct store *st, int state,
+                       bool (*cb)(const struct store_issue *is, void *ctx), void *ctx);
+/* Marks an issue pushed (refusal NULL) or refused by the server (with its reason), durably. */
+bool store_mark_issue(struct store *st, int64_t seq, const char *refusal);
+/* The number of issues in state, -1 on error. */
+int64_t store_issue_count(struct store *st, enum store_issue_state state);
 
 /* Reads a metadata value: true with *value (owned by the caller) set, or NULL when the key is
  * absent; false on a database error. */

@@ -16,6 +16,11 @@ struct sqlite3;
 #define STORE_META_EVENT_ID "event_id"
 #define STORE_META_KEY_ID   "key_id"
 
+/* The schema as ordered steps (store_schema.c): step i takes user_version i to i + 1, in one
+ * transaction. Never edit a released step: add one. */
+extern const char *const store_migrations[];
+extern const int store_schema_steps;
+
 /* The store's connection and path, borrowed until store_close. */
 struct sqlite3 *store_sqlite(struct store *st);
 const char *store_path(const struct store *st);

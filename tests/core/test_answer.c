@@ -64,7 +64,7 @@ static void for_decision(void)
     snprintf(s.room, sizeof s.room, "aula");
     s.result = RESULT_DENIED;
     s.reason = REASON_ROOM_FULL;
-    struct rules_verdict verdict = {&att, 0, 2, 2};
+    struct rules_verdict verdict = {.attendee = &att, .session = 0, .occupancy = 2, .capacity = 2};
     struct answer a;
     answer_for_decision(&a, &ev, occ, &s, &verdict, t, 600000);
     CHECK(a.result == RESULT_DENIED && a.reason == REASON_ROOM_FULL);
@@ -90,7 +90,7 @@ static void for_decision(void)
     s.result = RESULT_DENIED;
     s.reason = REASON_INVALID;
     s.override = false;
-    struct rules_verdict none = {NULL, OCCUPANCY_NONE, 0, 0};
+    struct rules_verdict none = {.attendee = NULL, .session = OCCUPANCY_NONE};
     answer_for_decision(&a, &ev, occ, &s, &none, t, 600000);
     CHECK(a.name == NULL && !a.lang_known);
     CHECK(answer_language(&a, LANG_EN) == LANG_EN);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "devkey.h"
 #include "event.h"
+#include "occupancy.h"
 #include "rules.h"
 #include "token.h"
 #include "util.h"
@@ -134,6 +135,62 @@ static void test_rules(void)
     CHECK(true);
 }
 
+/* The decision on token at rules r (a fresh repeat window each time: new rules). */
+static void decide(const char *room, const char *token, struct scan *out, struct rules_verdict *v)
+{
+    struct occupancy *occ = occupancy_create(&event);
+    struct rules *r = rules_create(&event, event_pk, NULL, room, MODE_ENTRY, "door-e");
+    CHECK(r != NULL && occ != NULL);
+    CHECK(rules_decide(r, occ, (const uint8_t *)token, strlen(token), 1713772800000, out, v) ==
+          RULES_DECIDED);
+    rules_destroy(r);
+    occupancy_destroy(occ);
+}
+
+/* A walk-in registered at another desk and not pulled yet: admitted at the entrance as a new
+ * registration under its id; refused at a room door, out of its key's range, with a serial
+ * other than 0, signed by a revoked key, or signed by the event key. */
+static void test_new_registration(void)
+{
+    uint8_t sk1[TOKEN_SECRET_KEY_LEN], sk2[TOKEN_SECRET_KEY_LEN];
+    make_key(&keys[0], sk1, "desk-1", 10000001, 10001000);
+    make_key(&keys[1], sk2, "door-2", 10001001, 10002000);
+    event.device_keys = keys;
+    event.n_device_keys = 2;
+    char tok[TOKEN_TEXT_LEN + 1];
+    struct token t = {.event_id = EVENT_ID, .attendee_num = 10001005, .serial = 0};
+    CHECK(token_encode(&t, sk2, tok));
+    struct scan s;
+    struct rules_verdict v;
+    decide("entrance", tok, &s, &v);
+    CHECK(s.result == RESULT_ADMITTED && s.reason == REASON_OK && v.new_registration &&
+          v.attendee == NULL && strcmp(s.attendee, "W10001005") == 0);
+    decide("aula", tok, &s, &v);
+    CHECK(s.result == RESULT_DENIED && s.reason == REASON_UNKNOWN_ATTENDEE && !v.new_registration);
+    /* desk-1's range, signed by door-2. */
+    t.attendee_num = 10000500;
+    CHECK(token_encode(&t, sk2, tok));
+    decide("entrance", tok, &s, &v);
+    CHECK(s.reason == REASON_UNKNOWN_ATTENDEE && !v.new_registration);
+    /* A walk-in's first badge is serial 0. */
+    t.attendee_num = 10001006;
+    t.serial = 1;
+    CHECK(token_encode(&t, sk2, tok));
+    decide("entrance", tok, &s, &v);
+    CHECK(s.reason == REASON_UNKNOWN_ATTENDEE && !v.new_registration);
+    /* The event key's badges for people the kiosk does not know: as before. */
+    t.serial = 0;
+    CHECK(token_encode(&t, event_sk, tok));
+    decide("entrance", tok, &s, &v);
+    CHECK(s.reason == REASON_UNKNOWN_ATTENDEE && !v.new_registration);
+    /* door-2 revoked. */
+    CHECK(token_encode(&t, sk2, tok));
+    keys[1].revoked = true;
+    decide("entrance", tok, &s, &v);
+    CHECK(s.result == RESULT_DENIED && s.reason == REASON_REVOKED && !v.new_registration);
+    event.n_device_keys = 0;
+}
+
 static void test_file(void)
 {
     uint8_t sk[TOKEN_SECRET_KEY_LEN], sk2[TOKEN_SECRET_KEY_LEN];
@@ -179,6 +236,7 @@ int main(void)
     event_index_build(&event);
     test_certificates();
     test_rules();
+    test_new_registration();
     test_file();
     event_index_finish(&event);
     return 0;

@@ -153,7 +153,7 @@ static void test_migrations(PGconn *super, struct pg_harness *pg)
     CHECK_QUERY(conn, "SELECT string_agg(name, ',' ORDER BY version) FROM portier.schema_version",
                 "001_initial,002_device_rooms,003_database_privileges,004_model_version,005_given_"
                 "time,006_kiosk_dating,007_manual_admission,008_not_today,009_dashboard_"
-                "users,010_device_status,012_attendee_days,00x_test");
+                "users,010_device_status,011_issued_badges,012_attendee_days,00x_test");
     PQfinish(conn);
 }
 
@@ -174,12 +174,12 @@ static void test_init(PGconn *db, const char *conninfo)
                 "SELECT pg_get_constraintdef(oid) LIKE '%''not_today''%' FROM pg_constraint"
                 " WHERE conname = 'scans_reason_check'",
                 "t");
-    CHECK_QUERY(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'portier'", "12");
+    CHECK_QUERY(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'portier'", "14");
     CHECK_QUERY(db,
                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE n.nspname = 'portier' AND c.relkind = 'r'"
                 " AND c.relrowsecurity AND c.relforcerowsecurity",
-                "12");
+                "14");
     CHECK_QUERY(db, "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'portier_owner'", "f");
     const char *bad[] = {"central", "init", NULL};
     CHECK(run_portier(NULL, bad) == 2);

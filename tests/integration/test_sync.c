@@ -794,7 +794,8 @@ static void test_quarantine(void)
     test_write_file(dir, "quar.conf", conf);
     CHECK(test_sh("cd %s && %s doctor --config quar.conf --kiosk-dir k9 --no-central "
                   "--camera-seconds 0 --sync-env /nonexistent > doctor-quar.out 2>&1; "
-                  "grep -q 'upload.*1 scan(s) refused by the central server' doctor-quar.out",
+                  "grep -q 'upload.*1 scan(s) or issued badge(s) refused by the central server' "
+                  "doctor-quar.out",
                   dir, bin) == 0);
     CHECK(test_sh("grep -q 'clock.*disagrees with the central server.s by -3600.0 s' "
                   "%s/doctor-quar.out",

@@ -460,6 +460,57 @@ static void test_migration(void)
     free(path);
 }
 
+/* store_read_issues callback: appends "seq:kind:state:attendee:serial;" to a strbuf. */
+static bool issue_cb(const struct store_issue *is, void *ctx)
+{
+    strbuf_printf(ctx, "%lld:%d:%d:%s:%u;", (long long)is->seq, (int)is->kind, (int)is->state,
+                  is->attendee, (unsigned)is->serial);
+    return true;
+}
+
+/* An old log (version 1) upgrades to step 7 and records the badges the kiosk issues: in seq
+ * order, pushed or refused (counted with the quarantine), a pending one taken back; all of it
+ * kept across a reopen. */
+static void test_issues(void)
+{
+    char *path = tmp("v1-issues.db");
+    CHECK(raw_exec(path, schema_v1, NULL) == SQLITE_OK);
+    struct store *st = store_open(path, "door-old");
+    CHECK(st != NULL);
+    if (st == NULL)
+        return;
+    struct store_issue w = {.kind = STORE_ISSUE_WALKIN, .num = 10000000, .wall_ms = 1};
+    snprintf(w.attendee, sizeof w.attendee, "W10000000");
+    snprintf(w.name, sizeof w.name, "Zoë Walkin");
+    struct store_issue r = {.kind = STORE_ISSUE_REPRINT, .num = 3, .serial = 1, .wall_ms = 2};
+    snprintf(r.attendee, sizeof r.attendee, "A0003");
+    struct store_issue gone = r;
+    CHECK(store_append_issue(st, &w) && w.seq == 1);
+    CHECK(store_append_issue(st, &r) && r.seq == 2);
+    CHECK(store_append_issue(st, &gone) && gone.seq == 3);
+    CHECK(store_issue_count(st, STORE_ISSUE_PENDING) == 3);
+    CHECK(store_withdraw_issue(st, gone.seq));
+    CHECK(store_mark_issue(st, w.seq, NULL));
+    CHECK(store_mark_issue(st, r.seq, "issue door-old/1/2: refused"));
+    CHECK(store_withdraw_issue(st, w.seq)); /* a pushed one stays */
+    CHECK(store_quarantine_count(st) == 1);
+    store_close(st);
+    st = store_open(path, "door-old");
+    CHECK(st != NULL);
+    struct strbuf sb = {0};
+    strbuf_puts(&sb, "");
+    CHECK(st != NULL && store_read_issues(st, -1, issue_cb, &sb));
+    CHECK_STR(sb.data, "1:0:1:W10000000:0;2:1:2:A0003:1;");
+    strbuf_reset(&sb);
+    strbuf_puts(&sb, "");
+    CHECK(st != NULL && store_read_issues(st, STORE_ISSUE_PENDING, issue_cb, &sb));
+    CHECK_STR(sb.data, "");
+    store_close(st);
+    strbuf_finish(&sb);
+    check_query(path, "SELECT name FROM issues WHERE seq = 1", "Zoë Walkin");
+    free(path);
+}
+
 /* The clean-close marker: a log closed cleanly opens without the full quick_check; a log left
  * by a crash (its WAL beside it) and one written in place after the close are checked, and the
  * corrupt one is still refused. */
@@ -730,6 +781,7 @@ int main(void)
     test_remote_and_read();
     test_append_only();
     test_migration();
+    test_issues();
     test_refusals();
     test_clean_close();
     test_concurrent_create();
