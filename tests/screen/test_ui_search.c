@@ -20,12 +20,12 @@ static char *shots;
 static bool keep_shots;
 
 static const struct ui_search_row rows[] = {
-    {"Françoise Dieudonné", "Université libre de Bruxelles", "attendee · in Aula Magna"},
-    {"Françoise Lhoëst", "Agoria", "speaker · inside the venue"},
-    {"Nguyễn Thị Minh Khai", "Bệnh viện Chợ Rẫy", "attendee · not checked in"},
-    {"Pieter Van den Bossche", "Zorgraad Limburg", "staff · left the venue"},
-    {"محمد العلي", "", "press · not checked in"},
-    {"Wout Van den Broeck", "", "attendee · not checked in"},
+    {"Françoise Dieudonné", "Université libre de Bruxelles", "attendee · in Aula Magna", false},
+    {"Françoise Lhoëst", "Agoria", "speaker · inside the venue", false},
+    {"Nguyễn Thị Minh Khai", "Bệnh viện Chợ Rẫy", "attendee · not checked in", false},
+    {"Pieter Van den Bossche", "Zorgraad Limburg", "staff · left the venue", false},
+    {"محمد العلي", "", "press · not checked in", false},
+    {"Wout Van den Broeck", "", "attendee · not checked in", false},
 };
 
 /* Taps the centre of the last frame's button with action a and value. */
@@ -100,7 +100,7 @@ static void push_key(SDL_Keycode key)
 
 static void one_size(int w, int h)
 {
-    struct ui_options o = {UI_OFFSCREEN, w, h, 50, true, false};
+    struct ui_options o = {UI_OFFSCREEN, w, h, 50, true, false, false};
     struct ui *ui = ui_create(&o);
     CHECK_MSG(ui != NULL, "ui_create %dx%d", w, h);
     if (ui == NULL)
