@@ -415,6 +415,19 @@ void ui_inject_tap(struct ui *ui, int x, int y)
     tap(ui, x, y);
 }
 
+bool ui_inject_tap_button(struct ui *ui, enum ui_action a, int value)
+{
+    for (int i = 0; i < ui->n_buttons; i++) {
+        struct ui_button *b = &ui->buttons[i];
+        if (b->action == a && b->value == value) {
+            tap(ui, b->r.x + b->r.w / 2, b->r.y + b->r.h / 2);
+            return true;
+        }
+    }
+    fprintf(stderr, "ui: no button %d/%d on screen\n", (int)a, value);
+    return false;
+}
+
 bool ui_poll(struct ui *ui, int64_t now_ms, struct ui_input *out)
 {
     ui->now = now_ms;

@@ -310,6 +310,9 @@ enum ui_screen ui_current_screen(const struct ui *ui, const struct ui_view *view
 bool ui_poll(struct ui *ui, int64_t now_ms, struct ui_input *out);
 /* Simulates a tap at (x, y) in window pixels, as if it came from the touch screen (tests). */
 void ui_inject_tap(struct ui *ui, int x, int y);
+/* Simulates a tap on the centre of the last frame's button giving action a with value (tests);
+ * false (and says so on stderr) when there is none. */
+bool ui_inject_tap_button(struct ui *ui, enum ui_action a, int value);
 
 /* Plays a sound (replacing one that plays). */
 void ui_play(struct ui *ui, enum ui_sound sound);
