@@ -145,11 +145,17 @@ static void register_walkin(struct kiosk *k, struct kiosk_desk *d)
     snprintf(d->name, sizeof d->name, "%s", name);
     log_info("kiosk: staff %s registered the walk-in %s", kiosk_staff_member(k),
              d->issued.attendee);
-    /* Checked in like a scan of the new badge (the same rules as any other). */
+    /* Checked in like a scan of the new badge (the same rules as any other); a walk-in of
+     * category staff does not become the staff member at the screen. */
+    char staff[SCAN_ID_MAX];
+    snprintf(staff, sizeof staff, "%s", kiosk_staff_member(k));
     int before = occupancy_checked_in(k->occupancy);
     kiosk_handle_payload(k, (const uint8_t *)d->issued.token, strlen(d->issued.token), kiosk_now(k),
                          time_mono_ns());
     d->checked_in = occupancy_checked_in(k->occupancy) > before;
+    const struct attendee *member = event_attendee_by_id(k->event, staff);
+    if (member != NULL)
+        kiosk_staff_badge_seen(k, member);
     ui_show_issued(k->ui, time_mono_ns() / 1000000);
 }
 

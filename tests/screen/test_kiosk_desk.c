@@ -347,8 +347,8 @@ static size_t walkins(struct kiosk *k)
     return n;
 }
 
-/* A name already registered is shown first; Register again makes it anyway. An empty name is
- * refused on the form. Nothing is added before. */
+/* A name already registered is shown first; Register again makes it anyway (a staff walk-in
+ * does not log in). An empty name is refused on the form. Nothing is added before. */
 static void bad_forms(struct kiosk *k)
 {
     CHECK(tap_button(k, UI_ACTION_REGISTER_OPEN, 0));
@@ -370,9 +370,12 @@ static void bad_forms(struct kiosk *k)
     CHECK(ui_element_rect(k->ui, UI_EL_REGISTER_NOTE, &r));
     shot(k, "register-duplicate");
     CHECK(walkins(k) == before);
+    /* Registered anyway, as staff: the staff member at the screen stays A0007. */
+    CHECK(tap_button(k, UI_ACTION_REGISTER_CAT, CATEGORY_STAFF));
     CHECK(tap_button(k, UI_ACTION_REGISTER, 0));
     CHECK(step(k) == UI_SCREEN_ISSUED);
     CHECK(walkins(k) == before + 1);
+    CHECK_STR(kiosk_staff_member(k), "A0007");
     /* Its badge printed before the printer runs out of labels below. */
     CHECK(wait_print(k, UI_ISSUED_PRINTED) == UI_ISSUED_PRINTED);
     CHECK(tap_button(k, UI_ACTION_ISSUED_DONE, 0));
