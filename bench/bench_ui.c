@@ -54,7 +54,7 @@ static void sleep_until(int64_t mono_ns)
 /* Runs n frames at w x h; returns false when the ui cannot be made. */
 static bool run(int w, int h, int n, struct image *frames, const char *display)
 {
-    struct ui_options o = {UI_OFFSCREEN, w, h, 0, true, true};
+    struct ui_options o = {UI_OFFSCREEN, w, h, 0, true, true, false};
     if (display != NULL && strcmp(display, "offscreen") != 0)
         o.display = UI_FULLSCREEN;
     struct ui *ui = ui_create(&o);

@@ -28,6 +28,7 @@
 #include "util.h"
 #include "event_db.h"
 #include "file.h"
+#include "kiosk_desk.h"
 #include "kiosk_issue.h"
 #include "kiosk_staff.h"
 #include <sodium.h>
@@ -135,7 +136,8 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
                                 .height = settings->height,
                                 .volume = settings->volume,
                                 .mute = settings->mute,
-                                .vsync = true};
+                                .vsync = true,
+                                .desk = settings->desk};
         k->ui = ui_create(&uo);
         if (k->ui == NULL)
             goto fail;
@@ -170,6 +172,7 @@ void kiosk_destroy(struct kiosk *k)
     hid_close(k->hid);
     rules_destroy(k->rules);
     kiosk_staff_finish(k);
+    kiosk_desk_finish(k);
     occupancy_destroy(k->occupancy);
     scan_clock_destroy(k->clock);
     store_close(k->store);
@@ -331,6 +334,7 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
         kiosk_printer_state(k->printer, &k->printer_st); /* a copy under a lock held briefly */
         kiosk_printer_view(&k->printer_st, &v->printer);
     }
+    kiosk_desk_fill_view(k, v);
 }
 
 /* Shows a decision on the screen (a staff badge asks for the staff menu instead), and saves
@@ -438,7 +442,8 @@ static void handle_ui(struct kiosk *k)
                 kiosk_printer_retry(k->printer);
             break;
         default:
-            kiosk_staff_ui(k, &in); /* the search screen's */
+            if (!kiosk_staff_ui(k, &in)) /* the search screen's */
+                kiosk_desk_ui(k, &in);
             break;
         }
     }

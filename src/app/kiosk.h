@@ -50,6 +50,8 @@ struct kiosk_settings {
     const char *printer;     /* the CUPS queue that prints badges (kiosk_printer.h), or NULL */
     enum badge_label label;  /* its label format */
     const char *device_key;  /* this device's issuing key file (devkey.h), or NULL */
+    bool desk; /* a registration desk at the entrance: a staff badge opens the search screen
+                * (kiosk_desk.h); decisions stay mode entry's */
 };
 
 /* What the screen did, for tests and benchmarks. */

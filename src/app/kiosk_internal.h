@@ -90,6 +90,7 @@ struct kiosk {
     int64_t answer_pending_ns;   /* capture time of the code whose answer is not drawn yet */
     struct lookup *lookup;       /* the staff's search index (kiosk_staff.c), built when needed */
     struct kiosk_search *search; /* the search screen's results (kiosk_staff.c) */
+    struct kiosk_desk *desk;     /* the desk's screens (kiosk_desk.c) */
     /* The badge printer's watcher (NULL without --printer) and its state last copied. */
     struct kiosk_printer *printer;
     struct kiosk_printer_state printer_st;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Staff actions by name at a kiosk: find, admit by hand (see kiosk_staff.h). */
+/* Staff actions by name at a kiosk: find, admit by hand, reprint, register (see kiosk_staff.h). */
 #include "kiosk_staff.h"
 
 #include <stdarg.h>
@@ -263,6 +263,64 @@ bool kiosk_staff_load_issuer(struct kiosk *k)
     return true;
 }
 
+/* Fills out with a refusal (code, message); returns false. */
+static bool refuse(struct kiosk_issued *out, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool refuse(struct kiosk_issued *out, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+    out->error = code;
+    return false;
+}
+
+/* Signs the badge (num, serial) with the device key into out->token and hands it to the printer
+ * when there is one; false after refusing. */
+static bool sign_and_print(struct kiosk *k, uint32_t num, uint32_t serial, struct kiosk_issued *out)
+{
+    struct token t = {.event_id = k->event->event_id, .attendee_num = num, .serial = serial};
+    if (!token_encode(&t, k->issuer_sk, out->token))
+        return refuse(out, "not_signed", "the new badge could not be signed");
+    out->printed =
+        k->settings.printer != NULL && kiosk_print_attendee(k, out->attendee, out->token);
+    return true;
+}
+
+bool kiosk_staff_reprint(struct kiosk *k, const char *staff_id, int64_t wall_ms,
+                         const char *attendee_id, struct kiosk_issued *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->attendee, sizeof out->attendee, "%s", attendee_id);
+    if (!k->can_issue)
+        return refuse(out, "no_device_key",
+                      "this kiosk holds no issuing key: start it with --device-key FILE "
+                      "(portier device-key makes one)");
+    const struct attendee *who = event_attendee_by_id(k->event, attendee_id);
+    if (who == NULL)
+        return refuse(out, "unknown_attendee",
+                      "no attendee '%s' in this kiosk's event (find gives the ids)", attendee_id);
+    if (who->serial >= TOKEN_MAX_SERIAL)
+        return refuse(out, "too_many_badges", "attendee '%s' has had %u badges: no serial is left",
+                      attendee_id, TOKEN_MAX_SERIAL);
+    /* The model reloads below: keep what is needed of it before. */
+    char staff[SCAN_ID_MAX];
+    snprintf(staff, sizeof staff, "%s", staff_id);
+    uint32_t num = 0, revoked = 0;
+    if (!kiosk_issue_reprint(k, out->attendee, staff, wall_ms, &num, &revoked))
+        return refuse(out, "not_stored",
+                      "the event database refused the revocation: nothing changed (see the log)");
+    kiosk_reload_if_changed(k);
+    out->revoked_serial = revoked;
+    if (!sign_and_print(k, num, revoked + 1, out))
+        return false;
+    log_info("kiosk: staff %s reprinted the badge of %s: serial %u revoked, serial %u issued%s",
+             staff, out->attendee, (unsigned)revoked, (unsigned)revoked + 1,
+             out->printed ? ", sent to the printer" : "");
+    return true;
+}
+
 /* reprint: revokes the attendee's current badge in this kiosk's event.db (the model reloads),
  * signs the next serial with the device key and prints it when a printer is set. */
 static void do_reprint(struct kiosk *k, const struct action *a)
@@ -270,78 +328,43 @@ static void do_reprint(struct kiosk *k, const struct action *a)
     const char *id = need_string(k, a, "attendee");
     if (id == NULL)
         return;
-    if (!k->can_issue) {
-        answer_error(k, a->name, "no_device_key",
-                     "this kiosk holds no issuing key: start it with --device-key FILE "
-                     "(portier device-key makes one)");
+    struct kiosk_issued r;
+    if (!kiosk_staff_reprint(k, a->staff->id, a->wall_ms, id, &r)) {
+        answer_error(k, a->name, r.error, "%s", r.message);
         return;
     }
-    const struct attendee *who = event_attendee_by_id(k->event, id);
-    if (who == NULL) {
-        answer_error(k, a->name, "unknown_attendee",
-                     "no attendee '%s' in this kiosk's event (find gives the ids)", id);
-        return;
-    }
-    if (who->serial >= TOKEN_MAX_SERIAL) {
-        answer_error(k, a->name, "too_many_badges",
-                     "attendee '%s' has had %u badges: no serial is left", id, TOKEN_MAX_SERIAL);
-        return;
-    }
-    /* The model reloads below: keep what is needed of it before. */
-    char staff[SCAN_ID_MAX];
-    snprintf(staff, sizeof staff, "%s", a->staff->id);
-    uint32_t num = 0, revoked = 0;
-    if (!kiosk_issue_reprint(k, id, staff, a->wall_ms, &num, &revoked)) {
-        answer_error(k, a->name, "not_stored",
-                     "the event database refused the revocation: nothing changed (see the log)");
-        return;
-    }
-    kiosk_reload_if_changed(k);
-    struct token t = {.event_id = k->event->event_id, .attendee_num = num, .serial = revoked + 1};
-    char token[TOKEN_TEXT_LEN + 1];
-    if (!token_encode(&t, k->issuer_sk, token)) {
-        answer_error(k, a->name, "not_signed", "the new badge could not be signed");
-        return;
-    }
-    bool printed = k->settings.printer != NULL && kiosk_print_attendee(k, id, token);
-    log_info("kiosk: staff %s reprinted the badge of %s: serial %u revoked, serial %u issued%s",
-             staff, id, (unsigned)revoked, (unsigned)revoked + 1,
-             printed ? ", sent to the printer" : "");
     if (k->settings.out == NULL)
         return;
     struct strbuf sb = {0};
     strbuf_puts(&sb, "{\"action\":\"reprint\",\"attendee\":");
-    strbuf_json_string(&sb, id);
-    strbuf_printf(&sb, ",\"token\":\"%s\",\"revoked_serial\":%u,\"printed\":%s}\n", token,
-                  (unsigned)revoked, printed ? "true" : "false");
+    strbuf_json_string(&sb, r.attendee);
+    strbuf_printf(&sb, ",\"token\":\"%s\",\"revoked_serial\":%u,\"printed\":%s}\n", r.token,
+                  (unsigned)r.revoked_serial, r.printed ? "true" : "false");
     fwrite(sb.data, 1, sb.len, k->settings.out);
     fflush(k->settings.out);
     strbuf_finish(&sb);
 }
 
-#define WALKIN_TEXT_MAX 200 /* bytes of a walk-in's name or organisation */
-
-/* Checks a walk-in's text field; false after answering why. */
-static bool walkin_text_ok(struct kiosk *k, const char *field, const char *s, bool required)
+/* Checks a walk-in's text field; false after refusing. */
+static bool walkin_text_ok(struct kiosk_issued *out, const char *field, const char *s,
+                           bool required)
 {
     uint32_t cp = 0;
     if (required && s[0] == '\0')
-        answer_error(k, "register", "bad_field", "\"%s\" is empty: type it", field);
-    else if (strlen(s) > WALKIN_TEXT_MAX)
-        answer_error(k, "register", "bad_field", "\"%s\" is longer than %d bytes", field,
-                     WALKIN_TEXT_MAX);
-    else if (roster_text_forbidden(s, &cp) >= 0)
-        answer_error(k, "register", "bad_field",
-                     "\"%s\" holds the character U+%04X (a control "
-                     "or direction character): retype it",
-                     field, (unsigned)cp);
-    else
-        return true;
-    return false;
+        return refuse(out, "bad_field", "\"%s\" is empty: type it", field);
+    if (strlen(s) > KIOSK_WALKIN_TEXT_MAX)
+        return refuse(out, "bad_field", "\"%s\" is longer than %d bytes", field,
+                      KIOSK_WALKIN_TEXT_MAX);
+    if (roster_text_forbidden(s, &cp) >= 0)
+        return refuse(out, "bad_field",
+                      "\"%s\" holds the character U+%04X (a control "
+                      "or direction character): retype it",
+                      field, (unsigned)cp);
+    return true;
 }
 
-/* The sessions of a walk-in: "id;id" -> "id\nid" (owned), or NULL after answering why. */
-static char *walkin_sessions(struct kiosk *k, const char *list)
+/* The sessions of a walk-in: "id;id" -> "id\nid" (owned), or NULL after refusing. */
+static char *walkin_sessions(const struct kiosk *k, const char *list, struct kiosk_issued *out)
 {
     struct strbuf sb = {0};
     strbuf_puts(&sb, "");
@@ -349,9 +372,8 @@ static char *walkin_sessions(struct kiosk *k, const char *list)
         size_t n = strcspn(p, ";");
         char *id = xstrndup(p, n);
         if (n > 0 && event_session_index(k->event, id) == SIZE_MAX) {
-            answer_error(k, "register", "unknown_session",
-                         "no session '%s' in this kiosk's event (\"sessions\": ids separated by ;)",
-                         id);
+            refuse(out, "unknown_session",
+                   "no session '%s' in this kiosk's event (\"sessions\": ids separated by ;)", id);
             free(id);
             strbuf_finish(&sb);
             return NULL;
@@ -376,71 +398,75 @@ static uint32_t next_walkin_num(const struct kiosk *k)
     return next <= k->issuer.last_num ? next : 0;
 }
 
+bool kiosk_staff_register(struct kiosk *k, const char *staff_id, int64_t wall_ms,
+                          const struct kiosk_walkin *w, struct kiosk_issued *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *org = w->organisation ? w->organisation : "";
+    enum language l;
+    enum category c;
+    if (!k->can_issue)
+        return refuse(out, "no_device_key",
+                      "this kiosk holds no issuing key: start it with --device-key FILE");
+    if (!language_parse(w->language, &l) || !category_parse(w->category, &c))
+        return refuse(out, "bad_field",
+                      "\"language\" is nl, fr or en and \"category\" attendee, speaker, staff "
+                      "or press");
+    if (!walkin_text_ok(out, "name", w->name, true) ||
+        !walkin_text_ok(out, "organisation", org, false))
+        return false;
+    char *regs = walkin_sessions(k, w->sessions ? w->sessions : "", out);
+    if (regs == NULL)
+        return false;
+    uint32_t num = next_walkin_num(k);
+    if (num == 0) {
+        free(regs);
+        return refuse(out, "no_numbers_left",
+                      "this device's walk-in numbers are used up: give it a new key "
+                      "(portier device-key --revoke, then --device)");
+    }
+    char why[256];
+    snprintf(out->attendee, sizeof out->attendee, DEVKEY_WALKIN_PREFIX "%u", (unsigned)num);
+    struct event_db_pulled_attendee att = {out->attendee, num, w->name, org, w->language,
+                                           w->category,   0,   regs,    ""};
+    bool stored = kiosk_issue_walkin(k, &att, staff_id, wall_ms, why, sizeof why);
+    free(regs);
+    kiosk_reload_if_changed(k);
+    if (!stored || event_attendee_by_id(k->event, out->attendee) == NULL)
+        return refuse(out, "not_stored", "the event database refused the walk-in: %s",
+                      stored ? "see the kiosk's log" : why);
+    if (!sign_and_print(k, num, 0, out))
+        return false;
+    log_info("kiosk: walk-in %s registered%s", out->attendee,
+             out->printed ? ", badge sent to the printer" : "");
+    return true;
+}
+
 /* register: a walk-in added to this kiosk's event.db with an id of the device's range, its
  * badge signed and printed, then checked in like a scan of it. */
 static bool do_register(struct kiosk *k, const struct action *a, int64_t mono_ns)
 {
-    const char *name = need_string(k, a, "name");
-    const char *lang = name ? need_string(k, a, "language") : NULL;
-    const char *cat = lang ? need_string(k, a, "category") : NULL;
-    const char *org = json_obj_string(&a->obj, "organisation");
-    const char *sessions = json_obj_string(&a->obj, "sessions");
-    enum language l;
-    enum category c;
-    if (cat == NULL)
+    struct kiosk_walkin w = {0};
+    w.name = need_string(k, a, "name");
+    w.language = w.name ? need_string(k, a, "language") : NULL;
+    w.category = w.language ? need_string(k, a, "category") : NULL;
+    w.organisation = json_obj_string(&a->obj, "organisation");
+    w.sessions = json_obj_string(&a->obj, "sessions");
+    if (w.category == NULL)
         return true;
-    if (!k->can_issue) {
-        answer_error(k, a->name, "no_device_key",
-                     "this kiosk holds no issuing key: start it with --device-key FILE");
-        return true;
-    }
-    if (!language_parse(lang, &l) || !category_parse(cat, &c)) {
-        answer_error(k, a->name, "bad_field",
-                     "\"language\" is nl, fr or en and \"category\" attendee, speaker, staff "
-                     "or press");
+    struct kiosk_issued r;
+    if (!kiosk_staff_register(k, a->staff->id, a->wall_ms, &w, &r)) {
+        answer_error(k, a->name, r.error, "%s", r.message);
         return true;
     }
-    if (!walkin_text_ok(k, "name", name, true) ||
-        !walkin_text_ok(k, "organisation", org ? org : "", false))
-        return true;
-    char *regs = walkin_sessions(k, sessions ? sessions : "");
-    if (regs == NULL)
-        return true;
-    uint32_t num = next_walkin_num(k);
-    if (num == 0) {
-        answer_error(k, a->name, "no_numbers_left",
-                     "this device's walk-in numbers are used up: give it a new key "
-                     "(portier device-key --revoke, then --device)");
-        free(regs);
-        return true;
-    }
-    char id[32], why[256];
-    snprintf(id, sizeof id, DEVKEY_WALKIN_PREFIX "%u", (unsigned)num);
-    struct event_db_pulled_attendee att = {id, num, name, org ? org : "", lang, cat, 0, regs, ""};
-    bool stored = kiosk_issue_walkin(k, &att, a->staff->id, a->wall_ms, why, sizeof why);
-    free(regs);
-    kiosk_reload_if_changed(k);
-    if (!stored || event_attendee_by_id(k->event, id) == NULL) {
-        answer_error(k, a->name, "not_stored", "the event database refused the walk-in: %s",
-                     stored ? "see the kiosk's log" : why);
-        return true;
-    }
-    struct token t = {.event_id = k->event->event_id, .attendee_num = num, .serial = 0};
-    char token[TOKEN_TEXT_LEN + 1];
-    if (!token_encode(&t, k->issuer_sk, token)) {
-        answer_error(k, a->name, "not_signed", "the new badge could not be signed");
-        return true;
-    }
-    bool printed = k->settings.printer != NULL && kiosk_print_attendee(k, id, token);
-    log_info("kiosk: walk-in %s registered%s", id, printed ? ", badge sent to the printer" : "");
     if (k->settings.out != NULL) {
         fprintf(k->settings.out,
                 "{\"action\":\"register\",\"attendee\":\"%s\",\"token\":\"%s\",\"printed\":%s}\n",
-                id, token, printed ? "true" : "false");
+                r.attendee, r.token, r.printed ? "true" : "false");
         fflush(k->settings.out);
     }
     take_time(k, a);
-    return kiosk_handle_payload(k, (const uint8_t *)token, strlen(token), a->wall_ms, mono_ns);
+    return kiosk_handle_payload(k, (const uint8_t *)r.token, strlen(r.token), a->wall_ms, mono_ns);
 }
 
 bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t mono_ns)
@@ -571,8 +597,12 @@ static void search_run(struct kiosk *k, const char *query)
         const struct attendee *a = &k->event->attendees[r.hits[i].attendee];
         s->hits[i] = r.hits[i].attendee;
         s->detail[i] = hit_detail(k, &r.hits[i], session != OCCUPANCY_NONE);
-        s->rows[i] =
-            (struct ui_search_row){a->name, a->organisation ? a->organisation : "", s->detail[i]};
+        /* Already there: inside the venue at the entrance, in this room at a room's door. */
+        bool present = k->room == OCCUPANCY_ENTRANCE
+                           ? r.hits[i].state == LOOKUP_INSIDE || r.hits[i].state == LOOKUP_IN_ROOM
+                           : r.hits[i].state == LOOKUP_IN_ROOM && r.hits[i].room == k->room;
+        s->rows[i] = (struct ui_search_row){a->name, a->organisation ? a->organisation : "",
+                                            s->detail[i], present};
     }
     s->n = r.n;
 }
@@ -597,6 +627,17 @@ bool kiosk_staff_ui(struct kiosk *k, const struct ui_input *in)
     default:
         return false;
     }
+}
+
+const struct attendee *kiosk_staff_result(struct kiosk *k, int row)
+{
+    struct kiosk_search *s = search_state(k);
+    return row >= 0 && (size_t)row < s->n ? &k->event->attendees[s->hits[row]] : NULL;
+}
+
+const char *kiosk_staff_member(struct kiosk *k)
+{
+    return search_state(k)->staff_id;
 }
 
 void kiosk_staff_fill_view(struct kiosk *k, struct ui_view *v)

@@ -24,6 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scan.h"
+#include "token.h"
+
 struct kiosk;
 
 /* Takes one staff action line (len bytes, a JSON object) read at mono_ns, and writes its
@@ -33,6 +36,36 @@ bool kiosk_staff_action(struct kiosk *k, const char *line, size_t len, int64_t m
 /* Loads settings.device_key (when set): the file must hold a key of this event that the
  * bundle lists, certified by the event key and not revoked. False after logging why. */
 bool kiosk_staff_load_issuer(struct kiosk *k);
+
+/* What a reprint or a walk-in gave: the new badge, or the refusal (its code, as the headless
+ * answer's "error", and its message). */
+struct kiosk_issued {
+    const char *error; /* NULL: done */
+    char message[256];
+    char attendee[SCAN_ID_MAX]; /* the badge's holder (a walk-in's new id) */
+    char token[TOKEN_TEXT_LEN + 1];
+    uint32_t revoked_serial; /* reprint: the serial revoked */
+    bool printed;            /* handed to the printer (its outcome shows in the printer state) */
+};
+
+/* A walk-in's fields (strings borrowed); organisation and sessions ("id;id") may be NULL. */
+#define KIOSK_WALKIN_TEXT_MAX 200 /* bytes of a walk-in's name or organisation */
+struct kiosk_walkin {
+    const char *name, *organisation, *language, *category, *sessions;
+};
+
+/* Reprint by staff_id at wall_ms: records it in the scan log for the sync daemon (kiosk_issue.h)
+ * and revokes the attendee's badge in the kiosk's event.db (the model reloads), signs the next
+ * serial with the device key and prints it when there is a printer. False (out->error set, nothing
+ * changed) when refused. */
+bool kiosk_staff_reprint(struct kiosk *k, const char *staff_id, int64_t wall_ms,
+                         const char *attendee_id, struct kiosk_issued *out);
+/* Registers a walk-in by staff_id at wall_ms (recorded in the scan log for the sync daemon) in
+ * the kiosk's event.db with the next id of the device's range, signs and
+ * prints its badge; the caller checks it in (kiosk_handle_payload of out->token). False (out->error
+ * set, nothing added) when refused. */
+bool kiosk_staff_register(struct kiosk *k, const char *staff_id, int64_t wall_ms,
+                          const struct kiosk_walkin *w, struct kiosk_issued *out);
 
 /* Frees the search index (rebuilt on the next search) and empties the search screen's results:
  * for a reloaded model. */
@@ -47,6 +80,10 @@ struct ui_view;
 void kiosk_staff_badge_seen(struct kiosk *k, const struct attendee *staff);
 bool kiosk_staff_ui(struct kiosk *k, const struct ui_input *in);
 void kiosk_staff_fill_view(struct kiosk *k, struct ui_view *v);
+/* The attendee of the search screen's result row (borrowed until the model reloads), or NULL. */
+const struct attendee *kiosk_staff_result(struct kiosk *k, int row);
+/* The staff member whose badge opened the staff screens ("" before one did). */
+const char *kiosk_staff_member(struct kiosk *k);
 /* Frees what the staff actions hold (index, results); for kiosk_destroy. */
 void kiosk_staff_finish(struct kiosk *k);
 

@@ -56,6 +56,11 @@ static const struct config_option options[] = {
      "the printer's labels: 62mm (Brother QL), cr80 card, 4x6 inch, a6", 0},
     {"device-key", CONFIG_STRING, NULL, 0, 0, NULL, "FILE",
      "this device's issuing key (portier device-key): staff may reprint\nbadges", 0},
+    {"desk", CONFIG_BOOL, "false", 0, 0, NULL, NULL,
+     "a registration desk at the entrance (--room entrance --mode entry):\na staff badge opens "
+     "the search screen, to find, admit, reprint and\nregister walk-ins; it comes back after "
+     "each",
+     0},
     {"frames", CONFIG_INT, "0", 0, 2000000000, NULL, "N",
      "stop after N camera frames (tests, soak runs); 0: never", 0},
     {"verbose", CONFIG_BOOL, "false", 0, 0, NULL, NULL, "log more", 0},
@@ -87,6 +92,13 @@ static int run_kiosk(const struct cli_call *c)
         goto end;
     }
     kiosk_mode_parse(config_get(cfg, "mode"), &s.mode);
+    s.desk = config_get_bool(cfg, "desk");
+    if (s.desk && (strcmp(s.room_id, "entrance") != 0 || s.mode != MODE_ENTRY)) {
+        rc = cli_usage_error(c->spec,
+                             "--desk is for a registration desk at the entrance: use it with "
+                             "--room entrance --mode entry");
+        goto end;
+    }
     s.camera = config_get(cfg, "camera");
     s.scanner = config_get(cfg, "scanner");
     char why[256];

@@ -2,13 +2,14 @@
 /* The on-screen keyboard and query editing (see keyboard.h). */
 #include "keyboard.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "draw.h"
 
 static const char *const rows[] = {"1234567890", "qwertyuiop", "asdfghjkl'", "zxcvbnm-"};
 
-void keyboard_draw(struct ui *ui, struct ui_rect r, const char *clear_label)
+void keyboard_draw(struct ui *ui, struct ui_rect r, const char *clear_label, bool upper)
 {
     int n_rows = (int)(sizeof rows / sizeof rows[0]) + 1;
     float gap = 0.8f * ui->u;
@@ -19,10 +20,11 @@ void keyboard_draw(struct ui *ui, struct ui_rect r, const char *clear_label)
         size_t n = strlen(rows[i]);
         float x0 = (float)r.x + ((float)r.w - (float)n * kw - (float)(n - 1) * gap) / 2;
         for (size_t j = 0; j < n; j++) {
-            char label[2] = {rows[i][j], '\0'};
+            char key = upper ? (char)toupper((unsigned char)rows[i][j]) : rows[i][j];
+            char label[2] = {key, '\0'};
             draw_button(
                 ui, rect(x0 + (float)j * (kw + gap), (float)r.y + (float)i * (kh + gap), kw, kh),
-                label, false, UI_ACTION_SEARCH_KEY, rows[i][j]);
+                label, false, UI_ACTION_SEARCH_KEY, key);
         }
     }
     /* The last row: clear, space, backspace. */

@@ -1,30 +1,69 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Finding a person (issue 15), opened from the staff menu: the query at the top, the results
- * (name, organisation, category and state), the on-screen keyboard at the bottom; a tapped
- * result offers "Admit" above the keyboard. */
+/* Finding a person (issue 15), opened from the staff menu (or by a staff badge at a desk): the
+ * query at the top with "Register walk-in", the results (name, organisation, category and
+ * state), the on-screen keyboard at the bottom; a tapped result offers "Admit" (unless they are
+ * already there) and "Reprint badge" above the keyboard. */
 #include <stdio.h>
 
 #include "draw.h"
 #include "keyboard.h"
 
-/* The title bar, hh high: the title, the query with its caret, the back button. */
+/* The title bar, hh high: the title, the query with its caret, "Register walk-in", the back
+ * button. */
 static void search_bar(struct ui *ui, const struct ui_view *v, float hh, float m)
 {
     float u = ui->u, W = ui->w;
     draw_fill_rect(ui, rect(0, 0, W, hh), C_STAFF_BG);
-    float back_w = 22 * u, title_w = W >= ui->h ? W * 0.25f : 0;
+    float back_w = 22 * u, title_w = W >= ui->h ? W * 0.22f : 0, reg_w = 30 * u;
     if (title_w > 0)
         draw_text(ui, i18n(v->lang, MSG_SEARCH_TITLE), rect(m, 0, title_w - m, hh), (int)(4.4f * u),
                   UI_BOLD, UI_ALIGN_LEFT, 2, C_TEXT);
-    struct ui_rect field = rect(m + title_w, 1.5f * u, W - title_w - back_w - 3 * m, hh - 3 * u);
+    struct ui_rect field =
+        rect(m + title_w, 1.5f * u, W - title_w - back_w - reg_w - 4 * m, hh - 3 * u);
     draw_fill_round(ui, field, 1.2f * u, C_TEXT);
     char shown[sizeof ui->search_query + 8];
     snprintf(shown, sizeof shown, "%s|", ui->search_query);
     draw_text(ui, shown, rect(field.x + 2 * u, field.y, field.w - 4 * u, field.h), (int)(5 * u),
               UI_BOLD, UI_ALIGN_LEFT, 1, C_DARK);
     draw_set_element(ui, UI_EL_SEARCH_FIELD, field);
+    struct ui_rect reg = rect(W - back_w - reg_w - 2 * m, 1.5f * u, reg_w, hh - 3 * u);
+    draw_fill_round(ui, reg, 1.5f * u, C_ACCENT);
+    draw_text(ui, i18n(v->lang, MSG_REGISTER_OPEN), rect(reg.x + u, reg.y, reg.w - 2 * u, reg.h),
+              (int)(3.6f * u), UI_BOLD, UI_ALIGN_CENTER, 2, C_DARK);
+    draw_set_element(ui, UI_EL_REGISTER_OPEN, reg);
+    draw_add_button(ui, reg, UI_ACTION_REGISTER_OPEN, 0);
     draw_button(ui, rect(W - back_w - m, 1.5f * u, back_w, hh - 3 * u),
                 i18n(v->lang, MSG_SEARCH_BACK), false, UI_ACTION_SEARCH_BACK, 0);
+}
+
+/* The picked result's actions in box b: Admit (or that they are already there) and Reprint. */
+static void row_actions(struct ui *ui, const struct ui_view *v, struct ui_rect b, int pick)
+{
+    float u = ui->u;
+    const struct ui_search_row *row = &v->search.rows[pick];
+    float reprint_w = (float)b.w * 0.36f;
+    struct ui_rect admit = rect(b.x, b.y, (float)b.w - reprint_w - u, b.h);
+    char label[200];
+    if (row->present) {
+        snprintf(label, sizeof label, i18n(v->lang, MSG_SEARCH_PRESENT), row->name);
+        draw_fill_round(ui, admit, 1.5f * u, C_PANEL2);
+        draw_text(ui, label, rect(admit.x + 2 * u, admit.y, admit.w - 4 * u, admit.h),
+                  (int)(4.4f * u), UI_REGULAR, UI_ALIGN_CENTER, 1, C_TEXT);
+    } else {
+        snprintf(label, sizeof label, i18n(v->lang, MSG_SEARCH_ADMIT), row->name);
+        draw_fill_round(ui, admit, 1.5f * u, C_GREEN);
+        draw_text(ui, label, rect(admit.x + 2 * u, admit.y, admit.w - 4 * u, admit.h), (int)(5 * u),
+                  UI_BOLD, UI_ALIGN_CENTER, 1, C_TEXT);
+        draw_set_element(ui, UI_EL_SEARCH_ADMIT, admit);
+        draw_add_button(ui, admit, UI_ACTION_SEARCH_ADMIT, pick);
+    }
+    struct ui_rect reprint = rect((float)(b.x + b.w) - reprint_w, b.y, reprint_w, b.h);
+    draw_fill_round(ui, reprint, 1.5f * u, C_ACCENT);
+    draw_text(ui, i18n(v->lang, MSG_SEARCH_REPRINT),
+              rect(reprint.x + 2 * u, reprint.y, reprint.w - 4 * u, reprint.h), (int)(4.4f * u),
+              UI_BOLD, UI_ALIGN_CENTER, 1, C_DARK);
+    draw_set_element(ui, UI_EL_SEARCH_REPRINT, reprint);
+    draw_add_button(ui, reprint, UI_ACTION_SEARCH_REPRINT, pick);
 }
 
 /* One result in box r; the tapped one is highlighted. */
@@ -84,17 +123,10 @@ void screen_search(struct ui *ui, const struct ui_view *v)
     float bottom = (float)kb.y - m;
     const struct ui_search *s = &v->search;
     if (ui->search_pick >= 0 && (size_t)ui->search_pick < s->n) {
-        char label[200];
-        snprintf(label, sizeof label, i18n(v->lang, MSG_SEARCH_ADMIT),
-                 s->rows[ui->search_pick].name);
         struct ui_rect b = rect(m, bottom - 10 * u, W - 2 * m, 10 * u);
-        draw_fill_round(ui, b, 1.5f * u, C_GREEN);
-        draw_text(ui, label, rect(b.x + 2 * u, b.y, b.w - 4 * u, b.h), (int)(5 * u), UI_BOLD,
-                  UI_ALIGN_CENTER, 1, C_TEXT);
-        draw_set_element(ui, UI_EL_SEARCH_ADMIT, b);
-        draw_add_button(ui, b, UI_ACTION_SEARCH_ADMIT, ui->search_pick);
+        row_actions(ui, v, b, ui->search_pick);
         bottom = (float)b.y - m;
     }
     results(ui, v, hh + m, bottom, m);
-    keyboard_draw(ui, kb, i18n(v->lang, MSG_SEARCH_CLEAR));
+    keyboard_draw(ui, kb, i18n(v->lang, MSG_SEARCH_CLEAR), false);
 }

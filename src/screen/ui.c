@@ -104,6 +104,15 @@ void ui_destroy(struct ui *ui)
 
 enum ui_screen ui_current_screen(const struct ui *ui, const struct ui_view *view, int64_t now_ms)
 {
+    if (ui->staff == UI_STAFF_REGISTER)
+        return UI_SCREEN_REGISTER;
+    if (ui->staff == UI_STAFF_ISSUED)
+        return UI_SCREEN_ISSUED;
+    /* At a desk, the answer to an admission (or to a badge scanned there) shows over the
+     * search, which comes back when it ends. */
+    if (ui->staff == UI_STAFF_SEARCH && ui->opts.desk && ui->has_answer &&
+        now_ms < ui->answer_until)
+        return UI_SCREEN_ANSWER;
     if (ui->staff == UI_STAFF_SEARCH)
         return UI_SCREEN_SEARCH;
     if (ui->staff == UI_STAFF_OPEN)
@@ -126,6 +135,7 @@ static void render(struct ui *ui, const struct ui_view *view, int64_t now_ms)
     ui->u = (ui->w < ui->h ? ui->w : ui->h) / 100.0f;
     ui->now = now_ms;
     ui->view = view;
+    ui->lang = view->lang;
     ui->n_buttons = 0;
     ui->overflows = ui->ellipsized = 0;
     memset(ui->el_valid, 0, sizeof ui->el_valid);
@@ -152,6 +162,12 @@ static void render(struct ui *ui, const struct ui_view *view, int64_t now_ms)
         break;
     case UI_SCREEN_SEARCH:
         screen_search(ui, view);
+        break;
+    case UI_SCREEN_REGISTER:
+        screen_register(ui, view);
+        break;
+    case UI_SCREEN_ISSUED:
+        screen_issued(ui, view);
         break;
     }
     ui_text_end_frame(ui->text);
@@ -217,12 +233,43 @@ void ui_show_answer(struct ui *ui, const struct answer *answer, int64_t now_ms)
     ui_play(ui, screen_answer_sound(answer));
 }
 
+/* Queues an action for ui_poll. */
+static void push(struct ui *ui, enum ui_action a, int value)
+{
+    if (ui->q_len < UI_QUEUE_LEN)
+        ui->queue[ui->q_len++] = (struct ui_input){a, value};
+}
+
+/* Opens the search screen with an empty query. */
+static void open_search(struct ui *ui)
+{
+    ui->staff = UI_STAFF_SEARCH;
+    ui->search_query[0] = '\0';
+    ui->search_pick = -1;
+    SDL_StartTextInput();
+    push(ui, UI_ACTION_SEARCH_OPEN, 0);
+}
+
+/* One of the staff's screens is open (they close by themselves after UI_STAFF_TIMEOUT_MS). */
+static bool staff_screen(const struct ui *ui)
+{
+    return ui->staff >= UI_STAFF_OPEN;
+}
+
 bool ui_staff_badge(struct ui *ui, const char *name, int64_t now_ms)
 {
     char *copy = dup_or_null(name);
     free(ui->staff_name);
     ui->staff_name = copy;
     ui->has_answer = false;
+    if (ui->opts.desk) {
+        /* A desk's staff log in with their badge: straight to the search (already open: it
+         * stays as it is). */
+        if (!staff_screen(ui))
+            open_search(ui);
+        ui->staff_deadline = now_ms + UI_STAFF_TIMEOUT_MS;
+        return true;
+    }
     if (ui->staff == UI_STAFF_OPEN ||
         (ui->staff == UI_STAFF_CONFIRM && now_ms < ui->staff_deadline)) {
         ui->staff = UI_STAFF_OPEN;
@@ -240,23 +287,12 @@ void ui_staff_close(struct ui *ui)
     ui->staff = UI_STAFF_NONE;
 }
 
-/* Queues an action for ui_poll. */
-static void push(struct ui *ui, enum ui_action a, int value)
-{
-    if (ui->q_len < UI_QUEUE_LEN)
-        ui->queue[ui->q_len++] = (struct ui_input){a, value};
-}
-
 /* Handles a tap on the search screen's own buttons; false for the others. */
 static bool search_tap(struct ui *ui, struct ui_button b)
 {
     switch (b.action) {
     case UI_ACTION_SEARCH_OPEN:
-        ui->staff = UI_STAFF_SEARCH;
-        ui->search_query[0] = '\0';
-        ui->search_pick = -1;
-        SDL_StartTextInput();
-        push(ui, UI_ACTION_SEARCH_OPEN, 0);
+        open_search(ui);
         return true;
     case UI_ACTION_SEARCH_KEY:
         if (keyboard_apply(ui->search_query, sizeof ui->search_query, b.value)) {
@@ -272,10 +308,30 @@ static bool search_tap(struct ui *ui, struct ui_button b)
         SDL_StopTextInput();
         return true;
     case UI_ACTION_SEARCH_ADMIT:
+        push(ui, UI_ACTION_SEARCH_ADMIT, b.value);
+        ui->search_pick = -1;
+        if (ui->opts.desk) {
+            /* The answer shows over the search, whose results then show the new state. */
+            push(ui, UI_ACTION_SEARCH_QUERY, 0);
+            return true;
+        }
         /* The answer screen shows the decision; the staff menu is done. */
         ui->staff = UI_STAFF_NONE;
         SDL_StopTextInput();
-        push(ui, UI_ACTION_SEARCH_ADMIT, b.value);
+        return true;
+    case UI_ACTION_REGISTER_OPEN:
+        register_open(ui);
+        push(ui, UI_ACTION_REGISTER_OPEN, 0);
+        return true;
+    case UI_ACTION_SEARCH_REPRINT:
+        ui->search_pick = -1;
+        push(ui, UI_ACTION_SEARCH_REPRINT, b.value);
+        return true;
+    case UI_ACTION_ISSUED_DONE:
+        /* Back to the search, its results read again (the model changed). */
+        ui->staff = UI_STAFF_SEARCH;
+        SDL_StartTextInput();
+        push(ui, UI_ACTION_SEARCH_QUERY, 0);
         return true;
     default:
         return false;
@@ -305,6 +361,24 @@ const char *ui_search_query(const struct ui *ui)
     return ui->staff == UI_STAFF_SEARCH ? ui->search_query : NULL;
 }
 
+bool ui_register_form(const struct ui *ui, struct ui_register_form *out)
+{
+    if (ui->staff != UI_STAFF_REGISTER)
+        return false;
+    *out = (struct ui_register_form){ui->reg_name, ui->reg_org, ui->reg_lang, ui->reg_cat};
+    return true;
+}
+
+void ui_show_issued(struct ui *ui, int64_t now_ms)
+{
+    ui->staff = UI_STAFF_ISSUED;
+    ui->staff_deadline = now_ms + UI_STAFF_TIMEOUT_MS;
+    ui->has_answer = false; /* a walk-in's check-in: the issued screen says it */
+    ui->reg_name[0] = ui->reg_org[0] = '\0';
+    ui->reg_field = 0;
+    SDL_StopTextInput();
+}
+
 /* A tap at (x, y) in drawing pixels: the topmost button of the last frame under it. */
 static void tap(struct ui *ui, int x, int y)
 {
@@ -313,9 +387,9 @@ static void tap(struct ui *ui, int x, int y)
         if (x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h)
             continue;
         struct ui_button b = ui->buttons[i];
-        if (ui->staff == UI_STAFF_OPEN || ui->staff == UI_STAFF_SEARCH)
+        if (staff_screen(ui))
             ui->staff_deadline = ui->now + UI_STAFF_TIMEOUT_MS;
-        if (search_tap(ui, b))
+        if (register_tap(ui, b) || search_tap(ui, b))
             return;
         switch (b.action) {
         case UI_ACTION_NONE:
@@ -341,12 +415,24 @@ void ui_inject_tap(struct ui *ui, int x, int y)
     tap(ui, x, y);
 }
 
+bool ui_inject_tap_button(struct ui *ui, enum ui_action a, int value)
+{
+    for (int i = 0; i < ui->n_buttons; i++) {
+        struct ui_button *b = &ui->buttons[i];
+        if (b->action == a && b->value == value) {
+            tap(ui, b->r.x + b->r.w / 2, b->r.y + b->r.h / 2);
+            return true;
+        }
+    }
+    fprintf(stderr, "ui: no button %d/%d on screen\n", (int)a, value);
+    return false;
+}
+
 bool ui_poll(struct ui *ui, int64_t now_ms, struct ui_input *out)
 {
     ui->now = now_ms;
-    if ((ui->staff == UI_STAFF_OPEN || ui->staff == UI_STAFF_SEARCH) &&
-        now_ms >= ui->staff_deadline) {
-        if (ui->staff == UI_STAFF_SEARCH)
+    if (staff_screen(ui) && now_ms >= ui->staff_deadline) {
+        if (ui->staff != UI_STAFF_OPEN)
             SDL_StopTextInput();
         ui->staff = UI_STAFF_NONE;
         push(ui, UI_ACTION_STAFF_CLOSE, 0);
@@ -365,10 +451,14 @@ bool ui_poll(struct ui *ui, int64_t now_ms, struct ui_input *out)
         case SDL_TEXTINPUT:
             if (ui->staff == UI_STAFF_SEARCH)
                 search_input(ui, &ev);
+            else if (ui->staff == UI_STAFF_REGISTER)
+                register_input(ui, &ev);
             break;
         case SDL_KEYDOWN:
             if (ui->staff == UI_STAFF_SEARCH)
                 search_input(ui, &ev);
+            else if (ui->staff == UI_STAFF_REGISTER)
+                register_input(ui, &ev);
             else if (ui->opts.display == UI_WINDOW && ev.key.keysym.sym == SDLK_ESCAPE)
                 push(ui, UI_ACTION_QUIT, 0);
             break;

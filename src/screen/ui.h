@@ -45,6 +45,8 @@ struct ui_options {
     int volume;        /* 0..100 */
     bool mute;
     bool vsync; /* present in step with the display (60 fps without busy-waiting) */
+    bool desk;  /* a registration desk: a staff badge opens the search screen at once, and
+                 * the answer to an admission shows over it, then the search again */
 };
 
 /* One room of the overview. Strings are borrowed for the duration of the call. */
@@ -112,6 +114,7 @@ struct ui_search_row {
     const char *name;
     const char *organisation; /* "" for none */
     const char *detail;       /* category and state, in the screen's language */
+    bool present;             /* already there (inside the venue, or in this room): no Admit */
 };
 
 /* What the search screen lists for the query ui_search_query gave. */
@@ -121,6 +124,31 @@ struct ui_search {
     size_t n;       /* rows, at most UI_SEARCH_ROWS */
     size_t total;   /* matches, n or more */
     bool too_short; /* the query has fewer than 2 letters: a hint instead of results */
+};
+
+/* A badge reprinted or a walk-in registered at the kiosk (the desk's screens, issue 15). */
+enum ui_issued_print {
+    UI_ISSUED_NO_PRINTER, /* no printer: staff write the attendee id down */
+    UI_ISSUED_NOT_SENT,   /* the printer was busy with another badge: write the id down */
+    UI_ISSUED_PRINTING,   /* sent, not printed yet */
+    UI_ISSUED_PRINTED,    /* the job completed */
+    UI_ISSUED_TROUBLE,    /* the printer needs staff (view.printer says why; Retry) */
+};
+
+struct ui_issued {
+    bool walkin;          /* a walk-in registered (else a badge reprinted) */
+    const char *attendee; /* the holder's id */
+    const char *name;
+    const char *error; /* refused: why, in the screen's language (NULL: issued) */
+    bool checked_in;   /* a walk-in's check-in was admitted */
+    enum ui_issued_print print;
+};
+
+/* What the walk-in form and the issued screen show that the kiosk knows; strings borrowed. */
+struct ui_desk {
+    const char *form_error; /* the form's last refusal, in the screen's language, or NULL */
+    const char *duplicate;  /* people already registered under the name typed, or NULL */
+    struct ui_issued issued;
 };
 
 /* Everything a frame shows that the kiosk knows. All pointers are borrowed for the duration
@@ -158,6 +186,8 @@ struct ui_view {
     /* The search screen (staff menu, "Find a person") */
     struct ui_search search;
     struct ui_printer printer;
+    /* The walk-in form and the issued screen (search screen, "Register walk-in"/"Reprint") */
+    struct ui_desk desk;
 };
 
 enum ui_sound { UI_SOUND_ADMITTED, UI_SOUND_WARNING, UI_SOUND_DENIED, UI_SOUND_STAFF };
@@ -181,6 +211,15 @@ enum ui_action {
     UI_ACTION_SEARCH_PICK,  /* internal: a row was tapped (value: the row) */
     UI_ACTION_SEARCH_BACK,  /* internal: back to the staff menu */
     UI_ACTION_PRINT_RETRY,  /* print the badge that failed again */
+    /* The desk's actions (issue 15): the issued screen shows what came of them. */
+    UI_ACTION_SEARCH_REPRINT, /* value: the row whose badge to reprint */
+    UI_ACTION_REGISTER_OPEN,  /* the walk-in form opened (the kiosk forgets its last answer) */
+    UI_ACTION_REGISTER,       /* register the form's walk-in (ui_register_form); the kiosk then
+                               * calls ui_show_issued, or leaves the form with its refusal */
+    UI_ACTION_REGISTER_FIELD, /* internal: a field of the form was tapped (value: 0 name, 1 org) */
+    UI_ACTION_REGISTER_LANG,  /* internal: value: enum language */
+    UI_ACTION_REGISTER_CAT,   /* internal: value: enum category */
+    UI_ACTION_ISSUED_DONE,    /* internal: back to the search screen */
 };
 
 struct ui_input {
@@ -196,6 +235,8 @@ enum ui_screen {
     UI_SCREEN_STAFF_MENU,
     UI_SCREEN_TROUBLE,
     UI_SCREEN_SEARCH,
+    UI_SCREEN_REGISTER, /* the walk-in form */
+    UI_SCREEN_ISSUED,   /* a reprint's or a walk-in's outcome */
 };
 
 /* Named boxes of the last frame drawn, for tests and touch targets. */
@@ -213,6 +254,16 @@ enum ui_element {
 #define UI_EL_SEARCH_FIELD (UI_EL_SEARCH_OPEN + 1)
 #define UI_EL_SEARCH_ADMIT (UI_EL_SEARCH_OPEN + 2)
 #define UI_EL_SEARCH_ROW0  (UI_EL_SEARCH_OPEN + 3) /* + i for row i */
+/* The desk's boxes, after the rows. */
+#define UI_EL_SEARCH_REPRINT  (UI_EL_SEARCH_ROW0 + UI_SEARCH_ROWS)
+#define UI_EL_REGISTER_OPEN   (UI_EL_SEARCH_REPRINT + 1)
+#define UI_EL_REGISTER_NAME   (UI_EL_SEARCH_REPRINT + 2)
+#define UI_EL_REGISTER_ORG    (UI_EL_SEARCH_REPRINT + 3)
+#define UI_EL_REGISTER_SUBMIT (UI_EL_SEARCH_REPRINT + 4)
+#define UI_EL_REGISTER_NOTE   (UI_EL_SEARCH_REPRINT + 5) /* the refusal or the duplicate */
+#define UI_EL_ISSUED_PRINT    (UI_EL_SEARCH_REPRINT + 6) /* the issued screen's printing line */
+#define UI_EL_ISSUED_DONE     (UI_EL_SEARCH_REPRINT + 7)
+#define UI_EL_COUNT           (UI_EL_SEARCH_REPRINT + 8)
 
 struct ui_rect {
     int x, y, w, h;
@@ -245,6 +296,17 @@ void ui_staff_close(struct ui *ui);
  * screen is not open. It is typed on the on-screen keyboard or a physical one (SDL text
  * input) and closes, with the staff menu, after UI_STAFF_TIMEOUT_MS without input. */
 const char *ui_search_query(const struct ui *ui);
+/* The walk-in form as typed (strings borrowed until the next ui_poll). */
+struct ui_register_form {
+    const char *name, *organisation;
+    enum language lang;
+    enum category category;
+};
+/* The form, when the walk-in form is open; false otherwise. */
+bool ui_register_form(const struct ui *ui, struct ui_register_form *out);
+/* Shows the issued screen (view.desk.issued: a reprint's or a walk-in's outcome) until staff
+ * tap Done, which goes back to the search screen; the walk-in form is emptied. */
+void ui_show_issued(struct ui *ui, int64_t now_ms);
 /* The screen ui_frame would draw for view at now_ms. */
 enum ui_screen ui_current_screen(const struct ui *ui, const struct ui_view *view, int64_t now_ms);
 
@@ -253,6 +315,9 @@ enum ui_screen ui_current_screen(const struct ui *ui, const struct ui_view *view
 bool ui_poll(struct ui *ui, int64_t now_ms, struct ui_input *out);
 /* Simulates a tap at (x, y) in window pixels, as if it came from the touch screen (tests). */
 void ui_inject_tap(struct ui *ui, int x, int y);
+/* Simulates a tap on the centre of the last frame's button giving action a with value (tests);
+ * false (and says so on stderr) when there is none. */
+bool ui_inject_tap_button(struct ui *ui, enum ui_action a, int value);
 
 /* Plays a sound (replacing one that plays). */
 void ui_play(struct ui *ui, enum ui_sound sound);

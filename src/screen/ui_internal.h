@@ -64,11 +64,18 @@ const int16_t *ui_sound_samples(struct ui_sound_player *p, enum ui_sound sound, 
 
 /* ---- the ui object (ui.c) ---- */
 
-#define UI_MAX_BUTTONS 80 /* the search screen: 20 rows and 43 keys */
+#define UI_MAX_BUTTONS 96 /* the search screen: 20 rows, 41 keys and its own buttons */
 #define UI_QUEUE_LEN   16
-#define UI_N_ELEMENTS  (UI_EL_SEARCH_ROW0 + UI_SEARCH_ROWS)
+#define UI_N_ELEMENTS  UI_EL_COUNT
 
-enum ui_staff_state { UI_STAFF_NONE, UI_STAFF_CONFIRM, UI_STAFF_OPEN, UI_STAFF_SEARCH };
+enum ui_staff_state {
+    UI_STAFF_NONE,
+    UI_STAFF_CONFIRM,
+    UI_STAFF_OPEN,
+    UI_STAFF_SEARCH,
+    UI_STAFF_REGISTER, /* the walk-in form */
+    UI_STAFF_ISSUED,   /* a reprint's or a walk-in's outcome */
+};
 
 /* A touch target of the last frame. */
 struct ui_button {
@@ -76,6 +83,8 @@ struct ui_button {
     enum ui_action action;
     int value;
 };
+
+#define UI_FORM_TEXT 201 /* bytes of a form's field, NUL included */
 
 struct ui {
     struct ui_options opts;
@@ -105,6 +114,11 @@ struct ui {
     int64_t staff_deadline;
     char search_query[128]; /* UI_STAFF_SEARCH: what was typed */
     int search_pick;        /* the row tapped, -1: none */
+    /* UI_STAFF_REGISTER: the walk-in form */
+    char reg_name[UI_FORM_TEXT], reg_org[UI_FORM_TEXT];
+    int reg_field; /* 0: the name is typed, 1: the organisation */
+    enum language reg_lang;
+    enum category reg_cat;
 
     struct ui_button buttons[UI_MAX_BUTTONS];
     int n_buttons;
@@ -115,6 +129,7 @@ struct ui {
     bool el_valid[UI_N_ELEMENTS];
     int overflows, ellipsized;
     const struct ui_view *view; /* during a frame */
+    enum language lang;         /* the last frame's */
     int64_t now;
 };
 
@@ -148,5 +163,16 @@ bool screen_printer_trouble(const struct ui_printer *p);
 void screen_overview(struct ui *ui, const struct ui_view *v);
 /* Finding a person: the query, the results, an on-screen keyboard, admit by hand. */
 void screen_search(struct ui *ui, const struct ui_view *v);
+/* The walk-in form: name, organisation, language, category, the on-screen keyboard. */
+void screen_register(struct ui *ui, const struct ui_view *v);
+/* A reprint's or a walk-in's outcome: printed, printing, printer trouble (Retry), or the
+ * attendee id to write down. */
+void screen_issued(struct ui *ui, const struct ui_view *v);
+/* The walk-in form's input (screen_register.c): opening it empty (in the language of the last
+ * frame), a tap on its own buttons (false for others),
+ * and a physical keyboard's text, Backspace, Tab (next field) and Escape (back to the search). */
+void register_open(struct ui *ui);
+bool register_tap(struct ui *ui, struct ui_button b);
+void register_input(struct ui *ui, const SDL_Event *ev);
 
 #endif

@@ -13,6 +13,7 @@
 #include "badge.h"
 #include "badge_print.h"
 #include "check.h"
+#include "shell.h"
 #include "cups_harness.h"
 #include "util.h"
 
@@ -44,31 +45,11 @@ static enum badge_print_state wait_state(const char *printer, int job, enum badg
     return st->state;
 }
 
-/* Runs a shell command and returns its first output line (trailing newline removed). */
-static bool run_line(const char *cmd, char *out, size_t n)
-{
-    FILE *p = popen(cmd, "r");
-    if (p == NULL)
-        return false;
-    out[0] = '\0';
-    if (fgets(out, (int)n, p) == NULL)
-        out[0] = '\0';
-    out[strcspn(out, "\r\n")] = '\0';
-    char sink[256];
-    while (fgets(sink, sizeof sink, p) != NULL) {
-    }
-    return pclose(p) == 0;
-}
-
 /* Decodes the QR code of the PDF's first page at 300 dpi; true when it equals the token. */
 static bool pdf_decodes_to_token(const char *pdf)
 {
-    char cmd[2048], line[512];
-    snprintf(cmd, sizeof cmd,
-             "pdftoppm -r 300 -gray -png -singlefile '%s' '%s.page' && "
-             "zbarimg -q --raw '%s.page.png' 2>/dev/null",
-             pdf, pdf, pdf);
-    bool ok = run_line(cmd, line, sizeof line);
+    char line[512];
+    bool ok = test_pdf_qr(pdf, line, sizeof line);
     CHECK_MSG(ok && strcmp(line, token) == 0, "%s decodes to '%s'", pdf, line);
     return ok && strcmp(line, token) == 0;
 }
@@ -76,10 +57,9 @@ static bool pdf_decodes_to_token(const char *pdf)
 /* The PDF's first page is w x h millimetres (to 0.5 mm). */
 static void check_page_size(const char *pdf, double w, double h)
 {
-    char cmd[1024], line[256];
-    snprintf(cmd, sizeof cmd, "pdfinfo '%s' | sed -n 's/^Page size: *//p'", pdf);
+    char line[256];
     double pw = 0, ph = 0;
-    if (run_line(cmd, line, sizeof line))
+    if (test_sh_line(line, sizeof line, "pdfinfo '%s' | sed -n 's/^Page size: *//p'", pdf))
         sscanf(line, "%lf x %lf", &pw, &ph);
     pw *= 25.4 / 72;
     ph *= 25.4 / 72;

@@ -40,32 +40,12 @@ static enum ui_printer_state wait_printer(struct kiosk *k, enum ui_printer_state
     return st->state;
 }
 
-/* Runs a shell command and returns its first output line. */
-static void run_line(const char *cmd, char *out, size_t n)
-{
-    out[0] = '\0';
-    FILE *p = popen(cmd, "r");
-    if (p == NULL)
-        return;
-    if (fgets(out, (int)n, p) == NULL)
-        out[0] = '\0';
-    out[strcspn(out, "\r\n")] = '\0';
-    char sink[256];
-    while (fgets(sink, sizeof sink, p) != NULL) {
-    }
-    pclose(p);
-}
-
 /* The job's label decodes (at 300 dpi) to token. */
 static void check_printed(const struct cups_harness *h, int job, const char *token)
 {
-    char pdf[CUPS_HARNESS_PATH], cmd[2048], line[512];
+    char pdf[CUPS_HARNESS_PATH], line[512];
     cups_harness_output(h, "brother-ql", job, pdf, sizeof pdf);
-    snprintf(cmd, sizeof cmd,
-             "pdftoppm -r 300 -gray -png -singlefile '%s' '%s.page' && "
-             "zbarimg -q --raw '%s.page.png' 2>/dev/null",
-             pdf, pdf, pdf);
-    run_line(cmd, line, sizeof line);
+    test_pdf_qr(pdf, line, sizeof line);
     CHECK_MSG(strcmp(line, token) == 0, "job %d decodes to '%s'", job, line);
 }
 
@@ -106,10 +86,9 @@ static bool poll_retry(struct kiosk *k)
 
 static void run(const char *dir, struct cups_harness *h)
 {
-    char path[1024], token[256], cmd[1200];
-    snprintf(cmd, sizeof cmd, "grep '^A0001,' %s/badges/tokens.csv | tr -d '\\r' | cut -d, -f3",
-             dir);
-    run_line(cmd, token, sizeof token);
+    char path[1024], token[256];
+    test_sh_line(token, sizeof token,
+                 "grep '^A0001,' %s/badges/tokens.csv | tr -d '\\r' | cut -d, -f3", dir);
     CHECK_MSG(strlen(token) > 100, "token '%s'", token);
 
     struct kiosk_settings s = {0};

@@ -18,20 +18,6 @@
 #include "file.h"
 #include "sysclock.h"
 
-/* Taps the centre of the last frame's button with action a and value. */
-static bool tap_button(struct ui *ui, enum ui_action a, int value)
-{
-    for (int i = 0; i < ui->n_buttons; i++) {
-        struct ui_button *b = &ui->buttons[i];
-        if (b->action == a && b->value == value) {
-            ui_inject_tap(ui, b->r.x + b->r.w / 2, b->r.y + b->r.h / 2);
-            return true;
-        }
-    }
-    fprintf(stderr, "no button %d/%d on screen\n", (int)a, value);
-    return false;
-}
-
 /* Draws a frame of the kiosk's search view, then hands the ui's actions to the kiosk as its
  * loop does; returns the last action. */
 static enum ui_action step(struct kiosk *k)
@@ -110,12 +96,12 @@ int main(void)
     CHECK(kiosk_handle_payload(k, (const uint8_t *)staff, strlen(staff), t, time_mono_ns()));
     CHECK(kiosk_handle_payload(k, (const uint8_t *)staff, strlen(staff), t + 4000, time_mono_ns()));
     step(k);
-    CHECK(tap_button(k->ui, UI_ACTION_SEARCH_OPEN, 0));
+    CHECK(ui_inject_tap_button(k->ui, UI_ACTION_SEARCH_OPEN, 0));
     CHECK(step(k) == UI_ACTION_SEARCH_OPEN);
     /* "dieu" on the on-screen keyboard: after "d" nothing (too short), then one result. */
     const char *typed = "dieu";
     for (const char *c = typed; *c; c++) {
-        CHECK(tap_button(k->ui, UI_ACTION_SEARCH_KEY, *c));
+        CHECK(ui_inject_tap_button(k->ui, UI_ACTION_SEARCH_KEY, *c));
         CHECK(step(k) == UI_ACTION_SEARCH_QUERY);
         struct ui_view v = {0};
         kiosk_staff_fill_view(k, &v);
@@ -130,9 +116,9 @@ int main(void)
         CHECK_STR(v.search.rows[0].detail, "attendee · not checked in");
     }
     /* Tap the result, then "Admit". */
-    CHECK(tap_button(k->ui, UI_ACTION_SEARCH_PICK, 0));
+    CHECK(ui_inject_tap_button(k->ui, UI_ACTION_SEARCH_PICK, 0));
     step(k);
-    CHECK(tap_button(k->ui, UI_ACTION_SEARCH_ADMIT, 0));
+    CHECK(ui_inject_tap_button(k->ui, UI_ACTION_SEARCH_ADMIT, 0));
     CHECK(step(k) == UI_ACTION_SEARCH_ADMIT);
     fflush(out);
     char *lines = file_read_all(out_path, NULL);

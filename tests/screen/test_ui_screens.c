@@ -349,7 +349,7 @@ static void staff(struct ui *ui, struct ui_view *v, int64_t now)
 /* Every screen at w x h (all: also the staff, overview and trouble screens). */
 static void one_size(int w, int h, bool all)
 {
-    struct ui_options o = {UI_OFFSCREEN, w, h, 50, false, false};
+    struct ui_options o = {UI_OFFSCREEN, w, h, 50, false, false, false};
     struct ui *ui = ui_create(&o);
     CHECK_MSG(ui != NULL, "ui_create %dx%d", w, h);
     if (ui == NULL)
@@ -477,7 +477,7 @@ static void lockdown(void)
      * not ours to fix. */
     SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-    struct ui_options o = {UI_FULLSCREEN, 800, 480, 0, true, false};
+    struct ui_options o = {UI_FULLSCREEN, 800, 480, 0, true, false, false};
     struct ui *ui = ui_create(&o);
     CHECK(ui != NULL);
     if (ui != NULL) {

@@ -20,27 +20,13 @@ static char *shots;
 static bool keep_shots;
 
 static const struct ui_search_row rows[] = {
-    {"Françoise Dieudonné", "Université libre de Bruxelles", "attendee · in Aula Magna"},
-    {"Françoise Lhoëst", "Agoria", "speaker · inside the venue"},
-    {"Nguyễn Thị Minh Khai", "Bệnh viện Chợ Rẫy", "attendee · not checked in"},
-    {"Pieter Van den Bossche", "Zorgraad Limburg", "staff · left the venue"},
-    {"محمد العلي", "", "press · not checked in"},
-    {"Wout Van den Broeck", "", "attendee · not checked in"},
+    {"Françoise Dieudonné", "Université libre de Bruxelles", "attendee · in Aula Magna", false},
+    {"Françoise Lhoëst", "Agoria", "speaker · inside the venue", false},
+    {"Nguyễn Thị Minh Khai", "Bệnh viện Chợ Rẫy", "attendee · not checked in", false},
+    {"Pieter Van den Bossche", "Zorgraad Limburg", "staff · left the venue", false},
+    {"محمد العلي", "", "press · not checked in", false},
+    {"Wout Van den Broeck", "", "attendee · not checked in", false},
 };
-
-/* Taps the centre of the last frame's button with action a and value. */
-static bool tap_button(struct ui *ui, enum ui_action a, int value)
-{
-    for (int i = 0; i < ui->n_buttons; i++) {
-        struct ui_button *b = &ui->buttons[i];
-        if (b->action == a && b->value == value) {
-            ui_inject_tap(ui, b->r.x + b->r.w / 2, b->r.y + b->r.h / 2);
-            return true;
-        }
-    }
-    fprintf(stderr, "no button %d/%d on screen\n", (int)a, value);
-    return false;
-}
 
 /* Takes the next action, or UI_ACTION_NONE. */
 static enum ui_action next(struct ui *ui, int64_t now, int *value)
@@ -100,7 +86,7 @@ static void push_key(SDL_Keycode key)
 
 static void one_size(int w, int h)
 {
-    struct ui_options o = {UI_OFFSCREEN, w, h, 50, true, false};
+    struct ui_options o = {UI_OFFSCREEN, w, h, 50, true, false, false};
     struct ui *ui = ui_create(&o);
     CHECK_MSG(ui != NULL, "ui_create %dx%d", w, h);
     if (ui == NULL)
@@ -122,7 +108,7 @@ static void one_size(int w, int h)
     struct ui_rect r;
     CHECK(ui_element_rect(ui, UI_EL_SEARCH_OPEN, &r));
     shot(ui, &v, now, "search-staff-menu");
-    CHECK(tap_button(ui, UI_ACTION_SEARCH_OPEN, 0));
+    CHECK(ui_inject_tap_button(ui, UI_ACTION_SEARCH_OPEN, 0));
     CHECK(next(ui, now, NULL) == UI_ACTION_SEARCH_OPEN);
     CHECK(ui_current_screen(ui, &v, now) == UI_SCREEN_SEARCH);
     CHECK_STR(ui_search_query(ui), "");
@@ -132,7 +118,7 @@ static void one_size(int w, int h)
     const int keys[] = {'f', 'r', 'a', 'n', KEYBOARD_BACKSPACE, 'n'};
     for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
         ui_frame(ui, &v, now);
-        CHECK(tap_button(ui, UI_ACTION_SEARCH_KEY, keys[i]));
+        CHECK(ui_inject_tap_button(ui, UI_ACTION_SEARCH_KEY, keys[i]));
         CHECK(next(ui, now, NULL) == UI_ACTION_SEARCH_QUERY);
     }
     CHECK_STR(ui_search_query(ui), "fran");
@@ -158,11 +144,11 @@ static void one_size(int w, int h)
         CHECK(ui_missing_glyphs(ui, rows[i].name) == 0);
     /* A tapped row offers to admit; the tap gives the row. */
     CHECK(!ui_element_rect(ui, UI_EL_SEARCH_ADMIT, &r));
-    CHECK(tap_button(ui, UI_ACTION_SEARCH_PICK, 0));
+    CHECK(ui_inject_tap_button(ui, UI_ACTION_SEARCH_PICK, 0));
     CHECK(next(ui, now + 2000, NULL) == UI_ACTION_NONE);
     shot(ui, &v, now + 2000, "search-admit");
     CHECK(ui_element_rect(ui, UI_EL_SEARCH_ADMIT, &r));
-    CHECK(tap_button(ui, UI_ACTION_SEARCH_ADMIT, 0));
+    CHECK(ui_inject_tap_button(ui, UI_ACTION_SEARCH_ADMIT, 0));
     CHECK(next(ui, now + 2000, &value) == UI_ACTION_SEARCH_ADMIT && value == 0);
     CHECK(ui_search_query(ui) == NULL); /* closed: the answer screen shows the decision */
     CHECK(ui_current_screen(ui, &v, now + 2000) != UI_SCREEN_SEARCH);
@@ -171,7 +157,7 @@ static void one_size(int w, int h)
     ui_staff_badge(ui, "Sam", now);
     CHECK(ui_staff_badge(ui, "Sam", now));
     ui_frame(ui, &v, now);
-    CHECK(tap_button(ui, UI_ACTION_SEARCH_OPEN, 0));
+    CHECK(ui_inject_tap_button(ui, UI_ACTION_SEARCH_OPEN, 0));
     CHECK(next(ui, now, NULL) == UI_ACTION_SEARCH_OPEN);
     v.search = (struct ui_search){NULL, 0, 0, false};
     shot(ui, &v, now, "search-none");
@@ -181,7 +167,7 @@ static void one_size(int w, int h)
 
     /* 30 s without input close the search and the staff menu. */
     ui_frame(ui, &v, now);
-    CHECK(tap_button(ui, UI_ACTION_SEARCH_OPEN, 0));
+    CHECK(ui_inject_tap_button(ui, UI_ACTION_SEARCH_OPEN, 0));
     CHECK(next(ui, now + 10000, NULL) == UI_ACTION_SEARCH_OPEN);
     push_text("x");
     CHECK(next_event(ui, now + 20000) == UI_ACTION_SEARCH_QUERY);
