@@ -877,7 +877,7 @@ const struct central_migration central_migrations[] = {
     },
     {13, "013_scan_heads",
      "-- Portier central database, schema step 13 (issue 18: congress scale): a pull costs what it\n"
-     "-- returns.\n"
+     "-- returns, and a notification names the rooms it is about.\n"
      "--\n"
      "-- scan_heads: for each (device_id, db_epoch) of the scan log, the highest seq received, kept\n"
      "-- by the insert trigger in the transaction of the insert (so a reader sees a head and the\n"
@@ -920,6 +920,23 @@ const struct central_migration central_migrations[] = {
      "    FOR EACH STATEMENT EXECUTE FUNCTION scan_heads_advance();\n"
      "INSERT INTO scan_heads (device_id, db_epoch, seq)\n"
      "SELECT device_id, db_epoch, max(seq) FROM scans GROUP BY device_id, db_epoch;\n"
+     "\n"
+     "-- The notification on portier_scans (one per inserting device and statement) names the rooms\n"
+     "-- the statement's scans are for: payload \"DEVICE_ID ROOM ROOM ...\" (ids have no spaces; the\n"
+     "-- entrance is the room 'entrance'), or \"DEVICE_ID *\" when the list would pass PostgreSQL's\n"
+     "-- 8000-byte payload limit. A room door's sync daemon pulls at once for its own rooms and\n"
+     "-- batches the others (portier sync --others-interval). It stays a hint: any login may NOTIFY\n"
+     "-- anything, and polling finds every scan whatever the notifications said.\n"
+     "CREATE OR REPLACE FUNCTION notify_scans() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+     "BEGIN\n"
+     "    PERFORM pg_notify('portier_scans',\n"
+     "                      CASE WHEN octet_length(d.payload) < 7900 THEN d.payload\n"
+     "                           ELSE d.device_id || ' *' END)\n"
+     "    FROM (SELECT device_id, device_id || ' ' || string_agg(DISTINCT room, ' ') AS payload\n"
+     "          FROM inserted GROUP BY device_id) AS d;\n"
+     "    RETURN NULL;\n"
+     "END\n"
+     "$$;\n"
     },
 };
 

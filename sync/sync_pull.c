@@ -151,6 +151,7 @@ static bool insert_pulled(struct syncd *d, const struct scan *scans, size_t n)
 bool syncd_pull_scans(struct syncd *d)
 {
     const int per_pair = 2000;
+    syncd_others_taken(d);
     for (;;) {
         struct strbuf devs = {0}, epochs = {0}, seqs = {0};
         strbuf_putc(&devs, '{');

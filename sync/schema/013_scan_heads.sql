@@ -1,5 +1,5 @@
 -- Portier central database, schema step 13 (issue 18: congress scale): a pull costs what it
--- returns.
+-- returns, and a notification names the rooms it is about.
 --
 -- scan_heads: for each (device_id, db_epoch) of the scan log, the highest seq received, kept
 -- by the insert trigger in the transaction of the insert (so a reader sees a head and the
@@ -42,3 +42,20 @@ CREATE TRIGGER scans_head AFTER INSERT ON scans REFERENCING NEW TABLE AS inserte
     FOR EACH STATEMENT EXECUTE FUNCTION scan_heads_advance();
 INSERT INTO scan_heads (device_id, db_epoch, seq)
 SELECT device_id, db_epoch, max(seq) FROM scans GROUP BY device_id, db_epoch;
+
+-- The notification on portier_scans (one per inserting device and statement) names the rooms
+-- the statement's scans are for: payload "DEVICE_ID ROOM ROOM ..." (ids have no spaces; the
+-- entrance is the room 'entrance'), or "DEVICE_ID *" when the list would pass PostgreSQL's
+-- 8000-byte payload limit. A room door's sync daemon pulls at once for its own rooms and
+-- batches the others (portier sync --others-interval). It stays a hint: any login may NOTIFY
+-- anything, and polling finds every scan whatever the notifications said.
+CREATE OR REPLACE FUNCTION notify_scans() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('portier_scans',
+                      CASE WHEN octet_length(d.payload) < 7900 THEN d.payload
+                           ELSE d.device_id || ' *' END)
+    FROM (SELECT device_id, device_id || ' ' || string_agg(DISTINCT room, ' ') AS payload
+          FROM inserted GROUP BY device_id) AS d;
+    RETURN NULL;
+END
+$$;

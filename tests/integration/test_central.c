@@ -369,7 +369,7 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
     CHECK_MSG(n != NULL, "no notification after a scan insert");
     if (n != NULL) {
         CHECK_STR(n->relname, CENTRAL_CHANNEL_SCANS);
-        CHECK_STR(n->extra, "door-1");
+        CHECK_STR(n->extra, "door-1 aula");
         PQfreemem(n);
     }
     CHECK(central_upload_scans(device, &s, 1, NULL, 0) == 0);
@@ -378,7 +378,7 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
                        " ('door-zz', 1, 1, 0, 0, 'b', true, 'nowhere', 'entry', 'room_open',"
                        " 'denied', 'ok')"));
     n = wait_notify(listener);
-    CHECK_MSG(n != NULL && strcmp(n->extra, "door-zz") == 0,
+    CHECK_MSG(n != NULL && strcmp(n->extra, "door-zz nowhere") == 0,
               "a re-insert that changed nothing notified");
     PQfreemem(n);
     /* Several rows in one upload: one notification. */
@@ -388,7 +388,7 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
                              RESULT_DENIED, REASON_OK);
     CHECK(central_upload_scans(device, batch, 3, NULL, 0) == 3);
     n = wait_notify(listener);
-    CHECK(n != NULL && strcmp(n->extra, "door-1") == 0);
+    CHECK(n != NULL && strcmp(n->extra, "door-1 aula") == 0);
     PQfreemem(n);
     /* Only a superuser can clean up. */
     CHECK(exec_sql(db, "DELETE FROM portier.scans WHERE seq >= 100 OR device_id = 'door-zz'"));
