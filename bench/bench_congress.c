@@ -16,7 +16,9 @@
  *       room door), how long after the last commit every log holds every scan, the bytes the
  *       server sent each kiosk (ss: bytes_acked of its connection), the server's CPU (its
  *       processes' utime + stime), WAL bytes (pg_current_wal_lsn) and the daemons' CPU.
- * HINT_MS in the environment: the daemons' --hint-interval. Figures only: it asserts nothing. */
+ * HINT_MS in the environment: the daemons' --hint-interval; OTHERS_MS: the room doors'
+ * --others-interval (the room door's lag is also given for the scans into its own room, the
+ * ones its wake-ups are for). Figures only: it asserts nothing. */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <signal.h>
@@ -301,6 +303,7 @@ struct run {
     size_t n_lag, cap_lag;
     int64_t now_ns;
     size_t watcher;
+    bool own_room_only; /* count only the arrivals of scans into the watcher's room */
 };
 
 /* store_read_scans callback: a scan arrived in a watched log. */
@@ -308,7 +311,8 @@ static bool arrived(const struct scan *s, void *ctx)
 {
     struct run *r = ctx;
     size_t i = hashmap_get(&r->index, s->device_id);
-    if (i == HASHMAP_NONE || i == r->watcher || s->seq < 1 || (size_t)s->seq > r->n_commits[i])
+    if (i == HASHMAP_NONE || i == r->watcher || s->seq < 1 || (size_t)s->seq > r->n_commits[i] ||
+        (r->own_room_only && strcmp(s->room, r->dev[r->watcher]->room) != 0))
         return true;
     if (r->n_lag == r->cap_lag) {
         r->cap_lag = r->cap_lag ? r->cap_lag * 2 : 4096;
@@ -381,7 +385,8 @@ struct central_in {
     struct planned *plan;
     size_t n_plan;
     int64_t attendees_version;
-    int hint_ms; /* the daemons' --hint-interval; 0: the default */
+    int hint_ms;   /* the daemons' --hint-interval; 0: the default */
+    int others_ms; /* the room doors' --others-interval; 0: off */
 };
 
 /* Prints the lag figures of r. */
@@ -406,7 +411,7 @@ static bool central_run(struct central_in *in, size_t n)
     r.n_commits = xcalloc(n, sizeof *r.n_commits);
     pid_t *pids = xcalloc(n, sizeof *pids);
     pick(in->all, in->n_all, n, r.dev);
-    must(in->admin, "TRUNCATE portier.scans");
+    must(in->admin, "TRUNCATE portier.scans, portier.scan_heads");
     char sub[512];
     snprintf(sub, sizeof sub, "%s/n%zu", in->work, n);
     mkdir_p(sub);
@@ -444,7 +449,8 @@ static bool central_run(struct central_in *in, size_t n)
                                          .device_id = r.dev[i]->id,
                                          .db_path = paths[i],
                                          .conninfo = in->conninfo[r.dev[i] - in->all],
-                                         .hint_ms = in->hint_ms};
+                                         .hint_ms = in->hint_ms,
+                                         .others_ms = r.dev[i]->entrance ? 0 : in->others_ms};
             struct syncd *d = syncd_create(&set);
             bool ok = d != NULL && syncd_run(d);
             syncd_destroy(d);
@@ -463,13 +469,21 @@ static bool central_run(struct central_in *in, size_t n)
     int64_t conns = query_i64(in->admin, "SELECT count(*) FROM pg_stat_activity WHERE "
                                          "usename IS NOT NULL AND backend_type = 'client backend'");
 
-    /* Watched: the first entrance kiosk and the first door. */
-    size_t watch[2] = {0, n - 1};
-    int64_t watch_rowid[2] = {0, 0};
+    /* Watched: the first entrance kiosk and a door whose room has another door in the run
+     * (the last door if none), for all scans and for the scans into its room. */
+    size_t door = n - 1;
+    for (size_t i = n; i-- > 0 && door == n - 1;) {
+        for (size_t j = 0; j < n && !r.dev[i]->entrance; j++) {
+            if (j != i && strcmp(r.dev[j]->room, r.dev[i]->room) == 0)
+                door = i;
+        }
+    }
+    size_t watch[3] = {0, door, door};
+    int64_t watch_rowid[3] = {0, 0, 0};
     struct {
         int64_t *v;
         size_t n;
-    } wl[2] = {{0}};
+    } wl[3] = {{0}};
     int64_t t0 = time_mono_ns(), last_commit = t0;
     size_t next = 0, appended = 0;
     int64_t append_ns_sum = 0;
@@ -495,9 +509,10 @@ static bool central_run(struct central_in *in, size_t n)
             appended++;
             next++;
         }
-        for (int w = 0; w < 2; w++) {
+        for (int w = 0; w < 3; w++) {
             r.now_ns = time_mono_ns();
             r.watcher = watch[w];
+            r.own_room_only = w == 2;
             r.lag = wl[w].v;
             r.n_lag = r.cap_lag = wl[w].n;
             store_read_scans(r.st[watch[w]], watch_rowid[w], arrived, &r, &watch_rowid[w]);
@@ -519,9 +534,10 @@ static bool central_run(struct central_in *in, size_t n)
                 n_caught++;
             }
         }
-        for (int w = 0; w < 2; w++) {
+        for (int w = 0; w < 3; w++) {
             r.now_ns = time_mono_ns();
             r.watcher = watch[w];
+            r.own_room_only = w == 2;
             r.lag = wl[w].v;
             r.n_lag = r.cap_lag = wl[w].n;
             store_read_scans(r.st[watch[w]], watch_rowid[w], arrived, &r, &watch_rowid[w]);
@@ -556,6 +572,8 @@ static bool central_run(struct central_in *in, size_t n)
            (double)append_ns_sum / 1e6 / (double)(appended ? appended : 1));
     print_lag("commit -> in entrance kiosk's log", wl[0].v, wl[0].n);
     print_lag("commit -> in room door's log     ", wl[1].v, wl[1].n);
+    printf("  (room door %s, room %s)\n", r.dev[door]->id, r.dev[door]->room);
+    print_lag("  of which scans into its room    ", wl[2].v, wl[2].n);
     qsort(caught, n, sizeof *caught, cmp_i64);
     size_t behind = 0;
     for (size_t i = 0; i < n; i++)
@@ -581,6 +599,7 @@ static bool central_run(struct central_in *in, size_t n)
     }
     free(wl[0].v);
     free(wl[1].v);
+    free(wl[2].v);
     free(caught);
     free(paths);
     free(pids);
@@ -601,7 +620,8 @@ static int cmd_central(int argc, char **argv)
         return 2;
     }
     struct central_in in = {.kiosk_dir = argv[1],
-                            .hint_ms = getenv("HINT_MS") ? atoi(getenv("HINT_MS")) : 0};
+                            .hint_ms = getenv("HINT_MS") ? atoi(getenv("HINT_MS")) : 0,
+                            .others_ms = getenv("OTHERS_MS") ? atoi(getenv("OTHERS_MS")) : 0};
     int64_t start, secs = atoll(argv[5]);
     if (!time_parse_iso8601(argv[4], &start) || secs <= 0) {
         fprintf(stderr, "bench_congress: START_ISO SECONDS: %s %s\n", argv[4], argv[5]);
@@ -656,8 +676,10 @@ static int cmd_central(int argc, char **argv)
         goto out;
     in.attendees_version = query_i64(in.admin, "SELECT max(version) FROM portier.attendees");
     printf("central: PostgreSQL 15 (fsync on, max_connections 600), %zu devices known, plan "
-           "%s + %" PRId64 " s; kiosk logs in %s; hint interval %d ms\n",
-           in.n_all, argv[4], secs, work, in.hint_ms > 0 ? in.hint_ms : SYNCD_HINT_INTERVAL_MS);
+           "%s + %" PRId64 " s; kiosk logs in %s; hint interval %d ms, room doors' others "
+           "interval %d ms\n",
+           in.n_all, argv[4], secs, work, in.hint_ms > 0 ? in.hint_ms : SYNCD_HINT_INTERVAL_MS,
+           in.others_ms);
     for (int i = 6; i < argc; i++) {
         size_t n = (size_t)atol(argv[i]);
         if (n < 2 || n > in.n_all) {

@@ -73,6 +73,9 @@ if [ -z "${SKIP_CENTRAL:-}" ]; then
     echo "== Central, 250 kiosks with portier sync --hint-interval 1000"
     HINT_MS=1000 run "$bench" central kiosk devices.csv day1.tsv 2026-03-17T13:57:00+01:00 \
         "$peak_s" 250 2>/dev/null
+    echo "== Central, room doors with portier sync --others-interval 3000"
+    OTHERS_MS=3000 run "$bench" central kiosk devices.csv day1.tsv 2026-03-17T13:57:00+01:00 \
+        "$peak_s" 150 250 2>/dev/null
 fi
 
 echo "== What a kiosk pulls in a day (day 1), now and with a filtered pull"

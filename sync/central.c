@@ -168,8 +168,8 @@ int central_schema_version(PGconn *conn)
 
 /* Applies one step if the schema is not already past it; *done tells whether it was applied.
  * The version is read under the lock, so two concurrent runs apply each step once. */
-static bool migrate_step(PGconn *conn, const struct central_migration *step, int previous,
-                         int last_known, bool *done)
+static bool migrate_step(PGconn *conn, const struct central_migration *step, int last_known,
+                         bool *done)
 {
     char lock_sql[80];
     *done = false;
@@ -191,9 +191,9 @@ static bool migrate_step(PGconn *conn, const struct central_migration *step, int
         rollback(conn);
         return true;
     }
-    if (current != previous) {
+    if (current != step->version - 1) {
         log_warnx("central: schema step %s follows version %d, but the database is at %d",
-                  step->name, previous, current);
+                  step->name, step->version - 1, current);
         goto fail;
     }
     char what[128];
@@ -225,13 +225,10 @@ bool central_migrate(PGconn *conn, const struct central_migration *steps, size_t
         log_warnx("central: no schema steps");
         return false;
     }
-    /* Versions increase; a number may be missing while parallel branches, each given its
-     * own step number, are merged (a step applies on top of the one before it, or none). */
     for (size_t i = 0; i < n; i++) {
-        int previous = i > 0 ? steps[i - 1].version : 0;
-        if (steps[i].version <= previous) {
-            log_warnx("central: schema step %s has version %d, expected more than %d",
-                      steps[i].name, steps[i].version, previous);
+        if (steps[i].version != (int)i + 1) {
+            log_warnx("central: schema step %s has version %d, expected %zu", steps[i].name,
+                      steps[i].version, i + 1);
             return false;
         }
     }
@@ -247,8 +244,7 @@ bool central_migrate(PGconn *conn, const struct central_migration *steps, size_t
     int count = 0;
     for (size_t i = 0; i < n; i++) {
         bool done;
-        if (!migrate_step(conn, &steps[i], i > 0 ? steps[i - 1].version : 0, steps[n - 1].version,
-                          &done))
+        if (!migrate_step(conn, &steps[i], steps[n - 1].version, &done))
             return false;
         count += done;
     }

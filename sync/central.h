@@ -46,7 +46,7 @@ typedef struct pg_conn PGconn;
 #define CENTRAL_PASSWORD_LEN   32
 
 /* One step of the schema: applied in one transaction together with its row in
- * portier.schema_version. Versions start at 1 and increase by one. */
+ * portier.schema_version. Versions increase (a number may be skipped, never reused). */
 struct central_migration {
     int version;
     const char *name; /* the file's base name without ".sql", e.g. "001_initial" */

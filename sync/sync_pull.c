@@ -15,27 +15,21 @@
 #include "syncd_internal.h"
 #include "util.h"
 
-/* Every other (device_id, db_epoch) on the server, found with a skip scan of the primary key
- * (one index probe per pair, not a pass over the table), and for each the scans above its
- * cursor ($1..$3: the cursors as arrays; $4, $5: this file's own key, skipped; $6: rows per
- * pair). */
+/* The scans above this kiosk's cursors: portier.scan_heads (schema step 13, one row per
+ * (device_id, db_epoch), kept by the insert trigger) names the pairs whose head is above the
+ * cursor, and only those are probed, so that a pull costs what it returns, not one index probe
+ * per pair on the server ($1..$3: the cursors as arrays; $4, $5: this file's own key,
+ * skipped; $6: rows per pair). */
 static const char pull_sql[] =
-    "WITH RECURSIVE pairs AS ("
-    "  (SELECT device_id, db_epoch FROM portier.scans ORDER BY device_id, db_epoch LIMIT 1)"
-    "  UNION ALL"
-    "  SELECT n.device_id, n.db_epoch FROM pairs AS p CROSS JOIN LATERAL"
-    "    (SELECT x.device_id, x.db_epoch FROM portier.scans AS x"
-    "     WHERE (x.device_id, x.db_epoch) > (p.device_id, p.db_epoch)"
-    "     ORDER BY x.device_id, x.db_epoch LIMIT 1) AS n"
-    "), cur AS ("
+    "WITH cur AS ("
     "  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS c(device_id, db_epoch, seq)"
     ") "
-    "SELECT " SYNCD_SCAN_COLUMNS " FROM pairs AS p"
-    " LEFT JOIN cur AS c ON c.device_id = p.device_id AND c.db_epoch = p.db_epoch"
+    "SELECT " SYNCD_SCAN_COLUMNS " FROM portier.scan_heads AS h"
+    " LEFT JOIN cur AS c ON c.device_id = h.device_id AND c.db_epoch = h.db_epoch"
     " CROSS JOIN LATERAL (SELECT * FROM portier.scans AS y"
-    "   WHERE y.device_id = p.device_id AND y.db_epoch = p.db_epoch"
+    "   WHERE y.device_id = h.device_id AND y.db_epoch = h.db_epoch"
     "     AND y.seq > coalesce(c.seq, 0) ORDER BY y.seq LIMIT $6) AS s"
-    " WHERE NOT (p.device_id = $4 AND p.db_epoch = $5::bigint)"
+    " WHERE h.seq > coalesce(c.seq, 0) AND NOT (h.device_id = $4 AND h.db_epoch = $5::bigint)"
     " ORDER BY s.device_id, s.db_epoch, s.seq";
 
 /* True when the boot of s is a line of text (sync.boot_offsets' format). */
@@ -158,6 +152,7 @@ static bool insert_pulled(struct syncd *d, const struct scan *scans, size_t n)
 bool syncd_pull_scans(struct syncd *d)
 {
     const int per_pair = 2000;
+    syncd_others_taken(d);
     for (;;) {
         struct strbuf devs = {0}, epochs = {0}, seqs = {0};
         strbuf_putc(&devs, '{');

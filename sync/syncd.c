@@ -265,7 +265,7 @@ static bool connect_central(struct syncd *d)
     if ((session && (!pq_exec(d, sql, "setting up the session") ||
                      !pq_exec(d, "LISTEN " CENTRAL_CHANNEL_SCANS, "LISTEN") ||
                      !pq_exec(d, "LISTEN " CENTRAL_CHANNEL_MODEL, "LISTEN"))) ||
-        !syncd_check_event(d) || !send_anchor(d)) {
+        !syncd_check_event(d) || !syncd_read_rooms(d) || !send_anchor(d)) {
         disconnect(d);
         return false;
     }
@@ -282,16 +282,18 @@ static bool take_notifications(struct syncd *d)
         return false;
     }
     /* Any login that may connect may NOTIFY any channel with any payload: a notification is
-     * only a hint that something may have changed. Its payload is not read (the pulls take
-     * what is above their cursors, whatever it says), and hints are coalesced (take_hints). */
+     * only a hint that something may have changed. Its payload only says how soon to pull
+     * (sync_wake.c; the pulls take what is above their cursors, whatever it says), and hints
+     * are coalesced (take_hints). */
     PGnotify *n;
     while ((n = PQnotifies(d->conn)) != NULL) {
         if (strcmp(n->relname, CENTRAL_CHANNEL_MODEL) == 0)
             d->hint_model = true;
         else
-            d->hint_pull = true;
+            syncd_scan_hint(d, n->extra);
         PQfreemem(n);
     }
+    syncd_other_hints_due(d, time_mono_ns());
     return true;
 }
 
@@ -436,6 +438,7 @@ void syncd_destroy(struct syncd *d)
     free(d->event_db);
     free(d->cursors);
     free(d->boot_offsets);
+    free(d->rooms);
     for (int i = 0; i < 2; i++) {
         if (d->stop_pipe[i] >= 0)
             close(d->stop_pipe[i]);

@@ -31,10 +31,12 @@
  * Wake-ups: LISTEN portier_scans and portier_model; on every (re)connection LISTEN first, then
  * pull, so that nothing committed in between is missed; polling every poll_ms as a fallback;
  * the local log is checked for new scans every SYNCD_LOCAL_CHECK_MS. Any login may NOTIFY any
- * channel, so a notification is only a hint: its payload is ignored, the pull it wakes is the
- * incremental one (above the cursors), and hints are coalesced to at most one pull of each
- * kind per hint interval (settings.hint_ms, SYNCD_HINT_INTERVAL_MS by default): a flood of
- * notifications costs a bounded number of pulls.
+ * channel, so a notification is only a hint: its payload only decides how soon to pull (a room
+ * door, settings.others_ms > 0: at once for its rooms, at most every others_ms for the others;
+ * never for this device's own pushes: sync_wake.c), the pull it wakes is the incremental one
+ * (above the cursors), and hints are coalesced to at most one pull of each kind per hint
+ * interval (settings.hint_ms, SYNCD_HINT_INTERVAL_MS by default): a flood of notifications
+ * costs a bounded number of pulls.
  *
  * Unreliable networks: central_connect's connect_timeout, keepalives and tcp_user_timeout, plus
  * statement_timeout set here; after a failure, reconnection after an exponential backoff with
@@ -105,6 +107,7 @@ struct syncd_settings {
     int hint_ms;          /* 0: SYNCD_HINT_INTERVAL_MS (longer at congress size: docs/scale.md) */
     bool no_listen;       /* no LISTEN and no session settings, pulls every poll_ms: for a
                              connection pooler in transaction mode (docs/scale.md) */
+    int others_ms;        /* > 0: a room door, woken at once only for its rooms (sync_wake.c) */
 };
 
 struct syncd;

@@ -68,6 +68,9 @@ struct syncd {
     bool want_pull, want_model; /* pulls to make in the next cycle */
     bool hint_pull, hint_model; /* notifications heard, not yet acted on */
     int64_t next_hint_ns;       /* hints are acted on no earlier than this */
+    char *rooms;                /* " ROOM ROOM " this login is bound to, with others_ms > 0 */
+    bool hint_other;            /* a notification about other rooms, not yet acted on */
+    int64_t next_other_ns; /* hint_other becomes hint_pull no earlier (last pull + others_ms) */
 
     uint64_t rng;
     int stop_pipe[2];
@@ -97,6 +100,16 @@ bool syncd_retry_quarantined(struct syncd *d);
 /* Uploads the badges this kiosk issued that are pending (retry_refused: those the server
  * refused before, offered again after a change of the central model), in seq order. */
 bool syncd_push_issues(struct syncd *d, bool retry_refused);
+/* sync_wake.c */
+/* With others_ms > 0, reads the rooms this device's login is bound to into d->rooms. */
+bool syncd_read_rooms(struct syncd *d);
+/* Takes one notification on portier_scans: sets hint_pull (about this daemon's rooms, or a
+ * payload it cannot read), hint_other (other rooms) or nothing (this device's own push). */
+void syncd_scan_hint(struct syncd *d, const char *payload);
+/* Turns hint_other into hint_pull once others_ms has passed since the last pull. */
+void syncd_other_hints_due(struct syncd *d, int64_t now);
+/* Called by each pull of scans: it takes what the other rooms' notifications were about. */
+void syncd_others_taken(struct syncd *d);
 
 /* sync_pull.c */
 /* Converts one row of SYNCD_SCAN_COLUMNS to a scan; false when a field is out of range. */
