@@ -179,6 +179,13 @@ bool report_run(const char *event_dir, const char *const *dbs, size_t n_dbs, con
                     "note: %zu scans name rooms, sessions or attendees this event does "
                     "not know; they were left out\n",
                     r->unknown_scans);
+        if (r->undated_scans > 0)
+            fprintf(info,
+                    "note: %zu scans were taken with an unsynchronised clock and no kiosk "
+                    "database holds their boot's offset (a kiosk that never synced): they count at "
+                    "their kiosk's own clock, which may be wrong; a report from --central dates "
+                    "them\n",
+                    r->undated_scans);
     }
     ok = true;
 out:

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "report_clock.h"
 #include "log.h"
 #include "occupancy.h"
 #include "timeutil.h"
@@ -32,6 +33,7 @@ struct rscan {
     uint32_t room, session, attendee;
     uint8_t mode, kind, result, reason;
     uint8_t override;
+    uint8_t undated; /* unsynchronised, and no log held an offset of its boot: at its wall time */
 };
 
 /* An admission by hand as the log keeps it (few: a separate list keeps struct rscan small). */
@@ -41,9 +43,20 @@ struct rmanual {
     int64_t db_epoch, seq;
 };
 
+/* An unsynchronised scan of a kiosk log, to be dated once every log is in. */
+struct rpending {
+    size_t index; /* into scans */
+    uint32_t boot;
+    int64_t mono_ns;
+};
+
 struct report_log {
     struct rscan *scans;
     size_t n, cap;
+    struct report_clock *clock; /* kiosk logs' clocks (NULL until one is added) */
+    struct rpending *pending;
+    size_t n_pending, cap_pending;
+    struct intern boots;
     struct rmanual *manual;
     size_t n_manual, cap_manual;
     struct report_walkin *walkins;
@@ -99,6 +112,9 @@ void report_log_destroy(struct report_log *log)
     free(log->scans);
     free(log->manual);
     free(log->walkins);
+    free(log->pending);
+    report_clock_destroy(log->clock);
+    intern_finish(&log->boots);
     intern_finish(&log->devices);
     intern_finish(&log->rooms);
     intern_finish(&log->sessions);
@@ -147,6 +163,55 @@ void report_log_add(struct report_log *log, const struct scan *s, int64_t time_m
         m->db_epoch = s->db_epoch;
         m->seq = s->seq;
     }
+}
+
+/* The log's clock, made on first use. */
+static struct report_clock *log_clock(struct report_log *log)
+{
+    if (log->clock == NULL)
+        log->clock = report_clock_create();
+    return log->clock;
+}
+
+void report_log_add_kiosk_scan(struct report_log *log, const struct scan *s)
+{
+    report_log_add(log, s, s->wall_ms);
+    if (s->clock_given)
+        return;
+    if (s->clock_synced) {
+        report_clock_learn(log_clock(log), s);
+        return;
+    }
+    if (log->n_pending == log->cap_pending) {
+        log->cap_pending = log->cap_pending == 0 ? 256 : log->cap_pending * 2;
+        log->pending = xrealloc(log->pending, log->cap_pending * sizeof *log->pending);
+    }
+    char boot[SCAN_BOOT_ID_MAX];
+    snprintf(boot, sizeof boot, "%.*s", SCAN_BOOT_ID_MAX - 1, s->boot_id);
+    log->pending[log->n_pending++] =
+        (struct rpending){log->n - 1, intern(&log->boots, boot), s->mono_ns};
+}
+
+void report_log_set_boot_offset(struct report_log *log, const char *device_id, const char *boot_id,
+                                int64_t offset_ms)
+{
+    report_clock_set_offset(log_clock(log), device_id, boot_id, offset_ms);
+}
+
+/* Dates the kiosk logs' unsynchronised scans now that every log is in (report_clock.h). */
+static void date_pending(struct report_log *log)
+{
+    for (size_t i = 0; i < log->n_pending; i++) {
+        const struct rpending *p = &log->pending[i];
+        struct rscan *r = &log->scans[p->index];
+        int64_t t;
+        if (report_clock_time(log->clock, log->devices.strs[r->device], log->boots.strs[p->boot],
+                              p->mono_ns, &t))
+            r->time_ms = t;
+        else
+            r->undated = 1;
+    }
+    log->n_pending = 0;
 }
 
 /* Counts the scans added. */
@@ -646,7 +711,10 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
 {
     struct report *r = xcalloc(1, sizeof *r);
     r->ev = ev;
+    date_pending(log);
     r->duplicates = sort_log(log);
+    for (size_t i = 0; i < log->n; i++)
+        r->undated_scans += log->scans[i].undated;
     count_manual(r, log);
     take_walkins(r, log);
     r->scans = log->n;

@@ -3,8 +3,9 @@
  * arrivals per 5 minutes, and one self-contained HTML page.
  *
  * One core for every source. Scans are added to a struct report_log from kiosk databases
- * collected after the event (report_log_add_kiosk_db) or from the central database
- * (report_log_add_central, corrected times from portier.scans_timed); report_compute then
+ * collected after the event (report_log_add_kiosk_db: an unsynchronised kiosk's scans dated
+ * as central dates them, report_clock.h) or from the central database (report_log_add_central,
+ * corrected times from portier.scans_timed); report_compute then
  * removes duplicates by key (device_id, db_epoch, seq), sorts by (time, device_id, db_epoch,
  * seq) and derives every figure in one pass. Two sources holding the same set of scans with
  * the same times therefore give byte-identical files.
@@ -55,6 +56,16 @@ struct report_log *report_log_create(void);
 void report_log_destroy(struct report_log *log);
 /* Adds one scan with its time (the corrected time, or wall_ms). s is copied. */
 void report_log_add(struct report_log *log, const struct scan *s, int64_t time_ms);
+/* Adds one scan of a kiosk's log, timed as central times it once every log is in
+ * (report_compute, report_clock.h): a synchronised or given time stands; an unsynchronised
+ * scan is dated from a synchronised scan of its boot, else from its boot's offset
+ * (report_log_set_boot_offset); with neither it keeps its raw wall time, which may be wrong,
+ * and is counted in report.undated_scans. s is copied. */
+void report_log_add_kiosk_scan(struct report_log *log, const struct scan *s);
+/* A boot's offset (server ms - monotonic ms) as a kiosk log holds it (sync.boot_offsets); of
+ * several logs', the smallest counts. */
+void report_log_set_boot_offset(struct report_log *log, const char *device_id, const char *boot_id,
+                                int64_t offset_ms);
 /* The local date of a time in the event's zone (time_local_day), for check-ins per day; by
  * default the UTC date. */
 void report_log_set_local_day(struct report_log *log, int64_t (*local_day)(int64_t unix_ms));
@@ -136,6 +147,9 @@ struct report {
     size_t scans;         /* distinct scans */
     size_t duplicates;    /* copies removed */
     size_t unknown_scans; /* naming what the event does not know */
+    /* unsynchronised scans of kiosk logs that no log held an offset for (a kiosk that never
+     * synced): at their kiosk's raw wall time (report_log_add_kiosk_scan) */
+    size_t undated_scans;
     size_t devices;
     int people;     /* attendees, speakers and press */
     int checked_in; /* of them */

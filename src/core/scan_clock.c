@@ -128,10 +128,11 @@ bool scan_clock_set_anchor(struct scan_clock *c, const char *device_id, const ch
     return offset_changed(b, had, old);
 }
 
-bool scan_clock_set_anchors_text(struct scan_clock *c, const char *text, bool *changed,
-                                 int *bad_line)
+bool scan_clock_parse_offsets(const char *text,
+                              void (*f)(void *ctx, const char *device_id, const char *boot_id,
+                                        int64_t offset_ms),
+                              void *ctx, int *bad_line)
 {
-    *changed = false;
     *bad_line = 0;
     int line = 0;
     while (*text != '\0') {
@@ -148,8 +149,7 @@ bool scan_clock_set_anchors_text(struct scan_clock *c, const char *text, bool *c
             buf[len] = '\0';
             if (sscanf(buf, "%63s %39s %lld %c", device, boot, &offset, &extra) != 3)
                 goto bad;
-            if (scan_clock_set_anchor(c, device, boot, offset))
-                *changed = true;
+            f(ctx, device, boot, offset);
         }
         text += len;
         if (*text == '\n')
@@ -159,6 +159,29 @@ bool scan_clock_set_anchors_text(struct scan_clock *c, const char *text, bool *c
 bad:
     *bad_line = line;
     return false;
+}
+
+struct set_anchors {
+    struct scan_clock *c;
+    bool changed;
+};
+
+/* scan_clock_parse_offsets callback: sets one anchor. */
+static void set_anchor_line(void *ctx, const char *device_id, const char *boot_id,
+                            int64_t offset_ms)
+{
+    struct set_anchors *a = ctx;
+    if (scan_clock_set_anchor(a->c, device_id, boot_id, offset_ms))
+        a->changed = true;
+}
+
+bool scan_clock_set_anchors_text(struct scan_clock *c, const char *text, bool *changed,
+                                 int *bad_line)
+{
+    struct set_anchors a = {c, false};
+    bool ok = scan_clock_parse_offsets(text, set_anchor_line, &a, bad_line);
+    *changed = a.changed;
+    return ok;
 }
 
 bool scan_clock_offset(const struct scan_clock *c, const char *device_id, const char *boot_id,

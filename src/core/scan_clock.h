@@ -47,6 +47,13 @@ bool scan_clock_learn(struct scan_clock *c, const struct scan *s);
  * changes the time of unsynchronised scans learnt before. */
 bool scan_clock_set_anchor(struct scan_clock *c, const char *device_id, const char *boot_id,
                            int64_t offset_ms);
+/* Calls f for each line of text (SCAN_CLOCK_META_KEY's format). Returns false, at the first
+ * bad line (its number in *bad_line), for a line that is not "DEVICE_ID BOOT_ID OFFSET_MS"; f
+ * saw the lines before it. */
+bool scan_clock_parse_offsets(const char *text,
+                              void (*f)(void *ctx, const char *device_id, const char *boot_id,
+                                        int64_t offset_ms),
+                              void *ctx, int *bad_line);
 /* Sets the anchors listed in text (SCAN_CLOCK_META_KEY's format). *changed is set when the time
  * of a scan learnt before changed. Returns false, at the first bad line (its number in
  * *bad_line), for a line that is not "DEVICE_ID BOOT_ID OFFSET_MS"; the lines before it are

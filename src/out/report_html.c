@@ -631,6 +631,8 @@ static void notes(struct strbuf *sb, const struct report *r, enum language lang)
     /* Not the copies merged: that depends on the source, and the page must not. */
     if (r->unknown_scans > 0)
         strbuf_printf(sb, i18n(lang, MSG_REPORT_NOTE_UNKNOWN), r->unknown_scans);
+    if (r->undated_scans > 0)
+        strbuf_printf(sb, i18n(lang, MSG_REPORT_NOTE_UNDATED), r->undated_scans);
     strbuf_puts(sb, ".</li></ul>\n");
 }
 

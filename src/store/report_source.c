@@ -12,6 +12,7 @@
 #include "log.h"
 #include "sqlutil.h"
 #include "report.h"
+#include "scan_clock.h"
 #include "store.h"
 #include "store_internal.h"
 #include "util.h"
@@ -26,6 +27,8 @@ static bool sqlite_row(sqlite3_stmt *q, struct scan *s)
     s->wall_ms = sqlite3_column_int64(q, 3);
     s->override = sqlite3_column_int(q, 11) != 0;
     s->clock_synced = sqlite3_column_int(q, 12) != 0;
+    s->mono_ns = sqlite3_column_int64(q, 14);
+    s->clock_given = sqlite3_column_int(q, 16) != 0 && !s->clock_synced;
     const char *mode = (const char *)sqlite3_column_text(q, 7);
     const char *kind = (const char *)sqlite3_column_text(q, 8);
     const char *result = (const char *)sqlite3_column_text(q, 9);
@@ -37,7 +40,8 @@ static bool sqlite_row(sqlite3_stmt *q, struct scan *s)
            kiosk_mode_parse(mode, &s->mode) && kind != NULL && scan_kind_parse(kind, &s->kind) &&
            result != NULL && scan_result_parse(result, &s->result) && reason != NULL &&
            scan_reason_parse(reason, &s->reason) &&
-           sql_column_copy(q, 13, s->staff, sizeof s->staff);
+           sql_column_copy(q, 13, s->staff, sizeof s->staff) &&
+           sql_column_copy(q, 15, s->boot_id, sizeof s->boot_id);
 }
 
 /* Reads one integer PRAGMA; -1 on error. */
@@ -68,6 +72,39 @@ static bool check_event(sqlite3 *db, const char *path, uint32_t event_id, uint16
         return false;
     }
     return true;
+}
+
+/* scan_clock_parse_offsets callback: one boot's offset into the report's log. */
+static void add_offset(void *ctx, const char *device_id, const char *boot_id, int64_t offset_ms)
+{
+    report_log_set_boot_offset(ctx, device_id, boot_id, offset_ms);
+}
+
+/* Adds the boot offsets the log's sync daemon copied from central (SCAN_CLOCK_META_KEY): they
+ * date the unsynchronised scans as central does. A log that never synced has none. */
+static bool add_boot_offsets(struct report_log *log, sqlite3 *db, const char *path)
+{
+    sqlite3_stmt *q = NULL;
+    bool ok =
+        sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &q, NULL) == SQLITE_OK;
+    int rc = SQLITE_DONE;
+    if (ok) {
+        sqlite3_bind_text(q, 1, SCAN_CLOCK_META_KEY, -1, SQLITE_STATIC);
+        rc = sqlite3_step(q);
+        ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+    }
+    if (!ok)
+        log_warnx("report: %s: reading its boot offsets: %s", path, sqlite3_errmsg(db));
+    const char *text = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+    int bad_line;
+    if (ok && text != NULL && !scan_clock_parse_offsets(text, add_offset, log, &bad_line)) {
+        log_warnx("report: %s: line %d of its boot offsets (meta %s) is not 'DEVICE_ID BOOT_ID "
+                  "OFFSET_MS': the file is damaged; run 'portier sync' once on it to rewrite them",
+                  path, bad_line, SCAN_CLOCK_META_KEY);
+        ok = false;
+    }
+    sqlite3_finalize(q);
+    return ok;
 }
 
 /* Adds a kiosk database's scans. */
@@ -138,15 +175,25 @@ bool report_log_add_kiosk_db(struct report_log *log, const char *path, uint32_t 
                   path, version, store_schema_version());
         goto out;
     }
-    if (!check_event(db, path, event_id, key_id))
+    /* One read transaction: the offsets and the scans of one moment. */
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        log_warnx("report: %s: %s", path, sqlite3_errmsg(db));
         goto out;
-    /* The staff column came with schema step 6 (admissions by hand). */
-    const char *sql = version >= 6 ? "SELECT device_id, db_epoch, seq, wall_ms, room, session,"
-                                     " attendee, mode, kind, result, reason, override,"
-                                     " clock_synced, staff FROM scans"
-                                   : "SELECT device_id, db_epoch, seq, wall_ms, room, session,"
-                                     " attendee, mode, kind, result, reason, override,"
-                                     " clock_synced, '' FROM scans";
+    }
+    if (!check_event(db, path, event_id, key_id) || !add_boot_offsets(log, db, path))
+        goto out;
+    /* The staff column came with schema step 6 (admissions by hand), clock_given with 5. */
+    const char *sql = version >= 6   ? "SELECT device_id, db_epoch, seq, wall_ms, room, session,"
+                                       " attendee, mode, kind, result, reason, override,"
+                                       " clock_synced, staff, mono_ns, boot_id, clock_given"
+                                       " FROM scans"
+                      : version >= 5 ? "SELECT device_id, db_epoch, seq, wall_ms, room, session,"
+                                       " attendee, mode, kind, result, reason, override,"
+                                       " clock_synced, '', mono_ns, boot_id, clock_given"
+                                       " FROM scans"
+                                     : "SELECT device_id, db_epoch, seq, wall_ms, room, session,"
+                                       " attendee, mode, kind, result, reason, override,"
+                                       " clock_synced, '', mono_ns, boot_id, 0 FROM scans";
     if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
         log_warnx("report: %s: %s", path, sqlite3_errmsg(db));
         goto out;
@@ -159,7 +206,7 @@ bool report_log_add_kiosk_db(struct report_log *log, const char *path, uint32_t 
                       (const char *)sqlite3_column_text(q, 0));
             goto out;
         }
-        report_log_add(log, &s, s.wall_ms);
+        report_log_add_kiosk_scan(log, &s);
     }
     if (rc != SQLITE_DONE) {
         log_warnx("report: %s: reading scans: %s", path, sqlite3_errmsg(db));
