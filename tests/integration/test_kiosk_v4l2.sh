@@ -68,11 +68,13 @@ PY
 done
 
 # Unplugged after 3 frames: the kiosk logs it and keeps running (retrying the camera) until
-# SIGTERM, sent once the unplug is in its log.
+# SIGTERM, sent once the unplug is in its log. The log exists before the kiosk starts: else
+# tail, started first on a busy machine, finds no file and the kiosk is stopped before it ran.
+: >unplug.log
 FAKE_V4L2_FORMATS="MJPG@640x480" FAKE_V4L2_FRAMES_MJPG="$f/empty.mjpg" FAKE_V4L2_UNPLUG_AFTER=3 \
     LD_PRELOAD=$preload "$PORTIER_BIN" kiosk kiosk --headless --device door-cam --room entrance \
     --mode entry --camera v4l2:/dev/video0 --scanner none --db unplug.db \
-    --clock 2024-04-22T08:30:00+02:00 2>unplug.log &
+    --clock 2024-04-22T08:30:00+02:00 2>>unplug.log &
 pid=$!
 # Waits for the log line (the kiosk's own event), not for a time.
 tail -n +1 -f --pid=$pid unplug.log | grep -q -m1 "capture failed: No such device" || true
