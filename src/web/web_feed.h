@@ -52,8 +52,9 @@ struct web_feed_cursor {
  * on the first call (or when it fell more than WEB_FEED_RING events behind) every room; then
  * each changed room ("data: JSON\n\n"), page or open form; for the page, "event: status" when
  * the connection to the database changed and "event: arrivals" ({"checked_in","recent",
- * "minutes","expected_today"}: central_dash_arrivals) when the arrivals at the entrances changed. Waits up to
- * timeout_ms when there is nothing new. Returns false when the feed is shutting down. */
+ * "minutes","expected_today"}: central_dash_arrivals) when the arrivals at the entrances changed.
+ * Waits up to timeout_ms when there is nothing new. Returns false when the feed is shutting down.
+ */
 bool web_feed_wait(struct web_feed *feed, struct web_feed_cursor *cur, bool page, int timeout_ms,
                    struct strbuf *out);
 /* Appends the JSON array of every room (open or page form) to out. */
