@@ -108,6 +108,11 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
     }
     k->room_updated = xcalloc(k->event->n_rooms + 1, sizeof *k->room_updated);
     k->tiles = xcalloc(k->event->n_rooms + 1, sizeof *k->tiles);
+    /* Before the log is read: replaying the issues may reload the model, which makes these
+     * afresh. */
+    k->last_counts = xcalloc(k->event->n_rooms + 1, sizeof *k->last_counts);
+    for (size_t i = 0; i <= k->event->n_rooms; i++)
+        k->last_counts[i] = -1;
     k->lang = settings->lang;
     kiosk_model_stat(k, k->model_stat);
     /* One deciding kiosk per log. A headless overview kiosk only reads (it cannot switch
@@ -122,9 +127,6 @@ struct kiosk *kiosk_create(const struct kiosk_settings *settings)
     sysclock_boot_id(k->boot_id);
     k->clock_synced = kiosk_system_clock_synced();
     kiosk_read_boot_offsets(k);
-    k->last_counts = xcalloc(k->event->n_rooms + 1, sizeof *k->last_counts);
-    for (size_t i = 0; i <= k->event->n_rooms; i++)
-        k->last_counts[i] = -1;
     if (!open_inputs(k))
         goto fail;
     if (settings->printer != NULL &&
