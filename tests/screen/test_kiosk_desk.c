@@ -10,7 +10,8 @@
  * empty name is refused on the form; a printer out of labels shows on the issued screen with
  * Retry; an admission by hand shows its answer over the search, which comes back. Without a
  * printer the issued screen says to write the attendee id down; without a device key it says
- * the kiosk cannot make badges. The run goes at 800x480 in Dutch and at 1280x800 in French;
+ * the kiosk cannot make badges. The run goes at 800x480 in Dutch, 1280x800 in French, 1920x1080
+ * in English and 480x800 (portrait) in French, no text leaving its box or cut short at any;
  * PORTIER_UI_SHOTS=DIR keeps the screens (docs/screenshots/desk-*.png are made so). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,7 @@ static void shot(struct kiosk *k, const char *name)
              h);
     CHECK_MSG(kiosk_screenshot(k, path), "%s", path);
     CHECK_MSG(ui_text_overflows(k->ui) == 0, "%s: text left its box", path);
+    CHECK_MSG(ui_text_ellipsized(k->ui) == 0, "%s: text cut short (…)", path);
 }
 
 /* The printer's last job decodes (at 300 dpi) to token. */
@@ -210,6 +212,7 @@ static void log_in(struct kiosk *k)
     CHECK(kiosk_handle_payload(k, (const uint8_t *)staff, strlen(staff), kiosk_now(k),
                                time_mono_ns()));
     CHECK_MSG(step(k) == UI_SCREEN_SEARCH, "a staff badge at a desk opens the search");
+    shot(k, "search-start");
 }
 
 /* Searches query and picks the first result. */
@@ -418,6 +421,7 @@ static void admit(struct kiosk *k, FILE *out)
     search_pick(k, "ngoc");
     CHECK(tap_button(k, UI_ACTION_SEARCH_ADMIT, 0));
     CHECK(step(k) == UI_SCREEN_ANSWER);
+    shot(k, "admitted");
     char *text = lines_of(out);
     CHECK_MSG(strstr(text, "\"reason\":\"manual\"") != NULL &&
                   strstr(text, "\"staff\":\"A0007\"") != NULL,
@@ -460,8 +464,8 @@ static void run_without(int w, int h, enum language lang)
 {
     char out_path[1024];
     char bare[64], nokey[64];
-    snprintf(bare, sizeof bare, "bare-%s", language_name(lang));
-    snprintf(nokey, sizeof nokey, "nokey-%s", language_name(lang));
+    snprintf(bare, sizeof bare, "bare-%s-%d", language_name(lang), w);
+    snprintf(nokey, sizeof nokey, "nokey-%s-%d", language_name(lang), w);
     snprintf(out_path, sizeof out_path, "%s/%s.jsonl", dir, bare);
     FILE *out = fopen(out_path, "w+");
     struct kiosk *k = open_desk(bare, "desk1.key", NULL, w, h, lang, out);
@@ -520,12 +524,16 @@ int main(void)
         CHECK(cups_harness_add_queue(cups, QUEUE));
         run_desk("nl", 800, 480, LANG_NL);
         run_desk("fr", 1280, 800, LANG_FR);
+        run_desk("en", 1920, 1080, LANG_EN);
+        run_desk("fr-portrait", 480, 800, LANG_FR);
         if (check_failed > 0)
             cups_harness_print_log(cups);
         cups_harness_destroy(cups);
     }
     run_without(800, 480, LANG_NL);
     run_without(1280, 800, LANG_FR);
+    run_without(1920, 1080, LANG_EN);
+    run_without(480, 800, LANG_FR);
     test_sh("rm -rf %s", dir);
     return check_done();
 }
