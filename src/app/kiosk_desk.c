@@ -10,7 +10,6 @@
 #include "kiosk_internal.h"
 #include "kiosk_staff.h"
 #include "log.h"
-#include "lookup.h"
 #include "sysclock.h"
 
 #define DESK_TEXT 600
@@ -70,29 +69,24 @@ static void trimmed(const char *s, char *out, size_t n)
         out[--len] = '\0';
 }
 
-/* Lists in d->duplicate (up to three, "Name (Organisation)") the attendees the name finds;
- * false when it finds nobody. */
-static bool find_duplicates(struct kiosk *k, struct kiosk_desk *d, const char *name)
+/* Lists in d->duplicate (up to three, "Name (Organisation)") the people a walk-in's refusal
+ * as a possible duplicate found. */
+static void list_duplicates(const struct kiosk *k, struct kiosk_desk *d)
 {
-    if (k->lookup == NULL)
-        k->lookup = lookup_create(k->event);
-    struct lookup_result r;
-    d->duplicate[0] = '\0';
-    if (lookup_find(k->lookup, name, NULL, 0, OCCUPANCY_NONE, &r) != LOOKUP_OK || r.n == 0)
-        return false;
+    const struct kiosk_issued *r = &d->form;
     size_t len = 0;
-    for (size_t i = 0; i < r.n && i < 3; i++) {
-        const struct attendee *a = &k->event->attendees[r.hits[i].attendee];
+    d->duplicate[0] = '\0';
+    for (size_t i = 0; i < r->n_matches && i < 3; i++) {
+        const struct attendee *a = &k->event->attendees[r->matches[i]];
         const char *org = a->organisation != NULL ? a->organisation : "";
         len += (size_t)snprintf(d->duplicate + len, sizeof d->duplicate - len, "%s%s%s%s%s",
                                 i > 0 ? "; " : "", a->name, org[0] ? " (" : "", org,
                                 org[0] ? ")" : "");
         if (len >= sizeof d->duplicate)
-            return true;
+            return;
     }
-    if (r.total > 3)
+    if (r->total_matches > 3)
         snprintf(d->duplicate + len, sizeof d->duplicate - len, "; …");
-    return true;
 }
 
 /* Reprints the badge of the search screen's result row. */
@@ -124,15 +118,21 @@ static void register_walkin(struct kiosk *k, struct kiosk_desk *d)
     char name[KIOSK_WALKIN_TEXT_MAX + 1], org[KIOSK_WALKIN_TEXT_MAX + 1];
     trimmed(f.name, name, sizeof name);
     trimmed(f.organisation, org, sizeof org);
-    d->form.error = NULL;
-    if (strcmp(name, d->confirmed) != 0 && find_duplicates(k, d, name)) {
-        snprintf(d->confirmed, sizeof d->confirmed, "%s", name);
-        return;
-    }
     d->duplicate[0] = '\0';
-    struct kiosk_walkin w = {name, org, language_name(f.lang), category_name(f.category), NULL};
+    struct kiosk_walkin w = {name,
+                             org,
+                             language_name(f.lang),
+                             category_name(f.category),
+                             NULL,
+                             strcmp(name, d->confirmed) == 0};
     int job = printer_job(k);
     if (!kiosk_staff_register(k, kiosk_staff_member(k), kiosk_now(k), &w, &d->form)) {
+        if (strcmp(d->form.error, "possible_duplicate") == 0) {
+            list_duplicates(k, d);
+            snprintf(d->confirmed, sizeof d->confirmed, "%s", name);
+            d->form.error = NULL;
+            return;
+        }
         log_info("kiosk: staff %s could not register a walk-in: %s: %s", kiosk_staff_member(k),
                  d->form.error, d->form.message);
         return;

@@ -31,17 +31,11 @@ struct action {
     bool has_time;
 };
 
-/* Writes the refusal line of an action. */
-static void answer_error(struct kiosk *k, const char *action, const char *code, const char *fmt,
-                         ...) __attribute__((format(printf, 4, 5)));
-static void answer_error(struct kiosk *k, const char *action, const char *code, const char *fmt,
-                         ...)
+/* Writes the refusal line of an action; extra (NULL: none) is more of its fields,
+ * ",\"key\":value...". */
+static void answer_refusal(struct kiosk *k, const char *action, const char *code,
+                           const char *message, const char *extra)
 {
-    char message[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
     log_info("kiosk: staff action %s refused: %s: %s", action ? action : "(none)", code, message);
     if (k->settings.out == NULL)
         return;
@@ -53,10 +47,25 @@ static void answer_error(struct kiosk *k, const char *action, const char *code, 
         strbuf_puts(&sb, "null");
     strbuf_printf(&sb, ",\"error\":\"%s\",\"message\":", code);
     strbuf_json_string(&sb, message);
+    strbuf_puts(&sb, extra != NULL ? extra : "");
     strbuf_puts(&sb, "}\n");
     fwrite(sb.data, 1, sb.len, k->settings.out);
     fflush(k->settings.out);
     strbuf_finish(&sb);
+}
+
+/* Writes the refusal line of an action, its message formatted. */
+static void answer_error(struct kiosk *k, const char *action, const char *code, const char *fmt,
+                         ...) __attribute__((format(printf, 4, 5)));
+static void answer_error(struct kiosk *k, const char *action, const char *code, const char *fmt,
+                         ...)
+{
+    char message[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    answer_refusal(k, action, code, message, NULL);
 }
 
 /* Checks the fields every action has: staff (a valid staff badge) and time. False after
@@ -115,17 +124,23 @@ static const char *need_string(struct kiosk *k, const struct action *a, const ch
     return v;
 }
 
-/* Appends one result of a search to sb. */
-static void put_hit(struct kiosk *k, struct strbuf *sb, const struct lookup_hit *h,
-                    bool session_running)
+/* Appends an attendee's id, name and organisation to sb as an object left open. */
+static void put_person(struct strbuf *sb, const struct attendee *at)
 {
-    const struct attendee *at = &k->event->attendees[h->attendee];
     strbuf_puts(sb, "{\"attendee\":");
     strbuf_json_string(sb, at->id);
     strbuf_puts(sb, ",\"name\":");
     strbuf_json_string(sb, at->name);
     strbuf_puts(sb, ",\"organisation\":");
     strbuf_json_string(sb, at->organisation != NULL ? at->organisation : "");
+}
+
+/* Appends one result of a search to sb. */
+static void put_hit(struct kiosk *k, struct strbuf *sb, const struct lookup_hit *h,
+                    bool session_running)
+{
+    const struct attendee *at = &k->event->attendees[h->attendee];
+    put_person(sb, at);
     strbuf_printf(sb,
                   ",\"category\":\"%s\",\"state\":\"%s\",\"room\":", category_name(at->category),
                   lookup_state_name(h->state));
@@ -283,6 +298,14 @@ static bool sign_and_print(struct kiosk *k, uint32_t num, uint32_t serial, struc
     struct token t = {.event_id = k->event->event_id, .attendee_num = num, .serial = serial};
     if (!token_encode(&t, k->issuer_sk, out->token))
         return refuse(out, "not_signed", "the new badge could not be signed");
+    out->printer = UI_PRINTER_NONE;
+    if (k->printer != NULL) {
+        struct kiosk_printer_state st;
+        kiosk_printer_state(k->printer, &st);
+        out->printer = (int)st.state;
+        if (st.state >= UI_PRINTER_OFFLINE)
+            snprintf(out->printer_message, sizeof out->printer_message, "%s", st.message);
+    }
     out->printed =
         k->settings.printer != NULL && kiosk_print_attendee(k, out->attendee, out->token);
     return true;
@@ -321,6 +344,21 @@ bool kiosk_staff_reprint(struct kiosk *k, const char *staff_id, int64_t wall_ms,
     return true;
 }
 
+/* Appends what became of an issued badge's printing to sb: ,"printed":..,"printer":.. */
+static void put_printing(struct strbuf *sb, const struct kiosk_issued *r)
+{
+    static const char *const states[] = {"none",    "checking",     "ready", "printing",
+                                         "offline", "out_of_media", "error"};
+    _Static_assert(sizeof states / sizeof states[0] == UI_PRINTER_ERROR + 1,
+                   "a name per printer state");
+    strbuf_printf(sb, ",\"printed\":%s,\"printer\":\"%s\"", r->printed ? "true" : "false",
+                  states[r->printer]);
+    if (r->printer >= UI_PRINTER_OFFLINE) {
+        strbuf_puts(sb, ",\"printer_message\":");
+        strbuf_json_string(sb, r->printer_message);
+    }
+}
+
 /* reprint: revokes the attendee's current badge in this kiosk's event.db (the model reloads),
  * signs the next serial with the device key and prints it when a printer is set. */
 static void do_reprint(struct kiosk *k, const struct action *a)
@@ -338,8 +376,10 @@ static void do_reprint(struct kiosk *k, const struct action *a)
     struct strbuf sb = {0};
     strbuf_puts(&sb, "{\"action\":\"reprint\",\"attendee\":");
     strbuf_json_string(&sb, r.attendee);
-    strbuf_printf(&sb, ",\"token\":\"%s\",\"revoked_serial\":%u,\"printed\":%s}\n", r.token,
-                  (unsigned)r.revoked_serial, r.printed ? "true" : "false");
+    strbuf_printf(&sb, ",\"token\":\"%s\",\"revoked_serial\":%u", r.token,
+                  (unsigned)r.revoked_serial);
+    put_printing(&sb, &r);
+    strbuf_puts(&sb, "}\n");
     fwrite(sb.data, 1, sb.len, k->settings.out);
     fflush(k->settings.out);
     strbuf_finish(&sb);
@@ -398,6 +438,21 @@ static uint32_t next_walkin_num(const struct kiosk *k)
     return next <= k->issuer.last_num ? next : 0;
 }
 
+/* Fills out->matches with the attendees the name finds as a search would; false when it finds
+ * nobody. */
+static bool find_matches(struct kiosk *k, const char *name, struct kiosk_issued *out)
+{
+    if (k->lookup == NULL)
+        k->lookup = lookup_create(k->event);
+    struct lookup_result r;
+    if (lookup_find(k->lookup, name, NULL, 0, OCCUPANCY_NONE, &r) != LOOKUP_OK || r.n == 0)
+        return false;
+    for (size_t i = 0; i < r.n && i < KIOSK_MATCHES_MAX; i++)
+        out->matches[out->n_matches++] = r.hits[i].attendee;
+    out->total_matches = r.total;
+    return true;
+}
+
 bool kiosk_staff_register(struct kiosk *k, const char *staff_id, int64_t wall_ms,
                           const struct kiosk_walkin *w, struct kiosk_issued *out)
 {
@@ -418,6 +473,13 @@ bool kiosk_staff_register(struct kiosk *k, const char *staff_id, int64_t wall_ms
     char *regs = walkin_sessions(k, w->sessions ? w->sessions : "", out);
     if (regs == NULL)
         return false;
+    if (!w->confirmed && find_matches(k, w->name, out)) {
+        free(regs);
+        return refuse(out, "possible_duplicate",
+                      "already registered under this name: %zu (see \"matches\"); check they are "
+                      "not this person, or register anyway (\"confirm\":true)",
+                      out->total_matches);
+    }
     uint32_t num = next_walkin_num(k);
     if (num == 0) {
         free(regs);
@@ -442,8 +504,29 @@ bool kiosk_staff_register(struct kiosk *k, const char *staff_id, int64_t wall_ms
     return true;
 }
 
+/* Answers a refused register; a possible duplicate lists the people its name finds. */
+static void answer_matches(struct kiosk *k, const char *action, const struct kiosk_issued *r)
+{
+    if (r->n_matches == 0) {
+        answer_refusal(k, action, r->error, r->message, NULL);
+        return;
+    }
+    struct strbuf sb = {0};
+    strbuf_puts(&sb, ",\"matches\":[");
+    for (size_t i = 0; i < r->n_matches; i++) {
+        if (i > 0)
+            strbuf_putc(&sb, ',');
+        put_person(&sb, &k->event->attendees[r->matches[i]]);
+        strbuf_putc(&sb, '}');
+    }
+    strbuf_printf(&sb, "],\"total\":%zu", r->total_matches);
+    answer_refusal(k, action, r->error, r->message, sb.data);
+    strbuf_finish(&sb);
+}
+
 /* register: a walk-in added to this kiosk's event.db with an id of the device's range, its
- * badge signed and printed, then checked in like a scan of it. */
+ * badge signed and printed, then checked in like a scan of it; a name that finds people already
+ * registered is refused with them unless the line says "confirm":true. */
 static bool do_register(struct kiosk *k, const struct action *a, int64_t mono_ns)
 {
     struct kiosk_walkin w = {0};
@@ -454,16 +537,27 @@ static bool do_register(struct kiosk *k, const struct action *a, int64_t mono_ns
     w.sessions = json_obj_string(&a->obj, "sessions");
     if (w.category == NULL)
         return true;
+    const struct json_field *confirm = json_obj_get(&a->obj, "confirm");
+    if (confirm != NULL && confirm->type != JSON_TRUE && confirm->type != JSON_FALSE) {
+        answer_error(k, a->name, "bad_field",
+                     "\"confirm\" is true (register despite possible duplicates) or false");
+        return true;
+    }
+    w.confirmed = confirm != NULL && confirm->type == JSON_TRUE;
     struct kiosk_issued r;
     if (!kiosk_staff_register(k, a->staff->id, a->wall_ms, &w, &r)) {
-        answer_error(k, a->name, r.error, "%s", r.message);
+        answer_matches(k, a->name, &r);
         return true;
     }
     if (k->settings.out != NULL) {
-        fprintf(k->settings.out,
-                "{\"action\":\"register\",\"attendee\":\"%s\",\"token\":\"%s\",\"printed\":%s}\n",
-                r.attendee, r.token, r.printed ? "true" : "false");
+        struct strbuf sb = {0};
+        strbuf_printf(&sb, "{\"action\":\"register\",\"attendee\":\"%s\",\"token\":\"%s\"",
+                      r.attendee, r.token);
+        put_printing(&sb, &r);
+        strbuf_puts(&sb, "}\n");
+        fwrite(sb.data, 1, sb.len, k->settings.out);
         fflush(k->settings.out);
+        strbuf_finish(&sb);
     }
     take_time(k, a);
     return kiosk_handle_payload(k, (const uint8_t *)r.token, strlen(r.token), a->wall_ms, mono_ns);

@@ -92,17 +92,34 @@ static void text_field(struct ui *ui, const char *caption, const char *text, str
     draw_add_button(ui, rect(r.x, r.y, r.w, r.h), UI_ACTION_REGISTER_FIELD, value);
 }
 
-/* A row of choices: its label at the left, then n buttons. */
-static void choice_row(struct ui *ui, const char *label, const char *const *names, int n,
-                       int chosen, enum ui_action a, struct ui_rect r, float label_w)
+/* A row of choices: its label in box label, then n buttons across box r. */
+static void choice_row(struct ui *ui, const char *label, struct ui_rect label_r,
+                       const char *const *names, int n, int chosen, enum ui_action a,
+                       struct ui_rect r)
 {
     float u = ui->u, gap = 1.2f * u;
-    draw_text(ui, label, rect(r.x, r.y, label_w - u, r.h), (int)(3.8f * u), UI_REGULAR,
-              UI_ALIGN_LEFT, 2, C_MUTED);
-    float cell = ((float)r.w - label_w - (float)(n - 1) * gap) / (float)n;
+    draw_text(ui, label, label_r, (int)(3.8f * u), UI_REGULAR, UI_ALIGN_LEFT, 2, C_MUTED);
+    float cell = ((float)r.w - (float)(n - 1) * gap) / (float)n;
     for (int i = 0; i < n; i++)
-        draw_button(ui, rect((float)r.x + label_w + (float)i * (cell + gap), r.y, cell, r.h),
-                    names[i], i == chosen, a, i);
+        draw_button(ui, rect((float)r.x + (float)i * (cell + gap), r.y, cell, r.h), names[i],
+                    i == chosen, a, i);
+}
+
+/* A choice row at y, its label at the left of the buttons, or above them on a portrait screen;
+ * returns the height it took. */
+static float choice_at(struct ui *ui, const char *label, const char *const *names, int n,
+                       int chosen, enum ui_action a, float y)
+{
+    float u = ui->u, m = 2 * u, W = ui->w, row_h = 8.5f * u, cap_h = 4.5f * u;
+    if (ui->h > ui->w) {
+        choice_row(ui, label, rect(m, y, W - 2 * m, cap_h), names, n, chosen, a,
+                   rect(m, y + cap_h, W - 2 * m, row_h));
+        return cap_h + row_h;
+    }
+    float label_w = W * 0.2f;
+    choice_row(ui, label, rect(m, y, label_w - u, row_h), names, n, chosen, a,
+               rect(m + label_w, y, W - 2 * m - label_w, row_h));
+    return row_h;
 }
 
 void screen_register(struct ui *ui, const struct ui_view *v)
@@ -125,31 +142,34 @@ void screen_register(struct ui *ui, const struct ui_view *v)
     draw_button(ui, rect(W - back_w - m, 1.5f * u, back_w, hh - 3 * u),
                 i18n(v->lang, MSG_SEARCH_BACK), false, UI_ACTION_SEARCH_BACK, 0);
 
-    float kb_h = H * (H > W ? 0.33f : 0.42f);
+    bool portrait = H > W;
+    float kb_h = H * (portrait ? 0.33f : 0.42f);
     float y = hh + 1.5f * u, cap_h = 4.5f * u, field_h = cap_h + 9 * u;
-    /* Name and organisation side by side. */
-    float fw = (W - 3 * m) / 2;
+    /* Name and organisation side by side, or one above the other on a portrait screen. */
+    float fw = portrait ? W - 2 * m : (W - 3 * m) / 2;
     text_field(ui, i18n(v->lang, MSG_REGISTER_NAME), ui->reg_name, rect(m, y, fw, field_h), cap_h,
                ui->reg_field == 0, UI_EL_REGISTER_NAME, 0);
-    text_field(ui, i18n(v->lang, MSG_REGISTER_ORG), ui->reg_org, rect(2 * m + fw, y, fw, field_h),
-               cap_h, ui->reg_field == 1, UI_EL_REGISTER_ORG, 1);
+    if (portrait)
+        y += field_h + 1.5f * u;
+    text_field(ui, i18n(v->lang, MSG_REGISTER_ORG), ui->reg_org,
+               rect(portrait ? m : 2 * m + fw, y, fw, field_h), cap_h, ui->reg_field == 1,
+               UI_EL_REGISTER_ORG, 1);
     y += field_h + 1.5f * u;
-    float label_w = W >= H ? W * 0.2f : W * 0.28f, row_h = 8.5f * u;
     const char *langs[LANG_COUNT];
     for (int i = 0; i < LANG_COUNT; i++)
         langs[i] = i18n_language_endonym((enum language)i);
-    choice_row(ui, i18n(v->lang, MSG_REGISTER_LANGUAGE), langs, LANG_COUNT, (int)ui->reg_lang,
-               UI_ACTION_REGISTER_LANG, rect(m, y, W - 2 * m, row_h), label_w);
-    y += row_h + 1.2f * u;
+    y += choice_at(ui, i18n(v->lang, MSG_REGISTER_LANGUAGE), langs, LANG_COUNT, (int)ui->reg_lang,
+                   UI_ACTION_REGISTER_LANG, y) +
+         1.2f * u;
     static const enum i18n_msg cat_msgs[CATEGORY_COUNT] = {
         MSG_CATEGORY_ATTENDEE, MSG_CATEGORY_SPEAKER, MSG_CATEGORY_STAFF, MSG_CATEGORY_PRESS};
     _Static_assert(CATEGORY_COUNT == 4, "a category's button on the walk-in form");
     const char *cats[CATEGORY_COUNT];
     for (int i = 0; i < CATEGORY_COUNT; i++)
         cats[i] = i18n(v->lang, cat_msgs[i]);
-    choice_row(ui, i18n(v->lang, MSG_REGISTER_CATEGORY), cats, CATEGORY_COUNT, (int)ui->reg_cat,
-               UI_ACTION_REGISTER_CAT, rect(m, y, W - 2 * m, row_h), label_w);
-    y += row_h + 0.8f * u;
+    y += choice_at(ui, i18n(v->lang, MSG_REGISTER_CATEGORY), cats, CATEGORY_COUNT, (int)ui->reg_cat,
+                   UI_ACTION_REGISTER_CAT, y) +
+         0.8f * u;
     /* The kiosk's answer to the last Register: a refusal, or people with that name already. */
     char note[600] = "";
     if (v->desk.form_error != NULL)
@@ -159,8 +179,8 @@ void screen_register(struct ui *ui, const struct ui_view *v)
     float note_bottom = H - kb_h - 0.5f * u;
     if (note[0] != '\0' && note_bottom > y) {
         struct ui_rect nr = rect(m, y, W - 2 * m, note_bottom - y);
-        draw_text_fit(ui, note, nr, (int)(3.4f * u), (int)(2.6f * u), UI_BOLD, UI_ALIGN_LEFT, 2,
-                      C_AMBER, false);
+        draw_text_fit(ui, note, nr, (int)(3.4f * u), (int)(2.6f * u), UI_BOLD, UI_ALIGN_LEFT,
+                      portrait ? 6 : 2, C_AMBER, false);
         draw_set_element(ui, UI_EL_REGISTER_NOTE, nr);
     }
     keyboard_draw(ui, rect(0, H - kb_h, W, kb_h), i18n(v->lang, MSG_SEARCH_CLEAR),

@@ -107,7 +107,7 @@ static void test_reprint(void)
     char *line1 = xstrndup(out, strcspn(out, "\n"));
     CHECK_MSG(strstr(line1, "{\"action\":\"reprint\",\"attendee\":\"A0003\",\"token\":\"") == line1,
               "%s", out);
-    CHECK(strstr(line1, "\"revoked_serial\":0,\"printed\":false}") != NULL);
+    CHECK(strstr(line1, "\"revoked_serial\":0,\"printed\":false,\"printer\":\"none\"}") != NULL);
     CHECK_MSG(strstr(out + strlen(line1), "\"attendee\":\"A0003\"") != NULL &&
                   strstr(out + strlen(line1), "\"reason\":\"revoked\"") != NULL,
               "%s", out);
@@ -162,7 +162,7 @@ static void test_register(const struct device_key *k2)
     char *want = xasprintf("{\"action\":\"register\",\"attendee\":\"W%u\",\"token\":\"",
                            (unsigned)k2->first_num);
     CHECK_MSG(strncmp(out, want, strlen(want)) == 0, "%s", out);
-    CHECK(strstr(out, "\"printed\":false}\n") != NULL);
+    CHECK(strstr(out, "\"printed\":false,\"printer\":\"none\"}\n") != NULL);
     char *rest = strchr(out, '\n') + 1;
     char *decision = xstrndup(rest, strcspn(rest, "\n"));
     char *attendee =

@@ -10,8 +10,14 @@
  * empty name is refused on the form; a printer out of labels shows on the issued screen with
  * Retry; an admission by hand shows its answer over the search, which comes back. Without a
  * printer the issued screen says to write the attendee id down; without a device key it says
- * the kiosk cannot make badges. The run goes at 800x480 in Dutch and at 1280x800 in French;
+ * the kiosk cannot make badges. The run goes at 800x480 in Dutch, 1280x800 in French, 1920x1080
+ * in English and 480x800 (portrait) in French, no text leaving its box or cut short at any.
+ * Bad input gets its answer on the screen and on the headless channel (staff action lines sent
+ * to the same kiosk): a query too short, an empty name, a possible duplicate (listed with
+ * "matches", made only with "confirm":true), a badge that is not staff, a printer offline
+ * (the issued screen with Retry; "printer":"offline" in the headless answer);
  * PORTIER_UI_SHOTS=DIR keeps the screens (docs/screenshots/desk-*.png are made so). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +133,7 @@ static void shot(struct kiosk *k, const char *name)
              h);
     CHECK_MSG(kiosk_screenshot(k, path), "%s", path);
     CHECK_MSG(ui_text_overflows(k->ui) == 0, "%s: text left its box", path);
+    CHECK_MSG(ui_text_ellipsized(k->ui) == 0, "%s: text cut short (…)", path);
 }
 
 /* The printer's last job decodes (at 300 dpi) to token. */
@@ -210,6 +217,7 @@ static void log_in(struct kiosk *k)
     CHECK(kiosk_handle_payload(k, (const uint8_t *)staff, strlen(staff), kiosk_now(k),
                                time_mono_ns()));
     CHECK_MSG(step(k) == UI_SCREEN_SEARCH, "a staff badge at a desk opens the search");
+    shot(k, "search-start");
 }
 
 /* Searches query and picks the first result. */
@@ -418,6 +426,7 @@ static void admit(struct kiosk *k, FILE *out)
     search_pick(k, "ngoc");
     CHECK(tap_button(k, UI_ACTION_SEARCH_ADMIT, 0));
     CHECK(step(k) == UI_SCREEN_ANSWER);
+    shot(k, "admitted");
     char *text = lines_of(out);
     CHECK_MSG(strstr(text, "\"reason\":\"manual\"") != NULL &&
                   strstr(text, "\"staff\":\"A0007\"") != NULL,
@@ -428,6 +437,123 @@ static void admit(struct kiosk *k, FILE *out)
     CHECK(ui_current_screen(k->ui, &v, time_mono_ns() / 1000000 + UI_ANSWER_MS) ==
           UI_SCREEN_SEARCH);
     CHECK(v.search.n == 1 && v.search.rows[0].present);
+}
+
+/* Sends one staff action line (printf format) as the headless kiosk reads it; returns its
+ * answer line (the first line written), owned by the caller. */
+static char *action(struct kiosk *k, FILE *out, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static char *action(struct kiosk *k, FILE *out, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    char *before = lines_of(out);
+    kiosk_staff_action(k, line, strlen(line), time_mono_ns());
+    char *after = lines_of(out);
+    const char *fresh = after + strlen(before);
+    char *answer = xstrndup(fresh, strcspn(fresh, "\n"));
+    free(before);
+    free(after);
+    return answer;
+}
+
+/* s starts with prefix. */
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A walk-in line for "Francoise Dieu", the staff token to fill in, and END to end it. */
+#define DUP(END)                                                                                   \
+    "{\"action\":\"register\",\"staff\":\"%s\",\"name\":\"Francoise Dieu\",\"language\":\"fr\","   \
+    "\"category\":\"attendee\"" END "}"
+
+/* Bad input on both channels at one desk (the headless lines of DESIGN.md §7 sent to the same
+ * kiosk): a query too short, an empty name, a name already registered (listed, nothing made
+ * until "confirm":true), a token that is not staff, a printer that is offline. */
+static void run_bad_input(void)
+{
+    FILE *out = tmpfile();
+    struct kiosk *k = open_desk("bad", "desk1.key", QUEUE, 800, 480, LANG_NL, out);
+    if (k == NULL || out == NULL)
+        return;
+    char staff[256], other[256];
+    badge_token("A0007", staff, sizeof staff);
+    badge_token("A0001", other, sizeof other);
+    /* A badge that is not staff is an ordinary scan at a desk: its answer, not the search. */
+    CHECK(kiosk_handle_payload(k, (const uint8_t *)other, strlen(other), kiosk_now(k),
+                               time_mono_ns()));
+    CHECK(step(k) == UI_SCREEN_ANSWER);
+    log_in(k);
+    /* Too short: the screen lists nothing and says so; headless, query_too_short. */
+    type_keys(k, "f");
+    struct ui_view v;
+    view_of(k, &v);
+    CHECK(v.search.too_short && v.search.n == 0);
+    char *a = action(k, out, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"f\"}", staff);
+    CHECK_MSG(strstr(a, "\"error\":\"query_too_short\"") != NULL, "%s", a);
+    free(a);
+    a = action(k, out, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"\"}", staff);
+    CHECK_MSG(strstr(a, "\"error\":\"query_too_short\"") != NULL, "%s", a);
+    free(a);
+    /* Not staff. */
+    a = action(k, out, "{\"action\":\"find\",\"staff\":\"%s\",\"query\":\"dieu\"}", other);
+    CHECK_STR(a, "{\"action\":\"find\",\"error\":\"not_staff\",\"message\":\"the badge of "
+                 "A0001 is not a staff badge (attendee)\"}");
+    free(a);
+    /* An empty name, then a possible duplicate: nothing is added until confirmed. */
+    size_t before = walkins(k);
+    a = action(k, out,
+               "{\"action\":\"register\",\"staff\":\"%s\",\"name\":\"\",\"language\":\"fr\","
+               "\"category\":\"attendee\"}",
+               staff);
+    CHECK_MSG(strstr(a, "\"error\":\"bad_field\",\"message\":\"\\\"name\\\" is empty") != NULL,
+              "%s", a);
+    free(a);
+    a = action(k, out, DUP(""), staff);
+    CHECK_MSG(starts(a, "{\"action\":\"register\",\"error\":\"possible_duplicate\",") &&
+                  strstr(a, ",\"matches\":[{\"attendee\":\"A0001\",\"name\":\"Françoise "
+                            "Dieudonné\",\"organisation\":\"Université libre de "
+                            "Bruxelles\"}],\"total\":1}") != NULL,
+              "%s", a);
+    free(a);
+    a = action(k, out, DUP(",\"confirm\":\"yes\""), staff);
+    CHECK_MSG(strstr(a, "\"error\":\"bad_field\",\"message\":\"\\\"confirm\\\"") != NULL, "%s", a);
+    free(a);
+    CHECK(walkins(k) == before);
+    a = action(k, out, DUP(",\"confirm\":true"), staff);
+    CHECK_MSG(starts(a, "{\"action\":\"register\",\"attendee\":\"W"), "%s", a);
+    free(a);
+    CHECK(walkins(k) == before + 1);
+    /* Its check-in's answer shows over the search until a tap. */
+    CHECK(step(k) == UI_SCREEN_ANSWER);
+    CHECK(tap_button(k, UI_ACTION_NONE, 0));
+    CHECK(step(k) == UI_SCREEN_SEARCH);
+    /* The printer offline: the issued screen says so with Retry; headless, the answer names
+     * the printer's state and what the print server said. */
+    CHECK(cups_harness_run(cups, "cupsdisable", QUEUE));
+    for (int waited = 0; waited < WAIT_MS && k->printer_st.state != UI_PRINTER_OFFLINE;
+         waited += 50) {
+        nanosleep(&(struct timespec){0, 50000000}, NULL);
+        step(k);
+    }
+    CHECK(k->printer_st.state == UI_PRINTER_OFFLINE);
+    a = action(k, out, "{\"action\":\"reprint\",\"staff\":\"%s\",\"attendee\":\"A0005\"}", staff);
+    CHECK_MSG(strstr(a, "\"printed\":true,\"printer\":\"offline\",\"printer_message\":") != NULL,
+              "%s", a);
+    free(a);
+    search_pick(k, "celik");
+    CHECK(tap_button(k, UI_ACTION_SEARCH_REPRINT, 0));
+    CHECK(step(k) == UI_SCREEN_ISSUED);
+    CHECK(wait_print(k, UI_ISSUED_TROUBLE) == UI_ISSUED_TROUBLE);
+    shot(k, "printer-offline");
+    CHECK(cups_harness_run(cups, "cupsenable", QUEUE));
+    CHECK(wait_print(k, UI_ISSUED_PRINTED) == UI_ISSUED_PRINTED);
+    kiosk_destroy(k);
+    fclose(out);
 }
 
 /* The whole desk at one size and language, with the printer. */
@@ -460,8 +586,8 @@ static void run_without(int w, int h, enum language lang)
 {
     char out_path[1024];
     char bare[64], nokey[64];
-    snprintf(bare, sizeof bare, "bare-%s", language_name(lang));
-    snprintf(nokey, sizeof nokey, "nokey-%s", language_name(lang));
+    snprintf(bare, sizeof bare, "bare-%s-%d", language_name(lang), w);
+    snprintf(nokey, sizeof nokey, "nokey-%s-%d", language_name(lang), w);
     snprintf(out_path, sizeof out_path, "%s/%s.jsonl", dir, bare);
     FILE *out = fopen(out_path, "w+");
     struct kiosk *k = open_desk(bare, "desk1.key", NULL, w, h, lang, out);
@@ -520,12 +646,17 @@ int main(void)
         CHECK(cups_harness_add_queue(cups, QUEUE));
         run_desk("nl", 800, 480, LANG_NL);
         run_desk("fr", 1280, 800, LANG_FR);
+        run_desk("en", 1920, 1080, LANG_EN);
+        run_desk("fr-portrait", 480, 800, LANG_FR);
+        run_bad_input();
         if (check_failed > 0)
             cups_harness_print_log(cups);
         cups_harness_destroy(cups);
     }
     run_without(800, 480, LANG_NL);
     run_without(1280, 800, LANG_FR);
+    run_without(1920, 1080, LANG_EN);
+    run_without(480, 800, LANG_FR);
     test_sh("rm -rf %s", dir);
     return check_done();
 }
