@@ -320,7 +320,7 @@ static void fill_view(struct kiosk *k, struct ui_view *v, int64_t t)
         v->tiles = k->tiles;
         v->n_tiles = ev->n_rooms < UI_MAX_TILES ? ev->n_rooms : UI_MAX_TILES;
         v->venue_checked_in = occupancy_checked_in(k->occupancy);
-        v->venue_inside = occupancy_venue_inside(k->occupancy);
+        v->venue_inside = occupancy_venue_inside(k->occupancy, t);
         fill_day(k, v, t);
     }
     v->diag.camera_fps = k->reader != NULL ? k->camera_fps : -1;

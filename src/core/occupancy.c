@@ -54,7 +54,8 @@ struct attendee_state {
     int64_t checkin_ms; /* the latest entrance admission, when checked_in */
 };
 
-/* How many attendees (staff excluded) have their latest entrance admission on a day. */
+/* A count by day: check-ins (attendees, staff excluded, whose latest entrance admission is on
+ * the day), the venue's people and its manual adjustments (by their day, occupancy.h). */
 struct day_count {
     int64_t day;
     int n;
@@ -71,12 +72,11 @@ struct occupancy {
     struct hashmap device_index;    /* "DEVICE|EPOCH" -> index into devices (with a clock) */
     struct device_floor *devices;
     size_t n_devices, cap_devices;
-    int venue_people;
-    int venue_manual;
     int checked_in;
     int64_t (*local_day)(int64_t unix_ms); /* occupancy_use_local_day; NULL: the UTC date */
-    struct day_count *checkin_days;
-    size_t n_checkin_days;
+    bool multi_day; /* the sessions lie on several local dates: the venue counts per day */
+    struct day_count *checkin_days, *venue_people, *venue_manual;
+    size_t n_checkin_days, n_venue_people, n_venue_manual;
 };
 
 /* Copies a fixed-size id field, making sure it is NUL-terminated. */
@@ -196,6 +196,8 @@ static void sort_sessions(const struct event *ev, size_t *idx, size_t n)
     }
 }
 
+static void find_multi_day(struct occupancy *occ);
+
 /* Creates an empty occupancy with its per-room session lists; ids are looked up in the
  * event's own index. */
 struct occupancy *occupancy_create(const struct event *ev)
@@ -241,6 +243,7 @@ struct occupancy *occupancy_create(const struct event *ev)
                 occ->sessions[at->sessions[i]].registered++;
         }
     }
+    find_multi_day(occ);
     return occ;
 }
 
@@ -260,6 +263,15 @@ void occupancy_use_clock(struct occupancy *occ, const struct scan_clock *clock)
 void occupancy_use_local_day(struct occupancy *occ, int64_t (*local_day)(int64_t unix_ms))
 {
     occ->local_day = local_day;
+    find_multi_day(occ);
+}
+
+/* Tells whether the event's sessions lie on several local dates (event_session_days). */
+static void find_multi_day(struct occupancy *occ)
+{
+    int64_t *days = xcalloc(occ->ev->n_sessions + 1, sizeof *days);
+    occ->multi_day = event_session_days(occ->ev, occ->local_day, days) > 1;
+    free(days);
 }
 
 /* The local date of t. */
@@ -268,18 +280,47 @@ static int64_t day_of(const struct occupancy *occ, int64_t t)
     return occ->local_day != NULL ? occ->local_day(t) : time_utc_day(t);
 }
 
+/* The day the venue counts t on: its local date on a multi-day event; one day (0) otherwise. */
+static int64_t venue_day(const struct occupancy *occ, int64_t t)
+{
+    return occ->multi_day ? day_of(occ, t) : 0;
+}
+
+/* Adds delta to the count of day in list (*n entries), adding the day when new. */
+static void add_day(struct day_count **list, size_t *n, int64_t day, int delta)
+{
+    size_t i = 0;
+    while (i < *n && (*list)[i].day != day)
+        i++;
+    if (i == *n) {
+        *list = xrealloc(*list, (i + 1) * sizeof **list);
+        (*list)[(*n)++] = (struct day_count){day, 0};
+    }
+    (*list)[i].n += delta;
+}
+
+/* The count of day in list (n entries): 0 when absent. */
+static int day_get(const struct day_count *list, size_t n, int64_t day)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (list[i].day == day)
+            return list[i].n;
+    }
+    return 0;
+}
+
 /* Adds delta to the check-ins of the local date of t. */
 static void add_checkin_day(struct occupancy *occ, int64_t t, int delta)
 {
-    int64_t day = day_of(occ, t);
-    size_t i = 0;
-    while (i < occ->n_checkin_days && occ->checkin_days[i].day != day)
-        i++;
-    if (i == occ->n_checkin_days) {
-        occ->checkin_days = xrealloc(occ->checkin_days, (i + 1) * sizeof *occ->checkin_days);
-        occ->checkin_days[occ->n_checkin_days++] = (struct day_count){day, 0};
-    }
-    occ->checkin_days[i].n += delta;
+    add_day(&occ->checkin_days, &occ->n_checkin_days, day_of(occ, t), delta);
+}
+
+/* The people inside the venue on the day of t, manual adjustments included, before clamping. */
+static int venue_sum(const struct occupancy *occ, int64_t t)
+{
+    int64_t day = venue_day(occ, t);
+    return day_get(occ->venue_people, occ->n_venue_people, day) +
+           day_get(occ->venue_manual, occ->n_venue_manual, day);
 }
 
 /* Frees an occupancy. */
@@ -301,6 +342,8 @@ void occupancy_destroy(struct occupancy *occ)
     hashmap_finish(&occ->device_index);
     free(occ->devices);
     free(occ->checkin_days);
+    free(occ->venue_people);
+    free(occ->venue_manual);
     free(occ);
 }
 
@@ -313,7 +356,7 @@ static void contribute(struct occupancy *occ, size_t a, int sign)
         return;
     bool outside = st->last_room == OCCUPANCY_ENTRANCE && st->last_result == RESULT_EXITED;
     if (!outside)
-        occ->venue_people += sign;
+        add_day(&occ->venue_people, &occ->n_venue_people, venue_day(occ, st->key.wall_ms), sign);
     if (st->last_room == OCCUPANCY_ENTRANCE || st->last_result != RESULT_ADMITTED)
         return;
     occ->rooms[st->last_room].count[st->bucket] += sign;
@@ -374,7 +417,7 @@ static bool apply_manual(struct occupancy *occ, const struct scan *s, size_t roo
         return true;
     int delta = s->result == RESULT_ADMITTED ? 1 : -1;
     if (room == OCCUPANCY_ENTRANCE) {
-        occ->venue_manual += delta;
+        add_day(&occ->venue_manual, &occ->n_venue_manual, venue_day(occ, k.wall_ms), delta);
     } else {
         struct room_state *rs = &occ->rooms[room];
         rs->manual[bucket_at(occ, rs, k.wall_ms)] += delta;
@@ -435,7 +478,7 @@ int occupancy_room_count_plus(const struct occupancy *occ, size_t room, int64_t 
 {
     int n = delta;
     if (room == OCCUPANCY_ENTRANCE) {
-        n += occ->venue_people + occ->venue_manual;
+        n += venue_sum(occ, t);
     } else if (room < occ->ev->n_rooms) {
         const struct room_state *rs = &occ->rooms[room];
         for (size_t k = bucket_counted(occ, rs, t); k <= rs->n_sessions; k++)
@@ -466,9 +509,9 @@ int occupancy_registered(const struct occupancy *occ, size_t session)
 }
 
 /* Counts the people inside the venue. */
-int occupancy_venue_inside(const struct occupancy *occ)
+int occupancy_venue_inside(const struct occupancy *occ, int64_t t)
 {
-    int n = occ->venue_people + occ->venue_manual;
+    int n = venue_sum(occ, t);
     return n < 0 ? 0 : n;
 }
 
@@ -481,12 +524,7 @@ int occupancy_checked_in(const struct occupancy *occ)
 /* Counts the attendees checked in on the local date of t. */
 int occupancy_checked_in_on(const struct occupancy *occ, int64_t t)
 {
-    int64_t day = day_of(occ, t);
-    for (size_t i = 0; i < occ->n_checkin_days; i++) {
-        if (occ->checkin_days[i].day == day)
-            return occ->checkin_days[i].n;
-    }
-    return 0;
+    return day_get(occ->checkin_days, occ->n_checkin_days, day_of(occ, t));
 }
 
 /* Tells whether a room is closed. */
@@ -520,11 +558,15 @@ void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int6
     out->last_room = st->last_room;
     out->last_result = st->last_result;
     out->last_ms = st->key.wall_ms;
+    /* A new day of a multi-day event finds everyone outside until their next scan. */
+    bool today = venue_day(occ, st->key.wall_ms) == venue_day(occ, t);
     if (st->last_room == OCCUPANCY_ENTRANCE) {
-        out->where = st->last_result == RESULT_ADMITTED ? OCCUPANCY_VENUE : OCCUPANCY_OUTSIDE;
+        out->in_venue = st->last_result == RESULT_ADMITTED && today;
+        out->where = out->in_venue ? OCCUPANCY_VENUE : OCCUPANCY_OUTSIDE;
         return;
     }
-    out->where = OCCUPANCY_VENUE;
+    out->where = today ? OCCUPANCY_VENUE : OCCUPANCY_OUTSIDE;
+    out->in_venue = today;
     if (st->last_result != RESULT_ADMITTED)
         return;
     int64_t until = bucket_end(occ, &occ->rooms[st->last_room], st->bucket);

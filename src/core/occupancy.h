@@ -24,6 +24,13 @@
  *   room (or to the venue when the room is "entrance"). A room's manual adjustments expire at
  *   the same session end as an admission at that time would. Counts are clamped at 0.
  * - A room is closed when its latest SCAN_ROOM_CLOSE / SCAN_ROOM_OPEN scan is a close.
+ * - Days (a multi-day event: the sessions lie on several local dates, event_session_days with
+ *   occupancy_use_local_day's dates): the venue starts afresh each day. An attendee counts in
+ *   the venue at t only when their latest state-changing scan falls on the local date of t,
+ *   so someone who left on day 1 without scanning out is outside on day 2 until their next
+ *   scan; manual entrance adjustments count on their own date only. Rooms are left alone: an
+ *   admission counts until its session's end, even one running past midnight (then the person
+ *   is in that room, though not in the venue's count of the new day, until the end).
  * - An attendee is checked in once any admitted badge scan at the entrance exists; checked in
  *   on a day (a multi-day event counts check-ins per day) when their latest one falls on that
  *   local date (occupancy_use_local_day).
@@ -79,6 +86,7 @@ enum occupancy_where {
 /* Where an attendee is at a given time, and their latest state-changing scan. */
 struct occupancy_place {
     enum occupancy_where where;
+    bool in_venue;      /* counted in the venue at t (occupancy_venue_inside): see Days above */
     size_t room;        /* OCCUPANCY_ROOM: room index; otherwise OCCUPANCY_NONE */
     int64_t until_ms;   /* OCCUPANCY_ROOM: when the admission expires (INT64_MAX: never) */
     bool checked_in;    /* admitted at the entrance at least once */
@@ -99,9 +107,9 @@ struct scan_clock;
 /* Dates scans by clock (borrowed; it must outlive the occupancy) and orders each device's scans
  * by its seq from now on: call it before the first occupancy_apply. A kiosk does. */
 void occupancy_use_clock(struct occupancy *occ, const struct scan_clock *clock);
-/* Dates check-ins by local_day (the local date of a time in the event's time zone as a day
- * number, time_days_from_civil) rather than the UTC date: call it before the first
- * occupancy_apply. A kiosk does (time_local_day), as for its rules. */
+/* Dates check-ins and the venue's days by local_day (the local date of a time in the event's
+ * time zone as a day number, time_days_from_civil) rather than the UTC date: call it before the
+ * first occupancy_apply. A kiosk does (time_local_day), as for its rules; so does a report. */
 void occupancy_use_local_day(struct occupancy *occ, int64_t (*local_day)(int64_t unix_ms));
 /* Frees an occupancy; NULL is a no-op. */
 void occupancy_destroy(struct occupancy *occ);
@@ -123,9 +131,10 @@ int occupancy_room_count_plus(const struct occupancy *occ, size_t room, int64_t 
 int occupancy_registered_not_arrived(const struct occupancy *occ, size_t session, int64_t t);
 /* Attendees registered for the session (not staff). */
 int occupancy_registered(const struct occupancy *occ, size_t session);
-/* People inside the venue (in a room or not; staff excluded) plus manual entrance adjustments.
- * Does not depend on time: a session end moves people from a room to the venue. */
-int occupancy_venue_inside(const struct occupancy *occ);
+/* People inside the venue at t (in a room or not; staff excluded) plus manual entrance
+ * adjustments: on a multi-day event, those of the local date of t only (Days above); otherwise
+ * t does not matter (a session end moves people from a room to the venue). */
+int occupancy_venue_inside(const struct occupancy *occ, int64_t t);
 /* Attendees (staff included) that have checked in at the entrance. */
 int occupancy_checked_in(const struct occupancy *occ);
 /* Attendees (staff excluded) whose latest entrance admission falls on the local date of t:

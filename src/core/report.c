@@ -388,7 +388,7 @@ static void observe(struct pass *p, size_t room, int64_t t)
     struct report *r = p->r;
     int c;
     if (room == ev->n_rooms) {
-        c = occupancy_venue_inside(p->occ);
+        c = occupancy_venue_inside(p->occ, t);
         if (c > r->venue_peak) {
             r->venue_peak = c;
             r->venue_peak_ms = t;
@@ -739,6 +739,7 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
 
     struct pass p = {.ev = ev, .r = r};
     p.occ = occupancy_create(ev);
+    occupancy_use_local_day(p.occ, log->local_day);
     p.rooms = xcalloc(nr + 1, sizeof *p.rooms);
     for (size_t s = 0; s < ns; s++)
         p.rooms[ev->sessions[s].room].n++;

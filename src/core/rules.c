@@ -157,7 +157,7 @@ static void set(struct scan *out, enum scan_result result, enum scan_reason reas
 static int decide_entrance(const struct attendee *a, const struct occupancy_place *p,
                            enum kiosk_mode mode, bool checked_in, bool valid, struct scan *out)
 {
-    bool inside = p->where == OCCUPANCY_VENUE || p->where == OCCUPANCY_ROOM;
+    bool inside = p->in_venue; /* today, on a multi-day event */
     bool counted = a->category != CATEGORY_STAFF;
     if (mode == MODE_TOGGLE)
         mode = checked_in && inside ? MODE_EXIT : MODE_ENTRY;

@@ -18,7 +18,8 @@
  *  5. The entrance (room "entrance", no capacity):
  *     A check-in counts per day of the event: "checked in" below means admitted at the
  *     entrance earlier on the same local date (rules_config.local_day), so the first entry of
- *     each day is a new check-in.
+ *     each day is a new check-in; likewise "inside the venue" means counted in the venue now
+ *     (occupancy_place.in_venue): on a multi-day event, by a scan of the same local date.
  *     entry:  not yet checked in -> admitted/ok (the check-in), else admitted/reentry;
  *     exit:   exited/ok when inside the venue, else exited/duplicate (never ok for an exit
  *             that changes nothing);

@@ -626,7 +626,7 @@ static void run_step(struct run *run, const char *scenario, size_t i, const stru
     for (size_t s = 0; s < N_SESSIONS; s++)
         CHECK_MSG(na[s] == occupancy_registered_not_arrived(run->occ, s, t), "%s: session %zu",
                   what, s);
-    CHECK(venue == occupancy_venue_inside(run->occ));
+    CHECK(venue == occupancy_venue_inside(run->occ, t));
     CHECK(checked == occupancy_checked_in(run->occ));
 }
 
@@ -945,6 +945,66 @@ static void test_days(void)
     CHECK(event_attendee_set_days(a5, NULL) && a5->days == NULL);
 }
 
+/* Decides A3's badge at rules r at the time iso, folds it, and returns the scan. */
+static struct scan decide_a3(struct rules *r, struct occupancy *occ, const char *iso, int64_t seq,
+                             struct rules_verdict *v)
+{
+    struct scan s;
+    CHECK(rules_decide(r, occ, (const uint8_t *)tokens[2], TOKEN_TEXT_LEN, at(iso), &s, v) ==
+          RULES_DECIDED);
+    s.db_epoch = 1;
+    s.seq = seq;
+    CHECK(occupancy_apply(occ, &s));
+    return s;
+}
+
+/* The venue starts afresh each day of a multi-day event (this one has sessions on several
+ * dates): A3, checked in on the 22nd and never scanned out, is not inside on the 23rd until
+ * their scan that day, which is the 23rd's check-in; a manual +1 of the 22nd is gone too. */
+static void test_venue_days(void)
+{
+    struct occupancy *occ = occupancy_create(&event);
+    struct rules *in = rules_create(&event, pk, NULL, "entrance", MODE_ENTRY, "gate-in");
+    struct rules *out = rules_create(&event, pk, NULL, "entrance", MODE_EXIT, "gate-out");
+    struct rules *tg = rules_create(&event, pk, NULL, "entrance", MODE_TOGGLE, "gate-tg");
+    struct rules_verdict v;
+    struct scan s = decide_a3(in, occ, "2024-04-22T09:00:00+02:00", 1, &v);
+    CHECK(s.result == RESULT_ADMITTED && s.reason == REASON_OK && v.occupancy == 1);
+    struct scan plus = {.device_id = "gate-in", .room = "entrance", .db_epoch = 1, .seq = 2};
+    plus.wall_ms = at("2024-04-22T09:05:00+02:00");
+    plus.kind = SCAN_MANUAL;
+    plus.result = RESULT_ADMITTED;
+    CHECK(occupancy_apply(occ, &plus));
+    int64_t eve = at("2024-04-22T20:00:00+02:00"), morning = at("2024-04-23T08:00:00+02:00");
+    CHECK(occupancy_room_count(occ, OCCUPANCY_ENTRANCE, eve) == 2);
+    /* The next morning: nobody inside yet, A3 outside. */
+    CHECK_MSG(occupancy_room_count(occ, OCCUPANCY_ENTRANCE, morning) == 0, "day 2: %d inside",
+              occupancy_room_count(occ, OCCUPANCY_ENTRANCE, morning));
+    struct occupancy_place p;
+    occupancy_attendee_place(occ, 2, morning, &p);
+    CHECK(p.where == OCCUPANCY_OUTSIDE && p.checked_in);
+    occupancy_attendee_place(occ, 2, eve, &p);
+    CHECK(p.where == OCCUPANCY_VENUE);
+    /* An exit scan changes nothing: A3 is not inside. */
+    s = decide_a3(out, occ, "2024-04-23T08:00:00+02:00", 3, &v);
+    CHECK(s.result == RESULT_EXITED && s.reason == REASON_DUPLICATE && v.occupancy == 0);
+    /* The first entrance scan of the day is the day's check-in, at a toggle entrance too. */
+    s = decide_a3(tg, occ, "2024-04-23T08:30:00+02:00", 4, &v);
+    CHECK_MSG(s.result == RESULT_ADMITTED && s.reason == REASON_OK, "day 2: %s/%s",
+              scan_result_name(s.result), scan_reason_name(s.reason));
+    CHECK(v.occupancy == 1 && occupancy_room_count(occ, OCCUPANCY_ENTRANCE, morning) == 1);
+    CHECK(occupancy_checked_in_on(occ, morning) == 1 && occupancy_checked_in(occ) == 1);
+    occupancy_attendee_place(occ, 2, morning, &p);
+    CHECK(p.where == OCCUPANCY_VENUE);
+    /* Back inside today: the toggle lets A3 out now. */
+    s = decide_a3(tg, occ, "2024-04-23T12:00:00+02:00", 5, &v);
+    CHECK(s.result == RESULT_EXITED && s.reason == REASON_OK && v.occupancy == 0);
+    rules_destroy(in);
+    rules_destroy(out);
+    rules_destroy(tg);
+    occupancy_destroy(occ);
+}
+
 int main(void)
 {
     setup();
@@ -953,6 +1013,7 @@ int main(void)
     test_fast_clock();
     test_fast_clock_own_view();
     test_days();
+    test_venue_days();
     event_index_finish(&event);
     return check_done();
 }

@@ -168,7 +168,7 @@ static bool matches_reference(const struct occupancy *occ, const struct log *l, 
 {
     int counts[N_ROOMS], na[N_SESSIONS], venue, checked;
     occupancy_reference(&event, l->scans, l->n, t, counts, na, &venue, &checked);
-    bool ok = venue == occupancy_venue_inside(occ) && checked == occupancy_checked_in(occ);
+    bool ok = venue == occupancy_venue_inside(occ, t) && checked == occupancy_checked_in(occ);
     for (size_t r = 0; r < N_ROOMS; r++)
         ok = ok && counts[r] == occupancy_room_count(occ, r, t) && counts[r] >= 0;
     for (size_t s = 0; s < N_SESSIONS; s++)
@@ -179,7 +179,7 @@ static bool matches_reference(const struct occupancy *occ, const struct log *l, 
 /* True when two occupancies agree on every count at t. */
 static bool agree(const struct occupancy *a, const struct occupancy *b, int64_t t)
 {
-    bool ok = occupancy_venue_inside(a) == occupancy_venue_inside(b) &&
+    bool ok = occupancy_venue_inside(a, t) == occupancy_venue_inside(b, t) &&
               occupancy_checked_in(a) == occupancy_checked_in(b);
     for (size_t r = 0; r < N_ROOMS; r++)
         ok = ok && occupancy_room_count(a, r, t) == occupancy_room_count(b, r, t) &&
@@ -455,11 +455,18 @@ static size_t many_kiosks(uint64_t seed)
     return n;
 }
 
-/* A raw random log (not decided by rules) crowded with equal wall times, folded into two
- * replicas in different orders: the order key's tie-breaks decide, the derivation after every
- * step and the replicas at the end agree. */
-static size_t raw_log(uint64_t seed, size_t n)
+#define DAY_MS (24 * 3600000LL)
+
+/* A raw random log (not decided by rules) crowded with equal wall times over `days` days,
+ * folded into two replicas in different orders: the order key's tie-breaks decide, the
+ * derivation after every step and the replicas at the end agree. With days > 1 the last
+ * session moves to the second day: a multi-day event, whose venue counts per day. */
+static size_t raw_log(uint64_t seed, size_t n, int days)
 {
+    struct session *last = &sessions[N_SESSIONS - 1]; /* the last room's: the order holds */
+    int64_t shift = days > 1 ? DAY_MS : 0;
+    last->start_ms += shift;
+    last->end_ms += shift;
     rng_state = seed;
     static const char *const room_names[] = {"aula", "lab", "tiny", "entrance", "aula"};
     static const char *const devices[] = {"k1", "k2", "k3"};
@@ -469,7 +476,8 @@ static size_t raw_log(uint64_t seed, size_t n)
         snprintf(s.device_id, sizeof s.device_id, "%s", devices[rnd(3)]);
         s.db_epoch = rnd(2);
         s.seq = (int64_t)i;
-        s.wall_ms = day_start + 1800000 * (int64_t)rnd(8); /* 8 distinct times */
+        /* 8 distinct times a day */
+        s.wall_ms = day_start + DAY_MS * (int64_t)rnd((uint32_t)days) + 1800000 * (int64_t)rnd(8);
         snprintf(s.room, sizeof s.room, "%s", room_names[rnd(ARRAY_LEN(room_names))]);
         uint32_t x = rnd(20);
         s.kind = x == 0 ? SCAN_MANUAL : x == 1 ? SCAN_SESSION_END : SCAN_BADGE;
@@ -489,15 +497,21 @@ static size_t raw_log(uint64_t seed, size_t n)
     for (size_t i = 0; i < n; i++) {
         CHECK(occupancy_apply(a, &l.scans[i]));
         log_add(&held, &l.scans[i]);
-        for (int64_t t = day_start; t <= day_start + 4 * 3600000; t += 3600000) {
-            if (!matches_reference(a, &held, t))
-                bad++;
+        for (int d = 0; d < days; d++) {
+            for (int64_t t = day_start; t <= day_start + 4 * 3600000; t += 3600000) {
+                if (!matches_reference(a, &held, t + d * DAY_MS))
+                    bad++;
+            }
         }
     }
     for (size_t i = n; i-- > 0;)
         CHECK(occupancy_apply(b, &l.scans[i]));
-    for (int64_t t = day_start - 3600000; t <= day_start + 6 * 3600000; t += 60000)
-        CHECK(agree(a, b, t));
+    for (int d = 0; d < days; d++) {
+        for (int64_t t = day_start - 3600000; t <= day_start + 6 * 3600000; t += 60000)
+            CHECK(agree(a, b, t + d * DAY_MS));
+    }
+    last->start_ms -= shift;
+    last->end_ms -= shift;
     CHECK_MSG(bad == 0, "seed %llu: %d checks differ from the derivation", (unsigned long long)seed,
               bad);
     occupancy_destroy(a);
@@ -516,7 +530,8 @@ int main(void)
     total += single_kiosk(3, MODE_ENTRY);
     total += many_kiosks(11);
     total += many_kiosks(12);
-    total += raw_log(21, 1500);
+    total += raw_log(21, 1500, 1);
+    total += raw_log(22, 1500, 2);
     printf("%zu scans\n", total);
     CHECK(total >= 10000);
     event_index_finish(&event);

@@ -58,6 +58,23 @@ static const struct attendee *naive_attendee(const struct event *ev, const char 
     return NULL;
 }
 
+/* Reference: the UTC date of ms, as a count of days since 1970-01-01 (floor division). */
+static int64_t naive_date(int64_t ms)
+{
+    int64_t day_ms = 86400000;
+    return ms >= 0 ? ms / day_ms : -((-ms + day_ms - 1) / day_ms);
+}
+
+/* Reference: true when the sessions start on more than one UTC date. */
+static bool naive_several_days(const struct event *ev)
+{
+    for (size_t s = 1; s < ev->n_sessions; s++) {
+        if (naive_date(ev->sessions[s].start_ms) != naive_date(ev->sessions[0].start_ms))
+            return true;
+    }
+    return false;
+}
+
 /* Derives the counts from scratch (tests). */
 void occupancy_reference(const struct event *ev, const struct scan *scans, size_t n, int64_t t,
                          int *room_count, int *not_arrived, int *venue_inside, int *checked_in)
@@ -83,6 +100,8 @@ void occupancy_reference(const struct event *ev, const struct scan *scans, size_
             latest[a] = s;
     }
 
+    /* On several days the venue holds, at t, only those whose latest move is of t's date. */
+    bool by_day = naive_several_days(ev);
     int venue = 0, n_checked = 0;
     for (size_t r = 0; r < ev->n_rooms; r++)
         room_count[r] = 0;
@@ -98,7 +117,8 @@ void occupancy_reference(const struct event *ev, const struct scan *scans, size_
             where[a] = room;
         if (ev->attendees[a].category == CATEGORY_STAFF)
             continue;
-        if (!(room == OCCUPANCY_ENTRANCE && s->result == RESULT_EXITED))
+        if (!(room == OCCUPANCY_ENTRANCE && s->result == RESULT_EXITED) &&
+            (!by_day || naive_date(s->wall_ms) == naive_date(t)))
             venue++;
         if (where[a] != OCCUPANCY_NONE)
             room_count[where[a]]++;
@@ -122,9 +142,10 @@ void occupancy_reference(const struct event *ev, const struct scan *scans, size_
         if (seen)
             continue;
         int delta = s->result == RESULT_ADMITTED ? 1 : -1;
-        if (room == OCCUPANCY_ENTRANCE)
-            venue += delta;
-        else if (t < naive_until(ev, room, s->wall_ms))
+        if (room == OCCUPANCY_ENTRANCE) {
+            if (!by_day || naive_date(s->wall_ms) == naive_date(t))
+                venue += delta;
+        } else if (t < naive_until(ev, room, s->wall_ms))
             room_count[room] += delta;
     }
     for (size_t r = 0; r < ev->n_rooms; r++) {
