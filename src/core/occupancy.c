@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devkey.h"
 #include "hashmap.h"
 #include "scan_clock.h"
 #include "timeutil.h"
@@ -54,6 +55,13 @@ struct attendee_state {
     int64_t checkin_ms; /* the latest entrance admission, when checked_in */
 };
 
+/* A walk-in the model does not hold yet (registered at another desk, not pulled): tracked by
+ * its id, counted as an attendee registered for no session. */
+struct walkin {
+    char id[SCAN_ID_MAX];
+    struct attendee_state st;
+};
+
 /* A count by day: check-ins (attendees, staff excluded, whose latest entrance admission is on
  * the day), the venue's people and its manual adjustments (by their day, occupancy.h). */
 struct day_count {
@@ -66,6 +74,9 @@ struct occupancy {
     struct room_state *rooms;
     struct session_state *sessions;
     struct attendee_state *attendees;
+    struct walkin *walkins; /* person index n_attendees + i: walkins[i] */
+    size_t n_walkins, cap_walkins;
+    struct hashmap walkin_index;    /* id -> index into walkins */
     struct hashmap manual_keys;     /* folded manual scans, for idempotence */
     bool bound_ahead;               /* occupancy_bound_ahead */
     const struct scan_clock *clock; /* occupancy_use_clock; NULL: wall times */
@@ -338,6 +349,8 @@ void occupancy_destroy(struct occupancy *occ)
     free(occ->rooms);
     free(occ->sessions);
     free(occ->attendees);
+    free(occ->walkins);
+    hashmap_finish(&occ->walkin_index);
     hashmap_finish(&occ->manual_keys);
     hashmap_finish(&occ->device_index);
     free(occ->devices);
@@ -347,11 +360,54 @@ void occupancy_destroy(struct occupancy *occ)
     free(occ);
 }
 
-/* Adds (sign +1) or removes (-1) what attendee a's current state contributes to the counts. */
+/* The state of a person: an attendee of the model or a walk-in (index n_attendees + i); NULL
+ * for any other index. */
+static struct attendee_state *state_of(const struct occupancy *occ, size_t person)
+{
+    if (person < occ->ev->n_attendees)
+        return &occ->attendees[person];
+    if (person - occ->ev->n_attendees < occ->n_walkins)
+        return &occ->walkins[person - occ->ev->n_attendees].st;
+    return NULL;
+}
+
+/* The index of the walk-in id, added when new; OCCUPANCY_NONE when id is not a walk-in number
+ * of one of the event's device keys. */
+static size_t walkin_person(struct occupancy *occ, const char *id)
+{
+    size_t i = hashmap_get(&occ->walkin_index, id);
+    if (i != HASHMAP_NONE)
+        return occ->ev->n_attendees + i;
+    size_t plen = strlen(DEVKEY_WALKIN_PREFIX);
+    char *end;
+    if (strncmp(id, DEVKEY_WALKIN_PREFIX, plen) != 0 || id[plen] < '1' || id[plen] > '9')
+        return OCCUPANCY_NONE;
+    unsigned long num = strtoul(id + plen, &end, 10);
+    if (*end != '\0')
+        return OCCUPANCY_NONE;
+    bool in_range = false;
+    for (size_t k = 0; k < occ->ev->n_device_keys; k++)
+        in_range |=
+            num >= occ->ev->device_keys[k].first_num && num <= occ->ev->device_keys[k].last_num;
+    if (!in_range)
+        return OCCUPANCY_NONE;
+    if (occ->n_walkins == occ->cap_walkins) {
+        occ->cap_walkins = occ->cap_walkins ? 2 * occ->cap_walkins : 8;
+        occ->walkins = xrealloc(occ->walkins, occ->cap_walkins * sizeof *occ->walkins);
+    }
+    struct walkin *w = &occ->walkins[occ->n_walkins];
+    memset(w, 0, sizeof *w);
+    snprintf(w->id, sizeof w->id, "%s", id);
+    hashmap_put(&occ->walkin_index, id, occ->n_walkins, NULL);
+    return occ->ev->n_attendees + occ->n_walkins++;
+}
+
+/* Adds (sign +1) or removes (-1) what person a's current state contributes to the counts. */
 static void contribute(struct occupancy *occ, size_t a, int sign)
 {
-    const struct attendee *at = &occ->ev->attendees[a];
-    const struct attendee_state *st = &occ->attendees[a];
+    static const struct attendee walkin = {.category = CATEGORY_ATTENDEE};
+    const struct attendee *at = a < occ->ev->n_attendees ? &occ->ev->attendees[a] : &walkin;
+    const struct attendee_state *st = state_of(occ, a);
     if (!st->has_last || at->category == CATEGORY_STAFF)
         return;
     bool outside = st->last_room == OCCUPANCY_ENTRANCE && st->last_result == RESULT_EXITED;
@@ -376,12 +432,15 @@ static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room
     copy_id(id, s->attendee);
     size_t a = occupancy_attendee_index(occ, id);
     if (a == OCCUPANCY_NONE)
+        a = walkin_person(occ, id);
+    if (a == OCCUPANCY_NONE)
         return false;
-    struct attendee_state *st = &occ->attendees[a];
+    struct attendee_state *st = state_of(occ, a);
     if (room == OCCUPANCY_ENTRANCE && s->result == RESULT_ADMITTED &&
         (!st->checked_in || t > st->checkin_ms)) {
         /* Per day: the attendee counts on the date of their latest admission. */
-        bool counted = occ->ev->attendees[a].category != CATEGORY_STAFF;
+        bool counted =
+            a >= occ->ev->n_attendees || occ->ev->attendees[a].category != CATEGORY_STAFF;
         if (counted && st->checked_in)
             add_checkin_day(occ, st->checkin_ms, -1);
         if (counted)
@@ -547,9 +606,9 @@ void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int6
     out->where = OCCUPANCY_NEVER_SEEN;
     out->room = OCCUPANCY_NONE;
     out->last_room = OCCUPANCY_NONE;
-    if (attendee >= occ->ev->n_attendees)
+    const struct attendee_state *st = state_of(occ, attendee);
+    if (st == NULL)
         return;
-    const struct attendee_state *st = &occ->attendees[attendee];
     out->checked_in = st->checked_in;
     out->checkin_ms = st->checkin_ms;
     if (!st->has_last)
@@ -581,9 +640,9 @@ void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int6
 bool occupancy_would_be_latest(const struct occupancy *occ, size_t attendee, int64_t wall_ms,
                                const char *device_id)
 {
-    if (attendee >= occ->ev->n_attendees)
-        return false;
-    const struct attendee_state *st = &occ->attendees[attendee];
+    const struct attendee_state *st = state_of(occ, attendee);
+    if (st == NULL)
+        return true;
     /* With a clock, a device's own scans keep their order (a new one has a greater seq). */
     if (st->has_last && occ->clock != NULL && strcmp(device_id, st->key.device) == 0)
         return true;
@@ -600,8 +659,8 @@ size_t occupancy_session_leavers(const struct occupancy *occ, size_t session, si
     size_t room = occ->ev->sessions[session].room;
     size_t bucket = occ->sessions[session].bucket;
     size_t n = 0;
-    for (size_t a = 0; a < occ->ev->n_attendees; a++) {
-        const struct attendee_state *st = &occ->attendees[a];
+    for (size_t a = 0; a < occupancy_people(occ); a++) {
+        const struct attendee_state *st = state_of(occ, a);
         if (st->has_last && st->last_room == room && st->last_result == RESULT_ADMITTED &&
             st->bucket == bucket)
             out[n++] = a;
@@ -622,6 +681,30 @@ size_t occupancy_attendee_index(const struct occupancy *occ, const char *attende
 {
     const struct attendee *a = event_attendee_by_id(occ->ev, attendee_id);
     return a != NULL ? (size_t)(a - occ->ev->attendees) : OCCUPANCY_NONE;
+}
+
+/* Looks a person id up: an attendee of the model or a walk-in already folded. */
+size_t occupancy_person_index(const struct occupancy *occ, const char *id)
+{
+    size_t a = occupancy_attendee_index(occ, id);
+    if (a != OCCUPANCY_NONE)
+        return a;
+    size_t i = hashmap_get(&occ->walkin_index, id);
+    return i != HASHMAP_NONE ? occ->ev->n_attendees + i : OCCUPANCY_NONE;
+}
+
+/* Counts the people tracked. */
+size_t occupancy_people(const struct occupancy *occ)
+{
+    return occ->ev->n_attendees + occ->n_walkins;
+}
+
+/* The id of a person. */
+const char *occupancy_person_id(const struct occupancy *occ, size_t person)
+{
+    if (person < occ->ev->n_attendees)
+        return occ->ev->attendees[person].id;
+    return occ->walkins[person - occ->ev->n_attendees].id;
 }
 
 /* Looks a session id up. */

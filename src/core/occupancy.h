@@ -34,6 +34,10 @@
  * - An attendee is checked in once any admitted badge scan at the entrance exists; checked in
  *   on a day (a multi-day event counts check-ins per day) when their latest one falls on that
  *   local date (occupancy_use_local_day).
+ * - A walk-in registered at another desk and not in the model yet (an id W<number> with the
+ *   number in the walk-in range of one of the event's device keys, devkey.h) is tracked by its
+ *   id like an attendee of category attendee registered for no session; once the model holds
+ *   them (the kiosk pulled them and folds its log again) they are an attendee like any other.
  * - Staff are tracked (their place) but never counted: room counts, the venue total and
  *   reserved seats are about attendees, speakers and press (and manual adjustments).
  *
@@ -144,7 +148,7 @@ int occupancy_checked_in_on(const struct occupancy *occ, int64_t t);
 bool occupancy_room_closed(const struct occupancy *occ, size_t room);
 /* True when a SCAN_SESSION_END scan for the session has been folded (from any kiosk). */
 bool occupancy_session_end_recorded(const struct occupancy *occ, size_t session);
-/* Where attendee (an index into ev->attendees) is at t. */
+/* Where attendee (an index into ev->attendees, or a person index) is at t. */
 void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int64_t t,
                               struct occupancy_place *out);
 /* True when a state-changing scan of attendee made by device_id at wall_ms (with a seq above
@@ -154,7 +158,7 @@ void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int6
  * always later: the device's own order stands. */
 bool occupancy_would_be_latest(const struct occupancy *occ, size_t attendee, int64_t wall_ms,
                                const char *device_id);
-/* Stores in out (room for ev->n_attendees indexes) the attendees whose latest state-changing
+/* Stores in out (room for occupancy_people indexes) the people whose latest state-changing
  * scan admitted them into the session's room so that they count until its end: those a
  * session end lets out (staff included). Returns how many. */
 size_t occupancy_session_leavers(const struct occupancy *occ, size_t session, size_t *out);
@@ -164,6 +168,13 @@ size_t occupancy_session_leavers(const struct occupancy *occ, size_t session, si
 size_t occupancy_room_index(const struct occupancy *occ, const char *room_id);
 size_t occupancy_attendee_index(const struct occupancy *occ, const char *attendee_id);
 size_t occupancy_session_index(const struct occupancy *occ, const char *session_id);
+/* People: the attendees of ev (indexes 0 .. n_attendees - 1) and then the walk-ins the model
+ * does not hold yet, in the order they were first folded. occupancy_person_index looks an id
+ * up (OCCUPANCY_NONE: neither); occupancy_people counts them; occupancy_person_id names one.
+ * attendee_place and would_be_latest take a person index (OCCUPANCY_NONE: one never seen). */
+size_t occupancy_person_index(const struct occupancy *occ, const char *id);
+size_t occupancy_people(const struct occupancy *occ);
+const char *occupancy_person_id(const struct occupancy *occ, size_t person);
 /* The session of room running at t: the first session of the room that ends at t or after,
  * when it starts no more than lead_ms after t. Its window is thus [start - lead, end],
  * inclusive: a scan at the exact end belongs to the session, and an admission then expires at

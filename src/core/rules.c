@@ -272,15 +272,14 @@ bool rules_badge_holder(const struct rules *r, const uint8_t *payload, size_t le
 }
 
 /* True when a badge of an attendee the model lacks is a walk-in registered elsewhere and not
- * pulled yet: at the entrance, signed by a certified device key that is not revoked, for a
- * number of that key's walk-in range. Sets out->attendee to the walk-in's id then. */
+ * pulled yet: signed by a certified device key that is not revoked, for a number of that key's
+ * walk-in range. Sets out->attendee to the walk-in's id then. */
 static bool unpulled_walkin(const struct rules *r, const uint8_t *payload, size_t len,
                             struct scan *out)
 {
     struct token tok;
     const struct device_key *signer = NULL;
-    if (r->room != OCCUPANCY_ENTRANCE ||
-        devkey_token_verify(r->ev, r->pk, (const char *)payload, len, &tok, &signer) != TOKEN_OK ||
+    if (devkey_token_verify(r->ev, r->pk, (const char *)payload, len, &tok, &signer) != TOKEN_OK ||
         signer == NULL || signer->revoked || tok.attendee_num < signer->first_num ||
         tok.attendee_num > signer->last_num || tok.serial != 0)
         return false;
@@ -289,13 +288,13 @@ static bool unpulled_walkin(const struct rules *r, const uint8_t *payload, size_
     return true;
 }
 
-/* Decides the entry or exit (mode) of a known attendee at now_ms; returns the change of the
- * count once out is folded. */
-static int decide_attendee(struct rules *r, const struct occupancy *occ, const struct attendee *a,
-                           enum kiosk_mode mode, int64_t now_ms, size_t session, struct scan *out)
+/* Decides the entry or exit (mode) at now_ms of attendee a, person index in occ (occupancy.h);
+ * returns the change of the count once out is folded. */
+static int decide_person(struct rules *r, const struct occupancy *occ, const struct attendee *a,
+                         size_t index, enum kiosk_mode mode, int64_t now_ms, size_t session,
+                         struct scan *out)
 {
     struct occupancy_place p;
-    size_t index = (size_t)(a - r->ev->attendees);
     occupancy_attendee_place(occ, index, now_ms, &p);
     int delta;
     if (r->room == OCCUPANCY_ENTRANCE) {
@@ -321,6 +320,13 @@ static int decide_attendee(struct rules *r, const struct occupancy *occ, const s
     return delta;
 }
 
+/* Decides the entry or exit (mode) of an attendee of the model. */
+static int decide_attendee(struct rules *r, const struct occupancy *occ, const struct attendee *a,
+                           enum kiosk_mode mode, int64_t now_ms, size_t session, struct scan *out)
+{
+    return decide_person(r, occ, a, (size_t)(a - r->ev->attendees), mode, now_ms, session, out);
+}
+
 /* Decides one scanned payload. */
 enum rules_outcome rules_decide(struct rules *r, const struct occupancy *occ,
                                 const uint8_t *payload, size_t len, int64_t now_ms,
@@ -340,8 +346,11 @@ enum rules_outcome rules_decide(struct rules *r, const struct occupancy *occ,
 
     if (!rules_badge_holder(r, payload, len, &a, &refusal)) {
         if (refusal == REASON_UNKNOWN_ATTENDEE && unpulled_walkin(r, payload, len, out)) {
+            /* Under the rules of an attendee registered for no session, valid every day. */
+            static const struct attendee walkin = {.category = CATEGORY_ATTENDEE};
             v.new_registration = true;
-            set(out, r->mode == MODE_EXIT ? RESULT_EXITED : RESULT_ADMITTED, REASON_OK);
+            delta = decide_person(r, occ, &walkin, occupancy_person_index(occ, out->attendee),
+                                  r->mode, now_ms, v.session, out);
             goto done;
         }
         set(out, RESULT_DENIED, refusal);
@@ -390,7 +399,7 @@ struct scan *rules_session_end_exits(struct rules *r, const struct occupancy *oc
         return NULL;
     struct scan *out = NULL;
     size_t n = 0, cap = 0;
-    size_t *leavers = xcalloc(r->ev->n_attendees + 1, sizeof *leavers);
+    size_t *leavers = xcalloc(occupancy_people(occ) + 1, sizeof *leavers);
     for (; r->next_end < r->n_room_sessions; r->next_end++) {
         size_t s = r->room_sessions[r->next_end];
         const struct session *sess = &r->ev->sessions[s];
@@ -409,7 +418,7 @@ struct scan *rules_session_end_exits(struct rules *r, const struct occupancy *oc
             memcpy(e->device_id, r->device_id, SCAN_ID_MAX);
             memcpy(e->room, r->room_id, SCAN_ID_MAX);
             snprintf(e->session, sizeof e->session, "%s", sess->id);
-            snprintf(e->attendee, sizeof e->attendee, "%s", r->ev->attendees[leavers[i]].id);
+            snprintf(e->attendee, sizeof e->attendee, "%s", occupancy_person_id(occ, leavers[i]));
             e->wall_ms = sess->end_ms;
             e->mode = r->mode;
             e->kind = SCAN_SESSION_END;

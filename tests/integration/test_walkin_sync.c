@@ -32,6 +32,7 @@
 #include "sysclock.h"
 #include "token.h"
 #include "util.h"
+#include "walkin_fixture.h"
 
 #define STAFF  "A0007" /* Pieter De Smet, staff, in tests/data/event/attendees.csv */
 #define WALKIN "W10000000"
@@ -40,18 +41,10 @@
 static char *dir;
 static const char *bin;
 
-/* The token of an attendee in badges/tokens.csv (id,name,token). */
+/* The token of an attendee in badges/tokens.csv. */
 static char *badge_token(const char *id)
 {
-    char *cmd = xasprintf("grep '^%s,' %s/badges/tokens.csv | cut -d, -f3", id, dir);
-    FILE *f = popen(cmd, "r");
-    char buf[256] = "";
-    CHECK(f != NULL && fgets(buf, sizeof buf, f) != NULL);
-    if (f != NULL)
-        pclose(f);
-    free(cmd);
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return xstrdup(buf);
+    return walkin_fixture_token(dir, id);
 }
 
 /* The value of "key":"..." in text, owned by the caller ("" when absent). */
@@ -68,22 +61,13 @@ static char *json_field(const char *text, const char *key)
  * input; returns its stdout. */
 static char *kiosk(const char *kdir, const char *device, const char *db, const char *input)
 {
-    char *in = path_join(dir, "input.txt"), *out = path_join(dir, "output.txt");
-    CHECK(file_write_atomic(in, input, strlen(input), 0644));
-    CHECK(test_sh("cd %s && %s kiosk %s --headless --camera none --scanner stdin --device %s "
-                  "--room entrance --mode entry --lang en --db %s < %s > %s 2>>kiosk.log",
-                  dir, bin, kdir, device, db, in, out) == 0);
-    char *text = file_read_all(out, NULL);
-    free(in);
-    free(out);
-    return text ? text : xstrdup("");
+    return walkin_fixture_kiosk(dir, bin, kdir, device, "entrance", db, "", input);
 }
 
 /* Runs one pass of the real sync daemon of a kiosk. */
 static bool sync_once(const char *kdir, const char *device, const char *db, const char *conninfo)
 {
-    return test_sh("cd %s && %s sync %s --device %s --db %s --central '%s' --once 2>>sync.log", dir,
-                   bin, kdir, device, db, conninfo) == 0;
+    return walkin_fixture_sync(dir, bin, kdir, device, db, conninfo);
 }
 
 /* Waits (up to 60 s) until CUPS job `job` of the queue came out, then decodes its label (300
@@ -397,13 +381,8 @@ int main(void)
     const char *data = getenv("PORTIER_TEST_DATA");
     char tmpl[] = "/tmp/portier-walkin-sync-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    /* The device key of A is made before the bundles (they list it); B's bundle is A's. */
-    CHECK(test_sh("cd %s && %s init ev --name Test --timezone Europe/Brussels --rooms "
-                  "%s/event/rooms.csv --sessions %s/event/sessions.csv --attendees "
-                  "%s/event/attendees.csv >/dev/null && %s device-key ev --device door-a --out "
-                  "a.key >/dev/null && %s badges ev --out badges --format csv >/dev/null && "
-                  "%s bundle ev --out ka >/dev/null && %s bundle ev --out kb >/dev/null",
-                  dir, bin, data, data, data, bin, bin, bin, bin) == 0);
+    /* B's bundle is A's (walkin_fixture.h). */
+    CHECK(walkin_fixture_make(dir, bin, data));
     struct pg_harness *pg = pg_harness_start(NULL);
     struct cups_harness *h = cups_harness_start();
     CHECK(pg != NULL && h != NULL);
