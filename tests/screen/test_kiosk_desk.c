@@ -398,7 +398,7 @@ static void printer_trouble(struct kiosk *k)
     CHECK(tap_button(k, UI_ACTION_SEARCH_REPRINT, 0));
     CHECK(step(k) == UI_SCREEN_ISSUED);
     CHECK(wait_print(k, UI_ISSUED_TROUBLE) == UI_ISSUED_TROUBLE);
-    for (int i = 0; i < 100 && !k->printer_st.can_retry; i++) {
+    for (int waited = 0; waited < WAIT_MS && !k->printer_st.can_retry; waited += 50) {
         nanosleep(&(struct timespec){0, 50000000}, NULL);
         step(k);
     }
