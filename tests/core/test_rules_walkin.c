@@ -84,11 +84,11 @@ static void test_rules(void)
     int64_t t = at("2024-04-22T08:00:00+02:00");
     struct scan s = scan(door, occ, walkin_badge, t, &v);
     CHECK(walkin_admitted(&s, &v, REASON_OK) && v.occupancy == 1);
-    CHECK(occupancy_room_count(occ, 0, t) == 1 && occupancy_venue_inside(occ) == 1);
+    CHECK(occupancy_room_count(occ, 0, t) == 1 && occupancy_venue_inside(occ, t) == 1);
     /* Toggle: out again, and the count with it. */
     s = scan(door, occ, walkin_badge, t += 10000, &v);
     CHECK(s.result == RESULT_EXITED && s.reason == REASON_OK && v.new_registration);
-    CHECK(occupancy_room_count(occ, 0, t) == 0 && occupancy_venue_inside(occ) == 1);
+    CHECK(occupancy_room_count(occ, 0, t) == 0 && occupancy_venue_inside(occ, t) == 1);
 
     /* During the session: one seat free, both others reserved (REG1, REG2). */
     t = at("2024-04-22T09:01:00+02:00");
@@ -158,7 +158,7 @@ static void test_exits_and_pull(void)
     /* Into the lab: the implicit exit from the aula. */
     log[n++] = scan(lab, occ, walkin_badge, t += 60000, &v);
     CHECK(walkin_admitted(&log[n - 1], &v, REASON_OK) && v.occupancy == 1);
-    CHECK(occupancy_room_count(occ, 0, t) == 0 && occupancy_venue_inside(occ) == 1);
+    CHECK(occupancy_room_count(occ, 0, t) == 0 && occupancy_venue_inside(occ, t) == 1);
     /* Back into the aula, let out by the session end (10:00). */
     log[n++] = scan(aula, occ, walkin_badge, t += 60000, &v);
     CHECK(occupancy_room_count(occ, 0, t) == 1 && occupancy_room_count(occ, 1, t) == 0);
@@ -175,7 +175,7 @@ static void test_exits_and_pull(void)
     /* Pulled: the kiosk folds its log again with the walk-in in the model. */
     struct occupancy *again = refold(&pulled, log, n);
     t = after + 120000;
-    CHECK(occupancy_room_count(again, 0, t) == 1 && occupancy_venue_inside(again) == 1);
+    CHECK(occupancy_room_count(again, 0, t) == 1 && occupancy_venue_inside(again, t) == 1);
     struct rules *aula2 = rules_create(&pulled, pk, NULL, "aula", MODE_ENTRY, "door-aula");
     struct scan s = scan(aula2, again, walkin_badge, t, &v);
     CHECK(s.result == RESULT_ADMITTED && s.reason == REASON_DUPLICATE && !v.new_registration);
