@@ -506,6 +506,19 @@ static void manual_table(struct strbuf *sb, const struct report *r, enum languag
     strbuf_puts(sb, "\n");
 }
 
+/* The walk-ins registered on site: who, when, at which kiosk, by whom. */
+static void walkins_table(struct strbuf *sb, const struct report *r, enum language lang)
+{
+    if (r->n_walkins == 0)
+        return;
+    heading(sb, lang, MSG_REPORT_WALKINS_HEADING);
+    strbuf_puts(sb, "<p>");
+    put_msg(sb, lang, MSG_REPORT_WALKINS_INTRO);
+    strbuf_puts(sb, "</p>");
+    html_table(sb, r, lang, &report_walkins_table);
+    strbuf_puts(sb, "\n");
+}
+
 /* The day the page is about: the first session's start, or the first scan without sessions. */
 static int64_t page_day(const struct report *r)
 {
@@ -661,6 +674,7 @@ char *report_html_lang(const struct report *r, enum language lang)
     html_table(&sb, r, lang, &report_attendance_table);
     over_capacity_table(&sb, r, lang);
     manual_table(&sb, r, lang);
+    walkins_table(&sb, r, lang);
     notes(&sb, r, lang);
     appendix(&sb, r, lang);
     return strbuf_take(&sb);
