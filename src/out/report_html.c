@@ -493,16 +493,17 @@ static void over_capacity_table(struct strbuf *sb, const struct report *r, enum 
     strbuf_puts(sb, "\n");
 }
 
-/* The admissions staff made by hand (no badge), per door and staff member. */
-static void manual_table(struct strbuf *sb, const struct report *r, enum language lang)
+/* A section shown only when its table has rows: heading, introduction, table. */
+static void section_if_rows(struct strbuf *sb, const struct report *r, enum language lang,
+                            enum i18n_msg title, enum i18n_msg intro, const struct report_table *t)
 {
-    if (r->n_manual == 0)
+    if (t->n_rows(r) == 0)
         return;
-    heading(sb, lang, MSG_REPORT_MANUAL_HEADING);
+    heading(sb, lang, title);
     strbuf_puts(sb, "<p>");
-    put_msg(sb, lang, MSG_REPORT_MANUAL_INTRO);
+    put_msg(sb, lang, intro);
     strbuf_puts(sb, "</p>");
-    html_table(sb, r, lang, &report_manual_table);
+    html_table(sb, r, lang, t);
     strbuf_puts(sb, "\n");
 }
 
@@ -660,7 +661,12 @@ char *report_html_lang(const struct report *r, enum language lang)
     heading(&sb, lang, MSG_REPORT_SESSIONS_HEADING);
     html_table(&sb, r, lang, &report_attendance_table);
     over_capacity_table(&sb, r, lang);
-    manual_table(&sb, r, lang);
+    /* The admissions staff made by hand (no badge), per door and staff member. */
+    section_if_rows(&sb, r, lang, MSG_REPORT_MANUAL_HEADING, MSG_REPORT_MANUAL_INTRO,
+                    &report_manual_table);
+    /* The walk-ins registered on site: who, when, at which kiosk, by whom. */
+    section_if_rows(&sb, r, lang, MSG_REPORT_WALKINS_HEADING, MSG_REPORT_WALKINS_INTRO,
+                    &report_walkins_table);
     notes(&sb, r, lang);
     appendix(&sb, r, lang);
     return strbuf_take(&sb);

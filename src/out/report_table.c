@@ -420,11 +420,16 @@ static const void *manual_record(const struct report *r, size_t row)
     return &r->manual[row];
 }
 
-/* The staff member's name, when the event knows them. */
+/* A staff member's name, when the event knows them. */
+static struct report_cell staff_name(const struct report_at *at, const char *staff)
+{
+    const struct attendee *a = event_attendee_by_id(at->r->ev, staff);
+    return text(a != NULL ? a->name : "");
+}
+
 static struct report_cell manual_staff_name(const struct report_at *at)
 {
-    const struct attendee *a = event_attendee_by_id(at->r->ev, at->r->manual[at->row].staff);
-    return text(a != NULL ? a->name : "");
+    return staff_name(at, at->r->manual[at->row].staff);
 }
 
 static const struct report_column manual_columns[] = {
@@ -438,7 +443,7 @@ const struct report_table report_manual_table = {
     manual_columns, ARRAY_LEN(manual_columns), manual_count, manual_record, NULL, "",
 };
 
-/* ---- walkins.csv: walk-ins registered on site (issue 15). ---- */
+/* ---- walkins.csv, and its table: walk-ins registered on site (issue 15). ---- */
 
 static size_t walkins_count(const struct report *r)
 {
@@ -450,14 +455,22 @@ static const void *walkin_record(const struct report *r, size_t row)
     return &r->walkins[row];
 }
 
+static struct report_cell walkin_staff_name(const struct report_at *at)
+{
+    return staff_name(at, at->r->walkins[at->row].staff);
+}
+
 static const struct report_column walkin_columns[] = {
-    {"attendee_id", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, attendee)},
-    {"name", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, name)},
-    {"organisation", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, organisation)},
-    {"category", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, category)},
-    {"registered_at", NULL, NULL, FIELD(REPORT_CELL_TIME, struct report_walkin, registered_ms)},
-    {"device", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, device)},
-    {"staff", NULL, NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, staff)},
+    {"attendee_id", "Id", NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, attendee)},
+    {"name", "Name", NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, name)},
+    {"organisation", "Organisation", NULL,
+     FIELD(REPORT_CELL_TEXT, struct report_walkin, organisation)},
+    {"category", "Category", NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, category)},
+    {"registered_at", "Registration time", NULL,
+     FIELD(REPORT_CELL_TIME, struct report_walkin, registered_ms)},
+    {"device", "Kiosk", NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, device)},
+    {"staff", "Staff id", NULL, FIELD(REPORT_CELL_TEXT, struct report_walkin, staff)},
+    {NULL, "Staff member", NULL, .cell = walkin_staff_name},
 };
 
 const struct report_table report_walkins_table = {

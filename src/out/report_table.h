@@ -83,7 +83,7 @@ extern const struct report_table report_over_capacity_table;
 /* manual_admissions.csv and its table: one row per door and staff member who admitted people
  * by hand. */
 extern const struct report_table report_manual_table;
-/* walkins.csv: one row per walk-in registered on site (CSV only). */
+/* walkins.csv, its sheet and its table: one row per walk-in registered on site. */
 extern const struct report_table report_walkins_table;
 /* checkins_by_day.csv and its sheet: one row per day of the event's sessions. */
 extern const struct report_table report_checkins_by_day_table;

@@ -101,6 +101,7 @@ bool report_write_xlsx(const struct report *r, const char *path)
         {"arrivals", &report_arrivals_table},
         {"over_capacity", &report_over_capacity_table},
         {"manual_admissions", &report_manual_table},
+        {"walkins", &report_walkins_table},
         {"checkins_by_day", &report_checkins_by_day_table},
     };
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());

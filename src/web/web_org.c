@@ -25,9 +25,11 @@ struct web_org {
 };
 
 const char *const web_org_report_names[] = {
-    REPORT_HTML,          REPORT_ATTENDANCE_CSV, REPORT_ATTENDEES_CSV,
-    REPORT_OCCUPANCY_CSV, REPORT_ARRIVALS_CSV,   REPORT_OVER_CAPACITY_CSV,
-    REPORT_MANUAL_CSV,    REPORT_CHECKINS_CSV,   NULL,
+    REPORT_HTML,          REPORT_ATTENDANCE_CSV,
+    REPORT_ATTENDEES_CSV, REPORT_OCCUPANCY_CSV,
+    REPORT_ARRIVALS_CSV,  REPORT_OVER_CAPACITY_CSV,
+    REPORT_MANUAL_CSV,    REPORT_WALKINS_CSV,
+    REPORT_CHECKINS_CSV,  NULL,
 };
 
 struct web_org *web_org_create(const char *conninfo)
@@ -215,6 +217,9 @@ int web_org_report_file(struct web_org *org, const char *name, char **data, size
         break;
     case 6:
         text = report_manual_csv(r, &fmt);
+        break;
+    case 7:
+        text = report_walkins_csv(r, &fmt);
         break;
     default:
         text = report_checkins_by_day_csv(r, &fmt);

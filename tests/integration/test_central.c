@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The central database on a real PostgreSQL 15 cluster: the schema and its migrations,
- * publish, login roles, row-level security, the organisers' views and LISTEN/NOTIFY. */
+/* The central database on a real PostgreSQL 15 cluster: the schema, publish, login roles,
+ * row-level security, the organisers' views and LISTEN/NOTIFY (the migration framework:
+ * test_central_migrations.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -101,61 +102,6 @@ static struct scan make_scan(const char *device, int64_t seq, int64_t wall_ms, c
     s.result = result;
     s.reason = reason;
     return s;
-}
-
-/* The migration framework on its own database: steps apply forward, once, atomically. */
-static void test_migrations(PGconn *super, struct pg_harness *pg)
-{
-    char conninfo[1024];
-    CHECK(exec_sql(super, "CREATE DATABASE fw"));
-    pg_harness_conninfo_db(pg, "fw", conninfo, sizeof conninfo);
-    PGconn *conn = central_connect(conninfo);
-    CHECK(conn != NULL);
-    if (conn == NULL)
-        return;
-    struct central_migration steps[16];
-    memcpy(steps, central_migrations, sizeof steps[0] * central_migration_count);
-    size_t n = central_migration_count;
-    int applied = -1;
-
-    CHECK(central_schema_version(conn) == 0);
-    CHECK(central_migrate(conn, steps, n, &applied));
-    CHECK(applied == (int)n);
-    CHECK(central_schema_version(conn) == (int)n);
-
-    /* A step added later applies forward, and once. */
-    steps[n] = (struct central_migration){(int)n + 1, "00x_test",
-                                          "SET LOCAL ROLE portier_owner;\n"
-                                          "CREATE TABLE portier.extra (x integer);\n"
-                                          "INSERT INTO portier.extra VALUES (42);\n"};
-    CHECK(central_migrate(conn, steps, n + 1, &applied));
-    CHECK(applied == 1);
-    CHECK(central_schema_version(conn) == (int)n + 1);
-    CHECK_QUERY(conn, "SELECT x FROM portier.extra", "42");
-    CHECK_QUERY(conn, "SELECT tableowner FROM pg_tables WHERE tablename = 'extra'",
-                "portier_owner");
-    CHECK(central_migrate(conn, steps, n + 1, &applied));
-    CHECK(applied == 0);
-    CHECK_QUERY(conn, "SELECT count(*) FROM portier.extra", "1");
-
-    /* A failing step leaves nothing behind: one transaction. */
-    steps[n + 1] = (struct central_migration){
-        (int)n + 2, "00y_broken", "CREATE TABLE portier.half (x integer);\nSELECT 1 / 0;\n"};
-    CHECK(!central_migrate(conn, steps, n + 2, &applied));
-    CHECK(central_schema_version(conn) == (int)n + 1);
-    CHECK_QUERY(conn, "SELECT to_regclass('portier.half') IS NULL", "t");
-
-    /* A program older than the database refuses to touch it. */
-    CHECK(!central_migrate(conn, steps, n, &applied));
-    /* Steps must be numbered 1, 2, ... */
-    steps[n].version = (int)n + 5;
-    CHECK(!central_migrate(conn, steps, n + 1, &applied));
-    CHECK_QUERY(
-        conn, "SELECT string_agg(name, ',' ORDER BY version) FROM portier.schema_version",
-        "001_initial,002_device_rooms,003_database_privileges,004_model_version,005_given_"
-        "time,006_kiosk_dating,007_manual_admission,008_not_today,009_dashboard_"
-        "users,010_device_status,011_issued_badges,012_attendee_days,013_scan_heads,00x_test");
-    PQfinish(conn);
 }
 
 /* The CLI's init: applies the schema, then is a no-op. */
@@ -436,12 +382,16 @@ static void test_device(PGconn *db, PGconn *device, PGconn *listener)
 
 /* Roles belong to the cluster, but a login acts only on the database that registered it: here
  * the other database "fw", which has the schema too. */
-static void test_other_database(struct pg_harness *pg, const char *device_conninfo,
+static void test_other_database(PGconn *cluster, struct pg_harness *pg, const char *device_conninfo,
                                 const char *organiser_conninfo)
 {
     char conninfo[1024];
+    int applied = -1;
+    CHECK(exec_sql(cluster, "CREATE DATABASE fw"));
     pg_harness_conninfo_db(pg, "fw", conninfo, sizeof conninfo);
     PGconn *super = connect_to(conninfo);
+    CHECK(super != NULL &&
+          central_migrate(super, central_migrations, central_migration_count, &applied));
     char *device_fw = xasprintf("%s dbname=fw", device_conninfo);
     char *organiser_fw = xasprintf("%s dbname=fw", organiser_conninfo);
     PGconn *device = connect_to(device_fw);
@@ -790,7 +740,6 @@ int main(void)
     CHECK(super != NULL);
     if (super == NULL)
         goto out;
-    test_migrations(super, pg);
 
     char conninfo[1024];
     CHECK(exec_sql(super, "CREATE DATABASE event ENCODING 'UTF8'"));
@@ -872,7 +821,7 @@ int main(void)
     CHECK_QUERY(db, "SELECT count(*) FROM portier.devices WHERE id = 'alice'", "0");
     CHECK_QUERY(db, "SELECT auth FROM portier.organisers WHERE id = 'alice'", "password");
     if (device_conninfo != NULL && organiser_conninfo != NULL)
-        test_other_database(pg, device_conninfo, organiser_conninfo);
+        test_other_database(super, pg, device_conninfo, organiser_conninfo);
     if (organiser != NULL && device != NULL && published)
         test_views(db, organiser);
     if (published) {

@@ -415,6 +415,7 @@ static void test_organisers(int port)
     free(ans);
 
     CHECK(http_get(port, "/reports", org, &ans) == 200);
+    CHECK(strstr(ans, "<a href=\"/reports/walkins.csv\">") != NULL);
     for (size_t i = 0; web_org_report_names[i] != NULL; i++) {
         char *link = xasprintf("<a href=\"/reports/%s\">", web_org_report_names[i]);
         CHECK_MSG(strstr(ans, link) != NULL, "%s", link);
