@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "event_fixture.h"
 #include "file.h"
 #include "shell.h"
 #include "util.h"
@@ -30,19 +31,21 @@ static bool walkin_fixture_make(const char *dir, const char *bin, const char *da
                    dir, bin, data, data, data, bin, bin, bin, bin) == 0;
 }
 
-/* The token of an attendee in dir/badges/tokens.csv (id,name,token), owned by the caller. */
+/* The token of an attendee in dir/badges/tokens.csv (event_fixture.h reads it), owned by the
+ * caller ("" when absent, after a failed check). */
 static char *walkin_fixture_token(const char *dir, const char *id) __attribute__((unused));
 static char *walkin_fixture_token(const char *dir, const char *id)
 {
-    char *cmd = xasprintf("grep '^%s,' %s/badges/tokens.csv | cut -d, -f3", id, dir);
-    FILE *f = popen(cmd, "r");
-    char buf[256] = "";
-    CHECK(f != NULL && fgets(buf, sizeof buf, f) != NULL);
-    if (f != NULL)
-        pclose(f);
-    free(cmd);
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return xstrdup(buf);
+    struct event_tokens t;
+    CHECK(event_fixture_tokens(dir, &t));
+    char *token = NULL;
+    for (size_t i = 0; i < t.n && token == NULL; i++) {
+        if (strcmp(t.ids[i], id) == 0)
+            token = xstrdup(t.tokens[i]);
+    }
+    CHECK_MSG(token != NULL, "no attendee %s in %s/badges/tokens.csv", id, dir);
+    event_fixture_tokens_free(&t);
+    return token != NULL ? token : xstrdup("");
 }
 
 /* Runs one pass of the real sync daemon of the kiosk of bundle kdir in dir. */
