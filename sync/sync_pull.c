@@ -110,9 +110,11 @@ void syncd_cursors_parse(struct syncd *d, const char *text)
     }
 }
 
-/* Stores the pull cursors in the store meta. */
+/* Stores the pull cursors (and, at a room door, the own seq followed) in the store meta. */
 static bool cursors_save(struct syncd *d)
 {
+    if (d->set.pull_rooms && !syncd_set_meta_int(d, "sync.pull_follow", d->follow_seq))
+        return false;
     struct strbuf sb = {0};
     for (size_t i = 0; i < d->n_cursors; i++)
         strbuf_printf(&sb, "%s %" PRId64 " %" PRId64 "\n", d->cursors[i].device_id,
@@ -149,59 +151,218 @@ static bool insert_pulled(struct syncd *d, const struct scan *scans, size_t n)
     return true;
 }
 
+/* The cursors as three PostgreSQL array literals (device ids, epochs, seqs). */
+static void cursor_arrays(const struct syncd *d, struct strbuf *devs, struct strbuf *epochs,
+                          struct strbuf *seqs)
+{
+    strbuf_putc(devs, '{');
+    strbuf_putc(epochs, '{');
+    strbuf_putc(seqs, '{');
+    for (size_t i = 0; i < d->n_cursors; i++) {
+        const char *sep = i > 0 ? "," : "";
+        strbuf_printf(devs, "%s", sep);
+        syncd_array_item(devs, d->cursors[i].device_id);
+        strbuf_printf(epochs, "%s%" PRId64, sep, d->cursors[i].db_epoch);
+        strbuf_printf(seqs, "%s%" PRId64, sep, d->cursors[i].seq);
+    }
+    strbuf_putc(devs, '}');
+    strbuf_putc(epochs, '}');
+    strbuf_putc(seqs, '}');
+}
+
+void syncd_array_item(struct strbuf *sb, const char *item)
+{
+    strbuf_putc(sb, '"');
+    for (const char *c = item; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            strbuf_putc(sb, '\\');
+        strbuf_putc(sb, *c);
+    }
+    strbuf_putc(sb, '"');
+}
+
+/* Converts the scan rows of res (all rows, or those whose column kind_col is 's' when
+ * kind_col >= 0) and stores them; sets boot_offsets_due for a scan of a boot not listed. */
+static bool store_rows(struct syncd *d, const PGresult *res, int kind_col)
+{
+    int rows = PQntuples(res);
+    struct scan *scans = xmalloc(((size_t)rows + 1) * sizeof *scans);
+    size_t n = 0;
+    for (int r = 0; r < rows; r++) {
+        if (kind_col >= 0 && strcmp(PQgetvalue(res, r, kind_col), "s") != 0)
+            continue;
+        if (!syncd_row_to_scan(res, r, &scans[n])) {
+            log_warnx("sync: pulled scan %s/%s/%s has fields this build cannot store; "
+                      "skipped",
+                      PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
+            continue;
+        }
+        n++;
+    }
+    bool ok = insert_pulled(d, scans, n);
+    for (size_t i = 0; ok && i < n && !d->boot_offsets_due; i++)
+        d->boot_offsets_due = !scans[i].clock_synced && !scans[i].clock_given &&
+                              !boot_listed(d->boot_offsets, &scans[i]);
+    free(scans);
+    return ok;
+}
+
+/* Runs one pull statement: $1..$3 the cursors, $4, $5 this file's own key, $6 rows per pair,
+ * then extra values. */
+static PGresult *pull_query(struct syncd *d, const char *sql, int per_pair, int n_extra,
+                            const char *const *extra)
+{
+    struct strbuf devs = {0}, epochs = {0}, seqs = {0};
+    cursor_arrays(d, &devs, &epochs, &seqs);
+    char epoch[24], limit[16];
+    snprintf(epoch, sizeof epoch, "%" PRId64, d->epoch);
+    snprintf(limit, sizeof limit, "%d", per_pair);
+    const char *values[8] = {devs.data, epochs.data, seqs.data, d->set.device_id, epoch, limit};
+    for (int i = 0; i < n_extra && 6 + i < 8; i++)
+        values[6 + i] = extra[i];
+    PGresult *res = syncd_query(d, sql, 6 + n_extra, values, "pulling scans");
+    strbuf_finish(&devs);
+    strbuf_finish(&epochs);
+    strbuf_finish(&seqs);
+    return res;
+}
+
+/* A room door's pull (portier sync --pull rooms): what its decisions depend on, not the whole
+ * log. In one statement, so in one snapshot:
+ *  - win: each pair's rows above its cursor (at most $6), read on the server; the cursor then
+ *    moves past all of them, matched or not ('m' rows: the pair's last seq in the window and
+ *    the window's size);
+ *  - of those, the scans into this door's rooms ($7) and the scans of the people with any
+ *    scan into them (a later scan elsewhere is an implicit exit);
+ *  - newcomers: the people whose scans into these rooms appear in this window (or in this
+ *    device's own scans above $8, the own seq followed so far) and in none below the
+ *    cursors: their whole history, once. Their scan elsewhere may have reached the server
+ *    before their entry here but be dated after it: the window that skipped it could not know
+ *    it would matter. Every later scan of theirs is matched by the rule above;
+ *  - dating: the first synchronised scan of a boot with unsynchronised scans (it dates them,
+ *    scan_clock.h rule 3, as at a kiosk that holds everything): of the boots of the
+ *    unsynchronised scans pulled now, and in the window, of every boot that has any;
+ *  - 'o': this device's own head, which becomes $8.
+ * The kind is the last column, so that rows read as scans with syncd_row_to_scan. */
+static const char pull_rooms_sql[] =
+    "WITH cur AS ("
+    "  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS c(device_id, db_epoch, seq)"
+    "), win AS MATERIALIZED ("
+    "  SELECT y.* FROM portier.scan_heads AS h"
+    "  LEFT JOIN cur AS c ON c.device_id = h.device_id AND c.db_epoch = h.db_epoch"
+    "  CROSS JOIN LATERAL (SELECT * FROM portier.scans AS y"
+    "    WHERE y.device_id = h.device_id AND y.db_epoch = h.db_epoch"
+    "      AND y.seq > coalesce(c.seq, 0) ORDER BY y.seq LIMIT $6) AS y"
+    "  WHERE h.seq > coalesce(c.seq, 0) AND NOT (h.device_id = $4 AND h.db_epoch = $5::bigint)"
+    "), mine AS ("
+    "  SELECT attendee FROM win WHERE room = ANY($7::text[]) AND attendee <> ''"
+    "  UNION SELECT attendee FROM portier.scans WHERE device_id = $4 AND db_epoch = $5::bigint"
+    "    AND seq > $8::bigint AND room = ANY($7::text[]) AND attendee <> ''"
+    "), newcomers AS ("
+    "  SELECT m.attendee FROM mine AS m WHERE NOT EXISTS ("
+    "    SELECT FROM portier.scans AS z"
+    "    LEFT JOIN cur AS c ON c.device_id = z.device_id AND c.db_epoch = z.db_epoch"
+    "    WHERE z.attendee = m.attendee AND z.room = ANY($7::text[])"
+    "      AND z.seq <= CASE WHEN z.device_id = $4 AND z.db_epoch = $5::bigint THEN $8::bigint"
+    "                        ELSE coalesce(c.seq, 0) END)"
+    "), wanted AS ("
+    "  SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s"
+    "  WHERE s.room = ANY($7::text[])"
+    "     OR (s.attendee <> '' AND EXISTS (SELECT FROM portier.scans AS z"
+    "         WHERE z.attendee = s.attendee AND z.room = ANY($7::text[])))"
+    "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM portier.scans AS s"
+    "  WHERE s.attendee IN (SELECT attendee FROM newcomers)"
+    "    AND NOT (s.device_id = $4 AND s.db_epoch = $5::bigint)"
+    "), dating AS ("
+    "  SELECT " SYNCD_SCAN_COLUMNS " FROM (SELECT DISTINCT device_id, boot_id FROM wanted"
+    "    WHERE NOT clock_synced AND NOT clock_given) AS b"
+    "  CROSS JOIN LATERAL (SELECT * FROM portier.scans AS z WHERE z.device_id = b.device_id"
+    "    AND z.boot_id = b.boot_id AND z.clock_synced ORDER BY z.mono_ns LIMIT 1) AS s"
+    "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s WHERE s.clock_synced"
+    "    AND NOT EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = s.device_id"
+    "      AND z.boot_id = s.boot_id AND z.clock_synced AND z.mono_ns < s.mono_ns)"
+    "    AND EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = s.device_id"
+    "      AND z.db_epoch = s.db_epoch AND z.boot_id = s.boot_id AND NOT z.clock_synced"
+    "      AND NOT z.clock_given)"
+    ") "
+    "SELECT s.*, 's' FROM (SELECT * FROM wanted UNION SELECT * FROM dating) AS s "
+    "UNION ALL SELECT device_id, db_epoch, max(seq), count(*), 0, '', false, '', '', '', '', '',"
+    "  '', '', false, false, '', 'm' FROM win GROUP BY device_id, db_epoch "
+    "UNION ALL SELECT device_id, db_epoch, seq, 0, 0, '', false, '', '', '', '', '', '', '',"
+    "  false, false, '', 'o' FROM portier.scan_heads WHERE device_id = $4 AND db_epoch = "
+    "$5::bigint";
+
+/* The pull of a room door (--pull rooms, pull_rooms_sql); true when it is complete. */
+static bool pull_rooms(struct syncd *d)
+{
+    const int per_pair = 2000;
+    struct strbuf rooms = {0};
+    strbuf_putc(&rooms, '{');
+    for (const char *w = d->rooms; *w != '\0';) {
+        w += strspn(w, " ");
+        size_t len = strcspn(w, " ");
+        if (len == 0)
+            break;
+        char room[SCAN_ID_MAX];
+        snprintf(room, sizeof room, "%.*s", (int)len, w);
+        if (rooms.len > 1)
+            strbuf_putc(&rooms, ',');
+        syncd_array_item(&rooms, room);
+        w += len;
+    }
+    strbuf_putc(&rooms, '}');
+    bool ok = true;
+    for (bool more = true; ok && more;) {
+        char follow[24];
+        snprintf(follow, sizeof follow, "%" PRId64, d->follow_seq);
+        const char *extra[] = {rooms.data, follow};
+        PGresult *res = pull_query(d, pull_rooms_sql, per_pair, 2, extra);
+        if (res == NULL) {
+            ok = false;
+            break;
+        }
+        int kind = PQnfields(res) - 1;
+        ok = store_rows(d, res, kind);
+        more = false;
+        bool moved = false;
+        for (int r = 0; ok && r < PQntuples(res); r++) {
+            char k = PQgetvalue(res, r, kind)[0];
+            int64_t seq = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+            if (k == 'm') {
+                struct syncd_cursor *c =
+                    cursor_get(d, PQgetvalue(res, r, 0), strtoll(PQgetvalue(res, r, 1), NULL, 10));
+                if (seq > c->seq)
+                    c->seq = seq;
+                more |= strtoll(PQgetvalue(res, r, 3), NULL, 10) >= per_pair;
+                moved = true;
+            } else if (k == 'o' && seq > d->follow_seq) {
+                d->follow_seq = seq;
+                moved = true;
+            }
+        }
+        PQclear(res);
+        if (ok && moved)
+            ok = cursors_save(d);
+    }
+    strbuf_finish(&rooms);
+    return ok;
+}
+
 bool syncd_pull_scans(struct syncd *d)
 {
     const int per_pair = 2000;
     syncd_others_taken(d);
+    if (d->set.pull_rooms && d->rooms != NULL)
+        return pull_rooms(d);
     for (;;) {
-        struct strbuf devs = {0}, epochs = {0}, seqs = {0};
-        strbuf_putc(&devs, '{');
-        strbuf_putc(&epochs, '{');
-        strbuf_putc(&seqs, '{');
-        for (size_t i = 0; i < d->n_cursors; i++) {
-            const char *sep = i > 0 ? "," : "";
-            strbuf_printf(&devs, "%s\"", sep);
-            for (const char *c = d->cursors[i].device_id; *c; c++) {
-                if (*c == '"' || *c == '\\')
-                    strbuf_putc(&devs, '\\');
-                strbuf_putc(&devs, *c);
-            }
-            strbuf_putc(&devs, '"');
-            strbuf_printf(&epochs, "%s%" PRId64, sep, d->cursors[i].db_epoch);
-            strbuf_printf(&seqs, "%s%" PRId64, sep, d->cursors[i].seq);
-        }
-        strbuf_putc(&devs, '}');
-        strbuf_putc(&epochs, '}');
-        strbuf_putc(&seqs, '}');
-        char epoch[24], limit[16];
-        snprintf(epoch, sizeof epoch, "%" PRId64, d->epoch);
-        snprintf(limit, sizeof limit, "%d", per_pair);
-        const char *values[] = {devs.data, epochs.data, seqs.data, d->set.device_id, epoch, limit};
-        PGresult *res = syncd_query(d, pull_sql, 6, values, "pulling scans");
-        strbuf_finish(&devs);
-        strbuf_finish(&epochs);
-        strbuf_finish(&seqs);
+        PGresult *res = pull_query(d, pull_sql, per_pair, 0, NULL);
         if (res == NULL)
             return false;
         int rows = PQntuples(res);
-        struct scan *scans = xmalloc(((size_t)rows + 1) * sizeof *scans);
-        size_t n = 0;
+        /* Cursors move only once the rows are stored. Each pair's rows arrive in seq order. */
+        bool ok = store_rows(d, res, -1);
         bool more = false;
         int in_pair = 0;
-        for (int r = 0; r < rows; r++) {
-            if (!syncd_row_to_scan(res, r, &scans[n])) {
-                log_warnx("sync: pulled scan %s/%s/%s has fields this build cannot store; "
-                          "skipped",
-                          PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
-                continue;
-            }
-            n++;
-        }
-        /* Cursors move only once the rows are stored. Each pair's rows arrive in seq order. */
-        bool ok = insert_pulled(d, scans, n);
-        for (size_t i = 0; ok && i < n && !d->boot_offsets_due; i++)
-            d->boot_offsets_due = !scans[i].clock_synced && !scans[i].clock_given &&
-                                  !boot_listed(d->boot_offsets, &scans[i]);
         for (int r = 0; ok && r < rows; r++) {
             struct syncd_cursor *c =
                 cursor_get(d, PQgetvalue(res, r, 0), strtoll(PQgetvalue(res, r, 1), NULL, 10));
@@ -216,7 +377,6 @@ bool syncd_pull_scans(struct syncd *d)
                 more = true;
         }
         PQclear(res);
-        free(scans);
         if (rows > 0 && !cursors_save(d))
             return false;
         if (!ok)

@@ -1,38 +1,69 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Filtered wake-ups (issue 18, docs/scale.md): which notifications on portier_scans wake the
- * sync daemon at once. The payload (central schema step 13) names the pushing device and the
- * rooms its statement's scans are for. A daemon started with --others-interval MS (a room
- * door) pulls at once for notifications about the rooms its login is bound to
- * (portier.devices.rooms) and at most every MS for the others'; without it (entrance and
- * overview kiosks) every notification counts alike. Notifications of this device's own pushes
- * wake nothing: its scans are in its log already. A payload this code does not understand
- * counts as about its rooms: a notification is only a hint, and polling finds everything. */
+ * sync daemon at once; and the rooms a room door pulls for (--pull rooms, sync_pull.c). The payload
+ * (central schema step 13) names the pushing device and the rooms its statement's scans are for. A
+ * daemon started with --others-interval MS (a room door) pulls at once for notifications about the
+ * rooms its login is bound to (portier.devices.rooms) and at most every MS for the others'; without
+ * it (entrance and overview kiosks) every notification counts alike. Notifications of this device's
+ * own pushes wake nothing: its scans are in its log already. A payload this code does not
+ * understand counts as about its rooms: a notification is only a hint, and polling finds
+ * everything. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
 
 #include "log.h"
+#include "store.h"
 #include "sysclock.h"
 #include "syncd_internal.h"
 #include "util.h"
+
+/* Starts the pull cursors afresh when what the pulls take changed since they were saved
+ * (sync.pull_rooms: the rooms of --pull rooms, empty for everything). */
+static bool pull_filter_check(struct syncd *d)
+{
+    const char *now = d->set.pull_rooms && d->rooms != NULL ? d->rooms : "";
+    char *was = NULL;
+    if (!store_get_meta(d->store, "sync.pull_rooms", &was))
+        return false;
+    bool same = strcmp(was != NULL ? was : "", now) == 0;
+    free(was);
+    if (same)
+        return true;
+    if (d->n_cursors > 0)
+        log_info("sync: pulling %s%s: reading the scan log again from the start",
+                 *now != '\0' ? "for rooms" : "everything", *now != '\0' ? now : "");
+    d->n_cursors = 0;
+    d->follow_seq = 0;
+    return store_set_meta(d->store, "sync.pull", "") &&
+           syncd_set_meta_int(d, "sync.pull_follow", 0) &&
+           store_set_meta(d->store, "sync.pull_rooms", now);
+}
 
 bool syncd_read_rooms(struct syncd *d)
 {
     free(d->rooms);
     d->rooms = NULL;
-    if (d->set.others_ms <= 0)
-        return true;
-    PGresult *res = syncd_query(d,
-                                "SELECT ' ' || array_to_string(rooms, ' ') || ' '"
-                                " FROM portier.devices WHERE id = current_user",
-                                0, NULL, "reading this device's rooms");
-    if (res == NULL)
+    if (d->set.others_ms > 0 || d->set.pull_rooms) {
+        PGresult *res = syncd_query(d,
+                                    "SELECT ' ' || array_to_string(rooms, ' ') || ' '"
+                                    " FROM portier.devices WHERE id = current_user",
+                                    0, NULL, "reading this device's rooms");
+        if (res == NULL)
+            return false;
+        if (PQntuples(res) == 1)
+            d->rooms = xstrdup(PQgetvalue(res, 0, 0));
+        PQclear(res);
+        log_debug("sync: rooms of this device:%s", d->rooms ? d->rooms : " (none)");
+        if (d->set.pull_rooms && d->rooms != NULL && strstr(d->rooms, " entrance ") != NULL)
+            log_info("sync: --pull rooms at a device bound to the entrance pulls nearly "
+                     "everything (the venue's state is everyone's)");
+    }
+    if (!pull_filter_check(d)) {
+        syncd_set_error(d, "storing the pull cursors", "the scan log cannot be written");
         return false;
-    if (PQntuples(res) == 1)
-        d->rooms = xstrdup(PQgetvalue(res, 0, 0));
-    PQclear(res);
-    log_debug("sync: pulling at once for rooms%s", d->rooms ? d->rooms : " (none)");
+    }
     return true;
 }
 

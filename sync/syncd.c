@@ -342,7 +342,11 @@ static bool cycle(struct syncd *d, bool poll_due)
     }
     /* The heartbeat goes out even when the push failed: an upload that is stuck is what it
      * is for. */
+    int64_t pushed_before = d->push_seq;
     bool pushed = syncd_push_issues(d, false) && syncd_push(d);
+    /* A room door follows the people it admitted from the next pull on (their history). */
+    if (d->set.pull_rooms && d->push_seq != pushed_before)
+        d->hint_pull = true;
     if (poll_due && PQstatus(d->conn) == CONNECTION_OK && !send_heartbeat(d))
         return false;
     if (!pushed)
@@ -410,6 +414,7 @@ struct syncd *syncd_create(const struct syncd_settings *settings)
         !meta_int(d->store, "sync.revocations_version", 0, &d->revocations_version) ||
         !meta_int(d->store, "sync.device_keys_version", 0, &d->device_keys_version) ||
         !meta_int(d->store, "sync.conflicts", 0, &d->conflicts) ||
+        !meta_int(d->store, "sync.pull_follow", 0, &d->follow_seq) ||
         !store_get_meta(d->store, "sync.pull", &pull))
         goto fail;
     if (pull != NULL)

@@ -27,6 +27,13 @@
  * Pull (sync_pull.c): per (device_id, db_epoch) cursors, the last seq pulled. A device's seqs reach
  * the server in order (one daemon per device pushes them in seq order, batch after batch), so "seq
  * above the cursor" never skips a row, whereas a server-side serial can commit out of order.
+ * A room door (settings.pull_rooms, `--pull rooms`) moves the same cursors past every row but
+ * takes only what its rooms' decisions depend on: the scans into its rooms (portier.devices.rooms
+ * of its login), every scan of the people seen in them (their whole history, read once when
+ * they are first seen: a scan elsewhere may reach the server before their entry here and be
+ * dated after it), and the first synchronised scan of each boot that dates unsynchronised
+ * scans. The kiosk then holds some devices' scans out of seq order (occupancy.h, Clocks). A
+ * change of the filter (rooms, or back to everything) starts the cursors afresh.
  *
  * Wake-ups: LISTEN portier_scans and portier_model; on every (re)connection LISTEN first, then
  * pull, so that nothing committed in between is missed; polling every poll_ms as a fallback;
@@ -108,6 +115,7 @@ struct syncd_settings {
     bool no_listen;       /* no LISTEN and no session settings, pulls every poll_ms: for a
                              connection pooler in transaction mode (docs/scale.md) */
     int others_ms;        /* > 0: a room door, woken at once only for its rooms (sync_wake.c) */
+    bool pull_rooms;      /* a room door: pull only what its rooms' decisions depend on */
 };
 
 struct syncd;

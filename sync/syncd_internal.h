@@ -24,6 +24,7 @@
     "s.staff"
 
 typedef struct pg_result PGresult;
+struct strbuf;
 
 /* A pull cursor: the last seq pulled of another (device_id, db_epoch). */
 struct syncd_cursor {
@@ -48,6 +49,7 @@ struct syncd {
     int64_t push_rowid;            /* the local log is read from here for unpushed scans */
     struct syncd_cursor *cursors;
     size_t n_cursors, cap_cursors;
+    int64_t follow_seq; /* --pull rooms: own seq whose scans into the rooms were followed */
     int64_t attendees_version, revocations_version, device_keys_version;
     int64_t conflicts;
     char *boot_offsets;      /* sync.boot_offsets as last written (copy_boot_offsets) */
@@ -68,8 +70,8 @@ struct syncd {
     bool want_pull, want_model; /* pulls to make in the next cycle */
     bool hint_pull, hint_model; /* notifications heard, not yet acted on */
     int64_t next_hint_ns;       /* hints are acted on no earlier than this */
-    char *rooms;                /* " ROOM ROOM " this login is bound to, with others_ms > 0 */
-    bool hint_other;            /* a notification about other rooms, not yet acted on */
+    char *rooms;     /* " ROOM ROOM " this login is bound to, with others_ms > 0 or pull_rooms */
+    bool hint_other; /* a notification about other rooms, not yet acted on */
     int64_t next_other_ns; /* hint_other becomes hint_pull no earlier (last pull + others_ms) */
 
     uint64_t rng;
@@ -101,7 +103,9 @@ bool syncd_retry_quarantined(struct syncd *d);
  * refused before, offered again after a change of the central model), in seq order. */
 bool syncd_push_issues(struct syncd *d, bool retry_refused);
 /* sync_wake.c */
-/* With others_ms > 0, reads the rooms this device's login is bound to into d->rooms. */
+/* With others_ms > 0 or pull_rooms, reads the rooms this device's login is bound to into
+ * d->rooms. A change of what the pulls take (--pull rooms or all, or the rooms) since the
+ * cursors were saved starts the cursors afresh: rows the old filter skipped lie below them. */
 bool syncd_read_rooms(struct syncd *d);
 /* Takes one notification on portier_scans: sets hint_pull (about this daemon's rooms, or a
  * payload it cannot read), hint_other (other rooms) or nothing (this device's own push). */
@@ -112,6 +116,8 @@ void syncd_other_hints_due(struct syncd *d, int64_t now);
 void syncd_others_taken(struct syncd *d);
 
 /* sync_pull.c */
+/* Appends item to sb as a quoted element of a PostgreSQL array literal. */
+void syncd_array_item(struct strbuf *sb, const char *item);
 /* Converts one row of SYNCD_SCAN_COLUMNS to a scan; false when a field is out of range. */
 bool syncd_row_to_scan(const PGresult *res, int row, struct scan *s);
 /* Parses the sync.pull meta value ("DEVICE EPOCH SEQ" lines) into the cursors. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* portier sync: the sync daemon of one kiosk (syncd.h). */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "device_id.h"
@@ -25,6 +26,7 @@ static int run_sync(const struct cli_call *c)
     s.hint_ms = (int)config_get_int(c->cfg, "hint-interval");
     s.no_listen = config_get_bool(c->cfg, "no-listen");
     s.others_ms = (int)config_get_int(c->cfg, "others-interval");
+    s.pull_rooms = strcmp(config_get(c->cfg, "pull"), "rooms") == 0;
     log_set_verbose(config_get_bool(c->cfg, "verbose"));
     struct syncd *d = syncd_create(&s);
     if (d == NULL)
@@ -57,6 +59,10 @@ static const struct config_option options[] = {
      "at a room door: pull at once on notifications about its own\nrooms and at most this "
      "often on the others' (0: all alike;\n3000 with 200+ kiosks)",
      0},
+    {"pull", CONFIG_CHOICE, "all", 0, 0, "all|rooms", NULL,
+     "what to pull of the other kiosks' scans: all (entrance and\noverview kiosks), or rooms "
+     "(a room door: the scans into its\nrooms and the scans of the people seen in them)",
+     0},
     {"verbose", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "log every step", 0},
 };
 
@@ -64,7 +70,8 @@ const struct cli_spec sync_spec = {
     .name = "sync",
     .usage = "usage: portier sync KIOSK_DIR --device ID --db PATH --central CONNINFO [--once]\n"
              "                    [--poll-interval MS] [--backoff-max MS] [--hint-interval MS]\n"
-             "                    [--no-listen] [--others-interval MS] [--verbose]\n",
+             "                    [--no-listen] [--others-interval MS] [--pull all|rooms]\n"
+             "                    [--verbose]\n",
     .about = "The sync daemon of one kiosk: pushes its scans to the central PostgreSQL database, "
              "pulls\nthe other kiosks' scans into its database and attendee changes into "
              "KIOSK_DIR/event.db.\n",

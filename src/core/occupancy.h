@@ -49,8 +49,11 @@
  *   given or synchronised time stands; an unsynchronised scan is dated from its boot's offset,
  *   wall = mono + offset, when one is known), and orders each device's scans by the device's own
  *   sequence: a scan counts no earlier than the device's previous scan (seq order; the log
- *   holds a device's scans in seq order). "Wall time" above is then that time. The kiosk folds
- *   its log again when the clock learns an offset that re-dates folded scans.
+ *   of a kiosk that pulls everything holds a device's scans in seq order; a room door that
+ *   pulls only its rooms' may receive an older scan of a device after newer ones, a person's
+ *   history read when first counted: that scan counts at its own best time). "Wall time"
+ *   above is then that time. The kiosk folds its log again when the clock learns an offset
+ *   that re-dates folded scans.
  *
  * Folding is idempotent: folding the same scan (same key) twice changes nothing.
  * Each fold costs O(sessions of the attendee + log(sessions of the room)); each count query
