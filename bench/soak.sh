@@ -31,25 +31,11 @@ idle=${SOAK_IDLE:-36}
 report_every=${SOAK_REPORT_EVERY:-300}
 device=soak-1
 
-die() {
-    echo "soak.sh: $*" >&2
-    exit 1
-}
-[[ -x $bin ]] || die "$bin not found (build first, or pass the build directory)"
-[[ -x $pgbin/initdb ]] || die "no $pgbin/initdb: install postgresql"
-
 tmp=$(mktemp -d /tmp/portier-soak-XXXXXX)
-chmod 755 "$tmp"
 kiosk_pid='' sync_pid='' pg_up=0
-as_pg=()
-if [[ $(id -u) == 0 ]]; then
-    id portier-test >/dev/null 2>&1 ||
-        useradd --system --no-create-home --shell /usr/sbin/nologin portier-test
-    as_pg=(setpriv --reuid=portier-test --regid=portier-test --clear-groups)
-fi
-
-# Runs a PostgreSQL program as the cluster's owner.
-pg() { "${as_pg[@]}" "$pgbin/$1" "${@:2}"; }
+# shellcheck source=bench/pg_lib.sh
+source "$here/pg_lib.sh"
+[[ -x $bin ]] || die "$bin not found (build first, or pass the build directory)"
 
 cleanup() {
     [[ -n $kiosk_pid ]] && kill -9 "$kiosk_pid" 2>/dev/null
@@ -60,29 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free TCP port on 127.0.0.1: one that refuses a connection.
-free_port() {
-    local p
-    for _ in $(seq 1 100); do
-        p=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    die "no free TCP port found"
-}
-
-pg_start() {
-    pg pg_ctl start -D "$tmp/pg/data" -l "$tmp/pg/server.log" -w -t 60 \
-        -o "-k $tmp/pg -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=16MB" \
-        >>"$tmp/pg/pg_ctl.log" 2>&1 || die "pg_ctl start failed (see $tmp/pg/server.log)"
-    pg_up=1
-}
-pg_crash() {
-    pg pg_ctl stop -D "$tmp/pg/data" -m immediate -w >>"$tmp/pg/pg_ctl.log" 2>&1
-    pg_up=0
-}
+pg_start_soak() { pg_start -c fsync=off -c shared_buffers=16MB; }
 
 # VmRSS of pid in kB (0 when gone).
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -95,12 +59,8 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
     "$bin" bundle ev --out kiosk >/dev/null) || die "making the event failed"
 
 # The central cluster.
-mkdir -p "$tmp/pg"
-[[ -n ${as_pg[*]} ]] && chown portier-test: "$tmp/pg"
-pg initdb -D "$tmp/pg/data" -U postgres -E UTF8 --no-locale --auth-local=trust \
-    --auth-host=scram-sha-256 --no-sync >"$tmp/pg/initdb.log" 2>&1 || die "initdb failed"
-port=$(free_port)
-pg_start
+pg_init
+pg_start_soak
 admin="host=$tmp/pg port=$port user=postgres dbname=postgres"
 "$bin" central init "$admin" >/dev/null || die "central init failed"
 "$bin" central publish "$tmp/ev" "$admin" >/dev/null || die "central publish failed"
@@ -138,7 +98,7 @@ while kill -0 "$kiosk_pid" 2>/dev/null; do
         pg_crash
         outages=$((outages + 1))
         sleep "$outage_for"
-        pg_start
+        pg_start_soak
         next_outage=$((SECONDS + outage_every))
     fi
 done
@@ -146,7 +106,7 @@ kiosk_rc=0
 wait "$kiosk_pid" || kiosk_rc=$?
 kiosk_pid=
 t1=$(date +%s.%N)
-((pg_up)) || pg_start
+((pg_up)) || pg_start_soak
 
 # Let the daemon push the rest, then stop it cleanly.
 local_n=$(sqlite3 "$db" "SELECT count(*) FROM scans" 2>/dev/null || echo -1)

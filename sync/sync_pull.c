@@ -228,22 +228,32 @@ static PGresult *pull_query(struct syncd *d, const char *sql, int per_pair, int 
 }
 
 /* A room door's pull (portier sync --pull rooms): what its decisions depend on, not the whole
- * log. In one statement, so in one snapshot:
+ * log (occupancy.h). A room's count, its reserved seats and who is "here" depend on the
+ * admissions into the room and on each admitted person's next move while the admission counts:
+ * until the end of the room's first session ending at or after it (forever when none does),
+ * when an entry elsewhere, an exit or leaving the venue ends it. In one statement, so in one
+ * snapshot:
  *  - win: each pair's rows above its cursor (at most $6), read on the server; the cursor then
  *    moves past all of them, matched or not ('m' rows: the pair's last seq in the window and
  *    the window's size);
- *  - of those, the scans into this door's rooms ($7) and the scans of the people with any
- *    scan into them (a later scan elsewhere is an implicit exit);
- *  - newcomers: the people whose scans into these rooms appear in this window (or in this
- *    device's own scans above $8, the own seq followed so far) and in none below the
- *    cursors: their whole history, once. Their scan elsewhere may have reached the server
- *    before their entry here but be dated after it: the window that skipped it could not know
- *    it would matter. Every later scan of theirs is matched by the rule above;
+ *  - adm: the admissions into this door's rooms ($7) of the people in the window or in this
+ *    device's own scans above $8 (the own seq followed so far), each with the end of the
+ *    session it counts until;
+ *  - wanted: of the window, the scans into the rooms, and a person's scans that fall while one
+ *    of their admissions counts (from ten minutes before it to ten minutes after its session's
+ *    end: dated kiosks order scans within that); a scan or an admission whose clock was not
+ *    synchronised (central cannot date it as the kiosk will) always counts as falling within;
+ *  - history: for each admission in the window (or the own ones above $8), the person's scans
+ *    below the window's end that fall while it counts, once: such a scan may have reached the
+ *    server before the admission and been skipped by an earlier window;
  *  - dating: the first synchronised scan of a boot with unsynchronised scans (it dates them,
  *    scan_clock.h rule 3, as at a kiosk that holds everything): of the boots of the
  *    unsynchronised scans pulled now, and in the window, of every boot that has any;
  *  - 'o': this device's own head, which becomes $8.
  * The kind is the last column, so that rows read as scans with syncd_row_to_scan. */
+#define PULL_ROOMS_FALLS_WITHIN(a, s)                                                              \
+    "(NOT " a ".trusted OR NOT (" s ".clock_synced OR " s ".clock_given) OR (" s ".wall_ms >= " a  \
+    ".wall_ms - 600000 AND " s ".wall_ms <= " a ".until_ms + 600000))"
 static const char pull_rooms_sql[] =
     "WITH cur AS ("
     "  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS c(device_id, db_epoch, seq)"
@@ -254,48 +264,77 @@ static const char pull_rooms_sql[] =
     "    WHERE y.device_id = h.device_id AND y.db_epoch = h.db_epoch"
     "      AND y.seq > coalesce(c.seq, 0) ORDER BY y.seq LIMIT $6) AS y"
     "  WHERE h.seq > coalesce(c.seq, 0) AND NOT (h.device_id = $4 AND h.db_epoch = $5::bigint)"
-    "), mine AS ("
-    "  SELECT attendee FROM win WHERE room = ANY($7::text[]) AND attendee <> ''"
-    "  UNION SELECT attendee FROM portier.scans WHERE device_id = $4 AND db_epoch = $5::bigint"
+    "), own AS MATERIALIZED ("
+    "  SELECT * FROM portier.scans WHERE device_id = $4 AND db_epoch = $5::bigint"
     "    AND seq > $8::bigint AND room = ANY($7::text[]) AND attendee <> ''"
-    "), newcomers AS ("
-    "  SELECT m.attendee FROM mine AS m WHERE NOT EXISTS ("
-    "    SELECT FROM portier.scans AS z"
-    "    LEFT JOIN cur AS c ON c.device_id = z.device_id AND c.db_epoch = z.db_epoch"
-    "    WHERE z.attendee = m.attendee AND z.room = ANY($7::text[])"
-    "      AND z.seq <= CASE WHEN z.device_id = $4 AND z.db_epoch = $5::bigint THEN $8::bigint"
-    "                        ELSE coalesce(c.seq, 0) END)"
+    "), ends AS MATERIALIZED ("
+    "  SELECT room, (extract(epoch FROM ends_at) * 1000)::bigint AS end_ms FROM portier.sessions"
+    "  WHERE room = ANY($7::text[])"
+    "), adm AS MATERIALIZED ("
+    "  SELECT z.device_id, z.db_epoch, z.seq, z.attendee, z.wall_ms,"
+    "    z.clock_synced OR z.clock_given AS trusted,"
+    "    coalesce((SELECT min(e.end_ms) FROM ends AS e WHERE e.room = z.room"
+    "      AND e.end_ms >= z.wall_ms), 253402300799999) AS until_ms"
+    "  FROM portier.scans AS z"
+    "  WHERE z.attendee IN (SELECT attendee FROM win WHERE attendee <> ''"
+    "                       UNION SELECT attendee FROM own)"
+    "    AND z.room = ANY($7::text[]) AND z.kind = 'badge' AND z.result = 'admitted'"
+    "), fresh AS ("
+    "  SELECT a.* FROM adm AS a WHERE EXISTS (SELECT FROM win AS w WHERE w.device_id ="
+    "    a.device_id AND w.db_epoch = a.db_epoch AND w.seq = a.seq)"
+    "    OR (a.device_id = $4 AND a.db_epoch = $5::bigint AND a.seq > $8::bigint)"
+    "), upto AS ("
+    "  SELECT h.device_id, h.db_epoch, coalesce((SELECT max(w.seq) FROM win AS w"
+    "    WHERE w.device_id = h.device_id AND w.db_epoch = h.db_epoch), c.seq, 0) AS seq"
+    "  FROM portier.scan_heads AS h"
+    "  LEFT JOIN cur AS c ON c.device_id = h.device_id AND c.db_epoch = h.db_epoch"
+    "  WHERE NOT (h.device_id = $4 AND h.db_epoch = $5::bigint)"
     "), wanted AS ("
-    "  SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s"
-    "  WHERE s.room = ANY($7::text[])"
-    "     OR (s.attendee <> '' AND EXISTS (SELECT FROM portier.scans AS z"
-    "         WHERE z.attendee = s.attendee AND z.room = ANY($7::text[])))"
-    "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM portier.scans AS s"
-    "  WHERE s.attendee IN (SELECT attendee FROM newcomers)"
-    "    AND NOT (s.device_id = $4 AND s.db_epoch = $5::bigint)"
-    "), dating AS ("
-    "  SELECT " SYNCD_SCAN_COLUMNS " FROM (SELECT DISTINCT device_id, boot_id FROM wanted"
-    "    WHERE NOT clock_synced AND NOT clock_given) AS b"
-    "  CROSS JOIN LATERAL (SELECT * FROM portier.scans AS z WHERE z.device_id = b.device_id"
-    "    AND z.boot_id = b.boot_id AND z.clock_synced ORDER BY z.mono_ns LIMIT 1) AS s"
-    "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s WHERE s.clock_synced"
-    "    AND NOT EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = s.device_id"
-    "      AND z.boot_id = s.boot_id AND z.clock_synced AND z.mono_ns < s.mono_ns)"
-    "    AND EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = s.device_id"
-    "      AND z.db_epoch = s.db_epoch AND z.boot_id = s.boot_id AND NOT z.clock_synced"
-    "      AND NOT z.clock_given)"
-    ") "
-    "SELECT s.*, 's' FROM (SELECT * FROM wanted UNION SELECT * FROM dating) AS s "
-    "UNION ALL SELECT device_id, db_epoch, max(seq), count(*), 0, '', false, '', '', '', '', '',"
-    "  '', '', false, false, '', 'm' FROM win GROUP BY device_id, db_epoch "
-    "UNION ALL SELECT device_id, db_epoch, seq, 0, 0, '', false, '', '', '', '', '', '', '',"
-    "  false, false, '', 'o' FROM portier.scan_heads WHERE device_id = $4 AND db_epoch = "
-    "$5::bigint";
+    "  SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s WHERE s.room = ANY($7::text[])"
+    "     OR EXISTS (SELECT FROM adm AS a WHERE a.attendee = s.attendee"
+    "       AND " PULL_ROOMS_FALLS_WITHIN(
+        "a",
+        "s") ")"
+             "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM fresh AS a"
+             "  JOIN portier.scans AS s ON s.attendee = a.attendee AND " PULL_ROOMS_FALLS_WITHIN(
+                 "a",
+                 "s") "  JOIN upto AS u ON u.device_id = s.device_id AND u.db_epoch = s.db_epoch "
+                      "AND s.seq <= u.seq"
+                      "), dating AS ("
+                      "  SELECT " SYNCD_SCAN_COLUMNS
+                      " FROM (SELECT DISTINCT device_id, boot_id FROM wanted"
+                      "    WHERE NOT clock_synced AND NOT clock_given) AS b"
+                      "  CROSS JOIN LATERAL (SELECT * FROM portier.scans AS z WHERE z.device_id = "
+                      "b.device_id"
+                      "    AND z.boot_id = b.boot_id AND z.clock_synced ORDER BY z.mono_ns LIMIT "
+                      "1) AS s"
+                      "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s WHERE s.clock_synced"
+                      "    AND NOT EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = "
+                      "s.device_id"
+                      "      AND z.boot_id = s.boot_id AND z.clock_synced AND z.mono_ns < "
+                      "s.mono_ns)"
+                      "    AND EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = "
+                      "s.device_id"
+                      "      AND z.db_epoch = s.db_epoch AND z.boot_id = s.boot_id AND NOT "
+                      "z.clock_synced"
+                      "      AND NOT z.clock_given)"
+                      ") "
+                      "SELECT s.*, 's' FROM (SELECT * FROM wanted UNION SELECT * FROM dating) AS s "
+                      "UNION ALL SELECT device_id, db_epoch, max(seq), count(*), 0, '', false, '', "
+                      "'', '', '', '',"
+                      "  '', '', false, false, '', 'm' FROM win GROUP BY device_id, db_epoch "
+                      "UNION ALL SELECT device_id, db_epoch, seq, 0, 0, '', false, '', '', '', '', "
+                      "'', '', '',"
+                      "  false, false, '', 'o' FROM portier.scan_heads WHERE device_id = $4 AND "
+                      "db_epoch = "
+                      "$5::bigint";
 
 /* The pull of a room door (--pull rooms, pull_rooms_sql); true when it is complete. */
 static bool pull_rooms(struct syncd *d)
 {
-    const int per_pair = 2000;
+    /* Each row of the window costs the server a look at the person's admissions: at most
+     * 200 per device in one statement keeps a catch-up's statements short. */
+    const int per_pair = 200;
     struct strbuf rooms = {0};
     strbuf_putc(&rooms, '{');
     for (const char *w = d->rooms; *w != '\0';) {
