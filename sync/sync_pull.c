@@ -251,9 +251,6 @@ static PGresult *pull_query(struct syncd *d, const char *sql, int per_pair, int 
  *    unsynchronised scans pulled now, and in the window, of every boot that has any;
  *  - 'o': this device's own head, which becomes $8.
  * The kind is the last column, so that rows read as scans with syncd_row_to_scan. */
-#define PULL_ROOMS_FALLS_WITHIN(a, s)                                                              \
-    "(NOT " a ".trusted OR NOT (" s ".clock_synced OR " s ".clock_given) OR (" s ".wall_ms >= " a  \
-    ".wall_ms - 600000 AND " s ".wall_ms <= " a ".until_ms + 600000))"
 static const char pull_rooms_sql[] =
     "WITH cur AS ("
     "  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS c(device_id, db_epoch, seq)"
@@ -280,61 +277,56 @@ static const char pull_rooms_sql[] =
     "                       UNION SELECT attendee FROM own)"
     "    AND z.room = ANY($7::text[]) AND z.kind = 'badge' AND z.result = 'admitted'"
     "), fresh AS ("
-    "  SELECT a.* FROM adm AS a WHERE EXISTS (SELECT FROM win AS w WHERE w.device_id ="
-    "    a.device_id AND w.db_epoch = a.db_epoch AND w.seq = a.seq)"
-    "    OR (a.device_id = $4 AND a.db_epoch = $5::bigint AND a.seq > $8::bigint)"
+    "  SELECT a.* FROM adm AS a JOIN win AS w"
+    "    ON w.device_id = a.device_id AND w.db_epoch = a.db_epoch AND w.seq = a.seq"
+    "  UNION ALL SELECT a.* FROM adm AS a"
+    "  WHERE a.device_id = $4 AND a.db_epoch = $5::bigint AND a.seq > $8::bigint"
     "), upto AS ("
-    "  SELECT h.device_id, h.db_epoch, coalesce((SELECT max(w.seq) FROM win AS w"
-    "    WHERE w.device_id = h.device_id AND w.db_epoch = h.db_epoch), c.seq, 0) AS seq"
-    "  FROM portier.scan_heads AS h"
-    "  LEFT JOIN cur AS c ON c.device_id = h.device_id AND c.db_epoch = h.db_epoch"
-    "  WHERE NOT (h.device_id = $4 AND h.db_epoch = $5::bigint)"
+    "  SELECT device_id, db_epoch, max(seq) AS seq FROM (SELECT * FROM cur"
+    "    UNION ALL SELECT device_id, db_epoch, max(seq) FROM win GROUP BY device_id, db_epoch)"
+    "    AS x GROUP BY device_id, db_epoch"
     "), wanted AS ("
     "  SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s WHERE s.room = ANY($7::text[])"
-    "     OR EXISTS (SELECT FROM adm AS a WHERE a.attendee = s.attendee"
-    "       AND " PULL_ROOMS_FALLS_WITHIN(
-        "a",
-        "s") ")"
-             "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM fresh AS a"
-             "  JOIN portier.scans AS s ON s.attendee = a.attendee AND " PULL_ROOMS_FALLS_WITHIN(
-                 "a",
-                 "s") "  JOIN upto AS u ON u.device_id = s.device_id AND u.db_epoch = s.db_epoch "
-                      "AND s.seq <= u.seq"
-                      "), dating AS ("
-                      "  SELECT " SYNCD_SCAN_COLUMNS
-                      " FROM (SELECT DISTINCT device_id, boot_id FROM wanted"
-                      "    WHERE NOT clock_synced AND NOT clock_given) AS b"
-                      "  CROSS JOIN LATERAL (SELECT * FROM portier.scans AS z WHERE z.device_id = "
-                      "b.device_id"
-                      "    AND z.boot_id = b.boot_id AND z.clock_synced ORDER BY z.mono_ns LIMIT "
-                      "1) AS s"
-                      "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s WHERE s.clock_synced"
-                      "    AND NOT EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = "
-                      "s.device_id"
-                      "      AND z.boot_id = s.boot_id AND z.clock_synced AND z.mono_ns < "
-                      "s.mono_ns)"
-                      "    AND EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = "
-                      "s.device_id"
-                      "      AND z.db_epoch = s.db_epoch AND z.boot_id = s.boot_id AND NOT "
-                      "z.clock_synced"
-                      "      AND NOT z.clock_given)"
-                      ") "
-                      "SELECT s.*, 's' FROM (SELECT * FROM wanted UNION SELECT * FROM dating) AS s "
-                      "UNION ALL SELECT device_id, db_epoch, max(seq), count(*), 0, '', false, '', "
-                      "'', '', '', '',"
-                      "  '', '', false, false, '', 'm' FROM win GROUP BY device_id, db_epoch "
-                      "UNION ALL SELECT device_id, db_epoch, seq, 0, 0, '', false, '', '', '', '', "
-                      "'', '', '',"
-                      "  false, false, '', 'o' FROM portier.scan_heads WHERE device_id = $4 AND "
-                      "db_epoch = "
-                      "$5::bigint";
+    "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s"
+    "  JOIN adm AS a ON a.attendee = s.attendee AND (NOT a.trusted"
+    "    OR NOT (s.clock_synced OR s.clock_given) OR (s.wall_ms >= a.wall_ms - 600000"
+    "    AND s.wall_ms <= a.until_ms + 600000))"
+    "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM fresh AS a"
+    "  JOIN portier.scans AS s ON s.attendee = a.attendee AND (NOT a.trusted"
+    "    OR NOT (s.clock_synced OR s.clock_given) OR (s.wall_ms >= a.wall_ms - 600000"
+    "    AND s.wall_ms <= a.until_ms + 600000))"
+    "  JOIN upto AS u ON u.device_id = s.device_id AND u.db_epoch = s.db_epoch AND s.seq <= u.seq"
+    "  WHERE NOT (s.device_id = $4 AND s.db_epoch = $5::bigint)"
+    "), dating AS ("
+    "  SELECT " SYNCD_SCAN_COLUMNS " FROM (SELECT DISTINCT device_id, boot_id FROM wanted"
+    "    WHERE NOT clock_synced AND NOT clock_given) AS b"
+    "  CROSS JOIN LATERAL (SELECT * FROM portier.scans AS z WHERE z.device_id = b.device_id"
+    "    AND z.boot_id = b.boot_id AND z.clock_synced ORDER BY z.mono_ns LIMIT 1) AS s"
+    "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM win AS s WHERE s.clock_synced"
+    "    AND NOT EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = s.device_id"
+    "      AND z.boot_id = s.boot_id AND z.clock_synced AND z.mono_ns < s.mono_ns)"
+    "    AND EXISTS (SELECT FROM portier.scans AS z WHERE z.device_id = s.device_id"
+    "      AND z.db_epoch = s.db_epoch AND z.boot_id = s.boot_id AND NOT z.clock_synced"
+    "      AND NOT z.clock_given)"
+    ") "
+    "SELECT s.*, 's' FROM (SELECT * FROM wanted UNION SELECT * FROM dating) AS s "
+    "UNION ALL SELECT device_id, db_epoch, max(seq), count(*), 0, '', false, '', '', '', '', '',"
+    "  '', '', false, false, '', 'm' FROM win GROUP BY device_id, db_epoch "
+    "UNION ALL SELECT device_id, db_epoch, seq, 0, 0, '', false, '', '', '', '', '', '', '',"
+    "  false, false, '', 'o' FROM portier.scan_heads"
+    "  WHERE device_id = $4 AND db_epoch = $5::bigint";
 
 /* The pull of a room door (--pull rooms, pull_rooms_sql); true when it is complete. */
 static bool pull_rooms(struct syncd *d)
 {
     /* Each row of the window costs the server a look at the person's admissions: at most
-     * 200 per device in one statement keeps a catch-up's statements short. */
-    const int per_pair = 200;
+     * SYNCD_ROOMS_WINDOW rows per device in one statement keeps a catch-up's statements short
+     * (the plenary's door takes a day in about 2 minutes on a busy 2-core server), and a
+     * statement that failed (its timeout, on a server busier still) is retried with half,
+     * until the door has caught up. */
+    if (d->rooms_window <= 0)
+        d->rooms_window = SYNCD_ROOMS_WINDOW;
+    int per_pair = d->rooms_window;
     struct strbuf rooms = {0};
     strbuf_putc(&rooms, '{');
     for (const char *w = d->rooms; *w != '\0';) {
@@ -357,6 +349,7 @@ static bool pull_rooms(struct syncd *d)
         const char *extra[] = {rooms.data, follow};
         PGresult *res = pull_query(d, pull_rooms_sql, per_pair, 2, extra);
         if (res == NULL) {
+            d->rooms_window = per_pair > 20 ? per_pair / 2 : 10;
             ok = false;
             break;
         }
@@ -383,6 +376,8 @@ static bool pull_rooms(struct syncd *d)
         if (ok && moved)
             ok = cursors_save(d);
     }
+    if (ok)
+        d->rooms_window = SYNCD_ROOMS_WINDOW; /* caught up: the next catch-up starts whole */
     strbuf_finish(&rooms);
     return ok;
 }

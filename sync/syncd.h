@@ -76,6 +76,8 @@
  * Cursors, in the same table:
  *   sync.push_seq     the last pushed seq of this db_epoch
  *   sync.pull         one line per other device and epoch: "DEVICE_ID DB_EPOCH SEQ\n"
+ *   sync.pull_rooms   what the pulls take: " ROOM ROOM " with --pull rooms, empty for all
+ *   sync.pull_follow  --pull rooms: this device's own seq whose admissions were followed
  *   sync.attendees_version, sync.revocations_version, sync.device_keys_version   model
  *                     cursors (central change_seq)
  * In KIOSK_DIR/event.db's meta: model_version (decimal), bumped by every pulled model change;

@@ -15,6 +15,8 @@
 #include "syncd.h"
 
 #define MS 1000000LL /* ns per ms */
+/* --pull rooms: rows per device a pull statement looks at, at most (sync_pull.c). */
+#define SYNCD_ROOMS_WINDOW 200
 
 /* The columns of portier.scans read back (pulls, checks of a push), in the order
  * syncd_row_to_scan reads them. */
@@ -50,6 +52,7 @@ struct syncd {
     struct syncd_cursor *cursors;
     size_t n_cursors, cap_cursors;
     int64_t follow_seq; /* --pull rooms: own seq whose scans into the rooms were followed */
+    int rooms_window;   /* --pull rooms: rows per device in one statement (0: the default) */
     int64_t attendees_version, revocations_version, device_keys_version;
     int64_t conflicts;
     char *boot_offsets;      /* sync.boot_offsets as last written (copy_boot_offsets) */
