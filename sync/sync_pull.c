@@ -234,8 +234,8 @@ static PGresult *pull_query(struct syncd *d, const char *sql, int per_pair, int 
  * when an entry elsewhere, an exit or leaving the venue ends it. In one statement, so in one
  * snapshot:
  *  - win: each pair's rows above its cursor (at most $6), read on the server; the cursor then
- *    moves past all of them, matched or not ('m' rows: the pair's last seq in the window and
- *    the window's size);
+ *    moves past all of them, matched or not (the one 'm' row: each pair's last seq in the
+ *    window and the window's size, a line each, and this device's own head, which becomes $8);
  *  - adm: the admissions into this door's rooms ($7) of the people in the window or in this
  *    device's own scans above $8 (the own seq followed so far), each with the end of the
  *    session it counts until;
@@ -248,8 +248,7 @@ static PGresult *pull_query(struct syncd *d, const char *sql, int per_pair, int 
  *    server before the admission and been skipped by an earlier window;
  *  - dating: the first synchronised scan of a boot with unsynchronised scans (it dates them,
  *    scan_clock.h rule 3, as at a kiosk that holds everything): of the boots of the
- *    unsynchronised scans pulled now, and in the window, of every boot that has any;
- *  - 'o': this device's own head, which becomes $8.
+ *    unsynchronised scans pulled now, and in the window, of every boot that has any.
  * The kind is the last column, so that rows read as scans with syncd_row_to_scan. */
 static const char pull_rooms_sql[] =
     "WITH cur AS ("
@@ -310,11 +309,12 @@ static const char pull_rooms_sql[] =
     "      AND NOT z.clock_given)"
     ") "
     "SELECT s.*, 's' FROM (SELECT * FROM wanted UNION SELECT * FROM dating) AS s "
-    "UNION ALL SELECT device_id, db_epoch, max(seq), count(*), 0, '', false, '', '', '', '', '',"
-    "  '', '', false, false, '', 'm' FROM win GROUP BY device_id, db_epoch "
-    "UNION ALL SELECT device_id, db_epoch, seq, 0, 0, '', false, '', '', '', '', '', '', '',"
-    "  false, false, '', 'o' FROM portier.scan_heads"
-    "  WHERE device_id = $4 AND db_epoch = $5::bigint";
+    "UNION ALL SELECT (SELECT coalesce(string_agg(w.device_id || ' ' || w.db_epoch || ' ' ||"
+    "    w.last || ' ' || w.n, E'\\n'), '') FROM (SELECT device_id, db_epoch, max(seq) AS last,"
+    "    count(*) AS n FROM win GROUP BY device_id, db_epoch) AS w), 0,"
+    "  coalesce((SELECT seq FROM portier.scan_heads WHERE device_id = $4"
+    "    AND db_epoch = $5::bigint), 0), 0, 0, '', false, '', '', '', '', '', '', '', false, false,"
+    "  '', 'm'";
 
 /* The pull of a room door (--pull rooms, pull_rooms_sql); true when it is complete. */
 static bool pull_rooms(struct syncd *d)
@@ -358,17 +358,27 @@ static bool pull_rooms(struct syncd *d)
         more = false;
         bool moved = false;
         for (int r = 0; ok && r < PQntuples(res); r++) {
-            char k = PQgetvalue(res, r, kind)[0];
-            int64_t seq = strtoll(PQgetvalue(res, r, 2), NULL, 10);
-            if (k == 'm') {
-                struct syncd_cursor *c =
-                    cursor_get(d, PQgetvalue(res, r, 0), strtoll(PQgetvalue(res, r, 1), NULL, 10));
-                if (seq > c->seq)
-                    c->seq = seq;
-                more |= strtoll(PQgetvalue(res, r, 3), NULL, 10) >= per_pair;
+            if (PQgetvalue(res, r, kind)[0] != 'm')
+                continue;
+            /* The one 'm' row: each window's pair, last seq and size, one per line, then this
+             * device's own head. */
+            for (const char *p = PQgetvalue(res, r, 0); *p != '\0';) {
+                char dev[SCAN_ID_MAX];
+                long long epoch, last, size;
+                int used = 0;
+                if (sscanf(p, "%63s %lld %lld %lld%n", dev, &epoch, &last, &size, &used) != 4)
+                    break;
+                struct syncd_cursor *c = cursor_get(d, dev, epoch);
+                if (last > c->seq)
+                    c->seq = last;
+                more |= size >= per_pair;
                 moved = true;
-            } else if (k == 'o' && seq > d->follow_seq) {
-                d->follow_seq = seq;
+                p += used;
+                p += *p == '\n';
+            }
+            int64_t own = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+            if (own > d->follow_seq) {
+                d->follow_seq = own;
                 moved = true;
             }
         }
