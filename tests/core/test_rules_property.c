@@ -459,6 +459,21 @@ static size_t many_kiosks(uint64_t seed)
 
 #define DAY_MS (24 * 3600000LL)
 
+/* Ends a random-log run: moves the last session back by shift, reports the checks that
+ * differed from the derivation and frees the replicas and the logs. */
+static void end_log(uint64_t seed, int bad, int64_t shift, struct occupancy *a, struct occupancy *b,
+                    struct log *l, struct log *held)
+{
+    sessions[N_SESSIONS - 1].start_ms -= shift;
+    sessions[N_SESSIONS - 1].end_ms -= shift;
+    CHECK_MSG(bad == 0, "seed %llu: %d checks differ from the derivation", (unsigned long long)seed,
+              bad);
+    occupancy_destroy(a);
+    occupancy_destroy(b);
+    free(l->scans);
+    free(held->scans);
+}
+
 /* A raw random log (not decided by rules) crowded with equal wall times over `days` days,
  * folded into two replicas in different orders: the order key's tie-breaks decide, the
  * derivation after every step and the replicas at the end agree. With days > 1 the last
@@ -512,14 +527,7 @@ static size_t raw_log(uint64_t seed, size_t n, int days)
         for (int64_t t = day_start - 3600000; t <= day_start + 6 * 3600000; t += 60000)
             CHECK(agree(a, b, t + d * DAY_MS));
     }
-    last->start_ms -= shift;
-    last->end_ms -= shift;
-    CHECK_MSG(bad == 0, "seed %llu: %d checks differ from the derivation", (unsigned long long)seed,
-              bad);
-    occupancy_destroy(a);
-    occupancy_destroy(b);
-    free(l.scans);
-    free(held.scans);
+    end_log(seed, bad, shift, a, b, &l, &held);
     return n;
 }
 
@@ -596,15 +604,8 @@ static size_t midnight_log(uint64_t seed, size_t n)
     }
     for (size_t k = 0; k < ARRAY_LEN(probes); k++)
         CHECK(agree(a, b, midnight + probes[k]) && agree_places(a, b, midnight + probes[k]));
-    last->start_ms -= DAY_MS;
-    last->end_ms -= DAY_MS;
-    CHECK_MSG(bad == 0, "seed %llu: %d checks differ from the derivation", (unsigned long long)seed,
-              bad);
-    occupancy_destroy(a);
-    occupancy_destroy(b);
     free(order);
-    free(l.scans);
-    free(held.scans);
+    end_log(seed, bad, DAY_MS, a, b, &l, &held);
     return n;
 }
 
