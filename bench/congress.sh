@@ -46,6 +46,19 @@ run "$bench" fill k300.db door-r001-1 day1.tsv day2.tsv --until 2026-03-18T08:50
 cp k300.db k300-base.db
 run python3 "$here/congress/kiosk_bench.py" "$portier" kiosk k300.db door-r001-1 r001 toggle \
     r001-day2.txt 2> >(grep -v 'bound to' >&2)
+echo "== Kiosk start at 832,269 scans (day 3 to 17:00): after a clean close, then after a crash"
+rm -f k800.db*
+run "$bench" fill k800.db door-r001-1 day1.tsv day2.tsv day3.tsv --until 2026-03-19T17:00:00+01:00
+$gen replay . day3.tsv badges/tokens.csv --device door-r001-1 |
+    awk -F'\t' '$1 >= "2026-03-19T17:00"' >r001-day3.txt
+: >no-scans.txt
+k800() { run python3 "$here/congress/kiosk_bench.py" "$portier" kiosk k800.db door-r001-1 r001 \
+    toggle "$@" 2> >(grep -v 'bound to' >&2) | sed -n 1p; }
+echo "  after fill's clean close:"; k800 no-scans.txt
+echo "  100 decisions, then kill -9:"; k800 r001-day3.txt --limit 100 --kill
+echo "  after the crash (WAL left, quick check):"; k800 no-scans.txt
+rm -f k800.db*
+
 if [ -z "${SKIP_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
     cp k300-base.db k300cg.db
     head -200 r001-day2.txt >cg-lines.txt

@@ -11,7 +11,9 @@ Starts `PORTIER kiosk KIOSK_DIR --headless --scanner stdin --camera none` on the
 Then writes REPLAY's lines (TIMESTAMP<TAB>TOKEN) one by one and times each until its JSON
 decision line is back (decide + durable commit + print). A line that repeats the previous
 token within 4 s of replay time is skipped (the kiosk ignores such repeats: no line). Prints
-the figures; CPU time is the child's (getrusage), RSS from /proc (VmHWM: peak).
+the figures; CPU time is the child's (getrusage), RSS from /proc (VmHWM: peak). With --kill the
+kiosk is ended by SIGKILL after the last decision instead of by the end of its input: a crash,
+which leaves the log's WAL behind and no clean-close marker, for the next start to measure.
 """
 import argparse
 import datetime
@@ -19,6 +21,7 @@ import json
 import os
 import resource
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -43,6 +46,7 @@ def main():
     for a in ("portier", "kiosk_dir", "db", "device", "room", "mode", "replay"):
         ap.add_argument(a)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--kill", action="store_true", help="end the kiosk by SIGKILL (a crash)")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="portier-kbench-")
     sock_path = os.path.join(tmp, "notify")
@@ -105,6 +109,8 @@ def main():
         k = "%s/%s" % (d.get("result"), d.get("reason"))
         results[k] = results.get(k, 0) + 1
     hwm = status_kb(p.pid, "VmHWM")
+    if a.kill:
+        p.kill()
     p.stdin.close()
     while os.read(p.stdout.fileno(), 65536):
         pass
@@ -119,8 +125,9 @@ def main():
               "incl. durable commit)" % (len(lat), pct(lat, 0.5), pct(lat, 0.99), lat[-1]))
         print("  results: %s; %d session-end exits" % (
             ", ".join("%s %d" % kv for kv in sorted(results.items())), ended))
-    print("  kiosk CPU: %.2f s user + %.2f s sys, exit %d"
-          % (ru.ru_utime, ru.ru_stime, p.returncode))
+    print("  kiosk CPU: %.2f s user + %.2f s sys, %s"
+          % (ru.ru_utime, ru.ru_stime, "killed (SIGKILL)" if p.returncode == -signal.SIGKILL
+             else "exit %d" % p.returncode))
     os.unlink(sock_path)
     os.rmdir(tmp)
 

@@ -53,6 +53,9 @@ struct attendee_state {
     size_t bucket; /* when the latest scan is an admission into a room */
     bool checked_in;
     int64_t checkin_ms; /* the latest entrance admission, when checked_in */
+    /* The days of key.wall_ms (venue_day) and of checkin_ms (day_of), kept with them: the local
+     * date costs a localtime_r, and a fold asks for the day of the old state again. */
+    int64_t venue_day, checkin_day;
 };
 
 /* A walk-in the model does not hold yet (registered at another desk, not pulled): tracked by
@@ -85,6 +88,11 @@ struct occupancy {
     size_t n_devices, cap_devices;
     int checked_in;
     int64_t (*local_day)(int64_t unix_ms); /* occupancy_use_local_day; NULL: the UTC date */
+    /* The fold's last day_of: the day of second memo_sec (a date depends on the second only). A
+     * log holds its scans roughly in time order, so most scans repeat their predecessor's
+     * second, and a localtime_r is a tenth of a kiosk's start. */
+    bool memo_valid;
+    int64_t memo_sec, memo_day;
     bool multi_day; /* the sessions lie on several local dates: the venue counts per day */
     struct day_count *checkin_days, *venue_people, *venue_manual;
     size_t n_checkin_days, n_venue_people, n_venue_manual;
@@ -97,11 +105,32 @@ static void copy_id(char out[SCAN_ID_MAX], const char in[SCAN_ID_MAX])
     out[SCAN_ID_MAX - 1] = '\0';
 }
 
+/* Writes "DEVICE|EPOCH" (as "%s|%" PRId64 would: this runs for every scan folded, and
+ * snprintf was a tenth of a kiosk's start) into key, SCAN_ID_MAX + 24 bytes. */
+static void device_key(char *key, const struct scan *s)
+{
+    size_t n = strnlen(s->device_id, SCAN_ID_MAX - 1);
+    memcpy(key, s->device_id, n);
+    key[n++] = '|';
+    uint64_t v = s->db_epoch < 0 ? -(uint64_t)s->db_epoch : (uint64_t)s->db_epoch;
+    if (s->db_epoch < 0)
+        key[n++] = '-';
+    char digits[20];
+    size_t d = 0;
+    do {
+        digits[d++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (d > 0)
+        key[n++] = digits[--d];
+    key[n] = '\0';
+}
+
 /* The floor of a device's scans, added when new. */
 static struct device_floor *device_floor(struct occupancy *occ, const struct scan *s)
 {
     char key[SCAN_ID_MAX + 24];
-    snprintf(key, sizeof key, "%.*s|%" PRId64, SCAN_ID_MAX - 1, s->device_id, s->db_epoch);
+    device_key(key, s);
     const struct hashmap_entry *e;
     if (hashmap_put(&occ->device_index, key, occ->n_devices, &e)) {
         if (occ->n_devices == occ->cap_devices) {
@@ -274,6 +303,7 @@ void occupancy_use_clock(struct occupancy *occ, const struct scan_clock *clock)
 void occupancy_use_local_day(struct occupancy *occ, int64_t (*local_day)(int64_t unix_ms))
 {
     occ->local_day = local_day;
+    occ->memo_valid = false;
     find_multi_day(occ);
 }
 
@@ -297,6 +327,18 @@ static int64_t venue_day(const struct occupancy *occ, int64_t t)
     return occ->multi_day ? day_of(occ, t) : 0;
 }
 
+/* day_of for the fold, remembering the last second's day. */
+static int64_t fold_day_of(struct occupancy *occ, int64_t t)
+{
+    int64_t sec = t >= 0 ? t / 1000 : -((-(t + 1)) / 1000) - 1;
+    if (!occ->memo_valid || sec != occ->memo_sec) {
+        occ->memo_day = day_of(occ, t);
+        occ->memo_sec = sec;
+        occ->memo_valid = true;
+    }
+    return occ->memo_day;
+}
+
 /* Adds delta to the count of day in list (*n entries), adding the day when new. */
 static void add_day(struct day_count **list, size_t *n, int64_t day, int delta)
 {
@@ -318,12 +360,6 @@ static int day_get(const struct day_count *list, size_t n, int64_t day)
             return list[i].n;
     }
     return 0;
-}
-
-/* Adds delta to the check-ins of the local date of t. */
-static void add_checkin_day(struct occupancy *occ, int64_t t, int delta)
-{
-    add_day(&occ->checkin_days, &occ->n_checkin_days, day_of(occ, t), delta);
 }
 
 /* The people inside the venue on the day of t, manual adjustments included, before clamping. */
@@ -412,7 +448,7 @@ static void contribute(struct occupancy *occ, size_t a, int sign)
         return;
     bool outside = st->last_room == OCCUPANCY_ENTRANCE && st->last_result == RESULT_EXITED;
     if (!outside)
-        add_day(&occ->venue_people, &occ->n_venue_people, venue_day(occ, st->key.wall_ms), sign);
+        add_day(&occ->venue_people, &occ->n_venue_people, st->venue_day, sign);
     if (st->last_room == OCCUPANCY_ENTRANCE || st->last_result != RESULT_ADMITTED)
         return;
     occ->rooms[st->last_room].count[st->bucket] += sign;
@@ -441,13 +477,15 @@ static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room
         /* Per day: the attendee counts on the date of their latest admission. */
         bool counted =
             a >= occ->ev->n_attendees || occ->ev->attendees[a].category != CATEGORY_STAFF;
+        int64_t day = fold_day_of(occ, t);
         if (counted && st->checked_in)
-            add_checkin_day(occ, st->checkin_ms, -1);
+            add_day(&occ->checkin_days, &occ->n_checkin_days, st->checkin_day, -1);
         if (counted)
-            add_checkin_day(occ, t, +1);
+            add_day(&occ->checkin_days, &occ->n_checkin_days, day, +1);
         occ->checked_in += !st->checked_in;
         st->checked_in = true;
         st->checkin_ms = t;
+        st->checkin_day = day;
     }
     struct order_key k;
     key_of(&k, s, t);
@@ -456,6 +494,7 @@ static bool apply_badge(struct occupancy *occ, const struct scan *s, size_t room
     contribute(occ, a, -1);
     st->has_last = true;
     st->key = k;
+    st->venue_day = occ->multi_day ? fold_day_of(occ, k.wall_ms) : 0;
     st->last_room = room;
     st->last_result = s->result;
     st->bucket = room == OCCUPANCY_ENTRANCE ? 0 : bucket_at(occ, &occ->rooms[room], k.wall_ms);
@@ -618,7 +657,7 @@ void occupancy_attendee_place(const struct occupancy *occ, size_t attendee, int6
     out->last_result = st->last_result;
     out->last_ms = st->key.wall_ms;
     /* A new day of a multi-day event finds everyone outside until their next scan. */
-    bool today = venue_day(occ, st->key.wall_ms) == venue_day(occ, t);
+    bool today = st->venue_day == venue_day(occ, t);
     if (st->last_room == OCCUPANCY_ENTRANCE) {
         out->in_venue = st->last_result == RESULT_ADMITTED && today;
         out->where = out->in_venue ? OCCUPANCY_VENUE : OCCUPANCY_OUTSIDE;

@@ -116,7 +116,9 @@ struct scan_clock;
 void occupancy_use_clock(struct occupancy *occ, const struct scan_clock *clock);
 /* Dates check-ins and the venue's days by local_day (the local date of a time in the event's
  * time zone as a day number, time_days_from_civil) rather than the UTC date: call it before the
- * first occupancy_apply. A kiosk does (time_local_day), as for its rules; so does a report. */
+ * first occupancy_apply. A kiosk does (time_local_day), as for its rules; so does a report.
+ * local_day(t) must depend on the second of t only (floor(t / 1000)), as a date does: the fold
+ * reuses the day of the previous scan's second. */
 void occupancy_use_local_day(struct occupancy *occ, int64_t (*local_day)(int64_t unix_ms));
 /* Frees an occupancy; NULL is a no-op. */
 void occupancy_destroy(struct occupancy *occ);

@@ -17,8 +17,12 @@ bool sql_exec(sqlite3 *db, const char *what, const char *sql)
 
 bool sql_column_copy(sqlite3_stmt *q, int col, char *dst, size_t size)
 {
-    const unsigned char *v = sqlite3_column_text(q, col);
-    size_t len = (size_t)sqlite3_column_bytes(q, col);
+    /* One column call, then the value's own: every Portier connection is used by one thread
+     * at a time, which is all an unprotected sqlite3_value asks (a kiosk's start copies some
+     * five million strings). */
+    sqlite3_value *value = sqlite3_column_value(q, col);
+    const unsigned char *v = sqlite3_value_text(value);
+    size_t len = (size_t)sqlite3_value_bytes(value);
     if (v == NULL || len >= size)
         return false;
     memcpy(dst, v, len + 1);

@@ -5,7 +5,9 @@
  *    from-scratch derivation after every step;
  *  - several kiosks with skewed clocks whose replicas receive each other's scans late and
  *    shuffled: every replica equals the derivation over the scans it holds after every step,
- *    and replicas holding the same scans agree on every count.
+ *    and replicas holding the same scans agree on every count;
+ *  - a log crowded around the change of date, folded in time order and shuffled: the venue's
+ *    days and check-ins equal the derivation's.
  * Over 10,000 scans in all. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -457,6 +459,21 @@ static size_t many_kiosks(uint64_t seed)
 
 #define DAY_MS (24 * 3600000LL)
 
+/* Ends a random-log run: moves the last session back by shift, reports the checks that
+ * differed from the derivation and frees the replicas and the logs. */
+static void end_log(uint64_t seed, int bad, int64_t shift, struct occupancy *a, struct occupancy *b,
+                    struct log *l, struct log *held)
+{
+    sessions[N_SESSIONS - 1].start_ms -= shift;
+    sessions[N_SESSIONS - 1].end_ms -= shift;
+    CHECK_MSG(bad == 0, "seed %llu: %d checks differ from the derivation", (unsigned long long)seed,
+              bad);
+    occupancy_destroy(a);
+    occupancy_destroy(b);
+    free(l->scans);
+    free(held->scans);
+}
+
 /* A raw random log (not decided by rules) crowded with equal wall times over `days` days,
  * folded into two replicas in different orders: the order key's tie-breaks decide, the
  * derivation after every step and the replicas at the end agree. With days > 1 the last
@@ -510,14 +527,85 @@ static size_t raw_log(uint64_t seed, size_t n, int days)
         for (int64_t t = day_start - 3600000; t <= day_start + 6 * 3600000; t += 60000)
             CHECK(agree(a, b, t + d * DAY_MS));
     }
-    last->start_ms -= shift;
-    last->end_ms -= shift;
-    CHECK_MSG(bad == 0, "seed %llu: %d checks differ from the derivation", (unsigned long long)seed,
-              bad);
-    occupancy_destroy(a);
-    occupancy_destroy(b);
-    free(l.scans);
-    free(held.scans);
+    end_log(seed, bad, shift, a, b, &l, &held);
+    return n;
+}
+
+/* Orders scans by wall time (qsort). */
+static int by_time(const void *a, const void *b)
+{
+    const struct scan *x = a, *y = b;
+    return (x->wall_ms > y->wall_ms) - (x->wall_ms < y->wall_ms);
+}
+
+/* True when two occupancies agree on every attendee's place and the check-ins of t's day. */
+static bool agree_places(const struct occupancy *a, const struct occupancy *b, int64_t t)
+{
+    bool ok = occupancy_checked_in_on(a, t) == occupancy_checked_in_on(b, t);
+    for (size_t i = 0; i < N_ATTENDEES; i++) {
+        struct occupancy_place p, q;
+        occupancy_attendee_place(a, i, t, &p);
+        occupancy_attendee_place(b, i, t, &q);
+        ok = ok && p.where == q.where && p.in_venue == q.in_venue && p.room == q.room &&
+             p.checked_in == q.checked_in && p.checkin_ms == q.checkin_ms &&
+             p.last_ms == q.last_ms && p.last_room == q.last_room;
+    }
+    return ok;
+}
+
+/* A multi-day log crowded around the change of date (UTC dates, as the derivation's, through
+ * occupancy_use_local_day), milliseconds apart across it, folded in time order (the fold
+ * reuses the day of the previous scan's second: most scans hit it) and in a random order (few
+ * do): both equal the derivation after every step and agree on every attendee's place and each
+ * day's check-ins. A day remembered for longer than its second counts people on the wrong
+ * date here. */
+static size_t midnight_log(uint64_t seed, size_t n)
+{
+    struct session *last = &sessions[N_SESSIONS - 1];
+    last->start_ms += DAY_MS;
+    last->end_ms += DAY_MS;
+    int64_t midnight = (day_start / DAY_MS + 1) * DAY_MS;
+    rng_state = seed;
+    static const char *const room_names[] = {"entrance", "entrance", "aula", "lab"};
+    struct log l = {0};
+    for (size_t i = 0; i < n; i++) {
+        struct scan s = {0};
+        snprintf(s.device_id, sizeof s.device_id, "k%u", rnd(3));
+        s.db_epoch = 1;
+        s.seq = (int64_t)i + 1;
+        s.wall_ms = midnight + (int64_t)rnd(6000) - 3000;
+        snprintf(s.room, sizeof s.room, "%s", room_names[rnd(ARRAY_LEN(room_names))]);
+        s.kind = SCAN_BADGE;
+        s.result = rnd(3) == 0 ? RESULT_EXITED : RESULT_ADMITTED;
+        snprintf(s.attendee, sizeof s.attendee, "%s", attendee_ids[rnd(N_ATTENDEES)]);
+        log_add(&l, &s);
+    }
+    qsort(l.scans, l.n, sizeof *l.scans, by_time);
+    size_t *order = xmalloc(n * sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = rnd((uint32_t)i), x = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = x;
+    }
+    struct occupancy *a = occupancy_create(&event), *b = occupancy_create(&event);
+    occupancy_use_local_day(a, time_utc_day);
+    occupancy_use_local_day(b, time_utc_day);
+    static const int64_t probes[] = {-2000, -1, 0, 999, 2500, 3 * 3600000};
+    struct log held = {0};
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        CHECK(occupancy_apply(a, &l.scans[i]));
+        CHECK(occupancy_apply(b, &l.scans[order[i]]));
+        log_add(&held, &l.scans[i]);
+        for (size_t k = 0; k < ARRAY_LEN(probes); k++)
+            bad += !matches_reference(a, &held, midnight + probes[k]);
+    }
+    for (size_t k = 0; k < ARRAY_LEN(probes); k++)
+        CHECK(agree(a, b, midnight + probes[k]) && agree_places(a, b, midnight + probes[k]));
+    free(order);
+    end_log(seed, bad, DAY_MS, a, b, &l, &held);
     return n;
 }
 
@@ -532,6 +620,7 @@ int main(void)
     total += many_kiosks(12);
     total += raw_log(21, 1500, 1);
     total += raw_log(22, 1500, 2);
+    total += midnight_log(31, 1500);
     printf("%zu scans\n", total);
     CHECK(total >= 10000);
     event_index_finish(&event);
