@@ -23,6 +23,7 @@
 #include "check.h"
 #include "pg_check.h"
 #include "pg_harness.h"
+#include "scan_log.h"
 #include "shell.h"
 #include "util.h"
 #include "file.h"
@@ -83,40 +84,26 @@ static void test_backfill(PGconn *super, struct pg_harness *pg)
 /* The number of scans of device in a kiosk's scan log; -1 when it cannot be read yet. */
 static int pulled(const char *db, const char *device)
 {
-    sqlite3 *conn = NULL;
-    sqlite3_stmt *st = NULL;
-    int n = -1;
-    if (sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(conn, "SELECT count(*) FROM scans WHERE device_id = ?", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_bind_text(st, 1, device, -1, SQLITE_STATIC) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(conn);
+    char *where = xasprintf("device_id = '%s'", device);
+    int n = test_log_count(db, where);
+    free(where);
     return n;
 }
 
-/* Waits up to 20 s until db holds n scans of device; returns the count it saw last. */
+/* Waits up to 30 s until db holds n scans of device; returns the count it saw last. */
 static int wait_pulled(const char *db, const char *device, int n)
 {
-    int got = -1;
-    for (int tries = 0; tries < 200 && got != n; tries++) {
-        test_sleep_ms(100);
-        got = pulled(db, device);
-    }
+    char *where = xasprintf("device_id = '%s'", device);
+    int got = test_log_wait(db, where, n);
+    free(where);
     return got;
 }
 
 /* The login conninfo `portier central add-device` wrote to tmpdir/NAME.txt (owned). */
 static char *login(const char *name)
 {
-    char *file = xasprintf("%s/%s.txt", tmpdir, name);
-    char *text = file_read_all(file, NULL);
-    free(file);
+    char *text = test_login(tmpdir, name);
     CHECK_MSG(text != NULL, "no login for %s", name);
-    if (text != NULL)
-        text[strcspn(text, "\n")] = '\0';
     return text;
 }
 

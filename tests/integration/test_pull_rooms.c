@@ -12,12 +12,11 @@
  *    same count, closed state, reserved seats and places for the room at every minute of the
  *    day, while the filtered log holds only part of the day.
  *  - Switching to --pull all reads the log from the start again. */
+#define _GNU_SOURCE
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -30,6 +29,8 @@
 #include "occupancy.h"
 #include "pg_check.h"
 #include "pg_harness.h"
+#include "proc.h"
+#include "scan_log.h"
 #include "scan_clock.h"
 #include "shell.h"
 #include "store.h"
@@ -191,68 +192,42 @@ static char *insert_sql(const struct gen_scan *const *s, size_t from, size_t to)
     return sb.data;
 }
 
-/* The number of scans in a kiosk's log matching where (SQL); -1 when it cannot be read. */
-static int count_in(const char *db, const char *where)
-{
-    sqlite3 *conn = NULL;
-    sqlite3_stmt *st = NULL;
-    int n = -1;
-    char *sql = xasprintf("SELECT count(*) FROM scans WHERE %s", where);
-    if (sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(conn, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(conn);
-    free(sql);
-    return n;
-}
-
-/* Waits up to 30 s until count_in(db, where) is n; returns what it saw last. */
-static int wait_count(const char *db, const char *where, int n)
-{
-    int got = -1;
-    for (int tries = 0; tries < 300 && got != n; tries++) {
-        test_sleep_ms(100);
-        got = count_in(db, where);
-    }
-    return got;
-}
-
 /* The login conninfo `portier central add-device` wrote to tmpdir/NAME.txt (owned). */
 static char *login(const char *name)
 {
-    char *file = xasprintf("%s/%s.txt", tmpdir, name);
-    char *text = file_read_all(file, NULL);
-    free(file);
+    char *text = test_login(tmpdir, name);
     CHECK_MSG(text != NULL, "no login for %s", name);
-    if (text != NULL)
-        text[strcspn(text, "\n")] = '\0';
     return text;
 }
 
-/* Starts the sync daemon of device (kiosk directory tmpdir/kiosk-DEVICE, log DEVICE.db). */
-static pid_t start_sync(const char *bin, const char *device, const char *conninfo, const char *pull)
+/* Starts the sync daemon of device (kiosk directory tmpdir/kiosk-DEVICE, scan log DEVICE.db,
+ * its messages in DEVICE.log). */
+static void start_sync(struct proc *p, const char *bin, const char *device, const char *conninfo,
+                       const char *pull)
 {
     char *kiosk = xasprintf("%s/kiosk-%s", tmpdir, device);
     char *db = xasprintf("%s/%s.db", tmpdir, device);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl(bin, bin, "sync", kiosk, "--device", device, "--db", db, "--central", conninfo,
-              "--poll-interval", "1000", "--hint-interval", "50", "--pull", pull, (char *)NULL);
-        _exit(127);
-    }
+    char *argv[] = {(char *)bin,
+                    "sync",
+                    kiosk,
+                    "--device",
+                    (char *)device,
+                    "--db",
+                    db,
+                    "--central",
+                    (char *)conninfo,
+                    "--poll-interval",
+                    "1000",
+                    "--hint-interval",
+                    "50",
+                    "--pull",
+                    (char *)pull,
+                    NULL};
+    char *log = xasprintf("%s/%s.log", tmpdir, device);
+    proc_start(p, argv, false, false, log);
+    free(log);
     free(kiosk);
     free(db);
-    return pid;
-}
-
-static void stop_sync(pid_t pid)
-{
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 /* A kiosk's log read into memory, with the clock it learns from all of it. */
@@ -364,17 +339,17 @@ static void test_race(PGconn *zaal, PGconn *aula, const char *door_db)
         sqlite3_close(conn);
     }
     CHECK_MSG(past, "the room door did not pull past the zaal scans");
-    CHECK_MSG(count_in(door_db, "db_epoch = 7") == 0,
+    CHECK_MSG(test_log_count(door_db, "db_epoch = 7") == 0,
               "the room door pulled scans of people it does not count");
     CHECK(exec_sql(aula,
                    "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns, boot_id,"
                    " clock_synced, room, attendee, mode, kind, result, reason) VALUES"
                    " ('aula-a', 7, 1, 1713772800000, 1, 'boot-a7', true, 'aula', 'A0007',"
                    "  'toggle', 'badge', 'admitted', 'ok')"));
-    CHECK_MSG(wait_count(door_db, "db_epoch = 7 AND attendee = 'A0007'", 2) == 2,
+    CHECK_MSG(test_log_wait(door_db, "db_epoch = 7 AND attendee = 'A0007'", 2) == 2,
               "the room door did not read the history of someone it now counts");
     test_sleep_ms(500);
-    CHECK_MSG(count_in(door_db, "attendee = 'A0008'") == 0,
+    CHECK_MSG(test_log_count(door_db, "attendee = 'A0008'") == 0,
               "the room door pulled someone it never counted");
 }
 
@@ -409,8 +384,9 @@ int main(void)
     CHECK(up && door_ci != NULL && all_ci != NULL);
     if (!up || door_ci == NULL || all_ci == NULL)
         goto done;
-    pid_t door = start_sync(bin, "door", door_ci, "rooms");
-    pid_t all = start_sync(bin, "all", all_ci, "all");
+    struct proc door, all;
+    start_sync(&door, bin, "door", door_ci, "rooms");
+    start_sync(&all, bin, "all", all_ci, "all");
     test_race(conn[ZAAL], conn[AULA], door_db);
 
     /* The random day, device by device in random batches, while both daemons pull. */
@@ -438,14 +414,14 @@ int main(void)
     }
     /* Both are complete once the full log holds every scan and the door its own room's. */
     int total = (int)day.n + 3; /* and the race's three */
-    CHECK_MSG(wait_count(all_db, "1", total) == total, "the full pull is incomplete");
+    CHECK_MSG(test_log_wait(all_db, "1", total) == total, "the full pull is incomplete");
     int aula_n = 1;
     for (size_t i = 0; i < day.n; i++)
         aula_n += day.s[i].dev == AULA;
-    CHECK_MSG(wait_count(door_db, "room = 'aula'", aula_n) == aula_n,
+    CHECK_MSG(test_log_wait(door_db, "room = 'aula'", aula_n) == aula_n,
               "the room door lacks scans of its room");
     test_sleep_ms(1500); /* a last pull of each, after the final notifications */
-    int held = count_in(door_db, "1");
+    int held = test_log_count(door_db, "1");
     CHECK_MSG(held < total, "the room door holds %d of %d scans: nothing was filtered", held,
               total);
     fprintf(stderr, "room door holds %d of %d scans\n", held, total);
@@ -470,13 +446,12 @@ int main(void)
         event_destroy(ev);
     }
     free(evdb);
-    stop_sync(door);
-    stop_sync(all);
+    CHECK(proc_stop(&door) == 0 && proc_stop(&all) == 0);
 
     /* Switched to --pull all, the door reads everything from the start. */
-    door = start_sync(bin, "door", door_ci, "all");
-    CHECK_MSG(wait_count(door_db, "1", total) == total, "--pull all did not read the whole log");
-    stop_sync(door);
+    start_sync(&door, bin, "door", door_ci, "all");
+    CHECK_MSG(test_log_wait(door_db, "1", total) == total, "--pull all did not read the whole log");
+    CHECK(proc_stop(&door) == 0);
     for (int i = 0; i < N_DEV; i++)
         free(by_dev[i]);
     free(day.s);
