@@ -85,8 +85,9 @@ static long status_kb(pid_t pid, const char *key)
     return kb;
 }
 
-/* The event: 15 rooms, published; SCANS admissions already in the log. */
-static void make_event(const char *bin, const char *dir, PGconn *conn, int scans)
+/* The event: 15 rooms, published; SCANS admissions already in the log. The attendees of the
+ * scans (A0..A4999, and B0.. for the rounds') are in the model: central counts no one else. */
+static void make_event(const char *bin, const char *dir, PGconn *conn, int scans, int rounds)
 {
     struct strbuf sb = {0};
     strbuf_printf(&sb,
@@ -94,10 +95,13 @@ static void make_event(const char *bin, const char *dir, PGconn *conn, int scans
                   "echo \"r$i,Room $i,100000\" >> rooms.csv; done && "
                   "printf 'id,room,title,start,end\\n' > sessions.csv && "
                   "printf 'id,name,organisation,email,language,category,sessions\\n"
-                  "P1,A,,,en,attendee,\\n' > attendees.csv && %s init ev --name Bench "
+                  "P1,A,,,en,attendee,\\n' > attendees.csv && for i in $(seq 0 4999); do "
+                  "echo \"A$i,A$i,,,en,attendee,\"; done >> attendees.csv && "
+                  "for i in $(seq 0 %d); do echo \"B$i,B$i,,,en,attendee,\"; done "
+                  ">> attendees.csv && %s init ev --name Bench "
                   "--timezone Europe/Brussels --rooms rooms.csv --sessions sessions.csv "
                   "--attendees attendees.csv >/dev/null",
-                  dir, bin);
+                  dir, rounds, bin);
     if (system(sb.data) != 0) {
         fprintf(stderr, "bench_dashboard: cannot make the event\n");
         exit(1);
@@ -228,7 +232,7 @@ int main(int argc, char **argv)
     PGconn *conn = central_connect(pg_harness_conninfo(pg));
     if (conn == NULL)
         return 1;
-    make_event(bin, dir, conn, scans);
+    make_event(bin, dir, conn, scans, rounds);
 
     int port = pg_harness_free_port();
     char listen[32];
