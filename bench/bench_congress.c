@@ -18,7 +18,12 @@
  *       processes' utime + stime), WAL bytes (pg_current_wal_lsn) and the daemons' CPU.
  * HINT_MS in the environment: the daemons' --hint-interval; OTHERS_MS: the room doors'
  * --others-interval (the room door's lag is also given for the scans into its own room, the
- * ones its wake-ups are for). Figures only: it asserts nothing. */
+ * ones its wake-ups are for); PULL: the room doors run `portier sync ... --pull PULL` (the
+ * program PORTIER_BIN; entrance kiosks keep pulling everything); DASHBOARD=1: a real
+ * `portier dashboard` (PORTIER_BIN) on central through the peak, read by `bench_dashboard probe`.
+ * The bytes sent are also given per entrance kiosk and per room door. With more devices than
+ * the plan's 250 (gen.py devices --kiosks N), the extra doors push nothing of their own.
+ * Figures only: it asserts nothing. */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <signal.h>
@@ -41,8 +46,14 @@
 #include "timeutil.h"
 #include "util.h"
 #include "event_db.h"
+#include "http_client.h"
 #include "file.h"
 #include "sysclock.h"
+
+/* The central server's max_connections (its default, 100, is below the daemons' count). */
+#define MAX_CONNECTIONS 600
+#define STRINGIFY(x)    #x
+#define STRING_OF(x)    STRINGIFY(x)
 
 /* One planned scan. */
 struct planned {
@@ -259,30 +270,44 @@ static double server_cpu_s(pid_t postmaster)
     return ticks / (double)sysconf(_SC_CLK_TCK);
 }
 
-/* Bytes the server sent on its established connections to port (ss: bytes_acked), summed
- * in *sum and largest in *max; returns the number of connections. */
-static int server_bytes_sent(int port, double *sum, double *max)
+/* The bytes the server sent on one established connection (ss: bytes_acked), by the pid of
+ * the backend that owns it. */
+struct conn_bytes {
+    int pid;
+    double bytes;
+};
+
+/* The server's established connections on port, at most max; returns how many. */
+static size_t server_bytes_sent(int port, struct conn_bytes *out, size_t max)
 {
     char cmd[128];
-    snprintf(cmd, sizeof cmd, "ss -tniH state established '( sport = :%d )' 2>/dev/null", port);
+    snprintf(cmd, sizeof cmd, "ss -tnipH state established '( sport = :%d )' 2>/dev/null", port);
     FILE *p = popen(cmd, "r");
-    *sum = *max = 0;
-    int n = 0;
+    size_t n = 0;
     if (p == NULL)
         return 0;
-    char line[2048];
+    char line[4096];
+    int pid = 0;
     while (fgets(line, sizeof line, p) != NULL) {
+        const char *u = strstr(line, "pid=");
+        if (u != NULL)
+            pid = atoi(u + 4);
         const char *b = strstr(line, "bytes_acked:");
-        if (b == NULL)
-            continue;
-        double v = strtod(b + 12, NULL);
-        *sum += v;
-        if (v > *max)
-            *max = v;
-        n++;
+        if (b != NULL && n < max)
+            out[n++] = (struct conn_bytes){pid, strtod(b + 12, NULL)};
     }
     pclose(p);
     return n;
+}
+
+/* What the connection of backend pid had sent at the start (0 when it was not open yet). */
+static double bytes_before(const struct conn_bytes *b0, size_t n0, int pid)
+{
+    for (size_t i = 0; i < n0; i++) {
+        if (b0[i].pid == pid)
+            return b0[i].bytes;
+    }
+    return 0;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -385,9 +410,72 @@ struct central_in {
     struct planned *plan;
     size_t n_plan;
     int64_t attendees_version;
-    int hint_ms;   /* the daemons' --hint-interval; 0: the default */
-    int others_ms; /* the room doors' --others-interval; 0: off */
+    int hint_ms;         /* the daemons' --hint-interval; 0: the default */
+    int others_ms;       /* the room doors' --others-interval; 0: off */
+    const char *portier; /* PORTIER_BIN: the program, for PULL and DASHBOARD */
+    const char *pull;    /* PULL: the room doors' `portier sync --pull`; NULL: not passed */
+    bool dashboard;      /* DASHBOARD=1: `portier dashboard` polled through the peak */
 };
+
+/* A room door's daemon with --pull: the real `portier sync` program (the option is its own). */
+static void exec_sync(const struct central_in *in, const struct syncd_settings *set)
+{
+    char hint[16], others[16];
+    snprintf(hint, sizeof hint, "%d", in->hint_ms > 0 ? in->hint_ms : SYNCD_HINT_INTERVAL_MS);
+    snprintf(others, sizeof others, "%d", set->others_ms);
+    execl(in->portier, in->portier, "sync", set->kiosk_dir, "--device", set->device_id, "--db",
+          set->db_path, "--central", set->conninfo, "--hint-interval", hint, "--others-interval",
+          others, "--pull", in->pull, (char *)NULL);
+    perror(in->portier);
+    _exit(127);
+}
+
+/* DASHBOARD=1: `portier dashboard --public-feed` on central, and `bench_dashboard probe` (beside
+ * this program) committing a manual +1 into room every second and reading /api/rooms every
+ * 100 ms, its figures into WORK/dash-probe.txt; *probe is its pid, 0 when it did not start.
+ * Returns the dashboard's pid. */
+static pid_t dashboard_start(const struct central_in *in, const char *room, pid_t *probe)
+{
+    int port = pg_harness_free_port();
+    char listen[32], port_s[16], self[4096];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    snprintf(port_s, sizeof port_s, "%d", port);
+    *probe = 0;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(in->portier, in->portier, "dashboard", "--central", pg_harness_conninfo(in->pg),
+              "--listen", listen, "--public-feed", (char *)NULL);
+        _exit(127);
+    }
+    bool up = false;
+    for (int i = 0; i < 400 && !up; i++) {
+        char *body = NULL;
+        up = http_get(port, "/api/status", "", &body) == 200 &&
+             strstr(body, "\"connected\":true") != NULL;
+        free(body);
+        if (!up)
+            sleep_ms(50);
+    }
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 32);
+    if (!up || len <= 0) {
+        fprintf(stderr, "bench_congress: portier dashboard did not start on %s\n", listen);
+        return pid;
+    }
+    self[len] = '\0';
+    char *slash = strrchr(self, '/');
+    snprintf(slash + 1, 32, "bench_dashboard");
+    *probe = fork();
+    if (*probe == 0) {
+        char *out = path_join(in->work, "dash-probe.txt");
+        if (freopen(out, "w", stdout) == NULL)
+            _exit(127);
+        execl(self, self, "probe", pg_harness_conninfo(in->pg), port_s, room, (char *)NULL);
+        perror(self);
+        _exit(127);
+    }
+    return pid;
+}
 
 /* Prints the lag figures of r. */
 static void print_lag(const char *what, int64_t *v, size_t n)
@@ -399,6 +487,48 @@ static void print_lag(const char *what, int64_t *v, size_t n)
     qsort(v, n, sizeof *v, cmp_i64);
     printf("  %s: n=%zu p50 %.0f ms, p99 %.0f ms, max %.0f ms\n", what, n, (double)v[n / 2] / 1e6,
            (double)v[(n - 1) * 99 / 100] / 1e6, (double)v[n - 1] / 1e6);
+}
+
+/* Prints the bytes the server sent per kiosk connection in all (as before the kinds were told
+ * apart: every connection, the benchmark's own included) and per entrance kiosk and room door
+ * (by the backend's login: who, pid and usename of pg_stat_activity, taken while the daemons
+ * ran; cleared here). */
+static void print_bytes(PGresult *who, const struct run *r, const struct conn_bytes *b0, size_t n0,
+                        const struct conn_bytes *b1, size_t n1, size_t appended, double secs)
+{
+    bool ok = PQresultStatus(who) == PGRES_TUPLES_OK;
+    double all = 0, kind[2] = {0, 0}; /* [0] room doors, [1] entrance kiosks */
+    size_t n_kind[2] = {0, 0};
+    for (size_t i = 0; i < n1; i++) {
+        double sent = b1[i].bytes - bytes_before(b0, n0, b1[i].pid);
+        all += sent;
+        for (int row = 0; ok && row < PQntuples(who); row++) {
+            size_t d = atoi(PQgetvalue(who, row, 0)) == b1[i].pid
+                           ? hashmap_get(&r->index, PQgetvalue(who, row, 1))
+                           : HASHMAP_NONE;
+            if (d != HASHMAP_NONE) {
+                kind[r->dev[d]->entrance] += sent;
+                n_kind[r->dev[d]->entrance]++;
+            }
+        }
+    }
+    PQclear(who);
+    double per_kiosk = all / (double)(n1 ? n1 : 1), min = secs / 60;
+    printf("  bytes sent per kiosk connection: mean %.0f (%.0f per scan committed), "
+           "%.1f kB/min\n",
+           per_kiosk, per_kiosk / (double)(appended ? appended : 1), per_kiosk / 1024 / min);
+    printf("    entrance kiosks: %.1f kB/min each (%zu); room doors: %.1f kB/min each (%zu)\n",
+           kind[1] / (double)(n_kind[1] ? n_kind[1] : 1) / 1024 / min, n_kind[1],
+           kind[0] / (double)(n_kind[0] ? n_kind[0] : 1) / 1024 / min, n_kind[0]);
+}
+
+/* CPU seconds of the children waited for so far (the daemons, and the probe). */
+static double children_cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 /* One run with n devices. */
@@ -451,6 +581,8 @@ static bool central_run(struct central_in *in, size_t n)
                                          .conninfo = in->conninfo[r.dev[i] - in->all],
                                          .hint_ms = in->hint_ms,
                                          .others_ms = r.dev[i]->entrance ? 0 : in->others_ms};
+            if (in->pull != NULL && !r.dev[i]->entrance)
+                exec_sync(in, &set);
             struct syncd *d = syncd_create(&set);
             bool ok = d != NULL && syncd_run(d);
             syncd_destroy(d);
@@ -461,11 +593,16 @@ static bool central_run(struct central_in *in, size_t n)
         r.st[i] = store_open(paths[i], r.dev[i]->id);
     /* Let every daemon connect and LISTEN. */
     sleep_ms(3000 + (int)n * 20);
+    pid_t dash = 0, probe = 0;
+    if (in->dashboard)
+        dash = dashboard_start(in, r.dev[n - 1]->room, &probe);
+    double dash_cpu0 = dash > 0 ? server_cpu_s(dash) : 0;
     int64_t wal0 = query_i64(in->admin, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
     pid_t pm = pg_harness_postmaster_pid(in->pg);
     double cpu0 = server_cpu_s(pm);
-    double b0_sum, b0_max;
-    server_bytes_sent(in->pg->port, &b0_sum, &b0_max);
+    size_t cap_b = n + 64;
+    struct conn_bytes *b0 = xcalloc(cap_b, sizeof *b0), *b1 = xcalloc(cap_b, sizeof *b1);
+    size_t n_b0 = server_bytes_sent(in->pg->port, b0, cap_b);
     int64_t conns = query_i64(in->admin, "SELECT count(*) FROM pg_stat_activity WHERE "
                                          "usename IS NOT NULL AND backend_type = 'client backend'");
 
@@ -524,12 +661,20 @@ static bool central_run(struct central_in *in, size_t n)
             break;
         sleep_ms(2);
     }
+    /* The probe's scans are pulled too: every log holds them as well. */
+    int64_t probes = 0;
+    if (probe > 0) {
+        kill(probe, SIGTERM);
+        waitpid(probe, NULL, 0);
+        probes = query_i64(in->admin,
+                           "SELECT count(*) FROM portier.scans WHERE device_id = 'dashprobe'");
+    }
     /* Catching up: until every log holds every scan (or 120 s). */
     int64_t *caught = xcalloc(n, sizeof *caught);
     size_t n_caught = 0;
     while (n_caught < n && time_mono_ns() - last_commit < 120000000000LL) {
         for (size_t i = 0; i < n; i++) {
-            if (caught[i] == 0 && store_scan_count(r.st[i]) >= (int64_t)appended) {
+            if (caught[i] == 0 && store_scan_count(r.st[i]) >= (int64_t)appended + probes) {
                 caught[i] = time_mono_ns() - last_commit;
                 n_caught++;
             }
@@ -551,18 +696,18 @@ static bool central_run(struct central_in *in, size_t n)
     double secs = (double)(t_end - t0) / 1e9;
     int64_t wal1 = query_i64(in->admin, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
     double cpu1 = server_cpu_s(pm);
-    double b1_sum, b1_max;
-    int n_sock = server_bytes_sent(in->pg->port, &b1_sum, &b1_max);
+    double dash_cpu = dash > 0 ? server_cpu_s(dash) - dash_cpu0 : 0;
+
+    size_t n_b1 = server_bytes_sent(in->pg->port, b1, cap_b);
+    PGresult *who = PQexec(in->admin, "SELECT pid, usename FROM pg_stat_activity WHERE "
+                                      "backend_type = 'client backend' AND usename IS NOT NULL");
     int64_t central_rows = query_i64(in->admin, "SELECT count(*) FROM portier.scans");
     for (size_t i = 0; i < n; i++)
         kill(pids[i], SIGTERM);
     for (size_t i = 0; i < n; i++)
         waitpid(pids[i], NULL, 0);
-    struct rusage ru;
-    getrusage(RUSAGE_CHILDREN, &ru);
     static double daemons_cpu_before = 0;
-    double dcpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-                  (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    double dcpu = children_cpu_s();
 
     double plan_s = (double)(in->plan[in->n_plan - 1].ms - in->plan[0].ms) / 1000.0;
     printf("N = %zu devices (%" PRId64 " server connections): %zu scans in %.0f s of plan "
@@ -580,16 +725,28 @@ static bool central_run(struct central_in *in, size_t n)
         behind += caught[i] == 0 || caught[i] > 1000000000LL;
     printf("  after the last commit, every log complete: %s%.1f s (%zu of %zu logs took > 1 s)\n",
            n_caught < n ? "NOT within " : "", (double)caught[n - 1] / 1e9, behind, n);
-    double per_kiosk = (b1_sum - b0_sum) / (n_sock ? n_sock : 1);
-    printf("  bytes sent per kiosk connection: mean %.0f (%.0f per scan committed), "
-           "%.1f kB/min\n",
-           per_kiosk, per_kiosk / (double)(appended ? appended : 1),
-           per_kiosk / 1024 / (secs / 60));
+    print_bytes(who, &r, b0, n_b0, b1, n_b1, appended, secs);
     printf("  central: CPU %.1f s in %.0f s (%.0f %% of one core), WAL %.1f MB (%.1f MB/min)\n",
            cpu1 - cpu0, secs, 100 * (cpu1 - cpu0) / secs, (double)(wal1 - wal0) / 1e6,
            (double)(wal1 - wal0) / 1e6 / (secs / 60));
     printf("  sync daemons: CPU %.1f s in all (%.2f s each)\n", dcpu - daemons_cpu_before,
            (dcpu - daemons_cpu_before) / (double)n);
+    if (dash > 0) {
+        printf("  portier dashboard: CPU %.1f s in %.0f s (%.0f %% of one core); %" PRId64
+               " probe scans at central (pulled by every kiosk too)\n",
+               dash_cpu, secs, 100 * dash_cpu / secs, probes);
+        char *out = path_join(in->work, "dash-probe.txt");
+        FILE *f = fopen(out, "r");
+        char line[512];
+        while (f != NULL && fgets(line, sizeof line, f) != NULL)
+            fputs(line, stdout);
+        if (f != NULL)
+            fclose(f);
+        free(out);
+        kill(dash, SIGTERM);
+        waitpid(dash, NULL, 0);
+        daemons_cpu_before = children_cpu_s();
+    }
     daemons_cpu_before = dcpu;
     fflush(stdout);
     for (size_t i = 0; i < n; i++) {
@@ -601,6 +758,8 @@ static bool central_run(struct central_in *in, size_t n)
     free(wl[1].v);
     free(wl[2].v);
     free(caught);
+    free(b0);
+    free(b1);
     free(paths);
     free(pids);
     free(r.st);
@@ -621,7 +780,15 @@ static int cmd_central(int argc, char **argv)
     }
     struct central_in in = {.kiosk_dir = argv[1],
                             .hint_ms = getenv("HINT_MS") ? atoi(getenv("HINT_MS")) : 0,
-                            .others_ms = getenv("OTHERS_MS") ? atoi(getenv("OTHERS_MS")) : 0};
+                            .others_ms = getenv("OTHERS_MS") ? atoi(getenv("OTHERS_MS")) : 0,
+                            .portier = getenv("PORTIER_BIN"),
+                            .pull = getenv("PULL") && *getenv("PULL") ? getenv("PULL") : NULL,
+                            .dashboard = getenv("DASHBOARD") && atoi(getenv("DASHBOARD")) > 0};
+    if ((in.pull != NULL || in.dashboard) && in.portier == NULL) {
+        fprintf(stderr, "bench_congress: PULL and DASHBOARD run the portier program: set "
+                        "PORTIER_BIN\n");
+        return 2;
+    }
     int64_t start, secs = atoll(argv[5]);
     if (!time_parse_iso8601(argv[4], &start) || secs <= 0) {
         fprintf(stderr, "bench_congress: START_ISO SECONDS: %s %s\n", argv[4], argv[5]);
@@ -662,8 +829,9 @@ static int cmd_central(int argc, char **argv)
             return 1;
     }
     in.work = work;
-    struct pg_harness_options opts = {.durable = true,
-                                      .settings = "-c max_connections=600 -c shared_buffers=256MB"};
+    struct pg_harness_options opts = {
+        .durable = true,
+        .settings = "-c max_connections=" STRING_OF(MAX_CONNECTIONS) " -c shared_buffers=256MB"};
     in.pg = pg_harness_start(&opts);
     if (in.pg == NULL)
         return 1;
@@ -675,15 +843,24 @@ static int cmd_central(int argc, char **argv)
         !central_publish(in.admin, model, false, NULL))
         goto out;
     in.attendees_version = query_i64(in.admin, "SELECT max(version) FROM portier.attendees");
-    printf("central: PostgreSQL 15 (fsync on, max_connections 600), %zu devices known, plan "
+    printf("central: PostgreSQL 15 (fsync on, max_connections %d), %zu devices known, plan "
            "%s + %" PRId64 " s; kiosk logs in %s; hint interval %d ms, room doors' others "
-           "interval %d ms\n",
-           in.n_all, argv[4], secs, work, in.hint_ms > 0 ? in.hint_ms : SYNCD_HINT_INTERVAL_MS,
-           in.others_ms);
+           "interval %d ms%s%s%s\n",
+           MAX_CONNECTIONS, in.n_all, argv[4], secs, work,
+           in.hint_ms > 0 ? in.hint_ms : SYNCD_HINT_INTERVAL_MS, in.others_ms,
+           in.pull ? ", room doors' pull " : "", in.pull ? in.pull : "",
+           in.dashboard ? "; portier dashboard polled" : "");
     for (int i = 6; i < argc; i++) {
         size_t n = (size_t)atol(argv[i]);
         if (n < 2 || n > in.n_all) {
             fprintf(stderr, "bench_congress: N %s: must be 2..%zu\n", argv[i], in.n_all);
+            goto out;
+        }
+        /* A daemon each, the benchmark's own, the dashboard's and its probe's, the server's
+         * reserved ones. */
+        if (n + 3 + 3 > MAX_CONNECTIONS) {
+            fprintf(stderr, "bench_congress: N %s: more connections than max_connections %d\n",
+                    argv[i], MAX_CONNECTIONS);
             goto out;
         }
         if (!central_run(&in, n))

@@ -7,6 +7,15 @@
  *     bench_dashboard [CLIENTS [ROUNDS [SCANS]]]   (default 300 clients, 40 rounds, 20000
  *                                                   scans already in the log)
  * PORTIER_BIN names the program (default: ../portier next to this benchmark).
+ *
+ *     bench_dashboard probe CONNINFO PORT ROOM
+ * A dashboard already running on 127.0.0.1:PORT (`portier dashboard --public-feed`) on the
+ * central database CONNINFO, read while something else loads them (bench_congress, DASHBOARD=1):
+ * every second commits a manual +1 into ROOM (device "dashprobe"; ROOM must count nothing
+ * else: a room whose admissions have all expired), and GETs /api/rooms every 100 ms, every
+ * 10 ms while a +1 is not shown yet. At SIGTERM prints the GET's latency (p50, p99, max) and
+ * the staleness: from each +1's commit to the first answer showing it (up to 10 ms of it is
+ * the polling).
  */
 #include <fcntl.h>
 #include <libgen.h>
@@ -76,8 +85,9 @@ static long status_kb(pid_t pid, const char *key)
     return kb;
 }
 
-/* The event: 15 rooms, published; SCANS admissions already in the log. */
-static void make_event(const char *bin, const char *dir, PGconn *conn, int scans)
+/* The event: 15 rooms, published; SCANS admissions already in the log. The attendees of the
+ * scans (A0..A4999, and B0.. for the rounds') are in the model: central counts no one else. */
+static void make_event(const char *bin, const char *dir, PGconn *conn, int scans, int rounds)
 {
     struct strbuf sb = {0};
     strbuf_printf(&sb,
@@ -85,10 +95,13 @@ static void make_event(const char *bin, const char *dir, PGconn *conn, int scans
                   "echo \"r$i,Room $i,100000\" >> rooms.csv; done && "
                   "printf 'id,room,title,start,end\\n' > sessions.csv && "
                   "printf 'id,name,organisation,email,language,category,sessions\\n"
-                  "P1,A,,,en,attendee,\\n' > attendees.csv && %s init ev --name Bench "
+                  "P1,A,,,en,attendee,\\n' > attendees.csv && for i in $(seq 0 4999); do "
+                  "echo \"A$i,A$i,,,en,attendee,\"; done >> attendees.csv && "
+                  "for i in $(seq 0 %d); do echo \"B$i,B$i,,,en,attendee,\"; done "
+                  ">> attendees.csv && %s init ev --name Bench "
                   "--timezone Europe/Brussels --rooms rooms.csv --sessions sessions.csv "
                   "--attendees attendees.csv >/dev/null",
-                  dir, bin);
+                  dir, rounds, bin);
     if (system(sb.data) != 0) {
         fprintf(stderr, "bench_dashboard: cannot make the event\n");
         exit(1);
@@ -112,8 +125,89 @@ static void make_event(const char *bin, const char *dir, PGconn *conn, int scans
     must(conn, "ANALYZE");
 }
 
+static volatile sig_atomic_t probe_stop;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    probe_stop = 1;
+}
+
+/* Prints p50, p99 and max of the n values v (ns) in ms, sorting them. */
+static void print_ms(const char *what, int64_t *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_i64);
+    if (n == 0)
+        printf("  %s: none\n", what);
+    else
+        printf("  %s (%zu): p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", what, n,
+               (double)v[n / 2] / 1e6, (double)v[(n - 1) * 99 / 100] / 1e6, (double)v[n - 1] / 1e6);
+}
+
+/* bench_dashboard probe CONNINFO PORT ROOM (above). */
+static int probe(const char *conninfo, int port, const char *room)
+{
+    signal(SIGTERM, on_term);
+    PGconn *conn = central_connect(conninfo);
+    if (conn == NULL)
+        return 1;
+    enum { CAP = 100000 };
+    int64_t *commit = xcalloc(CAP, sizeof *commit), *stale = xcalloc(CAP, sizeof *stale);
+    int64_t *get = xcalloc(CAP, sizeof *get);
+    size_t k = 0, shown = 0, n_get = 0, failed = 0;
+    char *key = xasprintf("\"room\":\"%s\",", room);
+    int64_t next_probe = time_mono_ns();
+    while (!probe_stop && n_get < CAP) {
+        int64_t g0 = time_mono_ns();
+        if (g0 >= next_probe && k < CAP) {
+            char *sql = xasprintf(
+                "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns, boot_id,"
+                " clock_synced, room, mode, kind, result, reason) VALUES ('dashprobe', 1, %zu,"
+                " (extract(epoch FROM now()) * 1000)::bigint, %zu, 'b', true, '%s', 'entry',"
+                " 'manual', 'admitted', 'ok')",
+                k + 1, k + 1, room);
+            must(conn, sql);
+            free(sql);
+            commit[k++] = time_mono_ns();
+            next_probe += INT64_C(1000000000);
+            g0 = time_mono_ns();
+        }
+        char *body = NULL;
+        int st = http_get(port, "/api/rooms", "", &body);
+        int64_t g1 = time_mono_ns();
+        const char *at = st == 200 && body != NULL ? strstr(body, key) : NULL;
+        const char *occ = at != NULL ? strstr(at, "\"occupancy\":") : NULL;
+        if (occ == NULL) {
+            failed++;
+        } else {
+            get[n_get++] = g1 - g0;
+            for (long n = atol(occ + 12); shown < k && (long)shown < n; shown++)
+                stale[shown] = g1 - commit[shown];
+        }
+        free(body);
+        int64_t left = g0 + (shown < k ? 10 : 100) * INT64_C(1000000) - time_mono_ns();
+        if (left > 0)
+            usleep((useconds_t)(left / 1000));
+    }
+    printf("portier dashboard under load (GET /api/rooms every 100 ms, 10 ms while a +1 is not "
+           "shown; a +1 into %s every s):\n",
+           room);
+    print_ms("GET /api/rooms, request to whole answer", get, n_get);
+    print_ms("staleness, +1 committed to the first answer showing it", stale, shown);
+    printf("  %zu of %zu +1s never shown before the end; %zu GETs failed\n", k - shown, k, failed);
+    fflush(stdout);
+    free(key);
+    free(commit);
+    free(stale);
+    free(get);
+    central_close(conn);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && strcmp(argv[1], "probe") == 0)
+        return probe(argv[2], atoi(argv[3]), argv[4]);
     int clients = argc > 1 ? atoi(argv[1]) : 300;
     int rounds = argc > 2 ? atoi(argv[2]) : 40;
     int scans = argc > 3 ? atoi(argv[3]) : 20000;
@@ -138,7 +232,7 @@ int main(int argc, char **argv)
     PGconn *conn = central_connect(pg_harness_conninfo(pg));
     if (conn == NULL)
         return 1;
-    make_event(bin, dir, conn, scans);
+    make_event(bin, dir, conn, scans, rounds);
 
     int port = pg_harness_free_port();
     char listen[32];

@@ -5,18 +5,30 @@
 #
 #   bench/congress.sh [BUILD_DIR]       (default: build)
 # Environment: WORK (data folder, default /tmp/portier-congress; kept between runs, remove it
-# to draw the congress again), NS (central runs, default "10 50 100 250"), SECONDS_AT_PEAK
-# (central run length, default 60), SKIP_CALLGRIND=1, SKIP_CENTRAL=1.
+# to draw the congress again), NS (central runs, default "10 50 100 250"; empty: none),
+# MORE_NS (central runs with more than the plan's 250 kiosks: more doors on the large rooms,
+# the same people, e.g. "300 350 400"), SECONDS_AT_PEAK (central run length, default 60), SKIP_CALLGRIND=1,
+# SKIP_CENTRAL=1, ONLY_CENTRAL=1 (only the runs of NS, MORE_NS and PULL: no kiosk, report or
+# --hint-interval/--others-interval figures).
+# DASHBOARD=1: a real `portier dashboard` on central through every central run, its
+# /api/rooms read by `bench_dashboard probe` (GET latency, staleness after a commit).
+# PULL=rooms (or any value of `portier sync --pull`): one more run of 250 kiosks whose room
+# doors run `portier sync --pull $PULL` (entrance kiosks pull everything); the bytes sent are
+# printed per entrance kiosk and per room door in every run. The filtered pull against the
+# default, one command: ONLY_CENTRAL=1 NS=250 PULL=rooms bench/congress.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
 portier=$build/portier
 bench=$build/bench/bench_congress
 work=${WORK:-/tmp/portier-congress}
-ns=${NS:-10 50 100 250}
+ns=${NS-10 50 100 250}
 peak_s=${SECONDS_AT_PEAK:-60}
 gen="python3 $here/congress/gen.py"
 run() { nice -n 10 "$@"; }
+export PORTIER_BIN=$portier
+pull=${PULL:-}
+unset PULL
 mkdir -p "$work"
 cd "$work"
 
@@ -34,6 +46,31 @@ if [ ! -f kiosk/event.db ]; then
     nice -n 10 "$portier" bundle ev --out kiosk >/dev/null
 fi
 wc -l day*.tsv | sed 's/^/   scans planned: /'
+
+# The central runs of NS, MORE_NS and PULL.
+central_runs() {
+    echo "== Central: N real sync daemons, real PostgreSQL 15, the busiest minutes of day 1"
+    if [ -n "$ns" ]; then
+        run "$bench" central kiosk devices.csv day1.tsv 2026-03-17T13:57:00+01:00 "$peak_s" \
+            $ns 2>/dev/null
+    fi
+    for n in ${MORE_NS:-}; do
+        echo "== Central, $n kiosks ($((n - 250)) more doors)," \
+            "load $(cut -d' ' -f1-3 /proc/loadavg)"
+        run $gen devices . --kiosks "$n" >/dev/null
+        run "$bench" central kiosk "devices-$n.csv" day1.tsv 2026-03-17T13:57:00+01:00 \
+            "$peak_s" "$n" 2>/dev/null
+    done
+    if [ -n "$pull" ]; then
+        echo "== Central, 250 kiosks, room doors with portier sync --pull $pull"
+        PULL=$pull nice -n 10 "$bench" central kiosk devices.csv day1.tsv \
+            2026-03-17T13:57:00+01:00 "$peak_s" 250 2>/dev/null
+    fi
+}
+if [ -n "${ONLY_CENTRAL:-}" ]; then
+    central_runs
+    exit 0
+fi
 
 echo "== Kiosk (real binary, headless, stdin scanner), room door door-r001-1"
 $gen replay . day2.tsv badges/tokens.csv --device door-r001-1 |
@@ -80,9 +117,8 @@ if [ -z "${SKIP_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
 fi
 
 if [ -z "${SKIP_CENTRAL:-}" ]; then
-    echo "== Central: N real sync daemons, real PostgreSQL 15, the busiest minutes of day 1"
-    run "$bench" central kiosk devices.csv day1.tsv 2026-03-17T13:57:00+01:00 "$peak_s" $ns \
-        2>/dev/null
+    central_runs
+
     echo "== Central, 250 kiosks with portier sync --hint-interval 1000"
     HINT_MS=1000 run "$bench" central kiosk devices.csv day1.tsv 2026-03-17T13:57:00+01:00 \
         "$peak_s" 250 2>/dev/null

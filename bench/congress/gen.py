@@ -9,6 +9,9 @@
         day1.tsv .. dayN.tsv from the model in OUT_DIR: one planned scan per line, in time
         order: ms, ISO time, device, room, session, mode, attendee, result. The morning peak
         puts PEAK entrance scans in the 45 minutes from 08:00.
+    gen.py devices OUT_DIR --kiosks N
+        devices-N.csv: the 250 of devices.csv and N - 250 more doors on the large rooms (more
+        doors, the same people: the plans name only the first 250).
     gen.py replay OUT_DIR DAY_TSV TOKENS_CSV [--device ID] [--limit N]
         TIMESTAMP<TAB>TOKEN lines for `portier kiosk --scanner stdin` (one device's, or all).
 
@@ -130,25 +133,38 @@ def gen_model(a):
                             regs.append(s[0])
                             break
             w.writerow(["C%05d" % i, name, org, "c%05d@example.org" % i, ui, cat, ";".join(regs)])
-    with open(os.path.join(a.out, "devices.csv"), "w", newline="", encoding="utf-8") as f:
+    write_devices(os.path.join(a.out, "devices.csv"), rooms, 250)
+    print("model: %d attendees, %d rooms, %d sessions, 250 devices in %s"
+          % (a.attendees, len(rooms), len(sessions), a.out))
+
+
+def write_devices(path, rooms, kiosks):
+    """40 entrance kiosks, one door per room, the other doors in turn on the rooms of 300
+    seats or more; with 250, devices.csv, whose doors are among those of any larger N."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["device", "room", "mode"])
         for e in range(40):
             w.writerow(["ent-%02d" % (e + 1), "entrance", "toggle"])
         doors = [(rid, 1) for rid, _ in rooms]
-        extra = 210 - len(rooms)
         big = [i for i, (rid, cap) in enumerate(rooms) if cap >= 300]
-        k = 0
-        while extra > 0:
+        for k in range(kiosks - 40 - len(rooms)):
             i = big[k % len(big)]
             doors[i] = (doors[i][0], doors[i][1] + 1)
-            extra -= 1
-            k += 1
         for rid, n in doors:
             for d in range(n):
                 w.writerow(["door-%s-%d" % (rid, d + 1), rid, "toggle"])
-    print("model: %d attendees, %d rooms, %d sessions, 250 devices in %s"
-          % (a.attendees, len(rooms), len(sessions), a.out))
+
+
+def gen_devices(a):
+    with open(os.path.join(a.out, "rooms.csv"), encoding="utf-8") as f:
+        rooms = [(r["id"], int(r["capacity"])) for r in csv.DictReader(f)]
+    if a.kiosks < 40 + len(rooms):
+        sys.exit("gen.py devices: --kiosks %d: at least %d (40 entrance kiosks, a door per room)"
+                 % (a.kiosks, 40 + len(rooms)))
+    path = os.path.join(a.out, "devices-%d.csv" % a.kiosks)
+    write_devices(path, rooms, a.kiosks)
+    print("devices: %d in %s" % (a.kiosks, path))
 
 
 def load_model(out):
@@ -286,6 +302,9 @@ def main():
     s.add_argument("--scans-per-day", type=int, default=300000)
     s.add_argument("--peak", type=int, default=20000)
     s.add_argument("--seed", type=int, default=18)
+    d = sub.add_parser("devices")
+    d.add_argument("out")
+    d.add_argument("--kiosks", type=int, required=True)
     r = sub.add_parser("replay")
     r.add_argument("out")
     r.add_argument("day")
@@ -299,6 +318,8 @@ def main():
         gen_model(a)
     elif a.cmd == "scans":
         gen_scans(a)
+    elif a.cmd == "devices":
+        gen_devices(a)
     else:
         gen_replay(a)
 
