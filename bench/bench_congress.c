@@ -38,6 +38,7 @@
 #include <libpq-fe.h>
 
 #include "pg_harness.h"
+#include "congress_server.h"
 #include "central.h"
 #include "hashmap.h"
 #include "log.h"
@@ -225,91 +226,6 @@ static size_t read_devices(const char *path, struct device **out)
     return n;
 }
 
-static void must(PGconn *c, const char *sql)
-{
-    PGresult *res = PQexec(c, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-        fprintf(stderr, "bench_congress: %s: %s", sql, PQresultErrorMessage(res));
-        exit(1);
-    }
-    PQclear(res);
-}
-
-static int64_t query_i64(PGconn *c, const char *sql)
-{
-    PGresult *res = PQexec(c, sql);
-    int64_t v = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1
-                    ? strtoll(PQgetvalue(res, 0, 0), NULL, 10)
-                    : -1;
-    PQclear(res);
-    return v;
-}
-
-/* CPU seconds (utime + stime) of pid and its children that are alive. */
-static double server_cpu_s(pid_t postmaster)
-{
-    pid_t pids[1024];
-    size_t n = pg_harness_children(postmaster, pids, 1023);
-    pids[n++] = postmaster;
-    double ticks = 0;
-    for (size_t i = 0; i < n; i++) {
-        char path[64], buf[1024];
-        snprintf(path, sizeof path, "/proc/%d/stat", (int)pids[i]);
-        FILE *f = fopen(path, "r");
-        if (f == NULL)
-            continue;
-        size_t len = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[len] = '\0';
-        const char *p = strrchr(buf, ')');
-        unsigned long ut, stime;
-        if (p != NULL &&
-            sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stime) == 2)
-            ticks += (double)(ut + stime);
-    }
-    return ticks / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* The bytes the server sent on one established connection (ss: bytes_acked), by the pid of
- * the backend that owns it. */
-struct conn_bytes {
-    int pid;
-    double bytes;
-};
-
-/* The server's established connections on port, at most max; returns how many. */
-static size_t server_bytes_sent(int port, struct conn_bytes *out, size_t max)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "ss -tnipH state established '( sport = :%d )' 2>/dev/null", port);
-    FILE *p = popen(cmd, "r");
-    size_t n = 0;
-    if (p == NULL)
-        return 0;
-    char line[4096];
-    int pid = 0;
-    while (fgets(line, sizeof line, p) != NULL) {
-        const char *u = strstr(line, "pid=");
-        if (u != NULL)
-            pid = atoi(u + 4);
-        const char *b = strstr(line, "bytes_acked:");
-        if (b != NULL && n < max)
-            out[n++] = (struct conn_bytes){pid, strtod(b + 12, NULL)};
-    }
-    pclose(p);
-    return n;
-}
-
-/* What the connection of backend pid had sent at the start (0 when it was not open yet). */
-static double bytes_before(const struct conn_bytes *b0, size_t n0, int pid)
-{
-    for (size_t i = 0; i < n0; i++) {
-        if (b0[i].pid == pid)
-            return b0[i].bytes;
-    }
-    return 0;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -330,6 +246,28 @@ struct run {
     size_t watcher;
     bool own_room_only; /* count only the arrivals of scans into the watcher's room */
 };
+
+/* True when the pull cursors of device i's log (its meta sync.pull) have passed every scan the
+ * other devices appended: a room door that pulls only its rooms' is then complete though it
+ * holds a part of them (the probe's device aside). */
+static bool cursors_complete(const struct run *r, size_t i)
+{
+    char *text = NULL;
+    if (!store_get_meta(r->st[i], "sync.pull", &text) || text == NULL)
+        return false;
+    bool all = true;
+    for (size_t j = 0; j < r->n && all; j++) {
+        if (j == i || r->n_commits[j] == 0)
+            continue;
+        char line[SCAN_ID_MAX + 48];
+        snprintf(line, sizeof line, "\n%s %" PRId64 " ", r->dev[j]->id, store_db_epoch(r->st[j]));
+        const char *at = strstr(text, line + 1) == text ? text : strstr(text, line);
+        at = at == NULL ? NULL : at + (at == text ? strlen(line + 1) : strlen(line));
+        all = at != NULL && strtoll(at, NULL, 10) >= (int64_t)r->n_commits[j];
+    }
+    free(text);
+    return all;
+}
 
 /* store_read_scans callback: a scan arrived in a watched log. */
 static bool arrived(const struct scan *s, void *ctx)
@@ -674,7 +612,10 @@ static bool central_run(struct central_in *in, size_t n)
     size_t n_caught = 0;
     while (n_caught < n && time_mono_ns() - last_commit < 120000000000LL) {
         for (size_t i = 0; i < n; i++) {
-            if (caught[i] == 0 && store_scan_count(r.st[i]) >= (int64_t)appended + probes) {
+            bool filtered = in->pull != NULL && strcmp(in->pull, "all") != 0 && !r.dev[i]->entrance;
+            if (caught[i] == 0 &&
+                (filtered ? cursors_complete(&r, i)
+                          : store_scan_count(r.st[i]) >= (int64_t)appended + probes)) {
                 caught[i] = time_mono_ns() - last_commit;
                 n_caught++;
             }

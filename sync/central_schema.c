@@ -1131,6 +1131,32 @@ const struct central_migration central_migrations[] = {
      "END\n"
      "$$;\n"
     },
+    {14, "014_room_channels",
+     "-- Portier central database, schema step 14 (issue 18: congress scale): a channel per room.\n"
+     "--\n"
+     "-- Every kiosk LISTENing on portier_scans receives a notification for every push of every\n"
+     "-- kiosk: at a congress's peak some 1,600 a minute, about 70 kB a minute for each kiosk,\n"
+     "-- whatever it needs. A room door that pulls only its rooms' scans (portier sync --pull rooms)\n"
+     "-- listens instead on the channel of each of its rooms, 'portier_room_' || md5(room id) (a\n"
+     "-- fixed length, as a channel name is at most 63 bytes and a room id may be longer), and\n"
+     "-- finds the other rooms' scans (the later moves of the people it counts) by polling. The\n"
+     "-- payload is the pushing device's id. It stays a hint, as on portier_scans.\n"
+     "SET LOCAL ROLE portier_owner;\n"
+     "SET LOCAL search_path = portier, pg_catalog;\n"
+     "\n"
+     "CREATE OR REPLACE FUNCTION notify_scans() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+     "BEGIN\n"
+     "    PERFORM pg_notify('portier_scans',\n"
+     "                      CASE WHEN octet_length(d.payload) < 7900 THEN d.payload\n"
+     "                           ELSE d.device_id || ' *' END)\n"
+     "    FROM (SELECT device_id, device_id || ' ' || string_agg(DISTINCT room, ' ') AS payload\n"
+     "          FROM inserted GROUP BY device_id) AS d;\n"
+     "    PERFORM pg_notify('portier_room_' || md5(r.room), r.device_id)\n"
+     "    FROM (SELECT DISTINCT device_id, room FROM inserted) AS r;\n"
+     "    RETURN NULL;\n"
+     "END\n"
+     "$$;\n"
+    },
 };
 
 const size_t central_migration_count = ARRAY_LEN(central_migrations);

@@ -252,7 +252,8 @@ static PGresult *pull_query(struct syncd *d, const char *sql, int per_pair, int 
  * The kind is the last column, so that rows read as scans with syncd_row_to_scan. */
 static const char pull_rooms_sql[] =
     "WITH cur AS ("
-    "  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS c(device_id, db_epoch, seq)"
+    "  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY"
+    "    AS c(device_id, db_epoch, seq, i)"
     "), win AS MATERIALIZED ("
     "  SELECT y.* FROM portier.scan_heads AS h"
     "  LEFT JOIN cur AS c ON c.device_id = h.device_id AND c.db_epoch = h.db_epoch"
@@ -271,17 +272,17 @@ static const char pull_rooms_sql[] =
     "    z.clock_synced OR z.clock_given AS trusted,"
     "    coalesce((SELECT min(e.end_ms) FROM ends AS e WHERE e.room = z.room"
     "      AND e.end_ms >= z.wall_ms), 253402300799999) AS until_ms"
-    "  FROM portier.scans AS z"
-    "  WHERE z.attendee IN (SELECT attendee FROM win WHERE attendee <> ''"
-    "                       UNION SELECT attendee FROM own)"
-    "    AND z.room = ANY($7::text[]) AND z.kind = 'badge' AND z.result = 'admitted'"
-    "), fresh AS ("
+    "  FROM (SELECT attendee FROM win WHERE attendee <> '' UNION SELECT attendee FROM own) AS p"
+    "  CROSS JOIN LATERAL (SELECT * FROM portier.scans AS y WHERE y.attendee = p.attendee"
+    "    AND y.attendee <> '' OFFSET 0) AS z"
+    "  WHERE z.room = ANY($7::text[]) AND z.kind = 'badge' AND z.result = 'admitted'"
+    "), fresh AS MATERIALIZED ("
     "  SELECT a.* FROM adm AS a JOIN win AS w"
     "    ON w.device_id = a.device_id AND w.db_epoch = a.db_epoch AND w.seq = a.seq"
     "  UNION ALL SELECT a.* FROM adm AS a"
     "  WHERE a.device_id = $4 AND a.db_epoch = $5::bigint AND a.seq > $8::bigint"
-    "), upto AS ("
-    "  SELECT device_id, db_epoch, max(seq) AS seq FROM (SELECT * FROM cur"
+    "), upto AS MATERIALIZED ("
+    "  SELECT device_id, db_epoch, max(seq) AS seq FROM (SELECT device_id, db_epoch, seq FROM cur"
     "    UNION ALL SELECT device_id, db_epoch, max(seq) FROM win GROUP BY device_id, db_epoch)"
     "    AS x GROUP BY device_id, db_epoch"
     "), wanted AS ("
@@ -291,11 +292,13 @@ static const char pull_rooms_sql[] =
     "    OR NOT (s.clock_synced OR s.clock_given) OR (s.wall_ms >= a.wall_ms - 600000"
     "    AND s.wall_ms <= a.until_ms + 600000))"
     "  UNION SELECT " SYNCD_SCAN_COLUMNS " FROM fresh AS a"
-    "  JOIN portier.scans AS s ON s.attendee = a.attendee AND (NOT a.trusted"
+    "  CROSS JOIN LATERAL (SELECT * FROM portier.scans AS y WHERE y.attendee = a.attendee"
+    "    AND y.attendee <> '' OFFSET 0) AS s"
+    "  WHERE s.seq <= (SELECT u.seq FROM upto AS u WHERE u.device_id = s.device_id"
+    "      AND u.db_epoch = s.db_epoch)"
+    "    AND NOT (s.device_id = $4 AND s.db_epoch = $5::bigint) AND (NOT a.trusted"
     "    OR NOT (s.clock_synced OR s.clock_given) OR (s.wall_ms >= a.wall_ms - 600000"
     "    AND s.wall_ms <= a.until_ms + 600000))"
-    "  JOIN upto AS u ON u.device_id = s.device_id AND u.db_epoch = s.db_epoch AND s.seq <= u.seq"
-    "  WHERE NOT (s.device_id = $4 AND s.db_epoch = $5::bigint)"
     "), dating AS ("
     "  SELECT " SYNCD_SCAN_COLUMNS " FROM (SELECT DISTINCT device_id, boot_id FROM wanted"
     "    WHERE NOT clock_synced AND NOT clock_given) AS b"
@@ -309,9 +312,12 @@ static const char pull_rooms_sql[] =
     "      AND NOT z.clock_given)"
     ") "
     "SELECT s.*, 's' FROM (SELECT * FROM wanted UNION SELECT * FROM dating) AS s "
-    "UNION ALL SELECT (SELECT coalesce(string_agg(w.device_id || ' ' || w.db_epoch || ' ' ||"
-    "    w.last || ' ' || w.n, E'\\n'), '') FROM (SELECT device_id, db_epoch, max(seq) AS last,"
-    "    count(*) AS n FROM win GROUP BY device_id, db_epoch) AS w), 0,"
+    "UNION ALL SELECT (SELECT coalesce(string_agg(CASE WHEN c.i IS NULL THEN w.device_id || ' '"
+    "    || w.db_epoch || ' ' || w.last ELSE c.i || '+' || (w.last - c.seq) END, E'\\n'), '')"
+    "    FROM (SELECT device_id, db_epoch, max(seq) AS last FROM win GROUP BY device_id, db_epoch)"
+    "    AS w LEFT JOIN cur AS c ON c.device_id = w.device_id AND c.db_epoch = w.db_epoch),"
+    "  (SELECT count(*) FROM (SELECT FROM win GROUP BY device_id, db_epoch"
+    "    HAVING count(*) >= $6) AS f),"
     "  coalesce((SELECT seq FROM portier.scan_heads WHERE device_id = $4"
     "    AND db_epoch = $5::bigint), 0), 0, 0, '', false, '', '', '', '', '', '', '', false, false,"
     "  '', 'm'";
@@ -347,6 +353,7 @@ static bool pull_rooms(struct syncd *d)
         char follow[24];
         snprintf(follow, sizeof follow, "%" PRId64, d->follow_seq);
         const char *extra[] = {rooms.data, follow};
+        size_t sent = d->n_cursors; /* the "I+D" lines below refer to these */
         PGresult *res = pull_query(d, pull_rooms_sql, per_pair, 2, extra);
         if (res == NULL) {
             d->rooms_window = per_pair > 20 ? per_pair / 2 : 10;
@@ -360,22 +367,27 @@ static bool pull_rooms(struct syncd *d)
         for (int r = 0; ok && r < PQntuples(res); r++) {
             if (PQgetvalue(res, r, kind)[0] != 'm')
                 continue;
-            /* The one 'm' row: each window's pair, last seq and size, one per line, then this
-             * device's own head. */
+            /* The one 'm' row: each pair's last seq in the window, a line each ("I+D": the
+             * I-th cursor sent moved by D; "DEVICE EPOCH SEQ" for a pair new to this
+             * kiosk), how many windows were full, and this device's own head. */
             for (const char *p = PQgetvalue(res, r, 0); *p != '\0';) {
+                size_t len = strcspn(p, "\n"), idx;
+                long long delta, epoch, last;
                 char dev[SCAN_ID_MAX];
-                long long epoch, last, size;
                 int used = 0;
-                if (sscanf(p, "%63s %lld %lld %lld%n", dev, &epoch, &last, &size, &used) != 4)
-                    break;
-                struct syncd_cursor *c = cursor_get(d, dev, epoch);
-                if (last > c->seq)
-                    c->seq = last;
-                more |= size >= per_pair;
+                if (memchr(p, ' ', len) == NULL &&
+                    sscanf(p, "%zu+%lld%n", &idx, &delta, &used) == 2 && idx >= 1 && idx <= sent) {
+                    d->cursors[idx - 1].seq += delta;
+                } else if (sscanf(p, "%63s %lld %lld", dev, &epoch, &last) == 3) {
+                    struct syncd_cursor *c = cursor_get(d, dev, epoch);
+                    if (last > c->seq)
+                        c->seq = last;
+                }
                 moved = true;
-                p += used;
+                p += len;
                 p += *p == '\n';
             }
+            more = strtoll(PQgetvalue(res, r, 1), NULL, 10) > 0;
             int64_t own = strtoll(PQgetvalue(res, r, 2), NULL, 10);
             if (own > d->follow_seq) {
                 d->follow_seq = own;

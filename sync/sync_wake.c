@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 
+#include "central.h"
 #include "log.h"
 #include "store.h"
 #include "sysclock.h"
@@ -41,6 +42,24 @@ static bool pull_filter_check(struct syncd *d)
            store_set_meta(d->store, "sync.pull_rooms", now);
 }
 
+/* A room door (--pull rooms) listens on its rooms' channels (central schema step 14) instead
+ * of portier_scans, which carries every kiosk's pushes: its own rooms' scans wake it, and it
+ * finds the other rooms' (the later moves of the people it counts) by polling. */
+static bool listen_rooms(struct syncd *d)
+{
+    PGresult *res = syncd_query(d,
+                                "SELECT 'LISTEN portier_room_' || md5(r) FROM"
+                                " unnest(string_to_array(btrim($1), ' ')) AS r",
+                                1, (const char *const[]){d->rooms}, "reading the rooms' channels");
+    if (res == NULL)
+        return false;
+    bool ok = syncd_exec(d, "UNLISTEN " CENTRAL_CHANNEL_SCANS, "UNLISTEN");
+    for (int i = 0; ok && i < PQntuples(res); i++)
+        ok = syncd_exec(d, PQgetvalue(res, i, 0), "LISTEN");
+    PQclear(res);
+    return ok;
+}
+
 bool syncd_read_rooms(struct syncd *d)
 {
     free(d->rooms);
@@ -60,6 +79,8 @@ bool syncd_read_rooms(struct syncd *d)
             log_info("sync: --pull rooms at a device bound to the entrance pulls nearly "
                      "everything (the venue's state is everyone's)");
     }
+    if (d->set.pull_rooms && d->rooms != NULL && !d->set.no_listen && !listen_rooms(d))
+        return false;
     if (!pull_filter_check(d)) {
         syncd_set_error(d, "storing the pull cursors", "the scan log cannot be written");
         return false;

@@ -122,7 +122,7 @@ void syncd_set_error(struct syncd *d, const char *what, const char *why)
 }
 
 /* Runs a statement without parameters; false after recording the error. */
-static bool pq_exec(struct syncd *d, const char *sql, const char *what)
+bool syncd_exec(struct syncd *d, const char *sql, const char *what)
 {
     PGresult *res = PQexec(d->conn, sql);
     ExecStatusType st = PQresultStatus(res);
@@ -262,9 +262,9 @@ static bool connect_central(struct syncd *d)
      * (no_listen) neither a LISTEN nor a SET stays with us: each transaction may run on
      * another server connection; the pooler's query_timeout stands in for the SET. */
     bool session = !d->set.no_listen;
-    if ((session && (!pq_exec(d, sql, "setting up the session") ||
-                     !pq_exec(d, "LISTEN " CENTRAL_CHANNEL_SCANS, "LISTEN") ||
-                     !pq_exec(d, "LISTEN " CENTRAL_CHANNEL_MODEL, "LISTEN"))) ||
+    if ((session && (!syncd_exec(d, sql, "setting up the session") ||
+                     !syncd_exec(d, "LISTEN " CENTRAL_CHANNEL_SCANS, "LISTEN") ||
+                     !syncd_exec(d, "LISTEN " CENTRAL_CHANNEL_MODEL, "LISTEN"))) ||
         !syncd_check_event(d) || !syncd_read_rooms(d) || !send_anchor(d)) {
         disconnect(d);
         return false;

@@ -85,6 +85,8 @@ struct syncd {
 /* syncd.c */
 /* Remembers an error for the status ("what: why") and logs it when it is new. */
 void syncd_set_error(struct syncd *d, const char *what, const char *why);
+/* Runs a statement without parameters; false after recording the error. */
+bool syncd_exec(struct syncd *d, const char *sql, const char *what);
 /* Runs a parameterised query; returns the result (PQclear it) or NULL after recording the
  * error. */
 PGresult *syncd_query(struct syncd *d, const char *sql, int n, const char *const *values,

@@ -27,6 +27,7 @@ static int run_serve(const struct cli_call *c)
         .public_feed = config_get_bool(c->cfg, "public-feed"),
         .alert_near = (int)config_get_int(c->cfg, "alert-near"),
         .standby_ms = (int)config_get_int(c->cfg, "standby-poll"),
+        .notified_ms = (int)config_get_int(c->cfg, "refresh-interval"),
     };
     if ((o.tls_cert == NULL) != (o.tls_key == NULL))
         return cli_usage_error(c->spec, "give both --tls-cert and --tls-key, or neither");
@@ -110,6 +111,10 @@ static const struct config_option serve_options[] = {
      "alert when a room reaches this share of its capacity (full: 100)", 0},
     {"standby-poll", CONFIG_INT, CLI_STRING_OF(WEB_FEED_STANDBY_MS), 100, 3600000, NULL, "MS",
      "on a streaming replica (hot standby), which cannot notify:\nread the rooms this often", 0},
+    {"refresh-interval", CONFIG_INT, CLI_STRING_OF(WEB_FEED_NOTIFIED_MS), 0, 60000, NULL, "MS",
+     "read the rooms at most this often on the scans' notifications\n(0: on each one; a read "
+     "goes over all of central's scans)",
+     0},
     {"verbose", CONFIG_BOOL, NULL, 0, 0, NULL, NULL, "log every step", 0},
 };
 static const struct config_option user_options[] = {

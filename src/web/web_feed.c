@@ -41,7 +41,8 @@ struct kiosk_seen {
 struct web_feed {
     const char *conninfo;
     int alert_near; /* percent */
-    int standby_ms; /* how often a standby is read */
+    int standby_ms;  /* how often a standby is read */
+    int notified_ms; /* on notifications, a read at most this often */
     pthread_t thread;
     bool thread_started;
     int wake[2]; /* written on shutdown: wakes the thread out of its wait */
@@ -252,10 +253,25 @@ static void *feed_main(void *arg)
             set_connected(feed, true);
             backoff = RECONNECT_MIN_MS;
             int wait_ms = standby ? feed->standby_ms : WEB_FEED_REFRESH_MS;
+            int64_t notified = 0; /* when a notification last started a read; 0: never */
             int r;
-            while ((r = central_dash_wait(conn, wait_ms, feed->wake[0])) >= 0 && !stopping(feed) &&
-                   refresh(feed, conn))
-                ;
+            while ((r = central_dash_wait(conn, wait_ms, feed->wake[0])) >= 0 && !stopping(feed)) {
+                /* A notification after a quiet spell is read at once; one in a burst waits for
+                 * the interval, and those that arrive meanwhile wait in the connection: the
+                 * next read covers them all. */
+                int64_t due_ms = notified ? (notified - time_mono_ns()) / 1000000 + feed->notified_ms
+                                          : 0;
+                if (r > 0 && due_ms > 0) {
+                    struct pollfd p = {.fd = feed->wake[0], .events = POLLIN};
+                    poll(&p, 1, (int)due_ms);
+                    if (stopping(feed))
+                        break;
+                }
+                if (r > 0)
+                    notified = time_mono_ns();
+                if (!refresh(feed, conn))
+                    break;
+            }
         }
         central_close(conn);
         if (stopping(feed))
@@ -268,12 +284,14 @@ static void *feed_main(void *arg)
     return NULL;
 }
 
-struct web_feed *web_feed_start(const char *conninfo, int alert_near, int standby_ms)
+struct web_feed *web_feed_start(const char *conninfo, int alert_near, int standby_ms,
+                                int notified_ms)
 {
     struct web_feed *feed = xcalloc(1, sizeof *feed);
     feed->conninfo = conninfo;
     feed->alert_near = alert_near;
     feed->standby_ms = standby_ms > 0 ? standby_ms : WEB_FEED_STANDBY_MS;
+    feed->notified_ms = notified_ms;
     pthread_mutex_init(&feed->mu, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The dashboard's feed: one thread LISTENs on the central database and, on each notification
- * (or every WEB_FEED_REFRESH_MS, so that sessions start and end on the page without scans; on
- * a standby, which cannot LISTEN, every standby_ms),
+ * (at most every notified_ms, or every WEB_FEED_REFRESH_MS, so that sessions start and end on
+ * the page without scans; on a standby, which cannot LISTEN, every standby_ms),
  * reads every room again and publishes the rooms that changed as events. Event-stream clients
  * (HTTP threads) wait on it; GET /api/rooms reads its snapshot.
  *
@@ -20,6 +20,7 @@
 
 #define WEB_FEED_REFRESH_MS 30000
 #define WEB_FEED_STANDBY_MS 1000 /* how often the feed reads a standby, which cannot notify */
+#define WEB_FEED_NOTIFIED_MS 1000 /* at most one read per this many ms on notifications */
 #define WEB_FEED_RING       1024 /* events kept for clients that are behind */
 #define WEB_FEED_SILENT_MS  (2 * 60 * 1000) /* a kiosk unheard of this long raises an alert */
 #define WEB_FEED_ALERT_NEAR 90              /* percent of capacity: the default near-full alert */
@@ -30,10 +31,13 @@ struct web_feed;
 /* Starts the feed's thread on conninfo (borrowed; must outlive the feed); rooms at
  * alert_near percent of their capacity or more raise an alert. On a hot standby (a streaming
  * replica), which cannot LISTEN, the feed reads every standby_ms milliseconds (0:
- * WEB_FEED_STANDBY_MS) instead of on notifications. Returns NULL after
+ * WEB_FEED_STANDBY_MS) instead of on notifications. On the primary, notifications start a read
+ * at most every notified_ms (0: on each one): a read goes over all of central's scans, and at a
+ * congress's peak some 30 notifications arrive a second (docs/scale.md). Returns NULL after
  * logging why; owned by the caller. The first read happens in the thread: until it succeeds
  * the feed has no rooms and says it is not connected. */
-struct web_feed *web_feed_start(const char *conninfo, int alert_near, int standby_ms);
+struct web_feed *web_feed_start(const char *conninfo, int alert_near, int standby_ms,
+                                int notified_ms);
 /* Stops the thread, wakes every waiting client (web_feed_wait returns false) and frees the
  * feed; NULL is a no-op. Call it after the HTTP server stopped. */
 void web_feed_destroy(struct web_feed *feed);

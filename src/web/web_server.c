@@ -680,7 +680,7 @@ struct web_server *web_server_start(const struct web_options *opts)
     server->org = web_org_create(opts->conninfo);
     server->feed = web_feed_start(opts->conninfo,
                                   opts->alert_near > 0 ? opts->alert_near : WEB_FEED_ALERT_NEAR,
-                                  opts->standby_ms);
+                                  opts->standby_ms, opts->notified_ms);
     if (server->auth == NULL || server->feed == NULL)
         goto fail;
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |

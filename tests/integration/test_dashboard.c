@@ -72,8 +72,9 @@ static bool setup(void)
     return true;
 }
 
-/* Commits an admission of attendee into room at central, as a kiosk's upload would. */
-static void admit(const char *room, const char *attendee)
+/* Commits a badge scan of attendee at room with mode and result at central, as a kiosk's
+ * upload would. */
+static void scan_at(const char *room, const char *attendee, const char *mode, const char *result)
 {
     PGconn *conn = central_connect(admin);
     CHECK(conn != NULL);
@@ -83,14 +84,20 @@ static void admit(const char *room, const char *attendee)
     char *sql = xasprintf(
         "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns, boot_id,"
         " clock_synced, room, attendee, mode, kind, result, reason) VALUES ('door', 1, %d,"
-        " (extract(epoch FROM now()) * 1000)::bigint, %d, 'b', true, '%s', '%s', 'entry',"
-        " 'badge', 'admitted', 'ok')",
-        n, n, room, attendee);
+        " (extract(epoch FROM now()) * 1000)::bigint, %d, 'b', true, '%s', '%s', '%s',"
+        " 'badge', '%s', 'ok')",
+        n, n, room, attendee, mode, result);
     PGresult *res = PQexec(conn, sql);
     CHECK_MSG(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
     PQclear(res);
     free(sql);
     central_close(conn);
+}
+
+/* Commits an admission of attendee into room at central. */
+static void admit(const char *room, const char *attendee)
+{
+    scan_at(room, attendee, "entry", "admitted");
 }
 
 /* True when the dashboard on port answers /api/status (over HTTPS when tls) and has read the
@@ -222,6 +229,33 @@ static void test_feed(int port)
     close(page_fd);
     strbuf_finish(&open_sb);
     strbuf_finish(&page_sb);
+}
+
+/* A burst of scans (--refresh-interval 2000): the first is read at once, the rest together
+ * after the interval, not one read of all of central's scans per notification; the figure
+ * ends right. */
+static void test_burst(int port)
+{
+    int fd = http_stream(port, "/api/rooms/stream");
+    struct strbuf sb = {0};
+    long at = http_stream_wait(fd, &sb, 0, "data: {\"room\":\"hall\"", 5000);
+    CHECK(at > 0);
+    static const char *const who[] = {"P013", "P014", "P015", "P016", "P017", "P018"};
+    for (size_t i = 0; i < ARRAY_LEN(who); i++)
+        admit("hall", who[i]);
+    CHECK(http_stream_wait(fd, &sb, (size_t)at, "\"room\":\"hall\",\"name\":\"Great Hall\","
+                           "\"occupancy\":6,", 10000) > 0);
+    test_sleep_ms(2500); /* a read after the next interval would send nothing new */
+    int events = 0;
+    for (const char *p = sb.data + at; (p = strstr(p, "\"room\":\"hall\"")) != NULL; p++)
+        events++;
+    CHECK_MSG(events >= 1 && events <= 2, "%d events for 6 scans in a burst", events);
+    for (size_t i = 0; i < ARRAY_LEN(who); i++)
+        scan_at("hall", who[i], "exit", "exited");
+    CHECK(http_stream_wait(fd, &sb, (size_t)at, "\"room\":\"hall\",\"name\":\"Great Hall\","
+                           "\"occupancy\":0,", 10000) > 0);
+    close(fd);
+    strbuf_finish(&sb);
 }
 
 /* Without --public-feed: no open feed; the page in the browser's language; bad requests. */
@@ -360,8 +394,14 @@ static void test_logins(int port)
     CHECK(http_get(port, "/api/alerts", "", NULL) == 401);
     admit("zolder", "P011");
     admit("zolder", "P012");
-    test_sleep_ms(300);
-    CHECK(http_get(port, "/api/alerts", hdr, &ans) == 200);
+    /* The second scan is read within a --refresh-interval of the first. */
+    for (int tries = 0; tries < 50; tries++) {
+        CHECK(http_get(port, "/api/alerts", hdr, &ans) == 200);
+        if (strstr(ans, "Zolder is at 50%") != NULL || tries == 49)
+            break;
+        free(ans);
+        test_sleep_ms(100);
+    }
     const char *alerts = body_of(ans);
     CHECK_MSG(strstr(alerts, "[{\"kind\":\"room_full\",\"room\":\"salon\",\"since\":") == alerts &&
                   strstr(alerts, ",\"text\":\"Le Salon is full (5/5)\"},{\"kind\":\"room_near\","
@@ -456,6 +496,11 @@ int main(void)
         test_pages(port2);
         test_logins(port2);
         CHECK(stop_dashboard(d2));
+        int port3 = pg_harness_free_port();
+        const char *slow[] = {"--public-feed", "--refresh-interval", "2000", NULL};
+        pid_t d3 = start_dashboard(port3, slow);
+        test_burst(port3);
+        CHECK(stop_dashboard(d3));
         test_tls();
         /* With an event stream open, SIGTERM still ends it at once. */
         int fd = http_stream(port, "/api/rooms/stream");

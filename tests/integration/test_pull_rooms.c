@@ -310,6 +310,22 @@ static void compare_aula(const struct event *ev, const struct log *door, const s
     CHECK_MSG(inside > 0, "the random day never had anyone in aula: the comparison is empty");
 }
 
+/* True when the pull cursors saved in the log db (meta sync.pull) hold the line part text. */
+static bool cursor_has(const char *db, const char *text)
+{
+    sqlite3 *conn = NULL;
+    sqlite3_stmt *st = NULL;
+    bool has = false;
+    if (sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(conn, "SELECT value FROM meta WHERE key = 'sync.pull'", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        has = strstr((const char *)sqlite3_column_text(st, 0), text) != NULL;
+    sqlite3_finalize(st);
+    sqlite3_close(conn);
+    return has;
+}
+
 /* The race: A0007 is admitted into zaal_3 at 10:15 (that scan reaches the server first and the
  * room door skips it), then into aula at 10:00 (arriving later), during the keynote that ends
  * at 10:30. Once the door counts A0007 it must hold the zaal scan, which ends that admission
@@ -325,18 +341,10 @@ static void test_race(PGconn *zaal, PGconn *aula, const char *door_db)
         "  'badge', 'admitted', 'ok')";
     CHECK(exec_sql(zaal, before));
     /* Wait until the door has pulled past them: its cursor for zaal/7 is saved. */
-    sqlite3 *conn = NULL;
     bool past = false;
     for (int tries = 0; tries < 300 && !past; tries++) {
         test_sleep_ms(100);
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_open_v2(door_db, &conn, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(conn, "SELECT value FROM meta WHERE key = 'sync.pull'", -1, &st,
-                               NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            past = strstr((const char *)sqlite3_column_text(st, 0), "zaal 7 2") != NULL;
-        sqlite3_finalize(st);
-        sqlite3_close(conn);
+        past = cursor_has(door_db, "zaal 7 2");
     }
     CHECK_MSG(past, "the room door did not pull past the zaal scans");
     CHECK_MSG(test_log_count(door_db, "db_epoch = 7") == 0,
@@ -351,6 +359,56 @@ static void test_race(PGconn *zaal, PGconn *aula, const char *door_db)
     test_sleep_ms(500);
     CHECK_MSG(test_log_count(door_db, "attendee = 'A0008'") == 0,
               "the room door pulled someone it never counted");
+}
+
+/* The room channel (central schema step 14): a door started with --pull rooms and polling once
+ * an hour is woken by a scan into its room, not by one elsewhere (it would pull at once if it
+ * still listened on portier_scans). super LISTENs on aula's channel itself. */
+static void test_channel(const char *bin, PGconn *super, PGconn *zaal, PGconn *aula,
+                         const char *door_ci, const char *door_db)
+{
+    char *listen = query_value(super, "SELECT 'LISTEN portier_room_' || md5('aula')", true);
+    CHECK(listen != NULL && exec_sql(super, listen));
+    free(listen);
+    struct proc door;
+    char *kiosk = xasprintf("%s/kiosk-door", tmpdir), *log = xasprintf("%s/door2.log", tmpdir);
+    char *argv[] = {(char *)bin,
+                    "sync",
+                    kiosk,
+                    "--device",
+                    "door",
+                    "--db",
+                    (char *)door_db,
+                    "--central",
+                    (char *)door_ci,
+                    "--poll-interval",
+                    "3600000",
+                    "--hint-interval",
+                    "50",
+                    "--pull",
+                    "rooms",
+                    NULL};
+    proc_start(&door, argv, false, false, log);
+    test_sleep_ms(1500); /* connected, its first pull done */
+    CHECK(exec_sql(zaal, "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns,"
+                         " boot_id, clock_synced, room, attendee, mode, kind, result, reason)"
+                         " VALUES ('zaal', 7, 3, 1713774000000, 3, 'boot-z7', true, 'zaal_3',"
+                         " 'A0009', 'toggle', 'badge', 'admitted', 'ok')"));
+    test_sleep_ms(1500);
+    CHECK_MSG(!cursor_has(door_db, "zaal 7 3"), "a scan elsewhere woke the room door");
+    CHECK(exec_sql(aula, "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns,"
+                         " boot_id, clock_synced, room, attendee, mode, kind, result, reason)"
+                         " VALUES ('aula-a', 7, 2, 1713774060000, 2, 'boot-a7', true, 'aula',"
+                         " 'A0009', 'toggle', 'badge', 'admitted', 'ok')"));
+    PGnotify *n = wait_notify(super);
+    CHECK_MSG(n != NULL && strcmp(n->extra, "aula-a") == 0, "room channel payload %s",
+              n ? n->extra : "(none)");
+    PQfreemem(n);
+    CHECK_MSG(test_log_wait(door_db, "db_epoch = 7 AND seq = 2 AND room = 'aula'", 1) == 1,
+              "a scan into its room did not wake the room door");
+    CHECK(proc_stop(&door) == 0);
+    free(kiosk);
+    free(log);
 }
 
 int main(void)
@@ -447,6 +505,12 @@ int main(void)
     }
     free(evdb);
     CHECK(proc_stop(&door) == 0 && proc_stop(&all) == 0);
+
+    PGconn *super = PQconnectdb(ci);
+    CHECK(PQstatus(super) == CONNECTION_OK);
+    test_channel(bin, super, conn[ZAAL], conn[AULA], door_ci, door_db);
+    PQfinish(super);
+    total += 2; /* the channel test's two */
 
     /* Switched to --pull all, the door reads everything from the start. */
     start_sync(&door, bin, "door", door_ci, "all");
