@@ -239,7 +239,7 @@ static void draw_foot(cairo_t *cr, const struct certificate_printer *p, enum lan
     print_draw_text(cr, who, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, BODY_SIZE, MARGIN,
                     FOOT_TOP + sig_h + 2.5, sig_w + 20, PANGO_ALIGN_LEFT);
     free(who);
-    print_draw_qr(cr, qr, MARGIN + WIDTH - qr_size, FOOT_TOP - 4, qr_size, false);
+    print_draw_qr_image(cr, qr, MARGIN + WIDTH - qr_size, FOOT_TOP - 4, qr_size);
     double y = FOOT_TOP + 44;
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     y += print_draw_text(cr, i18n(lang, MSG_CERT_CODE), PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD,

@@ -26,6 +26,9 @@ QRcode *print_encode_qr(const char *text);
 /* Draws the code with a 4-module quiet zone as a square of side `size` at (x, y). With snap,
  * modules are whole device pixels on the pixel grid (crisp PNGs); otherwise exact vectors. */
 void print_draw_qr(cairo_t *cr, const QRcode *qr, double x, double y, double size, bool snap);
+/* The same as one image mask, a pixel per module scaled without smoothing: a far smaller PDF
+ * (certificates, thousands at a time). */
+void print_draw_qr_image(cairo_t *cr, const QRcode *qr, double x, double y, double size);
 /* A layout for cr in family and weight with unhinted metrics and unrounded glyph positions
  * (user units are millimetres), centred, one paragraph. Owned by the caller (g_object_unref). */
 PangoLayout *print_layout_create(cairo_t *cr, const char *family, PangoWeight weight);
