@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "util.h"
 
 #define QUIET_MODULES 4
@@ -212,11 +213,10 @@ cairo_status_t print_append_stream(void *closure, const unsigned char *data, uns
     return CAIRO_STATUS_SUCCESS;
 }
 
-double print_draw_text(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
-                       double size, double x, double y, double w, PangoAlignment align)
+/* A layout of text at size, wrapped at words into width w, aligned as align. */
+static PangoLayout *text_layout(cairo_t *cr, const char *text, const char *family,
+                                PangoWeight weight, double size, double w, PangoAlignment align)
 {
-    if (text == NULL || *text == '\0')
-        return 0;
     PangoLayout *layout = print_layout_create(cr, family, weight);
     print_layout_set_size(layout, size);
     pango_layout_set_single_paragraph_mode(layout, FALSE);
@@ -224,10 +224,74 @@ double print_draw_text(cairo_t *cr, const char *text, const char *family, PangoW
     pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_text(layout, text, -1);
+    return layout;
+}
+
+/* Draws layout with its top at (x, y); returns its height. */
+static double show_layout(cairo_t *cr, PangoLayout *layout, double x, double y)
+{
     PangoRectangle logical;
     pango_layout_get_extents(layout, NULL, &logical);
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, layout);
-    g_object_unref(layout);
     return (double)logical.height / PANGO_SCALE;
+}
+
+double print_draw_text(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
+                       double size, double x, double y, double w, PangoAlignment align)
+{
+    if (text == NULL || *text == '\0')
+        return 0;
+    PangoLayout *layout = text_layout(cr, text, family, weight, size, w, align);
+    double h = show_layout(cr, layout, x, y);
+    g_object_unref(layout);
+    return h;
+}
+
+struct print_layouts {
+    struct hashmap index; /* text and how it is laid out -> layouts[] */
+    PangoLayout **layouts;
+    size_t n, cap;
+};
+
+struct print_layouts *print_layouts_create(void)
+{
+    return xcalloc(1, sizeof(struct print_layouts));
+}
+
+void print_layouts_destroy(struct print_layouts *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        g_object_unref(c->layouts[i]);
+    free(c->layouts);
+    hashmap_finish(&c->index);
+    free(c);
+}
+
+double print_draw_text_kept(struct print_layouts *c, cairo_t *cr, const char *text,
+                            const char *family, PangoWeight weight, double size, double x, double y,
+                            double w, PangoAlignment align)
+{
+    if (text == NULL || *text == '\0')
+        return 0;
+    char *key = xasprintf("%s\x1f%d\x1f%a\x1f%a\x1f%d\x1f%s", family, (int)weight, size, w,
+                          (int)align, text);
+    size_t i = hashmap_get(&c->index, key);
+    PangoLayout *layout;
+    if (i != HASHMAP_NONE) {
+        layout = c->layouts[i];
+        pango_cairo_update_layout(cr, layout); /* another page's context: same fonts, matrix */
+    } else {
+        layout = text_layout(cr, text, family, weight, size, w, align);
+        if (c->n == c->cap) {
+            c->cap = c->cap == 0 ? 64 : c->cap * 2;
+            c->layouts = xrealloc(c->layouts, c->cap * sizeof *c->layouts);
+        }
+        hashmap_put(&c->index, key, c->n, NULL);
+        c->layouts[c->n++] = layout;
+    }
+    free(key);
+    return show_layout(cr, layout, x, y);
 }

@@ -44,6 +44,18 @@ void print_draw_text_fit(cairo_t *cr, const char *text, const char *family, Pang
  * returns the height drawn. NULL or "" draws nothing and returns 0. */
 double print_draw_text(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
                        double size, double x, double y, double w, PangoAlignment align);
+/* Layouts kept for reuse from one page or document to the next: shaping text is most of what
+ * drawing it costs, and a table's cells repeat (dates, times, session titles). Grows with
+ * the distinct texts drawn; for texts that repeat. */
+struct print_layouts;
+struct print_layouts *print_layouts_create(void);
+/* Frees the layouts; NULL is a no-op. */
+void print_layouts_destroy(struct print_layouts *c);
+/* print_draw_text through c: the same text, font, size, width and alignment drawn before
+ * reuses its layout (the same glyphs at the same places). */
+double print_draw_text_kept(struct print_layouts *c, cairo_t *cr, const char *text,
+                            const char *family, PangoWeight weight, double size, double x, double y,
+                            double w, PangoAlignment align);
 /* cairo's write callback for cairo_pdf_surface_create_for_stream: appends to a struct strbuf
  * (the closure). */
 cairo_status_t print_append_stream(void *closure, const unsigned char *data, unsigned int len);
