@@ -102,22 +102,22 @@ static double draw_head(cairo_t *cr, struct certificate_printer *p, const struct
     cairo_rectangle(cr, 0, 0, PRINT_A4_WIDTH_MM, 6);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    print_draw_text_fit(cr, ev->name, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN, 16, WIDTH, 8,
-                        5.0, 3.5, 1);
-    print_draw_text_fit(cr, dates, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN, 24, WIDTH, 6,
-                        4.0, 3.0, 1);
+    print_draw_text_fit_kept(p->layouts, cr, ev->name, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL,
+                             MARGIN, 16, WIDTH, 8, 5.0, 3.5, 1);
+    print_draw_text_fit_kept(p->layouts, cr, dates, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN,
+                             24, WIDTH, 6, 4.0, 3.0, 1);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    print_draw_text_fit(cr, i18n(lang, MSG_CERT_TITLE), PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD,
-                        MARGIN, 36, WIDTH, 14, 10.0, 6.0, 1);
+    print_draw_text_fit_kept(p->layouts, cr, i18n(lang, MSG_CERT_TITLE), PRINT_FONT_FAMILY,
+                             PANGO_WEIGHT_BOLD, MARGIN, 36, WIDTH, 14, 10.0, 6.0, 1);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    print_draw_text_fit(cr, i18n(lang, MSG_CERT_CERTIFIES), PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL,
-                        MARGIN, 56, WIDTH, 7, 4.5, 3.5, 1);
+    print_draw_text_fit_kept(p->layouts, cr, i18n(lang, MSG_CERT_CERTIFIES), PRINT_FONT_FAMILY,
+                             PANGO_WEIGHT_NORMAL, MARGIN, 56, WIDTH, 7, 4.5, 3.5, 1);
     cairo_set_source_rgb(cr, 0, 0, 0);
     print_draw_text_fit(cr, a->name, PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN, 64, WIDTH, 14,
                         9.0, 5.0, 1);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    print_draw_text_fit(cr, a->organisation, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN, 78,
-                        WIDTH, 7, 4.5, 3.2, 1);
+    print_draw_text_fit_kept(p->layouts, cr, a->organisation, PRINT_FONT_FAMILY,
+                             PANGO_WEIGHT_NORMAL, MARGIN, 78, WIDTH, 7, 4.5, 3.2, 1);
     line = xasprintf(i18n(lang, MSG_CERT_ATTENDED), ev->name);
     double h = print_draw_text_kept(p->layouts, cr, line, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL,
                                     BODY_SIZE, MARGIN, 90, WIDTH, PANGO_ALIGN_CENTER);

@@ -156,16 +156,14 @@ static bool layout_fits(PangoLayout *layout, const char *text, double w, double 
     return true;
 }
 
-/* Draws text centred in the box (x, y, w, h): at the largest size from max_size down to
- * min_size (user units) at which it fits in max_lines lines without breaking a word, or else
- * on one line at min_size, ellipsized at its end (pango ellipsizes whole grapheme clusters,
- * never half a glyph). */
-void print_draw_text_fit(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
-                         double x, double y, double w, double h, double max_size, double min_size,
-                         int max_lines)
+/* Lays text out for the box w x h: at the largest size from max_size down to min_size (user
+ * units) at which it fits in max_lines lines without breaking a word, or else on one line at
+ * min_size, ellipsized at its end (pango ellipsizes whole grapheme clusters, never half a
+ * glyph). */
+static PangoLayout *fit_layout(cairo_t *cr, const char *text, const char *family,
+                               PangoWeight weight, double w, double h, double max_size,
+                               double min_size, int max_lines)
 {
-    if (text == NULL || *text == '\0')
-        return;
     PangoLayout *layout = print_layout_create(cr, family, weight);
     pango_layout_set_text(layout, text, -1);
     pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
@@ -197,12 +195,29 @@ void print_draw_text_fit(cairo_t *cr, const char *text, const char *family, Pang
             pango_layout_context_changed(layout);
         }
     }
+    return layout;
+}
+
+/* Draws a layout of fit_layout centred in the box (x, y, w, h). */
+static void show_fitted(cairo_t *cr, PangoLayout *layout, double x, double y, double h)
+{
     PangoRectangle logical;
     pango_layout_get_extents(layout, NULL, &logical);
     cairo_move_to(cr, x,
                   y + (h - (double)logical.height / PANGO_SCALE) / 2 -
                       (double)logical.y / PANGO_SCALE);
     pango_cairo_show_layout(cr, layout);
+}
+
+/* Draws text centred in the box (x, y, w, h) as fit_layout lays it out. */
+void print_draw_text_fit(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
+                         double x, double y, double w, double h, double max_size, double min_size,
+                         int max_lines)
+{
+    if (text == NULL || *text == '\0')
+        return;
+    PangoLayout *layout = fit_layout(cr, text, family, weight, w, h, max_size, min_size, max_lines);
+    show_fitted(cr, layout, x, y, h);
     g_object_unref(layout);
 }
 
@@ -270,6 +285,27 @@ void print_layouts_destroy(struct print_layouts *c)
     free(c);
 }
 
+/* The layout kept under key, brought to cr's page, or NULL. */
+static PangoLayout *kept(struct print_layouts *c, cairo_t *cr, const char *key)
+{
+    size_t i = hashmap_get(&c->index, key);
+    if (i == HASHMAP_NONE)
+        return NULL;
+    pango_cairo_update_layout(cr, c->layouts[i]); /* another page's context: same fonts, matrix */
+    return c->layouts[i];
+}
+
+/* Keeps layout under key (c owns it). */
+static void keep(struct print_layouts *c, const char *key, PangoLayout *layout)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap == 0 ? 64 : c->cap * 2;
+        c->layouts = xrealloc(c->layouts, c->cap * sizeof *c->layouts);
+    }
+    hashmap_put(&c->index, key, c->n, NULL);
+    c->layouts[c->n++] = layout;
+}
+
 double print_draw_text_kept(struct print_layouts *c, cairo_t *cr, const char *text,
                             const char *family, PangoWeight weight, double size, double x, double y,
                             double w, PangoAlignment align)
@@ -278,20 +314,28 @@ double print_draw_text_kept(struct print_layouts *c, cairo_t *cr, const char *te
         return 0;
     char *key = xasprintf("%s\x1f%d\x1f%a\x1f%a\x1f%d\x1f%s", family, (int)weight, size, w,
                           (int)align, text);
-    size_t i = hashmap_get(&c->index, key);
-    PangoLayout *layout;
-    if (i != HASHMAP_NONE) {
-        layout = c->layouts[i];
-        pango_cairo_update_layout(cr, layout); /* another page's context: same fonts, matrix */
-    } else {
+    PangoLayout *layout = kept(c, cr, key);
+    if (layout == NULL) {
         layout = text_layout(cr, text, family, weight, size, w, align);
-        if (c->n == c->cap) {
-            c->cap = c->cap == 0 ? 64 : c->cap * 2;
-            c->layouts = xrealloc(c->layouts, c->cap * sizeof *c->layouts);
-        }
-        hashmap_put(&c->index, key, c->n, NULL);
-        c->layouts[c->n++] = layout;
+        keep(c, key, layout);
     }
     free(key);
     return show_layout(cr, layout, x, y);
+}
+
+void print_draw_text_fit_kept(struct print_layouts *c, cairo_t *cr, const char *text,
+                              const char *family, PangoWeight weight, double x, double y, double w,
+                              double h, double max_size, double min_size, int max_lines)
+{
+    if (text == NULL || *text == '\0')
+        return;
+    char *key = xasprintf("fit\x1f%s\x1f%d\x1f%a\x1f%a\x1f%a\x1f%a\x1f%d\x1f%s", family,
+                          (int)weight, w, h, max_size, min_size, max_lines, text);
+    PangoLayout *layout = kept(c, cr, key);
+    if (layout == NULL) {
+        layout = fit_layout(cr, text, family, weight, w, h, max_size, min_size, max_lines);
+        keep(c, key, layout);
+    }
+    free(key);
+    show_fitted(cr, layout, x, y, h);
 }

@@ -56,6 +56,10 @@ void print_layouts_destroy(struct print_layouts *c);
 double print_draw_text_kept(struct print_layouts *c, cairo_t *cr, const char *text,
                             const char *family, PangoWeight weight, double size, double x, double y,
                             double w, PangoAlignment align);
+/* print_draw_text_fit through c, likewise. */
+void print_draw_text_fit_kept(struct print_layouts *c, cairo_t *cr, const char *text,
+                              const char *family, PangoWeight weight, double x, double y, double w,
+                              double h, double max_size, double min_size, int max_lines);
 /* cairo's write callback for cairo_pdf_surface_create_for_stream: appends to a struct strbuf
  * (the closure). */
 cairo_status_t print_append_stream(void *closure, const unsigned char *data, unsigned int len);
