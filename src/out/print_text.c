@@ -285,13 +285,21 @@ void print_layouts_destroy(struct print_layouts *c)
     free(c);
 }
 
-/* The layout kept under key, brought to cr's page, or NULL. */
+/* The layout kept under key, for cr, or NULL. A layout made under another transformation is
+ * updated (laid out again); under the same one it stands as it is: pango_cairo_update_layout
+ * would lay it out again whenever the transformation is not the identity, as it never is here
+ * (millimetres). */
 static PangoLayout *kept(struct print_layouts *c, cairo_t *cr, const char *key)
 {
     size_t i = hashmap_get(&c->index, key);
     if (i == HASHMAP_NONE)
         return NULL;
-    pango_cairo_update_layout(cr, c->layouts[i]); /* another page's context: same fonts, matrix */
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    const PangoMatrix *pm = pango_context_get_matrix(pango_layout_get_context(c->layouts[i]));
+    if (pm == NULL || pm->xx != m.xx || pm->yx != m.yx || pm->xy != m.xy || pm->yy != m.yy ||
+        pm->x0 != m.x0 || pm->y0 != m.y0)
+        pango_cairo_update_layout(cr, c->layouts[i]);
     return c->layouts[i];
 }
 

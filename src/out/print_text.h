@@ -52,7 +52,8 @@ struct print_layouts *print_layouts_create(void);
 /* Frees the layouts; NULL is a no-op. */
 void print_layouts_destroy(struct print_layouts *c);
 /* print_draw_text through c: the same text, font, size, width and alignment drawn before
- * reuses its layout (the same glyphs at the same places). */
+ * reuses its layout (the same glyphs at the same places). Every cr drawn on must target the
+ * same kind of surface (a layout keeps the font options of the first). */
 double print_draw_text_kept(struct print_layouts *c, cairo_t *cr, const char *text,
                             const char *family, PangoWeight weight, double size, double x, double y,
                             double w, PangoAlignment align);
