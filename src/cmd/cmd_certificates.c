@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <sodium.h>
 
 #include "badge.h"
@@ -94,34 +98,106 @@ static void csv_row(struct strbuf *csv, const struct event *ev, const struct cer
     strbuf_finish(&ids);
 }
 
-/* Signs and writes every certificate, then certificates.csv. */
+/* Signs c into code; false after saying why when its figures do not fit a code. */
+static bool sign(const struct event *ev, const struct certificate *c,
+                 const uint8_t sk[TOKEN_SECRET_KEY_LEN], char code[CERTCODE_TEXT_LEN + 1])
+{
+    const struct attendee *a = &ev->attendees[c->attendee];
+    struct certcode cc = {ev->event_id, a->num, (uint32_t)c->minutes, (uint32_t)c->credits_centi};
+    if (certcode_encode(&cc, sk, code))
+        return true;
+    log_warnx("%s: %d minutes or %d.%02d credits: more than a certificate code holds", a->id,
+              c->minutes, (int)(c->credits_centi / 100), (int)(c->credits_centi % 100));
+    return false;
+}
+
+/* Writes the PDFs of the certificates i with i % jobs == job, stopping at the first failure
+ * or when *failed (shared by the workers) says another worker failed; sets it on failure. */
+static bool write_share(const struct event *ev, const struct certificate_set *set,
+                        struct certificate_printer *p, char (*codes)[CERTCODE_TEXT_LEN + 1],
+                        const char *out_dir, size_t job, size_t jobs, volatile int *failed)
+{
+    bool ok = true;
+    for (size_t i = job; ok && i < set->n && !*failed; i += jobs) {
+        const struct certificate *c = &set->items[i];
+        char *name = xasprintf("%s.pdf", ev->attendees[c->attendee].id);
+        char *path = path_join(out_dir, name);
+        ok = certificate_write_pdf(p, ev, c, set->any_credits, codes[i], path);
+        free(path);
+        free(name);
+    }
+    if (!ok)
+        *failed = 1;
+    return ok;
+}
+
+/* Writes every PDF with jobs processes (one: this one), each over its own share of the
+ * certificates: pango and cairo are single-threaded, and a PDF is independent of the others.
+ * A worker stops at its first failure (saying why), the others at their next certificate;
+ * every file written is whole (temp file and rename). */
+static bool write_pdfs(const struct event *ev, const struct certificate_set *set,
+                       struct certificate_printer *p, char (*codes)[CERTCODE_TEXT_LEN + 1],
+                       const char *out_dir, size_t jobs)
+{
+    if (jobs > set->n)
+        jobs = set->n;
+    if (jobs <= 1) {
+        int failed = 0;
+        return write_share(ev, set, p, codes, out_dir, 0, 1, &failed);
+    }
+    volatile int *failed =
+        mmap(NULL, sizeof *failed, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (failed == MAP_FAILED) {
+        log_warn("certificates: shared memory for the workers");
+        return false;
+    }
+    *failed = 0;
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t *pids = xcalloc(jobs, sizeof *pids);
+    size_t started = 0;
+    for (; started < jobs; started++) {
+        pids[started] = fork();
+        if (pids[started] < 0) {
+            log_warn("certificates: starting worker %zu of %zu", started + 1, jobs);
+            *failed = 1;
+            break;
+        }
+        if (pids[started] == 0)
+            _exit(write_share(ev, set, p, codes, out_dir, started, jobs, failed) ? 0 : 1);
+    }
+    bool ok = started == jobs;
+    for (size_t k = 0; k < started; k++) {
+        int status;
+        while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+            ;
+        if (WIFSIGNALED(status)) {
+            log_warnx("certificates: worker %zu of %zu (pid %ld) killed by signal %d (%s)", k + 1,
+                      jobs, (long)pids[k], WTERMSIG(status), strsignal(WTERMSIG(status)));
+            *failed = 1;
+        }
+        ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    if (!ok)
+        log_warnx("certificates: not every PDF was written (see above); no %s", CERTIFICATES_CSV);
+    free(pids);
+    munmap((void *)failed, sizeof *failed);
+    return ok;
+}
+
+/* Signs every certificate, writes the PDFs with jobs processes, then certificates.csv. */
 static bool write_all(const struct event *ev, const struct certificate_set *set,
                       struct certificate_printer *p, const uint8_t sk[TOKEN_SECRET_KEY_LEN],
-                      const char *out_dir)
+                      const char *out_dir, size_t jobs)
 {
     struct strbuf csv = {0};
     strbuf_puts(&csv, "attendee_id,name,sessions,minutes,credits,code,manual_sessions\r\n");
+    char(*codes)[CERTCODE_TEXT_LEN + 1] = xcalloc(set->n + 1, sizeof *codes);
     bool ok = true;
     for (size_t i = 0; ok && i < set->n; i++) {
-        const struct certificate *c = &set->items[i];
-        const struct attendee *a = &ev->attendees[c->attendee];
-        struct certcode cc = {ev->event_id, a->num, (uint32_t)c->minutes,
-                              (uint32_t)c->credits_centi};
-        char code[CERTCODE_TEXT_LEN + 1];
-        if (!certcode_encode(&cc, sk, code)) {
-            log_warnx("%s: %d minutes or %d.%02d credits: more than a certificate code holds",
-                      a->id, c->minutes, (int)(c->credits_centi / 100),
-                      (int)(c->credits_centi % 100));
-            ok = false;
-            break;
-        }
-        char *name = xasprintf("%s.pdf", a->id);
-        char *path = path_join(out_dir, name);
-        ok = certificate_write_pdf(p, ev, c, set->any_credits, code, path);
-        free(path);
-        free(name);
-        csv_row(&csv, ev, c, code);
+        ok = sign(ev, &set->items[i], sk, codes[i]);
+        csv_row(&csv, ev, &set->items[i], codes[i]);
     }
+    ok = ok && write_pdfs(ev, set, p, codes, out_dir, jobs);
     /* One flush for every PDF (not two fsyncs each), before the list that names them. */
     char *path = path_join(out_dir, CERTIFICATES_CSV);
     if (ok && !(ok = file_sync_fs(out_dir)))
@@ -129,6 +205,7 @@ static bool write_all(const struct event *ev, const struct certificate_set *set,
     if (ok && !(ok = file_write_atomic(path, csv.data, csv.len, 0600)))
         log_warn("%s", path);
     free(path);
+    free(codes);
     strbuf_finish(&csv);
     return ok;
 }
@@ -161,7 +238,14 @@ static int run_certificates(const struct cli_call *c)
         goto out;
     }
     certificate_set_compute(&set, r, min_presence);
-    if (!(ok = write_all(ev, &set, p, sk, out_dir)))
+    /* The report's presence table (attendees x sessions) is the bulk of the memory: gone
+     * before the workers start, so that none of them holds it. */
+    report_destroy(r);
+    r = NULL;
+    long jobs = config_get_int(c->cfg, "jobs");
+    if (jobs == 0)
+        jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!(ok = write_all(ev, &set, p, sk, out_dir, jobs > 0 ? (size_t)jobs : 1)))
         goto out;
     printf("%zu certificate%s (presence at least %d%% of a session) written to %s/\n", set.n,
            set.n == 1 ? "" : "s", min_presence, out_dir);
@@ -186,12 +270,14 @@ static const struct config_option options[] = {
      "where to write the files (created when missing)", CONFIG_REQUIRED},
     {"min-presence", CONFIG_STRING, "80%", 0, 0, NULL, "PERCENT",
      "the share of a session an attendee must have been in\nto be certified for it", 0},
+    {"jobs", CONFIG_INT, "0", 0, 1024, NULL, "N",
+     "processes writing the PDFs at once (0: one per CPU)", 0},
 };
 
 const struct cli_spec certificates_spec = {
     .name = "certificates",
     .usage = "usage: portier certificates (--db PATH ... | --central CONNINFO) --event EVENT_DIR\n"
-             "                            --out DIR [--min-presence 80%]\n",
+             "                            --out DIR [--min-presence 80%] [--jobs N]\n",
     .about = "Certificates of attendance from the scans at the doors: minutes in a session are "
              "what the\nscans prove (entry to exit, the next room or the session's end). Writes "
              "into DIR one A4\nPDF per attendee present in at least one session, <attendee "

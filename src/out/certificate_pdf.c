@@ -23,7 +23,8 @@
 
 struct certificate_printer {
     char *organiser;
-    cairo_surface_t *signature; /* NULL when none */
+    cairo_surface_t *signature;    /* NULL when none */
+    struct print_layouts *layouts; /* texts every certificate repeats: headings, table cells */
 };
 
 struct certificate_printer *certificate_printer_create(const char *organiser,
@@ -31,6 +32,7 @@ struct certificate_printer *certificate_printer_create(const char *organiser,
 {
     struct certificate_printer *p = xcalloc(1, sizeof *p);
     p->organiser = organiser != NULL ? xstrdup(organiser) : NULL;
+    p->layouts = print_layouts_create();
     if (signature_png != NULL) {
         p->signature = cairo_image_surface_create_from_png(signature_png);
         cairo_status_t st = cairo_surface_status(p->signature);
@@ -50,6 +52,7 @@ void certificate_printer_destroy(struct certificate_printer *p)
         return;
     if (p->signature != NULL)
         cairo_surface_destroy(p->signature);
+    print_layouts_destroy(p->layouts);
     free(p->organiser);
     free(p);
 }
@@ -89,7 +92,8 @@ static void event_dates(const struct event *ev, enum language lang, char buf[40]
 }
 
 /* Draws the event, the title and the attendee; returns where the table starts. */
-static double draw_head(cairo_t *cr, const struct event *ev, const struct attendee *a)
+static double draw_head(cairo_t *cr, struct certificate_printer *p, const struct event *ev,
+                        const struct attendee *a)
 {
     enum language lang = a->language;
     char dates[40], *line;
@@ -98,25 +102,25 @@ static double draw_head(cairo_t *cr, const struct event *ev, const struct attend
     cairo_rectangle(cr, 0, 0, PRINT_A4_WIDTH_MM, 6);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    print_draw_text_fit(cr, ev->name, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN, 16, WIDTH, 8,
-                        5.0, 3.5, 1);
-    print_draw_text_fit(cr, dates, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN, 24, WIDTH, 6,
-                        4.0, 3.0, 1);
+    print_draw_text_fit_kept(p->layouts, cr, ev->name, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL,
+                             MARGIN, 16, WIDTH, 8, 5.0, 3.5, 1);
+    print_draw_text_fit_kept(p->layouts, cr, dates, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN,
+                             24, WIDTH, 6, 4.0, 3.0, 1);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    print_draw_text_fit(cr, i18n(lang, MSG_CERT_TITLE), PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD,
-                        MARGIN, 36, WIDTH, 14, 10.0, 6.0, 1);
+    print_draw_text_fit_kept(p->layouts, cr, i18n(lang, MSG_CERT_TITLE), PRINT_FONT_FAMILY,
+                             PANGO_WEIGHT_BOLD, MARGIN, 36, WIDTH, 14, 10.0, 6.0, 1);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    print_draw_text_fit(cr, i18n(lang, MSG_CERT_CERTIFIES), PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL,
-                        MARGIN, 56, WIDTH, 7, 4.5, 3.5, 1);
+    print_draw_text_fit_kept(p->layouts, cr, i18n(lang, MSG_CERT_CERTIFIES), PRINT_FONT_FAMILY,
+                             PANGO_WEIGHT_NORMAL, MARGIN, 56, WIDTH, 7, 4.5, 3.5, 1);
     cairo_set_source_rgb(cr, 0, 0, 0);
     print_draw_text_fit(cr, a->name, PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD, MARGIN, 64, WIDTH, 14,
                         9.0, 5.0, 1);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    print_draw_text_fit(cr, a->organisation, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, MARGIN, 78,
-                        WIDTH, 7, 4.5, 3.2, 1);
+    print_draw_text_fit_kept(p->layouts, cr, a->organisation, PRINT_FONT_FAMILY,
+                             PANGO_WEIGHT_NORMAL, MARGIN, 78, WIDTH, 7, 4.5, 3.2, 1);
     line = xasprintf(i18n(lang, MSG_CERT_ATTENDED), ev->name);
-    double h = print_draw_text(cr, line, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, BODY_SIZE, MARGIN,
-                               90, WIDTH, PANGO_ALIGN_CENTER);
+    double h = print_draw_text_kept(p->layouts, cr, line, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL,
+                                    BODY_SIZE, MARGIN, 90, WIDTH, PANGO_ALIGN_CENTER);
     free(line);
     return 90 + h + 8;
 }
@@ -134,14 +138,14 @@ static const struct column {
 };
 
 /* Draws one row of the table at y (cells may be NULL); returns its height. */
-static double draw_row(cairo_t *cr, const char *const cells[5], bool bold, bool any_credits,
-                       double y)
+static double draw_row(cairo_t *cr, struct certificate_printer *p, const char *const cells[5],
+                       bool bold, bool any_credits, double y)
 {
     double h = 0;
     for (size_t i = 0; i < (any_credits ? 5 : 4); i++) {
-        double hi = print_draw_text(cr, cells[i], PRINT_FONT_FAMILY,
-                                    bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, BODY_SIZE,
-                                    columns[i].x, y, columns[i].w, columns[i].align);
+        double hi = print_draw_text_kept(p->layouts, cr, cells[i], PRINT_FONT_FAMILY,
+                                         bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, BODY_SIZE,
+                                         columns[i].x, y, columns[i].w, columns[i].align);
         if (hi > h)
             h = hi;
     }
@@ -161,27 +165,29 @@ static void rule(cairo_t *cr, double y, double width)
 }
 
 /* Draws the table's header row at y; returns the y below it. */
-static double draw_table_head(cairo_t *cr, enum language lang, bool any_credits, double y)
+static double draw_table_head(cairo_t *cr, struct certificate_printer *p, enum language lang,
+                              bool any_credits, double y)
 {
     const char *head[5] = {i18n(lang, MSG_CERT_DATE), i18n(lang, MSG_CERT_TIME),
                            i18n(lang, MSG_CERT_SESSION), i18n(lang, MSG_CERT_MINUTES),
                            i18n(lang, MSG_CERT_CREDITS)};
-    y += draw_row(cr, head, true, any_credits, y);
+    y += draw_row(cr, p, head, true, any_credits, y);
     rule(cr, y - 1.2, 0.3);
     return y;
 }
 
 /* Draws the sessions and the totals, on more pages when they do not fit; returns the y below. */
-static double draw_table(cairo_t *cr, const struct event *ev, const struct certificate *c,
-                         enum language lang, bool any_credits, double y)
+static double draw_table(cairo_t *cr, struct certificate_printer *p, const struct event *ev,
+                         const struct certificate *c, enum language lang, bool any_credits,
+                         double y)
 {
     char mark = lang == LANG_EN ? '.' : ',';
-    y = draw_table_head(cr, lang, any_credits, y);
+    y = draw_table_head(cr, p, lang, any_credits, y);
     for (size_t i = 0; i < c->n_sessions; i++) {
         const struct session *s = &ev->sessions[c->sessions[i].session];
         if (y > TABLE_END) {
             cairo_show_page(cr);
-            y = draw_table_head(cr, lang, any_credits, MARGIN);
+            y = draw_table_head(cr, p, lang, any_credits, MARGIN);
         }
         char date[16], from[6], to[6], times[24], minutes[16], credits[16];
         format_date(s->start_ms, lang, date);
@@ -199,7 +205,7 @@ static double draw_table(cairo_t *cr, const struct event *ev, const struct certi
                           ? xasprintf("%s (%s)", s->title, i18n(lang, MSG_CERT_MANUAL))
                           : xstrdup(s->title);
         const char *cells[5] = {date, times, title, minutes, credits};
-        y += draw_row(cr, cells, false, any_credits, y);
+        y += draw_row(cr, p, cells, false, any_credits, y);
         free(title);
     }
     rule(cr, y - 1.2, 0.3);
@@ -207,11 +213,11 @@ static double draw_table(cairo_t *cr, const struct event *ev, const struct certi
     snprintf(minutes, sizeof minutes, "%d", c->minutes);
     certificate_format_credits(c->credits_centi, mark, credits);
     const char *total[5] = {i18n(lang, MSG_CERT_TOTAL), NULL, NULL, minutes, credits};
-    return y + draw_row(cr, total, true, any_credits, y + 0.8);
+    return y + draw_row(cr, p, total, true, any_credits, y + 0.8);
 }
 
 /* Draws the signature, the organiser, the QR code and the verification code. */
-static void draw_foot(cairo_t *cr, const struct certificate_printer *p, enum language lang,
+static void draw_foot(cairo_t *cr, struct certificate_printer *p, enum language lang,
                       const char *code, const QRcode *qr)
 {
     const double sig_w = 70, sig_h = 24, qr_size = 42;
@@ -236,14 +242,14 @@ static void draw_foot(cairo_t *cr, const struct certificate_printer *p, enum lan
     char *who = xasprintf("%s: %s", i18n(lang, MSG_CERT_ORGANISER),
                           p->organiser != NULL ? p->organiser : "");
     cairo_set_source_rgb(cr, 0, 0, 0);
-    print_draw_text(cr, who, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, BODY_SIZE, MARGIN,
-                    FOOT_TOP + sig_h + 2.5, sig_w + 20, PANGO_ALIGN_LEFT);
+    print_draw_text_kept(p->layouts, cr, who, PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL, BODY_SIZE,
+                         MARGIN, FOOT_TOP + sig_h + 2.5, sig_w + 20, PANGO_ALIGN_LEFT);
     free(who);
-    print_draw_qr(cr, qr, MARGIN + WIDTH - qr_size, FOOT_TOP - 4, qr_size, false);
+    print_draw_qr_image(cr, qr, MARGIN + WIDTH - qr_size, FOOT_TOP - 4, qr_size);
     double y = FOOT_TOP + 44;
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    y += print_draw_text(cr, i18n(lang, MSG_CERT_CODE), PRINT_FONT_FAMILY, PANGO_WEIGHT_BOLD,
-                         SMALL_SIZE, MARGIN, y, WIDTH, PANGO_ALIGN_LEFT);
+    y += print_draw_text_kept(p->layouts, cr, i18n(lang, MSG_CERT_CODE), PRINT_FONT_FAMILY,
+                              PANGO_WEIGHT_BOLD, SMALL_SIZE, MARGIN, y, WIDTH, PANGO_ALIGN_LEFT);
     /* Two lines broken between groups (after the 13th of 25), not wherever the width ends. */
     char shown[256];
     const char *cut = code;
@@ -256,8 +262,9 @@ static void draw_foot(cairo_t *cr, const struct certificate_printer *p, enum lan
     y += print_draw_text(cr, shown, PRINT_FONT_MONO, PANGO_WEIGHT_NORMAL, 3.2, MARGIN, y + 0.5,
                          WIDTH, PANGO_ALIGN_LEFT);
     cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
-    print_draw_text(cr, i18n(lang, MSG_CERT_CODE_HINT), PRINT_FONT_FAMILY, PANGO_WEIGHT_NORMAL,
-                    SMALL_SIZE * 0.9, MARGIN, y + 1.5, WIDTH, PANGO_ALIGN_LEFT);
+    print_draw_text_kept(p->layouts, cr, i18n(lang, MSG_CERT_CODE_HINT), PRINT_FONT_FAMILY,
+                         PANGO_WEIGHT_NORMAL, SMALL_SIZE * 0.9, MARGIN, y + 1.5, WIDTH,
+                         PANGO_ALIGN_LEFT);
 }
 
 bool certificate_write_pdf(struct certificate_printer *p, const struct event *ev,
@@ -280,8 +287,8 @@ bool certificate_write_pdf(struct certificate_printer *p, const struct event *ev
     free(title);
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, PRINT_PT_PER_MM, PRINT_PT_PER_MM);
-    double y = draw_head(cr, ev, a);
-    y = draw_table(cr, ev, c, a->language, any_credits, y);
+    double y = draw_head(cr, p, ev, a);
+    y = draw_table(cr, p, ev, c, a->language, any_credits, y);
     if (y > FOOT_TOP - 6) {
         cairo_show_page(cr);
         cairo_identity_matrix(cr);

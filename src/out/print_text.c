@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "util.h"
 
 #define QUIET_MODULES 4
@@ -69,6 +70,37 @@ void print_draw_qr(cairo_t *cr, const QRcode *qr, double x, double y, double siz
     cairo_restore(cr);
 }
 
+/* Draws the code like print_draw_qr without snap, as one image mask of a pixel per module
+ * scaled without smoothing instead of a path: the same squares in a far smaller PDF (a
+ * certificate's path of hundreds of runs, each point printed and compressed, was a third of
+ * its cost). */
+void print_draw_qr_image(cairo_t *cr, const QRcode *qr, double x, double y, double size)
+{
+    int modules = qr->width + 2 * QUIET_MODULES;
+    cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A8, modules, modules);
+    cairo_surface_flush(mask);
+    unsigned char *pixels = cairo_image_surface_get_data(mask);
+    int stride = cairo_image_surface_get_stride(mask);
+    for (int row = 0; row < qr->width; row++)
+        for (int col = 0; col < qr->width; col++)
+            if (qr->data[(size_t)row * (size_t)qr->width + (size_t)col] & 1)
+                pixels[(size_t)(QUIET_MODULES + row) * (size_t)stride + QUIET_MODULES + col] = 255;
+    cairo_surface_mark_dirty(mask);
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, x, y, size, size);
+    cairo_fill(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, size / modules, size / modules);
+    cairo_pattern_t *pattern = cairo_pattern_create_for_surface(mask);
+    cairo_pattern_set_filter(pattern, CAIRO_FILTER_NEAREST);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_mask(cr, pattern);
+    cairo_pattern_destroy(pattern);
+    cairo_restore(cr);
+    cairo_surface_destroy(mask);
+}
+
 /* Creates a layout for cr with unhinted metrics and unrounded glyph positions: user units are
  * millimetres here, and rounding to whole units would wreck the spacing. */
 PangoLayout *print_layout_create(cairo_t *cr, const char *family, PangoWeight weight)
@@ -124,16 +156,14 @@ static bool layout_fits(PangoLayout *layout, const char *text, double w, double 
     return true;
 }
 
-/* Draws text centred in the box (x, y, w, h): at the largest size from max_size down to
- * min_size (user units) at which it fits in max_lines lines without breaking a word, or else
- * on one line at min_size, ellipsized at its end (pango ellipsizes whole grapheme clusters,
- * never half a glyph). */
-void print_draw_text_fit(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
-                         double x, double y, double w, double h, double max_size, double min_size,
-                         int max_lines)
+/* Lays text out for the box w x h: at the largest size from max_size down to min_size (user
+ * units) at which it fits in max_lines lines without breaking a word, or else on one line at
+ * min_size, ellipsized at its end (pango ellipsizes whole grapheme clusters, never half a
+ * glyph). */
+static PangoLayout *fit_layout(cairo_t *cr, const char *text, const char *family,
+                               PangoWeight weight, double w, double h, double max_size,
+                               double min_size, int max_lines)
 {
-    if (text == NULL || *text == '\0')
-        return;
     PangoLayout *layout = print_layout_create(cr, family, weight);
     pango_layout_set_text(layout, text, -1);
     pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
@@ -165,12 +195,29 @@ void print_draw_text_fit(cairo_t *cr, const char *text, const char *family, Pang
             pango_layout_context_changed(layout);
         }
     }
+    return layout;
+}
+
+/* Draws a layout of fit_layout centred in the box (x, y, w, h). */
+static void show_fitted(cairo_t *cr, PangoLayout *layout, double x, double y, double h)
+{
     PangoRectangle logical;
     pango_layout_get_extents(layout, NULL, &logical);
     cairo_move_to(cr, x,
                   y + (h - (double)logical.height / PANGO_SCALE) / 2 -
                       (double)logical.y / PANGO_SCALE);
     pango_cairo_show_layout(cr, layout);
+}
+
+/* Draws text centred in the box (x, y, w, h) as fit_layout lays it out. */
+void print_draw_text_fit(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
+                         double x, double y, double w, double h, double max_size, double min_size,
+                         int max_lines)
+{
+    if (text == NULL || *text == '\0')
+        return;
+    PangoLayout *layout = fit_layout(cr, text, family, weight, w, h, max_size, min_size, max_lines);
+    show_fitted(cr, layout, x, y, h);
     g_object_unref(layout);
 }
 
@@ -181,11 +228,10 @@ cairo_status_t print_append_stream(void *closure, const unsigned char *data, uns
     return CAIRO_STATUS_SUCCESS;
 }
 
-double print_draw_text(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
-                       double size, double x, double y, double w, PangoAlignment align)
+/* A layout of text at size, wrapped at words into width w, aligned as align. */
+static PangoLayout *text_layout(cairo_t *cr, const char *text, const char *family,
+                                PangoWeight weight, double size, double w, PangoAlignment align)
 {
-    if (text == NULL || *text == '\0')
-        return 0;
     PangoLayout *layout = print_layout_create(cr, family, weight);
     print_layout_set_size(layout, size);
     pango_layout_set_single_paragraph_mode(layout, FALSE);
@@ -193,10 +239,111 @@ double print_draw_text(cairo_t *cr, const char *text, const char *family, PangoW
     pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_text(layout, text, -1);
+    return layout;
+}
+
+/* Draws layout with its top at (x, y); returns its height. */
+static double show_layout(cairo_t *cr, PangoLayout *layout, double x, double y)
+{
     PangoRectangle logical;
     pango_layout_get_extents(layout, NULL, &logical);
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, layout);
-    g_object_unref(layout);
     return (double)logical.height / PANGO_SCALE;
+}
+
+double print_draw_text(cairo_t *cr, const char *text, const char *family, PangoWeight weight,
+                       double size, double x, double y, double w, PangoAlignment align)
+{
+    if (text == NULL || *text == '\0')
+        return 0;
+    PangoLayout *layout = text_layout(cr, text, family, weight, size, w, align);
+    double h = show_layout(cr, layout, x, y);
+    g_object_unref(layout);
+    return h;
+}
+
+struct print_layouts {
+    struct hashmap index; /* text and how it is laid out -> layouts[] */
+    PangoLayout **layouts;
+    size_t n, cap;
+};
+
+struct print_layouts *print_layouts_create(void)
+{
+    return xcalloc(1, sizeof(struct print_layouts));
+}
+
+void print_layouts_destroy(struct print_layouts *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        g_object_unref(c->layouts[i]);
+    free(c->layouts);
+    hashmap_finish(&c->index);
+    free(c);
+}
+
+/* The layout kept under key, for cr, or NULL. A layout made under another transformation is
+ * updated (laid out again); under the same one it stands as it is: pango_cairo_update_layout
+ * would lay it out again whenever the transformation is not the identity, as it never is here
+ * (millimetres). */
+static PangoLayout *kept(struct print_layouts *c, cairo_t *cr, const char *key)
+{
+    size_t i = hashmap_get(&c->index, key);
+    if (i == HASHMAP_NONE)
+        return NULL;
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    const PangoMatrix *pm = pango_context_get_matrix(pango_layout_get_context(c->layouts[i]));
+    if (pm == NULL || pm->xx != m.xx || pm->yx != m.yx || pm->xy != m.xy || pm->yy != m.yy ||
+        pm->x0 != m.x0 || pm->y0 != m.y0)
+        pango_cairo_update_layout(cr, c->layouts[i]);
+    return c->layouts[i];
+}
+
+/* Keeps layout under key (c owns it). */
+static void keep(struct print_layouts *c, const char *key, PangoLayout *layout)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap == 0 ? 64 : c->cap * 2;
+        c->layouts = xrealloc(c->layouts, c->cap * sizeof *c->layouts);
+    }
+    hashmap_put(&c->index, key, c->n, NULL);
+    c->layouts[c->n++] = layout;
+}
+
+double print_draw_text_kept(struct print_layouts *c, cairo_t *cr, const char *text,
+                            const char *family, PangoWeight weight, double size, double x, double y,
+                            double w, PangoAlignment align)
+{
+    if (text == NULL || *text == '\0')
+        return 0;
+    char *key = xasprintf("%s\x1f%d\x1f%a\x1f%a\x1f%d\x1f%s", family, (int)weight, size, w,
+                          (int)align, text);
+    PangoLayout *layout = kept(c, cr, key);
+    if (layout == NULL) {
+        layout = text_layout(cr, text, family, weight, size, w, align);
+        keep(c, key, layout);
+    }
+    free(key);
+    return show_layout(cr, layout, x, y);
+}
+
+void print_draw_text_fit_kept(struct print_layouts *c, cairo_t *cr, const char *text,
+                              const char *family, PangoWeight weight, double x, double y, double w,
+                              double h, double max_size, double min_size, int max_lines)
+{
+    if (text == NULL || *text == '\0')
+        return;
+    char *key = xasprintf("fit\x1f%s\x1f%d\x1f%a\x1f%a\x1f%a\x1f%a\x1f%d\x1f%s", family,
+                          (int)weight, w, h, max_size, min_size, max_lines, text);
+    PangoLayout *layout = kept(c, cr, key);
+    if (layout == NULL) {
+        layout = fit_layout(cr, text, family, weight, w, h, max_size, min_size, max_lines);
+        keep(c, key, layout);
+    }
+    free(key);
+    show_fitted(cr, layout, x, y, h);
 }

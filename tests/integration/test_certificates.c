@@ -254,6 +254,28 @@ static void check_central(void)
     pg_harness_destroy(pg);
 }
 
+/* Three worker processes write the same files as one (but for each PDF's creation date),
+ * and a worker that cannot write a PDF fails the command, saying which file and that no
+ * certificates.csv was written, leaving no temp file behind. */
+static void check_workers(void)
+{
+    char *one = xasprintf("%s certificates --db ent.db --db hall.db --db salon.db --event ev", bin);
+    CHECK(test_sh("cd %s && %s --out one --jobs 1 >/dev/null && %s --out three --jobs 3 "
+                  ">/dev/null && cmp one/certificates.csv three/certificates.csv && "
+                  "test \"$(ls one)\" = \"$(ls three)\" && for f in one/*.pdf; do "
+                  "LC_ALL=C sed /CreationDate/d $f >a.tmp && "
+                  "LC_ALL=C sed /CreationDate/d three/${f#one/} >b.tmp && "
+                  "cmp a.tmp b.tmp || exit 1; done",
+                  dir, one, one) == 0);
+    CHECK(test_sh("cd %s && mkdir -p fail/P03.pdf && %s --out fail --jobs 3 2>fail.err; "
+                  "test $? -eq 1 && test ! -e fail/certificates.csv && "
+                  "grep -q 'fail/P03.pdf' fail.err && "
+                  "grep -q 'not every PDF was written (see above); no certificates.csv' "
+                  "fail.err && test -z \"$(ls fail | grep tmp)\"",
+                  dir, one) == 0);
+    free(one);
+}
+
 int main(void)
 {
     bin = getenv("PORTIER_BIN");
@@ -307,6 +329,7 @@ int main(void)
                   "grep -q '^P02,.*,keynote;talk,75,2.25,' half/certificates.csv",
                   dir, bin) == 0);
     check_central();
+    check_workers();
     /* A bad certificate.ini or signature: refused, saying where and what, nothing written. */
     test_write_file(dir, "ev/certificate.ini",
                     "[certificate]\norganiser = X\nsignatur = sig.png\n");
