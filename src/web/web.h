@@ -21,8 +21,8 @@ struct web_options {
     const char *listen;             /* "ADDR:PORT", "[ADDR6]:PORT"; PORT 0: any free port */
     const char *tls_cert, *tls_key; /* PEM files, both or neither */
     bool public_feed;
-    int alert_near; /* percent of capacity for the near-full alert; 0: WEB_FEED_ALERT_NEAR */
-    int standby_ms; /* how often a standby is read (it cannot notify); 0: WEB_FEED_STANDBY_MS */
+    int alert_near;  /* percent of capacity for the near-full alert; 0: WEB_FEED_ALERT_NEAR */
+    int standby_ms;  /* how often a standby is read (it cannot notify); 0: WEB_FEED_STANDBY_MS */
     int notified_ms; /* on notifications, the rooms are read at most this often (0: each one) */
 };
 
