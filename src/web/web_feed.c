@@ -40,7 +40,7 @@ struct kiosk_seen {
 
 struct web_feed {
     const char *conninfo;
-    int alert_near; /* percent */
+    int alert_near;  /* percent */
     int standby_ms;  /* how often a standby is read */
     int notified_ms; /* on notifications, a read at most this often */
     pthread_t thread;
@@ -259,8 +259,8 @@ static void *feed_main(void *arg)
                 /* A notification after a quiet spell is read at once; one in a burst waits for
                  * the interval, and those that arrive meanwhile wait in the connection: the
                  * next read covers them all. */
-                int64_t due_ms = notified ? (notified - time_mono_ns()) / 1000000 + feed->notified_ms
-                                          : 0;
+                int64_t due_ms =
+                    notified ? (notified - time_mono_ns()) / 1000000 + feed->notified_ms : 0;
                 if (r > 0 && due_ms > 0) {
                     struct pollfd p = {.fd = feed->wake[0], .events = POLLIN};
                     poll(&p, 1, (int)due_ms);
