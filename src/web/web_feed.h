@@ -18,13 +18,13 @@
 
 #include "util.h"
 
-#define WEB_FEED_REFRESH_MS 30000
-#define WEB_FEED_STANDBY_MS 1000 /* how often the feed reads a standby, which cannot notify */
+#define WEB_FEED_REFRESH_MS  30000
+#define WEB_FEED_STANDBY_MS  1000 /* how often the feed reads a standby, which cannot notify */
 #define WEB_FEED_NOTIFIED_MS 1000 /* at most one read per this many ms on notifications */
-#define WEB_FEED_RING       1024 /* events kept for clients that are behind */
-#define WEB_FEED_SILENT_MS  (2 * 60 * 1000) /* a kiosk unheard of this long raises an alert */
-#define WEB_FEED_ALERT_NEAR 90              /* percent of capacity: the default near-full alert */
-#define WEB_FEED_STUCK_MS   (2 * 60 * 1000) /* scans waiting this long without going down */
+#define WEB_FEED_RING        1024 /* events kept for clients that are behind */
+#define WEB_FEED_SILENT_MS   (2 * 60 * 1000) /* a kiosk unheard of this long raises an alert */
+#define WEB_FEED_ALERT_NEAR  90              /* percent of capacity: the default near-full alert */
+#define WEB_FEED_STUCK_MS    (2 * 60 * 1000) /* scans waiting this long without going down */
 
 struct web_feed;
 

@@ -59,11 +59,11 @@ static void test_migrations(PGconn *super, struct pg_harness *pg)
     /* Steps must be numbered 1, 2, ... */
     steps[n].version = (int)n + 5;
     CHECK(!central_migrate(conn, steps, n + 1, &applied));
-    CHECK_QUERY(
-        conn, "SELECT string_agg(name, ',' ORDER BY version) FROM portier.schema_version",
-        "001_initial,002_device_rooms,003_database_privileges,004_model_version,005_given_"
-        "time,006_kiosk_dating,007_manual_admission,008_not_today,009_dashboard_"
-        "users,010_device_status,011_issued_badges,012_attendee_days,013_scan_heads,014_room_channels,00x_test");
+    CHECK_QUERY(conn, "SELECT string_agg(name, ',' ORDER BY version) FROM portier.schema_version",
+                "001_initial,002_device_rooms,003_database_privileges,004_model_version,005_given_"
+                "time,006_kiosk_dating,007_manual_admission,008_not_today,009_dashboard_"
+                "users,010_device_status,011_issued_badges,012_attendee_days,013_scan_heads,014_"
+                "room_channels,00x_test");
     PQfinish(conn);
 }
 

@@ -243,8 +243,10 @@ static void test_burst(int port)
     static const char *const who[] = {"P013", "P014", "P015", "P016", "P017", "P018"};
     for (size_t i = 0; i < ARRAY_LEN(who); i++)
         admit("hall", who[i]);
-    CHECK(http_stream_wait(fd, &sb, (size_t)at, "\"room\":\"hall\",\"name\":\"Great Hall\","
-                           "\"occupancy\":6,", 10000) > 0);
+    CHECK(http_stream_wait(fd, &sb, (size_t)at,
+                           "\"room\":\"hall\",\"name\":\"Great Hall\","
+                           "\"occupancy\":6,",
+                           10000) > 0);
     test_sleep_ms(2500); /* a read after the next interval would send nothing new */
     int events = 0;
     for (const char *p = sb.data + at; (p = strstr(p, "\"room\":\"hall\"")) != NULL; p++)
@@ -252,8 +254,10 @@ static void test_burst(int port)
     CHECK_MSG(events >= 1 && events <= 2, "%d events for 6 scans in a burst", events);
     for (size_t i = 0; i < ARRAY_LEN(who); i++)
         scan_at("hall", who[i], "exit", "exited");
-    CHECK(http_stream_wait(fd, &sb, (size_t)at, "\"room\":\"hall\",\"name\":\"Great Hall\","
-                           "\"occupancy\":0,", 10000) > 0);
+    CHECK(http_stream_wait(fd, &sb, (size_t)at,
+                           "\"room\":\"hall\",\"name\":\"Great Hall\","
+                           "\"occupancy\":0,",
+                           10000) > 0);
     close(fd);
     strbuf_finish(&sb);
 }
