@@ -18,6 +18,7 @@
 #include "event_fixture.h"
 #include "csv.h"
 #include "file.h"
+#include "pg_check.h"
 #include "pg_harness.h"
 #include "shell.h"
 #include "store.h"
@@ -168,19 +169,6 @@ static void check_log_given(const char *device)
     CHECK(strcmp(device, "hall") != 0 || n[2] > 0); /* hall pulled the others' scans */
 }
 
-/* Runs a query as the superuser and returns its one number, -1 on error. */
-static int64_t number(PGconn *c, const char *sql)
-{
-    PGresult *r = PQexec(c, sql);
-    int64_t v = -1;
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-        v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    else
-        fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-    PQclear(r);
-    return v;
-}
-
 int main(void)
 {
     bin = getenv("PORTIER_BIN");
@@ -219,11 +207,11 @@ int main(void)
     }
     for (size_t k = 0; k < ARRAY_LEN(devices); k++)
         check_log_given(devices[k]);
-    int64_t total = number(c, "SELECT count(*) FROM portier.scans");
+    int64_t total = query_number(c, "SELECT count(*) FROM portier.scans");
     CHECK(total > 30);
-    CHECK(number(c, "SELECT count(*) FROM portier.scans_timed WHERE time_source = 'given'"
-                    " AND corrected_ms = wall_ms") == total);
-    CHECK(number(c, "SELECT count(*) FROM portier.scans WHERE clock_synced") == 0);
+    CHECK(query_number(c, "SELECT count(*) FROM portier.scans_timed WHERE time_source = 'given'"
+                          " AND corrected_ms = wall_ms") == total);
+    CHECK(query_number(c, "SELECT count(*) FROM portier.scans WHERE clock_synced") == 0);
 
     CHECK(test_sh("cd %s && %s report --db ent.db --db hall.db --db salon.db --event ev "
                   "--out kiosks >/dev/null",
@@ -250,9 +238,9 @@ int main(void)
     CHECK(test_sh("%s sync %s/b-ent --device ent --db %s/ent.db --central '%s' --once "
                   "2>>%s/sync.log",
                   bin, dir, dir, conninfo[0], dir) == 0);
-    CHECK(number(c, "SELECT count(*) FROM portier.scans_timed WHERE time_source = 'given'"
-                    " AND corrected_at < '2025-03-14T08:01:00Z'"
-                    " AND corrected_at >= '2025-03-14T08:00:00Z'") == 1);
+    CHECK(query_number(c, "SELECT count(*) FROM portier.scans_timed WHERE time_source = 'given'"
+                          " AND corrected_at < '2025-03-14T08:01:00Z'"
+                          " AND corrected_at >= '2025-03-14T08:00:00Z'") == 1);
 
     PQfinish(c);
     for (size_t k = 0; k < ARRAY_LEN(devices); k++)

@@ -23,6 +23,8 @@
 #include "csv.h"
 #include "csv_file.h"
 #include "file.h"
+#include "event_fixture.h"
+#include "pg_check.h"
 #include "pg_harness.h"
 #include "report_clock.h"
 #include "scan_clock.h"
@@ -135,19 +137,6 @@ static char *log_offsets(const char *device)
     return v ? v : xstrdup("");
 }
 
-/* Runs a query as the superuser and returns its one number, -1 on error. */
-static int64_t number(PGconn *c, const char *sql)
-{
-    PGresult *r = PQexec(c, sql);
-    int64_t v = -1;
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-        v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    else
-        fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-    PQclear(r);
-    return v;
-}
-
 /* Every file of DIR/a is in DIR/b, byte for byte, and there are as many. */
 static void check_same_dirs(const char *a, const char *b)
 {
@@ -238,17 +227,17 @@ int main(void)
     CHECK(bin != NULL);
     char tmpl[] = "/tmp/portier-dating-XXXXXX";
     dir = xstrdup(mkdtemp(tmpl));
-    struct pg_harness *pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL || bin == NULL)
+    if (bin == NULL)
         return check_done();
     make_event();
-    PGconn *c = central_connect(pg_harness_conninfo(pg));
+    struct pg_harness *pg = NULL;
+    char admin[1024];
+    PGconn *c = event_fixture_central(dir, &pg, admin, sizeof admin);
     CHECK(c != NULL);
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    CHECK(central_migrate(c, central_migrations, central_migration_count, NULL));
-    CHECK(central_publish(c, event_db, false, NULL));
-    free(event_db);
+    if (c == NULL) {
+        pg_harness_destroy(pg);
+        return check_done();
+    }
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     const char *room_d[] = {"r1"}, *room_e[] = {"entrance"};
@@ -276,10 +265,10 @@ int main(void)
         sync_once("ke", "ent", conn_e, NULL);
         sync_once("kd", "door", conn_d, SKEW);
     }
-    CHECK(number(c, "SELECT count(*) FROM portier.scans") == 11);
-    CHECK(number(c, "SELECT count(*) FROM portier.scans_timed WHERE device_id = 'door'"
-                    " AND time_source = 'server'"
-                    " AND abs(wall_ms - corrected_ms - 3600000) < 60000") == 6);
+    CHECK(query_number(c, "SELECT count(*) FROM portier.scans") == 11);
+    CHECK(query_number(c, "SELECT count(*) FROM portier.scans_timed WHERE device_id = 'door'"
+                          " AND time_source = 'server'"
+                          " AND abs(wall_ms - corrected_ms - 3600000) < 60000") == 6);
     /* Each log holds central's offset of its own boot (its daemon copies them after its
      * anchor; the other's log may hold an older, larger one: the report takes the smallest). */
     char *want = central_offsets(c);

@@ -35,16 +35,12 @@ static char *badge_token(const char *id)
     return walkin_fixture_token(dir, id);
 }
 
-/* The value of "key":"..." in the first line of text holding "action":"<action>", owned by the
- * caller ("" when absent). */
+/* The value of "key":"..." in the answer to action in text, owned ("" when absent). */
 static char *action_field(const char *text, const char *action, const char *key)
 {
-    char *act = xasprintf("{\"action\":\"%s\"", action), *pat = xasprintf("\"%s\":\"", key);
-    const char *line = strstr(text, act);
-    const char *p = line != NULL ? strstr(line, pat) : NULL;
-    char *v = p ? xstrndup(p + strlen(pat), strcspn(p + strlen(pat), "\"")) : xstrdup("");
+    char *act = xasprintf("{\"action\":\"%s\"", action);
+    char *v = walkin_fixture_field(text, act, key);
     free(act);
-    free(pat);
     return v;
 }
 

@@ -47,16 +47,6 @@ static char *badge_token(const char *id)
     return walkin_fixture_token(dir, id);
 }
 
-/* The value of "key":"..." in text, owned by the caller ("" when absent). */
-static char *json_field(const char *text, const char *key)
-{
-    char *pat = xasprintf("\"%s\":\"", key);
-    const char *p = strstr(text, pat);
-    char *v = p ? xstrndup(p + strlen(pat), strcspn(p + strlen(pat), "\"")) : xstrdup("");
-    free(pat);
-    return v;
-}
-
 /* Runs a headless entrance kiosk of bundle kdir (device, scan log db, English screen) on
  * input; returns its stdout. */
 static char *kiosk(const char *kdir, const char *device, const char *db, const char *input)
@@ -113,7 +103,7 @@ static void desk_a(const struct cups_harness *h, char **walkin, char **reprint)
                            staff);
     proc_feed(&a, line);
     CHECK_MSG(proc_wait_lines(&a, 2, 30000), "kiosk A said: %s", a.text.data ? a.text.data : "");
-    *walkin = json_field(a.text.data ? a.text.data : "", "token");
+    *walkin = walkin_fixture_field(a.text.data ? a.text.data : "", NULL, "token");
     CHECK_MSG(a.text.data && strstr(a.text.data, "\"attendee\":\"" WALKIN "\"") &&
                   strstr(a.text.data, "\"printed\":true"),
               "%s", a.text.data ? a.text.data : "");
@@ -128,7 +118,7 @@ static void desk_a(const struct cups_harness *h, char **walkin, char **reprint)
     const char *third = strstr(a.text.data ? a.text.data : "", "{\"action\":\"reprint\"");
     CHECK_MSG(third != NULL && strstr(third, "\"revoked_serial\":0,\"printed\":true"), "%s",
               a.text.data ? a.text.data : "");
-    *reprint = json_field(third ? third : "", "token");
+    *reprint = walkin_fixture_field(third ? third : "", NULL, "token");
     printed_token(h, 2, decoded, sizeof decoded);
     CHECK_MSG(strlen(*reprint) == TOKEN_TEXT_LEN && strcmp(decoded, *reprint) == 0,
               "job 2 decodes to '%s', the reprint's token is '%s'", decoded, *reprint);

@@ -252,17 +252,17 @@ int main(void)
     CHECK(bin != NULL);
     dir = event_fixture_dir("clock");
     CHECK(time_set_zone("Europe/Brussels"));
-    struct pg_harness *pg = pg_harness_start(NULL);
-    CHECK(pg != NULL);
-    if (pg == NULL || bin == NULL)
+    if (bin == NULL)
         return check_done();
     make_event();
-    PGconn *c = central_connect(pg_harness_conninfo(pg));
+    struct pg_harness *pg = NULL;
+    char admin[1024];
+    PGconn *c = event_fixture_central(dir, &pg, admin, sizeof admin);
     CHECK(c != NULL);
-    char *event_db = xasprintf("%s/ev/event.db", dir);
-    CHECK(central_migrate(c, central_migrations, central_migration_count, NULL));
-    CHECK(central_publish(c, event_db, false, NULL));
-    free(event_db);
+    if (c == NULL) {
+        pg_harness_destroy(pg);
+        return check_done();
+    }
     char port[16];
     snprintf(port, sizeof port, "%d", pg->port);
     const char *room[] = {"r1"};

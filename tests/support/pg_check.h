@@ -7,6 +7,7 @@
 
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,20 @@ static inline bool denied(PGconn *conn, const char *sql)
                 PQresStatus(PQresultStatus(res)), PQresultErrorMessage(res));
     PQclear(res);
     return ok;
+}
+
+/* Runs sql on conn and returns its one number; -1 (and why, on stderr) on an error, no row or
+ * NULL. */
+static inline int64_t query_number(PGconn *conn, const char *sql)
+{
+    PGresult *r = PQexec(conn, sql);
+    int64_t v = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+        v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    else
+        fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+    return v;
 }
 
 /* Waits up to 10 s for a notification on conn; returns it (PQfreemem) or NULL. */

@@ -2,7 +2,7 @@
 /* The event of the walk-in tests (issue 15) in a temporary folder: the test event with door-a's
  * device key (a.key, made before the bundles so that they list it), the badges' tokens
  * (badges/tokens.csv) and two kiosk bundles ka and kb; a badge's token; a headless kiosk run;
- * one sync pass. */
+ * one sync pass; a field of a kiosk's JSON answers. */
 #ifndef PORTIER_TEST_WALKIN_FIXTURE_H
 #define PORTIER_TEST_WALKIN_FIXTURE_H
 
@@ -77,6 +77,20 @@ static char *walkin_fixture_kiosk(const char *dir, const char *bin, const char *
     free(in);
     free(out);
     return text ? text : xstrdup("");
+}
+
+/* The value of "key":"..." in text, from the first occurrence of from on (the whole text when
+ * from is NULL), owned by the caller ("" when absent). */
+static char *walkin_fixture_field(const char *text, const char *from, const char *key)
+    __attribute__((unused));
+static char *walkin_fixture_field(const char *text, const char *from, const char *key)
+{
+    char *pat = xasprintf("\"%s\":\"", key);
+    const char *start = from != NULL ? strstr(text, from) : text;
+    const char *p = start != NULL ? strstr(start, pat) : NULL;
+    char *v = p ? xstrndup(p + strlen(pat), strcspn(p + strlen(pat), "\"")) : xstrdup("");
+    free(pat);
+    return v;
 }
 
 #endif
