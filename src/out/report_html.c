@@ -126,6 +126,35 @@ static void put_date(struct strbuf *sb, enum language lang, int64_t ms)
     strbuf_printf(sb, " %d", tm.tm_year + 1900);
 }
 
+/* Appends "day month" of a day number, and " year" when with_year. */
+static void put_day_month(struct strbuf *sb, enum language lang, int64_t days, bool with_year)
+{
+    int64_t y;
+    int m, d;
+    time_civil_from_days(days, &y, &m, &d);
+    strbuf_printf(sb, "%d ", d);
+    put_nth(sb, lang, MSG_REPORT_MONTHS, m - 1);
+    if (with_year)
+        strbuf_printf(sb, " %d", (int)y);
+}
+
+/* Appends the span of a multi-day event from its first to its last day, as organisers write
+ * it: "12–14 March 2025", "30 March – 1 April 2025", "30 December 2025 – 2 January 2026". */
+static void put_span(struct strbuf *sb, enum language lang, int64_t first, int64_t last)
+{
+    int64_t y0, y1;
+    int m0, m1, d0, d1;
+    time_civil_from_days(first, &y0, &m0, &d0);
+    time_civil_from_days(last, &y1, &m1, &d1);
+    if (y0 == y1 && m0 == m1) {
+        strbuf_printf(sb, "%d–", d0);
+    } else {
+        put_day_month(sb, lang, first, y0 != y1);
+        strbuf_puts(sb, " – ");
+    }
+    put_day_month(sb, lang, last, true);
+}
+
 /* A day as the language writes it in short: 2026-04-23 (en, ISO as before), 23-04-2026 (nl),
  * 23/04/2026 (fr). */
 static void format_day(enum language lang, int64_t days, char buf[16])
@@ -537,7 +566,10 @@ static void page_head(struct strbuf *sb, const struct report *r, enum language l
     strbuf_puts(sb, "</div><h1>");
     report_html_text(sb, ev->name);
     strbuf_puts(sb, "</h1></div><div class=\"when\">");
-    put_date(sb, lang, page_day(r));
+    if (r->n_days > 1)
+        put_span(sb, lang, r->days[0], r->days[r->n_days - 1]);
+    else
+        put_date(sb, lang, page_day(r));
     strbuf_puts(sb, "<br>");
     report_html_escape(sb, ev->timezone);
     strbuf_puts(sb, "</div></header>\n");

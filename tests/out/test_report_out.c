@@ -202,6 +202,44 @@ static void test_csv_format(void)
     strbuf_finish(&sb);
 }
 
+/* Whether the page in lang, for the event with sessions 1 and 2 moved by days1 and days2
+ * days, names the event's days as want in its heading (checked). */
+static void heading_names(enum language lang, int days1, int days2, const char *want)
+{
+    int64_t shift[] = {days1 * 24 * 60 * MIN, days2 * 24 * 60 * MIN};
+    for (size_t i = 0; i < ARRAY_LEN(shift); i++) {
+        ev->sessions[i + 1].start_ms += shift[i];
+        ev->sessions[i + 1].end_ms += shift[i];
+    }
+    struct report_log *log = report_log_create();
+    struct report *r = report_compute(ev, log);
+    char *html = report_html_lang(r, lang);
+    char *when = xasprintf("<div class=\"when\">%s<br>", want);
+    bool ok = strstr(html, when) != NULL;
+    CHECK_MSG(ok, "no %s in %.*s", when, 120, strstr(html, "<div class=\"when\">"));
+    for (size_t i = 0; i < ARRAY_LEN(shift); i++) {
+        ev->sessions[i + 1].start_ms -= shift[i];
+        ev->sessions[i + 1].end_ms -= shift[i];
+    }
+    free(when);
+    free(html);
+    report_destroy(r);
+    report_log_destroy(log);
+}
+
+/* The heading names the event's day, or the span of its days as organisers write it. */
+static void test_heading_days(void)
+{
+    heading_names(LANG_EN, 0, 0, "Monday 22 April 2024");
+    heading_names(LANG_EN, 1, 0, "22–23 April 2024");
+    heading_names(LANG_EN, 1, 2, "22–24 April 2024");
+    heading_names(LANG_NL, 1, 2, "22–24 april 2024");
+    heading_names(LANG_FR, 2, 1, "22–24 avril 2024");
+    heading_names(LANG_EN, 4, 9, "22 April – 1 May 2024");
+    heading_names(LANG_FR, 4, 9, "22 avril – 1 mai 2024");
+    heading_names(LANG_EN, 100, 254, "22 April 2024 – 1 January 2025");
+}
+
 /* Names, organisations, titles and room names are isolated in report.html: a right-to-left
  * name does not reorder the cells and punctuation beside it. */
 static void test_html_isolation(void)
@@ -294,6 +332,7 @@ int main(void)
         test_over_capacity();
         test_csv_format();
         test_html_isolation();
+        test_heading_days();
         test_formula_cells();
     }
     event_destroy(ev);
