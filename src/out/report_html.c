@@ -24,7 +24,8 @@ static const char style[] =
     "Arial,sans-serif;color:#1d2433;margin:0 auto;max-width:1120px;padding:28px 36px;"
     "font-size:14px;line-height:1.4;background:#fff}"
     "header{border-bottom:3px solid #1f4e8c;padding-bottom:10px;margin-bottom:18px;"
-    "display:flex;justify-content:space-between;align-items:flex-end;gap:24px}"
+    "display:flex;flex-wrap:wrap;justify-content:space-between;align-items:flex-end;"
+    "gap:4px 24px}"
     "header .kicker{font-size:12px;letter-spacing:.12em;text-transform:uppercase;"
     "color:#1f4e8c;font-weight:600}"
     "h1{font-size:28px;margin:2px 0 0;font-weight:700}"
@@ -32,12 +33,13 @@ static const char style[] =
     "h2{font-size:18px;margin:28px 0 10px;color:#1f4e8c;break-after:avoid;"
     "page-break-after:avoid}"
     "h3{font-size:13px;margin:0 0 2px;font-weight:600}"
-    ".cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px}"
+    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px}"
     ".card{border:1px solid #d8dee9;border-radius:8px;padding:10px 14px;background:#f7f9fc}"
     ".card .v{font-size:26px;font-weight:700;color:#1d2433}"
     ".card .l{font-size:12px;color:#5b6475}"
     ".card .s{font-size:12px;color:#1f4e8c}"
-    ".charts{display:grid;grid-template-columns:1fr 1fr;gap:10px 18px}"
+    ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,380px),1fr));"
+    "gap:10px 18px}"
     ".chart{break-inside:avoid;page-break-inside:avoid}"
     ".chart .sub{font-size:11px;color:#5b6475;margin-bottom:2px}"
     "svg{display:block;width:100%;height:auto}"
@@ -46,6 +48,7 @@ static const char style[] =
     ".legend span{display:inline-block;margin-right:16px}"
     ".sw{display:inline-block;width:14px;height:10px;margin-right:5px;vertical-align:-1px;"
     "border-radius:2px}"
+    ".tw{overflow-x:auto}"
     "table{border-collapse:collapse;width:100%;font-size:12px}"
     "th{text-align:left;font-weight:600;color:#5b6475;border-bottom:2px solid #1f4e8c;"
     "padding:5px 6px;vertical-align:bottom}"
@@ -61,9 +64,12 @@ static const char style[] =
     "padding-top:8px}"
     ".notes li{margin:2px 0}"
     ".appendix{break-before:page;page-break-before:always}"
-    "@media print{body{padding:0;max-width:none;font-size:10pt}"
+    "@media (max-width:640px){body{padding:16px 12px}h1{font-size:22px}"
+    "header .when{text-align:left}.cards{grid-template-columns:1fr 1fr;gap:8px}"
+    ".card{padding:8px 10px}.card .v{font-size:20px}}"
+    "@media print{body{padding:0;max-width:none;font-size:10pt}.tw{overflow:visible}"
     ".cards{grid-template-columns:repeat(4,1fr)}h1{font-size:22pt}"
-    "table{font-size:8.5pt}.charts{gap:4mm 6mm}}";
+    "table{font-size:8.5pt}.charts{grid-template-columns:1fr 1fr;gap:4mm 6mm}}";
 
 /* Appends an HTML-escaped string. */
 void report_html_escape(struct strbuf *sb, const char *s)
@@ -451,7 +457,8 @@ static void html_table(struct strbuf *sb, const struct report *r, enum language 
                        const struct report_table *t)
 {
     const struct event *ev = r->ev;
-    strbuf_printf(sb, "<table%s><thead><tr>", t->html_attributes);
+    /* A table wider than the page (a column per room) scrolls in its own box. */
+    strbuf_printf(sb, "<div class=\"tw\"><table%s><thead><tr>", t->html_attributes);
     for (size_t i = 0; i < t->n_columns; i++) {
         const struct report_column *c = &t->columns[i];
         size_t n = c->html != NULL ? report_column_count(c, ev) : 0;
@@ -488,7 +495,7 @@ static void html_table(struct strbuf *sb, const struct report *r, enum language 
         }
         strbuf_puts(sb, "</tr>");
     }
-    strbuf_puts(sb, "</tbody></table>");
+    strbuf_puts(sb, "</tbody></table></div>");
 }
 
 /* Appends a message of the catalogue, escaped. */

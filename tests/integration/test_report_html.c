@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* report.html in headless Chromium: a screenshot (PNG) and an A4 print (PDF), both without
- * errors, from a page that fetches nothing and runs no script. Needs the `chromium` package. */
+ * errors, from a page that fetches nothing and runs no script; no sideways scrolling at 1280 and
+ * 390 px (tests/browser/report.mjs). Needs the `chromium` package, node and npm. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdlib.h>
@@ -26,7 +27,14 @@ static char *dir;
 static void make_report(void)
 {
     const char *data = getenv("PORTIER_TEST_DATA");
-    char *ev_dir = path_join(dir, "ev"), *rooms = xasprintf("%s/event/rooms.csv", data);
+    /* The fixture's rooms and 32 more: a column each in the occupancy table, wider than a
+     * desktop window. */
+    char *rooms = path_join(dir, "rooms.csv");
+    CHECK(
+        test_sh("{ cat %s/event/rooms.csv; for i in $(seq 10 41); do echo \"hall-$i,Hall $i,50\"; "
+                "done; } >%s",
+                data, rooms) == 0);
+    char *ev_dir = path_join(dir, "ev");
     char *sessions = xasprintf("%s/event/sessions.csv", data);
     char *people = xasprintf("%s/event/attendees.csv", data);
     CHECK(roster_init_event(ev_dir, "Test <&> \"event\"", "Europe/Brussels", rooms, sessions,
@@ -141,6 +149,25 @@ int main(void)
                       strstr(log, "Uncaught") == NULL,
                   "%s", log);
         CHECK(strstr(log, "bytes written to file") != NULL);
+    }
+    /* Nothing scrolls the page sideways, in a desktop window or on a phone: a wide table
+     * scrolls in its own box, the charts and cards fit the width. */
+    const char *browser_dir = getenv("PORTIER_BROWSER_DIR"); /* tests/browser */
+    CHECK(browser_dir != NULL);
+    if (browser_dir != NULL) {
+        CHECK(test_sh("cd %s && { [ -d node_modules/puppeteer-core ] || npm ci --no-audit "
+                      "--no-fund --ignore-scripts >&2; }",
+                      browser_dir) == 0);
+        int rc = test_sh("node %s/report.mjs %s %s >%s/browser.out 2>&1", browser_dir, html_path,
+                         dir, dir);
+        char *out_path = path_join(dir, "browser.out");
+        char *out = file_read_all(out_path, NULL);
+        CHECK_MSG(rc == 0, "the browser failed: %s", out ? out : "");
+        CHECK_MSG(out != NULL &&
+                      strcmp(out, "width 1280: scroll 1280\nwidth 390: scroll 390\n") == 0,
+                  "the page scrolls sideways:\n%s", out ? out : "");
+        free(out);
+        free(out_path);
     }
     test_sh("rm -rf %s", dir);
     free(log);

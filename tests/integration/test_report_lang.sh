@@ -2,7 +2,8 @@
 # portier report --lang nl|fr|en: report.html in Dutch and French has every heading, column
 # heading, legend and note translated (the words of assets/i18n/*.po), dates and decimals as the
 # language writes them, and no English left; --lang en gives the page byte for byte as it was
-# before languages (tests/data/report_lang/report_en.html, written by the version before them);
+# before languages (tests/data/report_lang/report_en.html, written by the version before them,
+# its styles and table boxes since made to fit narrow windows);
 # the CSV files do not change with the language; without --lang, the attendees' most common
 # language. A walk-in registered at a desk has its own section, translated like the others (the
 # page before languages had none: it is compared without the desk's log). PORTIER_GOLDEN_ONLY=1 only writes the English page (to make that file).
