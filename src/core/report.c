@@ -501,6 +501,16 @@ static void note_overflow(struct pass *p, const struct scan *s, size_t room, siz
     memcpy(o->device, s->device_id, sizeof o->device);
 }
 
+/* Counts one in per_slot's slot of t, when t is in the slots. */
+static void count_in_slot(const struct report *r, int *per_slot, int64_t t)
+{
+    if (t >= r->slot0_ms) {
+        size_t slot = (size_t)((t - r->slot0_ms) / REPORT_SLOT_MS);
+        if (slot < r->n_slots)
+            per_slot[slot]++;
+    }
+}
+
 /* Folds one scan and updates the per-attendee and per-session figures; adds the rooms whose
  * count it may change to touched (a bitmap over n_rooms + 1). */
 static void fold(struct pass *p, const struct report_log *log, const struct rscan *rs,
@@ -543,9 +553,12 @@ static void fold(struct pass *p, const struct report_log *log, const struct rsca
     if (room == OCCUPANCY_ENTRANCE && rs->result == RESULT_ADMITTED && !staff) {
         /* Per day: the first entrance admission of each day (scans come in time order). */
         int64_t day = day_of(log, rs->time_ms);
-        for (size_t d = 0; d < r->n_days && p->checkin_day[a] != day; d++) {
-            if (r->days[d] == day)
-                r->checked_in_by_day[d]++;
+        if (p->checkin_day[a] != day) {
+            for (size_t d = 0; d < r->n_days; d++) {
+                if (r->days[d] == day)
+                    r->checked_in_by_day[d]++;
+            }
+            count_in_slot(r, r->day_arrivals, rs->time_ms);
         }
         p->checkin_day[a] = day;
     }
@@ -554,11 +567,7 @@ static void fold(struct pass *p, const struct report_log *log, const struct rsca
         r->attendees[a].checked_in_ms = rs->time_ms;
         if (!staff) {
             r->checked_in++;
-            if (rs->time_ms >= r->slot0_ms) {
-                size_t slot = (size_t)((rs->time_ms - r->slot0_ms) / REPORT_SLOT_MS);
-                if (slot < r->n_slots)
-                    r->arrivals[slot]++;
-            }
+            count_in_slot(r, r->arrivals, rs->time_ms);
         }
     }
     /* Sorted by time, each state-changing scan becomes the attendee's latest. */
@@ -733,6 +742,7 @@ struct report *report_compute(const struct event *ev, struct report_log *log)
     choose_window(r, log);
     r->occupancy = xcalloc(r->n_slots * (nr + 1) + 1, sizeof *r->occupancy);
     r->arrivals = xcalloc(r->n_slots + 1, sizeof *r->arrivals);
+    r->day_arrivals = xcalloc(r->n_slots + 1, sizeof *r->day_arrivals);
     r->days = xcalloc(ns + 1, sizeof *r->days);
     r->n_days = event_session_days(ev, log->local_day, r->days);
     r->checked_in_by_day = xcalloc(r->n_days + 1, sizeof *r->checked_in_by_day);
@@ -824,6 +834,7 @@ void report_destroy(struct report *r)
     free(r->present_manual);
     free(r->occupancy);
     free(r->arrivals);
+    free(r->day_arrivals);
     free(r->days);
     free(r->checked_in_by_day);
     free(r->overflows);

@@ -138,6 +138,9 @@ struct report {
     size_t n_slots;
     int *occupancy; /* [slot * (n_rooms + 1) + room]; room n_rooms is the venue */
     int *arrivals;  /* [slot] check-ins */
+    /* [slot] check-ins of the day: each person's first entrance admission of each local date,
+     * as checked_in_by_day counts them (the arrivals charts of a multi-day event) */
+    int *day_arrivals;
     /* Check-ins per day: the local dates of the sessions (day numbers, time_days_from_civil),
      * and the people admitted at the entrance on each (their first admission that day). */
     int64_t *days;

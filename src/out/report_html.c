@@ -15,6 +15,7 @@
 #include "report_table.h"
 
 #define HOUR_MS (3600 * 1000LL)
+#define DAY_MS  (24 * HOUR_MS)
 
 static const char style[] =
     "@page{size:A4;margin:14mm 12mm 16mm}"
@@ -33,6 +34,7 @@ static const char style[] =
     "h2{font-size:18px;margin:28px 0 10px;color:#1f4e8c;break-after:avoid;"
     "page-break-after:avoid}"
     "h3{font-size:13px;margin:0 0 2px;font-weight:600}"
+    "h3.day{font-size:14px;margin:16px 0 6px;color:#1f4e8c}"
     ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px}"
     ".card{border:1px solid #d8dee9;border-radius:8px;padding:10px 14px;background:#f7f9fc}"
     ".card .v{font-size:26px;font-weight:700;color:#1d2433}"
@@ -161,20 +163,6 @@ static void put_span(struct strbuf *sb, enum language lang, int64_t first, int64
     put_day_month(sb, lang, last, true);
 }
 
-/* A day as the language writes it in short: 2026-04-23 (en, ISO as before), 23-04-2026 (nl),
- * 23/04/2026 (fr). */
-static void format_day(enum language lang, int64_t days, char buf[16])
-{
-    int64_t y;
-    int m, d;
-    time_civil_from_days(days, &y, &m, &d);
-    if (lang == LANG_EN)
-        report_format_day(days, buf);
-    else
-        snprintf(buf, 16, "%02d%c%02d%c%04d", d, lang == LANG_FR ? '/' : '-', m,
-                 lang == LANG_FR ? '/' : '-', (int)y);
-}
-
 /* The text in lang of the report's own English word en, looked up among the messages first..last
  * by their English text; en itself when none has it. */
 static const char *translate(enum language lang, const char *en, enum i18n_msg first,
@@ -257,16 +245,26 @@ static void draw_axes(struct strbuf *sb, const struct frame *f, double step)
     }
 }
 
-/* The chart of one room: occupancy per 5 minutes against capacity and the session slots. */
+/* The stretch of time a row of charts shows: the whole event, or one day of a multi-day event
+ * (then labelled with its date). */
+struct window {
+    int64_t t0, t1;
+    bool labelled;
+};
+
+/* The chart of one room: occupancy per 5 minutes against capacity and the session slots, in
+ * the n-th window w. */
 static void room_chart(struct strbuf *sb, const struct report *r, enum language lang, size_t room,
-                       int64_t t0, int64_t t1)
+                       const struct window *w, size_t n)
 {
     const struct event *ev = r->ev;
     size_t nr = ev->n_rooms;
+    int64_t t0 = w->t0, t1 = w->t1;
     int cap = ev->rooms[room].capacity, peak = 0;
     for (size_t i = 0; i < r->n_slots; i++) {
+        int64_t a = r->slot0_ms + (int64_t)i * REPORT_SLOT_MS;
         int v = r->occupancy[i * (nr + 1) + room];
-        if (v > peak)
+        if (a >= t0 && a < t1 && v > peak)
             peak = v;
     }
     double step;
@@ -293,13 +291,13 @@ static void room_chart(struct strbuf *sb, const struct report *r, enum language 
         report_html_escape(sb, se->title);
         strbuf_puts(sb, "</title></rect>");
         strbuf_printf(sb,
-                      "<clipPath id=\"c%zu\"><rect x=\"%.1f\" y=\"0\" width=\"%.1f\" "
+                      "<clipPath id=\"c%zu-%zu\"><rect x=\"%.1f\" y=\"0\" width=\"%.1f\" "
                       "height=\"170\"/></clipPath>",
-                      s, xa, xb - xa - 3);
+                      n, s, xa, xb - xa - 3);
         strbuf_printf(sb,
                       "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9.5\" fill=\"#1f4e8c\" "
-                      "clip-path=\"url(#c%zu)\">",
-                      xa + 3, f.y1 + 11, s);
+                      "clip-path=\"url(#c%zu-%zu)\">",
+                      xa + 3, f.y1 + 11, n, s);
         report_html_escape(sb, se->title);
         strbuf_puts(sb, "</text>");
     }
@@ -326,15 +324,18 @@ static void room_chart(struct strbuf *sb, const struct report *r, enum language 
     strbuf_puts(sb, "</svg></div>");
 }
 
-/* The arrivals chart: check-ins per 5 minutes (bars) and their running total (line). */
+/* The arrivals chart: check-ins per 5 minutes (bars, on one scale for every window) and their
+ * running total in the window (line); counts: report.arrivals or report.day_arrivals. */
 static void arrivals_chart(struct strbuf *sb, const struct report *r, enum language lang,
-                           int64_t t0, int64_t t1)
+                           const int *counts, int64_t t0, int64_t t1)
 {
     int most = 0, total = 0;
     for (size_t i = 0; i < r->n_slots; i++) {
-        if (r->arrivals[i] > most)
-            most = r->arrivals[i];
-        total += r->arrivals[i];
+        int64_t a = r->slot0_ms + (int64_t)i * REPORT_SLOT_MS;
+        if (counts[i] > most)
+            most = counts[i];
+        if (a >= t0 && a < t1)
+            total += counts[i];
     }
     double step, step2;
     struct frame f = {t0, t1, 40, 1040, 210, 12, 0};
@@ -355,11 +356,11 @@ static void arrivals_chart(struct strbuf *sb, const struct report *r, enum langu
     struct strbuf line = {0};
     for (size_t i = 0; i < r->n_slots; i++) {
         int64_t a = r->slot0_ms + (int64_t)i * REPORT_SLOT_MS;
-        run += r->arrivals[i];
         if (a < t0 || a >= t1)
             continue;
-        if (r->arrivals[i] > 0) {
-            double y = fy(&f, r->arrivals[i]);
+        run += counts[i];
+        if (counts[i] > 0) {
+            double y = fy(&f, counts[i]);
             strbuf_printf(sb,
                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                           "fill=\"#2f6fbd\"/>",
@@ -387,10 +388,9 @@ static void card(struct strbuf *sb, const char *value, const char *label, const 
     strbuf_puts(sb, "</div></div>");
 }
 
-/* The window the charts show: the slots, trimmed to whole hours around sessions and data. */
-static void chart_window(const struct report *r, int64_t *t0, int64_t *t1)
+/* [a, b) widened to whole local hours, at least one. */
+static void whole_hours(int64_t a, int64_t b, int64_t *t0, int64_t *t1)
 {
-    int64_t a = r->slot0_ms, b = r->slot0_ms + (int64_t)r->n_slots * REPORT_SLOT_MS;
     int64_t off = local_offset(a);
     a = a + off - (((a + off) % HOUR_MS) + HOUR_MS) % HOUR_MS - off;
     int64_t rem = (((b + off) % HOUR_MS) + HOUR_MS) % HOUR_MS;
@@ -402,6 +402,80 @@ static void chart_window(const struct report *r, int64_t *t0, int64_t *t1)
     *t1 = b;
 }
 
+/* The local date of t, in days since 1970-01-01. */
+static int64_t local_day(int64_t t)
+{
+    int64_t l = t + local_offset(t);
+    return (l - ((l % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS;
+}
+
+/* The local midnight that starts day d. */
+static int64_t day_start(int64_t d)
+{
+    int64_t t = d * DAY_MS;
+    return t - local_offset(t - local_offset(t));
+}
+
+/* Whether slot i holds someone arriving or inside a room (not the venue: people who never
+ * leave through an exit kiosk stay inside it until the night). */
+static bool slot_busy(const struct report *r, size_t i)
+{
+    size_t nr = r->ev->n_rooms;
+    bool busy = r->day_arrivals[i] != 0;
+    for (size_t k = 0; k < nr && !busy; k++)
+        busy = r->occupancy[i * (nr + 1) + k] != 0;
+    return busy;
+}
+
+/* The part of local day d the charts of a multi-day event show: its sessions and the slots
+ * someone arrives or is inside in, widened to whole hours. False when the day has none. */
+static bool day_window(const struct report *r, int64_t d, struct window *w)
+{
+    const struct event *ev = r->ev;
+    int64_t a = day_start(d), b = day_start(d + 1), lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t s = 0; s < ev->n_sessions; s++) {
+        const struct session *se = &ev->sessions[s];
+        if (se->end_ms <= a || se->start_ms >= b)
+            continue;
+        int64_t from = se->start_ms > a ? se->start_ms : a, to = se->end_ms < b ? se->end_ms : b;
+        lo = from < lo ? from : lo;
+        hi = to > hi ? to : hi;
+    }
+    size_t i = a > r->slot0_ms ? (size_t)((a - r->slot0_ms) / REPORT_SLOT_MS) : 0;
+    for (; i < r->n_slots && r->slot0_ms + (int64_t)i * REPORT_SLOT_MS < b; i++) {
+        int64_t t = r->slot0_ms + (int64_t)i * REPORT_SLOT_MS;
+        if (t >= a && slot_busy(r, i)) {
+            lo = t < lo ? t : lo;
+            hi = t + REPORT_SLOT_MS > hi ? t + REPORT_SLOT_MS : hi;
+        }
+    }
+    if (lo >= hi)
+        return false;
+    whole_hours(lo, hi, &w->t0, &w->t1);
+    w->labelled = true;
+    return true;
+}
+
+/* The windows the charts show: the slots, trimmed to whole hours, for a one-day event; a day
+ * each, from the first slot's to the last's, for a multi-day event (hours apart, a timeline
+ * across days would squeeze each into a sliver and show the nights). Owned by the caller. */
+static struct window *chart_windows(const struct report *r, size_t *n)
+{
+    int64_t a = r->slot0_ms, b = r->slot0_ms + (int64_t)r->n_slots * REPORT_SLOT_MS;
+    if (r->n_days <= 1 || r->n_slots == 0) {
+        struct window *w = xcalloc(1, sizeof *w);
+        whole_hours(a, b, &w->t0, &w->t1);
+        *n = 1;
+        return w;
+    }
+    int64_t d0 = local_day(a), d1 = local_day(b - 1);
+    struct window *w = xcalloc((size_t)(d1 - d0 + 1), sizeof *w);
+    *n = 0;
+    for (int64_t d = d0; d <= d1; d++)
+        *n += day_window(r, d, &w[*n]);
+    return w;
+}
+
 /* Appends organisers' text, escaped, in its own bidirectional isolate. */
 void report_html_text(struct strbuf *sb, const char *s)
 {
@@ -411,9 +485,10 @@ void report_html_text(struct strbuf *sb, const char *s)
 }
 
 /* Appends a cell's value. */
-static void html_cell(struct strbuf *sb, enum language lang, const struct report_column *col,
-                      const struct report_cell *c)
+static void html_cell(struct strbuf *sb, const struct report_at *at,
+                      const struct report_column *col, const struct report_cell *c)
 {
+    enum language lang = at->lang;
     char buf[32];
     switch (c->kind) {
     case REPORT_CELL_TEXT:
@@ -428,7 +503,7 @@ static void html_cell(struct strbuf *sb, enum language lang, const struct report
         break;
     case REPORT_CELL_TIME:
         if (c->n != INT64_MIN)
-            put_hhmm(sb, c->n);
+            report_html_time(sb, at->r, lang, c->n);
         else
             strbuf_puts(sb, "<span class=\"muted\">—</span>");
         break;
@@ -437,7 +512,7 @@ static void html_cell(struct strbuf *sb, enum language lang, const struct report
         strbuf_puts(sb, buf);
         break;
     case REPORT_CELL_DAY:
-        format_day(lang, c->n, buf);
+        report_html_day(lang, c->n, buf);
         strbuf_puts(sb, buf);
         break;
     }
@@ -488,7 +563,7 @@ static void html_table(struct strbuf *sb, const struct report *r, enum language 
                     c->html_cell(sb, &at);
                 } else {
                     struct report_cell cell = report_column_cell(t, c, &at);
-                    html_cell(sb, lang, c, &cell);
+                    html_cell(sb, &at, c, &cell);
                 }
                 strbuf_puts(sb, "</td>");
             }
@@ -600,16 +675,17 @@ static void headline_cards(struct strbuf *sb, const struct report *r, enum langu
     card(sb, v, i18n(lang, MSG_REPORT_CHECKED_IN_ENTRANCE), sub);
     for (size_t d = 0; r->n_days > 1 && r->n_days <= 7 && d < r->n_days; d++) {
         char day[16], label[96];
-        format_day(lang, r->days[d], day);
+        report_html_day(lang, r->days[d], day);
         snprintf(v, sizeof v, "%d", r->checked_in_by_day[d]);
         snprintf(label, sizeof label, i18n(lang, MSG_REPORT_CHECKED_IN_ON), day);
         card(sb, v, label, i18n(lang, MSG_REPORT_FIRST_ADMISSION_DAY));
     }
     snprintf(v, sizeof v, "%d", r->venue_peak);
     if (r->venue_peak > 0) {
-        char hhmm[8];
-        time_format_hhmm(r->venue_peak_ms, hhmm);
-        snprintf(sub, sizeof sub, i18n(lang, MSG_REPORT_AT), hhmm);
+        struct strbuf when = {0};
+        report_html_time(&when, r, lang, r->venue_peak_ms);
+        snprintf(sub, sizeof sub, i18n(lang, MSG_REPORT_AT), when.data);
+        strbuf_finish(&when);
     } else {
         snprintf(sub, sizeof sub, "%s", i18n(lang, MSG_REPORT_NO_ONE_CHECKED_IN));
     }
@@ -632,27 +708,49 @@ static void legend(struct strbuf *sb, enum language lang, const char *style_, en
     strbuf_puts(sb, "</span>");
 }
 
-/* The arrivals chart and one occupancy chart per room, each with its legend. */
+/* A day's label above its charts. */
+static void day_label(struct strbuf *sb, enum language lang, const struct window *w)
+{
+    if (!w->labelled)
+        return;
+    strbuf_puts(sb, "<h3 class=\"day\">");
+    put_date(sb, lang, w->t0);
+    strbuf_puts(sb, "</h3>");
+}
+
+/* The arrivals chart and one occupancy chart per room, each with its legend; a multi-day
+ * event's a set per day, its arrivals those of the day. */
 static void charts(struct strbuf *sb, const struct report *r, enum language lang)
 {
-    int64_t t0, t1;
-    chart_window(r, &t0, &t1);
+    size_t n;
+    struct window *w = chart_windows(r, &n);
+    bool by_day = w[0].labelled;
     heading(sb, lang, MSG_REPORT_ARRIVALS_HEADING);
     strbuf_puts(sb, "<div class=\"legend\">");
     legend(sb, lang, "background:#2f6fbd", MSG_REPORT_LEGEND_CHECKINS);
-    legend(sb, lang, "background:#0f766e", MSG_REPORT_LEGEND_SO_FAR);
+    legend(sb, lang, "background:#0f766e",
+           by_day ? MSG_REPORT_LEGEND_SO_FAR_DAY : MSG_REPORT_LEGEND_SO_FAR);
     strbuf_puts(sb, "</div>");
-    arrivals_chart(sb, r, lang, t0, t1);
+    for (size_t i = 0; i < n; i++) {
+        day_label(sb, lang, &w[i]);
+        arrivals_chart(sb, r, lang, by_day ? r->day_arrivals : r->arrivals, w[i].t0, w[i].t1);
+    }
 
     heading(sb, lang, MSG_REPORT_OCCUPANCY_HEADING);
     strbuf_puts(sb, "<div class=\"legend\">");
     legend(sb, lang, "background:#2f6fbd;opacity:.5", MSG_REPORT_LEGEND_PEOPLE);
     legend(sb, lang, "background:#c2410c", MSG_REPORT_LEGEND_CAPACITY);
     legend(sb, lang, "background:#eef3fa;border:1px solid #c9d6ea", MSG_REPORT_LEGEND_SESSION);
-    strbuf_puts(sb, "</div><div class=\"charts\">");
-    for (size_t k = 0; k < r->ev->n_rooms; k++)
-        room_chart(sb, r, lang, k, t0, t1);
-    strbuf_puts(sb, "</div>\n");
+    strbuf_puts(sb, "</div>");
+    for (size_t i = 0; i < n; i++) {
+        day_label(sb, lang, &w[i]);
+        strbuf_puts(sb, "<div class=\"charts\">");
+        for (size_t k = 0; k < r->ev->n_rooms; k++)
+            room_chart(sb, r, lang, k, &w[i], i);
+        strbuf_puts(sb, "</div>");
+    }
+    strbuf_puts(sb, "\n");
+    free(w);
 }
 
 /* What the figures mean, and how many scans they come from. */

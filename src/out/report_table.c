@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "report_out.h"
 #include "timeutil.h"
@@ -32,9 +33,31 @@ static struct report_cell minutes(int64_t ms)
     return (struct report_cell){REPORT_CELL_MINUTES, NULL, ms};
 }
 
-/* Appends "HH:MM" in local time. */
-static void put_hhmm(struct strbuf *sb, int64_t ms)
+/* A day as the language writes it in short: 2026-04-23 (en, ISO as before), 23-04-2026 (nl),
+ * 23/04/2026 (fr). */
+void report_html_day(enum language lang, int64_t days, char buf[16])
 {
+    int64_t y;
+    int m, d;
+    time_civil_from_days(days, &y, &m, &d);
+    if (lang == LANG_EN)
+        report_format_day(days, buf);
+    else
+        snprintf(buf, 16, "%02d%c%02d%c%04d", d, lang == LANG_FR ? '/' : '-', m,
+                 lang == LANG_FR ? '/' : '-', (int)y);
+}
+
+void report_html_time(struct strbuf *sb, const struct report *r, enum language lang, int64_t ms)
+{
+    if (r->n_days > 1) {
+        time_t t = (time_t)(ms / 1000);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        char day[16];
+        report_html_day(lang, time_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday),
+                        day);
+        strbuf_printf(sb, "%s ", day);
+    }
     char buf[8];
     time_format_hhmm(ms, buf);
     strbuf_puts(sb, buf);
@@ -104,12 +127,13 @@ static struct report_cell session_peak_at(const struct report_at *at)
     return moment(rs->peak > 0 ? rs->peak_ms : INT64_MIN);
 }
 
-/* "HH:MM–HH:MM". */
+/* "HH:MM–HH:MM", after the date on a multi-day event. */
 static void html_session_hours(struct strbuf *sb, const struct report_at *at)
 {
-    put_hhmm(sb, session_at(at)->start_ms);
-    strbuf_puts(sb, "–");
-    put_hhmm(sb, session_at(at)->end_ms);
+    char buf[8];
+    report_html_time(sb, at->r, at->lang, session_at(at)->start_ms);
+    time_format_hhmm(session_at(at)->end_ms, buf);
+    strbuf_printf(sb, "–%s", buf);
 }
 
 /* The peak, when it was reached, and a bar of the peak against the capacity. */
@@ -120,7 +144,7 @@ static void html_session_peak(struct strbuf *sb, const struct report_at *at)
     strbuf_printf(sb, "%d", rs->peak);
     if (rs->peak > 0) {
         strbuf_puts(sb, " <span class=\"muted\">");
-        put_hhmm(sb, rs->peak_ms);
+        report_html_time(sb, at->r, at->lang, rs->peak_ms);
         strbuf_puts(sb, "</span>");
     }
     int pct = cap > 0 ? (rs->peak * 100 + cap / 2) / cap : 0;

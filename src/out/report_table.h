@@ -90,6 +90,12 @@ extern const struct report_table report_checkins_by_day_table;
 
 /* Writes a day (days since 1970-01-01) as YYYY-MM-DD. */
 void report_format_day(int64_t days, char buf[16]);
+/* Writes a day as the page's language writes it in short: 2026-04-23 (en), 23-04-2026 (nl),
+ * 23/04/2026 (fr). */
+void report_html_day(enum language lang, int64_t days, char buf[16]);
+/* Appends a time of the page in local time: "HH:MM", after its date (report_html_day) when the
+ * event has several days, where the hour alone would not say which. */
+void report_html_time(struct strbuf *sb, const struct report *r, enum language lang, int64_t ms);
 
 /* How many times column c is written for r's event (0 for a repeated column with nothing to
  * repeat over). */

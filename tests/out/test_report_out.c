@@ -202,29 +202,67 @@ static void test_csv_format(void)
     strbuf_finish(&sb);
 }
 
-/* Whether the page in lang, for the event with sessions 1 and 2 moved by days1 and days2
- * days, names the event's days as want in its heading (checked). */
-static void heading_names(enum language lang, int days1, int days2, const char *want)
+/* Moves the event's sessions 1 and 2 by days1 and days2 days (back with negative days). */
+static void move_sessions(int days1, int days2)
 {
     int64_t shift[] = {days1 * 24 * 60 * MIN, days2 * 24 * 60 * MIN};
     for (size_t i = 0; i < ARRAY_LEN(shift); i++) {
         ev->sessions[i + 1].start_ms += shift[i];
         ev->sessions[i + 1].end_ms += shift[i];
     }
+}
+
+/* Whether the page in lang, for the event with sessions 1 and 2 moved by days1 and days2
+ * days, names the event's days as want in its heading (checked). */
+static void heading_names(enum language lang, int days1, int days2, const char *want)
+{
+    move_sessions(days1, days2);
     struct report_log *log = report_log_create();
     struct report *r = report_compute(ev, log);
     char *html = report_html_lang(r, lang);
     char *when = xasprintf("<div class=\"when\">%s<br>", want);
-    bool ok = strstr(html, when) != NULL;
-    CHECK_MSG(ok, "no %s in %.*s", when, 120, strstr(html, "<div class=\"when\">"));
-    for (size_t i = 0; i < ARRAY_LEN(shift); i++) {
-        ev->sessions[i + 1].start_ms -= shift[i];
-        ev->sessions[i + 1].end_ms -= shift[i];
-    }
+    CHECK_MSG(strstr(html, when) != NULL, "no %s in %.*s", when, 120,
+              strstr(html, "<div class=\"when\">"));
+    move_sessions(-days1, -days2);
     free(when);
     free(html);
     report_destroy(r);
     report_log_destroy(log);
+}
+
+/* How many times needle is in haystack. */
+static size_t occurrences(const char *haystack, const char *needle)
+{
+    size_t k = 0;
+    for (const char *p = strstr(haystack, needle); p != NULL; p = strstr(p + 1, needle))
+        k++;
+    return k;
+}
+
+/* A two-day event: its charts a set per day, each day's arrivals its own (who comes back the
+ * next day arrives again), and the times of its tables with their date. */
+static void test_day_charts(void)
+{
+    move_sessions(1, 1);
+    n = 0;
+    add(badge("e", 1, "entrance", "A0001", RESULT_ADMITTED, REASON_OK), t9 - 30 * MIN);
+    add(badge("e", 2, "entrance", "A0001", RESULT_ADMITTED, REASON_OK), t9 + 24 * 60 * MIN);
+    struct report *r;
+    char *all = render(false, 1, &r);
+    char *html = report_html(r);
+    CHECK(occurrences(html, "<h3 class=\"day\">Monday 22 April 2024</h3>") == 2);
+    CHECK(occurrences(html, "<h3 class=\"day\">Tuesday 23 April 2024</h3>") == 2);
+    CHECK(strstr(html, "checked in so far that day") != NULL);
+    /* A bar on each day's arrivals chart. */
+    CHECK_MSG(occurrences(html, "fill=\"#2f6fbd\"/>") == 2, "%zu bars",
+              occurrences(html, "fill=\"#2f6fbd\"/>"));
+    CHECK(strstr(html, "<td>2024-04-22 ") != NULL && strstr(html, "<td>2024-04-23 ") != NULL);
+    CHECK(strstr(html, "<div class=\"s\">at 2024-04-2") != NULL);
+    free(html);
+    free(all);
+    report_destroy(r);
+    move_sessions(-1, -1);
+    n = 0;
 }
 
 /* The heading names the event's day, or the span of its days as organisers write it. */
@@ -333,6 +371,7 @@ int main(void)
         test_csv_format();
         test_html_isolation();
         test_heading_days();
+        test_day_charts();
         test_formula_cells();
     }
     event_destroy(ev);
