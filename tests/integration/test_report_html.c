@@ -23,7 +23,8 @@
 
 static char *dir;
 
-/* A report of the fixture event with a morning of scans, written into dir/out. */
+/* A report of the fixture event, with a second day's session, and a morning of scans on each
+ * day, written into dir/out. */
 static void make_report(void)
 {
     const char *data = getenv("PORTIER_TEST_DATA");
@@ -35,7 +36,10 @@ static void make_report(void)
                 "done; } >%s",
                 data, rooms) == 0);
     char *ev_dir = path_join(dir, "ev");
-    char *sessions = xasprintf("%s/event/sessions.csv", data);
+    char *sessions = path_join(dir, "sessions.csv");
+    CHECK(test_sh("{ cat %s/event/sessions.csv; echo 's-day2,aula,Day two keynote,"
+                  "2024-04-23T09:00:00+02:00,2024-04-23T10:30:00+02:00'; } >%s",
+                  data, sessions) == 0);
     char *people = xasprintf("%s/event/attendees.csv", data);
     CHECK(roster_init_event(ev_dir, "Test <&> \"event\"", "Europe/Brussels", rooms, sessions,
                             people, NULL));
@@ -67,6 +71,12 @@ static void make_report(void)
             s.result = RESULT_EXITED;
             s.seq = ++seq;
             report_log_add(log, &s, t + 70 * 60000);
+        }
+        if (a % 2 == 0) { /* back the next day */
+            snprintf(s.room, sizeof s.room, "entrance");
+            s.result = RESULT_ADMITTED;
+            s.seq = ++seq;
+            report_log_add(log, &s, t + 24 * 3600000);
         }
     }
     struct report *r = report_compute(ev, log);
@@ -111,6 +121,8 @@ int main(void)
         CHECK(strstr(html, "http://") == NULL && strstr(html, "https://") == NULL);
         CHECK(strstr(html, "<svg") != NULL && strstr(html, "@page{size:A4") != NULL);
         CHECK(strstr(html, "Test &lt;&amp;&gt; &quot;event&quot;") != NULL);
+        CHECK(strstr(html, "<div class=\"when\">22–23 April 2024<br>") != NULL);
+        CHECK(strstr(html, "<h3 class=\"day\">Tuesday 23 April 2024</h3>") != NULL);
         CHECK(strstr(html, "Fran\xC3\xA7oise Dieudonn\xC3\xA9") != NULL);
         CHECK(utf8_valid(html, strlen(html), NULL));
     }
