@@ -311,7 +311,10 @@ static const char pull_rooms_sql[] =
     "      AND z.db_epoch = s.db_epoch AND z.boot_id = s.boot_id AND NOT z.clock_synced"
     "      AND NOT z.clock_given)"
     ") "
-    "SELECT s.*, 's' FROM (SELECT * FROM wanted UNION SELECT * FROM dating) AS s "
+    /* One-letter column names: their names are sent with every answer, and most of a room
+     * door's answers hold no scan. */
+    "SELECT s.*, 's' AS r FROM (SELECT * FROM wanted UNION SELECT * FROM dating)"
+    "  AS s(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q) "
     "UNION ALL SELECT (SELECT coalesce(string_agg(CASE WHEN c.i IS NULL THEN w.device_id || ' '"
     "    || w.db_epoch || ' ' || w.last ELSE c.i || '+' || (w.last - c.seq) END, E'\\n'), '')"
     "    FROM (SELECT device_id, db_epoch, max(seq) AS last FROM win GROUP BY device_id, db_epoch)"
