@@ -311,7 +311,10 @@ static const char pull_rooms_sql[] =
     "      AND z.db_epoch = s.db_epoch AND z.boot_id = s.boot_id AND NOT z.clock_synced"
     "      AND NOT z.clock_given)"
     ") "
-    "SELECT s.*, 's' FROM (SELECT * FROM wanted UNION SELECT * FROM dating) AS s "
+    /* One-letter column names: their names are sent with every answer, and most of a room
+     * door's answers hold no scan. */
+    "SELECT s.*, 's' AS r FROM (SELECT * FROM wanted UNION SELECT * FROM dating)"
+    "  AS s(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q) "
     "UNION ALL SELECT (SELECT coalesce(string_agg(CASE WHEN c.i IS NULL THEN w.device_id || ' '"
     "    || w.db_epoch || ' ' || w.last ELSE c.i || '+' || (w.last - c.seq) END, E'\\n'), '')"
     "    FROM (SELECT device_id, db_epoch, max(seq) AS last FROM win GROUP BY device_id, db_epoch)"
@@ -444,8 +447,16 @@ bool syncd_pull_scans(struct syncd *d)
 
 bool syncd_check_event(struct syncd *d)
 {
-    PGresult *res = syncd_query(d, "SELECT event_id, model_version FROM portier.event", 0, NULL,
-                                "reading the central event");
+    /* One statement per poll: the event and the head of each model table, whose rows are then
+     * read only when a head passed its cursor (a poll used to run four statements, a quarter
+     * of an idle room door's traffic at the congress peak: docs/scale.md). */
+    PGresult *res = syncd_query(d,
+                                "SELECT event_id, model_version,"
+                                " (SELECT max(version) FROM portier.device_keys) AS k,"
+                                " (SELECT max(version) FROM portier.attendees) AS a,"
+                                " (SELECT max(version) FROM portier.revocations) AS r"
+                                " FROM portier.event",
+                                0, NULL, "reading the central event");
     if (res == NULL)
         return false;
     bool ok = true;
@@ -455,6 +466,8 @@ bool syncd_check_event(struct syncd *d)
         d->central_model_version = version;
         d->retry_quarantine = true; /* a scan that did not fit the old model may fit this one */
     }
+    for (int i = 0; i < 3; i++)
+        d->model_heads[i] = d->model_published ? strtoll(PQgetvalue(res, 0, 2 + i), NULL, 10) : 0;
     if (d->model_published && strtoull(PQgetvalue(res, 0, 0), NULL, 10) != d->event_id) {
         syncd_set_error(d, "central database",
                         "it holds another event than this kiosk's bundle; refusing to sync");
@@ -563,8 +576,10 @@ bool syncd_pull_model(struct syncd *d)
 {
     if (!d->model_published)
         return true;
-    if (!pull_device_keys(d))
+    if (d->model_heads[0] > d->device_keys_version && !pull_device_keys(d))
         return false;
+    if (d->model_heads[1] <= d->attendees_version && d->model_heads[2] <= d->revocations_version)
+        return true;
     for (;;) {
         char av[24], rv[24];
         snprintf(av, sizeof av, "%" PRId64, d->attendees_version);

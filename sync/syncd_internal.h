@@ -54,11 +54,13 @@ struct syncd {
     int64_t follow_seq; /* --pull rooms: own seq whose scans into the rooms were followed */
     int rooms_window;   /* --pull rooms: rows per device in one statement (0: the default) */
     int64_t attendees_version, revocations_version, device_keys_version;
+    int64_t model_heads[3]; /* central's highest device key, attendee, revocation version */
     int64_t conflicts;
-    char *boot_offsets;      /* sync.boot_offsets as last written (copy_boot_offsets) */
-    bool boot_offsets_due;   /* an anchor was sent, or a scan of an unlisted boot pulled */
-    bool offset_known;       /* clock_offset_ms was measured on this connection */
-    int64_t clock_offset_ms; /* server clock - kiosk clock at the last anchor */
+    char *boot_offsets;        /* sync.boot_offsets as last written (copy_boot_offsets) */
+    char boot_offsets_md5[33]; /* the digest of the text central last sent ("": none yet) */
+    bool boot_offsets_due;     /* an anchor was sent, or a scan of an unlisted boot pulled */
+    bool offset_known;         /* clock_offset_ms was measured on this connection */
+    int64_t clock_offset_ms;   /* server clock - kiosk clock at the last anchor */
 
     /* Status as last written to the store meta. */
     bool online;
@@ -130,9 +132,11 @@ void syncd_cursors_parse(struct syncd *d, const char *text);
 /* Pulls the other kiosks' scans above the cursors into the local log; sets boot_offsets_due
  * when an unsynchronised scan of a boot not in boot_offsets arrived. */
 bool syncd_pull_scans(struct syncd *d);
-/* Checks that the server holds this kiosk's event (or none yet). */
+/* Checks that the server holds this kiosk's event (or none yet) and reads the heads of its
+ * model tables (model_heads). */
 bool syncd_check_event(struct syncd *d);
-/* Pulls attendee changes and revocations into the bundle (event_db_apply_pulled). */
+/* Pulls device keys, attendee changes and revocations into the bundle (event_db_apply_pulled),
+ * each only when its head (syncd_check_event, called just before) passed its cursor. */
 bool syncd_pull_model(struct syncd *d);
 
 #endif

@@ -281,6 +281,13 @@ int main(void)
     CHECK_MSG(PQresultStatus(r) == PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
     PQclear(r);
     CHECK(central_count(c) == 0);
+    /* A kiosk that came and went, synchronised: its anchor dates nothing that any kiosk holds,
+     * so no kiosk is sent its boot (only boots with unsynchronised scans, and the device's
+     * own). */
+    r = PQexec(c, "INSERT INTO portier.clock_anchors (device_id, boot_id, mono_ns, wall_ms)"
+                  " VALUES ('door-gone', 'g', 1000000, 1)");
+    CHECK_MSG(PQresultStatus(r) == PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+    PQclear(r);
 
     /* Door A, an hour fast, unsynchronised, offline: admits S1's three. */
     struct proc a, b, sa, sb;
@@ -340,6 +347,16 @@ int main(void)
     CHECK(wait_log("door-a", 8, both, 1) && wait_log("door-b", 8, both, 1));
     CHECK(overview("ka", "door-a") == 2);
     CHECK(overview("kb", "door-b") == 2);
+    /* Both logs hold A's boot (unsynchronised scans) and B's own; neither the retired
+     * kiosk's. */
+    char *offsets_a = log_meta("door-a", "sync.boot_offsets");
+    char *offsets_b = log_meta("door-b", "sync.boot_offsets");
+    CHECK_MSG(strstr(offsets_b, "door-b ") != NULL && strstr(offsets_b, "door-a ") != NULL &&
+                  strstr(offsets_a, "door-a ") != NULL && strstr(offsets_a, "door-gone") == NULL &&
+                  strstr(offsets_b, "door-gone") == NULL,
+              "door-a: '%s', door-b: '%s'", offsets_a, offsets_b);
+    free(offsets_a);
+    free(offsets_b);
 
     /* Each process ends cleanly (a kiosk at the end of its input, a daemon on SIGTERM). */
     struct proc *procs[] = {&a, &b, &sa, &sb};
