@@ -124,6 +124,10 @@ while read -r dev room pull rank; do
     for d in "${day_list[@]}"; do
         t0=$(date +%s.%N)
         load_day "$d" "$dev" "$epoch"
+        # A room door listens on its room's channel, and the load's notifications there name
+        # the door itself when it is the room's only door (its own push wakes nobody): wake it
+        # as another door's push would.
+        psql -XAtq "$admin" -c "SELECT pg_notify('portier_room_' || md5('$room'), 'bench')" >/dev/null
         # The load's notifications wake the daemon; wait until it holds the day.
         until caught_up "$dev" "$epoch" "$db"; do
             kill -0 "$sync_pid" 2>/dev/null || die "the daemon of $dev stopped (see $tmp/$dev.log)"

@@ -1157,6 +1157,22 @@ const struct central_migration central_migrations[] = {
      "END\n"
      "$$;\n"
     },
+    {15, "015_unsynced_scans_index",
+     "-- Portier central database, schema step 15 (issue 18: congress scale): the boot offsets of\n"
+     "-- the boots that need them, without reading every scan.\n"
+     "--\n"
+     "-- The sync daemons read the offsets of the boots with unsynchronised scans (those that date\n"
+     "-- something a kiosk holds) every minute (portier sync, after its clock anchor), and\n"
+     "-- scans_timed dates every such scan: both looked for them with a scan of the whole table, some\n"
+     "-- 120 ms a kiosk a minute on a congress's first day. The index holds only unsynchronised\n"
+     "-- scans without a given time (a kiosk whose clock was not synchronised: few, or none), with\n"
+     "-- what dating them reads.\n"
+     "SET LOCAL ROLE portier_owner;\n"
+     "SET LOCAL search_path = portier, pg_catalog;\n"
+     "\n"
+     "CREATE INDEX scans_unsynced_boot ON scans (device_id, boot_id, mono_ns) INCLUDE (received_at)\n"
+     "    WHERE NOT clock_synced AND NOT clock_given;\n"
+    },
 };
 
 const size_t central_migration_count = ARRAY_LEN(central_migrations);

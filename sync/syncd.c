@@ -181,7 +181,7 @@ static bool send_anchor(struct syncd *d)
 /* Copies central's boot offsets (portier.boot_offsets) into the log's meta, for the kiosk to
  * date unsynchronised scans as central does (scan_clock.h); written only when they changed.
  * Called after an anchor (every SYNCD_ANCHOR_INTERVAL_MS) and when a pull brought a scan of an
- * unlisted boot, not on every pull: the view reads every unsynchronised scan.
+ * unlisted boot, not on every pull.
  *
  * Only the boots that date something are copied: those with unsynchronised scans at central
  * (the only other kiosks' scans this kiosk can hold) and this device's own (its scans not yet
@@ -193,11 +193,17 @@ static bool copy_boot_offsets(struct syncd *d)
     const char *values[] = {d->set.device_id, d->boot_offsets_md5};
     PGresult *res = syncd_query(
         d,
-        "WITH t AS (SELECT coalesce(string_agg(device_id || ' ' || boot_id || ' ' || offset_ms"
-        " || E'\\n', '' ORDER BY device_id, boot_id), '') AS text FROM portier.boot_offsets AS o"
-        " WHERE device_id = $1 OR EXISTS (SELECT FROM portier.scans AS s"
-        " WHERE s.device_id = o.device_id AND s.boot_id = o.boot_id"
-        " AND NOT s.clock_synced AND NOT s.clock_given))"
+        /* Boot by boot (the view's grouping would otherwise read every anchor of the event),
+         * found through the index of unsynchronised scans (central schema step 15). */
+        "WITH b AS (SELECT DISTINCT device_id, boot_id FROM portier.scans"
+        " WHERE NOT clock_synced AND NOT clock_given"
+        " UNION SELECT device_id, boot_id FROM portier.clock_anchors WHERE device_id = $1),"
+        " o AS MATERIALIZED (SELECT b.device_id, b.boot_id, (SELECT v.offset_ms"
+        " FROM portier.boot_offsets AS v WHERE v.device_id = b.device_id"
+        " AND v.boot_id = b.boot_id) AS offset_ms FROM b),"
+        " t AS (SELECT coalesce(string_agg(device_id || ' ' || boot_id || ' ' || offset_ms"
+        " || E'\\n', '' ORDER BY device_id, boot_id), '') AS text FROM o"
+        " WHERE offset_ms IS NOT NULL)"
         " SELECT md5(text), CASE WHEN md5(text) = $2 THEN NULL ELSE text END FROM t",
         2, values, "reading the boot offsets");
     if (res == NULL)

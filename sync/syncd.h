@@ -53,9 +53,11 @@
  * anchor (device_id, boot_id, CLOCK_MONOTONIC ns, the kiosk's wall ms; the server stamps its
  * own time). The central view portier.scans_timed dates scans taken with an unsynchronised
  * clock from the anchors of the same boot: corrected = server_time + (scan.mono - anchor.mono).
- * After each pull and anchor the daemon copies central's portier.boot_offsets (one offset per
- * device and boot) into the log's meta sync.boot_offsets, so that the kiosk dates unsynchronised
- * scans, its own and the other kiosks', as central does (src/core/scan_clock.h).
+ * After each anchor, and a pull that brought a scan of a boot it does not list, the daemon
+ * copies central's portier.boot_offsets (one offset per device and boot) of the boots that
+ * date something (with unsynchronised scans at central, and this device's own) into the log's
+ * meta sync.boot_offsets, so that the kiosk dates unsynchronised scans, its own and the other
+ * kiosks', as central does (src/core/scan_clock.h). Central sends them only when they changed.
  *
  * Heartbeat: once per polled cycle (also when the push failed) the daemon upserts its row of
  * portier.device_status (scans waiting and quarantined, clock synchronised and offset, version)
