@@ -4,7 +4,8 @@
 # with four sessions carrying credits, a day of scans replayed through a real headless kiosk
 # (everyone enters each session at a random minute of its first quarter and stays, so everyone
 # is certified for every session), then `portier certificates --db` timed with /usr/bin/time:
-# wall seconds and peak RSS. Prints one line of figures and checks the number of PDFs.
+# wall seconds, CPU (user + system, workers included) a certificate and peak RSS. Prints one
+# line of figures and checks the number of PDFs.
 #
 #     bench/certificates.sh [BUILD_DIR [N]]      (KEEP=DIR keeps the files)
 set -euo pipefail
@@ -51,7 +52,8 @@ awk -F, -v day="$day" 'NR > 1 {
     >certs.out
 read -r secs rss_kb user sys <time.txt
 pdfs=$(find certs -name '*.pdf' | wc -l)
-printf '%d attendees, %d scans: %d certificates in %.1f s (CPU %.1f s user, %.1f s system), peak RSS %.1f MB, %s on disk\n' \
-    "$n" "$(wc -l <hall.replay)" "$pdfs" "$secs" "$user" "$sys" "$(echo "$rss_kb / 1024" | bc -l)" \
+printf '%d attendees, %d scans: %d certificates in %.1f s (CPU %.1f s user, %.1f s system, %.2f ms a certificate), peak RSS %.1f MB, %s on disk\n' \
+    "$n" "$(wc -l <hall.replay)" "$pdfs" "$secs" "$user" "$sys" \
+    "$(echo "($user + $sys) * 1000 / $n" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)" \
     "$(du -sh certs | cut -f1)"
 [[ $pdfs -eq $n ]] || { echo "FAIL: $pdfs certificates, expected $n" >&2; exit 1; }

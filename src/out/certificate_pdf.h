@@ -18,7 +18,8 @@
 struct certificate_printer;
 
 /* A printer for one run: organiser's name (may be NULL) and the path of a PNG signature image
- * (may be NULL), read once here. NULL after logging why (an unreadable PNG). */
+ * (may be NULL), read once here. NULL after logging why (an unreadable PNG). Makes the
+ * thread's default font map print_fonts_unhinted's, for the process's life. */
 struct certificate_printer *certificate_printer_create(const char *organiser,
                                                        const char *signature_png);
 /* Frees a printer; NULL is a no-op. */

@@ -133,6 +133,42 @@ void print_layout_set_size(PangoLayout *layout, double size)
     pango_font_description_free(desc);
 }
 
+/* True when every character of text is one of the PDF standard WinAnsi encoding's, the only
+ * ones cairo puts in a font's "latin" subset (a simple font, a byte a glyph); any other
+ * glyph goes to a separate composite subset of the same font. */
+static bool winansi_only(const char *text)
+{
+    static const gunichar extra[] = {0x0152, 0x0153, 0x0160, 0x0161, 0x0178, 0x017d, 0x017e,
+                                     0x0192, 0x02c6, 0x02dc, 0x2013, 0x2014, 0x2018, 0x2019,
+                                     0x201a, 0x201c, 0x201d, 0x201e, 0x2020, 0x2021, 0x2022,
+                                     0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122};
+    for (const char *s = text; *s != '\0'; s = g_utf8_next_char(s)) {
+        gunichar c = g_utf8_get_char(s);
+        bool found = (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff);
+        for (size_t i = 0; !found && i < sizeof extra / sizeof *extra; i++)
+            found = c == extra[i];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Sets the layout's text. A text of WinAnsi characters only is shaped without optional
+ * ligatures ("fi"): a ligature's glyph stands for two characters, so cairo cannot put it in
+ * the latin subset and embeds a second subset of the font for that glyph alone, in every PDF
+ * (a tenth of a certificate's cost). In Noto Sans the two glyphs look the same as the
+ * ligature; texts in other scripts keep their ligatures. */
+static void set_text(PangoLayout *layout, const char *text)
+{
+    pango_layout_set_text(layout, text, -1);
+    if (!winansi_only(text))
+        return;
+    PangoAttrList *attrs = pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_font_features_new("liga 0"));
+    pango_layout_set_attributes(layout, attrs);
+    pango_attr_list_unref(attrs);
+}
+
 /* True when the laid-out text fits w x h in at most max_lines lines, every line break falling
  * after a space (never inside a word). */
 static bool layout_fits(PangoLayout *layout, const char *text, double w, double h, int max_lines)
@@ -165,7 +201,7 @@ static PangoLayout *fit_layout(cairo_t *cr, const char *text, const char *family
                                double min_size, int max_lines)
 {
     PangoLayout *layout = print_layout_create(cr, family, weight);
-    pango_layout_set_text(layout, text, -1);
+    set_text(layout, text);
     pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
     bool fits = false;
@@ -238,7 +274,7 @@ static PangoLayout *text_layout(cairo_t *cr, const char *text, const char *famil
     pango_layout_set_alignment(layout, align);
     pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_text(layout, text, -1);
+    set_text(layout, text);
     return layout;
 }
 

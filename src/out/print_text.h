@@ -2,7 +2,9 @@
 /* Drawing for print, shared by badges and certificates: text through pango (which shapes
  * Arabic, orders right-to-left runs and, with fontconfig, falls back per character to a font
  * that has the glyph), QR codes, and the stream callback that collects a PDF in memory. User
- * units are millimetres on the cairo context. */
+ * units are millimetres on the cairo context. A text whose characters are all in the PDF
+ * WinAnsi set is set without optional ligatures ("fi"), so that a PDF embeds one subset of
+ * each font rather than two. */
 #ifndef PORTIER_PRINT_TEXT_H
 #define PORTIER_PRINT_TEXT_H
 

@@ -306,6 +306,12 @@ int main(void)
     check_pdf("certs", "P04",
               (const char *[]){"Certificate of attendance", "Bob Jones", "Opening keynote",
                                "admitted by hand", "60", NULL});
+    /* Latin text embeds each of its three fonts once, as one simple subset: no composite
+     * subset for a ligature's glyph ("fi" of "Verificatiecode"). */
+    CHECK(test_sh("cd %s/certs && pdffonts P01.pdf >p01.fonts && "
+                  "test $(tail -n +3 p01.fonts | wc -l) -eq 3 && "
+                  "test $(grep -c 'TrueType *WinAnsi' p01.fonts) -eq 3",
+                  dir) == 0);
     char *p03 = pdf_text("certs", "P03");
     CHECK(strstr(p03, "admitted by hand") == NULL); /* badges scanned */
     free(p03);
