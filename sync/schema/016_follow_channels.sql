@@ -1,0 +1,34 @@
+-- Portier central database, schema step 16 (issue 18: congress scale): a room's doors hear
+-- when someone they count moves elsewhere.
+--
+-- A room door that pulls only its rooms (portier sync --pull rooms) listens on its rooms'
+-- channels (step 14) and found the later moves of the people it counts (their scan at another
+-- door or at the entrance, which lets them out of its room) only with its poll, 5 s later by
+-- default: for that long its count held someone who had left. A scan now also notifies the
+-- channel of the room of the same person's latest admission before it, when that was another
+-- room and within the four hours before (a session and its margins: older admissions no
+-- longer count, and a morning's arrivals must not wake yesterday's rooms). The payload is the
+-- pushing device's id; it stays a hint.
+SET LOCAL ROLE portier_owner;
+SET LOCAL search_path = portier, pg_catalog;
+
+CREATE OR REPLACE FUNCTION notify_scans() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('portier_scans',
+                      CASE WHEN octet_length(d.payload) < 7900 THEN d.payload
+                           ELSE d.device_id || ' *' END)
+    FROM (SELECT device_id, device_id || ' ' || string_agg(DISTINCT room, ' ') AS payload
+          FROM inserted GROUP BY device_id) AS d;
+    PERFORM pg_notify('portier_room_' || md5(r.room), r.device_id)
+    FROM (SELECT device_id, room FROM inserted
+          UNION
+          SELECT i.device_id, p.room FROM inserted AS i
+          CROSS JOIN LATERAL (SELECT y.room FROM portier.scans AS y
+                              WHERE y.attendee = i.attendee AND y.attendee <> ''
+                                AND y.kind = 'badge' AND y.result = 'admitted'
+                                AND y.wall_ms < i.wall_ms AND y.wall_ms >= i.wall_ms - 14400000
+                              ORDER BY y.wall_ms DESC LIMIT 1) AS p
+          WHERE i.attendee <> '' AND p.room <> i.room) AS r;
+    RETURN NULL;
+END
+$$;
