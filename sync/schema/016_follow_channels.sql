@@ -6,8 +6,10 @@
 -- door or at the entrance, which lets them out of its room) only with its poll, 5 s later by
 -- default: for that long its count held someone who had left. A scan now also notifies the
 -- channel of the room of the same person's latest admission before it, when that was another
--- room and within the four hours before (a session and its margins: older admissions no
--- longer count, and a morning's arrivals must not wake yesterday's rooms). The payload is the
+-- room and the scan falls while that admission still counts, as the door's pull follows it
+-- (sync/sync_pull.c: until ten minutes after the end of the session the admission falls in;
+-- always when either clock was not synchronised): after a session's end its people leave by
+-- themselves, and a morning's arrivals do not wake yesterday's rooms. The payload is the
 -- pushing device's id; it stays a hint.
 SET LOCAL ROLE portier_owner;
 SET LOCAL search_path = portier, pg_catalog;
@@ -23,12 +25,19 @@ BEGIN
     FROM (SELECT device_id, room FROM inserted
           UNION
           SELECT i.device_id, p.room FROM inserted AS i
-          CROSS JOIN LATERAL (SELECT y.room FROM portier.scans AS y
+          CROSS JOIN LATERAL (SELECT y.room, y.wall_ms, y.clock_synced OR y.clock_given AS trusted
+                              FROM portier.scans AS y
                               WHERE y.attendee = i.attendee AND y.attendee <> ''
                                 AND y.kind = 'badge' AND y.result = 'admitted'
-                                AND y.wall_ms < i.wall_ms AND y.wall_ms >= i.wall_ms - 14400000
+                                AND y.wall_ms < i.wall_ms
                               ORDER BY y.wall_ms DESC LIMIT 1) AS p
-          WHERE i.attendee <> '' AND p.room <> i.room) AS r;
+          WHERE i.attendee <> '' AND p.room <> i.room
+            AND (NOT p.trusted OR NOT (i.clock_synced OR i.clock_given)
+                 OR i.wall_ms <= 600000 + coalesce(
+                     (SELECT (extract(epoch FROM min(e.ends_at)) * 1000)::bigint
+                      FROM portier.sessions AS e
+                      WHERE e.room = p.room AND e.ends_at >= to_timestamp(p.wall_ms / 1000.0)),
+                     253402300799999))) AS r;
     RETURN NULL;
 END
 $$;

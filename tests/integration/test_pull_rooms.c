@@ -365,7 +365,7 @@ static void test_race(PGconn *zaal, PGconn *aula, const char *door_db)
  * an hour is woken by a scan into its room, not by one elsewhere (it would pull at once if it
  * still listened on portier_scans); and (step 16) by the next move elsewhere of someone it
  * counts. super LISTENs on aula's channel itself. The day after the random day (23 April),
- * so that no admission of that day is within four hours. */
+ * so that no admission of that day still counts. */
 static void test_channel(const char *bin, PGconn *super, PGconn *zaal, PGconn *aula,
                          const char *door_ci, const char *door_db)
 {
