@@ -19,7 +19,7 @@
  * HINT_MS in the environment: the daemons' --hint-interval; OTHERS_MS: the room doors'
  * --others-interval (the room door's lag is also given for the scans into its own room, the
  * ones its wake-ups are for); PULL: the room doors run `portier sync ... --pull PULL` (POLL_MS:
- * their --poll-interval, default 5000; the
+ * their --poll-interval, default the program's; the
  * program PORTIER_BIN; entrance kiosks keep pulling everything); DASHBOARD=1: a real
  * `portier dashboard` (PORTIER_BIN) on central through the peak, read by `bench_dashboard probe`.
  * The bytes sent are also given per entrance kiosk and per room door. With more devices than
@@ -359,13 +359,13 @@ struct central_in {
 /* A room door's daemon with --pull: the real `portier sync` program (the option is its own). */
 static void exec_sync(const struct central_in *in, const struct syncd_settings *set)
 {
-    char hint[16], others[16], poll[16];
+    char hint[16], others[16];
     snprintf(hint, sizeof hint, "%d", in->hint_ms > 0 ? in->hint_ms : SYNCD_HINT_INTERVAL_MS);
     snprintf(others, sizeof others, "%d", set->others_ms);
-    snprintf(poll, sizeof poll, "%s", getenv("POLL_MS") ? getenv("POLL_MS") : "5000");
+    const char *poll = getenv("POLL_MS"); /* unset: the program's own default */
     execl(in->portier, in->portier, "sync", set->kiosk_dir, "--device", set->device_id, "--db",
           set->db_path, "--central", set->conninfo, "--hint-interval", hint, "--others-interval",
-          others, "--poll-interval", poll, "--pull", in->pull, (char *)NULL);
+          others, "--pull", in->pull, poll ? "--poll-interval" : (char *)NULL, poll, (char *)NULL);
     perror(in->portier);
     _exit(127);
 }

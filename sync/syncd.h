@@ -97,10 +97,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SYNCD_PUSH_BATCH           2000 /* scans per push transaction */
-#define SYNCD_PULL_BATCH           500  /* rows per local SQLite transaction */
-#define SYNCD_LOCAL_CHECK_MS       20
-#define SYNCD_POLL_MS              5000
+#define SYNCD_PUSH_BATCH     2000 /* scans per push transaction */
+#define SYNCD_PULL_BATCH     500  /* rows per local SQLite transaction */
+#define SYNCD_LOCAL_CHECK_MS 20
+#define SYNCD_POLL_MS        5000
+/* A room door (--pull rooms) that listens: its rooms' channels wake it for everything its
+ * decisions depend on (central schema steps 14 and 16), so its poll is a fallback, and each
+ * poll costs bytes (docs/scale.md). */
+#define SYNCD_POLL_ROOMS_MS        30000
 #define SYNCD_HINT_INTERVAL_MS     250
 #define SYNCD_BACKOFF_MIN_MS       250
 #define SYNCD_BACKOFF_MAX_MS       30000

@@ -27,6 +27,8 @@ static int run_sync(const struct cli_call *c)
     s.no_listen = config_get_bool(c->cfg, "no-listen");
     s.others_ms = (int)config_get_int(c->cfg, "others-interval");
     s.pull_rooms = strcmp(config_get(c->cfg, "pull"), "rooms") == 0;
+    if (s.pull_rooms && !s.no_listen && !config_is_set(c->cfg, "poll-interval"))
+        s.poll_ms = SYNCD_POLL_ROOMS_MS;
     log_set_verbose(config_get_bool(c->cfg, "verbose"));
     struct syncd *d = syncd_create(&s);
     if (d == NULL)
@@ -46,7 +48,9 @@ static const struct config_option options[] = {
     {"once", CONFIG_BOOL, NULL, 0, 0, NULL, NULL,
      "one push and pull, then exit: 0 when synced, 1 when the server\nwas unreachable", 0},
     {"poll-interval", CONFIG_INT, CLI_STRING_OF(SYNCD_POLL_MS), 1, 3600000, NULL, "MS",
-     "pull at least this often when no notification comes", 0},
+     "pull at least this often when no notification comes\n(" CLI_STRING_OF(
+         SYNCD_POLL_ROOMS_MS) " with --pull rooms, unless --no-listen)",
+     0},
     {"backoff-max", CONFIG_INT, CLI_STRING_OF(SYNCD_BACKOFF_MAX_MS), 1, 3600000, NULL, "MS",
      "longest wait between reconnection attempts", 0},
     {"hint-interval", CONFIG_INT, CLI_STRING_OF(SYNCD_HINT_INTERVAL_MS), 1, 60000, NULL, "MS",

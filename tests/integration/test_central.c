@@ -110,12 +110,12 @@ static void test_init(PGconn *db, const char *conninfo)
     char *out = NULL;
     const char *init[] = {"central", "init", conninfo, NULL};
     CHECK(run_portier(&out, init) == 0);
-    CHECK_MSG(out && strstr(out, "(15 steps applied)"), "init said: %s", out ? out : "");
+    CHECK_MSG(out && strstr(out, "(16 steps applied)"), "init said: %s", out ? out : "");
     free(out);
     CHECK(run_portier(&out, init) == 0);
     CHECK_MSG(out && strstr(out, "up to date"), "second init said: %s", out ? out : "");
     free(out);
-    CHECK_QUERY(db, "SELECT count(*) FROM portier.schema_version", "15");
+    CHECK_QUERY(db, "SELECT count(*) FROM portier.schema_version", "16");
     /* Step 8: multi-day badges refused on another day (reason not_today). */
     CHECK_QUERY(db,
                 "SELECT pg_get_constraintdef(oid) LIKE '%''not_today''%' FROM pg_constraint"

@@ -63,7 +63,7 @@ static void test_migrations(PGconn *super, struct pg_harness *pg)
                 "001_initial,002_device_rooms,003_database_privileges,004_model_version,005_given_"
                 "time,006_kiosk_dating,007_manual_admission,008_not_today,009_dashboard_"
                 "users,010_device_status,011_issued_badges,012_attendee_days,013_scan_heads,014_"
-                "room_channels,015_unsynced_scans_index,00x_test");
+                "room_channels,015_unsynced_scans_index,016_follow_channels,00x_test");
     PQfinish(conn);
 }
 

@@ -363,7 +363,9 @@ static void test_race(PGconn *zaal, PGconn *aula, const char *door_db)
 
 /* The room channel (central schema step 14): a door started with --pull rooms and polling once
  * an hour is woken by a scan into its room, not by one elsewhere (it would pull at once if it
- * still listened on portier_scans). super LISTENs on aula's channel itself. */
+ * still listened on portier_scans); and (step 16) by the next move elsewhere of someone it
+ * counts. super LISTENs on aula's channel itself. The day after the random day (23 April),
+ * so that no admission of that day still counts. */
 static void test_channel(const char *bin, PGconn *super, PGconn *zaal, PGconn *aula,
                          const char *door_ci, const char *door_db)
 {
@@ -392,13 +394,13 @@ static void test_channel(const char *bin, PGconn *super, PGconn *zaal, PGconn *a
     test_sleep_ms(1500); /* connected, its first pull done */
     CHECK(exec_sql(zaal, "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns,"
                          " boot_id, clock_synced, room, attendee, mode, kind, result, reason)"
-                         " VALUES ('zaal', 7, 3, 1713774000000, 3, 'boot-z7', true, 'zaal_3',"
+                         " VALUES ('zaal', 7, 3, 1713860400000, 3, 'boot-z7', true, 'zaal_3',"
                          " 'A0009', 'toggle', 'badge', 'admitted', 'ok')"));
     test_sleep_ms(1500);
     CHECK_MSG(!cursor_has(door_db, "zaal 7 3"), "a scan elsewhere woke the room door");
     CHECK(exec_sql(aula, "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns,"
                          " boot_id, clock_synced, room, attendee, mode, kind, result, reason)"
-                         " VALUES ('aula-a', 7, 2, 1713774060000, 2, 'boot-a7', true, 'aula',"
+                         " VALUES ('aula-a', 7, 2, 1713860460000, 2, 'boot-a7', true, 'aula',"
                          " 'A0009', 'toggle', 'badge', 'admitted', 'ok')"));
     PGnotify *n = wait_notify(super);
     CHECK_MSG(n != NULL && strcmp(n->extra, "aula-a") == 0, "room channel payload %s",
@@ -406,6 +408,17 @@ static void test_channel(const char *bin, PGconn *super, PGconn *zaal, PGconn *a
     PQfreemem(n);
     CHECK_MSG(test_log_wait(door_db, "db_epoch = 7 AND seq = 2 AND room = 'aula'", 1) == 1,
               "a scan into its room did not wake the room door");
+    /* A0009 leaves aula for zaal_3 a minute later: the door hears it on aula's channel. */
+    CHECK(exec_sql(zaal, "INSERT INTO portier.scans (device_id, db_epoch, seq, wall_ms, mono_ns,"
+                         " boot_id, clock_synced, room, attendee, mode, kind, result, reason)"
+                         " VALUES ('zaal', 7, 4, 1713860520000, 4, 'boot-z7', true, 'zaal_3',"
+                         " 'A0009', 'toggle', 'badge', 'admitted', 'ok')"));
+    n = wait_notify(super);
+    CHECK_MSG(n != NULL && strcmp(n->extra, "zaal") == 0, "room channel payload %s",
+              n ? n->extra : "(none)");
+    PQfreemem(n);
+    CHECK_MSG(test_log_wait(door_db, "db_epoch = 7 AND seq = 4 AND room = 'zaal_3'", 1) == 1,
+              "the move elsewhere of someone it counts did not wake the room door");
     CHECK(proc_stop(&door) == 0);
     free(kiosk);
     free(log);
@@ -510,7 +523,7 @@ int main(void)
     CHECK(PQstatus(super) == CONNECTION_OK);
     test_channel(bin, super, conn[ZAAL], conn[AULA], door_ci, door_db);
     PQfinish(super);
-    total += 2; /* the channel test's two */
+    total += 3; /* the channel test's three */
 
     /* Switched to --pull all, the door reads everything from the start. */
     start_sync(&door, bin, "door", door_ci, "all");
