@@ -37,7 +37,7 @@ endif()
 # (tests/integration/test_package.sh): the same Debian release has the same shlibs on every
 # architecture.
 set(PORTIER_DEB_SHLIB_DEPENDS
-  "libc6 (>= 2.34), libcairo2 (>= 1.15.8), libcups2 (>= 1.7.0), libglib2.0-0 (>= 2.12.0), libmicrohttpd12 (>= 0.9.50), libpango-1.0-0 (>= 1.44.3), libpangocairo-1.0-0 (>= 1.22.0), libpq5 (>= 10~~), libqrencode4 (>= 3.2.0), libsdl2-2.0-0 (>= 2.0.18), libsdl2-ttf-2.0-0 (>= 2.20.0), libsodium23 (>= 1.0.14), libsqlite3-0 (>= 3.20.0), libturbojpeg0 (>= 1:2.0.2), libxlsxwriter4 (>= 1.1.4), libzbar0 (>= 0.10)")
+  "libc6 (>= 2.34), libcairo2 (>= 1.15.8), libcups2 (>= 1.7.0), libfontconfig1 (>= 2.12.6), libfreetype6 (>= 2.2.1), libglib2.0-0 (>= 2.12.0), libmicrohttpd12 (>= 0.9.50), libpango-1.0-0 (>= 1.44.3), libpangocairo-1.0-0 (>= 1.22.0), libpangoft2-1.0-0 (>= 1.37.2), libpq5 (>= 10~~), libqrencode4 (>= 3.2.0), libsdl2-2.0-0 (>= 2.0.18), libsdl2-ttf-2.0-0 (>= 2.20.0), libsodium23 (>= 1.0.14), libsqlite3-0 (>= 3.20.0), libturbojpeg0 (>= 1:2.0.2), libxlsxwriter4 (>= 1.1.4), libzbar0 (>= 0.10)")
 set(_portier_other_depends "systemd (>= 247), fonts-dejavu-core, tzdata")
 if(CMAKE_CROSSCOMPILING)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)

@@ -7,6 +7,7 @@ PORTIER_DEB_PACKAGES=(
     build-essential cmake pkg-config git
     libzbar-dev libqrencode-dev libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libpq-dev libsodium-dev
     libcairo2-dev libpango1.0-dev libturbojpeg0-dev libxlsxwriter-dev libmicrohttpd-dev libcups2-dev
+    libfontconfig-dev libfreetype-dev
     # Build-Depends of the source package (Debian 13's xlsxwriter.pc requires minizip, libcrypto)
     libminizip-dev libssl-dev
     fonts-dejavu-core fonts-noto-core tzdata
