@@ -398,10 +398,19 @@ static void printer_trouble(struct kiosk *k)
     CHECK(tap_button(k, UI_ACTION_SEARCH_REPRINT, 0));
     CHECK(step(k) == UI_SCREEN_ISSUED);
     CHECK(wait_print(k, UI_ISSUED_TROUBLE) == UI_ISSUED_TROUBLE);
-    for (int waited = 0; waited < WAIT_MS && !k->printer_st.can_retry; waited += 50) {
+    /* Until Retry is offered and CUPS says why: out of labels, in its words (while the job is
+     * held its state and message pass through others; the screenshot is of the settled
+     * screen). */
+    for (int waited = 0;
+         waited < WAIT_MS &&
+         !(k->printer_st.can_retry && k->printer_st.state == UI_PRINTER_OUT_OF_MEDIA &&
+           strcmp(k->printer_st.message, "the label roll is empty") == 0);
+         waited += 50) {
         nanosleep(&(struct timespec){0, 50000000}, NULL);
         step(k);
     }
+    CHECK(k->printer_st.state == UI_PRINTER_OUT_OF_MEDIA);
+    CHECK_STR(k->printer_st.message, "the label roll is empty");
     struct ui_rect r;
     CHECK(ui_element_rect(k->ui, UI_EL_PRINT_RETRY, &r));
     shot(k, "printer-trouble");
