@@ -63,6 +63,14 @@ static unsigned char *table_record(unsigned char *data, size_t len, const char *
     return NULL;
 }
 
+/* The bytes of a composite glyph's component with these flags: flags, glyph index, its two
+ * arguments (words or bytes) and its transform (none, one scale, two, or a 2x2 matrix). */
+static size_t component_size(unsigned flags)
+{
+    return 4 + (flags & 0x1 ? 4 : 2) + (flags & 0x8 ? 2 : 0) + (flags & 0x40 ? 4 : 0) +
+           (flags & 0x80 ? 8 : 0);
+}
+
 /* The length of glyph g (len bytes at g) without its instructions, written at out (out <= g,
  * the bytes may overlap); 0 when its data is malformed. A simple glyph keeps an empty
  * instruction block, a composite one loses its WE_HAVE_INSTRUCTIONS flag and what follows its
@@ -88,8 +96,7 @@ static size_t glyph_without_instructions(unsigned char *out, const unsigned char
         if (at + 4 > len)
             return 0;
         flags = get16(g + at);
-        size_t size = 4 + (flags & 0x1 ? 4 : 2) + (flags & 0x8 ? 2 : 0) + (flags & 0x40 ? 4 : 0) +
-                      (flags & 0x80 ? 8 : 0);
+        size_t size = component_size(flags);
         if (at + size > len)
             return 0;
         at += size;
@@ -98,7 +105,7 @@ static size_t glyph_without_instructions(unsigned char *out, const unsigned char
     for (size_t c = 10; c < at;) { /* clear WE_HAVE_INSTRUCTIONS */
         unsigned f = get16(out + c);
         put16(out + c, f & ~0x100u);
-        c += 4 + (f & 0x1 ? 4 : 2) + (f & 0x8 ? 2 : 0) + (f & 0x40 ? 4 : 0) + (f & 0x80 ? 8 : 0);
+        c += component_size(f);
     }
     return at;
 }
