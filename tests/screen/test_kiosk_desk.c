@@ -401,17 +401,19 @@ static void printer_trouble(struct kiosk *k)
     /* Until Retry is offered and CUPS says why: out of labels, in its words (while the job is
      * held its state and message pass through others; the screenshot is of the settled
      * screen). */
+    struct ui_rect r;
     for (int waited = 0;
          waited < WAIT_MS &&
          !(k->printer_st.can_retry && k->printer_st.state == UI_PRINTER_OUT_OF_MEDIA &&
-           strcmp(k->printer_st.message, "the label roll is empty") == 0);
+           strcmp(k->printer_st.message, "the label roll is empty") == 0 &&
+           ui_element_rect(k->ui, UI_EL_PRINT_RETRY, &r));
          waited += 50) {
         nanosleep(&(struct timespec){0, 50000000}, NULL);
         step(k);
     }
     CHECK(k->printer_st.state == UI_PRINTER_OUT_OF_MEDIA);
     CHECK_STR(k->printer_st.message, "the label roll is empty");
-    struct ui_rect r;
+    /* Drawn: the frame after the state came, not the one before it. */
     CHECK(ui_element_rect(k->ui, UI_EL_PRINT_RETRY, &r));
     shot(k, "printer-trouble");
     CHECK(cups_harness_set_empty(cups, QUEUE, false));
